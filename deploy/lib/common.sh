@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Shared helpers for deploy/dnsplane, up, down, status and outage-demo.
+# Sourced, never run. Everything here is plain bash + coreutils + curl.
+
+# The repository root, from this file's own location (works from any cwd and through symlinks).
+DNSPLANE_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+DNSPLANE_VERSION="${DNSPLANE_VERSION:-0.1.0-SNAPSHOT}"
+export DNSPLANE_ROOT
+
+dp_die() { echo "dnsplane: $*" >&2; exit 1; }
+dp_log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+
+# The fat jar of a module, e.g. authdns/target/authdns-0.1.0-SNAPSHOT-all.jar.
+dp_jar() { echo "$DNSPLANE_ROOT/$1/target/$1-$DNSPLANE_VERSION-all.jar"; }
+
+# True when the module's jar is missing or older than its sources, db's sources or a pom.
+# The check is a cheap `find -newer` that stops at the first newer file.
+dp_jar_stale() {
+  local mod="$1" jar
+  jar="$(dp_jar "$mod")"
+  [[ -f "$jar" ]] || return 0
+  local paths=("$DNSPLANE_ROOT/pom.xml" "$DNSPLANE_ROOT/$mod/pom.xml" "$DNSPLANE_ROOT/$mod/src")
+  [[ "$mod" == db ]] || paths+=("$DNSPLANE_ROOT/db/pom.xml" "$DNSPLANE_ROOT/db/src/main")
+  local p existing=()
+  for p in "${paths[@]}"; do [[ -e "$p" ]] && existing+=("$p"); done
+  [[ -n "$(find "${existing[@]}" -newer "$jar" -type f -print -quit 2>/dev/null)" ]]
+}
+
+# Builds the given modules (and what they depend on) when a jar is missing or stale.
+# DNSPLANE_BUILD=never turns this off (then a missing jar is an error naming it);
+# DNSPLANE_BUILD=always rebuilds regardless.
+dp_ensure_built() {
+  local mode="${DNSPLANE_BUILD:-auto}" mod need=()
+  for mod in "$@"; do
+    if [[ "$mode" == always ]] || dp_jar_stale "$mod"; then need+=("$mod"); fi
+  done
+  ((${#need[@]})) || return 0
+  if [[ "$mode" == never ]]; then
+    for mod in "${need[@]}"; do
+      [[ -f "$(dp_jar "$mod")" ]] || dp_die "$(dp_jar "$mod") is missing and DNSPLANE_BUILD=never; build it with: (cd $DNSPLANE_ROOT && mvn -B -DskipTests package)"
+    done
+    return 0
+  fi
+  command -v mvn >/dev/null || dp_die "mvn not found; install Maven 3.8+ (apt-get install -y maven) or build the jars elsewhere"
+  local list
+  list="$(IFS=,; echo "${need[*]}")"
+  echo "dnsplane: building $list (mvn -B -q -DskipTests -pl $list -am package) ..." >&2
+  mkdir -p "$DNSPLANE_ROOT/deploy/state"
+  (
+    cd "$DNSPLANE_ROOT"
+    # One build at a time, even when several launchers start at once.
+    if command -v flock >/dev/null; then exec 9>"$DNSPLANE_ROOT/deploy/state/.build.lock"; flock 9; fi
+    mvn -B -q -DskipTests -pl "$list" -am package >&2
+  ) || dp_die "build of $list failed (see the Maven output above)"
+  for mod in "${need[@]}"; do
+    [[ -f "$(dp_jar "$mod")" ]] || dp_die "the build finished but $(dp_jar "$mod") does not exist: is module $mod implemented yet?"
+  done
+}
+
+# The java binary: DNSPLANE_JAVA, else $JAVA_HOME/bin/java, else java on PATH.
+dp_java() {
+  if [[ -n "${DNSPLANE_JAVA:-}" ]]; then echo "$DNSPLANE_JAVA"
+  elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"
+  else command -v java || dp_die "java not found; install a JDK 17+ (apt-get install -y openjdk-17-jdk-headless)"
+  fi
+}
+
+# The feature version of a java binary: 17 for "17.0.15", 8 for "1.8.0_x".
+dp_java_major() {
+  local v
+  v="$("$1" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)"
+  v="${v#1.}"
+  echo "${v%%[.+-]*}"
+}
+
+# JVM flags: G1 with a modest heap (DNSPLANE_XMX overrides), exit on OOM so a supervisor restarts us,
+# native access for Netty's epoll on JDK 24+ (STACK.md pitfall 10), then DNSPLANE_JAVA_OPTS (word-split).
+dp_java_flags() {
+  local java="$1" xmx="$2" major
+  major="$(dp_java_major "$java")"
+  ((major >= 17)) 2>/dev/null || dp_die "$java is Java ${major:-?}; dnsplane needs Java 17 or newer"
+  DP_FLAGS=(-XX:+UseG1GC "-Xmx${DNSPLANE_XMX:-$xmx}" -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8)
+  ((major >= 24)) && DP_FLAGS+=(--enable-native-access=ALL-UNNAMED)
+  if [[ -n "${DNSPLANE_JAVA_OPTS:-}" ]]; then
+    local extra
+    read -r -a extra <<<"$DNSPLANE_JAVA_OPTS"
+    DP_FLAGS+=("${extra[@]}")
+  fi
+}
+
+# Probes host:port over TCP with bash's /dev/tcp (no extra tools), 1 s bound.
+dp_tcp_open() {
+  timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+# The HTTP status of GET url (000 when nothing answers), 2 s bound.
+dp_http_code() {
+  curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
+}
