@@ -1,0 +1,107 @@
+package dnsplane.authdns.zone;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+
+/**
+ * ZoneSet is an immutable snapshot of every zone served. {@link #apply} returns a new ZoneSet that
+ * shares all untouched zones and names with this one; readers holding the old one are unaffected.
+ */
+public final class ZoneSet {
+  private static final ZoneSet EMPTY = new ZoneSet(HashTreePMap.empty());
+
+  private final PMap<Name, ZoneSnapshot> zones;
+
+  private ZoneSet(PMap<Name, ZoneSnapshot> zones) {
+    this.zones = zones;
+  }
+
+  /** A set with no zones. */
+  public static ZoneSet empty() {
+    return EMPTY;
+  }
+
+  /** Test and tooling helper: a set holding the one zone that master-file {@code text} defines. */
+  public static ZoneSet fromMasterText(String text, Name origin) throws IOException {
+    return EMPTY.apply(ZoneText.changes(text, origin));
+  }
+
+  /**
+   * Applies {@code changes} in order and returns the resulting set. A change to an rrset of a zone
+   * not created yet creates that zone (a follower resuming mid-log must not lose data); a change
+   * naming a record outside its zone is rejected with {@link IllegalArgumentException} and nothing
+   * of this call is applied.
+   */
+  public ZoneSet apply(List<ZoneChange> changes) {
+    PMap<Name, ZoneSnapshot> next = zones;
+    for (ZoneChange c : changes) {
+      next = applyOne(next, c);
+    }
+    return next == zones ? this : new ZoneSet(next);
+  }
+
+  private static PMap<Name, ZoneSnapshot> applyOne(PMap<Name, ZoneSnapshot> zs, ZoneChange c) {
+    if (c instanceof ZoneChange.ZoneCreated z) {
+      // Creating a zone that exists starts it afresh: its records follow in the log.
+      return zs.plus(z.zone(), ZoneSnapshot.empty(z.zone(), z.serial()));
+    }
+    if (c instanceof ZoneChange.ZoneDeleted z) {
+      return zs.minus(z.zone());
+    }
+    if (c instanceof ZoneChange.RrsetReplaced r) {
+      ZoneSnapshot z = zs.getOrDefault(r.zone(), ZoneSnapshot.empty(r.zone(), r.serial()));
+      return zs.plus(r.zone(), z.withRrset(r.name(), r.type(), r.records(), r.serial()));
+    }
+    if (c instanceof ZoneChange.RrsetRemoved r) {
+      ZoneSnapshot z = zs.get(r.zone());
+      return z == null ? zs : zs.plus(r.zone(), z.withoutRrset(r.name(), r.type(), r.serial()));
+    }
+    throw new IllegalArgumentException("unknown change " + c);
+  }
+
+  /** The zone with the longest origin that {@code qname} is at or below, if any. */
+  public Optional<ZoneSnapshot> findZone(Name qname) {
+    if (zones.isEmpty()) {
+      return Optional.empty();
+    }
+    int labels = qname.labels();
+    for (int skip = 0; skip < labels; skip++) {
+      Name candidate = skip == 0 ? qname : new Name(qname, skip);
+      ZoneSnapshot z = zones.get(candidate);
+      if (z != null) {
+        return Optional.of(z);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The zone named exactly {@code origin}, if served. */
+  public Optional<ZoneSnapshot> zone(Name origin) {
+    return Optional.ofNullable(zones.get(origin));
+  }
+
+  /** The origins of all zones served, in canonical order. */
+  public Set<Name> zoneNames() {
+    return Collections.unmodifiableSet(new TreeSet<>(zones.keySet()));
+  }
+
+  /** The serial of zone {@code zone}; -1 when it is not served. */
+  public long serial(Name zone) {
+    ZoneSnapshot z = zones.get(zone);
+    return z == null ? -1 : z.serial();
+  }
+
+  /** All records of zone {@code zone} (SOA first, then canonical order); empty when not served. */
+  public List<Record> records(Name zone) {
+    ZoneSnapshot z = zones.get(zone);
+    return z == null ? List.of() : z.records();
+  }
+}

@@ -1,0 +1,160 @@
+package dnsplane.authdns.zone;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.pcollections.TreePMap;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * ZoneSnapshot is one zone's immutable data: its origin, its serial and its names in canonical DNS
+ * order. Updates return a new snapshot that shares all untouched structure with the old one, so a
+ * change to one rrset costs O(log n) however big the zone is.
+ *
+ * <p>The SOA stored at the apex always carries {@link #serial()}: the serial comes from the change
+ * log (the database bumps it on every change), never from whatever the imported SOA rdata said.
+ */
+public final class ZoneSnapshot {
+  private final Name origin;
+  private final long serial;
+  // Canonical order (Name.compareTo) keeps every name's descendants directly after it, which is
+  // what makes "does this name exist as an empty non-terminal?" a single ceiling lookup.
+  private final TreePMap<Name, Node> nodes;
+
+  private ZoneSnapshot(Name origin, long serial, TreePMap<Name, Node> nodes) {
+    this.origin = origin;
+    this.serial = serial;
+    this.nodes = nodes;
+  }
+
+  static ZoneSnapshot empty(Name origin, long serial) {
+    return new ZoneSnapshot(requireAbsolute(origin), serial, TreePMap.empty());
+  }
+
+  /** The zone apex. */
+  public Name origin() {
+    return origin;
+  }
+
+  /** The zone's serial: the one of the latest change applied. */
+  public long serial() {
+    return serial;
+  }
+
+  /** The apex SOA as served (with {@link #serial()}), or null when the zone has none yet. */
+  public SOARecord soa() {
+    Node apex = nodes.get(origin);
+    List<Record> soa = apex == null ? null : apex.rrset(Type.SOA);
+    return soa == null || soa.isEmpty() ? null : (SOARecord) soa.get(0);
+  }
+
+  /** The node at exactly {@code name}, or null. Names compare case-insensitively. */
+  public Node node(Name name) {
+    return nodes.get(name);
+  }
+
+  /**
+   * True when {@code name} exists in the zone: it owns an rrset (possibly empty) or it is an empty
+   * non-terminal (some name below it does).
+   */
+  public boolean exists(Name name) {
+    if (nodes.containsKey(name)) {
+      return true;
+    }
+    Name next = nodes.higherKey(name);
+    return next != null && next.subdomain(name);
+  }
+
+  /** Number of owner names stored (empty non-terminals are not stored). */
+  public int nameCount() {
+    return nodes.size();
+  }
+
+  /** All records of the zone, SOA first, then in canonical name order and type order. */
+  public List<Record> records() {
+    List<Record> out = new ArrayList<>();
+    SOARecord soa = soa();
+    if (soa != null) {
+      out.add(soa);
+    }
+    for (Map.Entry<Name, Node> e : nodes.entrySet()) {
+      Node n = e.getValue();
+      for (int type : n.types()) {
+        if (type != Type.SOA || !e.getKey().equals(origin)) {
+          out.addAll(n.rrset(type));
+        }
+      }
+    }
+    return out;
+  }
+
+  ZoneSnapshot withRrset(Name name, int type, List<Record> records, long newSerial) {
+    checkInZone(name);
+    for (Record r : records) {
+      if (!r.getName().equals(name) || r.getRRsetType() != type) {
+        throw new IllegalArgumentException(
+            "record " + r + " does not belong to rrset " + name + " " + Type.string(type));
+      }
+    }
+    Node old = nodes.getOrDefault(name, Node.empty());
+    return new ZoneSnapshot(origin, serial, nodes.plus(name, old.with(type, records)))
+        .withSerial(newSerial);
+  }
+
+  ZoneSnapshot withoutRrset(Name name, int type, long newSerial) {
+    checkInZone(name);
+    Node old = nodes.get(name);
+    TreePMap<Name, Node> next = nodes;
+    if (old != null) {
+      Node n = old.without(type);
+      next = n.isEmpty() ? nodes.minus(name) : nodes.plus(name, n);
+    }
+    return new ZoneSnapshot(origin, serial, next).withSerial(newSerial);
+  }
+
+  /** Re-stamps the apex SOA so that what is served always carries the change-log serial. */
+  ZoneSnapshot withSerial(long newSerial) {
+    Node apex = nodes.get(origin);
+    List<Record> soaSet = apex == null ? null : apex.rrset(Type.SOA);
+    if (soaSet == null || soaSet.isEmpty()) {
+      return newSerial == serial ? this : new ZoneSnapshot(origin, newSerial, nodes);
+    }
+    SOARecord s = (SOARecord) soaSet.get(0);
+    if (s.getSerial() == newSerial && newSerial == serial && soaSet.size() == 1) {
+      return this;
+    }
+    SOARecord stamped =
+        new SOARecord(
+            s.getName(),
+            s.getDClass(),
+            s.getTTL(),
+            s.getHost(),
+            s.getAdmin(),
+            newSerial & 0xFFFFFFFFL, // RFC 1982 serials are 32-bit and wrap
+            s.getRefresh(),
+            s.getRetry(),
+            s.getExpire(),
+            s.getMinimum());
+    // A zone has one SOA; extra ones in an rrset would be a data error, keep only the first.
+    return new ZoneSnapshot(
+        origin, newSerial, nodes.plus(origin, apex.with(Type.SOA, List.of(stamped))));
+  }
+
+  private void checkInZone(Name name) {
+    if (!name.subdomain(origin)) {
+      throw new IllegalArgumentException(name + " is not in zone " + origin);
+    }
+  }
+
+  private static Name requireAbsolute(Name origin) {
+    Objects.requireNonNull(origin, "origin");
+    if (!origin.isAbsolute()) {
+      throw new IllegalArgumentException("zone origin must be absolute: " + origin);
+    }
+    return origin;
+  }
+}
