@@ -36,9 +36,9 @@ dp_ensure_built() {
   done
   ((${#need[@]})) || return 0
   if [[ "$mode" == never ]]; then
-    for mod in "${need[@]}"; do
-      [[ -f "$(dp_jar "$mod")" ]] || dp_die "$(dp_jar "$mod") is missing and DNSPLANE_BUILD=never; build it with: (cd $DNSPLANE_ROOT && mvn -B -DskipTests package)"
-    done
+    local missing=()
+    for mod in "${need[@]}"; do [[ -f "$(dp_jar "$mod")" ]] || missing+=("$(dp_jar "$mod")"); done
+    ((${#missing[@]} == 0)) || dp_die "missing (DNSPLANE_BUILD=never): ${missing[*]}; build with: (cd $DNSPLANE_ROOT && mvn -B -DskipTests package)"
     return 0
   fi
   command -v mvn >/dev/null || dp_die "mvn not found; install Maven 3.8+ (apt-get install -y maven) or build the jars elsewhere"
