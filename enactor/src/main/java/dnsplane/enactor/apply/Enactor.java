@@ -1,0 +1,272 @@
+package dnsplane.enactor.apply;
+
+import dnsplane.enactor.rules.LegacyRule;
+import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.rules.Plan;
+import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.store.AuditEntry;
+import dnsplane.enactor.store.AuditLog;
+import dnsplane.enactor.store.PlanStore;
+import dnsplane.enactor.store.RrsetStore;
+import dnsplane.enactor.store.Sql;
+import dnsplane.enactor.store.StatusStore;
+import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.enactor.verify.Verifier;
+import dnsplane.enactor.verify.VerifyVerdict;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enactor is one availability zone's enactor: each {@link #applyOnce} picks the newest plan, writes
+ * it to every endpoint's rrsets, cleans up old plans and (safe mode) verifies over DNS.
+ *
+ * <p>legacy, exactly DESIGN.md's four steps: (1) check once, at the start, that the newest plan is
+ * newer than the last one this enactor applied; (2) write every endpoint unconditionally, slowly
+ * if a delay is injected; (3) delete plans older than the newest K and empty every rrset still
+ * pointing at a deleted plan; (4) while any endpoint points at a deleted plan, refuse to act until
+ * {@link #repair}. safe: the same loop, but every write is a compare-and-set, empty entries are
+ * rejected, cleanup keeps referenced plans, and the result is verified over DNS.
+ */
+public final class Enactor {
+
+  private static final Logger log = LoggerFactory.getLogger(Enactor.class);
+
+  private final EnactorSettings settings;
+  private final DataSource ds;
+  private final Faults faults;
+  private final EnactorMetrics metrics;
+  private final Verifier verifier;
+  private final PlanStore plans;
+  private final RrsetStore rrsets = new RrsetStore();
+  private final StatusStore status;
+  private final AuditLog audit;
+  private final PlanWriter writer;
+  private final Cleaner cleaner;
+  private final Object applyLock = new Object();
+
+  private volatile Mode mode;
+  private volatile boolean paused;
+  private volatile Long lastApplied;
+  private volatile String stuckReason;
+
+  /** {@code verifier} may be null: no post-apply verification. */
+  public Enactor(
+      EnactorSettings settings, DataSource ds, Faults faults, EnactorMetrics metrics,
+      Verifier verifier) throws SQLException {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.ds = Objects.requireNonNull(ds, "ds");
+    this.faults = Objects.requireNonNull(faults, "faults");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.verifier = verifier;
+    this.plans = new PlanStore(ds);
+    this.status = new StatusStore(ds);
+    this.audit = new AuditLog(ds);
+    this.writer = new PlanWriter(settings.az(), ds, faults, settings.batchSize());
+    this.cleaner = new Cleaner(settings.az(), ds, plans);
+    this.mode = settings.mode();
+    this.lastApplied = status.lastApplied(settings.az());
+    saveStatus();
+  }
+
+  /** One wake-up: apply the newest plan if this enactor should, then clean up. */
+  public ApplyReport applyOnce() throws SQLException, InterruptedException {
+    synchronized (applyLock) {
+      if (paused) {
+        return ApplyReport.skipped("paused");
+      }
+      long started = System.nanoTime();
+      Mode m = mode;
+      Optional<Plan> plan = m == Mode.LEGACY ? legacyStart() : safeStart();
+      if (plan.isEmpty()) {
+        return ApplyReport.skipped(stuckReason != null ? stuckReason : "up to date");
+      }
+      Plan p = plan.get();
+      ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
+      PlanWriter.Result r = writer.write(m, p.entries(), zones);
+      count(r.tally());
+      lastApplied = p.generation();
+      metrics.plansApplied.incrementAndGet();
+      Cleaner.Tally c = cleaner.cleanup(m, settings.keep());
+      metrics.cleanupDeletions.addAndGet(c.deleted());
+      metrics.cleanupClears.addAndGet(c.cleared());
+      metrics.guardRefusals.addAndGet(c.guardRefused());
+      int alarms = m == Mode.SAFE ? verify(r.written()) : 0;
+      metrics.observeApply(System.nanoTime() - started);
+      saveStatus();
+      log.info("{}: applied plan {} ({}): {}, cleanup {}", settings.az(), p.generation(),
+          m.wire(), r.tally(), c);
+      return new ApplyReport(p.generation(), r.tally(), c.deleted(), c.cleared(),
+          c.guardRefused(), alarms, null);
+    }
+  }
+
+  private Optional<Plan> safeStart() throws SQLException {
+    setStuck(null);
+    Optional<Long> newest = plans.newestGeneration();
+    if (newest.isEmpty() || (lastApplied != null && newest.get() <= lastApplied)) {
+      return Optional.empty();
+    }
+    return plans.load(newest.get());
+  }
+
+  private Optional<Plan> legacyStart() throws SQLException {
+    Set<Long> existing = plans.generations();
+    Map<String, Long> applied = Sql.inTransaction(ds, rrsets::appliedByEndpoint);
+    Long newest = existing.stream().max(Long::compare).orElse(null);
+    LegacyRule.Start start = LegacyRule.start(newest, lastApplied, applied, existing);
+    if (start instanceof LegacyRule.Start.Stuck s) {
+      setStuck(s.reason(applied));
+      return Optional.empty();
+    }
+    setStuck(null);
+    if (start instanceof LegacyRule.Start.Apply a) {
+      return plans.load(a.generation());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The operator's way out of the stuck state: writes the newest plan's entry to {@code endpoint}
+   * unconditionally, clears this enactor's stuck state and wakes the other enactors.
+   */
+  public ApplyReport repair(String endpoint) throws SQLException, InterruptedException {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Plan newest = plans.newestGeneration().flatMap(this::loadQuietly)
+        .orElseThrow(() -> new IllegalStateException("there is no plan to repair from"));
+    PlanEntry entry = newest.entries().stream().filter(e -> e.endpoint().equals(endpoint))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+            "endpoint " + endpoint + " is not in the newest plan " + newest.generation()));
+    ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
+    audit.append(List.of(AuditEntry.of(settings.az(), "repair", newest.generation(), endpoint,
+        null, newest.generation(), "operator repair: newest plan written unconditionally")));
+    PlanWriter repairer = new PlanWriter(settings.az(), ds, new Faults(), 1);
+    PlanWriter.Result r = repairer.write(Mode.LEGACY, List.of(entry), zones);
+    count(r.tally());
+    setStuck(null);
+    saveStatus();
+    Sql.inTransaction(ds, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('dnsplane_plan', ?)")) {
+        ps.setString(1, Long.toString(newest.generation()));
+        ps.execute();
+      }
+      return null;
+    });
+    return new ApplyReport(newest.generation(), r.tally(), 0, 0, 0, 0, null);
+  }
+
+  private Optional<Plan> loadQuietly(long g) {
+    try {
+      return plans.load(g);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot load plan " + g + ": " + e.getMessage(), e);
+    }
+  }
+
+  private int verify(List<PlanEntry> written) {
+    if (verifier == null || written.isEmpty()) {
+      return 0;
+    }
+    int alarms = 0;
+    for (PlanEntry e : written.subList(0, Math.min(written.size(), settings.verifyLimit()))) {
+      VerifyVerdict v = verifier.verify(e);
+      if (v.alarm()) {
+        alarms++;
+        metrics.verificationFailures.incrementAndGet();
+        log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(),
+            e.endpoint(), e.generation(), v);
+        try {
+          audit.append(List.of(AuditEntry.of(settings.az(), "verify_alarm", e.generation(),
+              e.endpoint(), null, e.generation(), v.toString())));
+        } catch (SQLException ex) {
+          log.warn("{}: cannot audit verification alarm: {}", settings.az(), ex.getMessage());
+        }
+        if (v instanceof VerifyVerdict.Failed) {
+          break; // authdns is not answering: one alarm says it, not one per endpoint.
+        }
+      }
+    }
+    return alarms;
+  }
+
+  private void count(WriteTally t) {
+    metrics.rrsetsWritten.addAndGet(3L * t.written());
+    metrics.staleSkips.addAndGet(t.stale());
+    metrics.emptyRejections.addAndGet(t.rejectedEmpty());
+    metrics.guardRefusals.addAndGet(t.guardRefused());
+  }
+
+  private void setStuck(String reason) throws SQLException {
+    boolean changed = !Objects.equals(reason, stuckReason);
+    stuckReason = reason;
+    metrics.stuck.set(reason == null ? 0 : 1);
+    if (changed) {
+      if (reason != null) {
+        log.error("{}: stuck: {}", settings.az(), reason);
+        audit.append(List.of(AuditEntry.of(settings.az(), "stuck", null, null, null, null,
+            reason)));
+      }
+      saveStatus();
+    }
+  }
+
+  private void saveStatus() throws SQLException {
+    status.upsert(settings.az(), mode.wire(), lastApplied, stuckReason != null, stuckReason,
+        paused);
+  }
+
+  public void setMode(Mode m) throws SQLException {
+    Mode old = mode;
+    mode = Objects.requireNonNull(m, "mode");
+    if (old != m) {
+      audit.append(List.of(AuditEntry.of(settings.az(), "mode", null, null, null, null,
+          old.wire() + " -> " + m.wire())));
+    }
+    saveStatus();
+  }
+
+  public void setPaused(boolean p) throws SQLException {
+    paused = p;
+    saveStatus();
+  }
+
+  public String az() {
+    return settings.az();
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public boolean paused() {
+    return paused;
+  }
+
+  public Long lastApplied() {
+    return lastApplied;
+  }
+
+  /** Null when not stuck. */
+  public String stuckReason() {
+    return stuckReason;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  public EnactorMetrics metrics() {
+    return metrics;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+}

@@ -1,0 +1,186 @@
+package dnsplane.enactor.store;
+
+import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.rules.RrsetState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * RrsetStore reads and writes the rrsets an endpoint's plan entries become: A, AAAA and the TXT
+ * marker {@code _plan.<endpoint>}. Writes are one statement per batch (unnest arrays). In safe mode
+ * the statement is a compare-and-set per rrset; in legacy mode it overwrites unconditionally.
+ */
+public final class RrsetStore {
+
+  private static final String UPSERT =
+      "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation)"
+          + " SELECT u.z, u.n, u.t, u.ttl,"
+          + "   ARRAY(SELECT jsonb_array_elements_text(u.r::jsonb)), u.g"
+          + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[])"
+          + "   AS u(z, n, t, ttl, r, g)"
+          + " ORDER BY u.z, u.n, u.t"
+          + " ON CONFLICT (zone_id, name, type) DO UPDATE SET ttl = EXCLUDED.ttl,"
+          + "   rdata = EXCLUDED.rdata, applied_generation = EXCLUDED.applied_generation,"
+          + "   version = rrset.version + 1, updated_at = now()";
+
+  /** The compare-and-set: the same rule as WriteRule, enforced again at write time. */
+  private static final String CAS =
+      " WHERE rrset.applied_generation IS NULL"
+          + " OR rrset.applied_generation < EXCLUDED.applied_generation";
+
+  /** The state of each endpoint's address rrsets (A + AAAA); absent endpoints are ABSENT. */
+  public Map<String, RrsetState> states(Connection c, Collection<String> endpoints)
+      throws SQLException {
+    Map<String, RrsetState> out = new HashMap<>();
+    String sql =
+        "SELECT name, max(applied_generation), coalesce(sum(cardinality(rdata)), 0) FROM rrset"
+            + " WHERE name = ANY(?) AND type IN ('A', 'AAAA') GROUP BY name";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", endpoints.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long g = rs.getLong(2);
+          Long gen = rs.wasNull() ? null : g;
+          out.put(rs.getString(1), new RrsetState(gen, rs.getInt(3)));
+        }
+      }
+    }
+    for (String e : endpoints) {
+      out.putIfAbsent(e, RrsetState.ABSENT);
+    }
+    return out;
+  }
+
+  /**
+   * Writes each entry's A, AAAA and TXT rrsets in one statement; returns the endpoints whose A
+   * rrset the statement actually wrote (in safe mode the others lost the compare-and-set to a newer
+   * plan). Entries whose name is in no zone are skipped and not returned.
+   */
+  public Set<String> write(Connection c, Mode mode, List<PlanEntry> entries, ZoneIndex zones)
+      throws SQLException {
+    int n = entries.size() * 3;
+    List<Long> z = new ArrayList<>(n);
+    List<String> names = new ArrayList<>(n);
+    List<String> types = new ArrayList<>(n);
+    List<Integer> ttls = new ArrayList<>(n);
+    List<String> rdata = new ArrayList<>(n);
+    List<Long> gens = new ArrayList<>(n);
+    for (PlanEntry e : entries) {
+      Long zone = zones.zoneFor(e.endpoint());
+      if (zone == null) {
+        continue;
+      }
+      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "A", e.ttl(), e.v4(), e);
+      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "AAAA", e.ttl(), e.v6(), e);
+      add(z, names, types, ttls, rdata, gens, zone, e.markerName(), "TXT", e.ttl(),
+          List.of(e.markerRdata()), e);
+    }
+    Set<String> written = new HashSet<>();
+    if (names.isEmpty()) {
+      return written;
+    }
+    String sql = UPSERT + (mode == Mode.SAFE ? CAS : "") + " RETURNING name, type";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("bigint", z.toArray()));
+      ps.setArray(2, c.createArrayOf("text", names.toArray()));
+      ps.setArray(3, c.createArrayOf("text", types.toArray()));
+      ps.setArray(4, c.createArrayOf("integer", ttls.toArray()));
+      ps.setArray(5, c.createArrayOf("text", rdata.toArray()));
+      ps.setArray(6, c.createArrayOf("bigint", gens.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if ("A".equals(rs.getString(2))) {
+            written.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return written;
+  }
+
+  /** Applied generation of every endpoint's address rrsets (endpoints known to the planner). */
+  public Map<String, Long> appliedByEndpoint(Connection c) throws SQLException {
+    String sql =
+        "SELECT r.name, max(r.applied_generation) FROM rrset r JOIN endpoint e ON e.name = r.name"
+            + " WHERE r.type IN ('A', 'AAAA') AND r.applied_generation IS NOT NULL GROUP BY r.name";
+    Map<String, Long> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /** Generations some rrset still holds: the plans safe cleanup must keep. */
+  public Set<Long> referencedGenerations(Connection c) throws SQLException {
+    Set<Long> out = new HashSet<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT applied_generation FROM rrset WHERE applied_generation IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Legacy cleanup's second step for one endpoint: empties its A and AAAA rrsets if they still point
+   * at a plan that no longer exists. Returns the rrsets emptied. A guarded endpoint makes the
+   * database refuse at commit.
+   */
+  public int clearIfPlanDeleted(Connection c, String endpoint) throws SQLException {
+    String sql =
+        "UPDATE rrset r SET rdata = '{}', version = r.version + 1, updated_at = now()"
+            + " WHERE r.name = ? AND r.type IN ('A', 'AAAA') AND r.applied_generation IS NOT NULL"
+            + " AND cardinality(r.rdata) > 0"
+            + " AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, endpoint);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void add(
+      List<Long> z, List<String> names, List<String> types, List<Integer> ttls, List<String> rdata,
+      List<Long> gens, long zone, String name, String type, int ttl, List<String> values,
+      PlanEntry e) {
+    z.add(zone);
+    names.add(name);
+    types.add(type);
+    ttls.add(ttl);
+    rdata.add(jsonArray(values));
+    gens.add(e.generation());
+  }
+
+  static String jsonArray(List<String> values) {
+    StringBuilder b = new StringBuilder("[");
+    for (String v : values) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append('"');
+      for (char ch : v.toCharArray()) {
+        if (ch == '"' || ch == '\\') {
+          b.append('\\');
+        }
+        b.append(ch);
+      }
+      b.append('"');
+    }
+    return b.append(']').toString();
+  }
+}
