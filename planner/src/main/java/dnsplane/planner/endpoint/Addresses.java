@@ -1,0 +1,104 @@
+package dnsplane.planner.endpoint;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Addresses parses served addresses (IPv4 dotted quad or IPv6) strictly, without ever resolving
+ * a host name, and prints them in one canonical form (RFC 5952 for IPv6) so that the API, the
+ * plans and the database agree on spelling. PURE.
+ */
+public final class Addresses {
+
+  private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern V6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+
+  private Addresses() {}
+
+  /**
+   * The canonical text of {@code raw}.
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  public static String canonical(String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw new IllegalArgumentException("address is empty");
+    }
+    String s = raw.trim();
+    Matcher m = V4.matcher(s);
+    if (m.matches()) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 1; i <= 4; i++) {
+        String octet = m.group(i);
+        // "010" is octal to some parsers and decimal to others: refuse the ambiguity.
+        if ((octet.length() > 1 && octet.startsWith("0")) || Integer.parseInt(octet) > 255) {
+          throw new IllegalArgumentException("invalid IPv4 address " + raw);
+        }
+        out.append(i > 1 ? "." : "").append(Integer.parseInt(octet));
+      }
+      return out.toString();
+    }
+    // Only a literal containing ':' is handed to InetAddress, which then never does a DNS lookup.
+    if (!s.contains(":") || !V6_CHARS.matcher(s).matches()) {
+      throw new IllegalArgumentException("invalid address " + raw + " (expected IPv4 or IPv6)");
+    }
+    InetAddress parsed;
+    try {
+      parsed = InetAddress.getByName(s);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("invalid IPv6 address " + raw);
+    }
+    if (parsed instanceof Inet4Address) {
+      throw new IllegalArgumentException(
+          "IPv4-mapped address " + raw + " is not allowed; use " + parsed.getHostAddress());
+    }
+    return formatV6(((Inet6Address) parsed).getAddress());
+  }
+
+  /** True for an IPv6 address (an AAAA record), false for IPv4 (an A record). */
+  public static boolean isV6(String canonical) {
+    return canonical.contains(":");
+  }
+
+  /** RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::". */
+  static String formatV6(byte[] b) {
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(g[i]));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dnsplane.planner.endpoint;
+
+import dnsplane.planner.web.ApiException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EndpointController is the endpoint half of the REST API under {@code /v1/endpoints}. Bodies are
+ * taken as text and parsed here, so that every malformed body gets a {@code {"error": ...}} 400.
+ */
+@Controller("/v1/endpoints")
+final class EndpointController {
+
+  private final EndpointService service;
+  private final JsonMapper json;
+
+  EndpointController(EndpointService service, JsonMapper json) {
+    this.service = service;
+    this.json = json;
+  }
+
+  @Get
+  List<EndpointView> list() {
+    return service.list();
+  }
+
+  @Get("/{name}")
+  EndpointView get(String name) {
+    return service.get(name);
+  }
+
+  @Put(value = "/{name}", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  HttpResponse<EndpointView> put(String name, @Nullable @Body String body) {
+    EndpointService.Put put = service.put(name, parse(body, EndpointRequest.class));
+    return put.created() ? HttpResponse.created(put.endpoint()) : HttpResponse.ok(put.endpoint());
+  }
+
+  @Delete("/{name}")
+  Map<String, Object> delete(String name) {
+    long generation = service.delete(name);
+    return Map.of("deleted", name, "generation", generation);
+  }
+
+  @Put(value = "/{name}/targets/{address}/health", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  EndpointView health(String name, String address, @Nullable @Body String body) {
+    EndpointRequest.HealthReport report = parse(body, EndpointRequest.HealthReport.class);
+    if (report.healthy() == null) {
+      throw ApiException.badRequest("body must be {\"healthy\": true|false}");
+    }
+    return service.reportHealth(name, address, report.healthy());
+  }
+
+  private <T> T parse(String body, Class<T> type) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest("request body is required (JSON)");
+    }
+    try {
+      T value = json.readValue(body, type);
+      if (value == null) {
+        throw ApiException.badRequest("request body must be a JSON object");
+      }
+      return value;
+    } catch (IOException e) {
+      throw ApiException.badRequest("malformed JSON body: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dnsplane.planner.endpoint;
+
+import dnsplane.planner.plan.PlanWriter;
+import dnsplane.planner.store.Database;
+import dnsplane.planner.store.EndpointStore;
+import dnsplane.planner.web.ApiException;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EndpointService carries out the endpoint API: every change goes through {@link PlanWriter} so
+ * that it and the plan it causes commit together, or not at all.
+ */
+@Singleton
+public final class EndpointService {
+
+  /** The result of a PUT: the endpoint, whether it was new, and the plan written. */
+  public record Put(EndpointView endpoint, boolean created) {}
+
+  private final Database db;
+  private final EndpointStore store;
+  private final PlanWriter writer;
+  private final Clock clock;
+
+  public EndpointService(Database db, EndpointStore store, PlanWriter writer, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.writer = writer;
+    this.clock = clock;
+  }
+
+  public List<EndpointView> list() {
+    return db.read(store::all).stream().map(e -> EndpointView.of(e, null)).toList();
+  }
+
+  public EndpointView get(String rawName) {
+    String name = canonicalName(rawName);
+    return EndpointView.of(db.read(c -> store.find(c, name)).orElseThrow(() -> unknown(name)), null);
+  }
+
+  public Put put(String rawName, EndpointRequest request) {
+    EndpointSpec spec;
+    try {
+      spec = EndpointSpec.from(rawName, request);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
+    PlanWriter.Outcome<Boolean> out =
+        writer.run(
+            "endpoint " + spec.name() + " put",
+            true,
+            c -> {
+              Map<String, Long> zones = store.zones(c);
+              String zone =
+                  Names.zoneOf(spec.name(), zones.keySet())
+                      .orElseThrow(
+                          () -> ApiException.unprocessable(
+                              "name " + spec.name() + " is outside every served zone " + zones.keySet()));
+              return store.replace(c, spec, zones.get(zone), clock.instant());
+            });
+    Endpoint stored = db.read(c -> store.find(c, spec.name())).orElseThrow();
+    return new Put(EndpointView.of(stored, out.generation()), out.value());
+  }
+
+  /** Deletes the endpoint; returns the generation of the plan written without it. */
+  public long delete(String rawName) {
+    String name = canonicalName(rawName);
+    return writer
+        .run(
+            "endpoint " + name + " deleted",
+            true,
+            c -> {
+              if (!store.delete(c, name)) {
+                throw unknown(name);
+              }
+              return null;
+            })
+        .generation();
+  }
+
+  /** Stores a reported health; a plan is written only if the planned addresses change. */
+  public EndpointView reportHealth(String rawName, String rawAddress, boolean healthy) {
+    String name = canonicalName(rawName);
+    String address;
+    try {
+      address = Addresses.canonical(rawAddress);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
+    PlanWriter.Outcome<Endpoint> out =
+        writer.run(
+            "health report: " + address + " of " + name + (healthy ? " healthy" : " unhealthy"),
+            false,
+            c -> {
+              Endpoint e = store.find(c, name).orElseThrow(() -> unknown(name));
+              Target t =
+                  e.targets().stream()
+                      .filter(x -> x.address().equals(address))
+                      .findFirst()
+                      .orElseThrow(
+                          () -> ApiException.notFound("endpoint " + name + " has no target " + address));
+              if (t.check().active()) {
+                throw ApiException.conflict(
+                    "target " + address + " of " + name + " is checked actively ("
+                        + t.check().kind().column() + " " + t.check().address() + "); its health cannot be reported");
+              }
+              store.setHealth(c, name, address, t.check(), healthy, clock.instant());
+              return e;
+            });
+    Endpoint stored = db.read(c -> store.find(c, name)).orElseThrow(() -> unknown(name));
+    return EndpointView.of(stored, out.generation());
+  }
+
+  private static String canonicalName(String raw) {
+    try {
+      return Names.canonical(raw);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
+  }
+
+  private static ApiException unknown(String name) {
+    return ApiException.notFound("unknown endpoint " + name);
+  }
+}

@@ -1,0 +1,36 @@
+package dnsplane.planner.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.DbSettings;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * DataSourceFactory builds the planner's connection pool from {@code datasources.default.*}
+ * (set by {@code Application} from DNSPLANE_DB_*, and by tests from the fixture), falling back to
+ * the environment, and provides the Clock everything time-based takes.
+ */
+@Factory
+final class DataSourceFactory {
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  HikariDataSource dataSource(
+      @Value("${datasources.default.url:}") String url,
+      @Value("${datasources.default.username:}") String user,
+      @Value("${datasources.default.password:}") String password,
+      @Value("${dnsplane.planner.pool-size:8}") int poolSize) {
+    DbSettings settings =
+        url.isBlank() ? DbSettings.fromEnv() : new DbSettings(url, user.isBlank() ? "postgres" : user, password);
+    return DbBootstrap.pool(settings, "planner", poolSize);
+  }
+
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}
