@@ -1,0 +1,147 @@
+package dnsplane.authdns.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+
+@RequiresPostgres
+class ZoneImporterTest {
+
+  private TestDb db;
+
+  @BeforeEach
+  void freshDatabase() {
+    db = TestPostgres.freshDatabase();
+  }
+
+  @Test
+  void exportReimportsToTheSameRows() throws Exception {
+    ImportResult first = ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    assertTrue(first.zoneCreated());
+    assertEquals(11, first.inserted());
+    Map<RrsetData.Key, RrsetData> before = rows("example.org.");
+
+    String exported = ZoneExporter.export(db.settings(), Name.fromString("example.org."));
+    long logBefore = changeLogRows();
+    ImportResult again = ZoneImporter.importText(db.settings(), exported, null);
+
+    assertEquals(0, again.written(), exported);
+    assertEquals(logBefore, changeLogRows());
+    assertEquals(before, rows("example.org."));
+  }
+
+  @Test
+  void badFileIsRejectedNamingItsLineAndChangesNothing() throws Exception {
+    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    Map<RrsetData.Key, RrsetData> before = rows("example.org.");
+    long logBefore = changeLogRows();
+    String bad = ZoneTextTest.ZONE.replace("www     IN AAAA 2001:db8::10", "www IN AAAA not-an-address")
+        .replace("192.0.2.20", "192.0.2.21");
+
+    ZoneFileException e = assertThrows(ZoneFileException.class,
+        () -> ZoneImporter.importText(db.settings(), bad, null));
+
+    assertEquals(10, e.line());
+    assertTrue(e.getMessage().contains("line 10"), e.getMessage());
+    assertEquals(before, rows("example.org."));
+    assertEquals(logBefore, changeLogRows());
+  }
+
+  @Test
+  void reimportWritesOnlyTheChangedRrsets() throws Exception {
+    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    long logBefore = changeLogRows();
+    String changed = ZoneTextTest.ZONE
+        .replace("sip     IN A   192.0.2.20", "sip     IN A   192.0.2.21")
+        .replace("alias   IN CNAME www\n", "")
+        + "new     IN A   192.0.2.30\n";
+
+    ImportResult r = ZoneImporter.importText(db.settings(), changed, null);
+
+    assertEquals(1, r.inserted());
+    assertEquals(1, r.updated());
+    assertEquals(1, r.deleted());
+    assertEquals(9, r.unchanged());
+    assertEquals(logBefore + 3, changeLogRows(), "one change_log row per written rrset");
+    Map<RrsetData.Key, RrsetData> after = rows("example.org.");
+    assertEquals(java.util.List.of("192.0.2.21"), after.get(new RrsetData.Key("sip.example.org.", "A")).rdata());
+    assertFalse(after.containsKey(new RrsetData.Key("alias.example.org.", "CNAME")));
+  }
+
+  @Test
+  void namesAreStoredCanonicalWhateverTheFileCase() throws Exception {
+    ZoneImporter.importText(db.settings(),
+        "@ 300 IN SOA NS1 HostMaster 1 2 3 4 5\n@ 300 IN NS NS1\nNS1 300 IN A 192.0.2.1\n"
+            + "MiXeD.Sub 300 IN A 192.0.2.2\n",
+        Name.fromString("CaSe.Example.ORG."));
+    Map<RrsetData.Key, RrsetData> rows = rows("case.example.org.");
+    assertTrue(rows.containsKey(new RrsetData.Key("mixed.sub.case.example.org.", "A")), rows.toString());
+    assertTrue(rows.containsKey(new RrsetData.Key("ns1.case.example.org.", "A")), rows.toString());
+  }
+
+  @Test
+  void emptyRrsetRoundTripsThroughExport() throws Exception {
+    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A', 60,"
+        + " '{}' FROM zone WHERE name = 'example.org.'");
+    String exported = ZoneExporter.export(db.settings(), Name.fromString("example.org."));
+    assertTrue(exported.contains(ZoneText.EMPTY_MARKER + "empty.example.org. 60 A"), exported);
+    assertEquals(0, ZoneImporter.importText(db.settings(), exported, null).written());
+  }
+
+  @Test
+  void exportOfUnknownZoneSaysSo() {
+    NoSuchElementException e = assertThrows(NoSuchElementException.class,
+        () -> ZoneExporter.export(db.settings(), Name.fromString("nope.example.")));
+    assertTrue(e.getMessage().contains("nope.example."));
+  }
+
+  @Test
+  void hundredThousandRecordsImportInSeconds() throws Exception {
+    StringBuilder z = new StringBuilder("$ORIGIN big.example.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n");
+    for (int i = 0; i < 100_000; i++) {
+      z.append("h").append(i).append(" A 192.0.2.").append(i % 250 + 1).append('\n');
+    }
+    long start = System.nanoTime();
+    ImportResult r = ZoneImporter.importText(db.settings(), z.toString(), null);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("imported 100,000 records in " + ms + " ms");
+    assertEquals(100_002, r.inserted());
+    assertTrue(ms < 60_000, "import took " + ms + " ms");
+    assertEquals(100_002, rows("big.example.").size());
+  }
+
+  private Map<RrsetData.Key, RrsetData> rows(String zone) throws SQLException {
+    try (Connection c = db.connect()) {
+      return ZoneRows.rrsets(c, ZoneRows.zoneId(c, zone).orElseThrow());
+    }
+  }
+
+  private long changeLogRows() throws SQLException {
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM change_log")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void sql(String statement) throws SQLException {
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+}
