@@ -1,0 +1,174 @@
+package dnsplane.resolver;
+
+import dnsplane.resolver.cache.Answer;
+import dnsplane.resolver.cache.CacheEntry;
+import dnsplane.resolver.cache.ResponseCache;
+import dnsplane.resolver.cache.StaleRules;
+import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.upstream.Coalescer;
+import dnsplane.resolver.upstream.Router;
+import dnsplane.resolver.upstream.UpstreamClient;
+import dnsplane.resolver.wire.QuestionKey;
+import dnsplane.resolver.wire.Responses;
+import dnsplane.resolver.wire.WireQuery;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+
+/**
+ * Resolver answers queries from the cache and resolves the rest upstream. The hit path ({@link #tryHit}) runs on
+ * the network thread and only copies and patches bytes; everything else ({@link #answer}) follows the plan that
+ * {@link StaleRules} picks:
+ *
+ * <ol>
+ *   <li>FRESH: render the cached answer with its TTLs counted down.
+ *   <li>MISS: ask upstream (coalesced) and wait for the outcome; SERVFAIL if it fails.
+ *   <li>REFRESH_THEN_STALE / SUSPECT_RETRY: ask upstream, but answer stale once client-timeout passes or the ask
+ *       fails; the ask carries on in the background and updates the cache.
+ *   <li>STALE_NOW / SUSPECT_STALE: answer stale at once (a refresh failed recently, or a guard retry is not due).
+ * </ol>
+ *
+ * Upstream outcomes are applied to the cache by {@link CacheUpdater}.
+ */
+public final class Resolver {
+  private final ResolverConfig cfg;
+  private final ResponseCache cache;
+  private final Router router;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final CacheUpdater updater;
+  private final UpstreamClient upstream;
+  private final Coalescer<QuestionKey, CacheEntry> coalescer;
+  private final long staleMaxMillis;
+
+  public Resolver(
+      ResolverConfig cfg, ResponseCache cache, UpstreamClient upstream, Metrics metrics, Clock clock, TaskScheduler scheduler) {
+    this.cfg = cfg;
+    this.cache = cache;
+    this.router = new Router(cfg.stubZones(), cfg.forwarders());
+    this.metrics = metrics;
+    this.clock = clock;
+    this.upstream = upstream;
+    this.coalescer = new Coalescer<>(metrics.coalesced);
+    this.staleMaxMillis = cfg.staleMax().toMillis();
+    this.updater = new CacheUpdater(cfg, cache, metrics, clock, scheduler, this::refresh);
+  }
+
+  /** A fresh cache hit for {@code q}, rendered; null when the slow path must answer. */
+  public byte[] tryHit(WireQuery q, boolean tcp) {
+    CacheEntry e = cache.get(q.key());
+    if (e == null || e.guard() != null) {
+      return null;
+    }
+    long now = clock.millis();
+    Answer a = e.answer();
+    if (!a.freshAt(now)) {
+      return null;
+    }
+    countHit(a);
+    int hits = e.hit();
+    if (StaleRules.prefetchDue(a, now, hits, cfg.prefetch()) && e.claimPrefetch()) {
+      metrics.prefetches.increment();
+      Router.Route route = router.route(name(q));
+      if (route != null) {
+        refresh(q.key(), route);
+      }
+    }
+    return a.render(q, now, tcp);
+  }
+
+  /** The answer to {@code q}, following the plan for its cache entry. Never completes exceptionally. */
+  public CompletableFuture<byte[]> answer(WireQuery q, boolean tcp) {
+    long now = clock.millis();
+    CacheEntry e = cache.get(q.key());
+    StaleRules.Plan plan = StaleRules.plan(e, now, staleMaxMillis);
+    switch (plan) {
+      case FRESH:
+        countHit(e.answer());
+        e.hit();
+        return CompletableFuture.completedFuture(e.answer().render(q, now, tcp));
+      case STALE_NOW:
+      case SUSPECT_STALE:
+        return CompletableFuture.completedFuture(stale(e, q, tcp, now));
+      default:
+        break;
+    }
+    Name qname = name(q);
+    Router.Route route = router.route(qname);
+    if (route == null) {
+      metrics.noRoute.increment();
+      return CompletableFuture.completedFuture(Responses.error(q, cfg.noRouteRcode()));
+    }
+    CompletableFuture<CacheEntry> fetch = refresh(q.key(), route);
+    if (plan == StaleRules.Plan.MISS) {
+      metrics.misses.increment();
+      return fetch.handle((ne, ex) -> ne != null ? served(ne, q, tcp) : servfail(q));
+    }
+    long deadline = cfg.clientTimeout().toMillis();
+    return fetch
+        .copy()
+        .completeOnTimeout(null, deadline, TimeUnit.MILLISECONDS)
+        .handle((ne, ex) -> ne != null ? served(ne, q, tcp) : stale(cache.get(q.key()) != null ? cache.get(q.key()) : e, q, tcp, clock.millis()));
+  }
+
+  /** Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome. */
+  CompletableFuture<CacheEntry> refresh(QuestionKey key, Router.Route route) {
+    Name qname = nameOf(key);
+    return coalescer.run(key, () -> upstream.query(qname, key.qtype(), route)
+            .handle((msg, ex) -> updater.apply(key, qname, route, msg, ex)));
+  }
+
+  /** Serves what the cache now holds for a question just fetched. */
+  private byte[] served(CacheEntry ne, WireQuery q, boolean tcp) {
+    long now = clock.millis();
+    if (ne.guard() != null) {
+      return stale(ne, q, tcp, now);
+    }
+    if (ne.answer().kind() == Answer.Kind.NEGATIVE && ne.answer().rcode() != Rcode.NOERROR
+        && ne.answer().rcode() != Rcode.NXDOMAIN) {
+      return servfail(q);
+    }
+    return ne.answer().render(q, Math.min(now, ne.answer().expiresAtMillis()), tcp);
+  }
+
+  private byte[] stale(CacheEntry e, WireQuery q, boolean tcp, long now) {
+    if (e == null || !StaleRules.servable(e.answer(), now, staleMaxMillis)) {
+      return servfail(q);
+    }
+    metrics.staleServed.increment();
+    String text = e.guard() != null
+        ? dnsplane.resolver.cache.EmptyAnswerGuard.reason(e.guard().suspectSinceMillis(), now)
+        : "upstream unreachable; answer expired " + Math.max(0, (now - e.answer().expiresAtMillis()) / 1000) + "s ago";
+    return Responses.stale(e.answer(), q, cfg.staleTtl(), text, tcp);
+  }
+
+  private byte[] servfail(WireQuery q) {
+    metrics.servfail.increment();
+    return Responses.error(q, Rcode.SERVFAIL);
+  }
+
+  private void countHit(Answer a) {
+    metrics.hits.increment();
+    if (a.kind() == Answer.Kind.NEGATIVE) {
+      metrics.negativeHits.increment();
+    }
+  }
+
+  private static Name name(WireQuery q) {
+    return nameOf(q.key());
+  }
+
+  static Name nameOf(QuestionKey key) {
+    try {
+      return new Name(key.wireName());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a parsed question name does not parse again", e);
+    }
+  }
+
+  public ResponseCache cache() {
+    return cache;
+  }
+}

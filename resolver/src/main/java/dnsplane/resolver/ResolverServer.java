@@ -1,0 +1,92 @@
+package dnsplane.resolver;
+
+import dnsplane.resolver.cache.ResponseCache;
+import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.http.HttpApi;
+import dnsplane.resolver.net.ClientAcl;
+import dnsplane.resolver.net.DnsServer;
+import dnsplane.resolver.net.QueryHandler;
+import dnsplane.resolver.net.RateLimiter;
+import dnsplane.resolver.upstream.UpstreamClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ResolverServer wires a whole resolver from a config, a clock and a scheduler, and starts its DNS and HTTP
+ * listeners. {@link Main} runs one; tests start one on port 0 with a controllable clock.
+ */
+public final class ResolverServer implements AutoCloseable {
+  private final Metrics metrics = new Metrics();
+  private final ExecutorService io;
+  private final Resolver resolver;
+  private final DnsServer dns;
+  private final HttpApi http;
+  private InetSocketAddress dnsAddress;
+  private InetSocketAddress httpAddress;
+
+  public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    this.io = Executors.newFixedThreadPool(32, r -> {
+          Thread t = new Thread(r, "resolver-upstream-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    ResponseCache cache = new ResponseCache(cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), clock);
+    metrics.cacheGauges(cache::entries, cache::bytes);
+    UpstreamClient upstream = new UpstreamClient(io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
+    this.resolver = new Resolver(cfg, cache, upstream, metrics, clock, scheduler);
+    QueryHandler handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics);
+    this.dns = new DnsServer(handler, 2);
+    this.http = new HttpApi(cfg.http(), metrics, cache, () -> dnsAddress != null);
+    this.dnsAddress = null;
+    this.pendingListen = cfg.listen();
+  }
+
+  private final InetSocketAddress pendingListen;
+
+  /** Binds both listeners; returns this. */
+  public ResolverServer start() throws InterruptedException {
+    dnsAddress = dns.start(pendingListen);
+    httpAddress = http.start();
+    return this;
+  }
+
+  /** A scheduler on a daemon thread, for production. */
+  public static TaskScheduler realScheduler() {
+    ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "resolver-scheduler");
+          t.setDaemon(true);
+          return t;
+        });
+    return (delay, task) -> ses.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public InetSocketAddress dnsAddress() {
+    return dnsAddress;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return httpAddress;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public Resolver resolver() {
+    return resolver;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    dns.close();
+    io.shutdownNow();
+  }
+}
