@@ -1,0 +1,136 @@
+package dnsplane.authdns;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Cli is the authdns command line, parsed: one record per command. Flags fall back to the
+ * environment (DNSPLANE_AUTHDNS_LISTEN, DNSPLANE_AUTHDNS_HTTP), then to the defaults of DESIGN.md.
+ */
+public sealed interface Cli {
+
+  String USAGE =
+      """
+      usage: authdns serve [--listen HOST:PORT] [--http HOST:PORT]
+             authdns zone import FILE [--origin NAME]
+             authdns zone export NAME
+        serve   answer DNS (UDP+TCP, default 127.0.0.1:1053) from PostgreSQL's zones,
+                health and metrics on HTTP (default 127.0.0.1:8080)
+        import  replace zone NAME (default: the owner of the file's SOA) with master FILE
+        export  print zone NAME as a master file
+      database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
+
+  record Serve(InetSocketAddress listen, InetSocketAddress http) implements Cli {}
+
+  record Import(Path file, Name origin) implements Cli {}
+
+  record Export(Name zone) implements Cli {}
+
+  record Help() implements Cli {}
+
+  /** A command line that cannot be run; the message says why. */
+  public final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  public static Cli parse(String[] args, Map<String, String> env) throws UsageException {
+    if (args.length == 0) {
+      throw new UsageException("no command given");
+    }
+    switch (args[0]) {
+      case "-h", "--help", "help" -> {
+        return new Help();
+      }
+      case "serve" -> {
+        String listen = env.getOrDefault("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.1:1053");
+        String http = env.getOrDefault("DNSPLANE_AUTHDNS_HTTP", "127.0.0.1:8080");
+        for (int i = 1; i < args.length; i += 2) {
+          String value = value(args, i);
+          switch (args[i]) {
+            case "--listen" -> listen = value;
+            case "--http" -> http = value;
+            default -> throw new UsageException("serve: unknown flag " + args[i]);
+          }
+        }
+        return new Serve(hostPort("--listen", listen), hostPort("--http", http));
+      }
+      case "zone" -> {
+        return zone(args);
+      }
+      default -> throw new UsageException("unknown command " + args[0]);
+    }
+  }
+
+  private static Cli zone(String[] args) throws UsageException {
+    if (args.length < 3) {
+      throw new UsageException("zone: expected 'zone import FILE' or 'zone export NAME'");
+    }
+    switch (args[1]) {
+      case "import" -> {
+        Name origin = null;
+        for (int i = 3; i < args.length; i += 2) {
+          if (!args[i].equals("--origin")) {
+            throw new UsageException("zone import: unknown flag " + args[i]);
+          }
+          origin = name("--origin", value(args, i));
+        }
+        return new Import(Path.of(args[2]), origin);
+      }
+      case "export" -> {
+        if (args.length > 3) {
+          throw new UsageException("zone export: unexpected argument " + args[3]);
+        }
+        return new Export(name("zone name", args[2]));
+      }
+      default -> throw new UsageException("zone: unknown subcommand " + args[1]);
+    }
+  }
+
+  private static String value(String[] args, int i) throws UsageException {
+    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+      throw new UsageException(args[i] + " needs a value");
+    }
+    return args[i + 1];
+  }
+
+  private static Name name(String what, String text) throws UsageException {
+    try {
+      return Name.fromString(text, Name.root);
+    } catch (TextParseException e) {
+      throw new UsageException(what + ": bad name " + text + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** HOST:PORT or [V6]:PORT. */
+  static InetSocketAddress hostPort(String flag, String text) throws UsageException {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new UsageException(flag + ": expected HOST:PORT, got " + text);
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw new UsageException(flag + ": write IPv6 addresses as [ADDR]:PORT, got " + text);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + ": bad port in " + text);
+    }
+    if (port < 0 || port > 65535) {
+      throw new UsageException(flag + ": port out of range in " + text);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UsageException(flag + ": unknown host " + host);
+    }
+    return address;
+  }
+}

@@ -1,0 +1,99 @@
+package dnsplane.authdns;
+
+import dnsplane.authdns.store.ImportResult;
+import dnsplane.authdns.store.ZoneExporter;
+import dnsplane.authdns.store.ZoneFileException;
+import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.db.DatabaseUnavailableException;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.DbSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Main is the authdns command: {@code serve}, {@code zone import} and {@code zone export} (see
+ * {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database unreachable), 2 bad
+ * command line.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command; returns the exit code. */
+  public static int run(String[] args) {
+    Cli cli;
+    try {
+      cli = Cli.parse(args, System.getenv());
+    } catch (Cli.UsageException e) {
+      System.err.println("authdns: " + e.getMessage());
+      System.err.println(Cli.USAGE);
+      return 2;
+    }
+    if (cli instanceof Cli.Help) {
+      System.out.println(Cli.USAGE);
+      return 0;
+    }
+    DbSettings db = DbSettings.fromEnv();
+    try {
+      DbBootstrap.prepare(db);
+      if (cli instanceof Cli.Serve s) {
+        return serve(db, s);
+      }
+      if (cli instanceof Cli.Import i) {
+        String text = Files.readString(i.file(), StandardCharsets.UTF_8);
+        ImportResult r = ZoneImporter.importText(db, text, i.origin());
+        System.out.println("imported " + r);
+        return 0;
+      }
+      if (cli instanceof Cli.Export e) {
+        System.out.print(ZoneExporter.export(db, e.zone()));
+        return 0;
+      }
+      throw new IllegalStateException("unhandled command " + cli);
+    } catch (ZoneFileException e) {
+      System.err.println("authdns: zone file rejected, nothing changed: " + e.getMessage());
+      return 1;
+    } catch (NoSuchElementException e) {
+      System.err.println("authdns: " + e.getMessage());
+      return 1;
+    } catch (DatabaseUnavailableException e) {
+      System.err.println("authdns: " + e.getMessage());
+      return 1;
+    } catch (SQLException e) {
+      System.err.println("authdns: database refused the change, nothing changed: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      System.err.println("authdns: " + e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static int serve(DbSettings db, Cli.Serve s) throws IOException, InterruptedException {
+    AuthDns authDns = AuthDns.start(db, s.listen(), s.http());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      log.info("stopping");
+      authDns.close();
+      stopped.countDown();
+    }, "authdns-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM/SIGINT run the hook; main only waits for it so the JVM exits after a clean close.
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,344 @@
+package dnsplane.authdns.sync;
+
+import dnsplane.authdns.zone.SnapshotHolder;
+import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.DbSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ChangeLogFollower keeps the served {@link ZoneSet} current with PostgreSQL. It loads the full
+ * state once, in one repeatable-read transaction, then follows {@code change_log}: LISTEN/NOTIFY
+ * wakes it (the fast path), the sequence numbers make it complete (it reads every row after the
+ * last one it applied, on every wake and on a periodic backstop). When the database goes away it
+ * keeps the last snapshot, reconnects with backoff and resumes from the last applied sequence.
+ *
+ * <p>It runs on one dedicated thread with one dedicated, unpooled connection (a LISTEN holds its
+ * connection for good).
+ */
+public final class ChangeLogFollower implements AutoCloseable {
+
+  /** Where the follower gets its connection; tests point it at a closed port to cut it off. */
+  @FunctionalInterface
+  public interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  /** Tunables: the backstop poll, the rows per read and the reconnect backoff. */
+  public record Options(Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
+    public static Options defaults() {
+      return new Options(Duration.ofSeconds(1), 5_000, Duration.ofMillis(100), Duration.ofSeconds(10));
+    }
+  }
+
+  /** The channel the schema's triggers notify on commit. */
+  public static final String CHANNEL = "dnsplane_change";
+  /** Shown in pg_stat_activity, so operators (and tests) can find this connection. */
+  public static final String APPLICATION_NAME = "dnsplane-authdns-sync";
+
+  private static final Logger log = LoggerFactory.getLogger(ChangeLogFollower.class);
+
+  private final ConnectionSource source;
+  private final SnapshotHolder holder;
+  private final Clock clock;
+  private final Options options;
+  private final Backoff backoff;
+  private final Object monitor = new Object();
+  private volatile boolean closed;
+  private volatile Connection current;
+  private Thread thread;
+
+  // Guarded by monitor.
+  private boolean loaded;
+  private boolean connected;
+  private long applied;
+  private long dbSeq;
+  private Instant lastSync;
+  private long reconnects;
+  private long fullReloads;
+  private long badRows;
+
+  public ChangeLogFollower(
+      ConnectionSource source, SnapshotHolder holder, Clock clock, Options options) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.holder = Objects.requireNonNull(holder, "holder");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.options = Objects.requireNonNull(options, "options");
+    this.backoff = new Backoff(options.backoffInitial(), options.backoffMax(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** A follower of database {@code db} with the default options. */
+  public static ChangeLogFollower forDatabase(DbSettings db, SnapshotHolder holder, Clock clock) {
+    return new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, Options.defaults());
+  }
+
+  /** Starts following on a daemon thread of its own. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    thread = new Thread(this::run, "changelog-follower");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** A consistent view of the follower's state. */
+  public SyncStatus status() {
+    synchronized (monitor) {
+      return new SyncStatus(
+          loaded, connected, applied, dbSeq, lastSync, reconnects, fullReloads, badRows);
+    }
+  }
+
+  /** Waits until every change up to {@code seq} is served; false on timeout. */
+  public boolean awaitSeq(long seq, Duration timeout) throws InterruptedException {
+    return await(timeout, () -> loaded && applied >= seq);
+  }
+
+  /** Waits until the first full load is served; false on timeout. */
+  public boolean awaitLoaded(Duration timeout) throws InterruptedException {
+    return await(timeout, () -> loaded);
+  }
+
+  private boolean await(Duration timeout, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (monitor) {
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        monitor.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (monitor) {
+      monitor.notifyAll();
+    }
+    closeQuietly(current);
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      Connection c = null;
+      try {
+        c = source.open();
+        current = c;
+        if (closed) {
+          break;
+        }
+        try (Statement st = c.createStatement()) {
+          st.execute("SET application_name = '" + APPLICATION_NAME + "'");
+          st.execute("LISTEN " + CHANNEL);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        onConnected();
+        if (!status().loaded()) {
+          fullLoad(c, null);
+        }
+        while (!closed) {
+          catchUp(c);
+          // Returns early when a NOTIFY arrives; the timeout is the backstop poll.
+          pg.getNotifications((int) options.backstop().toMillis());
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!closed) {
+          onLost(e);
+        }
+      } finally {
+        closeQuietly(c);
+        current = null;
+      }
+      if (!closed) {
+        pause(backoff.next());
+      }
+    }
+  }
+
+  private void catchUp(Connection c) throws SQLException {
+    while (true) {
+      long db = ChangeLogReader.counter(c);
+      long from;
+      synchronized (monitor) {
+        dbSeq = db;
+        from = applied;
+      }
+      List<ChangeRow> rows =
+          db > from ? ChangeLogReader.since(c, from, options.batch()) : List.of();
+      CatchUp decision = CatchUp.decide(from, db, rows, options.batch());
+      if (decision instanceof CatchUp.Reload r) {
+        log.warn("full reload: {}", r.reason());
+        fullLoad(c, r.reason());
+        return;
+      }
+      if (decision instanceof CatchUp.Apply a) {
+        applyRows(a.rows());
+        if (a.more()) {
+          continue;
+        }
+      }
+      markSynced();
+      return;
+    }
+  }
+
+  private void applyRows(List<ChangeRow> rows) {
+    List<ZoneChange> changes = new ArrayList<>(rows.size());
+    int bad = 0;
+    for (ChangeRow row : rows) {
+      try {
+        changes.add(ChangeConverter.toChange(row));
+      } catch (IllegalArgumentException e) {
+        bad++;
+        log.error("skipping change-log row {}: {}", row.seq(), e.getMessage());
+      }
+    }
+    ZoneSet next = applySafely(holder.get(), changes);
+    holder.set(next);
+    synchronized (monitor) {
+      applied = rows.get(rows.size() - 1).seq();
+      badRows += bad;
+      monitor.notifyAll();
+    }
+  }
+
+  private void fullLoad(Connection c, String reason) throws SQLException {
+    long start = System.nanoTime();
+    ChangeLogReader.FullState state = ChangeLogReader.loadAll(c);
+    FullLoad.Changes loadChanges = FullLoad.changes(state);
+    List<ZoneChange> changes = loadChanges.changes();
+    int bad = loadChanges.bad();
+    ZoneSet next = applySafely(ZoneSet.empty(), changes);
+    holder.set(next);
+    synchronized (monitor) {
+      applied = state.lastSeq();
+      dbSeq = Math.max(dbSeq, state.lastSeq());
+      if (loaded) {
+        fullReloads++;
+      }
+      loaded = true;
+      badRows += bad;
+      lastSync = clock.instant();
+      monitor.notifyAll();
+    }
+    log.info("{} {} zones, {} rrsets up to change {} in {} ms",
+        reason == null ? "loaded" : "reloaded", state.zones().size(), state.rrsets().size(),
+        state.lastSeq(), (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Applies all changes; if the batch is refused, applies them one by one, skipping bad ones. */
+  private ZoneSet applySafely(ZoneSet base, List<ZoneChange> changes) {
+    try {
+      return base.apply(changes);
+    } catch (IllegalArgumentException batchRefused) {
+      ZoneSet next = base;
+      for (ZoneChange change : changes) {
+        try {
+          next = next.apply(List.of(change));
+        } catch (IllegalArgumentException e) {
+          log.error("skipping change {}: {}", change, e.getMessage());
+          synchronized (monitor) {
+            badRows++;
+          }
+        }
+      }
+      return next;
+    }
+  }
+
+  private void onConnected() {
+    boolean again;
+    long seq;
+    synchronized (monitor) {
+      again = loaded;
+      connected = true;
+      seq = applied;
+      if (again) {
+        reconnects++;
+      }
+      monitor.notifyAll();
+    }
+    backoff.reset();
+    if (again) {
+      log.info("reconnected to PostgreSQL; resuming after change {}", seq);
+    }
+  }
+
+  private void onLost(Exception e) {
+    boolean wasConnected;
+    synchronized (monitor) {
+      wasConnected = connected;
+      connected = false;
+      monitor.notifyAll();
+    }
+    if (wasConnected) {
+      log.warn("lost PostgreSQL ({}); serving the last snapshot and reconnecting", e.getMessage());
+    } else {
+      log.debug("PostgreSQL still unreachable: {}", e.getMessage());
+    }
+  }
+
+  private void markSynced() {
+    synchronized (monitor) {
+      lastSync = clock.instant();
+      monitor.notifyAll();
+    }
+  }
+
+  private void pause(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (monitor) {
+      long left;
+      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          monitor.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // Already broken; nothing else to release.
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dnsplane.authdns.sync;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * ChangeRow is one row of the {@code change_log} table as read: {@code op} is set, delete,
+ * zone_created or zone_deleted; {@code ttl} and {@code rdata} are null unless op is set.
+ */
+public record ChangeRow(
+    long seq, String zone, String op, String name, String type, Integer ttl, List<String> rdata,
+    long serial) {
+
+  public ChangeRow {
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(op, "op");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    rdata = rdata == null ? null : List.copyOf(rdata);
+  }
+}

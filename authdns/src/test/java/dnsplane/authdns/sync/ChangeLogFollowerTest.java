@@ -1,0 +1,209 @@
+package dnsplane.authdns.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.authdns.http.Health;
+import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.zone.SnapshotHolder;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.DbSettings;
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+@RequiresPostgres
+class ChangeLogFollowerTest {
+
+  static final Name ZONE = Name.fromConstantString("example.org.");
+  static final String ZONE_TEXT =
+      """
+      $ORIGIN example.org.
+      $TTL 300
+      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
+      @    NS  ns1
+      ns1  A   192.0.2.1
+      www  A   192.0.2.10
+      old  A   192.0.2.99
+      """;
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+  private TestDb db;
+  private final AtomicReference<DbSettings> target = new AtomicReference<>();
+  private final SnapshotHolder holder = new SnapshotHolder();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private ChangeLogFollower follower;
+
+  @BeforeEach
+  void start() throws Exception {
+    db = TestPostgres.freshDatabase();
+    ZoneImporter.importText(db.settings(), ZONE_TEXT, null);
+    target.set(db.settings());
+    // A one-minute backstop: within the test deadlines only a NOTIFY (or a reconnect) can wake it.
+    ChangeLogFollower.Options options = new ChangeLogFollower.Options(
+        Duration.ofMinutes(1), 2, Duration.ofMillis(20), Duration.ofMillis(200));
+    follower = new ChangeLogFollower(
+        () -> DbBootstrap.connect(target.get()), holder, clock, options);
+    follower.start();
+    assertTrue(follower.awaitLoaded(DEADLINE), "first load");
+    Await.until(DEADLINE, "connected", () -> follower.status().dbConnected());
+  }
+
+  @AfterEach
+  void stop() {
+    follower.close();
+  }
+
+  @Test
+  void firstLoadServesTheZoneAtTheCounter() throws Exception {
+    assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
+    assertEquals(counter(), follower.status().appliedSeq());
+  }
+
+  @Test
+  void committedWriteIsServedWithinBoundedTimeViaNotify() throws Exception {
+    List<Long> micros = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      String address = "192.0.2." + (100 + i);
+      sql("UPDATE rrset SET rdata = ARRAY['" + address + "'] WHERE name = 'www.example.org.' AND type = 'A'");
+      long committed = System.nanoTime();
+      long seq = counter();
+      assertTrue(follower.awaitSeq(seq, DEADLINE), "change " + seq + " served");
+      micros.add((System.nanoTime() - committed) / 1_000);
+      assertEquals(List.of(address), served("www.example.org.", Type.A));
+    }
+    Collections.sort(micros);
+    System.out.printf("commit-to-snapshot latency over %d writes: p50 %.1f ms, p90 %.1f ms, max %.1f ms%n",
+        micros.size(), micros.get(micros.size() / 2) / 1000.0,
+        micros.get(micros.size() * 9 / 10) / 1000.0, micros.get(micros.size() - 1) / 1000.0);
+    assertTrue(micros.get(micros.size() / 2) < 250_000, "median latency " + micros);
+  }
+
+  @Test
+  void changesMissedWhileDisconnectedAreCaughtUpBySequence() throws Exception {
+    long before = follower.status().appliedSeq();
+    cutOff();
+    sql("UPDATE rrset SET rdata = ARRAY['192.0.2.11', '192.0.2.12'] WHERE name = 'www.example.org.'");
+    sql("DELETE FROM rrset WHERE name = 'old.example.org.'");
+    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'new.example.org.', 'AAAA', 60,"
+        + " ARRAY['2001:db8::1'] FROM zone");
+    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A', 60,"
+        + " '{}' FROM zone");
+    // The NOTIFYs went to nobody; the snapshot is the old one, still served.
+    assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
+    assertEquals(before, follower.status().appliedSeq());
+
+    target.set(db.settings());
+    assertTrue(follower.awaitSeq(counter(), DEADLINE));
+
+    assertEquals(List.of("192.0.2.11", "192.0.2.12"), served("www.example.org.", Type.A));
+    assertEquals(List.of(), served("old.example.org.", Type.A));
+    assertEquals(List.of("2001:db8:0:0:0:0:0:1"), served("new.example.org.", Type.AAAA));
+    assertTrue(holder.get().zone(ZONE).orElseThrow().exists(Name.fromString("empty.example.org.")));
+    SyncStatus s = follower.status();
+    assertEquals(1, s.reconnects());
+    assertEquals(0, s.fullReloads(), "caught up by sequence, not by reload");
+    assertEquals(before + 4, s.appliedSeq());
+  }
+
+  @Test
+  void prunedChangeLogLeadsToAFullReload() throws Exception {
+    cutOff();
+    sql("DELETE FROM rrset WHERE name = 'old.example.org.'");
+    sql("UPDATE rrset SET rdata = ARRAY['192.0.2.13'] WHERE name = 'www.example.org.'");
+    sql("DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
+
+    target.set(db.settings());
+    assertTrue(follower.awaitSeq(counter(), DEADLINE));
+
+    assertEquals(1, follower.status().fullReloads());
+    assertEquals(List.of(), served("old.example.org.", Type.A));
+    assertEquals(List.of("192.0.2.13"), served("www.example.org.", Type.A));
+  }
+
+  @Test
+  void withTheDatabaseGoneTheSnapshotStaysAndHealthSaysDegraded() throws Exception {
+    Instant synced = follower.status().lastSync();
+    terminateFollowerConnection();
+    // Not cut off: the follower reconnects at once and resumes.
+    Await.until(DEADLINE, "reconnected", () -> follower.status().reconnects() == 1
+        && follower.status().dbConnected());
+
+    cutOff();
+    clock.advance(Duration.ofSeconds(42));
+    SyncStatus s = follower.status();
+    Health h = Health.of(s, holder.get().zoneNames().size(), clock.instant());
+    assertEquals(200, h.httpStatus());
+    assertEquals("DEGRADED", h.status());
+    assertTrue(h.json().contains("\"dbConnected\":false"), h.json());
+    assertTrue(s.snapshotAge(clock.instant()).toSeconds() >= 42, h.json());
+    assertFalse(synced.isAfter(s.lastSync()));
+    assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
+
+    target.set(db.settings());
+    Await.until(DEADLINE, "reconnected after the outage", () -> follower.status().dbConnected());
+    assertEquals("UP", Health.of(follower.status(), 1, clock.instant()).status());
+  }
+
+  /** Points the follower at a closed port and kills its connection: it cannot get back in. */
+  private void cutOff() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    DbSettings real = db.settings();
+    target.set(new DbSettings(real.jdbcUrl().replaceFirst(":\\d+/", ":" + closed + "/"),
+        real.user(), real.password()));
+    terminateFollowerConnection();
+    Await.until(DEADLINE, "follower disconnected", () -> !follower.status().dbConnected());
+  }
+
+  private void terminateFollowerConnection() throws SQLException {
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            + " WHERE application_name = '" + ChangeLogFollower.APPLICATION_NAME + "'"
+            + " AND datname = current_database()")) {
+      rs.next();
+      assertEquals(1, rs.getInt(1), "exactly one follower connection");
+    }
+  }
+
+  private List<String> served(String name, int type) throws Exception {
+    Name owner = Name.fromString(name);
+    return holder.get().records(ZONE).stream()
+        .filter(r -> r.getName().equals(owner) && r.getType() == type)
+        .map(Record::rdataToString).sorted().toList();
+  }
+
+  private long counter() throws SQLException {
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT last_seq FROM change_log_counter")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void sql(String statement) throws SQLException {
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+}
