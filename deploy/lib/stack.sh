@@ -153,5 +153,7 @@ dp_json() {
 # The launcher arguments of each component, in DP_ARGS (ports follow DNSPLANE_PORT_OFFSET).
 dp_authdns_args() { DP_ARGS=(--listen "$DP_HOST:$DP_AUTHDNS_DNS" --http "$DP_HOST:$DP_AUTHDNS_HTTP"); }
 dp_planner_args() { DP_ARGS=(--http "$DP_HOST:$DP_PLANNER_HTTP"); }
-dp_enactor_args() { DP_ARGS=(--az "$1" --http "$DP_HOST:$(dp_enactor_port "$1")"); }
-dp_resolver_args() { DP_ARGS=(--listen "$DP_HOST:$DP_RESOLVER_DNS" --http "$DP_HOST:$DP_RESOLVER_HTTP"); }
+dp_enactor_args() { DP_ARGS=(--az "$1" --http "$DP_HOST:$(dp_enactor_port "$1")" --authdns "$DP_HOST:$DP_AUTHDNS_DNS"); }
+dp_resolver_args() {
+  DP_ARGS=(--listen "$DP_HOST:$DP_RESOLVER_DNS" --http "$DP_HOST:$DP_RESOLVER_HTTP" --stub-zones "$DP_ZONE=$DP_HOST:$DP_AUTHDNS_DNS")
+}

@@ -1,0 +1,88 @@
+package dnsplane.deploy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Shell runs the deploy scripts and tools for the tests: bounded, output captured, never hanging. */
+final class Shell {
+
+  /** What a finished command left: its exit status and its stdout and stderr, interleaved. */
+  record Result(int exit, String output) {
+    @Override
+    public String toString() {
+      return "exit " + exit + ":\n" + output;
+    }
+  }
+
+  private Shell() {}
+
+  /** The repository root: the nearest folder upwards holding deploy/dnsplane. */
+  static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isRegularFile(p.resolve("deploy/dnsplane"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("no deploy/dnsplane above " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+
+  /** Whether {@code tool} is on the PATH. */
+  static boolean has(String tool) {
+    return run(List.of("bash", "-c", "command -v " + tool), Map.of(), Duration.ofSeconds(10)).exit()
+        == 0;
+  }
+
+  /** Runs {@code command} in the repository root with {@code env} added to ours. */
+  static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      Thread pump = new Thread(() -> copy(p.getInputStream(), out), "shell-output");
+      pump.setDaemon(true);
+      pump.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        pump.join(2000);
+        throw new AssertionError(
+            command + " did not finish within " + timeout + "; output so far:\n" + text(out));
+      }
+      pump.join(5000);
+      return new Result(p.exitValue(), text(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void copy(InputStream in, ByteArrayOutputStream out) {
+    try (in) {
+      in.transferTo(out);
+    } catch (IOException ignored) {
+      // The process went away; what was read so far is kept.
+    }
+  }
+
+  private static String text(ByteArrayOutputStream out) {
+    synchronized (out) {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
