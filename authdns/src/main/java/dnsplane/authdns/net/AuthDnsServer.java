@@ -140,7 +140,8 @@ public final class AuthDnsServer implements AutoCloseable {
                         .addLast(
                             new IdleStateHandler(
                                 0, 0, opts.tcpIdle().toMillis(), TimeUnit.MILLISECONDS),
-                            new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                            // maxFrameLength counts the 2-byte prefix too: a 65535-byte message is legal.
+                            new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
                             new LengthFieldPrepender(2),
                             new TcpHandler(processor));
                   }
