@@ -1,0 +1,103 @@
+package dnsplane.planner.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Names, addresses and endpoint specs: canonical forms and the problems named. */
+class ValidationTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "DynamoDB.US-East-1.aws.test, dynamodb.us-east-1.aws.test.",
+    "x.aws.test., x.aws.test.",
+    "_plan.x.aws.test, _plan.x.aws.test.",
+  })
+  void namesAreCanonicalised(String raw, String canonical) {
+    assertEquals(canonical, Names.canonical(raw));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", ".", "a..b", "-a.test", "a b.test", "é.test"})
+  void badNamesAreRejected(String raw) {
+    assertThrows(IllegalArgumentException.class, () -> Names.canonical(raw));
+  }
+
+  @Test
+  void zoneIsTheLongestSuffix() {
+    List<String> zones = List.of("test.", "aws.test.", "other.test.");
+    assertEquals(Optional.of("aws.test."), Names.zoneOf("x.aws.test.", zones));
+    assertEquals(Optional.of("aws.test."), Names.zoneOf("aws.test.", zones));
+    assertEquals(Optional.empty(), Names.zoneOf("x.example.", zones));
+    assertEquals(Optional.empty(), Names.zoneOf("xaws.test.", List.of("aws.test.")));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "192.0.2.10, 192.0.2.10",
+    "' 198.51.100.1 ', 198.51.100.1",
+    "2001:DB8::1, 2001:db8::1",
+    "2001:db8:0:0:0:0:0:1, 2001:db8::1",
+    "2001:db8:0:1:0:0:0:1, 2001:db8:0:1::1",
+    "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+    "2001:db8:1:1:1:1:0:1, 2001:db8:1:1:1:1:0:1",
+    "::1, ::1",
+  })
+  void addressesAreCanonicalised(String raw, String canonical) {
+    assertEquals(canonical, Addresses.canonical(raw));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "192.0.2", "192.0.2.256", "192.0.2.010", "example.com", "localhost",
+      "2001:db8::g", "::ffff:192.0.2.1", "2001:db8::1%eth0", "192.0.2.1/24"})
+  void badAddressesAreRejected(String raw) {
+    assertThrows(IllegalArgumentException.class, () -> Addresses.canonical(raw));
+  }
+
+  private static EndpointRequest.TargetRequest t(String address, Integer weight, String az) {
+    return new EndpointRequest.TargetRequest(address, weight, az, null);
+  }
+
+  @Test
+  void specDefaultsAndOrdersTargets() {
+    EndpointSpec s = EndpointSpec.from("X.aws.test",
+        new EndpointRequest(null, null, List.of(t("2001:db8::1", null, "az-b"), t("192.0.2.2", 5, "az-a"))));
+    assertEquals("x.aws.test.", s.name());
+    assertEquals(60, s.ttl());
+    assertTrue(s.guarded());
+    assertEquals(List.of("192.0.2.2", "2001:db8::1"), s.targets().stream().map(EndpointSpec.TargetSpec::address).toList());
+    assertEquals(100, s.targets().get(1).weight());
+  }
+
+  @Test
+  void specProblemsAreNamed() {
+    assertMessage("no targets", new EndpointRequest(60, true, List.of()));
+    assertMessage("no targets", new EndpointRequest(60, true, null));
+    assertMessage("weight 1001", new EndpointRequest(60, true, List.of(t("192.0.2.1", 1001, "az-a"))));
+    assertMessage("weight -1", new EndpointRequest(60, true, List.of(t("192.0.2.1", -1, "az-a"))));
+    assertMessage("duplicate target 192.0.2.1",
+        new EndpointRequest(60, true, List.of(t("192.0.2.1", 1, "az-a"), t("192.0.2.01".replace("01", "1"), 2, "az-b"))));
+    assertMessage("invalid address nope", new EndpointRequest(60, true, List.of(t("nope", 1, "az-a"))));
+    assertMessage("ttl 90000", new EndpointRequest(90000, true, List.of(t("192.0.2.1", 1, "az-a"))));
+    assertMessage("needs an az", new EndpointRequest(60, true, List.of(t("192.0.2.1", 1, "AZ A"))));
+    assertMessage("check kind", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+        "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("icmp", null, null)))));
+    assertMessage("http(s) url", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+        "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("http", null, "ftp://x/")))));
+    assertMessage("tcp check", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+        "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("tcp", "127.0.0.1", null)))));
+  }
+
+  private static void assertMessage(String expected, EndpointRequest req) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EndpointSpec.from("x.aws.test.", req));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}

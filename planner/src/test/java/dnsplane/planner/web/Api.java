@@ -1,0 +1,94 @@
+package dnsplane.planner.web;
+
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Api is a small real-HTTP client for the planner under test. */
+public final class Api {
+
+  /** A status and a body. */
+  public record Response(int status, String body) {}
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI base;
+  private final JsonMapper json;
+  private final String token;
+
+  public Api(URI base, JsonMapper json, String token) {
+    this.base = base;
+    this.json = json;
+    this.token = token;
+  }
+
+  public Api withToken(String other) {
+    return new Api(base, json, other);
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null);
+  }
+
+  public Response put(String path, String body) {
+    return send("PUT", path, body);
+  }
+
+  public Response post(String path) {
+    return send("POST", path, null);
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  public Response send(String method, String path, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public <T> T read(Response r, Class<T> type) {
+    try {
+      return json.readValue(r.body(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + r.body(), e);
+    }
+  }
+
+  /** Waits for {@code condition} to hold, polling, failing after {@code deadline}. */
+  public static void await(Duration deadline, String what, BooleanSupplier condition) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + deadline + " waiting for " + what);
+      }
+      try {
+        // A poll interval, not a synchronization: the condition is re-checked until the deadline.
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+}
