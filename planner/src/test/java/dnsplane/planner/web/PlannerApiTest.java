@@ -16,6 +16,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.web.router.Router;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class PlannerApiTest implements TestPropertyProvider {
 
   @Inject EmbeddedServer server;
   @Inject JsonMapper json;
+  @Inject Router router;
   private Api api;
 
   @Override
@@ -259,5 +261,38 @@ class PlannerApiTest implements TestPropertyProvider {
       assertTrue(m.contains(name), name);
     }
     assertFalse(m.contains("dnsplane_planner_plans_written_total 0\n"), m);
+  }
+
+  @Test
+  void openApiDocumentCoversEveryRoute() {
+    Api.Response r = api.get("/openapi.yml");
+    assertEquals(200, r.status());
+    // path -> methods, read from the document's "paths:" block by indentation.
+    Map<String, List<String>> documented = new java.util.HashMap<>();
+    String path = null;
+    boolean inPaths = false;
+    for (String line : r.body().split("\n")) {
+      if (line.equals("paths:")) {
+        inPaths = true;
+      } else if (inPaths && line.matches("  /\\S*:")) {
+        path = line.trim().substring(0, line.trim().length() - 1);
+        documented.put(path, new ArrayList<>());
+      } else if (inPaths && path != null && line.matches("    (get|put|post|delete):")) {
+        documented.get(path).add(line.trim().replace(":", "").toUpperCase());
+      }
+    }
+    // Micronaut adds a HEAD route for every GET by itself; those need no documentation.
+    List<String> routes = router.uriRoutes()
+        .filter(route -> !route.getHttpMethod().name().equals("HEAD"))
+        .map(route -> route.getHttpMethod() + " " + route.getUriMatchTemplate().toString())
+        .distinct()
+        .toList();
+    assertTrue(routes.size() >= 13, routes.toString());
+    for (String route : routes) {
+      String[] parts = route.split(" ", 2);
+      assertTrue(documented.getOrDefault(parts[1], List.of()).contains(parts[0]), "undocumented route " + route);
+    }
+    int documentedCount = documented.values().stream().mapToInt(List::size).sum();
+    assertEquals(routes.size(), documentedCount, "documented routes that do not exist: " + documented);
   }
 }

@@ -1,0 +1,80 @@
+package dnsplane.planner.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.planner.plan.PlanView;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** With a token configured, mutating calls need it; and the heartbeat keeps writing plans. */
+@RequiresPostgres
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthAndHeartbeatTest implements TestPropertyProvider {
+
+  private static final String TOKEN = "s3cret-token";
+
+  private final TestDb[] db = new TestDb[1];
+
+  @Inject EmbeddedServer server;
+  @Inject JsonMapper json;
+
+  @Override
+  public Map<String, String> getProperties() {
+    return TestSupport.freshPlanner(db, Map.of(
+        "dnsplane.api.token", TOKEN,
+        "dnsplane.planner.heartbeat", "300ms",
+        "dnsplane.planner.check.interval", "1h"));
+  }
+
+  @Test
+  void mutatingCallsNeedTheToken() {
+    Api anonymous = new Api(server.getURI(), json, null);
+    Api wrong = anonymous.withToken("guess");
+    Api good = anonymous.withToken(TOKEN);
+    String body = PlannerApiTest.body(60, "192.0.2.1", "192.0.2.2");
+    // Stop the heartbeat from changing the plan table while comparing endpoint state.
+    String endpointsBefore = TestSupport.query(db[0], "SELECT count(*) FROM endpoint") + "/"
+        + TestSupport.query(db[0], "SELECT count(*) FROM target");
+    for (Api api : List.of(anonymous, wrong)) {
+      Api.Response r = api.put("/v1/endpoints/auth.aws.test", body);
+      assertEquals(401, r.status(), r.body());
+      assertTrue(r.body().contains("bearer token"), r.body());
+      assertEquals(401, api.post("/v1/plans").status());
+      assertEquals(401, api.delete("/v1/endpoints/auth.aws.test").status());
+    }
+    assertEquals(endpointsBefore, TestSupport.query(db[0], "SELECT count(*) FROM endpoint") + "/"
+        + TestSupport.query(db[0], "SELECT count(*) FROM target"));
+    assertEquals(201, good.put("/v1/endpoints/auth.aws.test", body).status());
+    assertEquals(401, anonymous.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
+        .status());
+    assertEquals(200, good.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
+        .status());
+    // Reads stay open.
+    assertEquals(200, anonymous.get("/v1/endpoints/auth.aws.test").status());
+    assertEquals(200, anonymous.get("/v1/plans/latest").status());
+    assertEquals(200, anonymous.get("/health").status());
+  }
+
+  @Test
+  void heartbeatWritesPlansWithoutChange() {
+    Api api = new Api(server.getURI(), json, null);
+    Api.await(Duration.ofSeconds(10), "a heartbeat plan", () -> api.get("/v1/plans/latest").status() == 200);
+    long first = api.read(api.get("/v1/plans/latest"), PlanView.class).generation();
+    Api.await(Duration.ofSeconds(10), "two more heartbeat plans", () -> {
+      PlanView p = api.read(api.get("/v1/plans/latest"), PlanView.class);
+      return p.generation() >= first + 2 && p.reason().equals("heartbeat");
+    });
+  }
+}
