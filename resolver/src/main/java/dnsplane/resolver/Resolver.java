@@ -102,8 +102,10 @@ public final class Resolver {
       return CompletableFuture.completedFuture(Responses.error(q, cfg.noRouteRcode()));
     }
     CompletableFuture<CacheEntry> fetch = refresh(q.key(), route);
-    if (plan == StaleRules.Plan.MISS) {
+    if (plan != StaleRules.Plan.SUSPECT_RETRY) {
       metrics.misses.increment();
+    }
+    if (plan == StaleRules.Plan.MISS) {
       return fetch.handle((ne, ex) -> ne != null ? served(ne, q, tcp) : servfail(q));
     }
     long deadline = cfg.clientTimeout().toMillis();
