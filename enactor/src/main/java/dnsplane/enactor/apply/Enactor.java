@@ -51,6 +51,8 @@ public final class Enactor {
   private final PlanWriter writer;
   private final Cleaner cleaner;
   private final Object applyLock = new Object();
+  private final java.util.concurrent.atomic.AtomicLong passes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private volatile Mode mode;
   private volatile boolean paused;
@@ -79,33 +81,41 @@ public final class Enactor {
   /** One wake-up: apply the newest plan if this enactor should, then clean up. */
   public ApplyReport applyOnce() throws SQLException, InterruptedException {
     synchronized (applyLock) {
-      if (paused) {
-        return ApplyReport.skipped("paused");
+      try {
+        return applyLocked();
+      } finally {
+        passes.incrementAndGet();
       }
-      long started = System.nanoTime();
-      Mode m = mode;
-      Optional<Plan> plan = m == Mode.LEGACY ? legacyStart() : safeStart();
-      if (plan.isEmpty()) {
-        return ApplyReport.skipped(stuckReason != null ? stuckReason : "up to date");
-      }
-      Plan p = plan.get();
-      ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
-      PlanWriter.Result r = writer.write(m, p.entries(), zones);
-      count(r.tally());
-      lastApplied = p.generation();
-      metrics.plansApplied.incrementAndGet();
-      Cleaner.Tally c = cleaner.cleanup(m, settings.keep());
-      metrics.cleanupDeletions.addAndGet(c.deleted());
-      metrics.cleanupClears.addAndGet(c.cleared());
-      metrics.guardRefusals.addAndGet(c.guardRefused());
-      int alarms = m == Mode.SAFE ? verify(r.written()) : 0;
-      metrics.observeApply(System.nanoTime() - started);
-      saveStatus();
-      log.info("{}: applied plan {} ({}): {}, cleanup {}", settings.az(), p.generation(),
-          m.wire(), r.tally(), c);
-      return new ApplyReport(p.generation(), r.tally(), c.deleted(), c.cleared(),
-          c.guardRefused(), alarms, null);
     }
+  }
+
+  private ApplyReport applyLocked() throws SQLException, InterruptedException {
+    if (paused) {
+      return ApplyReport.skipped("paused");
+    }
+    long started = System.nanoTime();
+    Mode m = mode;
+    Optional<Plan> plan = m == Mode.LEGACY ? legacyStart() : safeStart();
+    if (plan.isEmpty()) {
+      return ApplyReport.skipped(stuckReason != null ? stuckReason : "up to date");
+    }
+    Plan p = plan.get();
+    ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
+    PlanWriter.Result r = writer.write(m, p.entries(), zones);
+    count(r.tally());
+    lastApplied = p.generation();
+    metrics.plansApplied.incrementAndGet();
+    Cleaner.Tally c = cleaner.cleanup(m, settings.keep());
+    metrics.cleanupDeletions.addAndGet(c.deleted());
+    metrics.cleanupClears.addAndGet(c.cleared());
+    metrics.guardRefusals.addAndGet(c.guardRefused());
+    int alarms = m == Mode.SAFE ? verify(r.written()) : 0;
+    metrics.observeApply(System.nanoTime() - started);
+    saveStatus();
+    log.info("{}: applied plan {} ({}): {}, cleanup {}", settings.az(), p.generation(),
+        m.wire(), r.tally(), c);
+    return new ApplyReport(p.generation(), r.tally(), c.deleted(), c.cleared(),
+        c.guardRefused(), alarms, null);
   }
 
   private Optional<Plan> safeStart() throws SQLException {
@@ -256,6 +266,11 @@ public final class Enactor {
   /** Null when not stuck. */
   public String stuckReason() {
     return stuckReason;
+  }
+
+  /** How many apply passes have finished (tests await a pass after an event). */
+  public long passes() {
+    return passes.get();
   }
 
   public Faults faults() {

@@ -1,0 +1,122 @@
+package dnsplane.enactor.api;
+
+import dnsplane.enactor.Durations;
+import dnsplane.enactor.Names;
+import dnsplane.enactor.apply.ApplyReport;
+import dnsplane.enactor.apply.Enactor;
+import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.store.AuditLog;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
+import java.util.List;
+
+/** EnactorController is the enactor's admin API under {@code /v1} (runtime contract). */
+@Controller("/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class EnactorController {
+
+  private final EnactorRuntime runtime;
+  private final Enactor enactor;
+
+  EnactorController(EnactorRuntime runtime) {
+    this.runtime = runtime;
+    this.enactor = runtime.enactor();
+  }
+
+  @Get("/status")
+  Views.Status status() {
+    return Views.Status.of(enactor);
+  }
+
+  @Put("/mode")
+  Views.Status mode(@Body Views.ModeRequest body) throws SQLException {
+    if (body == null || body.mode() == null) {
+      throw new IllegalArgumentException("body must be {\"mode\": \"safe\" | \"legacy\"}");
+    }
+    enactor.setMode(Mode.parse(body.mode()));
+    runtime.loop().wake();
+    return status();
+  }
+
+  @Put("/faults/delay")
+  Views.Status delay(@Body Views.DelayRequest body) {
+    if (body == null || body.endpoint() == null) {
+      throw new IllegalArgumentException("body must be {\"endpoint\": NAME, \"delay\": \"20s\"}");
+    }
+    enactor.faults().setDelay(Names.endpoint(body.endpoint()), Durations.parse(body.delay()));
+    return status();
+  }
+
+  @Delete("/faults")
+  Views.Status clearFaults() {
+    enactor.faults().clear();
+    return status();
+  }
+
+  @Post("/pause")
+  Views.Status pause() throws SQLException {
+    enactor.setPaused(true);
+    return status();
+  }
+
+  @Post("/resume")
+  Views.Status resume() throws SQLException {
+    enactor.setPaused(false);
+    runtime.loop().wake();
+    return status();
+  }
+
+  @Post("/repair")
+  Views.Repaired repair(@Body Views.RepairRequest body) throws Exception {
+    if (body == null || body.endpoint() == null) {
+      throw new IllegalArgumentException("body must be {\"endpoint\": NAME}");
+    }
+    String endpoint = Names.endpoint(body.endpoint());
+    ApplyReport r = enactor.repair(endpoint);
+    return new Views.Repaired(endpoint, r.generation(), r.writes().written(),
+        r.writes().guardRefused(), status());
+  }
+
+  @Get("/audit")
+  List<Views.Audit> audit(@Nullable @QueryValue("limit") String limit,
+      @Nullable @QueryValue("actor") String actor) throws SQLException {
+    int n = 100;
+    if (limit != null) {
+      try {
+        n = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("limit must be a number, got \"" + limit + "\"");
+      }
+    }
+    if (n < 1 || n > AuditLog.MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + AuditLog.MAX_LIMIT + ", got " + n);
+    }
+    return Views.audits(enactor.audit().recent(actor, n));
+  }
+
+  @Error(exception = IllegalArgumentException.class)
+  HttpResponse<Views.Problem> badRequest(HttpRequest<?> request, IllegalArgumentException e) {
+    return HttpResponse.<Views.Problem>status(HttpStatus.BAD_REQUEST)
+        .body(new Views.Problem(e.getMessage()));
+  }
+
+  @Error(exception = IllegalStateException.class)
+  HttpResponse<Views.Problem> conflict(HttpRequest<?> request, IllegalStateException e) {
+    return HttpResponse.<Views.Problem>status(HttpStatus.CONFLICT)
+        .body(new Views.Problem(e.getMessage()));
+  }
+}
