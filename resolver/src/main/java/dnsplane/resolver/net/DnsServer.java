@@ -52,7 +52,25 @@ public final class DnsServer implements AutoCloseable {
 
   /** Binds UDP and TCP on {@code listen} (port 0: any free port, the same for both); returns the bound address. */
   public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
-    udp = new Bootstrap()
+    // with port 0 the kernel picks the UDP port; TCP may find it taken, so try a few
+    for (int attempt = 1; ; attempt++) {
+      udp = bindUdp(listen);
+      InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
+      try {
+        tcp = bindTcp(bound);
+        log.info("resolver listening on {} (UDP+TCP, {})", bound, epoll ? "epoll" : "nio");
+        return bound;
+      } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+        udp.close().syncUninterruptibly();
+        if (listen.getPort() != 0 || attempt >= 10) {
+          throw new IllegalStateException("cannot bind TCP " + bound + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private Channel bindUdp(InetSocketAddress listen) throws InterruptedException {
+    return new Bootstrap()
         .group(group)
         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, RCVBUF)
@@ -60,8 +78,10 @@ public final class DnsServer implements AutoCloseable {
         .bind(listen)
         .sync()
         .channel();
-    InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
-    tcp = new ServerBootstrap()
+  }
+
+  private Channel bindTcp(InetSocketAddress bound) throws InterruptedException {
+    return new ServerBootstrap()
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -78,8 +98,6 @@ public final class DnsServer implements AutoCloseable {
         .bind(bound)
         .sync()
         .channel();
-    log.info("resolver listening on {} (UDP+TCP, {})", bound, epoll ? "epoll" : "nio");
-    return bound;
   }
 
   @Override
