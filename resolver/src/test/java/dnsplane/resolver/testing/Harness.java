@@ -64,9 +64,14 @@ public final class Harness implements AutoCloseable {
 
   /** Sends {@code wire} over UDP (from {@code source} if given) and returns the reply, or null after 3 s. */
   public Message udp(byte[] wire, InetAddress source) throws IOException {
+    return udp(server.dnsAddress(), wire, source);
+  }
+
+  /** Sends {@code wire} over UDP to {@code to} and returns the reply, or null after 3 s. */
+  public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source) throws IOException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(source, 0))) {
       s.setSoTimeout(3000);
-      s.send(new DatagramPacket(wire, wire.length, server.dnsAddress()));
+      s.send(new DatagramPacket(wire, wire.length, to));
       byte[] buf = new byte[65535];
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       try {
