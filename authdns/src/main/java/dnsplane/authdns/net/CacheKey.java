@@ -2,19 +2,58 @@ package dnsplane.authdns.net;
 
 import java.util.Arrays;
 
-/** CacheKey is lower-cased question name, qtype, qclass, size limit and EDNS mode, as bytes. */
+/**
+ * CacheKey is lower-cased question name, qtype, qclass, size limit and EDNS mode, as bytes. Each
+ * event-loop thread fills one reusable probe key per query ({@link #fill}), so a cache hit
+ * allocates no key; only an insertion takes an immutable {@link #copy()}.
+ */
 final class CacheKey {
-  private final byte[] bytes;
-  private final int hash;
+  private byte[] bytes;
+  private int length;
+  private int hash;
 
-  CacheKey(byte[] bytes) {
-    this.bytes = bytes;
-    this.hash = Arrays.hashCode(bytes);
+  CacheKey(int capacity) {
+    this.bytes = new byte[capacity];
+  }
+
+  /** Makes this key (qname bytes, then 7 bytes of type, class, limit and EDNS mode). */
+  CacheKey fill(byte[] qname, int qnameLength, int qtype, int qclass, int limit, int ednsMode) {
+    int n = qnameLength + 7;
+    if (bytes.length < n) {
+      bytes = new byte[n];
+    }
+    System.arraycopy(qname, 0, bytes, 0, qnameLength);
+    int o = qnameLength;
+    bytes[o] = (byte) (qtype >>> 8);
+    bytes[o + 1] = (byte) qtype;
+    bytes[o + 2] = (byte) (qclass >>> 8);
+    bytes[o + 3] = (byte) qclass;
+    bytes[o + 4] = (byte) (limit >>> 8);
+    bytes[o + 5] = (byte) limit;
+    bytes[o + 6] = (byte) ednsMode;
+    length = n;
+    int h = 1;
+    for (int i = 0; i < n; i++) {
+      h = 31 * h + bytes[i];
+    }
+    hash = h;
+    return this;
+  }
+
+  /** An immutable copy, safe to store in the cache. */
+  CacheKey copy() {
+    CacheKey k = new CacheKey(0);
+    k.bytes = Arrays.copyOf(bytes, length);
+    k.length = length;
+    k.hash = hash;
+    return k;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CacheKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    return o instanceof CacheKey k
+        && k.hash == hash
+        && Arrays.equals(k.bytes, 0, k.length, bytes, 0, length);
   }
 
   @Override

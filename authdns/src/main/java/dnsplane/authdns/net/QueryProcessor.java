@@ -6,6 +6,7 @@ import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,7 +36,13 @@ final class QueryProcessor {
   private final RateLimitedLog errors;
   private volatile ResponseCache cache;
   // Event-loop threads each get their own parser: no locking and no allocation per query.
-  private final ThreadLocal<WireQuery> parsers = ThreadLocal.withInitial(WireQuery::new);
+  private final FastThreadLocal<WireQuery> parsers =
+      new FastThreadLocal<>() {
+        @Override
+        protected WireQuery initialValue() {
+          return new WireQuery();
+        }
+      };
 
   QueryProcessor(
       SnapshotHolder holder, QueryMetrics metrics, int maxPayload, int cacheEntries, Clock clock) {
@@ -124,7 +131,7 @@ final class QueryProcessor {
               truncated);
       count(entry, transport);
       if (key != null) {
-        c.put(key, entry);
+        c.put(key.copy(), entry);
       }
       return wire;
     } catch (RuntimeException e) {

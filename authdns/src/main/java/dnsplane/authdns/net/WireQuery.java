@@ -29,6 +29,8 @@ final class WireQuery {
   /** The lower-cased question name in wire form, {@link #qnameLength} bytes. */
   final byte[] qname = new byte[255];
 
+  private final CacheKey probe = new CacheKey(255 + 7);
+
   boolean parse(ByteBuf b) {
     int r = b.readerIndex();
     int end = r + b.readableBytes();
@@ -96,19 +98,12 @@ final class WireQuery {
     return p == end;
   }
 
-  /** The cache key for this query answered with a response size limit of {@code limit}. */
+  /**
+   * The cache key for this query answered with a response size limit of {@code limit}: a probe
+   * reused by this thread, valid until the next call; {@link CacheKey#copy()} it to keep it.
+   */
   CacheKey key(int limit) {
-    byte[] k = new byte[qnameLength + 7];
-    System.arraycopy(qname, 0, k, 0, qnameLength);
-    int o = qnameLength;
-    k[o] = (byte) (qtype >>> 8);
-    k[o + 1] = (byte) qtype;
-    k[o + 2] = (byte) (qclass >>> 8);
-    k[o + 3] = (byte) qclass;
-    k[o + 4] = (byte) (limit >>> 8);
-    k[o + 5] = (byte) limit;
-    k[o + 6] = (byte) ednsMode;
-    return new CacheKey(k);
+    return probe.fill(qname, qnameLength, qtype, qclass, limit, ednsMode);
   }
 
   /** The response size limit: our cap over TCP, else the client's EDNS size capped, at least 512. */
