@@ -39,7 +39,7 @@ final class EndpointController {
     return service.get(name);
   }
 
-  @Put(value = "/{name}", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  @Put(value = "/{name}", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
   HttpResponse<EndpointView> put(String name, @Nullable @Body String body) {
     EndpointService.Put put = service.put(name, parse(body, EndpointRequest.class));
     return put.created() ? HttpResponse.created(put.endpoint()) : HttpResponse.ok(put.endpoint());
@@ -51,7 +51,7 @@ final class EndpointController {
     return Map.of("deleted", name, "generation", generation);
   }
 
-  @Put(value = "/{name}/targets/{address}/health", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  @Put(value = "/{name}/targets/{address}/health", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
   EndpointView health(String name, String address, @Nullable @Body String body) {
     EndpointRequest.HealthReport report = parse(body, EndpointRequest.HealthReport.class);
     if (report.healthy() == null) {

@@ -95,6 +95,8 @@ class BadInputTest implements TestPropertyProvider {
         new Case("unknown plan", "GET", "/v1/plans/999999", null, 404, "no plan 999999"),
         new Case("plan generation not a number", "GET", "/v1/plans/abc", null, 400, "must be a number"),
         new Case("diff with an unknown plan", "GET", "/v1/plans/1/diff/999999", null, 404, "no plan 999999"),
+        new Case("no such path", "GET", "/v1/nothing", null, 404, "no such path: GET /v1/nothing"),
+        new Case("method not allowed", "POST", "/v1/endpoints", null, 405, "Method [POST] not allowed"),
         new Case("limit out of range", "GET", "/v1/plans?limit=0", null, 400, "limit"));
   }
 
