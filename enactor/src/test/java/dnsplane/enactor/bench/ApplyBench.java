@@ -1,0 +1,134 @@
+package dnsplane.enactor.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dnsplane.authdns.AuthDns;
+import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import dnsplane.enactor.apply.ApplyReport;
+import dnsplane.enactor.apply.Enactor;
+import dnsplane.enactor.apply.EnactorMetrics;
+import dnsplane.enactor.apply.EnactorSettings;
+import dnsplane.enactor.apply.Faults;
+import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.verify.Verifier;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * ApplyBench prints, for 1, 1,000 and 10,000 endpoints on a throwaway database: the time to apply
+ * a plan that creates every rrset, the time to apply the next plan that changes every address
+ * (the steady state), and commit-to-served latency: plan committed until the in-process authdns
+ * answers the new generation for the last endpoint written. Args: endpoint counts (default 1 1000
+ * 10000).
+ */
+public final class ApplyBench {
+
+  private static final String ZONE = """
+      $ORIGIN bench.test.
+      $TTL 300
+      @   SOA ns1 hostmaster 1 7200 3600 1209600 60
+      @   NS  ns1
+      ns1 A   192.0.2.1
+      """;
+
+  private ApplyBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int[] sizes = args.length == 0 ? new int[] {1, 1000, 10000}
+        : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    System.out.println("endpoints  first-apply-ms  next-apply-ms  commit-to-served-ms");
+    for (int n : sizes) {
+      run(n);
+    }
+    System.exit(0);
+  }
+
+  static void run(int n) throws Exception {
+    TestDb db = TestPostgres.freshDatabase();
+    ZoneImporter.importText(db.settings(), ZONE, null);
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO endpoint (name, zone_id, guarded)"
+            + " SELECT 'ep' || i || '.bench.test.', z.id, true FROM generate_series(1, ?) i,"
+            + " zone z WHERE z.name = 'bench.test.'")) {
+      ps.setInt(1, n);
+      ps.executeUpdate();
+    }
+    InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+    try (AuthDns authdns = AuthDns.start(db.settings(), any, any);
+        HikariDataSource pool = DbBootstrap.pool(db.settings(), "bench", 4)) {
+      Enactor e = new Enactor(new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 0), pool,
+          new Faults(), new EnactorMetrics(), null);
+      publish(db, n, 1);
+      long t0 = System.nanoTime();
+      ApplyReport first = e.applyOnce();
+      long firstMs = (System.nanoTime() - t0) / 1_000_000;
+      long g2 = publish(db, n, 2);
+      long committed = System.nanoTime();
+      ApplyReport next = e.applyOnce();
+      long nextMs = (System.nanoTime() - committed) / 1_000_000;
+      Verifier dns = new Verifier(authdns.dnsAddress(), Duration.ofSeconds(1));
+      String last = "ep" + lastSorted(n) + ".bench.test.";
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        Long served = dns.observe(last).generation();
+        if (served != null && served == g2) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("authdns never served plan " + g2 + " for " + last);
+        }
+      }
+      long servedMs = (System.nanoTime() - committed) / 1_000_000;
+      if (first.writes().written() != n || next.writes().written() != n) {
+        throw new IllegalStateException("expected " + n + " writes: " + first + " / " + next);
+      }
+      System.out.println(String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs,
+          servedMs));
+    }
+  }
+
+  /** Entries are applied in name order; the last name written is the largest string. */
+  static int lastSorted(int n) {
+    int best = 1;
+    for (int i = 1; i <= n; i++) {
+      if (("ep" + i).compareTo("ep" + best) > 0) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Writes a plan for every endpoint the way the planner does; {@code round} varies addresses. */
+  static long publish(TestDb db, int n, int round) throws Exception {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      long g;
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO plan (reason) VALUES ('bench') RETURNING generation");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        g = rs.getLong(1);
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT ?, 'ep' || i ||"
+              + " '.bench.test.', 60, jsonb_build_array(jsonb_build_object('address', '192.0.2.'"
+              + " || ((i + ?) % 250 + 1), 'weight', 100, 'az', 'az-a'), jsonb_build_object("
+              + "'address', '2001:db8::' || ?, 'weight', 100, 'az', 'az-b'))"
+              + " FROM generate_series(1, ?) i")) {
+        ps.setLong(1, g);
+        ps.setInt(2, round);
+        ps.setInt(3, round);
+        ps.setInt(4, n);
+        ps.executeUpdate();
+      }
+      c.commit();
+      return g;
+    }
+  }
+}
