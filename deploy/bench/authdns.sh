@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# authdns.sh — authdns vs NSD on the same 10,000-name zone, in the same run, plus authdns's
+# commit-to-served latency.
+#
+# usage: deploy/bench/authdns.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-u UPDATES]
+#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200
+#
+# Throughput: each server in turn is pinned to CPU 0 (taskset -c 0), dnsperf to CPU 1; one
+# warm-up pass over the query file (-n 1), then a measured run of -l seconds. dnsperf saturates its
+# own core at these rates, so the servers' CPU time over the measured run (utime+stime from
+# /proc/PID/stat, children included) is printed too, and queries per server-CPU-second with it.
+# Queries: A for every name of the zone, shuffled (all positive answers).
+#
+# Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
+# loop until the new address is served; repeated -u times; p50/p99/max of commit-returned →
+# first-answer-with-new-data.
+#
+# What it starts it stops (trap EXIT): NSD (temp config), authdns, the throwaway database.
+# environment: AUTHDNS_JAR, COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
+#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "l:c:q:n:u:h" opt; do
+  case "$opt" in
+    l) DURATION="$OPTARG" ;; c) CLIENTS="$OPTARG" ;; q) OUTSTANDING="$OPTARG" ;;
+    n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; *) usage ;;
+  esac
+done
+for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES"; do
+  [[ "$v" =~ ^[0-9]+$ && "$v" -gt 0 ]] || { echo "authdns.sh: options take positive integers" >&2; usage; }
+done
+
+die() { echo "bench: $*" >&2; exit 2; }
+log() { echo "bench: $*" >&2; }
+need_pkg() { # command package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "installing $2"
+  local prc=/usr/sbin/policy-rc.d created=0
+  if [[ ! -e $prc ]]; then printf '#!/bin/sh\nexit 101\n' >$prc && chmod +x $prc && created=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null || { ((created)) && rm -f $prc; die "apt-get install $2 failed"; }
+  ((created)) && rm -f $prc
+  command -v "$1" >/dev/null 2>&1 || die "$1 still missing after installing $2"
+}
+need_pkg nsd nsd
+need_pkg dnsperf dnsperf
+need_pkg dig bind9-dnsutils
+need_pkg psql postgresql-client
+need_pkg curl curl
+need_pkg python3 python3
+command -v taskset >/dev/null || die "taskset (util-linux) is needed"
+(($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
+
+AUTHDNS_JAR="${AUTHDNS_JAR:-$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)}"
+if [[ -z "$AUTHDNS_JAR" || ! -f "$AUTHDNS_JAR" ]]; then
+  log "building authdns (mvn -pl db,authdns -am package)"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl db,authdns -am) || die "build failed"
+  AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar | head -1)"
+fi
+
+WORK="$(mktemp -d /tmp/authdns-bench.XXXXXX)"
+PG="${COMPARE_PG:-127.0.0.1:5432}"
+PG_USER="${DNSPLANE_DB_USER:-postgres}"
+DB_NAME="dnsplane_bench_$$_$RANDOM"
+export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
+SERVER_PID=""
+stop_server() {
+  [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+cleanup() {
+  local rc=$?
+  stop_server
+  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
+    -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 - <<'PY'
+import socket
+while True:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        u.close(); t.close()
+PY
+}
+
+# ---- the zone and the queries -------------------------------------------------------------------
+ORIGIN=bench.test.
+awk -v n="$NAMES" 'BEGIN {
+  print "$ORIGIN bench.test.\n$TTL 300"
+  print "@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.1\nprobe 5 A 198.51.100.1"
+  for (i = 0; i < n - 2; i++) printf "h%d A 192.0.2.%d\n", i, i % 250 + 1
+}' >"$WORK/bench.zone"
+awk -v n="$NAMES" 'BEGIN { for (i = 0; i < n - 2; i++) printf "h%d.bench.test. A\n", i }' \
+  | shuf >"$WORK/queries"
+
+CLK_TCK="$(getconf CLK_TCK)"
+descendants() { # a process and all its descendants (NSD: xfrd → main → server children)
+  local p
+  echo "$1"
+  for p in $(pgrep -P "$1" || true); do descendants "$p"; done
+}
+cpu_ticks() { # utime+stime of a process tree
+  local total=0 p f
+  for p in $(descendants "$1"); do
+    [[ -r /proc/$p/stat ]] || continue
+    # Field 2 (comm) may hold spaces; strip through ") " first: utime/stime are then fields 12/13.
+    f="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
+  done
+  echo "$total"
+}
+
+declare -A QPS LOST LAT CPU
+run_dnsperf() { # name port
+  local name="$1" port="$2" before after out
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
+    -n 1 >"$WORK/$name.warmup" 2>&1 || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
+  before="$(cpu_ticks "$SERVER_PID")"
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
+    -l "$DURATION" >"$WORK/$name.perf" 2>&1 || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
+  after="$(cpu_ticks "$SERVER_PID")"
+  out="$WORK/$name.perf"
+  QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
+  LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
+  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000}' "$out")"
+  CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
+}
+
+wait_for() { # what seconds command...
+  local what="$1" deadline=$((SECONDS + $2)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "$what did not come up: $(tail -5 "$WORK"/*.out 2>/dev/null)"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "$what exited: $(tail -5 "$WORK"/*.out 2>/dev/null)"
+    sleep 0.2
+  done
+}
+
+# ---- NSD ---------------------------------------------------------------------------------------
+NSD_PORT="$(free_port)"
+cat >"$WORK/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$NSD_PORT
+  port: $NSD_PORT
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$WORK"
+  pidfile: "$WORK/nsd.pid"
+  database: ""
+  xfrdfile: "$WORK/xfrd.state"
+  xfrdir: "$WORK"
+  zonelistfile: "$WORK/zone.list"
+  logfile: "$WORK/nsd.log"
+  verbosity: 0
+  rrl-ratelimit: 0
+  minimal-responses: yes
+remote-control:
+  control-enable: no
+zone:
+  name: "$ORIGIN"
+  zonefile: "$WORK/bench.zone"
+CONF
+taskset -c 0 nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
+SERVER_PID=$!
+wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
+log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1:$NSD_PORT (CPU 0); dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION (CPU 1)"
+run_dnsperf nsd "$NSD_PORT"
+stop_server
+
+# ---- authdns -----------------------------------------------------------------------------------
+export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
+export DNSPLANE_DB_USER="$PG_USER"
+java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
+  || die "zone import failed: $(tail -3 "$WORK/import.out")"
+AUTH_PORT="$(free_port)" AUTH_HTTP="$(free_port)"
+taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
+  --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" >"$WORK/authdns.out" 2>&1 &
+SERVER_PID=$!
+wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
+log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"
+run_dnsperf authdns "$AUTH_PORT"
+
+# ---- commit-to-served latency ------------------------------------------------------------------
+cat >"$WORK/LatencyProbe.java" <<'JAVA'
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Arrays;
+import org.xbill.DNS.*;
+import org.xbill.DNS.Record;
+
+/** Commit an rrset change, then poll authdns over UDP until it serves it; prints percentiles. */
+public class LatencyProbe {
+  public static void main(String[] a) throws Exception {
+    String url = a[0], user = a[1], pw = a[2];
+    int port = Integer.parseInt(a[3]), n = Integer.parseInt(a[4]);
+    SimpleResolver dns = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+    dns.setTimeout(Duration.ofSeconds(2));
+    Message q = Message.newQuery(Record.newRecord(Name.fromString("probe.bench.test."), Type.A, DClass.IN));
+    long[] us = new long[n];
+    try (Connection c = DriverManager.getConnection(url, user, pw);
+        PreparedStatement ps = c.prepareStatement(
+            "UPDATE rrset SET rdata = ARRAY[?] WHERE name = 'probe.bench.test.' AND type = 'A'")) {
+      for (int i = 0; i < n + 5; i++) {
+        String want = "198.51.100." + (2 + i % 250);
+        ps.setString(1, want);
+        ps.executeUpdate();
+        long t0 = System.nanoTime();
+        while (true) {
+          Message m = dns.send(q);
+          if (!m.getSection(Section.ANSWER).isEmpty()
+              && m.getSection(Section.ANSWER).get(0).rdataToString().equals(want)) break;
+          if (System.nanoTime() - t0 > 10_000_000_000L) throw new IllegalStateException("not served in 10 s: " + want);
+        }
+        if (i >= 5) us[i - 5] = (System.nanoTime() - t0) / 1000;   // first 5: warm-up
+      }
+    }
+    Arrays.sort(us);
+    System.out.printf("p50 %.2f ms  p99 %.2f ms  max %.2f ms  (n=%d)%n",
+        us[n / 2] / 1000.0, us[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1000.0, us[n - 1] / 1000.0, n);
+  }
+}
+JAVA
+LATENCY="$(java -cp "$AUTHDNS_JAR" "$WORK/LatencyProbe.java" "$DNSPLANE_DB_URL" "$PG_USER" "$PGPASSWORD" \
+  "$AUTH_PORT" "$UPDATES" 2>"$WORK/probe.err")" || die "latency probe failed: $(tail -5 "$WORK/probe.err")"
+stop_server
+
+# ---- report ------------------------------------------------------------------------------------
+echo
+echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1"
+printf '%-8s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
+for s in nsd authdns; do
+  per="$(awk -v q="${QPS[$s]}" -v d="$DURATION" -v c="${CPU[$s]}" 'BEGIN { if (c > 0) printf "%.0f", q * d / c; else print "n/a" }')"
+  printf '%-8s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
+done
+echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"
