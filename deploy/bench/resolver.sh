@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Cache-hit queries/second: dnsplane resolver vs Debian's Unbound, both in front of the same upstream, same run.
+#
+#   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd]
+#
+# Upstream: authdns (its fat jar on a dedicated database, dnsplane_bench_resolver) when the jar exists and
+# PostgreSQL answers on 127.0.0.1:5432, else NSD serving the same generated zone. Servers run pinned to CPU 0,
+# dnsperf to CPU 1. A warm-up pass asks every name once, so the timed run is all cache hits; then
+# `dnsperf -c 8 -q 500 -l DURATION`. Printed per server: qps, the server's CPU seconds during the timed run, and
+# queries per server-CPU-second (dnsperf saturates its own core, so qps alone can understate a fast server).
+set -euo pipefail
+
+DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-5}"
+NAMES=10000
+UPSTREAM=auto
+while (($#)); do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --names) NAMES="$2"; shift 2 ;;
+    --upstream) UPSTREAM="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "resolver.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+TMP="$(mktemp -d /tmp/dnsplane-bench-resolver.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need unbound || ! need dnsperf; then
+  echo "installing unbound and dnsperf..."
+  apt-get install -y unbound dnsperf >/dev/null
+fi
+need taskset || { echo "resolver.sh: taskset (util-linux) is needed" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+UP_PORT=$(free_port); RES_PORT=$(free_port); RES_HTTP=$(free_port); UNB_PORT=$(free_port); AUTH_HTTP=$(free_port)
+
+# ---- the zone and the query list ----
+{
+  echo '$ORIGIN aws.test.'
+  echo '$TTL 86400'
+  echo '@ SOA ns1 hostmaster 1 7200 3600 1209600 300'
+  echo '@ NS ns1'
+  echo 'ns1 A 192.0.2.1'
+  for ((i = 0; i < NAMES; i++)); do echo "h$i A 192.0.2.$((i % 250 + 1))"; done
+} >"$TMP/aws.test.zone"
+for ((i = 0; i < NAMES; i++)); do echo "h$i.aws.test. A"; done | shuf >"$TMP/queries"
+
+wait_udp() { # wait until a server answers on port $1 (max 60 s)
+  for _ in $(seq 1 600); do
+    dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 ns1.aws.test. A >/dev/null 2>&1 \
+      && [[ -n "$(dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 ns1.aws.test. A)" ]] && return 0
+    sleep 0.1
+  done
+  echo "resolver.sh: nothing answers on port $1" >&2; return 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# ---- upstream ----
+AUTH_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)"
+if [[ "$UPSTREAM" == auto ]]; then
+  if [[ -n "$AUTH_JAR" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then UPSTREAM=authdns; else UPSTREAM=nsd; fi
+fi
+if [[ "$UPSTREAM" == authdns ]]; then
+  [[ -n "$AUTH_JAR" ]] || { echo "resolver.sh: build authdns first (deploy/dnsplane build authdns)" >&2; exit 1; }
+  export DNSPLANE_DB_URL="${DNSPLANE_BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/dnsplane_bench_resolver}"
+  java -jar "$AUTH_JAR" zone import "$TMP/aws.test.zone" >"$TMP/import.log" 2>&1 \
+    || { cat "$TMP/import.log" >&2; exit 1; }
+  taskset -c 0 java -Xmx512m -jar "$AUTH_JAR" serve --listen "127.0.0.1:$UP_PORT" --http "127.0.0.1:$AUTH_HTTP" \
+    >"$TMP/authdns.log" 2>&1 &
+  PIDS+=($!)
+else
+  need nsd || apt-get install -y nsd >/dev/null
+  cat >"$TMP/nsd.conf" <<NSD
+server:
+  ip-address: 127.0.0.1@$UP_PORT
+  port: $UP_PORT
+  username: ""
+  chroot: ""
+  zonesdir: "$TMP"
+  database: ""
+  pidfile: "$TMP/nsd.pid"
+  xfrdfile: "$TMP/xfrd.state"
+  zonelistfile: "$TMP/zone.list"
+  rrl-ratelimit: 0
+  server-count: 1
+  verbosity: 0
+remote-control:
+  control-enable: no
+zone:
+  name: aws.test.
+  zonefile: aws.test.zone
+NSD
+  taskset -c 0 nsd -d -c "$TMP/nsd.conf" >"$TMP/nsd.log" 2>&1 &
+  PIDS+=($!)
+fi
+wait_udp "$UP_PORT"
+echo "upstream: $UPSTREAM on 127.0.0.1:$UP_PORT, $NAMES names"
+
+# ---- the two resolvers ----
+RES_JAR="$(ls "$ROOT"/resolver/target/resolver-*-all.jar 2>/dev/null | head -1 || true)"
+[[ -n "$RES_JAR" ]] || { echo "resolver.sh: build the resolver first (mvn -pl resolver package)" >&2; exit 1; }
+taskset -c 0 java -Xms256m -Xmx512m ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
+  --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
+  >"$TMP/resolver.log" 2>&1 &
+RES_PID=$!
+PIDS+=($RES_PID)
+
+cat >"$TMP/unbound.conf" <<UNB
+server:
+  interface: 127.0.0.1@$UNB_PORT
+  port: $UNB_PORT
+  do-not-query-localhost: no
+  username: ""
+  chroot: ""
+  directory: "$TMP"
+  pidfile: "$TMP/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  verbosity: 0
+  num-threads: 1
+  so-rcvbuf: 2m
+  msg-cache-size: 128m
+  rrset-cache-size: 256m
+  access-control: 127.0.0.0/8 allow
+  module-config: "iterator"
+  qname-minimisation: no
+  local-zone: "test." nodefault
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "aws.test."
+  stub-addr: 127.0.0.1@$UP_PORT
+UNB
+taskset -c 0 unbound -d -c "$TMP/unbound.conf" >"$TMP/unbound.log" 2>&1 &
+UNB_PID=$!
+PIDS+=($UNB_PID)
+wait_udp "$RES_PORT"
+wait_udp "$UNB_PORT"
+
+misses() { curl -s "http://127.0.0.1:$RES_HTTP/metrics" | awk '/^dnsplane_resolver_cache_misses_total/ {print $2}'; }
+
+run() { # name port pid
+  local name="$1" port="$2" pid="$3" out t0 t1 hz qps lost
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -n 1 -c 8 -q 500 >/dev/null 2>&1 # fill the cache
+  # a few seconds of load before timing, so the JVM's JIT has compiled the hit path (harmless for Unbound)
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
+  local m0=0
+  if [[ "$name" == resolver ]]; then m0="$(misses)"; fi
+  hz=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$pid")
+  out="$(taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$DURATION" 2>&1)"
+  t1=$(cpu_ticks "$pid")
+  qps="$(awk '/Queries per second/ {print $4}' <<<"$out")"
+  lost="$(awk '/Queries lost/ {print $3}' <<<"$out")"
+  local cpu; cpu="$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')"
+  local per; per="$(awk -v q="$qps" -v d="$DURATION" -v c="$cpu" 'BEGIN {if (c > 0) printf "%.0f", q * d / c; else print "n/a"}')"
+  printf '%-9s qps %10s   lost %6s   server CPU %6ss in %ss   queries per server-CPU-second %s\n' \
+    "$name" "$qps" "$lost" "$cpu" "$DURATION" "$per"
+  if [[ "$name" == resolver ]]; then
+    echo "          cache misses during the timed run: $(( $(misses) - m0 )) (0 means every query was a hit)"
+  fi
+}
+
+echo "timed runs: dnsperf -c 8 -q 500 -l $DURATION (servers on CPU 0, dnsperf on CPU 1)"
+run resolver "$RES_PORT" "$RES_PID"
+run unbound "$UNB_PORT" "$UNB_PID"
