@@ -2,6 +2,7 @@ package dnsplane.planner;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,17 +22,25 @@ public final class Application {
   public record Options(HostPort http) {}
 
   public static void main(String[] args) {
-    Options options;
     try {
-      options = parse(args, System.getenv());
-      requireSafeListen(options.http(), System.getenv("DNSPLANE_API_TOKEN"));
+      start(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("planner: " + e.getMessage());
       System.err.println("usage: planner [--http HOST:PORT]   (default " + DEFAULT_HTTP + ")");
       System.exit(2);
-      return;
     }
-    DbSettings db = DbSettings.fromEnv();
+  }
+
+  /**
+   * Parses {@code args}, checks the listen policy, migrates the database named by {@code env} and
+   * starts the HTTP service; the caller owns (and eventually closes) the returned context.
+   *
+   * @throws IllegalArgumentException for a bad command line or an unsafe listen address
+   */
+  public static ApplicationContext start(String[] args, Map<String, String> env) {
+    Options options = parse(args, env);
+    requireSafeListen(options.http(), env.get("DNSPLANE_API_TOKEN"));
+    DbSettings db = DbSettings.fromEnv(env);
     DbBootstrap.prepare(db);
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("micronaut.server.host", options.http().host());
@@ -39,7 +48,11 @@ public final class Application {
     props.put("datasources.default.url", db.jdbcUrl());
     props.put("datasources.default.username", db.user());
     props.put("datasources.default.password", db.password());
-    Micronaut.build(new String[0]).mainClass(Application.class).properties(props).start();
+    String token = env.get("DNSPLANE_API_TOKEN");
+    if (token != null && !token.isBlank()) {
+      props.put("dnsplane.api.token", token);
+    }
+    return Micronaut.build(new String[0]).mainClass(Application.class).properties(props).start();
   }
 
   /** Parses the command line; the environment supplies defaults. */

@@ -4,7 +4,11 @@ import dnsplane.planner.PlannerConfig;
 import dnsplane.planner.health.ActiveHealthChecker;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 
 /** Schedules starts the heartbeat (unless its period is zero) and the active health-check rounds. */
 @Singleton
@@ -14,6 +18,7 @@ final class Schedules {
   private final PlanWriter writer;
   private final ActiveHealthChecker checker;
   private final PlannerConfig config;
+  private final List<ScheduledFuture<?>> running = new ArrayList<>();
 
   Schedules(PlannerScheduler scheduler, PlanWriter writer, ActiveHealthChecker checker, PlannerConfig config) {
     this.scheduler = scheduler;
@@ -25,8 +30,14 @@ final class Schedules {
   @EventListener
   void onStartup(StartupEvent event) {
     if (!config.heartbeat().isZero()) {
-      scheduler.every(config.heartbeat(), "heartbeat", () -> writer.force("heartbeat"));
+      running.add(scheduler.every(config.heartbeat(), "heartbeat", () -> writer.force("heartbeat")));
     }
-    scheduler.every(config.checkInterval(), "health-check round", checker::runRound);
+    running.add(scheduler.every(config.checkInterval(), "health-check round", checker::runRound));
+  }
+
+  /** Stops the timed work before the beans it uses (the connection pool) are closed. */
+  @PreDestroy
+  void stop() {
+    running.forEach(f -> f.cancel(false));
   }
 }

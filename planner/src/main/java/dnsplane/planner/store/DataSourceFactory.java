@@ -26,7 +26,10 @@ final class DataSourceFactory {
       @Value("${dnsplane.planner.pool-size:8}") int poolSize) {
     DbSettings settings =
         url.isBlank() ? DbSettings.fromEnv() : new DbSettings(url, user.isBlank() ? "postgres" : user, password);
-    return DbBootstrap.pool(settings, "planner", poolSize);
+    HikariDataSource pool = DbBootstrap.pool(settings, "planner", poolSize);
+    // Hikari waits 30 s for a connection by default; a dead database should give a prompt 503.
+    pool.setConnectionTimeout(5_000);
+    return pool;
   }
 
   @Singleton
