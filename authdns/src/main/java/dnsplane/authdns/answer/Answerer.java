@@ -150,9 +150,7 @@ public final class Answerer {
     if (query.getHeader().getFlag(Flags.RD)) {
       h.setFlag(Flags.RD);
     }
-    if (query.getHeader().getFlag(Flags.CD)) {
-      h.setFlag(Flags.CD);
-    }
+    // CD is not copied: we do no DNSSEC processing, and NSD (our reference) leaves it clear.
     if (question != null) {
       // The query's own record: its name keeps the client's case (0x20 echo).
       response.addRecord(question, Section.QUESTION);

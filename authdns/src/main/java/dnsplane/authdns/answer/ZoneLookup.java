@@ -57,7 +57,15 @@ public final class ZoneLookup {
       switch (step.kind) {
         case FOUND -> {
           answer.addAll(step.records);
-          return new LookupResult(Outcome.SUCCESS, answer, List.of(), additional(zone, answer));
+          List<Record> extra = additional(zone, answer);
+          List<Record> authority = apexNs(zone, current, qtype);
+          if (!authority.isEmpty()) {
+            extra = new ArrayList<>(extra);
+            for (Record ns : authority) {
+              addAddresses(zone, ((NSRecord) ns).getTarget(), extra);
+            }
+          }
+          return new LookupResult(Outcome.SUCCESS, answer, authority, extra);
         }
         case CNAME -> {
           answer.add(step.records.get(0));
@@ -159,6 +167,21 @@ public final class ZoneLookup {
       out.add(r.withName(owner));
     }
     return out;
+  }
+
+  /**
+   * The apex NS rrset that NSD (minimal-responses off) puts in the authority section of a positive
+   * answer, so that our answers match NSD's section for section. Not for ANY (RFC 8482 keeps it
+   * minimal), DS (answered from the parent side of a cut) or the apex NS query itself. The edge
+   * drops it again rather than set TC when it does not fit ({@link Render}).
+   */
+  private static List<Record> apexNs(ZoneSnapshot zone, Name owner, int qtype) {
+    if (qtype == Type.ANY || qtype == Type.DS || qtype == Type.NS && owner.equals(zone.origin())) {
+      return List.of();
+    }
+    Node apex = zone.node(zone.origin());
+    List<Record> ns = apex == null ? null : apex.rrset(Type.NS);
+    return ns == null ? List.of() : ns;
   }
 
   /** The SOA for a negative answer, with TTL min(SOA TTL, SOA minimum) as RFC 2308 §3 says. */

@@ -1,6 +1,7 @@
 package dnsplane.authdns.net;
 
 import dnsplane.authdns.answer.Answerer;
+import dnsplane.authdns.answer.Render;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
@@ -80,9 +81,8 @@ final class QueryProcessor {
     byte[] w = hit.wire();
     ByteBuf out = a.ioBuffer(w.length).writeBytes(w);
     out.setShort(0, q.id);
-    // RD and CD are copied from this query; the rest of the header is the cached answer's.
+    // RD is copied from this query; the rest of the header is the cached answer's.
     out.setByte(2, (w[2] & ~0x01) | ((q.flags >>> 8) & 0x01));
-    out.setByte(3, (w[3] & ~0x10) | (q.flags & 0x10));
     // The question in this query's own case (same length: only the case can differ).
     out.setBytes(HEADER, in, in.readerIndex() + HEADER, q.qnameLength);
     return out;
@@ -114,7 +114,7 @@ final class QueryProcessor {
       }
       int limit =
           transport == Transport.TCP ? Answerer.TCP_MAX : Answerer.udpLimit(query, maxPayload);
-      byte[] wire = response.toWire(limit);
+      byte[] wire = Render.toWire(response, limit);
       int qtype = query.getQuestion() == null ? 0 : query.getQuestion().getType();
       int rcode = response.getRcode();
       boolean truncated = (wire[2] & 0x02) != 0;

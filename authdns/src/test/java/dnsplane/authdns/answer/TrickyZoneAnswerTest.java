@@ -32,46 +32,54 @@ class TrickyZoneAnswerTest {
   private static final List<String> DELEG_GLUE =
       List.of("ns.deleg A 192.0.2.54", "ns.deleg AAAA 2001:db8::54");
 
+  // NSD (minimal-responses off) adds the apex NS and its in-zone addresses to positive answers.
+  private static final List<String> APEX_NS = List.of("@ NS ns1", "@ NS ns2.outside.test.");
+  private static final List<String> APEX_GLUE = List.of("ns1 A 192.0.2.53");
+
+  private static Case pos(String qname, int qtype, int rcode, boolean aa, List<String> answer) {
+    return new Case(qname, qtype, rcode, aa, answer, APEX_NS, APEX_GLUE);
+  }
+
   static Stream<Case> trickyCases() {
     return Stream.of(
-        Case.of("www", Type.A, NOERROR, true, List.of("www A 192.0.2.1")),
-        Case.of("www", Type.AAAA, NOERROR, true, List.of("www AAAA 2001:db8::1")),
+        pos("www", Type.A, NOERROR, true, List.of("www A 192.0.2.1")),
+        pos("www", Type.AAAA, NOERROR, true, List.of("www AAAA 2001:db8::1")),
         new Case("www", Type.MX, NOERROR, true, List.of(), NEG, List.of()),
         new Case("nothere", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
-        Case.of(
+        pos(
             "@", Type.SOA, NOERROR, true,
             List.of("@ SOA ns1.tricky.test. hostmaster.tricky.test. 7 7200 3600 1209600 300")),
         new Case(
             "@", Type.NS, NOERROR, true, List.of("@ NS ns1", "@ NS ns2.outside.test."),
             List.of(), List.of("ns1 A 192.0.2.53")),
         new Case(
-            "mail", Type.MX, NOERROR, true, List.of("mail MX 10 mx1"), List.of(),
-            List.of("mx1 A 192.0.2.25")),
+            "mail", Type.MX, NOERROR, true, List.of("mail MX 10 mx1"), APEX_NS,
+            List.of("mx1 A 192.0.2.25", "ns1 A 192.0.2.53")),
         // Empty non-terminals exist: NODATA, never NXDOMAIN.
         new Case("c", Type.A, NOERROR, true, List.of(), NEG, List.of()),
         new Case("b.c", Type.A, NOERROR, true, List.of(), NEG, List.of()),
-        Case.of("a.b.c", Type.A, NOERROR, true, List.of("a.b.c A 192.0.2.3")),
+        pos("a.b.c", Type.A, NOERROR, true, List.of("a.b.c A 192.0.2.3")),
         new Case("x.c", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
         // Wildcards (RFC 4592).
-        Case.of("host.wild", Type.A, NOERROR, true, List.of("host.wild A 192.0.2.4")),
-        Case.of("host.wild", Type.TXT, NOERROR, true, List.of("host.wild TXT \"wild\"")),
-        Case.of("deep.host.wild", Type.A, NOERROR, true, List.of("deep.host.wild A 192.0.2.4")),
+        pos("host.wild", Type.A, NOERROR, true, List.of("host.wild A 192.0.2.4")),
+        pos("host.wild", Type.TXT, NOERROR, true, List.of("host.wild TXT \"wild\"")),
+        pos("deep.host.wild", Type.A, NOERROR, true, List.of("deep.host.wild A 192.0.2.4")),
         new Case("host.wild", Type.MX, NOERROR, true, List.of(), NEG, List.of()),
-        Case.of("*.wild", Type.A, NOERROR, true, List.of("*.wild A 192.0.2.4")),
-        Case.of("exists.wild", Type.TXT, NOERROR, true, List.of("exists.wild TXT \"explicit\"")),
+        pos("*.wild", Type.A, NOERROR, true, List.of("*.wild A 192.0.2.4")),
+        pos("exists.wild", Type.TXT, NOERROR, true, List.of("exists.wild TXT \"explicit\"")),
         new Case("exists.wild", Type.A, NOERROR, true, List.of(), NEG, List.of()),
         new Case("x.exists.wild", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
         new Case("ent.wild", Type.A, NOERROR, true, List.of(), NEG, List.of()),
         new Case("z.ent.wild", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
         new Case("foo.entwild", Type.A, NOERROR, true, List.of(), NEG, List.of()),
-        Case.of(
+        pos(
             "foo.wc", Type.A, NOERROR, true,
             List.of("foo.wc CNAME www", "www A 192.0.2.1")),
         // CNAMEs.
-        Case.of(
+        pos(
             "alias", Type.A, NOERROR, true,
             List.of("alias CNAME alias2", "alias2 CNAME www", "www A 192.0.2.1")),
-        Case.of("alias", Type.CNAME, NOERROR, true, List.of("alias CNAME alias2")),
+        pos("alias", Type.CNAME, NOERROR, true, List.of("alias CNAME alias2")),
         Case.of(
             "loop1", Type.A, NOERROR, true,
             List.of("loop1 CNAME loop2", "loop2 CNAME loop1")),
@@ -100,7 +108,9 @@ class TrickyZoneAnswerTest {
         Case.of("hinfo", Type.ANY, NOERROR, true, List.of("hinfo HINFO \"PC\" \"Linux\"")),
         new Case("c", Type.ANY, NOERROR, true, List.of(), NEG, List.of()),
         // Nested zone: the child's own data wins; its DS comes from the parent.
-        Case.of("www.child", Type.A, NOERROR, true, List.of("www.child 600 A 192.0.2.56")),
+        new Case(
+            "www.child", Type.A, NOERROR, true, List.of("www.child 600 A 192.0.2.56"),
+            List.of("child 600 NS ns1.child"), List.of("ns1.child 600 A 192.0.2.55")),
         new Case(
             "child", Type.NS, NOERROR, true, List.of("child 600 NS ns1.child"), List.of(),
             List.of("ns1.child 600 A 192.0.2.55")),
