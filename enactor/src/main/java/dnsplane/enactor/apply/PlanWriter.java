@@ -141,9 +141,14 @@ final class PlanWriter {
       }
     }
     Set<String> done = rrsets.write(c, mode, toWrite, zones);
+    List<String> lost = toWrite.stream().map(PlanEntry::endpoint)
+        .filter(n -> !done.contains(n)).toList();
+    // A lost compare-and-set: another enactor committed this plan or a newer one meanwhile.
+    Map<String, RrsetState> now = lost.isEmpty() ? Map.of() : rrsets.states(c, lost);
     int ok = 0;
     for (PlanEntry e : toWrite) {
       Long prev = states.get(e.endpoint()).appliedGeneration();
+      Long held = now.containsKey(e.endpoint()) ? now.get(e.endpoint()).appliedGeneration() : null;
       if (done.contains(e.endpoint())) {
         ok++;
         written.add(e);
@@ -153,9 +158,11 @@ final class PlanWriter {
         noZone++;
         audit.add(AuditEntry.of(az, "no_zone", e.generation(), e.endpoint(), prev, null,
             "no served zone contains this name"));
+      } else if (held != null && held == e.generation()) {
+        unchanged++;
       } else {
         stale++;
-        audit.add(AuditEntry.of(az, "stale_skip", e.generation(), e.endpoint(), prev,
+        audit.add(AuditEntry.of(az, "stale_skip", e.generation(), e.endpoint(), held,
             e.generation(), "lost the compare-and-set to a newer plan"));
       }
     }

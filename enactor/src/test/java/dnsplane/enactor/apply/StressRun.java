@@ -54,8 +54,12 @@ final class StressRun {
           last = s.publish(plan(rnd, i));
           published++;
           long target = last - 2;
+          if (checkers.stream().anyMatch(c -> c.empty.get() > 0)) {
+            break; // the outage is caught; legacy stays stuck from here on.
+          }
           stuck = s.enactors.stream().anyMatch(e -> e.stuckReason() != null);
           if (stuck) {
+            settle(s);
             break; // legacy refuses to act until repair: nothing more can happen.
           }
           // Pace the planner to the fastest enactor, so plans are applied, not only piled up.
@@ -86,6 +90,23 @@ final class StressRun {
       return new Result(mode, seed, published, answers, empty, regressions, stuck,
           Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /**
+   * Lets every enactor finish the pass it is in and run one more (so a cleanup still pending, the
+   * one that empties the endpoint, has happened) before the final look.
+   */
+  static void settle(Stack s) throws Exception {
+    s.enactors.forEach(e -> e.faults().clear());
+    long[] passes = s.enactors.stream().mapToLong(Enactor::passes).toArray();
+    Await.until("every enactor finished two more passes", () -> {
+      for (int i = 0; i < passes.length; i++) {
+        if (s.enactors.get(i).passes() < passes[i] + 2) {
+          return false;
+        }
+      }
+      return true;
+    });
   }
 
   /** Random non-empty addresses per endpoint, always with at least one IPv4 address. */

@@ -16,7 +16,7 @@ class StressTest {
   void safeHasZeroEmptyAnswersAndZeroRegressions() throws Exception {
     StressRun.Result r = StressRun.run(Mode.SAFE, 7, 300, Duration.ofSeconds(25));
     System.out.println(r);
-    assertTrue(r.plans() >= 200, "too few plans to mean anything: " + r);
+    assertTrue(r.plans() >= 100, "too few plans to mean anything: " + r);
     assertTrue(r.answers() > 100, "the checkers barely ran: " + r);
     assertEquals(0, r.empty(), r.toString());
     assertEquals(0, r.regressions(), r.toString());
