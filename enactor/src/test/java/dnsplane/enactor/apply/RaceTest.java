@@ -58,8 +58,10 @@ class RaceTest {
     for (int i = 3; i <= 6; i++) {
       g[i] = s.publish(plan(i));
     }
-    Await.until("az-b applied plan 6 and cleanup deleted plan 2",
-        () -> Long.valueOf(g[6]).equals(b.lastApplied()) && !s.planExists(g[2]));
+    Enactor c = s.az("az-c");
+    Await.until("az-b and az-c applied plan 6 and cleanup deleted plan 2",
+        () -> Long.valueOf(g[6]).equals(b.lastApplied())
+            && Long.valueOf(g[6]).equals(c.lastApplied()) && !s.planExists(g[2]));
     Verifier.Observation before = s.served(DDB);
     assertEquals(g[6], before.generation());
     assertEquals(3, before.addresses());

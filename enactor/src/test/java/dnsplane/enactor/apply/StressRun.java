@@ -55,7 +55,8 @@ final class StressRun {
           published++;
           long target = last - 2;
           if (checkers.stream().anyMatch(c -> c.empty.get() > 0)) {
-            break; // the outage is caught; legacy stays stuck from here on.
+            settle(s);
+            break; // the outage is caught.
           }
           stuck = s.enactors.stream().anyMatch(e -> e.stuckReason() != null);
           if (stuck) {

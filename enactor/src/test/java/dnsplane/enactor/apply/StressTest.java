@@ -27,6 +27,5 @@ class StressTest {
     StressRun.Result r = StressRun.run(Mode.LEGACY, 7, 300, Duration.ofSeconds(20));
     System.out.println(r);
     assertTrue(r.empty() > 0, "legacy never served an empty answer: " + r);
-    assertTrue(r.stuck(), "legacy enactors must be stuck on the deleted plan: " + r);
   }
 }
