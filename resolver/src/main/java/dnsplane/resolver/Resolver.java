@@ -11,6 +11,8 @@ import dnsplane.resolver.upstream.UpstreamClient;
 import dnsplane.resolver.wire.QuestionKey;
 import dnsplane.resolver.wire.Responses;
 import dnsplane.resolver.wire.WireQuery;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,15 +60,41 @@ public final class Resolver {
 
   /** A fresh cache hit for {@code q}, rendered; null when the slow path must answer. */
   public byte[] tryHit(WireQuery q, boolean tcp) {
-    CacheEntry e = cache.get(q.key());
-    if (e == null || e.guard() != null) {
-      return null;
-    }
     long now = clock.millis();
-    Answer a = e.answer();
-    if (!a.freshAt(now)) {
+    Answer a = freshHit(q, now);
+    return a == null ? null : a.render(q, now, tcp);
+  }
+
+  /**
+   * A fresh cache hit for {@code q} over UDP written into a buffer from {@code alloc}; null when the slow path
+   * must answer (miss, stale, suspect, or too big for the client's UDP size).
+   */
+  public ByteBuf tryHitUdp(WireQuery q, ByteBufAllocator alloc) {
+    long now = clock.millis();
+    CacheEntry e = cache.get(q.key());
+    if (e == null || e.guard() != null || !e.answer().freshAt(now)) {
       return null;
     }
+    Answer a = e.answer();
+    ByteBuf out = alloc.directBuffer(a.wire().length + 11);
+    if (!a.renderInto(q, now, out)) {
+      out.release();
+      return null;
+    }
+    counted(e, a, q, now);
+    return out;
+  }
+
+  private Answer freshHit(WireQuery q, long now) {
+    CacheEntry e = cache.get(q.key());
+    if (e == null || e.guard() != null || !e.answer().freshAt(now)) {
+      return null;
+    }
+    counted(e, e.answer(), q, now);
+    return e.answer();
+  }
+
+  private void counted(CacheEntry e, Answer a, WireQuery q, long now) {
     countHit(a);
     int hits = e.hit();
     if (StaleRules.prefetchDue(a, now, hits, cfg.prefetch()) && e.claimPrefetch()) {
@@ -76,7 +104,6 @@ public final class Resolver {
         refresh(q.key(), route);
       }
     }
-    return a.render(q, now, tcp);
   }
 
   /** The answer to {@code q}, following the plan for its cache entry. Never completes exceptionally. */

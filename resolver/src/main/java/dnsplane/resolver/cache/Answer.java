@@ -1,6 +1,7 @@
 package dnsplane.resolver.cache;
 
 import dnsplane.resolver.wire.WireQuery;
+import io.netty.buffer.ByteBuf;
 import dnsplane.resolver.wire.WireScan;
 import java.util.List;
 import org.xbill.DNS.Flags;
@@ -101,6 +102,34 @@ public record Answer(
       appendOpt(out, wire.length);
     }
     return out;
+  }
+
+  /**
+   * Like {@link #render}, but written straight into {@code out} (a pooled direct buffer on the hit path, so the
+   * answer is copied once, into the memory the kernel sends from). Returns false, writing nothing, when the answer
+   * needs truncation: the caller then uses {@link #render}.
+   */
+  public boolean renderInto(WireQuery q, long now, ByteBuf out) {
+    int limit = q.edns() ? Math.min(q.udpSize(), MAX_UDP) : 512;
+    if (wire.length + (q.edns() ? OPT_LEN : 0) > limit) {
+      return false;
+    }
+    int base = out.writerIndex();
+    out.writeBytes(wire);
+    out.setShort(base, q.id());
+    out.setByte(base + 2, (wire[2] & ~0x01) | (q.rd() ? 0x01 : 0));
+    out.setByte(base + 3, (wire[3] & ~0x10) | (q.cd() ? 0x10 : 0));
+    out.setBytes(base + 12, q.raw(), 12, q.questionEnd() - 12);
+    long elapsed = Math.max(0, (now - storedAtMillis) / 1000);
+    for (int i = 0; i < ttlOffsets.length; i++) {
+      out.setInt(base + ttlOffsets[i], (int) Math.max(0, ttls[i] - elapsed));
+    }
+    if (q.edns()) {
+      int ar = (((wire[10] & 0xff) << 8) | (wire[11] & 0xff)) + 1;
+      out.setShort(base + 10, ar);
+      out.writeByte(0).writeShort(41).writeShort(MAX_UDP).writeInt(0).writeShort(0);
+    }
+    return true;
   }
 
   private static void header(byte[] out, WireQuery q) {

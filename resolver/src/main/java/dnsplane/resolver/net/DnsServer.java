@@ -126,6 +126,14 @@ public final class DnsServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
       byte[] raw = ByteBufUtil.getBytes(p.content());
       InetSocketAddress sender = p.sender();
+      ByteBuf hit = handler.tryUdpHit(raw, sender.getAddress(), ctx.alloc());
+      if (hit != null) {
+        if (hit.isReadable()) {
+          ctx.write(new DatagramPacket(hit, sender), ctx.voidPromise());
+          pending = true;
+        }
+        return;
+      }
       handler.handle(raw, sender.getAddress(), false, out -> {
             DatagramPacket reply = new DatagramPacket(Unpooled.wrappedBuffer(out), sender);
             if (ctx.executor().inEventLoop()) {

@@ -4,6 +4,9 @@ import dnsplane.resolver.Metrics;
 import dnsplane.resolver.Resolver;
 import dnsplane.resolver.wire.Responses;
 import dnsplane.resolver.wire.WireQuery;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +31,31 @@ public final class QueryHandler {
     this.acl = acl;
     this.limiter = limiter;
     this.metrics = metrics;
+  }
+
+  /**
+   * The UDP fast path: a fresh cache hit for an allowed, not rate-limited client, rendered into a buffer from
+   * {@code alloc}; null when {@link #handle} must take the query.
+   */
+  public ByteBuf tryUdpHit(byte[] raw, InetAddress client, ByteBufAllocator alloc) {
+    if (!acl.allows(client)) {
+      return null;
+    }
+    WireQuery q = WireQuery.parse(raw);
+    if (q == null) {
+      return null;
+    }
+    ByteBuf hit = resolver.tryHitUdp(q, alloc);
+    if (hit == null) {
+      return null; // handle() does the accounting, rate limit included
+    }
+    metrics.queries.increment();
+    if (!limiter.tryAcquire(client)) {
+      hit.release();
+      metrics.rateLimited.increment();
+      return Unpooled.EMPTY_BUFFER; // dropped: the caller sends nothing
+    }
+    return hit;
   }
 
   /** Handles one query; {@code reply} is called at most once, on this thread for hits, later for misses. */

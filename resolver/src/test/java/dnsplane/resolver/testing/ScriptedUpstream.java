@@ -34,8 +34,22 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
 
   public ScriptedUpstream() throws IOException {
-    udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    tcp = new ServerSocket(udp.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+    // the kernel picks the UDP port; TCP may find it taken, so try a few
+    DatagramSocket u = null;
+    ServerSocket t = null;
+    for (int attempt = 1; t == null; attempt++) {
+      u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try {
+        t = new ServerSocket(u.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+      } catch (java.net.BindException e) {
+        u.close();
+        if (attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+    udp = u;
+    tcp = t;
     threads.add(start("upstream-udp", this::serveUdp));
     threads.add(start("upstream-tcp", this::serveTcp));
   }
