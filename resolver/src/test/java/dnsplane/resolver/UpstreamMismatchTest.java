@@ -69,8 +69,12 @@ class UpstreamMismatchTest {
   }
 
   static Record a(String name, String ip) {
+    return a(name, 60, ip);
+  }
+
+  static Record a(String name, long ttl, String ip) {
     try {
-      return CachingTest.a(name, 60, ip);
+      return CachingTest.a(name, ttl, ip);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -69,8 +69,14 @@ public final class Harness implements AutoCloseable {
 
   /** Sends {@code wire} over UDP to {@code to} and returns the reply, or null after 3 s. */
   public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source) throws IOException {
+    return udp(to, wire, source, 3000);
+  }
+
+  /** Sends {@code wire} over UDP and returns the reply, or null after {@code timeoutMillis}. */
+  public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source, int timeoutMillis)
+      throws IOException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(source, 0))) {
-      s.setSoTimeout(3000);
+      s.setSoTimeout(timeoutMillis);
       s.send(new DatagramPacket(wire, wire.length, to));
       byte[] buf = new byte[65535];
       DatagramPacket p = new DatagramPacket(buf, buf.length);
