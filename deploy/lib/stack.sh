@@ -65,7 +65,8 @@ dp_spawn() {
   rm -f "$pidfile"
   echo "=== $(date -u +%FT%TZ) starting: $*" >>"$log"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$DNSPLANE_ROOT/deploy/dnsplane" "$@" >>"$log" 2>&1 </dev/null &
+  # fds 8 and 9 (the up/down and build locks) are closed: a long-lived child must not hold them.
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$DNSPLANE_ROOT/deploy/dnsplane" "$@" >>"$log" 2>&1 </dev/null 8>&- 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do [[ -s "$pidfile" ]] && return 0; sleep 0.1; done
   dp_die "$name did not start (no pid file $pidfile); see $log"
@@ -144,7 +145,7 @@ dp_enactor() {
 dp_json() {
   local field="$1"
   if command -v jq >/dev/null; then
-    jq -r ".$field // empty" 2>/dev/null || true
+    jq -r --arg f "$field" '.[$f] | if . == null then empty else . end' 2>/dev/null || true
   else
     sed -n "s/.*\"$field\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -n1
   fi
@@ -156,4 +157,12 @@ dp_planner_args() { DP_ARGS=(--http "$DP_HOST:$DP_PLANNER_HTTP"); }
 dp_enactor_args() { DP_ARGS=(--az "$1" --http "$DP_HOST:$(dp_enactor_port "$1")" --authdns "$DP_HOST:$DP_AUTHDNS_DNS"); }
 dp_resolver_args() {
   DP_ARGS=(--listen "$DP_HOST:$DP_RESOLVER_DNS" --http "$DP_HOST:$DP_RESOLVER_HTTP" --stub-zones "$DP_ZONE=$DP_HOST:$DP_AUTHDNS_DNS")
+}
+
+# Takes the state folder's up/down lock on fd 8 (bounded wait).
+dp_lock() {
+  exec 8>"$DP_RUN/.lock"
+  flock -n 8 && return 0
+  echo "dnsplane: waiting for another deploy/up or deploy/down ($DP_RUN/.lock) ..." >&2
+  flock -w 120 8 || dp_die "another deploy/up or deploy/down still holds $DP_RUN/.lock after 120 s"
 }

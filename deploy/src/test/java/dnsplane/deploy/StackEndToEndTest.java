@@ -1,0 +1,210 @@
+package dnsplane.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/up → dig through authdns and the resolver → deploy/status → a second deploy/up (harmless)
+ * → deploy/down, against a throwaway database, a private state folder and ports moved by
+ * DNSPLANE_PORT_OFFSET, so it cannot collide with a developer's running stack. Runs the jars the
+ * reactor packaged (DNSPLANE_BUILD=never).
+ */
+@RequiresPostgres
+class StackEndToEndTest {
+
+  private static final List<Integer> BASE_PORTS =
+      List.of(1053, 1054, 1064, 8080, 8081, 8082, 8083, 8084, 8085, 8095);
+  private static final String ENDPOINT = "dynamodb.us-east-1.aws.test.";
+  private static final List<String> DEMO_ADDRESSES =
+      List.of("192.0.2.10", "198.51.100.10", "203.0.113.10");
+
+  @TempDir Path tmp;
+  private Map<String, String> env;
+  private int offset;
+
+  @BeforeEach
+  void privateStack() throws IOException {
+    Assumptions.assumeTrue(Shell.has("dig"), "dig is missing (apt-get install -y bind9-dnsutils)");
+    for (String m : List.of("authdns", "planner", "enactor", "resolver")) {
+      Path jar = Shell.repoRoot().resolve(m + "/target/" + m + "-0.1.0-SNAPSHOT-all.jar");
+      assertTrue(
+          Files.isRegularFile(jar),
+          jar + " is missing: run the reactor (mvn -B verify at the root), which packages it first");
+    }
+    TestDb db = TestPostgres.freshDatabase();
+    offset = freeOffset();
+    env = new HashMap<>(db.env());
+    env.put("DNSPLANE_PORT_OFFSET", Integer.toString(offset));
+    env.put("DNSPLANE_STATE_DIR", tmp.resolve("state").toString());
+    env.put("DNSPLANE_LOG_DIR", tmp.resolve("logs").toString());
+    env.put("DNSPLANE_BUILD", "never");
+    env.put("DNSPLANE_UP_TIMEOUT", "120");
+  }
+
+  @AfterEach
+  void alwaysDown() {
+    if (env != null) {
+      Shell.run(List.of("deploy/down"), env, Duration.ofMinutes(2));
+    }
+  }
+
+  @Test
+  void upServesDnsStatusReportsAndDownLeavesNoProcess() throws Exception {
+    Shell.Result up = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(4));
+    assertEquals(0, up.exit(), "deploy/up failed:\n" + up + "\n" + logs());
+    assertTrue(up.output().contains("dnsplane is up"), up.output());
+    assertTrue(up.output().contains(tmp.resolve("logs").toString()), "up must name the log folder");
+
+    String auth = awaitDig(port(1053), ENDPOINT, "A", out -> answers(out) > 0);
+    assertTrue(auth.contains("status: NOERROR") && auth.contains(" aa"), auth);
+    assertTrue(DEMO_ADDRESSES.stream().anyMatch(auth::contains), auth);
+    String viaResolver = awaitDig(port(1054), ENDPOINT, "A", out -> answers(out) > 0);
+    assertTrue(DEMO_ADDRESSES.stream().anyMatch(viaResolver::contains), viaResolver);
+    String plan = awaitDig(port(1053), "_plan." + ENDPOINT, "TXT", out -> answers(out) > 0);
+    assertTrue(plan.matches("(?s).*IN\\s+TXT\\s+\"\\d+\".*"), plan);
+    String soa = dig(port(1053), "aws.test.", "SOA", "+tcp");
+    assertTrue(soa.contains("status: NOERROR") && soa.contains("IN\tSOA"), soa);
+
+    Shell.Result status = Shell.run(List.of("deploy/status"), env, Duration.ofMinutes(1));
+    assertEquals(0, status.exit(), status.toString());
+    for (String c : List.of("authdns", "planner", "enactor-az-a", "enactor-az-b", "enactor-az-c", "resolver")) {
+      assertTrue(
+          status.output().lines().anyMatch(l -> l.startsWith(c + " ") && l.contains(" ok ")),
+          c + " not ok in:\n" + status.output());
+    }
+    assertTrue(status.output().contains("safe"), "enactor mode missing:\n" + status.output());
+
+    Map<String, Long> pids = pids();
+    assertEquals(6, pids.size(), "pid files: " + pids);
+    Shell.Result again = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(2));
+    assertEquals(0, again.exit(), again.toString());
+    assertTrue(again.output().contains("already running"), again.output());
+    assertTrue(again.output().contains("not re-importing"), again.output());
+    assertEquals(pids, pids(), "a second deploy/up must not start new processes");
+
+    Shell.Result down = Shell.run(List.of("deploy/down"), env, Duration.ofMinutes(2));
+    assertEquals(0, down.exit(), down.toString());
+    for (Map.Entry<String, Long> p : pids.entrySet()) {
+      assertFalse(
+          ProcessHandle.of(p.getValue()).map(ProcessHandle::isAlive).orElse(false),
+          p.getKey() + " (pid " + p.getValue() + ") still runs after deploy/down");
+    }
+    assertTrue(pids().isEmpty(), "pid files left: " + pids());
+    assertTrue(portFree(port(8080)) && portFree(port(1053)), "authdns ports still bound");
+  }
+
+  private int port(int base) {
+    return base + offset;
+  }
+
+  private Map<String, Long> pids() throws IOException {
+    Path run = tmp.resolve("state/run");
+    Map<String, Long> out = new HashMap<>();
+    if (!Files.isDirectory(run)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(run)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+        out.put(f.getFileName().toString(), Long.parseLong(Files.readString(f).trim()));
+      }
+    }
+    return out;
+  }
+
+  private String logs() throws IOException {
+    Path dir = tmp.resolve("logs");
+    if (!Files.isDirectory(dir)) {
+      return "(no logs)";
+    }
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        sb.append("--- ").append(f.getFileName()).append(" (last 30 lines)\n");
+        lines.subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> sb.append(l).append('\n'));
+      }
+    }
+    return sb.toString();
+  }
+
+  private String dig(int port, String name, String type, String... extra) {
+    List<String> cmd =
+        Stream.concat(
+                Stream.of("dig", "+time=1", "+tries=1", "@127.0.0.1", "-p", Integer.toString(port)),
+                Stream.concat(Stream.of(extra), Stream.of(name, type)))
+            .toList();
+    return Shell.run(cmd, Map.of(), Duration.ofSeconds(10)).output();
+  }
+
+  /** Digs until {@code ok} holds, up to 30 s: enactors apply the first plan asynchronously. */
+  private String awaitDig(int port, String name, String type, Predicate<String> ok)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      last = dig(port, name, type);
+      if (ok.test(last)) {
+        return last;
+      }
+      Thread.sleep(200); // polling interval of a condition with a deadline, not a synchronisation
+    }
+    return fail("no good answer for " + name + " " + type + " on port " + port + ":\n" + last);
+  }
+
+  private static int answers(String digOutput) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("ANSWER: (\\d+)").matcher(digOutput);
+    return m.find() && digOutput.contains("status: NOERROR") ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /** An offset whose every port (TCP and UDP) is free now. */
+  private static int freeOffset() {
+    Random r = new Random();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int off = 20000 + r.nextInt(20000);
+      if (BASE_PORTS.stream().allMatch(p -> portFree(p + off))) {
+        return off;
+      }
+    }
+    throw new IllegalStateException("no free port range found for the test stack");
+  }
+
+  private static boolean portFree(int port) {
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    try (ServerSocket tcp = new ServerSocket();
+        DatagramSocket udp = new DatagramSocket(null)) {
+      tcp.bind(new InetSocketAddress(lo, port));
+      udp.bind(new InetSocketAddress(lo, port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
