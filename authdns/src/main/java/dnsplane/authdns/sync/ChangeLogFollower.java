@@ -49,6 +49,9 @@ public final class ChangeLogFollower implements AutoCloseable {
   /** Shown in pg_stat_activity, so operators (and tests) can find this connection. */
   public static final String APPLICATION_NAME = "dnsplane-authdns-sync";
 
+  /** Longest a single read may take; generous, a 100,000-record full load takes ~2 s. */
+  private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Logger log = LoggerFactory.getLogger(ChangeLogFollower.class);
 
   private final ConnectionSource source;
@@ -159,6 +162,8 @@ public final class ChangeLogFollower implements AutoCloseable {
         if (closed) {
           break;
         }
+        // A link that dies silently (no RST) must not hang a catch-up query forever.
+        c.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
         try (Statement st = c.createStatement()) {
           st.execute("SET application_name = '" + APPLICATION_NAME + "'");
           st.execute("LISTEN " + CHANNEL);

@@ -163,15 +163,38 @@ class ChangeLogFollowerTest {
     assertEquals("UP", Health.of(follower.status(), 1, clock.instant()).status());
   }
 
-  /** Points the follower at a closed port and kills its connection: it cannot get back in. */
-  private void cutOff() throws Exception {
+  @Test
+  void startingWithoutADatabaseRetriesUntilItAppears() throws Exception {
+    AtomicReference<DbSettings> late = new AtomicReference<>(closedPort());
+    SnapshotHolder empty = new SnapshotHolder();
+    try (ChangeLogFollower f = new ChangeLogFollower(() -> DbBootstrap.connect(late.get()), empty,
+        clock, new ChangeLogFollower.Options(Duration.ofMinutes(1), 100, Duration.ofMillis(20),
+            Duration.ofMillis(200)))) {
+      f.start();
+      assertFalse(f.awaitLoaded(Duration.ofMillis(300)), "nothing to load from a closed port");
+      assertEquals(503, Health.of(f.status(), 0, clock.instant()).httpStatus());
+      assertTrue(empty.get().zoneNames().isEmpty());
+
+      late.set(db.settings());
+      assertTrue(f.awaitLoaded(DEADLINE));
+      assertEquals(List.of(ZONE), List.copyOf(empty.get().zoneNames()));
+      assertEquals(counter(), f.status().appliedSeq());
+    }
+  }
+
+  private DbSettings closedPort() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
     DbSettings real = db.settings();
-    target.set(new DbSettings(real.jdbcUrl().replaceFirst(":\\d+/", ":" + closed + "/"),
-        real.user(), real.password()));
+    return new DbSettings(real.jdbcUrl().replaceFirst(":\\d+/", ":" + closed + "/"),
+        real.user(), real.password());
+  }
+
+  /** Points the follower at a closed port and kills its connection: it cannot get back in. */
+  private void cutOff() throws Exception {
+    target.set(closedPort());
     terminateFollowerConnection();
     Await.until(DEADLINE, "follower disconnected", () -> !follower.status().dbConnected());
   }
