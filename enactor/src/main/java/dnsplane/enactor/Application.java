@@ -29,6 +29,7 @@ public final class Application {
     DbBootstrap.prepare(db);
     Micronaut.build(new String[0])
         .mainClass(Application.class)
+        .banner(false)
         .properties(properties(flags, db))
         .start();
   }

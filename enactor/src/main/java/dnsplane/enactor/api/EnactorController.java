@@ -10,7 +10,9 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Error;
@@ -20,6 +22,8 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.ObjectMapper;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -28,12 +32,33 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class EnactorController {
 
+  private static final String MODE = "{\"mode\": \"safe\" | \"legacy\"}";
+  private static final String DELAY = "{\"endpoint\": NAME, \"delay\": \"20s\"}";
+  private static final String REPAIR = "{\"endpoint\": NAME}";
+
   private final EnactorRuntime runtime;
   private final Enactor enactor;
+  private final ObjectMapper json;
 
-  EnactorController(EnactorRuntime runtime) {
+  EnactorController(EnactorRuntime runtime, ObjectMapper json) {
     this.runtime = runtime;
     this.enactor = runtime.enactor();
+    this.json = json;
+  }
+
+  /**
+   * Bodies are read as text and parsed here, so {@code curl -d '{...}'} works without a JSON
+   * content type (operators in the outage demo type these by hand).
+   */
+  private <T> T parse(String body, Class<T> type, String shape) {
+    if (body == null || body.isBlank()) {
+      throw new IllegalArgumentException("body is missing; expected " + shape);
+    }
+    try {
+      return json.readValue(body, type);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("body is not " + shape + ": " + e.getMessage());
+    }
   }
 
   @Get("/status")
@@ -42,9 +67,11 @@ final class EnactorController {
   }
 
   @Put("/mode")
-  Views.Status mode(@Body Views.ModeRequest body) throws SQLException {
+  @Consumes(MediaType.ALL)
+  Views.Status mode(@Nullable @Body String text) throws SQLException {
+    Views.ModeRequest body = parse(text, Views.ModeRequest.class, MODE);
     if (body == null || body.mode() == null) {
-      throw new IllegalArgumentException("body must be {\"mode\": \"safe\" | \"legacy\"}");
+      throw new IllegalArgumentException("body must be " + MODE);
     }
     enactor.setMode(Mode.parse(body.mode()));
     runtime.loop().wake();
@@ -52,9 +79,11 @@ final class EnactorController {
   }
 
   @Put("/faults/delay")
-  Views.Status delay(@Body Views.DelayRequest body) {
+  @Consumes(MediaType.ALL)
+  Views.Status delay(@Nullable @Body String text) {
+    Views.DelayRequest body = parse(text, Views.DelayRequest.class, DELAY);
     if (body == null || body.endpoint() == null) {
-      throw new IllegalArgumentException("body must be {\"endpoint\": NAME, \"delay\": \"20s\"}");
+      throw new IllegalArgumentException("body must be " + DELAY);
     }
     enactor.faults().setDelay(Names.endpoint(body.endpoint()), Durations.parse(body.delay()));
     return status();
@@ -80,9 +109,11 @@ final class EnactorController {
   }
 
   @Post("/repair")
-  Views.Repaired repair(@Body Views.RepairRequest body) throws Exception {
+  @Consumes(MediaType.ALL)
+  Views.Repaired repair(@Nullable @Body String text) throws Exception {
+    Views.RepairRequest body = parse(text, Views.RepairRequest.class, REPAIR);
     if (body == null || body.endpoint() == null) {
-      throw new IllegalArgumentException("body must be {\"endpoint\": NAME}");
+      throw new IllegalArgumentException("body must be " + REPAIR);
     }
     String endpoint = Names.endpoint(body.endpoint());
     ApplyReport r = enactor.repair(endpoint);

@@ -73,6 +73,15 @@ class EnactorApiTest implements TestPropertyProvider {
   }
 
   @Test
+  void bodiesWorkWithoutAJsonContentTypeAndBadJsonIs400() {
+    String body = http.toBlocking().retrieve(HttpRequest.PUT("/v1/mode", "{\"mode\":\"safe\"}")
+        .contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED_TYPE));
+    assertTrue(body.contains("\"mode\":\"safe\""), body);
+    assertBad(HttpRequest.PUT("/v1/mode", "not json"), "body is not");
+    assertBad(HttpRequest.POST("/v1/repair", ""), "body is missing");
+  }
+
+  @Test
   void faultsAreSetShownAndCleared() {
     String body = http.toBlocking().retrieve(HttpRequest.PUT("/v1/faults/delay",
         "{\"endpoint\":\"DynamoDB.us-east-1.aws.test\",\"delay\":\"20s\"}"));
