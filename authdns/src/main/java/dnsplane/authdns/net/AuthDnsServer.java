@@ -3,6 +3,7 @@ package dnsplane.authdns.net;
 import dnsplane.authdns.zone.SnapshotHolder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -116,6 +117,9 @@ public final class AuthDnsServer implements AutoCloseable {
             .group(group)
             .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+            // The pooled allocator measured about twice as fast as 4.2's default adaptive one
+            // for this pattern (small response buffers allocated and freed per query).
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_QUERY))
             .handler(udp);
     int sockets = 1;
@@ -139,6 +143,7 @@ public final class AuthDnsServer implements AutoCloseable {
             .group(group)
             .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
