@@ -139,7 +139,13 @@ public final class Resolver {
     return fetch
         .copy()
         .completeOnTimeout(null, deadline, TimeUnit.MILLISECONDS)
-        .handle((ne, ex) -> ne != null ? served(ne, q, tcp) : stale(cache.get(q.key()) != null ? cache.get(q.key()) : e, q, tcp, clock.millis()));
+        .handle((ne, ex) -> {
+              if (ne != null) {
+                return served(ne, q, tcp);
+              }
+              CacheEntry now2 = cache.get(q.key()); // a failed refresh may have updated the entry
+              return stale(now2 != null ? now2 : e, q, tcp, clock.millis());
+            });
   }
 
   /** Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome. */
@@ -154,10 +160,6 @@ public final class Resolver {
     long now = clock.millis();
     if (ne.guard() != null) {
       return stale(ne, q, tcp, now);
-    }
-    if (ne.answer().kind() == Answer.Kind.NEGATIVE && ne.answer().rcode() != Rcode.NOERROR
-        && ne.answer().rcode() != Rcode.NXDOMAIN) {
-      return servfail(q);
     }
     return ne.answer().render(q, Math.min(now, ne.answer().expiresAtMillis()), tcp);
   }

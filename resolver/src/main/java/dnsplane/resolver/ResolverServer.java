@@ -27,7 +27,8 @@ public final class ResolverServer implements AutoCloseable {
   private final Resolver resolver;
   private final DnsServer dns;
   private final HttpApi http;
-  private InetSocketAddress dnsAddress;
+  private final InetSocketAddress listen;
+  private volatile InetSocketAddress dnsAddress;
   private InetSocketAddress httpAddress;
 
   public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler) throws IOException {
@@ -44,15 +45,12 @@ public final class ResolverServer implements AutoCloseable {
     QueryHandler handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics);
     this.dns = new DnsServer(handler, 2);
     this.http = new HttpApi(cfg.http(), metrics, cache, () -> dnsAddress != null);
-    this.dnsAddress = null;
-    this.pendingListen = cfg.listen();
+    this.listen = cfg.listen();
   }
-
-  private final InetSocketAddress pendingListen;
 
   /** Binds both listeners; returns this. */
   public ResolverServer start() throws InterruptedException {
-    dnsAddress = dns.start(pendingListen);
+    dnsAddress = dns.start(listen);
     httpAddress = http.start();
     return this;
   }
