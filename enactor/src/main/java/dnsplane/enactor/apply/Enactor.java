@@ -184,23 +184,24 @@ public final class Enactor {
     if (verifier == null || written.isEmpty()) {
       return 0;
     }
+    List<PlanEntry> sample = written.subList(0, Math.min(written.size(), settings.verifyLimit()));
+    List<VerifyVerdict> verdicts = verifier.verifyAll(sample);
     int alarms = 0;
-    for (PlanEntry e : written.subList(0, Math.min(written.size(), settings.verifyLimit()))) {
-      VerifyVerdict v = verifier.verify(e);
-      if (v.alarm()) {
-        alarms++;
-        metrics.verificationFailures.incrementAndGet();
-        log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(),
-            e.endpoint(), e.generation(), v);
-        try {
-          audit.append(List.of(AuditEntry.of(settings.az(), "verify_alarm", e.generation(),
-              e.endpoint(), null, e.generation(), v.toString())));
-        } catch (SQLException ex) {
-          log.warn("{}: cannot audit verification alarm: {}", settings.az(), ex.getMessage());
-        }
-        if (v instanceof VerifyVerdict.Failed) {
-          break; // authdns is not answering: one alarm says it, not one per endpoint.
-        }
+    for (int i = 0; i < verdicts.size(); i++) {
+      VerifyVerdict v = verdicts.get(i);
+      if (!v.alarm()) {
+        continue;
+      }
+      PlanEntry e = sample.get(i);
+      alarms++;
+      metrics.verificationFailures.incrementAndGet();
+      log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(), e.endpoint(),
+          e.generation(), v);
+      try {
+        audit.append(List.of(AuditEntry.of(settings.az(), "verify_alarm", e.generation(),
+            e.endpoint(), null, e.generation(), v.toString())));
+      } catch (SQLException ex) {
+        log.warn("{}: cannot audit verification alarm: {}", settings.az(), ex.getMessage());
       }
     }
     return alarms;

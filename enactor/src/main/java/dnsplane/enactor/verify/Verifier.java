@@ -4,6 +4,8 @@ import dnsplane.enactor.rules.PlanEntry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,7 +47,27 @@ public final class Verifier {
 
   /** Checks that authdns serves {@code entry}'s generation (or newer) with addresses. */
   public VerifyVerdict verify(PlanEntry entry) {
+    return verify(entry, System.nanoTime() + deadline.toNanos());
+  }
+
+  /**
+   * Checks several endpoints under one shared deadline, so a broken authdns (or an emptied zone)
+   * costs one deadline per apply, not one per endpoint. Stops at the first Failed verdict.
+   */
+  public List<VerifyVerdict> verifyAll(List<PlanEntry> entries) {
     long end = System.nanoTime() + deadline.toNanos();
+    List<VerifyVerdict> out = new ArrayList<>();
+    for (PlanEntry e : entries) {
+      VerifyVerdict v = verify(e, end);
+      out.add(v);
+      if (v instanceof VerifyVerdict.Failed) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private VerifyVerdict verify(PlanEntry entry, long end) {
     while (true) {
       Observation o = observe(entry.endpoint());
       VerifyVerdict v = VerifyVerdict.judge(entry.generation(), o.rcode(), o.addresses(),

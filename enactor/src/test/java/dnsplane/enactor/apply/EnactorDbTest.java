@@ -188,4 +188,20 @@ class EnactorDbTest {
       assertEquals(1, s.count("SELECT count(*) FROM audit_log WHERE action = 'verify_alarm'"));
     }
   }
+
+  @Test
+  void legacyCleanupOfAPlanAGuardedEndpointHoldsIsRefusedByTheDatabase() throws Exception {
+    try (Stack s = new Stack(List.of(X, Y), true)) {
+      long g1 = s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1")));
+      Enactor legacy = enactor(s, "az-a", Mode.LEGACY, 1);
+      legacy.applyOnce();
+      s.publish(Map.of(Y, List.of("192.0.2.2")));
+      ApplyReport r = legacy.applyOnce();
+      assertEquals(1, r.cleanupGuardRefusals());
+      assertTrue(s.planExists(g1), "plan_delete_guard kept the plan X still holds");
+      assertEquals("{198.51.100.1}", rdata(s, X, "A"));
+      assertEquals(1, s.count("SELECT count(*) FROM audit_log WHERE action = 'guard_refused'"
+          + " AND generation = " + g1 + " AND endpoint IS NULL"));
+    }
+  }
 }
