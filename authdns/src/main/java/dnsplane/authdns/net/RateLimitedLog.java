@@ -23,14 +23,16 @@ final class RateLimitedLog {
     this.interval = interval;
   }
 
-  void error(String message, Throwable t) {
+  /** Logs {@code message} unless one was logged less than an interval ago; true when logged. */
+  boolean error(String message, Throwable t) {
     java.time.Instant now = clock.instant();
     java.time.Instant due = next.get();
     if (now.isBefore(due) || !next.compareAndSet(due, now.plus(interval))) {
       suppressed.incrementAndGet();
-      return;
+      return false;
     }
     long dropped = suppressed.getAndSet(0);
     log.error("{} ({} similar errors suppressed since the last report)", message, dropped, t);
+    return true;
   }
 }
