@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +139,7 @@ public final class AuthDnsServer implements AutoCloseable {
     for (int i = 1; i < sockets; i++) {
       channels.add(b.bind(bound).sync().channel());
     }
+    AtomicInteger tcpConnections = new AtomicInteger();
     ServerBootstrap tcp =
         new ServerBootstrap()
             .group(group)
@@ -148,6 +150,13 @@ public final class AuthDnsServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    // A cap on connections keeps a flood of idle ones from exhausting descriptors.
+                    if (tcpConnections.incrementAndGet() > opts.maxTcpConnections()) {
+                      tcpConnections.decrementAndGet();
+                      ch.close();
+                      return;
+                    }
+                    ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                     ch.pipeline()
                         .addLast(
                             new IdleStateHandler(

@@ -219,4 +219,47 @@ class MalformedInputTest {
         sb.toString().lines().anyMatch(l -> l.startsWith("dnsplane_authdns_malformed_total{transport=\"udp\"}") && !l.endsWith(" 0")),
         sb.toString());
   }
+
+  @Test
+  void connectionsBeyondTheCapAreClosedAndTheCapFreesUp() throws Exception {
+    try (AuthDnsServer capped =
+        AuthDnsServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new SnapshotHolder(ZoneFixtures.load(TRICKY)),
+            new QueryMetrics(),
+            ServerOptions.defaults().withThreads(1).withMaxTcpConnections(2))) {
+      byte[] q = Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN)).toWire();
+      Socket a = RawClient.connect(capped.address());
+      Socket b = RawClient.connect(capped.address());
+      RawClient.writeFrame(a.getOutputStream(), q);
+      RawClient.readFrame(a); // both admitted connections are live
+      RawClient.writeFrame(b.getOutputStream(), q);
+      RawClient.readFrame(b);
+      try (Socket c = RawClient.connect(capped.address())) {
+        assertEquals(-1, readOrClosed(c), "the third connection is closed on accept");
+      }
+      a.close();
+      b.close();
+      // Once the server has seen the closes, new connections are admitted again.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      boolean served = false;
+      while (!served && System.nanoTime() < deadline) {
+        try (Socket d = RawClient.connect(capped.address())) {
+          RawClient.writeFrame(d.getOutputStream(), q);
+          served = new Message(RawClient.readFrame(d)).getRcode() == Rcode.NOERROR;
+        } catch (IOException e) {
+          served = false;
+        }
+      }
+      assertTrue(served, "a connection is admitted after others closed");
+    }
+  }
+
+  private static int readOrClosed(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read();
+    } catch (IOException e) {
+      return -1; // reset counts as closed
+    }
+  }
 }
