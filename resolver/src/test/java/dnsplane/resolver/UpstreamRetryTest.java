@@ -2,6 +2,7 @@ package dnsplane.resolver;
 
 import static dnsplane.resolver.testing.ScriptedUpstream.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.resolver.testing.Harness;
 import dnsplane.resolver.testing.ScriptedUpstream;
@@ -28,6 +29,22 @@ class UpstreamRetryTest {
       assertEquals(2, h.upstream.queries());
       assertEquals(2, h.server.metrics().upstreamQueries.sum());
       assertEquals(0, h.server.metrics().upstreamFailures.sum());
+    }
+  }
+
+  @Test
+  void everyUpstreamQueryHasItsOwnRandomIdAndSourcePort() throws Exception {
+    try (Harness h = new Harness(Map.of())) {
+      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a(q.getQuestion().getName().toString(), "192.0.2.133"))));
+      for (int i = 0; i < 8; i++) {
+        h.ask("n" + i + ".aws.test.", Type.A);
+      }
+      List<int[]> seen = h.upstream.idsAndPorts();
+      assertEquals(8, seen.size());
+      assertEquals(8, seen.stream().map(x -> x[1]).distinct().count(), "a fresh source port per query");
+      // 8 IDs drawn from 65536: all equal (a counter or a constant would be) is essentially impossible
+      assertTrue(seen.stream().map(x -> x[0]).distinct().count() > 1, "random IDs");
+      assertTrue(seen.stream().anyMatch(x -> Math.abs(x[0] - seen.get(0)[0]) > 8), "IDs are not a sequence");
     }
   }
 

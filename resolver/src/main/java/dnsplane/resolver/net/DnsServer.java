@@ -43,6 +43,10 @@ public final class DnsServer implements AutoCloseable {
   /** Largest UDP query read in a batch; longer ones are cut and answered FORMERR, as no real query is that big. */
   private static final int MAX_QUERY = 1232;
   private static final int BATCH = 32;
+  /** Open TCP connections at most; each costs a file descriptor and buffers. */
+  private static final int MAX_TCP_CONNECTIONS = 1024;
+
+  private final java.util.concurrent.atomic.AtomicInteger tcpConnections = new java.util.concurrent.atomic.AtomicInteger();
 
   private final QueryHandler handler;
   private final EventLoopGroup group;
@@ -96,6 +100,12 @@ public final class DnsServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
+                  tcpConnections.decrementAndGet();
+                  ch.close(); // too many open: shed the newcomer rather than run out of file descriptors
+                  return;
+                }
+                ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                 ch.pipeline()
                     .addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS, TimeUnit.SECONDS))
                     .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))

@@ -30,6 +30,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final DatagramSocket udp;
   private final ServerSocket tcp;
   private final AtomicInteger queries = new AtomicInteger();
+  private final List<int[]> idsAndPorts = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Function<Message, List<Message>> script = q -> List.of();
   private final List<Thread> threads = new ArrayList<>();
 
@@ -70,6 +71,13 @@ public final class ScriptedUpstream implements AutoCloseable {
     return queries.get();
   }
 
+  /** The query ID and source port of every UDP query received, in order. */
+  public List<int[]> idsAndPorts() {
+    synchronized (idsAndPorts) {
+      return List.copyOf(idsAndPorts);
+    }
+  }
+
   public void script(Function<Message, List<Message>> s) {
     this.script = s;
   }
@@ -81,6 +89,7 @@ public final class ScriptedUpstream implements AutoCloseable {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         udp.receive(p);
         Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+        idsAndPorts.add(new int[] {q.getHeader().getID(), p.getPort()});
         queries.incrementAndGet();
         for (Message m : script.apply(q)) {
           byte[] out = m.toWire();
