@@ -43,12 +43,19 @@ final class Shell {
         == 0;
   }
 
-  /** Runs {@code command} in the repository root with {@code env} added to ours. */
+  /** Runs {@code command} in the repository root with {@code env} laid over ours (a null value unsets). */
   static Result run(List<String> command, Map<String, String> env, Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile());
     pb.redirectErrorStream(true);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     try {
       Process p = pb.start();
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -31,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/up → dig through authdns and the resolver → deploy/status → a second deploy/up (harmless)
- * → deploy/down, against a throwaway database, a private state folder and ports moved by
- * DNSPLANE_PORT_OFFSET, so it cannot collide with a developer's running stack. Runs the jars the
- * reactor packaged (DNSPLANE_BUILD=never).
+ * → deploy/down, with a private state folder and ports moved by DNSPLANE_PORT_OFFSET, so it cannot
+ * collide with a developer's running stack: once on a throwaway database (DNSPLANE_DB_URL), once on
+ * the embedded PostgreSQL whose data must survive down/up. Runs the jars the reactor packaged
+ * (DNSPLANE_BUILD=never), hence a failsafe test after {@code package}.
  */
 @RequiresPostgres
-class StackEndToEndTest {
+class StackEndToEndIT {
 
   private static final List<Integer> BASE_PORTS =
       List.of(1053, 1054, 1064, 8080, 8081, 8082, 8083, 8084, 8085, 8095);
@@ -49,33 +50,68 @@ class StackEndToEndTest {
   private int offset;
 
   @BeforeEach
-  void privateStack() throws IOException {
+  void privateStack() {
     Assumptions.assumeTrue(Shell.has("dig"), "dig is missing (apt-get install -y bind9-dnsutils)");
-    for (String m : List.of("authdns", "planner", "enactor", "resolver")) {
+    for (String m : List.of("authdns", "planner", "enactor", "resolver", "deploy")) {
       Path jar = Shell.repoRoot().resolve(m + "/target/" + m + "-0.1.0-SNAPSHOT-all.jar");
       assertTrue(
           Files.isRegularFile(jar),
           jar + " is missing: run the reactor (mvn -B verify at the root), which packages it first");
     }
-    TestDb db = TestPostgres.freshDatabase();
     offset = freeOffset();
-    env = new HashMap<>(db.env());
+    env = new HashMap<>();
     env.put("DNSPLANE_PORT_OFFSET", Integer.toString(offset));
     env.put("DNSPLANE_STATE_DIR", tmp.resolve("state").toString());
     env.put("DNSPLANE_LOG_DIR", tmp.resolve("logs").toString());
     env.put("DNSPLANE_BUILD", "never");
     env.put("DNSPLANE_UP_TIMEOUT", "120");
+    env.put("DNSPLANE_DB", null);
+    env.put("DNSPLANE_DB_URL", null);
+    env.put("DNSPLANE_DB_USER", null);
+    env.put("DNSPLANE_DB_PASSWORD", null);
   }
 
   @AfterEach
   void alwaysDown() {
-    if (env != null) {
-      Shell.run(List.of("deploy/down"), env, Duration.ofMinutes(2));
-    }
+    Shell.run(List.of("deploy/down"), env, Duration.ofMinutes(2));
   }
 
   @Test
   void upServesDnsStatusReportsAndDownLeavesNoProcess() throws Exception {
+    TestDb db = TestPostgres.freshDatabase();
+    env.putAll(db.env());
+    Map<String, Long> pids = upAndCheck(6);
+
+    Shell.Result again = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(2));
+    assertEquals(0, again.exit(), again.toString());
+    assertTrue(again.output().contains("already running"), again.output());
+    assertTrue(again.output().contains("not re-importing"), again.output());
+    assertEquals(pids, pids(), "a second deploy/up must not start new processes");
+
+    downAndCheck(pids);
+  }
+
+  @Test
+  void embeddedPostgresRunsTheStackAndKeepsItsDataAcrossDownAndUp() throws Exception {
+    int pgPort = freePort();
+    env.put("DNSPLANE_DB", "embedded");
+    env.put("DNSPLANE_PG_PORT", Integer.toString(pgPort));
+    Map<String, Long> pids = upAndCheck(7);
+    assertTrue(pids.containsKey("db-embedded.pid"), "no embedded PostgreSQL pid: " + pids);
+    downAndCheck(pids);
+    assertTrue(portFree(pgPort), "embedded PostgreSQL still listens on " + pgPort);
+    assertTrue(Files.isRegularFile(tmp.resolve("state/pg/PG_VERSION")), "data folder gone");
+
+    Shell.Result again = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(4));
+    assertEquals(0, again.exit(), "second deploy/up failed:\n" + again + "\n" + logs());
+    assertTrue(again.output().contains("not re-importing"), "zone lost:\n" + again.output());
+    assertTrue(again.output().contains(ENDPOINT + " exists"), "endpoints lost:\n" + again.output());
+    awaitDig(port(1053), ENDPOINT, "A", out -> answers(out) > 0);
+    downAndCheck(pids());
+  }
+
+  /** deploy/up, then DNS through both servers and deploy/status; returns the pid files. */
+  private Map<String, Long> upAndCheck(int processes) throws Exception {
     Shell.Result up = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(4));
     assertEquals(0, up.exit(), "deploy/up failed:\n" + up + "\n" + logs());
     assertTrue(up.output().contains("dnsplane is up"), up.output());
@@ -93,7 +129,8 @@ class StackEndToEndTest {
 
     Shell.Result status = Shell.run(List.of("deploy/status"), env, Duration.ofMinutes(1));
     assertEquals(0, status.exit(), status.toString());
-    for (String c : List.of("authdns", "planner", "enactor-az-a", "enactor-az-b", "enactor-az-c", "resolver")) {
+    for (String c :
+        List.of("authdns", "planner", "enactor-az-a", "enactor-az-b", "enactor-az-c", "resolver")) {
       assertTrue(
           status.output().lines().anyMatch(l -> l.startsWith(c + " ") && l.contains(" ok ")),
           c + " not ok in:\n" + status.output());
@@ -101,13 +138,12 @@ class StackEndToEndTest {
     assertTrue(status.output().contains("safe"), "enactor mode missing:\n" + status.output());
 
     Map<String, Long> pids = pids();
-    assertEquals(6, pids.size(), "pid files: " + pids);
-    Shell.Result again = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(2));
-    assertEquals(0, again.exit(), again.toString());
-    assertTrue(again.output().contains("already running"), again.output());
-    assertTrue(again.output().contains("not re-importing"), again.output());
-    assertEquals(pids, pids(), "a second deploy/up must not start new processes");
+    assertEquals(processes, pids.size(), "pid files: " + pids);
+    return pids;
+  }
 
+  /** deploy/down must stop every recorded process and free the ports. */
+  private void downAndCheck(Map<String, Long> pids) throws IOException {
     Shell.Result down = Shell.run(List.of("deploy/down"), env, Duration.ofMinutes(2));
     assertEquals(0, down.exit(), down.toString());
     for (Map.Entry<String, Long> p : pids.entrySet()) {
@@ -194,6 +230,12 @@ class StackEndToEndTest {
       }
     }
     throw new IllegalStateException("no free port range found for the test stack");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private static boolean portFree(int port) {
