@@ -19,7 +19,7 @@ dp_jar_stale() {
   local mod="$1" jar
   jar="$(dp_jar "$mod")"
   [[ -f "$jar" ]] || return 0
-  local paths=("$DNSPLANE_ROOT/pom.xml" "$DNSPLANE_ROOT/$mod/pom.xml" "$DNSPLANE_ROOT/$mod/src")
+  local paths=("$DNSPLANE_ROOT/pom.xml" "$DNSPLANE_ROOT/$mod/pom.xml" "$DNSPLANE_ROOT/$mod/src/main")
   [[ "$mod" == db ]] || paths+=("$DNSPLANE_ROOT/db/pom.xml" "$DNSPLANE_ROOT/db/src/main")
   local p existing=()
   for p in "${paths[@]}"; do [[ -e "$p" ]] && existing+=("$p"); done

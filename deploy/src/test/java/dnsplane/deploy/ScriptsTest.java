@@ -38,6 +38,19 @@ class ScriptsTest {
     return all;
   }
 
+  /** Every other *.sh under deploy/ (the benchmark and comparison scripts), for bash -n only. */
+  private static List<String> otherShellFiles(List<String> known) throws IOException {
+    Path root = Shell.repoRoot();
+    try (Stream<Path> files = Files.walk(root.resolve("deploy"))) {
+      return files
+          .filter(p -> p.toString().endsWith(".sh") && Files.isRegularFile(p))
+          .map(p -> root.relativize(p).toString())
+          .filter(p -> !p.contains("/target/") && !p.contains("/state/") && !known.contains(p))
+          .sorted()
+          .toList();
+    }
+  }
+
   @Test
   void everyScriptExistsIsExecutableAndParses() throws IOException {
     Path root = Shell.repoRoot();
@@ -47,6 +60,14 @@ class ScriptsTest {
       if (!s.startsWith("deploy/lib/")) {
         assertTrue(Files.isExecutable(p), s + " is not executable");
       }
+      Shell.Result r = Shell.run(List.of("bash", "-n", s), Map.of(), Duration.ofSeconds(20));
+      assertEquals(0, r.exit(), "bash -n " + s + " -> " + r);
+    }
+  }
+
+  @Test
+  void everyOtherShellScriptUnderDeployParses() throws IOException {
+    for (String s : otherShellFiles(allScripts())) {
       Shell.Result r = Shell.run(List.of("bash", "-n", s), Map.of(), Duration.ofSeconds(20));
       assertEquals(0, r.exit(), "bash -n " + s + " -> " + r);
     }
