@@ -53,12 +53,18 @@ need_pkg python3 python3
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 (($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
 
-AUTHDNS_JAR="${AUTHDNS_JAR:-$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)}"
-if [[ -z "$AUTHDNS_JAR" || ! -f "$AUTHDNS_JAR" ]]; then
-  log "building authdns (mvn -pl db,authdns -am package)"
-  (cd "$ROOT" && mvn -B -q -DskipTests package -pl db,authdns -am) || die "build failed"
-  AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar | head -1)"
+# The jar under authdns/target, rebuilt when missing or older than the sources (unless AUTHDNS_JAR
+# names one explicitly).
+if [[ -z "${AUTHDNS_JAR:-}" ]]; then
+  AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)"
+  if [[ -z "$AUTHDNS_JAR" || -n "$(find "$ROOT/authdns/src/main" "$ROOT/db/src/main" "$ROOT/authdns/pom.xml" \
+      -newer "$AUTHDNS_JAR" -print -quit 2>/dev/null)" ]]; then
+    echo "building authdns (mvn -pl db,authdns -am package)" >&2
+    (cd "$ROOT" && mvn -B -q -DskipTests package -pl db,authdns -am) >&2 || { echo "build failed" >&2; exit 2; }
+    AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar | head -1)"
+  fi
 fi
+[[ -f "$AUTHDNS_JAR" ]] || { echo "no authdns jar at $AUTHDNS_JAR" >&2; exit 2; }
 
 WORK="$(mktemp -d /tmp/authdns-bench.XXXXXX)"
 PG="${COMPARE_PG:-127.0.0.1:5432}"
