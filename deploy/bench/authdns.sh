@@ -172,7 +172,6 @@ server:
   logfile: "$WORK/nsd.log"
   verbosity: 0
   rrl-ratelimit: 0
-  minimal-responses: yes
 remote-control:
   control-enable: no
 zone:
