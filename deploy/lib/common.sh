@@ -50,7 +50,7 @@ dp_ensure_built() {
     cd "$DNSPLANE_ROOT"
     # One build at a time, even when several launchers start at once.
     if command -v flock >/dev/null; then exec 9>"$DNSPLANE_ROOT/deploy/state/.build.lock"; flock 9; fi
-    mvn -B -q -DskipTests -pl "$list" -am package >&2
+    mvn -B -q -Dstyle.color=never -DskipTests -pl "$list" -am package >&2
   ) || dp_die "build of $list failed (see the Maven output above)"
   for mod in "${need[@]}"; do
     [[ -f "$(dp_jar "$mod")" ]] || dp_die "the build finished but $(dp_jar "$mod") does not exist: is module $mod implemented yet?"
