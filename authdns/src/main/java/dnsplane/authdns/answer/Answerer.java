@@ -18,9 +18,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Answerer turns a parsed query and the zones served into the response message. PURE: no Netty,
- * no JDBC, no clock, no logging; the same (zones, query) always gives the same response, which is
- * what lets the edge cache rendered responses per snapshot.
+ * Answerer turns a parsed query and the zones served into the response message. PURE: no Netty, no
+ * JDBC, no clock, no logging; the same (zones, query) always gives the same response, which is what
+ * lets the edge cache rendered responses per snapshot.
  *
  * <p>This is the one place rcodes are chosen:
  *
@@ -54,8 +54,8 @@ public final class Answerer {
   private Answerer() {}
 
   /**
-   * The response to {@code query} from {@code zones}, or null when the query must be dropped (it
-   * is itself a response). {@code maxPayload} is our EDNS payload size, echoed in the OPT.
+   * The response to {@code query} from {@code zones}, or null when the query must be dropped (it is
+   * itself a response). {@code maxPayload} is our EDNS payload size, echoed in the OPT.
    */
   public static Message answer(ZoneSet zones, Message query, int maxPayload) {
     Header qh = query.getHeader();

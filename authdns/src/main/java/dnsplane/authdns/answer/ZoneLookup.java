@@ -33,8 +33,8 @@ import org.xbill.DNS.Type;
  */
 public final class ZoneLookup {
   /**
-   * Longest CNAME chain followed inside a zone. Real chains are 1–2 links; the bound stops
-   * loops and pathological zones from costing more than a few lookups (CoreDNS uses 8).
+   * Longest CNAME chain followed inside a zone. Real chains are 1–2 links; the bound stops loops
+   * and pathological zones from costing more than a few lookups (CoreDNS uses 8).
    */
   public static final int MAX_CNAME_CHAIN = 8;
 
@@ -191,8 +191,16 @@ public final class ZoneLookup {
       return soa;
     }
     return new SOARecord(
-        soa.getName(), soa.getDClass(), ttl, soa.getHost(), soa.getAdmin(), soa.getSerial(),
-        soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+        soa.getName(),
+        soa.getDClass(),
+        ttl,
+        soa.getHost(),
+        soa.getAdmin(),
+        soa.getSerial(),
+        soa.getRefresh(),
+        soa.getRetry(),
+        soa.getExpire(),
+        soa.getMinimum());
   }
 
   /** Addresses of the NS targets we hold (glue below the cut or data elsewhere in the zone). */

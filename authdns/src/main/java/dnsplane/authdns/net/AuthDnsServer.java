@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * answering from whatever {@link SnapshotHolder#get()} holds at the moment each query arrives.
  *
  * <p>With epoll, each event-loop thread gets its own UDP socket bound with SO_REUSEPORT, so the
- * kernel spreads datagrams over threads without a shared socket lock. Every UDP socket asks for a
- * 2 MB receive buffer (as NSD does): bursts at the start of a load otherwise overflow the default
+ * kernel spreads datagrams over threads without a shared socket lock. Every UDP socket asks for a 2
+ * MB receive buffer (as NSD does): bursts at the start of a load otherwise overflow the default
  * buffer and are dropped before the server sees them.
  */
 public final class AuthDnsServer implements AutoCloseable {
@@ -161,7 +161,8 @@ public final class AuthDnsServer implements AutoCloseable {
                         .addLast(
                             new IdleStateHandler(
                                 0, 0, opts.tcpIdle().toMillis(), TimeUnit.MILLISECONDS),
-                            // maxFrameLength counts the 2-byte prefix too: a 65535-byte message is legal.
+                            // maxFrameLength counts the 2-byte prefix too: a 65535-byte message is
+                            // legal.
                             new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
                             new LengthFieldPrepender(2),
                             new TcpHandler(processor));

@@ -17,9 +17,25 @@ import org.xbill.DNS.Type;
 public final class QueryMetrics {
   // Qtypes outside this list are counted as "OTHER" so that a client cannot create 65536 series.
   private static final int[] NAMED_TYPES = {
-    Type.A, Type.AAAA, Type.CNAME, Type.MX, Type.NS, Type.SOA, Type.TXT, Type.SRV, Type.PTR,
-    Type.CAA, Type.DS, Type.DNSKEY, Type.HTTPS, Type.SVCB, Type.ANY, Type.AXFR, Type.IXFR,
-    Type.NAPTR, Type.HINFO
+    Type.A,
+    Type.AAAA,
+    Type.CNAME,
+    Type.MX,
+    Type.NS,
+    Type.SOA,
+    Type.TXT,
+    Type.SRV,
+    Type.PTR,
+    Type.CAA,
+    Type.DS,
+    Type.DNSKEY,
+    Type.HTTPS,
+    Type.SVCB,
+    Type.ANY,
+    Type.AXFR,
+    Type.IXFR,
+    Type.NAPTR,
+    Type.HINFO
   };
 
   private final ConcurrentHashMap<QueryKey, LongAdder> queries = new ConcurrentHashMap<>();
@@ -90,8 +106,13 @@ public final class QueryMetrics {
     queries.forEach(
         (k, v) ->
             sorted.put(
-                "{transport=\"" + k.transport().label() + "\",qtype=\"" + k.qtype()
-                    + "\",rcode=\"" + k.rcode() + "\"}",
+                "{transport=\""
+                    + k.transport().label()
+                    + "\",qtype=\""
+                    + k.qtype()
+                    + "\",rcode=\""
+                    + k.rcode()
+                    + "\"}",
                 v.sum()));
     writeSeries(out, "dnsplane_authdns_queries_total", sorted);
 

@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -20,11 +19,11 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 
 /**
- * QueryProcessor turns one query's bytes into one response's bytes for either transport: the
- * fast path parses the question from the buffer and serves a cached rendering of the answer; the
- * slow path parses with dnsjava, asks the pure {@link Answerer} and renders with {@code
- * toWire(limit)}, which truncates and sets TC. It never throws: broken input gets FORMERR or is
- * dropped; an unexpected exception gets SERVFAIL and one rate-limited log line.
+ * QueryProcessor turns one query's bytes into one response's bytes for either transport: the fast
+ * path parses the question from the buffer and serves a cached rendering of the answer; the slow
+ * path parses with dnsjava, asks the pure {@link Answerer} and renders with {@code toWire(limit)},
+ * which truncates and sets TC. It never throws: broken input gets FORMERR or is dropped; an
+ * unexpected exception gets SERVFAIL and one rate-limited log line.
  */
 final class QueryProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);

@@ -14,7 +14,8 @@ final class RateLimitedLog {
   private final Logger log;
   private final Clock clock;
   private final Duration interval;
-  private final AtomicReference<java.time.Instant> next = new AtomicReference<>(java.time.Instant.MIN);
+  private final AtomicReference<java.time.Instant> next =
+      new AtomicReference<>(java.time.Instant.MIN);
   private final AtomicLong suppressed = new AtomicLong();
 
   RateLimitedLog(Logger log, Clock clock, Duration interval) {

@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
 final class ResponseCache {
   /** Rendered response and the metric series it counts in. */
   record Entry(
-      byte[] wire, LongAdder udpQueries, LongAdder tcpQueries, LongAdder nodata, boolean truncated) {}
+      byte[] wire,
+      LongAdder udpQueries,
+      LongAdder tcpQueries,
+      LongAdder nodata,
+      boolean truncated) {}
 
   private final ZoneSet zones;
   private final int maxEntries;

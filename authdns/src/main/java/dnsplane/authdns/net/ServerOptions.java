@@ -55,22 +55,26 @@ public record ServerOptions(
 
   /** These options with {@code n} threads. */
   public ServerOptions withThreads(int n) {
-    return new ServerOptions(n, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, preferEpoll, clock);
+    return new ServerOptions(
+        n, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, preferEpoll, clock);
   }
 
   /** These options with TCP idle timeout {@code d}. */
   public ServerOptions withTcpIdle(Duration d) {
-    return new ServerOptions(threads, maxPayload, d, cacheEntries, maxTcpConnections, preferEpoll, clock);
+    return new ServerOptions(
+        threads, maxPayload, d, cacheEntries, maxTcpConnections, preferEpoll, clock);
   }
 
   /** These options with {@code n} cached responses per snapshot. */
   public ServerOptions withCacheEntries(int n) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, n, maxTcpConnections, preferEpoll, clock);
+    return new ServerOptions(
+        threads, maxPayload, tcpIdle, n, maxTcpConnections, preferEpoll, clock);
   }
 
   /** These options with epoll preferred or not (NIO is the portable fallback). */
   public ServerOptions withEpoll(boolean epoll) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, epoll, clock);
+    return new ServerOptions(
+        threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, epoll, clock);
   }
 
   /** These options with at most {@code n} open TCP connections. */

@@ -7,8 +7,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * TcpHandler answers each length-framed query on a connection in order (RFC 7766 pipelining:
- * several queries per connection, replies flushed per read batch). An idle connection, or one
- * that sends garbage the framer cannot use, is closed.
+ * several queries per connection, replies flushed per read batch). An idle connection, or one that
+ * sends garbage the framer cannot use, is closed.
  */
 final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
   private final QueryProcessor processor;

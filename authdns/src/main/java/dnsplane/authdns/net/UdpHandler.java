@@ -7,8 +7,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 
 /**
- * UdpHandler answers each datagram with at most one datagram. Replies are written as they are
- * made and flushed once per read batch, so epoll can send a burst with one sendmmsg call.
+ * UdpHandler answers each datagram with at most one datagram. Replies are written as they are made
+ * and flushed once per read batch, so epoll can send a burst with one sendmmsg call.
  */
 @ChannelHandler.Sharable
 final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {

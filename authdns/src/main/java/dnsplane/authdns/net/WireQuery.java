@@ -24,8 +24,10 @@ final class WireQuery {
   int qclass;
   int ednsMode;
   int payload;
+
   /** Wire length of the question name, root label included. */
   int qnameLength;
+
   /** The lower-cased question name in wire form, {@link #qnameLength} bytes. */
   final byte[] qname = new byte[255];
 
@@ -106,7 +108,9 @@ final class WireQuery {
     return probe.fill(qname, qnameLength, qtype, qclass, limit, ednsMode);
   }
 
-  /** The response size limit: our cap over TCP, else the client's EDNS size capped, at least 512. */
+  /**
+   * The response size limit: our cap over TCP, else the client's EDNS size capped, at least 512.
+   */
   int limit(Transport t, int maxPayload) {
     if (t == Transport.TCP) {
       return 65535;

@@ -33,7 +33,8 @@ public final class ZoneText {
       if (r instanceof SOARecord soa && r.getName().equals(origin)) {
         serial = soa.getSerial();
       }
-      rrsets.computeIfAbsent(new RrsetKey(r.getName(), r.getRRsetType()), k -> new ArrayList<>())
+      rrsets
+          .computeIfAbsent(new RrsetKey(r.getName(), r.getRRsetType()), k -> new ArrayList<>())
           .add(r);
     }
     List<ZoneChange> out = new ArrayList<>(rrsets.size() + 1);

@@ -47,13 +47,26 @@ class TrickyZoneAnswerTest {
         new Case("www", Type.MX, NOERROR, true, List.of(), NEG, List.of()),
         new Case("nothere", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
         pos(
-            "@", Type.SOA, NOERROR, true,
+            "@",
+            Type.SOA,
+            NOERROR,
+            true,
             List.of("@ SOA ns1.tricky.test. hostmaster.tricky.test. 7 7200 3600 1209600 300")),
         new Case(
-            "@", Type.NS, NOERROR, true, List.of("@ NS ns1", "@ NS ns2.outside.test."),
-            List.of(), List.of("ns1 A 192.0.2.53")),
+            "@",
+            Type.NS,
+            NOERROR,
+            true,
+            List.of("@ NS ns1", "@ NS ns2.outside.test."),
+            List.of(),
+            List.of("ns1 A 192.0.2.53")),
         new Case(
-            "mail", Type.MX, NOERROR, true, List.of("mail MX 10 mx1"), APEX_NS,
+            "mail",
+            Type.MX,
+            NOERROR,
+            true,
+            List.of("mail MX 10 mx1"),
+            APEX_NS,
             List.of("mx1 A 192.0.2.25", "ns1 A 192.0.2.53")),
         // Empty non-terminals exist: NODATA, never NXDOMAIN.
         new Case("c", Type.A, NOERROR, true, List.of(), NEG, List.of()),
@@ -72,36 +85,41 @@ class TrickyZoneAnswerTest {
         new Case("ent.wild", Type.A, NOERROR, true, List.of(), NEG, List.of()),
         new Case("z.ent.wild", Type.A, NXDOMAIN, true, List.of(), NEG, List.of()),
         new Case("foo.entwild", Type.A, NOERROR, true, List.of(), NEG, List.of()),
-        pos(
-            "foo.wc", Type.A, NOERROR, true,
-            List.of("foo.wc CNAME www", "www A 192.0.2.1")),
+        pos("foo.wc", Type.A, NOERROR, true, List.of("foo.wc CNAME www", "www A 192.0.2.1")),
         // CNAMEs.
         pos(
-            "alias", Type.A, NOERROR, true,
+            "alias",
+            Type.A,
+            NOERROR,
+            true,
             List.of("alias CNAME alias2", "alias2 CNAME www", "www A 192.0.2.1")),
         pos("alias", Type.CNAME, NOERROR, true, List.of("alias CNAME alias2")),
-        Case.of(
-            "loop1", Type.A, NOERROR, true,
-            List.of("loop1 CNAME loop2", "loop2 CNAME loop1")),
+        Case.of("loop1", Type.A, NOERROR, true, List.of("loop1 CNAME loop2", "loop2 CNAME loop1")),
         Case.of("ext", Type.A, NOERROR, true, List.of("ext CNAME target.example.org.")),
         new Case(
-            "dangling", Type.A, NXDOMAIN, true, List.of("dangling CNAME nothere"), NEG,
-            List.of()),
-        new Case(
-            "tonodata", Type.A, NOERROR, true, List.of("tonodata CNAME www2"), NEG, List.of()),
+            "dangling", Type.A, NXDOMAIN, true, List.of("dangling CNAME nothere"), NEG, List.of()),
+        new Case("tonodata", Type.A, NOERROR, true, List.of("tonodata CNAME www2"), NEG, List.of()),
         // Delegations: referrals without AA, glue in additional; DS answered by the parent.
         new Case("deleg", Type.A, NOERROR, false, List.of(), DELEG_NS, DELEG_GLUE),
         new Case("host.deleg", Type.A, NOERROR, false, List.of(), DELEG_NS, DELEG_GLUE),
         new Case("ns.deleg", Type.A, NOERROR, false, List.of(), DELEG_NS, DELEG_GLUE),
         new Case("deleg", Type.NS, NOERROR, false, List.of(), DELEG_NS, DELEG_GLUE),
         Case.of(
-            "deleg", Type.DS, NOERROR, true,
+            "deleg",
+            Type.DS,
+            NOERROR,
+            true,
             List.of(
                 "deleg DS 12345 13 2"
                     + " 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF")),
         new Case("nods", Type.DS, NOERROR, true, List.of(), NEG, List.of()),
         new Case(
-            "x.nods", Type.A, NOERROR, false, List.of(), List.of("nods NS ns.outside.test."),
+            "x.nods",
+            Type.A,
+            NOERROR,
+            false,
+            List.of(),
+            List.of("nods NS ns.outside.test."),
             List.of()),
         // Minimal ANY (RFC 8482): one rrset, the lowest type.
         Case.of("www", Type.ANY, NOERROR, true, List.of("www A 192.0.2.1")),
@@ -109,10 +127,20 @@ class TrickyZoneAnswerTest {
         new Case("c", Type.ANY, NOERROR, true, List.of(), NEG, List.of()),
         // Nested zone: the child's own data wins; its DS comes from the parent.
         new Case(
-            "www.child", Type.A, NOERROR, true, List.of("www.child 600 A 192.0.2.56"),
-            List.of("child 600 NS ns1.child"), List.of("ns1.child 600 A 192.0.2.55")),
+            "www.child",
+            Type.A,
+            NOERROR,
+            true,
+            List.of("www.child 600 A 192.0.2.56"),
+            List.of("child 600 NS ns1.child"),
+            List.of("ns1.child 600 A 192.0.2.55")),
         new Case(
-            "child", Type.NS, NOERROR, true, List.of("child 600 NS ns1.child"), List.of(),
+            "child",
+            Type.NS,
+            NOERROR,
+            true,
+            List.of("child 600 NS ns1.child"),
+            List.of(),
             List.of("ns1.child 600 A 192.0.2.55")),
         new Case("child", Type.DS, NOERROR, true, List.of(), NEG, List.of()),
         // Outside every zone.
@@ -129,10 +157,20 @@ class TrickyZoneAnswerTest {
   static Stream<Case> parentOnlyCases() {
     return Stream.of(
         new Case(
-            "www.child", Type.A, NOERROR, false, List.of(), List.of("child NS ns1.child"),
+            "www.child",
+            Type.A,
+            NOERROR,
+            false,
+            List.of(),
+            List.of("child NS ns1.child"),
             List.of("ns1.child A 192.0.2.55")),
         new Case(
-            "child", Type.NS, NOERROR, false, List.of(), List.of("child NS ns1.child"),
+            "child",
+            Type.NS,
+            NOERROR,
+            false,
+            List.of(),
+            List.of("child NS ns1.child"),
             List.of("ns1.child A 192.0.2.55")));
   }
 

@@ -77,7 +77,9 @@ class AuthDnsServerTest {
       Message r = resolver(tcp).send(query("www.tricky.test.", Type.A));
       assertEquals(Rcode.NOERROR, r.getRcode());
       assertTrue(r.getHeader().getFlag(Flags.AA));
-      assertEquals("192.0.2.1", ((ARecord) r.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+      assertEquals(
+          "192.0.2.1",
+          ((ARecord) r.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
     }
   }
 
@@ -144,28 +146,36 @@ class AuthDnsServerTest {
   void aSwappedSnapshotIsServedAtOnce() throws Exception {
     Name n = Name.fromString("swap.tricky.test.");
     Message q = query("swap.tricky.test.", Type.A);
-    assertEquals(Rcode.NXDOMAIN, new Message(RawClient.udp(server.address(), q.toWire())).getRcode());
+    assertEquals(
+        Rcode.NXDOMAIN, new Message(RawClient.udp(server.address(), q.toWire())).getRcode());
     HOLDER.set(
-        HOLDER.get().apply(
-            List.of(
-                new ZoneChange.RrsetReplaced(
-                    TRICKY, n, Type.A,
-                    List.of(new ARecord(n, DClass.IN, 60, InetAddress.getByName("192.0.2.77"))),
-                    8))));
+        HOLDER
+            .get()
+            .apply(
+                List.of(
+                    new ZoneChange.RrsetReplaced(
+                        TRICKY,
+                        n,
+                        Type.A,
+                        List.of(new ARecord(n, DClass.IN, 60, InetAddress.getByName("192.0.2.77"))),
+                        8))));
     Message r = new Message(RawClient.udp(server.address(), q.toWire()));
     assertEquals(Rcode.NOERROR, r.getRcode(), "the cached NXDOMAIN belonged to the old snapshot");
     assertEquals(1, r.getSection(Section.ANSWER).size());
     // The emptied rrset: the name exists with no data.
-    HOLDER.set(HOLDER.get().apply(List.of(new ZoneChange.RrsetReplaced(TRICKY, n, Type.A, List.of(), 9))));
+    HOLDER.set(
+        HOLDER.get().apply(List.of(new ZoneChange.RrsetReplaced(TRICKY, n, Type.A, List.of(), 9))));
     Message empty = new Message(RawClient.udp(server.address(), q.toWire()));
     assertEquals(Rcode.NOERROR, empty.getRcode());
     assertEquals(0, empty.getSection(Section.ANSWER).size());
-    assertEquals(9, ((org.xbill.DNS.SOARecord) empty.getSection(Section.AUTHORITY).get(0)).getSerial());
+    assertEquals(
+        9, ((org.xbill.DNS.SOARecord) empty.getSection(Section.AUTHORITY).get(0)).getSerial());
   }
 
   @Test
   void pipelinedTcpQueriesAreAnsweredInOrderOnOneConnection() throws Exception {
-    List<String> names = List.of("www.tricky.test.", "ns1.tricky.test.", "mx1.tricky.test.", "nothere.tricky.test.");
+    List<String> names =
+        List.of("www.tricky.test.", "ns1.tricky.test.", "mx1.tricky.test.", "nothere.tricky.test.");
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     int[] ids = new int[names.size()];
     for (int i = 0; i < names.size(); i++) {
@@ -193,7 +203,10 @@ class AuthDnsServerTest {
     StringBuilder sb = new StringBuilder();
     METRICS.writePrometheus(sb);
     String text = sb.toString();
-    assertTrue(text.contains("dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"A\",rcode=\"NOERROR\"}"), text);
+    assertTrue(
+        text.contains(
+            "dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"A\",rcode=\"NOERROR\"}"),
+        text);
     assertTrue(text.contains("dnsplane_authdns_nodata_total{qtype=\"MX\"}"), text);
     assertFalse(text.contains("dnsplane_authdns_truncated_total{transport=\"udp\"} 0"), text);
   }
@@ -202,7 +215,9 @@ class AuthDnsServerTest {
   void nioTransportAnswersToo() throws Exception {
     try (AuthDnsServer nio =
         AuthDnsServer.start(
-            new InetSocketAddress("127.0.0.1", 0), HOLDER, new QueryMetrics(),
+            new InetSocketAddress("127.0.0.1", 0),
+            HOLDER,
+            new QueryMetrics(),
             ServerOptions.defaults().withEpoll(false).withThreads(1))) {
       Message q = query("www.tricky.test.", Type.A);
       byte[] udp = RawClient.udp(nio.address(), q.toWire());

@@ -12,9 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import org.xbill.DNS.Name;
 
 /**
- * BenchServer serves a generated zone of N names from memory, for dnsperf runs without a
- * database: {@code BenchServer PORT NAMES QUERYFILE}. It writes the dnsperf query file, prints
- * "ready PORT" and serves until killed.
+ * BenchServer serves a generated zone of N names from memory, for dnsperf runs without a database:
+ * {@code BenchServer PORT NAMES QUERYFILE}. It writes the dnsperf query file, prints "ready PORT"
+ * and serves until killed.
  */
 public final class BenchServer {
   private BenchServer() {}
@@ -30,7 +30,9 @@ public final class BenchServer {
     writeQueries(queries, names);
     AuthDnsServer server =
         AuthDnsServer.start(
-            new InetSocketAddress("127.0.0.1", port), new SnapshotHolder(zones), new QueryMetrics());
+            new InetSocketAddress("127.0.0.1", port),
+            new SnapshotHolder(zones),
+            new QueryMetrics());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println("ready " + server.address().getPort());
     new CountDownLatch(1).await();

@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import org.xbill.DNS.Name;
 
 /**
- * FixtureServer serves master files from memory for side-by-side comparisons with NSD, without
- * a database: {@code FixtureServer PORT ORIGIN=FILE...}. Prints "ready PORT", serves until killed.
+ * FixtureServer serves master files from memory for side-by-side comparisons with NSD, without a
+ * database: {@code FixtureServer PORT ORIGIN=FILE...}. Prints "ready PORT", serves until killed.
  */
 public final class FixtureServer {
   private FixtureServer() {}

@@ -54,7 +54,8 @@ class MalformedInputTest {
 
   @AfterEach
   void stillAnswers() throws Exception {
-    Message q = Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN));
+    Message q =
+        Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN));
     Message udp = new Message(RawClient.udp(server.address(), q.toWire()));
     assertEquals(Rcode.NOERROR, udp.getRcode(), "UDP still answers");
     Message tcp = new Message(RawClient.tcp(server.address(), q.toWire()));
@@ -107,7 +108,9 @@ class MalformedInputTest {
   @Test
   void mutatedQueriesOverUdp() throws Exception {
     // Flip bytes of a real query: exercises both the fast parser and dnsjava's.
-    byte[] good = Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN)).toWire();
+    byte[] good =
+        Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN))
+            .toWire();
     Random rnd = new Random(7);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       for (int i = 0; i < 3000; i++) {
@@ -134,7 +137,8 @@ class MalformedInputTest {
     // Says one question and three answers, carries nothing.
     assertFormErr(RawClient.udp(server.address(), header(0x1234, 0x0100, 1, 3, 0, 0)), 0x1234);
     // Says 65535 questions, carries one.
-    byte[] q = concat(header(0x2345, 0, 0xFFFF, 0, 0, 0), new byte[] {3, 'w', 'w', 'w', 0, 0, 1, 0, 1});
+    byte[] q =
+        concat(header(0x2345, 0, 0xFFFF, 0, 0, 0), new byte[] {3, 'w', 'w', 'w', 0, 0, 1, 0, 1});
     assertFormErr(RawClient.udp(server.address(), q), 0x2345);
   }
 
@@ -145,13 +149,17 @@ class MalformedInputTest {
     assertFormErr(RawClient.udp(server.address(), self), 0x3456);
     // Two labels pointing at each other.
     byte[] pair =
-        concat(header(0x4567, 0, 1, 0, 0, 0), new byte[] {1, 'a', (byte) 0xC0, 16, 1, 'b', (byte) 0xC0, 12, 0, 1, 0, 1});
+        concat(
+            header(0x4567, 0, 1, 0, 0, 0),
+            new byte[] {1, 'a', (byte) 0xC0, 16, 1, 'b', (byte) 0xC0, 12, 0, 1, 0, 1});
     assertFormErr(RawClient.tcp(server.address(), pair), 0x4567);
   }
 
   @Test
   void responsesAreNeverAnswered() throws Exception {
-    byte[] q = Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN)).toWire();
+    byte[] q =
+        Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN))
+            .toWire();
     q[2] |= (byte) 0x80;
     assertNull(RawClient.udp(server.address(), q, 300), "QR=1 is dropped (no reflection loops)");
   }
@@ -167,7 +175,9 @@ class MalformedInputTest {
       assertFormErr(RawClient.readFrame(s), 0x5678);
       // A zero-length frame gets no reply; the next query on the same connection does.
       s.getOutputStream().write(new byte[] {0, 0});
-      byte[] good = Message.newQuery(Record.newRecord(Name.fromString("ns1.tricky.test."), Type.A, DClass.IN)).toWire();
+      byte[] good =
+          Message.newQuery(Record.newRecord(Name.fromString("ns1.tricky.test."), Type.A, DClass.IN))
+              .toWire();
       RawClient.writeFrame(s.getOutputStream(), good);
       assertEquals(Rcode.NOERROR, new Message(RawClient.readFrame(s)).getRcode());
     }
@@ -186,7 +196,8 @@ class MalformedInputTest {
         idle.add(s);
       }
       stillAnswers();
-      // The idle timeout (500 ms here) closes them: each read sees end-of-stream within the deadline.
+      // The idle timeout (500 ms here) closes them: each read sees end-of-stream within the
+      // deadline.
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       for (Socket s : idle) {
         s.setSoTimeout(200);
@@ -216,7 +227,12 @@ class MalformedInputTest {
     StringBuilder sb = new StringBuilder();
     METRICS.writePrometheus(sb);
     assertTrue(
-        sb.toString().lines().anyMatch(l -> l.startsWith("dnsplane_authdns_malformed_total{transport=\"udp\"}") && !l.endsWith(" 0")),
+        sb.toString()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("dnsplane_authdns_malformed_total{transport=\"udp\"}")
+                        && !l.endsWith(" 0")),
         sb.toString());
   }
 
@@ -228,7 +244,9 @@ class MalformedInputTest {
             new SnapshotHolder(ZoneFixtures.load(TRICKY)),
             new QueryMetrics(),
             ServerOptions.defaults().withThreads(1).withMaxTcpConnections(2))) {
-      byte[] q = Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN)).toWire();
+      byte[] q =
+          Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN))
+              .toWire();
       Socket a = RawClient.connect(capped.address());
       Socket b = RawClient.connect(capped.address());
       RawClient.writeFrame(a.getOutputStream(), q);

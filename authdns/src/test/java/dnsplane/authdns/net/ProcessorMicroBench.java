@@ -18,12 +18,17 @@ public final class ProcessorMicroBench {
 
   public static void main(String[] args) throws Exception {
     int names = 10_000;
-    ZoneSet zones = ZoneSet.fromMasterText(BenchServer.zoneText(names), Name.fromString("bench.test."));
+    ZoneSet zones =
+        ZoneSet.fromMasterText(BenchServer.zoneText(names), Name.fromString("bench.test."));
     QueryProcessor p =
-        new QueryProcessor(new SnapshotHolder(zones), new QueryMetrics(), 1232, 100_000, Clock.systemUTC());
+        new QueryProcessor(
+            new SnapshotHolder(zones), new QueryMetrics(), 1232, 100_000, Clock.systemUTC());
     ByteBuf[] queries = new ByteBuf[names];
     for (int i = 0; i < names; i++) {
-      byte[] w = Message.newQuery(Record.newRecord(Name.fromString("h" + i + ".bench.test."), Type.A, DClass.IN)).toWire();
+      byte[] w =
+          Message.newQuery(
+                  Record.newRecord(Name.fromString("h" + i + ".bench.test."), Type.A, DClass.IN))
+              .toWire();
       queries[i] = Unpooled.directBuffer(w.length).writeBytes(w);
     }
     ByteBufAllocator alloc =
@@ -42,7 +47,8 @@ public final class ProcessorMicroBench {
           n++;
         }
       }
-      long ns = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - t0;
+      long ns =
+          java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - t0;
       System.out.printf("round %d: %.0f CPU ns/query%n", round, (double) ns / n);
     }
   }

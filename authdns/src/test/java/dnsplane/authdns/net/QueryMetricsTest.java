@@ -21,11 +21,18 @@ class QueryMetricsTest {
     String t = sb.toString();
     assertTrue(t.contains("# TYPE dnsplane_authdns_queries_total counter\n"), t);
     assertTrue(
-        t.contains("dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"A\",rcode=\"NOERROR\"} 2\n"), t);
+        t.contains(
+            "dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"A\",rcode=\"NOERROR\"} 2\n"),
+        t);
     assertTrue(
-        t.contains("dnsplane_authdns_queries_total{transport=\"tcp\",qtype=\"TXT\",rcode=\"NXDOMAIN\"} 1\n"), t);
+        t.contains(
+            "dnsplane_authdns_queries_total{transport=\"tcp\",qtype=\"TXT\",rcode=\"NXDOMAIN\"}"
+                + " 1\n"),
+        t);
     assertTrue(
-        t.contains("dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"OTHER\",rcode=\"NOERROR\"} 1\n"),
+        t.contains(
+            "dnsplane_authdns_queries_total{transport=\"udp\",qtype=\"OTHER\",rcode=\"NOERROR\"}"
+                + " 1\n"),
         "unknown qtypes share one series: " + t);
     assertTrue(t.contains("dnsplane_authdns_nodata_total{qtype=\"A\"} 1\n"), t);
     assertTrue(t.contains("dnsplane_authdns_truncated_total{transport=\"udp\"} 1\n"), t);

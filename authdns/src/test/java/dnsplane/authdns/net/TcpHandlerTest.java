@@ -27,7 +27,10 @@ class TcpHandlerTest {
   private static EmbeddedChannel channel() {
     QueryProcessor p =
         new QueryProcessor(
-            new SnapshotHolder(ZoneFixtures.load(TRICKY)), new QueryMetrics(), 1232, 100,
+            new SnapshotHolder(ZoneFixtures.load(TRICKY)),
+            new QueryMetrics(),
+            1232,
+            100,
             Clock.systemUTC());
     return new EmbeddedChannel(
         new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),

@@ -51,7 +51,8 @@ class WireQueryTest {
 
   @Test
   void readsEdnsSizeAndDo() throws Exception {
-    WireQuery q = parse(query("a.example.", Type.A, new OPTRecord(4096, 0, 0, ExtendedFlags.DO)), true);
+    WireQuery q =
+        parse(query("a.example.", Type.A, new OPTRecord(4096, 0, 0, ExtendedFlags.DO)), true);
     assertEquals(WireQuery.EDNS_DO, q.ednsMode);
     assertEquals(1232, q.limit(Transport.UDP, 1232));
     WireQuery small = parse(query("a.example.", Type.A, new OPTRecord(100, 0, 0, 0)), true);
@@ -97,8 +98,7 @@ class WireQueryTest {
       Record question = parsed.getQuestion();
       assertEquals(question.getType(), q.qtype);
       assertEquals(question.getDClass(), q.qclass);
-      assertEquals(
-          question.getName(), new Name(java.util.Arrays.copyOf(q.qname, q.qnameLength)));
+      assertEquals(question.getName(), new Name(java.util.Arrays.copyOf(q.qname, q.qnameLength)));
       assertEquals(parsed.getOPT() != null, q.ednsMode != WireQuery.NO_EDNS);
     }
     assertTrue(accepted > 1000, "the mutations leave many ordinary queries: " + accepted);

@@ -32,8 +32,7 @@ class ZoneSetTest {
 
   private static ZoneSet awsZone() throws Exception {
     return ZoneSet.fromMasterText(
-        "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n",
-        AWS);
+        "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n", AWS);
   }
 
   @Test
@@ -42,8 +41,7 @@ class ZoneSetTest {
     ZoneSet after =
         before.apply(
             List.of(
-                new ZoneChange.RrsetReplaced(
-                    AWS, DDB, Type.A, List.of(a(DDB, "192.0.2.10")), 2)));
+                new ZoneChange.RrsetReplaced(AWS, DDB, Type.A, List.of(a(DDB, "192.0.2.10")), 2)));
     assertNull(before.findZone(DDB).get().node(DDB), "old snapshot must not see the change");
     assertEquals(1, before.serial(AWS));
     assertEquals(1, after.findZone(DDB).get().node(DDB).rrset(Type.A).size());
@@ -63,8 +61,17 @@ class ZoneSetTest {
     assertEquals(41, ((SOARecord) zs.records(AWS).get(0)).getSerial());
     // Replacing the SOA rrset itself with an old serial still serves the change-log serial.
     SOARecord stale =
-        new SOARecord(AWS, DClass.IN, 300, Name.fromString("ns1.aws.test."),
-            Name.fromString("hostmaster.aws.test."), 5, 7200, 3600, 1209600, 60);
+        new SOARecord(
+            AWS,
+            DClass.IN,
+            300,
+            Name.fromString("ns1.aws.test."),
+            Name.fromString("hostmaster.aws.test."),
+            5,
+            7200,
+            3600,
+            1209600,
+            60);
     ZoneSet zs2 =
         zs.apply(List.of(new ZoneChange.RrsetReplaced(AWS, AWS, Type.SOA, List.of(stale), 42)));
     assertEquals(42, zs2.findZone(AWS).get().soa().getSerial());
@@ -101,7 +108,8 @@ class ZoneSetTest {
     assertEquals(
         CHILD, zs.findZone(Name.fromConstantString("a.b.www.child.tricky.test.")).get().origin());
     assertEquals(CHILD, zs.findZone(CHILD).get().origin());
-    assertEquals(TRICKY, zs.findZone(Name.fromConstantString("child2.tricky.test.")).get().origin());
+    assertEquals(
+        TRICKY, zs.findZone(Name.fromConstantString("child2.tricky.test.")).get().origin());
     assertEquals(
         CHILD, zs.findZone(Name.fromConstantString("WWW.CHILD.TRICKY.TEST.")).get().origin());
     assertTrue(zs.findZone(Name.fromConstantString("example.org.")).isEmpty());
@@ -112,7 +120,8 @@ class ZoneSetTest {
   void zoneDeletedRemovesOnlyThatZone() {
     ZoneSet zs = ZoneFixtures.load(TRICKY, CHILD).apply(List.of(new ZoneChange.ZoneDeleted(CHILD)));
     assertEquals(Set.of(TRICKY), zs.zoneNames());
-    assertEquals(TRICKY, zs.findZone(Name.fromConstantString("www.child.tricky.test.")).get().origin());
+    assertEquals(
+        TRICKY, zs.findZone(Name.fromConstantString("www.child.tricky.test.")).get().origin());
     assertEquals(List.of(), zs.records(CHILD));
     assertEquals(-1, zs.serial(CHILD));
   }
@@ -120,10 +129,13 @@ class ZoneSetTest {
   @Test
   void recordsComeOutSoaFirstThenInCanonicalOrder() throws Exception {
     ZoneSet zs = ZoneFixtures.load(CHILD);
-    List<String> names = zs.records(CHILD).stream().map(r -> r.getName() + " " + Type.string(r.getType())).toList();
+    List<String> names =
+        zs.records(CHILD).stream().map(r -> r.getName() + " " + Type.string(r.getType())).toList();
     assertEquals(
         List.of(
-            "child.tricky.test. SOA", "child.tricky.test. NS", "ns1.child.tricky.test. A",
+            "child.tricky.test. SOA",
+            "child.tricky.test. NS",
+            "ns1.child.tricky.test. A",
             "www.child.tricky.test. A"),
         names);
   }
@@ -137,7 +149,8 @@ class ZoneSetTest {
         () ->
             zs.apply(
                 List.of(
-                    new ZoneChange.RrsetReplaced(AWS, other, Type.A, List.of(a(other, "192.0.2.1")), 2))));
+                    new ZoneChange.RrsetReplaced(
+                        AWS, other, Type.A, List.of(a(other, "192.0.2.1")), 2))));
   }
 
   @Test
@@ -147,9 +160,22 @@ class ZoneSetTest {
     load.add(new ZoneChange.ZoneCreated(big, 1));
     load.add(
         new ZoneChange.RrsetReplaced(
-            big, big, Type.SOA,
-            List.of(new SOARecord(big, DClass.IN, 300, Name.fromString("ns.big.test."),
-                Name.fromString("h.big.test."), 1, 1, 1, 1, 60)), 1));
+            big,
+            big,
+            Type.SOA,
+            List.of(
+                new SOARecord(
+                    big,
+                    DClass.IN,
+                    300,
+                    Name.fromString("ns.big.test."),
+                    Name.fromString("h.big.test."),
+                    1,
+                    1,
+                    1,
+                    1,
+                    60)),
+            1));
     for (int i = 0; i < 100_000; i++) {
       Name n = Name.fromString("h" + i + ".big.test.");
       load.add(new ZoneChange.RrsetReplaced(big, n, Type.A, List.of(a(n, "192.0.2.1")), 1));
@@ -162,7 +188,10 @@ class ZoneSetTest {
     ZoneSet cur = zs;
     for (int i = 0; i < 20_000; i++) {
       Name n = Name.fromString("h" + (i * 5) + ".big.test.");
-      cur = cur.apply(List.of(new ZoneChange.RrsetReplaced(big, n, Type.A, List.of(a(n, "192.0.2.2")), 2 + i)));
+      cur =
+          cur.apply(
+              List.of(
+                  new ZoneChange.RrsetReplaced(big, n, Type.A, List.of(a(n, "192.0.2.2")), 2 + i)));
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis < 10_000, "20k incremental changes took " + millis + " ms");
@@ -170,8 +199,10 @@ class ZoneSetTest {
     assertEquals("192.0.2.2", ((ARecord) r).getAddress().getHostAddress());
     assertEquals(
         "192.0.2.1",
-        ((ARecord) zs.findZone(big).get().node(Name.fromString("h5.big.test.")).rrset(Type.A).get(0))
-            .getAddress().getHostAddress());
+        ((ARecord)
+                zs.findZone(big).get().node(Name.fromString("h5.big.test.")).rrset(Type.A).get(0))
+            .getAddress()
+            .getHostAddress());
   }
 
   @Test
