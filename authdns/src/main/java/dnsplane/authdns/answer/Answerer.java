@@ -33,7 +33,8 @@ import org.xbill.DNS.Type;
  *  more than one OPT, or an OPT not owned by root      FORMERR
  *  EDNS version other than 0                          BADVERS (16, via the OPT extended rcode)
  *  qtype OPT, TSIG or TKEY (meta types)              FORMERR
- *  AXFR / IXFR                                        REFUSED (transfers are not offered here)
+ *  AXFR over UDP                                      NOTIMP (as NSD; AXFR needs TCP)
+ *  AXFR over TCP / IXFR                               REFUSED (transfers are not offered here)
  *  class other than IN / ANY, or no zone of ours      REFUSED
  *  zone without SOA                                   SERVFAIL
  *  lookup: SUCCESS / NODATA                           NOERROR, AA (NODATA: SOA in authority)
@@ -53,11 +54,17 @@ public final class Answerer {
 
   private Answerer() {}
 
+  /** {@link #answer(ZoneSet, Message, int, boolean)} for a query that came over UDP. */
+  public static Message answer(ZoneSet zones, Message query, int maxPayload) {
+    return answer(zones, query, maxPayload, false);
+  }
+
   /**
    * The response to {@code query} from {@code zones}, or null when the query must be dropped (it is
-   * itself a response). {@code maxPayload} is our EDNS payload size, echoed in the OPT.
+   * itself a response). {@code maxPayload} is our EDNS payload size, echoed in the OPT; {@code
+   * overTcp} matters only for zone transfers, which UDP cannot carry.
    */
-  public static Message answer(ZoneSet zones, Message query, int maxPayload) {
+  public static Message answer(ZoneSet zones, Message query, int maxPayload, boolean overTcp) {
     Header qh = query.getHeader();
     if (qh.getFlag(Flags.QR)) {
       return null;
@@ -89,6 +96,9 @@ public final class Answerer {
     int qtype = question.getType();
     if (qtype == Type.OPT || qtype == Type.TSIG || qtype == Type.TKEY) {
       return withRcode(response, Rcode.FORMERR, opt, maxPayload);
+    }
+    if (qtype == Type.AXFR && !overTcp) {
+      return withRcode(response, Rcode.NOTIMP, opt, maxPayload);
     }
     int qclass = question.getDClass();
     if (qtype == Type.AXFR || qtype == Type.IXFR || qclass != DClass.IN && qclass != DClass.ANY) {

@@ -65,7 +65,7 @@ final class QueryProcessor {
     WireQuery q = parsers.get();
     CacheKey key = null;
     if (q.parse(in)) {
-      key = q.key(q.limit(transport, maxPayload));
+      key = q.key(transport, q.limit(transport, maxPayload));
       ResponseCache.Entry hit = c.get(key);
       if (hit != null) {
         count(hit, transport);
@@ -106,7 +106,7 @@ final class QueryProcessor {
       return formErr(bytes, transport);
     }
     try {
-      Message response = Answerer.answer(zones, query, maxPayload);
+      Message response = Answerer.answer(zones, query, maxPayload, transport == Transport.TCP);
       if (response == null) {
         metrics.dropped(transport);
         return null;

@@ -18,6 +18,8 @@ final class WireQuery {
   static final int EDNS = 1;
   static final int EDNS_DO = 2;
 
+  private static final int TCP_BIT = 0x10;
+
   int id;
   int flags;
   int qtype;
@@ -104,8 +106,10 @@ final class WireQuery {
    * The cache key for this query answered with a response size limit of {@code limit}: a probe
    * reused by this thread, valid until the next call; {@link CacheKey#copy()} it to keep it.
    */
-  CacheKey key(int limit) {
-    return probe.fill(qname, qnameLength, qtype, qclass, limit, ednsMode);
+  CacheKey key(Transport transport, int limit) {
+    // The transport is part of the key: some answers differ by it (AXFR over UDP is NOTIMP).
+    int mode = ednsMode | (transport == Transport.TCP ? TCP_BIT : 0);
+    return probe.fill(qname, qnameLength, qtype, qclass, limit, mode);
   }
 
   /**

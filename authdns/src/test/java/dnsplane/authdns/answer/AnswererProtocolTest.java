@@ -96,7 +96,13 @@ class AnswererProtocolTest {
 
   @Test
   void refusesTransfersAndOtherClasses() throws Exception {
-    assertEquals(Rcode.REFUSED, answer(query("tricky.test.", Type.AXFR)).getRcode());
+    Message axfr = query("tricky.test.", Type.AXFR);
+    assertEquals(Rcode.NOTIMP, answer(axfr).getRcode(), "AXFR cannot go over UDP");
+    assertEquals(
+        Rcode.REFUSED,
+        Answerer.answer(ZONES, axfr, Answerer.DEFAULT_PAYLOAD, true).getRcode(),
+        "no transfers offered over TCP either");
+    assertEquals(Rcode.REFUSED, answer(query("tricky.test.", Type.IXFR)).getRcode());
     Message chaos =
         Message.newQuery(Record.newRecord(Name.fromString("tricky.test."), Type.TXT, DClass.CH));
     Message r = answer(chaos);
