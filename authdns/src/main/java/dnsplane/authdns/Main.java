@@ -84,16 +84,17 @@ public final class Main {
   }
 
   private static int serve(DbSettings db, Cli.Serve s) throws IOException, InterruptedException {
-    AuthDns authDns = AuthDns.start(db, s.listen(), s.http());
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM/SIGINT only wake main, which closes everything in order and exits 0: a service
-    // manager sees a clean stop rather than the JVM's default 143.
+    // manager sees a clean stop rather than the JVM's default 143. Installed before start, so a
+    // signal during start-up is not lost either.
     for (String name : new String[] {"TERM", "INT"}) {
       sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
         log.info("SIG{}: stopping", sig.getName());
         stop.countDown();
       });
     }
+    AuthDns authDns = AuthDns.start(db, s.listen(), s.http());
     stop.await();
     authDns.close();
     log.info("stopped");
