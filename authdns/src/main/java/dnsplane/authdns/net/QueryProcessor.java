@@ -44,8 +44,28 @@ final class QueryProcessor {
         }
       };
 
+  /** The answer function; {@link Answerer#answer(ZoneSet, Message, int, boolean)} in service. */
+  @FunctionalInterface
+  interface AnswerFunction {
+    Message answer(ZoneSet zones, Message query, int maxPayload, boolean overTcp);
+  }
+
+  private final AnswerFunction answerer;
+
   QueryProcessor(
       SnapshotHolder holder, QueryMetrics metrics, int maxPayload, int cacheEntries, Clock clock) {
+    this(holder, metrics, maxPayload, cacheEntries, clock, Answerer::answer);
+  }
+
+  /** With another answer function: lets a test make the answer fail as a bug would. */
+  QueryProcessor(
+      SnapshotHolder holder,
+      QueryMetrics metrics,
+      int maxPayload,
+      int cacheEntries,
+      Clock clock,
+      AnswerFunction answerer) {
+    this.answerer = answerer;
     this.holder = holder;
     this.metrics = metrics;
     this.maxPayload = maxPayload;
@@ -106,7 +126,7 @@ final class QueryProcessor {
       return formErr(bytes, transport);
     }
     try {
-      Message response = Answerer.answer(zones, query, maxPayload, transport == Transport.TCP);
+      Message response = answerer.answer(zones, query, maxPayload, transport == Transport.TCP);
       if (response == null) {
         metrics.dropped(transport);
         return null;
