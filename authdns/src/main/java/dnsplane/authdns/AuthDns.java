@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class AuthDns implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AuthDns.class);
+
   /** How long start waits for the first full load before serving anyway (REFUSED until then). */
   private static final Duration FIRST_LOAD = Duration.ofSeconds(10);
 
@@ -36,8 +37,12 @@ public final class AuthDns implements AutoCloseable {
   private final AuthDnsServer dns;
   private final HttpApi http;
 
-  private AuthDns(DbSettings db, SnapshotHolder holder, ChangeLogFollower follower,
-      AuthDnsServer dns, HttpApi http) {
+  private AuthDns(
+      DbSettings db,
+      SnapshotHolder holder,
+      ChangeLogFollower follower,
+      AuthDnsServer dns,
+      HttpApi http) {
     this.db = db;
     this.holder = holder;
     this.follower = follower;
@@ -60,7 +65,8 @@ public final class AuthDns implements AutoCloseable {
     AuthDnsServer server = null;
     try {
       if (!follower.awaitLoaded(FIRST_LOAD)) {
-        log.warn("no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
+        log.warn(
+            "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
             FIRST_LOAD.toSeconds());
       }
       server = AuthDnsServer.start(dns, holder, metrics);
@@ -101,8 +107,8 @@ public final class AuthDns implements AutoCloseable {
   }
 
   /**
-   * Waits until everything committed in the database before this call is served: the usual
-   * "write, then awaitSynced, then query" of an integration test. False on timeout.
+   * Waits until everything committed in the database before this call is served: the usual "write,
+   * then awaitSynced, then query" of an integration test. False on timeout.
    */
   public boolean awaitSynced(Duration timeout) throws InterruptedException, SQLException {
     long seq;

@@ -72,7 +72,8 @@ public final class Main {
       System.err.println("authdns: " + e.getMessage());
       return 1;
     } catch (SQLException e) {
-      System.err.println("authdns: database refused the change, nothing changed: " + e.getMessage());
+      System.err.println(
+          "authdns: database refused the change, nothing changed: " + e.getMessage());
       return 1;
     } catch (IOException e) {
       System.err.println("authdns: " + e);
@@ -89,10 +90,12 @@ public final class Main {
     // manager sees a clean stop rather than the JVM's default 143. Installed before start, so a
     // signal during start-up is not lost either.
     for (String name : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-        log.info("SIG{}: stopping", sig.getName());
-        stop.countDown();
-      });
+      sun.misc.Signal.handle(
+          new sun.misc.Signal(name),
+          sig -> {
+            log.info("SIG{}: stopping", sig.getName());
+            stop.countDown();
+          });
     }
     AuthDns authDns = AuthDns.start(db, s.listen(), s.http());
     stop.await();

@@ -32,14 +32,22 @@ public record Health(int httpStatus, String status, String json) {
       code = 200;
     }
     Duration age = s.snapshotAge(now);
-    String json = "{\"status\":" + Json.quote(status)
-        + ",\"zones\":" + zones
-        + ",\"appliedSeq\":" + s.appliedSeq()
-        + ",\"snapshotAgeMs\":" + (age == null ? "null" : String.valueOf(age.toMillis()))
-        + ",\"dbConnected\":" + s.dbConnected()
-        + ",\"changelogLag\":" + s.lag()
-        + ",\"lastSync\":" + (s.lastSync() == null ? "null" : Json.quote(s.lastSync().toString()))
-        + "}";
+    String json =
+        "{\"status\":"
+            + Json.quote(status)
+            + ",\"zones\":"
+            + zones
+            + ",\"appliedSeq\":"
+            + s.appliedSeq()
+            + ",\"snapshotAgeMs\":"
+            + (age == null ? "null" : String.valueOf(age.toMillis()))
+            + ",\"dbConnected\":"
+            + s.dbConnected()
+            + ",\"changelogLag\":"
+            + s.lag()
+            + ",\"lastSync\":"
+            + (s.lastSync() == null ? "null" : Json.quote(s.lastSync().toString()))
+            + "}";
     return new Health(code, status, json);
   }
 }

@@ -38,23 +38,34 @@ public final class HttpApi implements AutoCloseable {
   private WeakReference<ZoneSet> countedSet = new WeakReference<>(null);
   private long countedRecords;
 
-  private HttpApi(HttpServer server, Supplier<SyncStatus> status, SnapshotHolder holder,
-      QueryMetrics metrics, Clock clock) {
+  private HttpApi(
+      HttpServer server,
+      Supplier<SyncStatus> status,
+      SnapshotHolder holder,
+      QueryMetrics metrics,
+      Clock clock) {
     this.server = server;
     this.status = Objects.requireNonNull(status, "status");
     this.holder = Objects.requireNonNull(holder, "holder");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "authdns-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "authdns-http");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Binds {@code listen} (port 0 picks a free one) and starts serving. */
-  public static HttpApi start(InetSocketAddress listen, Supplier<SyncStatus> status,
-      SnapshotHolder holder, QueryMetrics metrics, Clock clock) throws IOException {
+  public static HttpApi start(
+      InetSocketAddress listen,
+      Supplier<SyncStatus> status,
+      SnapshotHolder holder,
+      QueryMetrics metrics,
+      Clock clock)
+      throws IOException {
     HttpServer server = HttpServer.create(listen, 64);
     HttpApi api = new HttpApi(server, status, holder, metrics, clock);
     server.createContext("/", api::handle);

@@ -5,7 +5,12 @@ package dnsplane.authdns.store;
  * rrsets it left alone because they already held the same data.
  */
 public record ImportResult(
-    String zone, boolean zoneCreated, int inserted, int updated, int deleted, int unchanged,
+    String zone,
+    boolean zoneCreated,
+    int inserted,
+    int updated,
+    int deleted,
+    int unchanged,
     int records) {
 
   /** Rrsets written (each is one change_log row). */

@@ -42,9 +42,12 @@ public final class Json {
         b.append(',');
       }
       first = false;
-      b.append("{\"name\":").append(quote(r.name()))
-          .append(",\"type\":").append(quote(r.type()))
-          .append(",\"ttl\":").append(r.ttl())
+      b.append("{\"name\":")
+          .append(quote(r.name()))
+          .append(",\"type\":")
+          .append(quote(r.type()))
+          .append(",\"ttl\":")
+          .append(r.ttl())
           .append(",\"rdata\":[");
       for (int i = 0; i < r.rdata().size(); i++) {
         b.append(i == 0 ? "" : ",").append(quote(r.rdata().get(i)));

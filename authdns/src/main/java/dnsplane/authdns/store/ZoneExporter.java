@@ -52,21 +52,33 @@ public final class ZoneExporter {
   /** The master-file text of the rrsets of zone {@code name}. */
   static String render(String name, java.util.Collection<RrsetData> rrsets) {
     List<RrsetData> sorted = new ArrayList<>(rrsets);
-    sorted.sort(Comparator.comparingInt((RrsetData r) -> r.type().equals("SOA") ? 0 : 1)
-        .thenComparing(r -> dnsName(r.name()))
-        .thenComparing(RrsetData::type));
+    sorted.sort(
+        Comparator.comparingInt((RrsetData r) -> r.type().equals("SOA") ? 0 : 1)
+            .thenComparing(r -> dnsName(r.name()))
+            .thenComparing(RrsetData::type));
     StringBuilder out = new StringBuilder();
     out.append("; zone ").append(name).append(", exported by dnsplane authdns\n");
     out.append("$ORIGIN ").append(name).append('\n');
     for (RrsetData r : sorted) {
       if (r.rdata().isEmpty()) {
-        out.append(ZoneText.EMPTY_MARKER).append(r.name()).append(' ').append(r.ttl())
-            .append(' ').append(r.type()).append('\n');
+        out.append(ZoneText.EMPTY_MARKER)
+            .append(r.name())
+            .append(' ')
+            .append(r.ttl())
+            .append(' ')
+            .append(r.type())
+            .append('\n');
         continue;
       }
       for (String rdata : r.rdata()) {
-        out.append(r.name()).append('\t').append(r.ttl()).append("\tIN\t").append(r.type())
-            .append('\t').append(rdata).append('\n');
+        out.append(r.name())
+            .append('\t')
+            .append(r.ttl())
+            .append("\tIN\t")
+            .append(r.type())
+            .append('\t')
+            .append(rdata)
+            .append('\n');
       }
     }
     return out.toString();

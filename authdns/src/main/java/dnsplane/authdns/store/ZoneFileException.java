@@ -1,8 +1,8 @@
 package dnsplane.authdns.store;
 
 /**
- * ZoneFileException says why a master file was rejected; {@link #line()} is the 1-based line of
- * the problem when the parser knows it (0 when the problem is the zone as a whole).
+ * ZoneFileException says why a master file was rejected; {@link #line()} is the 1-based line of the
+ * problem when the parser knows it (0 when the problem is the zone as a whole).
  */
 public final class ZoneFileException extends Exception {
 

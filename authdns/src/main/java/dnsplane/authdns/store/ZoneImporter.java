@@ -27,13 +27,18 @@ public final class ZoneImporter {
   private static final String RDATA = "ARRAY(SELECT jsonb_array_elements_text(x.rdata))";
   private static final String INSERT =
       "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT ?, x.name, x.type, x.ttl, "
-          + RDATA + " FROM jsonb_to_recordset(?::jsonb) AS " + COLUMNS;
+          + RDATA
+          + " FROM jsonb_to_recordset(?::jsonb) AS "
+          + COLUMNS;
   private static final String UPDATE =
-      "UPDATE rrset r SET ttl = x.ttl, rdata = " + RDATA
+      "UPDATE rrset r SET ttl = x.ttl, rdata = "
+          + RDATA
           + ", version = r.version + 1, updated_at = now() FROM jsonb_to_recordset(?::jsonb) AS "
-          + COLUMNS + " WHERE r.zone_id = ? AND r.name = x.name AND r.type = x.type";
+          + COLUMNS
+          + " WHERE r.zone_id = ? AND r.name = x.name AND r.type = x.type";
   private static final String DELETE =
-      "DELETE FROM rrset r USING jsonb_to_recordset(?::jsonb) AS " + COLUMNS
+      "DELETE FROM rrset r USING jsonb_to_recordset(?::jsonb) AS "
+          + COLUMNS
           + " WHERE r.zone_id = ? AND r.name = x.name AND r.type = x.type";
 
   private ZoneImporter() {}
@@ -89,12 +94,18 @@ public final class ZoneImporter {
     bulk(c, INSERT, zoneId, diff.inserts(), true);
     int unchanged = zone.rrsets().size() - diff.inserts().size() - diff.updates().size();
     return new ImportResult(
-        name, existing.isEmpty(), diff.inserts().size(), diff.updates().size(),
-        diff.deletes().size(), unchanged, zone.recordCount());
+        name,
+        existing.isEmpty(),
+        diff.inserts().size(),
+        diff.updates().size(),
+        diff.deletes().size(),
+        unchanged,
+        zone.recordCount());
   }
 
   private static long createZone(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO zone (name) VALUES (?) RETURNING id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO zone (name) VALUES (?) RETURNING id")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

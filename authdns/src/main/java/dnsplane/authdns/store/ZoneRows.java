@@ -18,7 +18,8 @@ final class ZoneRows {
 
   /** The id of zone {@code name}, locking its row for the rest of the transaction. */
   static OptionalLong lockZone(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM zone WHERE name = ? FOR UPDATE")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM zone WHERE name = ? FOR UPDATE")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -39,7 +40,8 @@ final class ZoneRows {
   static Map<RrsetData.Key, RrsetData> rrsets(Connection c, long zoneId) throws SQLException {
     Map<RrsetData.Key, RrsetData> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT name, type, ttl, rdata FROM rrset WHERE zone_id = ? ORDER BY id")) {
+        c.prepareStatement(
+            "SELECT name, type, ttl, rdata FROM rrset WHERE zone_id = ? ORDER BY id")) {
       ps.setLong(1, zoneId);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {

@@ -36,7 +36,8 @@ public final class ZoneText {
 
   private static final Pattern PARSER_LINE = Pattern.compile("^.*?:(\\d+): (.*)$", Pattern.DOTALL);
   private static final Set<Integer> NOT_ZONE_DATA =
-      Set.of(Type.OPT, Type.TSIG, Type.TKEY, Type.AXFR, Type.IXFR, Type.ANY, Type.MAILA, Type.MAILB);
+      Set.of(
+          Type.OPT, Type.TSIG, Type.TKEY, Type.AXFR, Type.IXFR, Type.ANY, Type.MAILA, Type.MAILB);
 
   private ZoneText() {}
 
@@ -107,8 +108,8 @@ public final class ZoneText {
     for (Record r : records) {
       String where = r.getName() + " " + Type.string(r.getType());
       if (r.getDClass() != DClass.IN) {
-        throw new ZoneFileException(0, where + ": class " + DClass.string(r.getDClass())
-            + " is not supported (only IN)");
+        throw new ZoneFileException(
+            0, where + ": class " + DClass.string(r.getDClass()) + " is not supported (only IN)");
       }
       if (!r.getName().subdomain(apex)) {
         throw new ZoneFileException(0, where + ": owner is outside the zone " + apex);
@@ -127,7 +128,8 @@ public final class ZoneText {
     Map<RrsetData.Key, RrsetData> out = new LinkedHashMap<>();
     for (Map.Entry<RrsetData.Key, Set<String>> e : rdata.entrySet()) {
       RrsetData.Key k = e.getKey();
-      out.put(k, new RrsetData(k.name(), k.type(), ttls.get(k).intValue(), List.copyOf(e.getValue())));
+      out.put(
+          k, new RrsetData(k.name(), k.type(), ttls.get(k).intValue(), List.copyOf(e.getValue())));
     }
     return out;
   }
@@ -178,7 +180,8 @@ public final class ZoneText {
       }
     }
     if (soas != 1) {
-      throw new ZoneFileException(0, "the zone " + zone + " needs exactly one SOA record, has " + soas);
+      throw new ZoneFileException(
+          0, "the zone " + zone + " needs exactly one SOA record, has " + soas);
     }
     RrsetData ns = rrsets.get(new RrsetData.Key(zone, "NS"));
     if (ns == null || ns.rdata().isEmpty()) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * CatchUp is the follower's decision after one look at the database: nothing to do, apply these
- * rows, or reload everything. Pure, so the rules that keep the snapshot complete are tested
- * without a database.
+ * rows, or reload everything. Pure, so the rules that keep the snapshot complete are tested without
+ * a database.
  */
 public sealed interface CatchUp {
 
@@ -23,28 +23,36 @@ public sealed interface CatchUp {
   record Reload(String reason) implements CatchUp {}
 
   /**
-   * Decides from the applied seq, the counter read first ({@code dbSeq}) and the rows read after
-   * it ({@code rows}, seq > applied, at most {@code limit}). Sequence numbers are gap-free and in
+   * Decides from the applied seq, the counter read first ({@code dbSeq}) and the rows read after it
+   * ({@code rows}, seq > applied, at most {@code limit}). Sequence numbers are gap-free and in
    * commit order (schema), so the first row must be applied + 1: anything else means the rows in
    * between were pruned, and a counter behind the applied seq means a different database.
    */
   static CatchUp decide(long applied, long dbSeq, List<ChangeRow> rows, int limit) {
     if (dbSeq < applied) {
-      return new Reload("change-log counter " + dbSeq + " is behind the applied seq " + applied
-          + " (database replaced or restored?)");
+      return new Reload(
+          "change-log counter "
+              + dbSeq
+              + " is behind the applied seq "
+              + applied
+              + " (database replaced or restored?)");
     }
     if (dbSeq == applied) {
       return new UpToDate();
     }
     if (rows.isEmpty()) {
-      return new Reload("change log holds no rows after " + applied + " but the counter is at "
-          + dbSeq + " (pruned)");
+      return new Reload(
+          "change log holds no rows after "
+              + applied
+              + " but the counter is at "
+              + dbSeq
+              + " (pruned)");
     }
     long expected = applied + 1;
     for (ChangeRow row : rows) {
       if (row.seq() != expected) {
-        return new Reload("change log jumps from " + (expected - 1) + " to " + row.seq()
-            + " (pruned)");
+        return new Reload(
+            "change log jumps from " + (expected - 1) + " to " + row.seq() + " (pruned)");
       }
       expected++;
     }

@@ -25,16 +25,17 @@ public final class ChangeConverter {
     return switch (row.op()) {
       case "zone_created" -> new ZoneChange.ZoneCreated(zone, row.serial());
       case "zone_deleted" -> new ZoneChange.ZoneDeleted(zone);
-      case "delete" -> new ZoneChange.RrsetRemoved(
-          zone, name(row.name(), row), type(row.type(), row), row.serial());
+      case "delete" ->
+          new ZoneChange.RrsetRemoved(
+              zone, name(row.name(), row), type(row.type(), row), row.serial());
       case "set" -> {
         if (row.ttl() == null || row.rdata() == null) {
           throw new IllegalArgumentException("change " + row.seq() + ": set without ttl or rdata");
         }
         yield rrset(zone, row.name(), row.type(), row.ttl(), row.rdata(), row.serial());
       }
-      default -> throw new IllegalArgumentException(
-          "change " + row.seq() + ": unknown op " + row.op());
+      default ->
+          throw new IllegalArgumentException("change " + row.seq() + ": unknown op " + row.op());
     };
   }
 
@@ -52,7 +53,8 @@ public final class ChangeConverter {
         records.add(Record.fromString(name, type, DClass.IN, ttl, text, zone));
       } catch (IOException | RuntimeException e) {
         throw new IllegalArgumentException(
-            owner + " " + typeName + ": rdata \"" + text + "\" does not parse: " + e.getMessage(), e);
+            owner + " " + typeName + ": rdata \"" + text + "\" does not parse: " + e.getMessage(),
+            e);
       }
     }
     return new ZoneChange.RrsetReplaced(zone, name, type, records, serial);

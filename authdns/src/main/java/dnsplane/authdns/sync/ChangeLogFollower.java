@@ -38,14 +38,17 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   /** Tunables: the backstop poll, the rows per read and the reconnect backoff. */
-  public record Options(Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
+  public record Options(
+      Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(1), 5_000, Duration.ofMillis(100), Duration.ofSeconds(10));
+      return new Options(
+          Duration.ofSeconds(1), 5_000, Duration.ofMillis(100), Duration.ofSeconds(10));
     }
   }
 
   /** The channel the schema's triggers notify on commit. */
   public static final String CHANNEL = "dnsplane_change";
+
   /** Shown in pg_stat_activity, so operators (and tests) can find this connection. */
   public static final String APPLICATION_NAME = "dnsplane-authdns-sync";
 
@@ -80,8 +83,11 @@ public final class ChangeLogFollower implements AutoCloseable {
     this.holder = Objects.requireNonNull(holder, "holder");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.options = Objects.requireNonNull(options, "options");
-    this.backoff = new Backoff(options.backoffInitial(), options.backoffMax(),
-        () -> ThreadLocalRandom.current().nextDouble());
+    this.backoff =
+        new Backoff(
+            options.backoffInitial(),
+            options.backoffMax(),
+            () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** A follower of database {@code db} with the default options. */
@@ -258,9 +264,13 @@ public final class ChangeLogFollower implements AutoCloseable {
       lastSync = clock.instant();
       monitor.notifyAll();
     }
-    log.info("{} {} zones, {} rrsets up to change {} in {} ms",
-        reason == null ? "loaded" : "reloaded", state.zones().size(), state.rrsets().size(),
-        state.lastSeq(), (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "{} {} zones, {} rrsets up to change {} in {} ms",
+        reason == null ? "loaded" : "reloaded",
+        state.zones().size(),
+        state.rrsets().size(),
+        state.lastSeq(),
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Applies all changes; if the batch is refused, applies them one by one, skipping bad ones. */

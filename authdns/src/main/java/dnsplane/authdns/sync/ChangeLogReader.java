@@ -44,10 +44,16 @@ final class ChangeLogReader {
       try (Statement st = c.createStatement()) {
         st.setFetchSize(10_000);
         try (ResultSet rs =
-            st.executeQuery("SELECT zone_id, name, type, ttl, rdata FROM rrset ORDER BY zone_id, id")) {
+            st.executeQuery(
+                "SELECT zone_id, name, type, ttl, rdata FROM rrset ORDER BY zone_id, id")) {
           while (rs.next()) {
-            rrsets.add(new RrsetRow(
-                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), texts(rs.getArray(5))));
+            rrsets.add(
+                new RrsetRow(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getInt(4),
+                    texts(rs.getArray(5))));
           }
         }
       }
@@ -73,9 +79,10 @@ final class ChangeLogReader {
   /** Up to {@code limit} change-log rows with seq greater than {@code after}, in order. */
   static List<ChangeRow> since(Connection c, long after, int limit) throws SQLException {
     List<ChangeRow> rows = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT seq, zone, op, name, type, ttl, rdata, serial FROM change_log"
-            + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seq, zone, op, name, type, ttl, rdata, serial FROM change_log"
+                + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
@@ -83,14 +90,21 @@ final class ChangeLogReader {
           int ttl = rs.getInt(6);
           Integer boxedTtl = rs.wasNull() ? null : ttl;
           Array rdata = rs.getArray(7);
-          rows.add(new ChangeRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), boxedTtl, rdata == null ? null : texts(rdata), rs.getLong(8)));
+          rows.add(
+              new ChangeRow(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  boxedTtl,
+                  rdata == null ? null : texts(rdata),
+                  rs.getLong(8)));
         }
       }
     }
     return rows;
   }
-
 
   private static List<String> texts(Array array) throws SQLException {
     if (array == null) {

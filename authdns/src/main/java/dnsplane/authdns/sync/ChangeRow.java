@@ -8,7 +8,13 @@ import java.util.Objects;
  * zone_created or zone_deleted; {@code ttl} and {@code rdata} are null unless op is set.
  */
 public record ChangeRow(
-    long seq, String zone, String op, String name, String type, Integer ttl, List<String> rdata,
+    long seq,
+    String zone,
+    String op,
+    String name,
+    String type,
+    Integer ttl,
+    List<String> rdata,
     long serial) {
 
   public ChangeRow {

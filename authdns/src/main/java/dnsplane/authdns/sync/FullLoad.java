@@ -12,8 +12,8 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * FullLoad turns the full state of the database into the changes that build a snapshot from
- * nothing: each zone created, then each of its rrsets. A row that does not convert is skipped
- * (and counted) so one bad row cannot keep every other zone from being served.
+ * nothing: each zone created, then each of its rrsets. A row that does not convert is skipped (and
+ * counted) so one bad row cannot keep every other zone from being served.
  */
 final class FullLoad {
 
@@ -46,8 +46,9 @@ final class FullLoad {
         continue;
       }
       try {
-        changes.add(ChangeConverter.rrset(
-            origin, r.name(), r.type(), r.ttl(), r.rdata(), zones.get(r.zoneId()).serial()));
+        changes.add(
+            ChangeConverter.rrset(
+                origin, r.name(), r.type(), r.ttl(), r.rdata(), zones.get(r.zoneId()).serial()));
       } catch (IllegalArgumentException e) {
         bad++;
         log.error("skipping rrset: {}", e.getMessage());

@@ -4,14 +4,20 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * SyncStatus is what the change-log follower knows about its own freshness, for health and
- * metrics: whether the first full load happened, whether the database is reachable now, the last
- * applied sequence number, the newest one seen in the database, and when the snapshot was last
- * confirmed current ({@code null} before the first load).
+ * SyncStatus is what the change-log follower knows about its own freshness, for health and metrics:
+ * whether the first full load happened, whether the database is reachable now, the last applied
+ * sequence number, the newest one seen in the database, and when the snapshot was last confirmed
+ * current ({@code null} before the first load).
  */
 public record SyncStatus(
-    boolean loaded, boolean dbConnected, long appliedSeq, long dbSeq, Instant lastSync,
-    long reconnects, long fullReloads, long badRows) {
+    boolean loaded,
+    boolean dbConnected,
+    long appliedSeq,
+    long dbSeq,
+    Instant lastSync,
+    long reconnects,
+    long fullReloads,
+    long badRows) {
 
   /** Changes committed in the database and not yet served (as of the last look). */
   public long lag() {

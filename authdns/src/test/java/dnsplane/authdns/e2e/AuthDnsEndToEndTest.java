@@ -74,8 +74,10 @@ class AuthDnsEndToEndTest {
       assertEquals(Rcode.NOERROR, m.getRcode());
       assertTrue(m.getHeader().getFlag(Flags.AA), "authoritative");
       assertEquals(List.of("192.0.2.10", "192.0.2.11"), rdata(m, Section.ANSWER));
-      assertEquals("DynamoDB.us-east-1.AWS.test.",
-          m.getSection(Section.ANSWER).get(0).getName().toString(), "query case echoed");
+      assertEquals(
+          "DynamoDB.us-east-1.AWS.test.",
+          m.getSection(Section.ANSWER).get(0).getName().toString(),
+          "query case echoed");
       assertEquals(Rcode.NXDOMAIN, query("nope.aws.test.", Type.A, tcp).getRcode());
       assertEquals(Rcode.REFUSED, query("example.com.", Type.A, tcp).getRcode());
     }
@@ -83,11 +85,13 @@ class AuthDnsEndToEndTest {
 
   @Test
   void aWriteInPostgresIsServedAndAnEmptyRrsetIsNodata() throws Exception {
-    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 's3.us-east-1.aws.test.',"
-        + " 'A', 60, ARRAY['198.51.100.7'] FROM zone WHERE name = 'aws.test.'");
+    sql(
+        "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 's3.us-east-1.aws.test.',"
+            + " 'A', 60, ARRAY['198.51.100.7'] FROM zone WHERE name = 'aws.test.'");
     assertTrue(authDns.awaitSynced(DEADLINE));
-    assertEquals(List.of("198.51.100.7"), rdata(query("s3.us-east-1.aws.test.", Type.A, false),
-        Section.ANSWER));
+    assertEquals(
+        List.of("198.51.100.7"),
+        rdata(query("s3.us-east-1.aws.test.", Type.A, false), Section.ANSWER));
 
     sql("UPDATE rrset SET rdata = '{}' WHERE name = 's3.us-east-1.aws.test.' AND type = 'A'");
     assertTrue(authDns.awaitSynced(DEADLINE));
@@ -147,13 +151,16 @@ class AuthDnsEndToEndTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     InetSocketAddress a = authDns.httpAddress();
-    return http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + a.getPort() + path)).timeout(Duration.ofSeconds(5)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private void sql(String statement) throws Exception {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute(statement);
     }
   }

@@ -19,23 +19,32 @@ class CliTest {
     Cli.Serve d = assertInstanceOf(Cli.Serve.class, Cli.parse(new String[] {"serve"}, Map.of()));
     assertEquals(new InetSocketAddress("127.0.0.1", 1053), d.listen());
     assertEquals(new InetSocketAddress("127.0.0.1", 8080), d.http());
-    Cli.Serve env = assertInstanceOf(Cli.Serve.class, Cli.parse(new String[] {"serve"},
-        Map.of("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.2:53")));
+    Cli.Serve env =
+        assertInstanceOf(
+            Cli.Serve.class,
+            Cli.parse(new String[] {"serve"}, Map.of("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.2:53")));
     assertEquals(new InetSocketAddress("127.0.0.2", 53), env.listen());
-    Cli.Serve flags = assertInstanceOf(Cli.Serve.class, Cli.parse(
-        new String[] {"serve", "--listen", "[::1]:5353", "--http", "127.0.0.1:0"},
-        Map.of("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.2:53")));
+    Cli.Serve flags =
+        assertInstanceOf(
+            Cli.Serve.class,
+            Cli.parse(
+                new String[] {"serve", "--listen", "[::1]:5353", "--http", "127.0.0.1:0"},
+                Map.of("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.2:53")));
     assertEquals(new InetSocketAddress("::1", 5353), flags.listen());
     assertEquals(0, flags.http().getPort());
   }
 
   @Test
   void zoneCommands() throws Exception {
-    Cli.Import i = assertInstanceOf(Cli.Import.class,
-        Cli.parse(new String[] {"zone", "import", "z.zone", "--origin", "Example.ORG"}, Map.of()));
+    Cli.Import i =
+        assertInstanceOf(
+            Cli.Import.class,
+            Cli.parse(
+                new String[] {"zone", "import", "z.zone", "--origin", "Example.ORG"}, Map.of()));
     assertEquals(Name.fromString("example.org."), i.origin());
-    Cli.Export e = assertInstanceOf(Cli.Export.class,
-        Cli.parse(new String[] {"zone", "export", "example.org"}, Map.of()));
+    Cli.Export e =
+        assertInstanceOf(
+            Cli.Export.class, Cli.parse(new String[] {"zone", "export", "example.org"}, Map.of()));
     assertEquals(Name.fromString("example.org."), e.zone());
   }
 

@@ -29,20 +29,24 @@ class MainProcessTest {
   void importsServesAndStopsCleanlyOnSigterm() throws Exception {
     TestDb db = TestPostgres.freshDatabase();
     Path zone = dir.resolve("example.zone");
-    Files.writeString(zone, "@ 300 IN SOA ns1 h 1 2 3 4 5\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n");
+    Files.writeString(
+        zone, "@ 300 IN SOA ns1 h 1 2 3 4 5\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n");
 
     Process bad = start(db, "zone", "import", zone.toString());
     List<String> badOut = readAll(bad);
-    assertEquals(1, bad.waitFor(), "a file with relative names and no origin is refused: " + badOut);
+    assertEquals(
+        1, bad.waitFor(), "a file with relative names and no origin is refused: " + badOut);
 
     Process imp = start(db, "zone", "import", zone.toString(), "--origin", "example.org");
     List<String> impOut = readAll(imp);
     assertEquals(0, imp.waitFor(), impOut.toString());
-    assertTrue(ZoneExporter.export(db.settings(), Name.fromString("example.org.")).contains("ns1.example.org."));
+    assertTrue(
+        ZoneExporter.export(db.settings(), Name.fromString("example.org."))
+            .contains("ns1.example.org."));
 
     Process serve = start(db, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0");
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();
     String line;
     // readLine blocks until the line arrives or the process dies (null): no sleeps needed.
@@ -63,11 +67,14 @@ class MainProcessTest {
   }
 
   private static Process start(TestDb db, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Dlogback.configurationFile=logback.xml",
-        "dnsplane.authdns.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback.xml",
+                "dnsplane.authdns.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(db.env());
@@ -75,8 +82,8 @@ class MainProcessTest {
   }
 
   private static List<String> readAll(Process p) throws Exception {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       return r.lines().toList();
     }
   }

@@ -42,7 +42,8 @@ class HealthTest {
   @Test
   void metricsNameTheFreshnessGauges() throws IOException {
     StringBuilder out = new StringBuilder();
-    SyncMetrics.write(out, new SyncStatus(true, true, 12, 15, T0, 2, 1, 0), 2, 40, T0.plusSeconds(3));
+    SyncMetrics.write(
+        out, new SyncStatus(true, true, 12, 15, T0, 2, 1, 0), 2, 40, T0.plusSeconds(3));
     String text = out.toString();
     assertTrue(text.contains("\ndnsplane_authdns_snapshot_age_seconds 3.0\n"), text);
     assertTrue(text.contains("\ndnsplane_authdns_changelog_lag 3\n"), text);

@@ -49,11 +49,14 @@ class ZoneImporterTest {
     ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
     Map<RrsetData.Key, RrsetData> before = rows("example.org.");
     long logBefore = changeLogRows();
-    String bad = ZoneTextTest.ZONE.replace("www     IN AAAA 2001:db8::10", "www IN AAAA not-an-address")
-        .replace("192.0.2.20", "192.0.2.21");
+    String bad =
+        ZoneTextTest.ZONE
+            .replace("www     IN AAAA 2001:db8::10", "www IN AAAA not-an-address")
+            .replace("192.0.2.20", "192.0.2.21");
 
-    ZoneFileException e = assertThrows(ZoneFileException.class,
-        () -> ZoneImporter.importText(db.settings(), bad, null));
+    ZoneFileException e =
+        assertThrows(
+            ZoneFileException.class, () -> ZoneImporter.importText(db.settings(), bad, null));
 
     assertEquals(10, e.line());
     assertTrue(e.getMessage().contains("line 10"), e.getMessage());
@@ -65,10 +68,11 @@ class ZoneImporterTest {
   void reimportWritesOnlyTheChangedRrsets() throws Exception {
     ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
     long logBefore = changeLogRows();
-    String changed = ZoneTextTest.ZONE
-        .replace("sip     IN A   192.0.2.20", "sip     IN A   192.0.2.21")
-        .replace("alias   IN CNAME www\n", "")
-        + "new     IN A   192.0.2.30\n";
+    String changed =
+        ZoneTextTest.ZONE
+                .replace("sip     IN A   192.0.2.20", "sip     IN A   192.0.2.21")
+                .replace("alias   IN CNAME www\n", "")
+            + "new     IN A   192.0.2.30\n";
 
     ImportResult r = ZoneImporter.importText(db.settings(), changed, null);
 
@@ -78,26 +82,31 @@ class ZoneImporterTest {
     assertEquals(9, r.unchanged());
     assertEquals(logBefore + 3, changeLogRows(), "one change_log row per written rrset");
     Map<RrsetData.Key, RrsetData> after = rows("example.org.");
-    assertEquals(java.util.List.of("192.0.2.21"), after.get(new RrsetData.Key("sip.example.org.", "A")).rdata());
+    assertEquals(
+        java.util.List.of("192.0.2.21"),
+        after.get(new RrsetData.Key("sip.example.org.", "A")).rdata());
     assertFalse(after.containsKey(new RrsetData.Key("alias.example.org.", "CNAME")));
   }
 
   @Test
   void namesAreStoredCanonicalWhateverTheFileCase() throws Exception {
-    ZoneImporter.importText(db.settings(),
+    ZoneImporter.importText(
+        db.settings(),
         "@ 300 IN SOA NS1 HostMaster 1 2 3 4 5\n@ 300 IN NS NS1\nNS1 300 IN A 192.0.2.1\n"
             + "MiXeD.Sub 300 IN A 192.0.2.2\n",
         Name.fromString("CaSe.Example.ORG."));
     Map<RrsetData.Key, RrsetData> rows = rows("case.example.org.");
-    assertTrue(rows.containsKey(new RrsetData.Key("mixed.sub.case.example.org.", "A")), rows.toString());
+    assertTrue(
+        rows.containsKey(new RrsetData.Key("mixed.sub.case.example.org.", "A")), rows.toString());
     assertTrue(rows.containsKey(new RrsetData.Key("ns1.case.example.org.", "A")), rows.toString());
   }
 
   @Test
   void emptyRrsetRoundTripsThroughExport() throws Exception {
     ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
-    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A', 60,"
-        + " '{}' FROM zone WHERE name = 'example.org.'");
+    sql(
+        "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A',"
+            + " 60, '{}' FROM zone WHERE name = 'example.org.'");
     String exported = ZoneExporter.export(db.settings(), Name.fromString("example.org."));
     assertTrue(exported.contains(ZoneText.EMPTY_MARKER + "empty.example.org. 60 A"), exported);
     assertEquals(0, ZoneImporter.importText(db.settings(), exported, null).written());
@@ -105,14 +114,17 @@ class ZoneImporterTest {
 
   @Test
   void exportOfUnknownZoneSaysSo() {
-    NoSuchElementException e = assertThrows(NoSuchElementException.class,
-        () -> ZoneExporter.export(db.settings(), Name.fromString("nope.example.")));
+    NoSuchElementException e =
+        assertThrows(
+            NoSuchElementException.class,
+            () -> ZoneExporter.export(db.settings(), Name.fromString("nope.example.")));
     assertTrue(e.getMessage().contains("nope.example."));
   }
 
   @Test
   void hundredThousandRecordsImportInSeconds() throws Exception {
-    StringBuilder z = new StringBuilder("$ORIGIN big.example.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n");
+    StringBuilder z =
+        new StringBuilder("$ORIGIN big.example.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n");
     for (int i = 0; i < 100_000; i++) {
       z.append("h").append(i).append(" A 192.0.2.").append(i % 250 + 1).append('\n');
     }
@@ -132,7 +144,8 @@ class ZoneImporterTest {
   }
 
   private long changeLogRows() throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement();
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM change_log")) {
       rs.next();
       return rs.getLong(1);
@@ -140,7 +153,8 @@ class ZoneImporterTest {
   }
 
   private void sql(String statement) throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute(statement);
     }
   }

@@ -57,11 +57,15 @@ class ZoneTextTest {
   @Test
   void zoneWithoutSoaOrApexNsIsRejected() {
     Name origin = Name.fromConstantString("example.org.");
-    ZoneFileException noSoa = assertThrows(ZoneFileException.class,
-        () -> ZoneText.parse("@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n", origin));
+    ZoneFileException noSoa =
+        assertThrows(
+            ZoneFileException.class,
+            () -> ZoneText.parse("@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n", origin));
     assertTrue(noSoa.getMessage().contains("SOA"), noSoa.getMessage());
-    ZoneFileException noNs = assertThrows(ZoneFileException.class,
-        () -> ZoneText.parse("@ 300 IN SOA ns1 h 1 2 3 4 5\nns1 300 IN A 192.0.2.1\n", origin));
+    ZoneFileException noNs =
+        assertThrows(
+            ZoneFileException.class,
+            () -> ZoneText.parse("@ 300 IN SOA ns1 h 1 2 3 4 5\nns1 300 IN A 192.0.2.1\n", origin));
     assertTrue(noNs.getMessage().contains("no NS"), noNs.getMessage());
   }
 
@@ -69,19 +73,22 @@ class ZoneTextTest {
   void recordsOutsideTheZoneAndCnameWithOtherDataAreRejected() {
     Name origin = Name.fromConstantString("example.org.");
     String head = "@ 300 IN SOA ns1 h 1 2 3 4 5\n@ 300 IN NS ns1\n";
-    ZoneFileException outside = assertThrows(ZoneFileException.class,
-        () -> ZoneText.parse(head + "x.example.com. 300 IN A 192.0.2.1\n", origin));
+    ZoneFileException outside =
+        assertThrows(
+            ZoneFileException.class,
+            () -> ZoneText.parse(head + "x.example.com. 300 IN A 192.0.2.1\n", origin));
     assertTrue(outside.getMessage().contains("outside the zone"), outside.getMessage());
-    ZoneFileException cname = assertThrows(ZoneFileException.class,
-        () -> ZoneText.parse(head + "a 300 IN CNAME b\na 300 IN A 192.0.2.1\n", origin));
+    ZoneFileException cname =
+        assertThrows(
+            ZoneFileException.class,
+            () -> ZoneText.parse(head + "a 300 IN CNAME b\na 300 IN A 192.0.2.1\n", origin));
     assertTrue(cname.getMessage().contains("CNAME and other data"), cname.getMessage());
   }
 
   @Test
   void includeIsRefused() {
     Name origin = Name.fromConstantString("example.org.");
-    assertThrows(ZoneFileException.class,
-        () -> ZoneText.parse("$INCLUDE /etc/passwd\n", origin));
+    assertThrows(ZoneFileException.class, () -> ZoneText.parse("$INCLUDE /etc/passwd\n", origin));
   }
 
   @Test
@@ -100,14 +107,21 @@ class ZoneTextTest {
   @Test
   void diffListsOnlyWhatChanged() {
     RrsetData a = new RrsetData("a.example.org.", "A", 60, List.of("192.0.2.1", "192.0.2.2"));
-    RrsetData aReordered = new RrsetData("a.example.org.", "A", 60, List.of("192.0.2.2", "192.0.2.1"));
+    RrsetData aReordered =
+        new RrsetData("a.example.org.", "A", 60, List.of("192.0.2.2", "192.0.2.1"));
     RrsetData b = new RrsetData("b.example.org.", "A", 60, List.of("192.0.2.3"));
     RrsetData b2 = new RrsetData("b.example.org.", "A", 30, List.of("192.0.2.3"));
     RrsetData c = new RrsetData("c.example.org.", "A", 60, List.of("192.0.2.4"));
-    RrsetDiff d = RrsetDiff.between(
-        Map.of(a.key(), a, b.key(), b, c.key(), c),
-        Map.of(a.key(), aReordered, b.key(), b2,
-            new RrsetData.Key("d.example.org.", "A"), new RrsetData("d.example.org.", "A", 1, List.of())));
+    RrsetDiff d =
+        RrsetDiff.between(
+            Map.of(a.key(), a, b.key(), b, c.key(), c),
+            Map.of(
+                a.key(),
+                aReordered,
+                b.key(),
+                b2,
+                new RrsetData.Key("d.example.org.", "A"),
+                new RrsetData("d.example.org.", "A", 1, List.of())));
     assertEquals(List.of(b2), d.updates());
     assertEquals(List.of(c), d.deletes());
     assertEquals(1, d.inserts().size());

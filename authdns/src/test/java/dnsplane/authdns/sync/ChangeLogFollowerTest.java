@@ -58,10 +58,11 @@ class ChangeLogFollowerTest {
     ZoneImporter.importText(db.settings(), ZONE_TEXT, null);
     target.set(db.settings());
     // A one-minute backstop: within the test deadlines only a NOTIFY (or a reconnect) can wake it.
-    ChangeLogFollower.Options options = new ChangeLogFollower.Options(
-        Duration.ofMinutes(1), 2, Duration.ofMillis(20), Duration.ofMillis(200));
-    follower = new ChangeLogFollower(
-        () -> DbBootstrap.connect(target.get()), holder, clock, options);
+    ChangeLogFollower.Options options =
+        new ChangeLogFollower.Options(
+            Duration.ofMinutes(1), 2, Duration.ofMillis(20), Duration.ofMillis(200));
+    follower =
+        new ChangeLogFollower(() -> DbBootstrap.connect(target.get()), holder, clock, options);
     follower.start();
     assertTrue(follower.awaitLoaded(DEADLINE), "first load");
     Await.until(DEADLINE, "connected", () -> follower.status().dbConnected());
@@ -83,7 +84,10 @@ class ChangeLogFollowerTest {
     List<Long> micros = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
       String address = "192.0.2." + (100 + i);
-      sql("UPDATE rrset SET rdata = ARRAY['" + address + "'] WHERE name = 'www.example.org.' AND type = 'A'");
+      sql(
+          "UPDATE rrset SET rdata = ARRAY['"
+              + address
+              + "'] WHERE name = 'www.example.org.' AND type = 'A'");
       long committed = System.nanoTime();
       long seq = counter();
       assertTrue(follower.awaitSeq(seq, DEADLINE), "change " + seq + " served");
@@ -91,9 +95,12 @@ class ChangeLogFollowerTest {
       assertEquals(List.of(address), served("www.example.org.", Type.A));
     }
     Collections.sort(micros);
-    System.out.printf("commit-to-snapshot latency over %d writes: p50 %.1f ms, p90 %.1f ms, max %.1f ms%n",
-        micros.size(), micros.get(micros.size() / 2) / 1000.0,
-        micros.get(micros.size() * 9 / 10) / 1000.0, micros.get(micros.size() - 1) / 1000.0);
+    System.out.printf(
+        "commit-to-snapshot latency over %d writes: p50 %.1f ms, p90 %.1f ms, max %.1f ms%n",
+        micros.size(),
+        micros.get(micros.size() / 2) / 1000.0,
+        micros.get(micros.size() * 9 / 10) / 1000.0,
+        micros.get(micros.size() - 1) / 1000.0);
     assertTrue(micros.get(micros.size() / 2) < 250_000, "median latency " + micros);
   }
 
@@ -101,12 +108,16 @@ class ChangeLogFollowerTest {
   void changesMissedWhileDisconnectedAreCaughtUpBySequence() throws Exception {
     long before = follower.status().appliedSeq();
     cutOff();
-    sql("UPDATE rrset SET rdata = ARRAY['192.0.2.11', '192.0.2.12'] WHERE name = 'www.example.org.'");
+    sql(
+        "UPDATE rrset SET rdata = ARRAY['192.0.2.11', '192.0.2.12'] WHERE name ="
+            + " 'www.example.org.'");
     sql("DELETE FROM rrset WHERE name = 'old.example.org.'");
-    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'new.example.org.', 'AAAA', 60,"
-        + " ARRAY['2001:db8::1'] FROM zone");
-    sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A', 60,"
-        + " '{}' FROM zone");
+    sql(
+        "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'new.example.org.', 'AAAA',"
+            + " 60, ARRAY['2001:db8::1'] FROM zone");
+    sql(
+        "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A',"
+            + " 60, '{}' FROM zone");
     // The NOTIFYs went to nobody; the snapshot is the old one, still served.
     assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
     assertEquals(before, follower.status().appliedSeq());
@@ -144,8 +155,10 @@ class ChangeLogFollowerTest {
     Instant synced = follower.status().lastSync();
     terminateFollowerConnection();
     // Not cut off: the follower reconnects at once and resumes.
-    Await.until(DEADLINE, "reconnected", () -> follower.status().reconnects() == 1
-        && follower.status().dbConnected());
+    Await.until(
+        DEADLINE,
+        "reconnected",
+        () -> follower.status().reconnects() == 1 && follower.status().dbConnected());
 
     cutOff();
     clock.advance(Duration.ofSeconds(42));
@@ -167,9 +180,13 @@ class ChangeLogFollowerTest {
   void startingWithoutADatabaseRetriesUntilItAppears() throws Exception {
     AtomicReference<DbSettings> late = new AtomicReference<>(closedPort());
     SnapshotHolder empty = new SnapshotHolder();
-    try (ChangeLogFollower f = new ChangeLogFollower(() -> DbBootstrap.connect(late.get()), empty,
-        clock, new ChangeLogFollower.Options(Duration.ofMinutes(1), 100, Duration.ofMillis(20),
-            Duration.ofMillis(200)))) {
+    try (ChangeLogFollower f =
+        new ChangeLogFollower(
+            () -> DbBootstrap.connect(late.get()),
+            empty,
+            clock,
+            new ChangeLogFollower.Options(
+                Duration.ofMinutes(1), 100, Duration.ofMillis(20), Duration.ofMillis(200)))) {
       f.start();
       assertFalse(f.awaitLoaded(Duration.ofMillis(300)), "nothing to load from a closed port");
       assertEquals(503, Health.of(f.status(), 0, clock.instant()).httpStatus());
@@ -188,8 +205,8 @@ class ChangeLogFollowerTest {
       closed = s.getLocalPort();
     }
     DbSettings real = db.settings();
-    return new DbSettings(real.jdbcUrl().replaceFirst(":\\d+/", ":" + closed + "/"),
-        real.user(), real.password());
+    return new DbSettings(
+        real.jdbcUrl().replaceFirst(":\\d+/", ":" + closed + "/"), real.user(), real.password());
   }
 
   /** Points the follower at a closed port and kills its connection: it cannot get back in. */
@@ -200,10 +217,15 @@ class ChangeLogFollowerTest {
   }
 
   private void terminateFollowerConnection() throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            + " WHERE application_name = '" + ChangeLogFollower.APPLICATION_NAME + "'"
-            + " AND datname = current_database()")) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = '"
+                    + ChangeLogFollower.APPLICATION_NAME
+                    + "'"
+                    + " AND datname = current_database()")) {
       rs.next();
       assertEquals(1, rs.getInt(1), "exactly one follower connection");
     }
@@ -213,11 +235,14 @@ class ChangeLogFollowerTest {
     Name owner = Name.fromString(name);
     return holder.get().records(ZONE).stream()
         .filter(r -> r.getName().equals(owner) && r.getType() == type)
-        .map(Record::rdataToString).sorted().toList();
+        .map(Record::rdataToString)
+        .sorted()
+        .toList();
   }
 
   private long counter() throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement();
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT last_seq FROM change_log_counter")) {
       rs.next();
       return rs.getLong(1);
@@ -225,7 +250,8 @@ class ChangeLogFollowerTest {
   }
 
   private void sql(String statement) throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute(statement);
     }
   }

@@ -17,7 +17,8 @@ class SyncRulesTest {
 
   private static List<ChangeRow> rows(long from, long to) {
     return LongStream.rangeClosed(from, to)
-        .mapToObj(s -> new ChangeRow(s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
+        .mapToObj(
+            s -> new ChangeRow(s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
         .toList();
   }
 
@@ -31,7 +32,8 @@ class SyncRulesTest {
 
   @Test
   void fullBatchMeansMoreToRead() {
-    CatchUp.Apply a = assertInstanceOf(CatchUp.Apply.class, CatchUp.decide(10, 20, rows(11, 15), 5));
+    CatchUp.Apply a =
+        assertInstanceOf(CatchUp.Apply.class, CatchUp.decide(10, 20, rows(11, 15), 5));
     assertTrue(a.more());
   }
 
@@ -44,20 +46,23 @@ class SyncRulesTest {
   void prunedRowsForceAFullReload() {
     assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, rows(15, 20), 100));
     assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, List.of(), 100));
-    assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, List.of(rows(11, 11).get(0),
-        rows(13, 13).get(0)), 100));
+    assertInstanceOf(
+        CatchUp.Reload.class,
+        CatchUp.decide(10, 20, List.of(rows(11, 11).get(0), rows(13, 13).get(0)), 100));
   }
 
   @Test
   void counterBehindAppliedMeansAnotherDatabase() {
-    CatchUp.Reload r = assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(50, 3, List.of(), 100));
+    CatchUp.Reload r =
+        assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(50, 3, List.of(), 100));
     assertTrue(r.reason().contains("behind"), r.reason());
   }
 
   @Test
   void backoffDoublesWithJitterUpToTheCap() {
     Backoff low = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.0);
-    assertEquals(List.of(50L, 100L, 200L, 400L, 500L, 500L),
+    assertEquals(
+        List.of(50L, 100L, 200L, 400L, 500L, 500L),
         LongStream.range(0, 6).mapToObj(i -> low.next().toMillis()).toList());
     Backoff high = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.999);
     assertEquals(99, high.next().toMillis());
@@ -67,34 +72,62 @@ class SyncRulesTest {
 
   @Test
   void setRowBecomesAnRrsetParsedRelativeToTheZone() {
-    ChangeRow row = new ChangeRow(4, "example.org.", "set", "www.example.org.", "MX", 60,
-        List.of("10 mail", "20 mx.example.net."), 9);
-    ZoneChange.RrsetReplaced r = assertInstanceOf(ZoneChange.RrsetReplaced.class,
-        ChangeConverter.toChange(row));
+    ChangeRow row =
+        new ChangeRow(
+            4,
+            "example.org.",
+            "set",
+            "www.example.org.",
+            "MX",
+            60,
+            List.of("10 mail", "20 mx.example.net."),
+            9);
+    ZoneChange.RrsetReplaced r =
+        assertInstanceOf(ZoneChange.RrsetReplaced.class, ChangeConverter.toChange(row));
     assertEquals(Type.MX, r.type());
     assertEquals(9, r.serial());
-    assertEquals(Name.fromConstantString("mail.example.org."),
+    assertEquals(
+        Name.fromConstantString("mail.example.org."),
         ((org.xbill.DNS.MXRecord) r.records().get(0)).getTarget());
   }
 
   @Test
   void emptySetIsAnRrsetWithNoRecordsAndOtherOpsMapOneToOne() {
-    ZoneChange.RrsetReplaced empty = assertInstanceOf(ZoneChange.RrsetReplaced.class,
-        ChangeConverter.toChange(new ChangeRow(1, "example.org.", "set", "e.example.org.", "A", 60,
-            List.of(), 2)));
+    ZoneChange.RrsetReplaced empty =
+        assertInstanceOf(
+            ZoneChange.RrsetReplaced.class,
+            ChangeConverter.toChange(
+                new ChangeRow(1, "example.org.", "set", "e.example.org.", "A", 60, List.of(), 2)));
     assertTrue(empty.records().isEmpty());
     assertInstanceOf(ZoneChange.RrsetRemoved.class, ChangeConverter.toChange(rows(1, 1).get(0)));
-    assertInstanceOf(ZoneChange.ZoneCreated.class, ChangeConverter.toChange(
-        new ChangeRow(1, "example.org.", "zone_created", "example.org.", "SOA", null, null, 1)));
-    assertInstanceOf(ZoneChange.ZoneDeleted.class, ChangeConverter.toChange(
-        new ChangeRow(1, "example.org.", "zone_deleted", "example.org.", "SOA", null, null, 1)));
+    assertInstanceOf(
+        ZoneChange.ZoneCreated.class,
+        ChangeConverter.toChange(
+            new ChangeRow(
+                1, "example.org.", "zone_created", "example.org.", "SOA", null, null, 1)));
+    assertInstanceOf(
+        ZoneChange.ZoneDeleted.class,
+        ChangeConverter.toChange(
+            new ChangeRow(
+                1, "example.org.", "zone_deleted", "example.org.", "SOA", null, null, 1)));
   }
 
   @Test
   void badRdataIsRefusedNamingTheRrset() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ChangeConverter.toChange(new ChangeRow(3, "example.org.", "set", "x.example.org.", "A",
-            60, List.of("not-an-address"), 2)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ChangeConverter.toChange(
+                    new ChangeRow(
+                        3,
+                        "example.org.",
+                        "set",
+                        "x.example.org.",
+                        "A",
+                        60,
+                        List.of("not-an-address"),
+                        2)));
     assertTrue(e.getMessage().contains("x.example.org. A"), e.getMessage());
   }
 }
