@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,20 +61,10 @@ public final class ChangeLogFollower implements AutoCloseable {
   private final Clock clock;
   private final Options options;
   private final Backoff backoff;
-  private final Object monitor = new Object();
+  private final SyncState state = new SyncState();
   private volatile boolean closed;
   private volatile Connection current;
   private Thread thread;
-
-  // Guarded by monitor.
-  private boolean loaded;
-  private boolean connected;
-  private long applied;
-  private long dbSeq;
-  private Instant lastSync;
-  private long reconnects;
-  private long fullReloads;
-  private long badRows;
 
   public ChangeLogFollower(
       ConnectionSource source, SnapshotHolder holder, Clock clock, Options options) {
@@ -107,43 +96,23 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   /** A consistent view of the follower's state. */
   public SyncStatus status() {
-    synchronized (monitor) {
-      return new SyncStatus(
-          loaded, connected, applied, dbSeq, lastSync, reconnects, fullReloads, badRows);
-    }
+    return state.status();
   }
 
   /** Waits until every change up to {@code seq} is served; false on timeout. */
   public boolean awaitSeq(long seq, Duration timeout) throws InterruptedException {
-    return await(timeout, () -> loaded && applied >= seq);
+    return state.await(timeout, s -> s.loaded() && s.appliedSeq() >= seq);
   }
 
   /** Waits until the first full load is served; false on timeout. */
   public boolean awaitLoaded(Duration timeout) throws InterruptedException {
-    return await(timeout, () -> loaded);
-  }
-
-  private boolean await(Duration timeout, java.util.function.BooleanSupplier done)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (monitor) {
-      while (!done.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        monitor.wait(Math.max(1, left / 1_000_000));
-      }
-      return true;
-    }
+    return state.await(timeout, SyncStatus::loaded);
   }
 
   @Override
   public void close() {
     closed = true;
-    synchronized (monitor) {
-      monitor.notifyAll();
-    }
+    state.wake();
     closeQuietly(current);
     Thread t;
     synchronized (this) {
@@ -176,7 +145,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         onConnected();
-        if (!status().loaded()) {
+        if (!state.loaded()) {
           fullLoad(c, null);
         }
         while (!closed) {
@@ -193,7 +162,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         current = null;
       }
       if (!closed) {
-        pause(backoff.next());
+        state.pause(backoff.next(), () -> closed);
       }
     }
   }
@@ -201,11 +170,8 @@ public final class ChangeLogFollower implements AutoCloseable {
   private void catchUp(Connection c) throws SQLException {
     while (true) {
       long db = ChangeLogReader.counter(c);
-      long from;
-      synchronized (monitor) {
-        dbSeq = db;
-        from = applied;
-      }
+      state.sawCounter(db);
+      long from = state.applied();
       List<ChangeRow> rows =
           db > from ? ChangeLogReader.since(c, from, options.batch()) : List.of();
       CatchUp decision = CatchUp.decide(from, db, rows, options.batch());
@@ -220,7 +186,7 @@ public final class ChangeLogFollower implements AutoCloseable {
           continue;
         }
       }
-      markSynced();
+      state.synced(clock.instant());
       return;
     }
   }
@@ -238,38 +204,24 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
     ZoneSet next = applySafely(holder.get(), changes);
     holder.set(next);
-    synchronized (monitor) {
-      applied = rows.get(rows.size() - 1).seq();
-      badRows += bad;
-      monitor.notifyAll();
-    }
+    state.applied(rows.get(rows.size() - 1).seq(), bad);
   }
 
   private void fullLoad(Connection c, String reason) throws SQLException {
     long start = System.nanoTime();
-    ChangeLogReader.FullState state = ChangeLogReader.loadAll(c);
-    FullLoad.Changes loadChanges = FullLoad.changes(state);
+    ChangeLogReader.FullState full = ChangeLogReader.loadAll(c);
+    FullLoad.Changes loadChanges = FullLoad.changes(full);
     List<ZoneChange> changes = loadChanges.changes();
     int bad = loadChanges.bad();
     ZoneSet next = applySafely(ZoneSet.empty(), changes);
     holder.set(next);
-    synchronized (monitor) {
-      applied = state.lastSeq();
-      dbSeq = Math.max(dbSeq, state.lastSeq());
-      if (loaded) {
-        fullReloads++;
-      }
-      loaded = true;
-      badRows += bad;
-      lastSync = clock.instant();
-      monitor.notifyAll();
-    }
+    state.loaded(full.lastSeq(), bad, clock.instant());
     log.info(
         "{} {} zones, {} rrsets up to change {} in {} ms",
         reason == null ? "loaded" : "reloaded",
-        state.zones().size(),
-        state.rrsets().size(),
-        state.lastSeq(),
+        full.zones().size(),
+        full.rrsets().size(),
+        full.lastSeq(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -284,9 +236,7 @@ public final class ChangeLogFollower implements AutoCloseable {
           next = next.apply(List.of(change));
         } catch (IllegalArgumentException e) {
           log.error("skipping change {}: {}", change, e.getMessage());
-          synchronized (monitor) {
-            badRows++;
-          }
+          state.skipped(1);
         }
       }
       return next;
@@ -294,55 +244,18 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   private void onConnected() {
-    boolean again;
-    long seq;
-    synchronized (monitor) {
-      again = loaded;
-      connected = true;
-      seq = applied;
-      if (again) {
-        reconnects++;
-      }
-      monitor.notifyAll();
-    }
+    boolean again = state.connected();
     backoff.reset();
     if (again) {
-      log.info("reconnected to PostgreSQL; resuming after change {}", seq);
+      log.info("reconnected to PostgreSQL; resuming after change {}", state.applied());
     }
   }
 
   private void onLost(Exception e) {
-    boolean wasConnected;
-    synchronized (monitor) {
-      wasConnected = connected;
-      connected = false;
-      monitor.notifyAll();
-    }
-    if (wasConnected) {
+    if (state.lost()) {
       log.warn("lost PostgreSQL ({}); serving the last snapshot and reconnecting", e.getMessage());
     } else {
       log.debug("PostgreSQL still unreachable: {}", e.getMessage());
-    }
-  }
-
-  private void markSynced() {
-    synchronized (monitor) {
-      lastSync = clock.instant();
-      monitor.notifyAll();
-    }
-  }
-
-  private void pause(Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    synchronized (monitor) {
-      long left;
-      while (!closed && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          monitor.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
     }
   }
 

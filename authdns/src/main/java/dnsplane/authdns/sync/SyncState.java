@@ -1,0 +1,122 @@
+package dnsplane.authdns.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * SyncState is the follower's bookkeeping, shared between its thread and the readers (health,
+ * metrics, tests waiting for a sequence number). Every method holds the one lock; every change
+ * wakes the waiters.
+ */
+final class SyncState {
+
+  private boolean loaded;
+  private boolean connected;
+  private long applied;
+  private long dbSeq;
+  private Instant lastSync;
+  private long reconnects;
+  private long fullReloads;
+  private long badRows;
+
+  synchronized SyncStatus status() {
+    return new SyncStatus(
+        loaded, connected, applied, dbSeq, lastSync, reconnects, fullReloads, badRows);
+  }
+
+  synchronized long applied() {
+    return applied;
+  }
+
+  synchronized boolean loaded() {
+    return loaded;
+  }
+
+  /** The counter as last read from the database. */
+  synchronized void sawCounter(long seq) {
+    dbSeq = seq;
+  }
+
+  /** Changes up to {@code seq} are served; {@code bad} rows among them were skipped. */
+  synchronized void applied(long seq, int bad) {
+    applied = seq;
+    badRows += bad;
+    notifyAll();
+  }
+
+  /** A full load up to {@code seq} is served. */
+  synchronized void loaded(long seq, int bad, Instant now) {
+    applied = seq;
+    dbSeq = Math.max(dbSeq, seq);
+    if (loaded) {
+      fullReloads++;
+    }
+    loaded = true;
+    badRows += bad;
+    lastSync = now;
+    notifyAll();
+  }
+
+  /** The snapshot was confirmed current at {@code now}. */
+  synchronized void synced(Instant now) {
+    lastSync = now;
+    notifyAll();
+  }
+
+  synchronized void skipped(int bad) {
+    badRows += bad;
+  }
+
+  /** Connected; true when this is a reconnect after a loss (not the first connection). */
+  synchronized boolean connected() {
+    connected = true;
+    if (loaded) {
+      reconnects++;
+    }
+    notifyAll();
+    return loaded;
+  }
+
+  /** Connection lost; true when it was up until now (the first failure of an outage). */
+  synchronized boolean lost() {
+    boolean was = connected;
+    connected = false;
+    notifyAll();
+    return was;
+  }
+
+  /** Waits until {@code done} holds for the current status; false on timeout. */
+  synchronized boolean await(Duration timeout, Predicate<SyncStatus> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.test(status())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  /** Waits {@code wait} (the reconnect backoff) unless {@code stop} becomes true first. */
+  synchronized void pause(Duration wait, BooleanSupplier stop) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    long left;
+    while (!stop.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Wakes every waiter (on close). */
+  synchronized void wake() {
+    notifyAll();
+  }
+}
