@@ -64,6 +64,8 @@ public final class ZoneLookup {
             for (Record ns : authority) {
               addAddresses(zone, ((NSRecord) ns).getTarget(), extra);
             }
+            // An address already in the answer is not repeated as additional data (as NSD does).
+            extra.removeAll(answer);
           }
           return new LookupResult(Outcome.SUCCESS, answer, authority, extra);
         }

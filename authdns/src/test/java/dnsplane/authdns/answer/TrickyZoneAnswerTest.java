@@ -68,6 +68,8 @@ class TrickyZoneAnswerTest {
             List.of("mail MX 10 mx1"),
             APEX_NS,
             List.of("mx1 A 192.0.2.25", "ns1 A 192.0.2.53")),
+        // The name server's own address is in the answer, so it is not repeated as additional.
+        new Case("ns1", Type.A, NOERROR, true, List.of("ns1 A 192.0.2.53"), APEX_NS, List.of()),
         // Empty non-terminals exist: NODATA, never NXDOMAIN.
         new Case("c", Type.A, NOERROR, true, List.of(), NEG, List.of()),
         new Case("b.c", Type.A, NOERROR, true, List.of(), NEG, List.of()),
