@@ -110,6 +110,33 @@ class StackEndToEndIT {
     downAndCheck(pids());
   }
 
+  @Test
+  void outageDemoLegacyEmptiesTheEndpointAndRestoresTheStack() throws Exception {
+    Assumptions.assumeTrue(Shell.has("jq"), "the outage demo needs jq (apt-get install -y jq)");
+    TestDb db = TestPostgres.freshDatabase();
+    env.putAll(db.env());
+    env.put("DNSPLANE_DEMO_DELAY", "8s");
+    Map<String, Long> pids = upAndCheck(6);
+
+    Shell.Result demo = Shell.run(List.of("deploy/outage-demo", "legacy"), env, Duration.ofMinutes(4));
+    assertEquals(0, demo.exit(), "outage-demo legacy:\n" + demo + "\n" + logs());
+    assertTrue(
+        demo.output().lines().anyMatch(l -> l.matches("legacy\\s+off\\s+yes\\s+yes\\s+yes\\s+no\\s+ok")),
+        "outcome row missing:\n" + demo.output());
+    assertTrue(demo.output().contains("!! NOERROR/0"), "no empty answer on the timeline");
+
+    Shell.Result status = Shell.run(List.of("deploy/status"), env, Duration.ofMinutes(1));
+    assertEquals(0, status.exit(), status.toString());
+    assertEquals(
+        3,
+        status.output().lines().filter(l -> l.startsWith("enactor-") && l.contains(" safe ")
+            && l.contains("stuck=false")).count(),
+        "enactors not restored to safe and unstuck:\n" + status.output());
+    assertEquals(pids, pids(), "the demo's extra resolver must be gone, nothing else changed");
+    awaitDig(port(1053), ENDPOINT, "A", out -> answers(out) == 3);
+    downAndCheck(pids);
+  }
+
   /** deploy/up, then DNS through both servers and deploy/status; returns the pid files. */
   private Map<String, Long> upAndCheck(int processes) throws Exception {
     Shell.Result up = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(4));
