@@ -53,16 +53,13 @@ need_pkg python3 python3
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 (($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
 
-# The jar under authdns/target, rebuilt when missing or older than the sources (unless AUTHDNS_JAR
-# names one explicitly).
+# The jar under authdns/target, rebuilt by the launcher's rule when missing or older than the
+# sources (unless AUTHDNS_JAR names one explicitly).
 if [[ -z "${AUTHDNS_JAR:-}" ]]; then
-  AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)"
-  if [[ -z "$AUTHDNS_JAR" || -n "$(find "$ROOT/authdns/src/main" "$ROOT/db/src/main" "$ROOT/authdns/pom.xml" \
-      -newer "$AUTHDNS_JAR" -print -quit 2>/dev/null)" ]]; then
-    echo "building authdns (mvn -pl db,authdns -am package)" >&2
-    (cd "$ROOT" && mvn -B -q -DskipTests package -pl db,authdns -am) >&2 || { echo "build failed" >&2; exit 2; }
-    AUTHDNS_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar | head -1)"
-  fi
+  # shellcheck source=deploy/lib/common.sh
+  source "$ROOT/deploy/lib/common.sh"
+  dp_ensure_built authdns
+  AUTHDNS_JAR="$(dp_jar authdns)"
 fi
 [[ -f "$AUTHDNS_JAR" ]] || { echo "no authdns jar at $AUTHDNS_JAR" >&2; exit 2; }
 
