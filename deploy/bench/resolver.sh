@@ -3,7 +3,7 @@
 #
 #   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd]
 #
-# Upstream: authdns (its fat jar on a dedicated database, dnsplane_bench_resolver) when the jar exists and
+# Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when the jar exists and
 # PostgreSQL answers on 127.0.0.1:5432, else NSD serving the same generated zone. Servers run pinned to CPU 0,
 # dnsperf to CPU 1. A warm-up pass asks every name once, so the timed run is all cache hits; then
 # `dnsperf -c 8 -q 500 -l DURATION`. Printed per server: qps, the server's CPU seconds during the timed run, and
@@ -27,9 +27,13 @@ done
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 TMP="$(mktemp -d /tmp/dnsplane-bench-resolver.XXXXXX)"
 PIDS=()
+DROP_DB=""   # the throwaway upstream database, when this script chose it
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [[ -n "$DROP_DB" ]] && command -v psql >/dev/null; then
+    psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DROP_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -73,7 +77,8 @@ if [[ "$UPSTREAM" == auto ]]; then
 fi
 if [[ "$UPSTREAM" == authdns ]]; then
   [[ -n "$AUTH_JAR" ]] || { echo "resolver.sh: build authdns first (deploy/dnsplane build authdns)" >&2; exit 1; }
-  export DNSPLANE_DB_URL="${DNSPLANE_BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/dnsplane_bench_resolver}"
+  if [[ -z "${DNSPLANE_BENCH_DB_URL:-}" ]]; then DROP_DB="dnsplane_bench_resolver_$$"; fi
+  export DNSPLANE_DB_URL="${DNSPLANE_BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/$DROP_DB}"
   java -jar "$AUTH_JAR" zone import "$TMP/aws.test.zone" >"$TMP/import.log" 2>&1 \
     || { cat "$TMP/import.log" >&2; exit 1; }
   taskset -c 0 java -Xmx512m -jar "$AUTH_JAR" serve --listen "127.0.0.1:$UP_PORT" --http "127.0.0.1:$AUTH_HTTP" \
