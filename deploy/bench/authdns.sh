@@ -35,21 +35,14 @@ done
 
 die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
-need_pkg() { # command package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2"
-  local prc=/usr/sbin/policy-rc.d created=0
-  if [[ ! -e $prc ]]; then printf '#!/bin/sh\nexit 101\n' >$prc && chmod +x $prc && created=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null || { ((created)) && rm -f $prc; die "apt-get install $2 failed"; }
-  ((created)) && rm -f $prc
-  command -v "$1" >/dev/null 2>&1 || die "$1 still missing after installing $2"
-}
-need_pkg nsd nsd
-need_pkg dnsperf dnsperf
-need_pkg dig bind9-dnsutils
-need_pkg psql postgresql-client
-need_pkg curl curl
-need_pkg python3 python3
+# shellcheck source=deploy/lib/peers.sh
+source "$ROOT/deploy/lib/peers.sh"
+peer_need_pkg nsd nsd
+peer_need_pkg dnsperf dnsperf
+peer_need_pkg dig bind9-dnsutils
+peer_need_pkg psql postgresql-client
+peer_need_pkg curl curl
+peer_need_pkg python3 python3
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 (($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
 
@@ -84,20 +77,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 - <<'PY'
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-PY
-}
 
 # ---- the zone and the queries -------------------------------------------------------------------
 ORIGIN=bench.test.
@@ -152,29 +131,8 @@ wait_for() { # what seconds command...
 }
 
 # ---- NSD ---------------------------------------------------------------------------------------
-NSD_PORT="$(free_port)"
-cat >"$WORK/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@$NSD_PORT
-  port: $NSD_PORT
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$WORK"
-  pidfile: "$WORK/nsd.pid"
-  database: ""
-  xfrdfile: "$WORK/xfrd.state"
-  xfrdir: "$WORK"
-  zonelistfile: "$WORK/zone.list"
-  logfile: "$WORK/nsd.log"
-  verbosity: 0
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: "$ORIGIN"
-  zonefile: "$WORK/bench.zone"
-CONF
+NSD_PORT="$(peer_free_port)"
+peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/nsd.conf"
 taskset -c 0 nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
 SERVER_PID=$!
 wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
@@ -187,7 +145,7 @@ export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
 export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
-AUTH_PORT="$(free_port)" AUTH_HTTP="$(free_port)"
+AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
 taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$!

@@ -38,15 +38,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need unbound || ! need dnsperf; then
-  echo "installing unbound and dnsperf..."
-  apt-get install -y unbound dnsperf >/dev/null
-fi
-need taskset || { echo "resolver.sh: taskset (util-linux) is needed" >&2; exit 1; }
+die() { echo "resolver.sh: $*" >&2; exit 1; }
+log() { echo "resolver.sh: $*" >&2; }
+# shellcheck source=deploy/lib/peers.sh
+source "$ROOT/deploy/lib/peers.sh"
+peer_need_pkg unbound unbound
+peer_need_pkg dnsperf dnsperf
+peer_need_pkg python3 python3
+command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-UP_PORT=$(free_port); RES_PORT=$(free_port); RES_HTTP=$(free_port); UNB_PORT=$(free_port); AUTH_HTTP=$(free_port)
+UP_PORT=$(peer_free_port); RES_PORT=$(peer_free_port); RES_HTTP=$(peer_free_port); UNB_PORT=$(peer_free_port); AUTH_HTTP=$(peer_free_port)
 
 # ---- the zone and the query list ----
 {
@@ -85,27 +86,8 @@ if [[ "$UPSTREAM" == authdns ]]; then
     >"$TMP/authdns.log" 2>&1 &
   PIDS+=($!)
 else
-  need nsd || apt-get install -y nsd >/dev/null
-  cat >"$TMP/nsd.conf" <<NSD
-server:
-  ip-address: 127.0.0.1@$UP_PORT
-  port: $UP_PORT
-  username: ""
-  chroot: ""
-  zonesdir: "$TMP"
-  database: ""
-  pidfile: "$TMP/nsd.pid"
-  xfrdfile: "$TMP/xfrd.state"
-  zonelistfile: "$TMP/zone.list"
-  rrl-ratelimit: 0
-  server-count: 1
-  verbosity: 0
-remote-control:
-  control-enable: no
-zone:
-  name: aws.test.
-  zonefile: aws.test.zone
-NSD
+  peer_need_pkg nsd nsd
+  peer_nsd_conf "$TMP" "$UP_PORT" aws.test. aws.test.zone >"$TMP/nsd.conf"
   taskset -c 0 nsd -d -c "$TMP/nsd.conf" >"$TMP/nsd.log" 2>&1 &
   PIDS+=($!)
 fi

@@ -24,25 +24,15 @@ ORIGIN="${2:-tricky.test.}"
 
 die() { echo "nsd-compare: $*" >&2; exit 2; }
 log() { echo "nsd-compare: $*" >&2; }
+# shellcheck source=deploy/lib/peers.sh
+source "$ROOT/deploy/lib/peers.sh"
 
 # ---- prerequisites -----------------------------------------------------------------------------
-need_pkg() { # command package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2 (for $1)"
-  # Debian's nsd package starts a system nsd on port 53 through its postinst when it can; we never
-  # use it and never stop it (it is not ours) — policy-rc.d keeps it from starting in the first place.
-  local prc=/usr/sbin/policy-rc.d created=0
-  if [[ ! -e $prc ]]; then printf '#!/bin/sh\nexit 101\n' >$prc && chmod +x $prc && created=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null || { ((created)) && rm -f $prc; die "apt-get install $2 failed"; }
-  ((created)) && rm -f $prc
-  command -v "$1" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin"
-  command -v "$1" >/dev/null 2>&1 || die "$1 still missing after installing $2"
-}
-need_pkg nsd nsd
-need_pkg dig bind9-dnsutils
-need_pkg psql postgresql-client
-need_pkg curl curl
-need_pkg python3 python3
+peer_need_pkg nsd nsd
+peer_need_pkg dig bind9-dnsutils
+peer_need_pkg psql postgresql-client
+peer_need_pkg curl curl
+peer_need_pkg python3 python3
 command -v java >/dev/null || die "java (17+) is needed"
 [[ -r "$ZONE_FILE" ]] || die "cannot read zone file $ZONE_FILE"
 
@@ -75,52 +65,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { # a port free for both TCP and UDP on 127.0.0.1
-  python3 - <<'PY'
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-PY
-}
-NSD_PORT="$(free_port)"
-AUTH_PORT="$(free_port)"
-AUTH_HTTP="$(free_port)"
+NSD_PORT="$(peer_free_port)"
+AUTH_PORT="$(peer_free_port)"
+AUTH_HTTP="$(peer_free_port)"
 
 # ---- NSD ---------------------------------------------------------------------------------------
 cp "$ZONE_FILE" "$WORK/zone"
-cat >"$WORK/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@$NSD_PORT
-  port: $NSD_PORT
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$WORK"
-  pidfile: "$WORK/nsd.pid"
-  database: ""
-  xfrdfile: "$WORK/xfrd.state"
-  xfrdir: "$WORK"
-  zonelistfile: "$WORK/zone.list"
-  logfile: "$WORK/nsd.log"
-  verbosity: 1
-  hide-version: yes
-  # Debian enables response-rate limiting; it would drop the repeated queries of this script.
-  rrl-ratelimit: 0
-  # NSD's defaults otherwise (minimal-responses off): positive answers carry the apex NS rrset in
-  # the authority section and its in-zone addresses as additional data, and authdns does the same.
-remote-control:
-  control-enable: no
-zone:
-  name: "$ORIGIN"
-  zonefile: "$WORK/zone"
-CONF
+peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/zone" >"$WORK/nsd.conf"
 nsd-checkconf "$WORK/nsd.conf" || die "nsd-checkconf rejected the generated config"
 nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
 NSD_PID=$!
