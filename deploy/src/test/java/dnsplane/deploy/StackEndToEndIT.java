@@ -121,7 +121,7 @@ class StackEndToEndIT {
     Shell.Result demo = Shell.run(List.of("deploy/outage-demo", "legacy"), env, Duration.ofMinutes(4));
     assertEquals(0, demo.exit(), "outage-demo legacy:\n" + demo + "\n" + logs());
     assertTrue(
-        demo.output().lines().anyMatch(l -> l.matches("legacy\\s+off\\s+yes\\s+yes\\s+yes\\s+no\\s+ok")),
+        demo.output().lines().anyMatch(l -> l.matches("legacy\\s+off\\s+yes\\s+yes\\s+yes\\s+no \\(kept, EDE 3\\)\\s+ok")),
         "outcome row missing:\n" + demo.output());
     assertTrue(demo.output().contains("!! NOERROR/0"), "no empty answer on the timeline");
 
