@@ -22,16 +22,24 @@ import java.util.Map;
 final class EndpointController {
 
   private final EndpointService service;
+  private final BulkEndpointService bulk;
   private final JsonMapper json;
 
-  EndpointController(EndpointService service, JsonMapper json) {
+  EndpointController(EndpointService service, BulkEndpointService bulk, JsonMapper json) {
     this.service = service;
+    this.bulk = bulk;
     this.json = json;
   }
 
   @Get
   List<EndpointView> list() {
     return service.list();
+  }
+
+  /** Creates or replaces every listed endpoint in one transaction that writes one plan. */
+  @Put(consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
+  BulkRequest.Result putAll(@Nullable @Body String body) {
+    return bulk.put(parse(body, BulkRequest.class));
   }
 
   @Get("/{name}")

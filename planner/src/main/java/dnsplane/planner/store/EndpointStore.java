@@ -95,37 +95,84 @@ public final class EndpointStore {
         rs.getTimestamp("health_changed_at").toInstant());
   }
 
+  /** An endpoint to store, with the id of the zone that serves it. */
+  public record Placed(EndpointSpec spec, long zoneId) {}
+
   /**
    * Creates or replaces an endpoint and its targets. A target that keeps its address and health
    * source keeps its health; new or re-sourced targets start healthy. Returns true when created.
    */
   public boolean replace(Connection c, EndpointSpec spec, long zoneId, Instant now) throws SQLException {
-    boolean created;
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO endpoint (name, zone_id, ttl, guarded) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl,"
-                + " guarded = EXCLUDED.guarded, updated_at = now() RETURNING (xmax = 0) AS inserted")) {
-      st.setString(1, spec.name());
-      st.setLong(2, zoneId);
-      st.setInt(3, spec.ttl());
-      st.setBoolean(4, spec.guarded());
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        created = rs.getBoolean(1);
+    return replaceAll(c, List.of(new Placed(spec, zoneId)), now) == 1;
+  }
+
+  /**
+   * Creates or replaces many endpoints as {@link #replace} does one, in three statements whatever
+   * their number (arrays unnested server-side, so 10,000 endpoints are not 40,000 round trips).
+   * Names must be distinct. Returns how many were created; the rest were replaced.
+   */
+  public int replaceAll(Connection c, List<Placed> endpoints, Instant now) throws SQLException {
+    int n = endpoints.size();
+    String[] names = new String[n];
+    Long[] zoneIds = new Long[n];
+    Integer[] ttls = new Integer[n];
+    Boolean[] guarded = new Boolean[n];
+    List<String> tEndpoint = new ArrayList<>();
+    List<String> tAddress = new ArrayList<>();
+    List<Integer> tWeight = new ArrayList<>();
+    List<String> tAz = new ArrayList<>();
+    List<String> tSource = new ArrayList<>();
+    List<String> tCheck = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      EndpointSpec spec = endpoints.get(i).spec();
+      names[i] = spec.name();
+      zoneIds[i] = endpoints.get(i).zoneId();
+      ttls[i] = spec.ttl();
+      guarded[i] = spec.guarded();
+      for (EndpointSpec.TargetSpec t : spec.targets()) {
+        tEndpoint.add(spec.name());
+        tAddress.add(t.address());
+        tWeight.add(t.weight());
+        tAz.add(t.az());
+        tSource.add(t.check().kind().column());
+        tCheck.add(t.check().address());
       }
     }
-    String[] keep = spec.targets().stream().map(EndpointSpec.TargetSpec::address).toArray(String[]::new);
+    int created = 0;
     try (PreparedStatement st =
-        c.prepareStatement("DELETE FROM target WHERE endpoint = ? AND NOT (address = ANY (?::inet[]))")) {
-      st.setString(1, spec.name());
-      st.setArray(2, c.createArrayOf("text", keep));
+        c.prepareStatement(
+            "INSERT INTO endpoint (name, zone_id, ttl, guarded)"
+                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[])"
+                + " ON CONFLICT (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl,"
+                + " guarded = EXCLUDED.guarded, updated_at = now() RETURNING (xmax = 0) AS inserted")) {
+      st.setArray(1, c.createArrayOf("text", names));
+      st.setArray(2, c.createArrayOf("bigint", zoneIds));
+      st.setArray(3, c.createArrayOf("int4", ttls));
+      st.setArray(4, c.createArrayOf("bool", guarded));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          created += rs.getBoolean(1) ? 1 : 0;
+        }
+      }
+    }
+    // Targets the new definitions no longer list go; the rest are upserted below. Joins rather
+    // than "= ANY (array)" / "NOT IN": those turn into a linear scan per row once the array is
+    // large or the plan generic, while a join or an anti-join stays hashed or indexed.
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "DELETE FROM target t USING unnest(?::text[]) AS n(name) WHERE t.endpoint = n.name"
+                + " AND NOT EXISTS (SELECT 1 FROM unnest(?::text[], ?::inet[]) AS k(e, a)"
+                + " WHERE k.e = t.endpoint AND k.a = t.address)")) {
+      st.setArray(1, c.createArrayOf("text", names));
+      st.setArray(2, c.createArrayOf("text", tEndpoint.toArray()));
+      st.setArray(3, c.createArrayOf("text", tAddress.toArray()));
       st.executeUpdate();
     }
     try (PreparedStatement st =
         c.prepareStatement(
             "INSERT INTO target (endpoint, address, weight, az, health_source, check_address, healthy,"
-                + " health_changed_at) VALUES (?, ?::inet, ?, ?, ?, ?, true, ?)"
+                + " health_changed_at) SELECT e, a, w, z, s, k, true, ?::timestamptz"
+                + " FROM unnest(?::text[], ?::inet[], ?::int[], ?::text[], ?::text[], ?::text[]) AS u(e, a, w, z, s, k)"
                 + " ON CONFLICT (endpoint, address) DO UPDATE SET weight = EXCLUDED.weight, az = EXCLUDED.az,"
                 + " health_source = EXCLUDED.health_source, check_address = EXCLUDED.check_address,"
                 + " healthy = CASE WHEN (target.health_source, target.check_address) IS NOT DISTINCT FROM"
@@ -133,17 +180,14 @@ public final class EndpointStore {
                 + " health_changed_at = CASE WHEN (target.health_source, target.check_address) IS NOT DISTINCT"
                 + "   FROM (EXCLUDED.health_source, EXCLUDED.check_address) THEN target.health_changed_at"
                 + "   ELSE EXCLUDED.health_changed_at END")) {
-      for (EndpointSpec.TargetSpec t : spec.targets()) {
-        st.setString(1, spec.name());
-        st.setString(2, t.address());
-        st.setInt(3, t.weight());
-        st.setString(4, t.az());
-        st.setString(5, t.check().kind().column());
-        st.setString(6, t.check().address());
-        st.setTimestamp(7, Timestamp.from(now));
-        st.addBatch();
-      }
-      st.executeBatch();
+      st.setTimestamp(1, Timestamp.from(now));
+      st.setArray(2, c.createArrayOf("text", tEndpoint.toArray()));
+      st.setArray(3, c.createArrayOf("text", tAddress.toArray()));
+      st.setArray(4, c.createArrayOf("int4", tWeight.toArray()));
+      st.setArray(5, c.createArrayOf("text", tAz.toArray()));
+      st.setArray(6, c.createArrayOf("text", tSource.toArray()));
+      st.setArray(7, c.createArrayOf("text", tCheck.toArray()));
+      st.executeUpdate();
     }
     return created;
   }

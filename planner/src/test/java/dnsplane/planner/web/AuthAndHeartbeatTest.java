@@ -53,10 +53,14 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
       assertTrue(r.body().contains("bearer token"), r.body());
       assertEquals(401, api.post("/v1/plans").status());
       assertEquals(401, api.delete("/v1/endpoints/auth.aws.test").status());
+      assertEquals(401, api.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
+          .status());
     }
     assertEquals(endpointsBefore, TestSupport.query(db[0], "SELECT count(*) FROM endpoint") + "/"
         + TestSupport.query(db[0], "SELECT count(*) FROM target"));
     assertEquals(201, good.put("/v1/endpoints/auth.aws.test", body).status());
+    assertEquals(200, good.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
+        .status());
     assertEquals(401, anonymous.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
         .status());
     assertEquals(200, good.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")

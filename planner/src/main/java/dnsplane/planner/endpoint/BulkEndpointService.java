@@ -1,0 +1,98 @@
+package dnsplane.planner.endpoint;
+
+import dnsplane.planner.plan.PlanWriter;
+import dnsplane.planner.store.EndpointStore;
+import dnsplane.planner.web.ApiException;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BulkEndpointService carries out {@code PUT /v1/endpoints}: many endpoints created or replaced in
+ * one transaction that writes one plan. A single PUT per endpoint would write N plans of up to N
+ * entries each (O(N²) rows); this writes N endpoints and one plan. All or nothing: every element is
+ * validated before anything is stored, and a problem found inside the transaction rolls it back.
+ */
+@Singleton
+public final class BulkEndpointService {
+
+  /** Most endpoints one request may carry; larger fleets are sent in several requests. */
+  public static final int MAX_ENDPOINTS = 10_000;
+
+  private final EndpointStore store;
+  private final PlanWriter writer;
+  private final Clock clock;
+
+  public BulkEndpointService(EndpointStore store, PlanWriter writer, Clock clock) {
+    this.store = store;
+    this.writer = writer;
+    this.clock = clock;
+  }
+
+  public BulkRequest.Result put(BulkRequest request) {
+    List<EndpointSpec> specs = validate(request);
+    PlanWriter.Outcome<Integer> out =
+        writer.run(
+            "bulk put of " + specs.size() + " endpoints",
+            true,
+            c -> {
+              Map<String, Long> zones = store.zones(c);
+              List<EndpointStore.Placed> placed = new ArrayList<>(specs.size());
+              for (int i = 0; i < specs.size(); i++) {
+                EndpointSpec spec = specs.get(i);
+                int index = i;
+                String zone =
+                    Names.zoneOf(spec.name(), zones.keySet()).orElseThrow(() -> ApiException.unprocessable(
+                        element(index, request.endpoints().get(index).name()) + ": name " + spec.name()
+                            + " is outside every served zone " + zones.keySet()));
+                placed.add(new EndpointStore.Placed(spec, zones.get(zone)));
+              }
+              return store.replaceAll(c, placed, clock.instant());
+            });
+    return new BulkRequest.Result(out.value(), specs.size() - out.value(), out.generation());
+  }
+
+  /** Checks every element as a single PUT would, plus the request's shape, size and duplicates. */
+  private static List<EndpointSpec> validate(BulkRequest request) {
+    List<BulkRequest.Item> items = request.endpoints();
+    if (items == null) {
+      throw ApiException.badRequest("body must be {\"endpoints\": [{\"name\": ..., \"targets\": [...]}, ...]}");
+    }
+    if (items.isEmpty()) {
+      throw ApiException.badRequest("endpoints is empty: list at least one endpoint");
+    }
+    if (items.size() > MAX_ENDPOINTS) {
+      throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+          items.size() + " endpoints in one request; at most " + MAX_ENDPOINTS + ", send the rest in another");
+    }
+    List<EndpointSpec> specs = new ArrayList<>(items.size());
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      BulkRequest.Item item = items.get(i);
+      if (item == null) {
+        throw ApiException.badRequest("endpoints[" + i + "] is null");
+      }
+      EndpointSpec spec;
+      try {
+        spec = EndpointSpec.from(item.name(), item.body());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.unprocessable(element(i, item.name()) + ": " + e.getMessage());
+      }
+      Integer earlier = firstIndex.putIfAbsent(spec.name(), i);
+      if (earlier != null) {
+        throw ApiException.badRequest(
+            element(i, item.name()) + ": duplicate name " + spec.name() + ", already endpoints[" + earlier + "]");
+      }
+      specs.add(spec);
+    }
+    return specs;
+  }
+
+  private static String element(int i, String name) {
+    return "endpoints[" + i + "] (" + name + ")";
+  }
+}
