@@ -4,7 +4,11 @@ import dnsplane.authdns.http.HttpApi;
 import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
 import dnsplane.authdns.sync.ChangeLogFollower;
+import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.sync.SyncStatus;
+import dnsplane.authdns.xfr.Notifier;
+import dnsplane.authdns.xfr.XfrConfig;
+import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
@@ -36,13 +40,22 @@ public final class AuthDns implements AutoCloseable {
   private final ChangeLogFollower follower;
   private final AuthDnsServer dns;
   private final HttpApi http;
+  private final XfrService xfr;
+  private final Notifier notifier;
+  private final QueryMetrics metrics;
 
   private AuthDns(
       DbSettings db,
       SnapshotHolder holder,
       ChangeLogFollower follower,
       AuthDnsServer dns,
-      HttpApi http) {
+      HttpApi http,
+      XfrService xfr,
+      Notifier notifier,
+      QueryMetrics metrics) {
+    this.xfr = xfr;
+    this.notifier = notifier;
+    this.metrics = metrics;
     this.db = db;
     this.holder = holder;
     this.follower = follower;
@@ -57,10 +70,28 @@ public final class AuthDns implements AutoCloseable {
    */
   public static AuthDns start(DbSettings db, InetSocketAddress dns, InetSocketAddress http)
       throws IOException, InterruptedException {
+    return start(db, dns, http, XfrConfig.defaults());
+  }
+
+  /**
+   * As {@link #start(DbSettings, InetSocketAddress, InetSocketAddress)}, offering zone transfers
+   * and sending NOTIFY as {@code xfrConfig} says.
+   */
+  public static AuthDns start(
+      DbSettings db, InetSocketAddress dns, InetSocketAddress http, XfrConfig xfrConfig)
+      throws IOException, InterruptedException {
     Clock clock = Clock.systemUTC();
     SnapshotHolder holder = new SnapshotHolder();
     QueryMetrics metrics = new QueryMetrics();
+    XfrService xfr = new XfrService(xfrConfig.allowTransfer(), metrics.xfr());
+    Notifier notifier =
+        xfrConfig.notifyTargets().isEmpty()
+            ? null
+            : Notifier.start(xfrConfig.notifyTargets(), clock, metrics.xfr());
     ChangeLogFollower follower = ChangeLogFollower.forDatabase(db, holder, clock);
+    if (notifier != null) {
+      follower.onSwap(notifier::swapped);
+    }
     follower.start();
     AuthDnsServer server = null;
     try {
@@ -69,15 +100,19 @@ public final class AuthDns implements AutoCloseable {
             "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
             FIRST_LOAD.toSeconds());
       }
-      server = AuthDnsServer.start(dns, holder, metrics);
+      server = AuthDnsServer.start(dns, holder, metrics, ServerOptions.defaults(), xfr);
       HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
-      return new AuthDns(db, holder, follower, server, api);
+      return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
       }
       follower.close();
+      xfr.close();
+      if (notifier != null) {
+        notifier.close();
+      }
       throw e;
     }
   }
@@ -126,5 +161,14 @@ public final class AuthDns implements AutoCloseable {
     http.close();
     dns.close();
     follower.close();
+    xfr.close();
+    if (notifier != null) {
+      notifier.close();
+    }
+  }
+
+  /** The query, transfer and NOTIFY counters (as on /metrics). */
+  public QueryMetrics metrics() {
+    return metrics;
   }
 }

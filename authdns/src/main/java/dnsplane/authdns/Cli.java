@@ -1,7 +1,11 @@
 package dnsplane.authdns;
 
 import java.net.InetSocketAddress;
+import dnsplane.authdns.xfr.TransferAcl;
+import dnsplane.authdns.xfr.XfrConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -15,15 +19,22 @@ public sealed interface Cli {
   String USAGE =
       """
       usage: authdns serve [--listen HOST:PORT] [--http HOST:PORT]
+                           [--allow-transfer CIDR[,CIDR...]] [--notify HOST:PORT[,HOST:PORT...]]
              authdns zone import FILE [--origin NAME]
              authdns zone export NAME
         serve   answer DNS (UDP+TCP, default 127.0.0.1:1053) from PostgreSQL's zones,
-                health and metrics on HTTP (default 127.0.0.1:8080)
+                health and metrics on HTTP (default 127.0.0.1:8080); AXFR/IXFR over TCP
+                for --allow-transfer (default loopback), NOTIFY to --notify on each change
         import  replace zone NAME (default: the owner of the file's SOA) with master FILE
         export  print zone NAME as a master file
       database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
 
-  record Serve(InetSocketAddress listen, InetSocketAddress http) implements Cli {}
+  record Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr) implements Cli {
+    /** Without transfer settings: the defaults (loopback may transfer, no NOTIFY). */
+    public Serve(InetSocketAddress listen, InetSocketAddress http) {
+      this(listen, http, XfrConfig.defaults());
+    }
+  }
 
   record Import(Path file, Name origin) implements Cli {}
 
@@ -49,15 +60,20 @@ public sealed interface Cli {
       case "serve" -> {
         String listen = env.getOrDefault("DNSPLANE_AUTHDNS_LISTEN", "127.0.0.1:1053");
         String http = env.getOrDefault("DNSPLANE_AUTHDNS_HTTP", "127.0.0.1:8080");
+        String allow = env.getOrDefault("DNSPLANE_AUTHDNS_ALLOW_TRANSFER", "127.0.0.0/8,::1");
+        String notify = env.getOrDefault("DNSPLANE_AUTHDNS_NOTIFY", "");
         for (int i = 1; i < args.length; i += 2) {
           String value = value(args, i);
           switch (args[i]) {
             case "--listen" -> listen = value;
             case "--http" -> http = value;
+            case "--allow-transfer" -> allow = value;
+            case "--notify" -> notify = value;
             default -> throw new UsageException("serve: unknown flag " + args[i]);
           }
         }
-        return new Serve(hostPort("--listen", listen), hostPort("--http", http));
+        return new Serve(
+            hostPort("--listen", listen), hostPort("--http", http), xfr(allow, notify));
       }
       case "zone" -> {
         return zone(args);
@@ -89,6 +105,22 @@ public sealed interface Cli {
       }
       default -> throw new UsageException("zone: unknown subcommand " + args[1]);
     }
+  }
+
+  private static XfrConfig xfr(String allow, String notify) throws UsageException {
+    TransferAcl acl;
+    try {
+      acl = TransferAcl.parse(allow);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--allow-transfer: " + e.getMessage());
+    }
+    List<InetSocketAddress> targets = new ArrayList<>();
+    for (String t : notify.split(",")) {
+      if (!t.isBlank()) {
+        targets.add(hostPort("--notify", t.trim()));
+      }
+    }
+    return new XfrConfig(acl, targets);
   }
 
   private static String value(String[] args, int i) throws UsageException {

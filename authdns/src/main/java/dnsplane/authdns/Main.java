@@ -102,7 +102,7 @@ public final class Main {
             stop.countDown();
           });
     }
-    AuthDns authDns = AuthDns.start(db, s.listen(), s.http());
+    AuthDns authDns = AuthDns.start(db, s.listen(), s.http(), s.xfr());
     stop.await();
     authDns.close();
     log.info("stopped");

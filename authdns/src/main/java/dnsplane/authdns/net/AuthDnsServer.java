@@ -1,5 +1,6 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -73,6 +74,20 @@ public final class AuthDnsServer implements AutoCloseable {
    */
   public static AuthDnsServer start(
       InetSocketAddress listen, SnapshotHolder holder, QueryMetrics metrics, ServerOptions opts) {
+    return start(listen, holder, metrics, opts, null);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, SnapshotHolder, QueryMetrics, ServerOptions)}, with zone
+   * transfers (AXFR/IXFR) and NOTIFY handled by {@code xfr}; null offers no transfers. The caller
+   * owns {@code xfr} and closes it after this server.
+   */
+  public static AuthDnsServer start(
+      InetSocketAddress listen,
+      SnapshotHolder holder,
+      QueryMetrics metrics,
+      ServerOptions opts,
+      XfrService xfr) {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(holder, "holder");
     Objects.requireNonNull(metrics, "metrics");
@@ -82,13 +97,20 @@ public final class AuthDnsServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             opts.threads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     QueryProcessor processor =
-        new QueryProcessor(holder, metrics, opts.maxPayload(), opts.cacheEntries(), opts.clock());
+        new QueryProcessor(
+            holder,
+            metrics,
+            opts.maxPayload(),
+            opts.cacheEntries(),
+            opts.clock(),
+            dnsplane.authdns.answer.Answerer::answer,
+            xfr);
     Exception last = null;
     int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
     for (int i = 0; i < attempts; i++) {
       List<Channel> channels = new ArrayList<>();
       try {
-        InetSocketAddress bound = bind(group, epoll, processor, listen, opts, channels);
+        InetSocketAddress bound = bind(group, epoll, processor, xfr, listen, opts, channels);
         LOG.info(
             "authdns listening on {} (udp x{}, tcp, {})",
             bound,
@@ -108,6 +130,7 @@ public final class AuthDnsServer implements AutoCloseable {
       EventLoopGroup group,
       boolean epoll,
       QueryProcessor processor,
+      XfrService xfr,
       InetSocketAddress listen,
       ServerOptions opts,
       List<Channel> channels)
@@ -165,7 +188,7 @@ public final class AuthDnsServer implements AutoCloseable {
                             // legal.
                             new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
                             new LengthFieldPrepender(2),
-                            new TcpHandler(processor));
+                            new TcpHandler(processor, xfr));
                   }
                 });
     try {

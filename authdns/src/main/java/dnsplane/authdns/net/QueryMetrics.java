@@ -1,5 +1,6 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.xfr.XfrMetrics;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +45,7 @@ public final class QueryMetrics {
   private final LongAdder[] malformed = adders();
   private final LongAdder[] dropped = adders();
   private final LongAdder internalErrors = new LongAdder();
+  private final XfrMetrics xfr = new XfrMetrics();
 
   private record QueryKey(Transport transport, String qtype, String rcode) {}
 
@@ -98,6 +100,11 @@ public final class QueryMetrics {
     return queries.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
+  /** The zone-transfer and NOTIFY counters, rendered with these. */
+  public XfrMetrics xfr() {
+    return xfr;
+  }
+
   /** Writes every counter in the Prometheus text exposition format. */
   public void writePrometheus(Appendable out) throws IOException {
     out.append("# HELP dnsplane_authdns_queries_total DNS queries answered.\n");
@@ -132,6 +139,7 @@ public final class QueryMetrics {
     out.append("dnsplane_authdns_internal_errors_total ")
         .append(Long.toString(internalErrors.sum()))
         .append('\n');
+    xfr.writePrometheus(out);
   }
 
   private static void perTransport(Appendable out, String name, String help, LongAdder[] a)

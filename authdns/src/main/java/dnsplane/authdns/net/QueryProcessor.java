@@ -2,6 +2,7 @@ package dnsplane.authdns.net;
 
 import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.answer.Render;
+import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
@@ -51,6 +52,8 @@ final class QueryProcessor {
   }
 
   private final AnswerFunction answerer;
+  // Null when transfers are not offered: AXFR/IXFR are then REFUSED and NOTIFY NOTIMP, as before.
+  private final XfrService xfr;
 
   QueryProcessor(
       SnapshotHolder holder, QueryMetrics metrics, int maxPayload, int cacheEntries, Clock clock) {
@@ -65,6 +68,19 @@ final class QueryProcessor {
       int cacheEntries,
       Clock clock,
       AnswerFunction answerer) {
+    this(holder, metrics, maxPayload, cacheEntries, clock, answerer, null);
+  }
+
+  /** With zone transfers offered by {@code xfr} (null: not offered). */
+  QueryProcessor(
+      SnapshotHolder holder,
+      QueryMetrics metrics,
+      int maxPayload,
+      int cacheEntries,
+      Clock clock,
+      AnswerFunction answerer,
+      XfrService xfr) {
+    this.xfr = xfr;
     this.answerer = answerer;
     this.holder = holder;
     this.metrics = metrics;
@@ -72,6 +88,11 @@ final class QueryProcessor {
     this.cacheEntries = cacheEntries;
     this.errors = new RateLimitedLog(LOG, clock, java.time.Duration.ofSeconds(10));
     this.cache = new ResponseCache(holder.get(), cacheEntries);
+  }
+
+  /** The snapshot holder answers come from. */
+  SnapshotHolder holder() {
+    return holder;
   }
 
   /** The response to {@code in} (not released here), or null to send nothing. */
@@ -126,6 +147,16 @@ final class QueryProcessor {
       return formErr(bytes, transport);
     }
     try {
+      if (xfr != null) {
+        // IXFR over UDP and NOTIFY never reach the cache: their keys are null (see WireQuery).
+        Message x = xfr.datagram(zones, query);
+        if (x != null) {
+          int qt = query.getQuestion().getType();
+          metrics.queries(transport, qt, x.getRcode()).increment();
+          return Render.toWire(x, transport == Transport.TCP ? Answerer.TCP_MAX
+              : Answerer.udpLimit(query, maxPayload));
+        }
+      }
       Message response = answerer.answer(zones, query, maxPayload, transport == Transport.TCP);
       if (response == null) {
         metrics.dropped(transport);

@@ -58,6 +58,7 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private final ConnectionSource source;
   private final SnapshotHolder holder;
+  private volatile java.util.function.BiConsumer<ZoneSet, ZoneSet> swapListener = (a, b) -> {};
   private final Clock clock;
   private final Options options;
   private final Backoff backoff;
@@ -203,7 +204,7 @@ public final class ChangeLogFollower implements AutoCloseable {
       }
     }
     ZoneSet next = applySafely(holder.get(), changes);
-    holder.set(next);
+    swap(next);
     state.applied(rows.get(rows.size() - 1).seq(), bad);
   }
 
@@ -214,7 +215,7 @@ public final class ChangeLogFollower implements AutoCloseable {
     List<ZoneChange> changes = loadChanges.changes();
     int bad = loadChanges.bad();
     ZoneSet next = applySafely(ZoneSet.empty(), changes);
-    holder.set(next);
+    swap(next);
     state.loaded(full.lastSeq(), bad, clock.instant());
     log.info(
         "{} {} zones, {} rrsets up to change {} in {} ms",
@@ -223,6 +224,24 @@ public final class ChangeLogFollower implements AutoCloseable {
         full.rrsets().size(),
         full.lastSeq(),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Calls {@code l} after every snapshot swap with the set before and after (NOTIFY uses it to find
+   * the zones whose serial changed). Called on the follower thread: it must return quickly.
+   */
+  public void onSwap(java.util.function.BiConsumer<ZoneSet, ZoneSet> l) {
+    swapListener = java.util.Objects.requireNonNull(l, "listener");
+  }
+
+  private void swap(ZoneSet next) {
+    ZoneSet before = holder.get();
+    holder.set(next);
+    try {
+      swapListener.accept(before, next);
+    } catch (RuntimeException e) {
+      log.error("snapshot swap listener failed", e);
+    }
   }
 
   /** Applies all changes; if the batch is refused, applies them one by one, skipping bad ones. */

@@ -1,0 +1,136 @@
+package dnsplane.authdns.xfr;
+
+import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.authdns.zone.ZoneSnapshot;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
+import org.xbill.DNS.Type;
+
+/**
+ * XfrResponder decides the answer to transfer requests (AXFR, IXFR) and to NOTIFY; pure: a
+ * snapshot and a parsed query in, messages out. The caller reads the snapshot holder once, so a
+ * whole transfer comes from one snapshot and a concurrent change cannot tear it.
+ *
+ * <pre>
+ *  AXFR/IXFR over TCP, client not in --allow-transfer      REFUSED (as NSD: "no acl matches")
+ *  ... for a name that is not the apex of one of our zones REFUSED (as NSD)
+ *  IXFR without the client's SOA in the authority section FORMERR (RFC 1995 §3)
+ *  IXFR, client serial ≥ ours (RFC 1982)                   the SOA alone: up to date
+ *  IXFR, client older; AXFR                                SOA, all records, SOA (RFC 1995 §4)
+ *  IXFR over UDP, up to date                               the SOA alone
+ *  IXFR over UDP, client older                             TC=1, so the client retries over TCP
+ *  NOTIFY (any transport)                                  REFUSED: we are the primary (as NSD)
+ * </pre>
+ */
+public final class XfrResponder {
+
+  /** What a TCP transfer request gets: wire messages, and labels for metrics. */
+  public record Transfer(List<byte[]> messages, String type, String result, int records) {}
+
+  private XfrResponder() {}
+
+  /** The answer to AXFR or IXFR {@code query} over TCP from {@code client}. */
+  public static Transfer tcp(
+      ZoneSet zones, Message query, InetAddress client, TransferAcl acl, int limit) {
+    Record q = query.getQuestion();
+    String type = Type.string(q.getType());
+    if (!acl.allows(client) || q.getDClass() != DClass.IN) {
+      return error(query, type, Rcode.REFUSED, "refused");
+    }
+    Optional<ZoneSnapshot> zone = zones.zone(q.getName());
+    if (zone.isEmpty()) {
+      return error(query, type, Rcode.REFUSED, "refused");
+    }
+    SOARecord soa = zone.get().soa();
+    if (soa == null) {
+      // A zone created and not yet filled has nothing a secondary could load.
+      return error(query, type, Rcode.SERVFAIL, "servfail");
+    }
+    if (q.getType() == Type.IXFR) {
+      SOARecord theirs = clientSoa(query);
+      if (theirs == null) {
+        return error(query, type, Rcode.FORMERR, "formerr");
+      }
+      if (upToDate(theirs, soa)) {
+        return new Transfer(
+            TransferSplitter.split(query, List.of(soa), limit), type, "uptodate", 1);
+      }
+    }
+    // One read of the zone: the records and the SOA come from the same snapshot.
+    List<Record> seq = TransferSplitter.axfrSequence(zone.get().records());
+    return new Transfer(TransferSplitter.split(query, seq, limit), type, "full", seq.size());
+  }
+
+  /**
+   * The answer to a UDP (or non-transfer TCP) query that is ours to answer: IXFR over UDP and
+   * NOTIFY. Null means "not a transfer matter": the ordinary answerer handles it (AXFR over UDP
+   * stays NOTIMP there, as NSD).
+   */
+  public static Message datagram(ZoneSet zones, Message query, XfrMetrics metrics) {
+    Record q = query.getQuestion();
+    if (q == null) {
+      return null;
+    }
+    int opcode = query.getHeader().getOpcode();
+    if (opcode == Opcode.NOTIFY) {
+      return header(query, Rcode.REFUSED);
+    }
+    if (opcode != Opcode.QUERY || q.getType() != Type.IXFR || q.getDClass() != DClass.IN) {
+      return null;
+    }
+    Optional<ZoneSnapshot> zone = zones.zone(q.getName());
+    if (zone.isEmpty() || zone.get().soa() == null) {
+      return null;
+    }
+    SOARecord soa = zone.get().soa();
+    SOARecord theirs = clientSoa(query);
+    if (theirs == null) {
+      metrics.transfer("IXFR", "formerr", 0);
+      return header(query, Rcode.FORMERR);
+    }
+    Message m = TransferSplitter.start(query, true);
+    if (upToDate(theirs, soa)) {
+      m.addRecord(soa, Section.ANSWER);
+      metrics.transfer("IXFR", "uptodate", 1);
+    } else {
+      m.getHeader().setFlag(Flags.TC);
+      metrics.transfer("IXFR", "truncated", 0);
+    }
+    return m;
+  }
+
+  /** RFC 1995: up to date when the client's serial is not older than ours (RFC 1982 order). */
+  static boolean upToDate(SOARecord theirs, SOARecord ours) {
+    return Serial.compare(theirs.getSerial(), ours.getSerial()) >= 0;
+  }
+
+  private static SOARecord clientSoa(Message query) {
+    for (Record r : query.getSection(Section.AUTHORITY)) {
+      if (r instanceof SOARecord s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static Transfer error(Message query, String type, int rcode, String result) {
+    return new Transfer(List.of(header(query, rcode).toWire()), type, result, 0);
+  }
+
+  private static Message header(Message query, int rcode) {
+    Message m = TransferSplitter.start(query, true);
+    m.getHeader().unsetFlag(Flags.AA);
+    m.getHeader().setRcode(rcode);
+    return m;
+  }
+}
