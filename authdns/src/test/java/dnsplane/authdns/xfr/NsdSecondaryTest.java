@@ -1,0 +1,185 @@
+package dnsplane.authdns.xfr;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.authdns.AuthDns;
+import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.sync.Await;
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The headline: a real NSD, configured as a secondary of an in-process authdns, pulls the zone by
+ * AXFR and serves it; a change committed in PostgreSQL reaches NSD through our NOTIFY (its SOA
+ * refresh is two hours, so nothing else could bring it within the deadline), without a restart.
+ * Skipped when NSD is not installed.
+ */
+@RequiresPostgres
+class NsdSecondaryTest {
+  private static final Path NSD = Path.of("/usr/sbin/nsd");
+  private static final Name WWW = Name.fromConstantString("www.sec.test.");
+  private static final String ZONE =
+      """
+      $ORIGIN sec.test.
+      $TTL 300
+      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
+      @    NS  ns1
+      ns1  A   192.0.2.1
+      www  A   192.0.2.10
+      """;
+
+  private Process nsd;
+  private AuthDns authDns;
+  private Path nsdLog;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (nsd != null) {
+      nsd.destroy();
+      if (!nsd.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        nsd.destroyForcibly().waitFor();
+      }
+      // NSD's own account of the transfers and NOTIFYs, kept in the surefire report.
+      System.out.println(Files.readString(nsdLog));
+    }
+    if (authDns != null) {
+      authDns.close();
+    }
+  }
+
+  @Test
+  void nsdPullsTheZoneAndFollowsAChangeAfterOurNotify(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(NSD), "NSD is not installed (apt-get install nsd)");
+    TestDb db = TestPostgres.freshDatabase();
+    ZoneImporter.importText(db.settings(), ZONE, null);
+    InetSocketAddress nsdAddress = new InetSocketAddress("127.0.0.1", freePort());
+    authDns =
+        AuthDns.start(
+            db.settings(),
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            new XfrConfig(TransferAcl.parse("127.0.0.1/32"), List.of(nsdAddress)));
+    startNsd(dir, nsdAddress, authDns.dnsAddress().getPort());
+
+    Await.until(
+        Duration.ofSeconds(20),
+        "NSD to load sec.test by AXFR and answer www (log: " + dir.resolve("nsd.log") + ")",
+        () -> addresses(nsdAddress).equals(Set.of("192.0.2.10")));
+    assertTrue(authDns.metrics().xfr().transfers("AXFR", "full")
+        + authDns.metrics().xfr().transfers("IXFR", "full") >= 1, "NSD transferred from us");
+
+    long ackedBefore = authDns.metrics().xfr().notifiesAcked();
+    try (Connection c = dnsplane.db.DbBootstrap.connect(db.settings());
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE rrset SET rdata = '{192.0.2.99}' WHERE name = 'www.sec.test.' AND type = 'A'");
+    }
+    Await.until(
+        Duration.ofSeconds(15),
+        "NSD to serve the changed www after NOTIFY",
+        () -> addresses(nsdAddress).equals(Set.of("192.0.2.99")));
+    Await.until(
+        Duration.ofSeconds(5),
+        "NSD's acknowledgement of the NOTIFY",
+        () -> authDns.metrics().xfr().notifiesAcked() > ackedBefore);
+    assertTrue(nsd.isAlive(), "the same NSD process, never restarted");
+  }
+
+  private void startNsd(Path dir, InetSocketAddress at, int primaryPort) throws IOException {
+    Files.writeString(
+        dir.resolve("nsd.conf"),
+        String.join(
+            "\n",
+            "server:",
+            "  ip-address: 127.0.0.1@" + at.getPort(),
+            "  server-count: 1",
+            "  username: \"\"",
+            "  chroot: \"\"",
+            "  zonesdir: \"" + dir + "\"",
+            "  database: \"\"",
+            "  pidfile: \"" + dir.resolve("nsd.pid") + "\"",
+            "  xfrdfile: \"" + dir.resolve("xfrd.state") + "\"",
+            "  xfrdir: \"" + dir + "\"",
+            "  zonelistfile: \"" + dir.resolve("zone.list") + "\"",
+            "  rrl-ratelimit: 0",
+            "  verbosity: 2",
+            "remote-control:",
+            "  control-enable: no",
+            "zone:",
+            "  name: sec.test",
+            "  zonefile: sec.test.zone",
+            "  request-xfr: 127.0.0.1@" + primaryPort + " NOKEY",
+            "  allow-notify: 127.0.0.1 NOKEY",
+            ""));
+    nsdLog = dir.resolve("nsd.log");
+    nsd =
+        new ProcessBuilder(NSD.toString(), "-d", "-c", dir.resolve("nsd.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("nsd.log").toFile())
+            .start();
+  }
+
+  /** The A addresses NSD answers for www.sec.test, or an empty set (no answer yet, SERVFAIL). */
+  private Set<String> addresses(InetSocketAddress server) {
+    assertTrue(nsd.isAlive(), "nsd exited");
+    Message q = Message.newQuery(Record.newRecord(WWW, Type.A, DClass.IN));
+    byte[] w = q.toWire();
+    Set<String> out = new TreeSet<>();
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(300);
+      s.send(new DatagramPacket(w, w.length, server));
+      byte[] buf = new byte[4096];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      s.receive(p);
+      Message r = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+      for (Record rec : r.getSection(Section.ANSWER)) {
+        if (rec instanceof ARecord a) {
+          out.add(a.getAddress().getHostAddress());
+        }
+      }
+    } catch (IOException e) {
+      // not up yet, or the reply was lost: the caller polls again
+    }
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    // A port free for both UDP and TCP at this moment (NSD binds both).
+    for (int i = 0; i < 20; i++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int p = tcp.getLocalPort();
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", p))) {
+          return p;
+        } catch (IOException e) {
+          // taken for UDP: try another
+        }
+      }
+    }
+    throw new IOException("no free port");
+  }
+}
