@@ -108,6 +108,17 @@ class NsdSecondaryTest {
         "NSD's acknowledgement of the NOTIFY",
         () -> authDns.metrics().xfr().notifiesAcked() > ackedBefore);
     assertTrue(nsd.isAlive(), "the same NSD process, never restarted");
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + authDns.httpAddress().getPort() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertTrue(metrics.contains("dnsplane_authdns_transfers_total{type="), metrics);
+    assertTrue(metrics.contains("dnsplane_authdns_notify_acked_total "), metrics);
   }
 
   private void startNsd(Path dir, InetSocketAddress at, int primaryPort) throws IOException {

@@ -54,7 +54,7 @@ class TransferSplitterTest {
       assertEquals(Type.SOA, got.get(0).getType());
       assertEquals(Type.SOA, got.get(got.size() - 1).getType());
       if (limit == TransferSplitter.TCP_LIMIT) {
-        // Packed: 3003 records of ~16 bytes compressed need one or two messages, not thousands.
+        // Packed: 3003 records of ~33 bytes uncompressed (the bound used) fill two messages.
         assertTrue(wire.size() <= 2, "packed into " + wire.size());
       } else {
         assertTrue(wire.size() > 1);

@@ -1,0 +1,59 @@
+package dnsplane.authdns.xfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.authdns.Cli;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The transfer flags of {@code authdns serve}: flags over environment over defaults. */
+class XfrCliTest {
+
+  @Test
+  void defaultsAreLoopbackTransfersAndNoNotify() throws Exception {
+    Cli.Serve s = (Cli.Serve) Cli.parse(new String[] {"serve"}, Map.of());
+    assertTrue(s.xfr().allowTransfer().allows(InetAddress.getByName("127.0.0.1")));
+    assertTrue(s.xfr().allowTransfer().allows(InetAddress.getByName("::1")));
+    assertTrue(!s.xfr().allowTransfer().allows(InetAddress.getByName("192.0.2.1")));
+    assertEquals(List.of(), s.xfr().notifyTargets());
+  }
+
+  @Test
+  void flagsWinOverTheEnvironment() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "DNSPLANE_AUTHDNS_ALLOW_TRANSFER", "10.0.0.0/8",
+            "DNSPLANE_AUTHDNS_NOTIFY", "127.0.0.1:5300");
+    Cli.Serve fromEnv = (Cli.Serve) Cli.parse(new String[] {"serve"}, env);
+    assertTrue(fromEnv.xfr().allowTransfer().allows(InetAddress.getByName("10.1.2.3")));
+    assertEquals(
+        List.of(new InetSocketAddress("127.0.0.1", 5300)), fromEnv.xfr().notifyTargets());
+    Cli.Serve s =
+        (Cli.Serve)
+            Cli.parse(
+                new String[] {
+                  "serve", "--allow-transfer", "192.0.2.0/24", "--notify", "127.0.0.1:1,[::1]:2"
+                },
+                env);
+    assertTrue(!s.xfr().allowTransfer().allows(InetAddress.getByName("10.1.2.3")));
+    assertTrue(s.xfr().allowTransfer().allows(InetAddress.getByName("192.0.2.9")));
+    assertEquals(
+        List.of(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("::1", 2)),
+        s.xfr().notifyTargets());
+  }
+
+  @Test
+  void badValuesAreUsageErrors() {
+    assertThrows(
+        Cli.UsageException.class,
+        () -> Cli.parse(new String[] {"serve", "--allow-transfer", "10.0.0.0/99"}, Map.of()));
+    assertThrows(
+        Cli.UsageException.class,
+        () -> Cli.parse(new String[] {"serve", "--notify", "nohostport"}, Map.of()));
+  }
+}
