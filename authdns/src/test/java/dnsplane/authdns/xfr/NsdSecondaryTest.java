@@ -117,6 +117,7 @@ class NsdSecondaryTest {
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString())
             .body();
+    System.out.println(metrics); // what authdns counted, next to NSD's log in the report
     assertTrue(metrics.contains("dnsplane_authdns_transfers_total{type="), metrics);
     assertTrue(metrics.contains("dnsplane_authdns_notify_acked_total "), metrics);
   }
