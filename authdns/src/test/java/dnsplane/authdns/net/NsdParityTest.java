@@ -5,12 +5,11 @@ import static dnsplane.authdns.zone.ZoneFixtures.TRICKY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.authdns.testing.Nsd;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneFixtures;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +37,6 @@ import org.xbill.DNS.Type;
  * TCP. Skipped (not failed) when NSD is not installed: {@code apt-get install -y nsd}.
  */
 class NsdParityTest {
-  private static final Path NSD = Path.of("/usr/sbin/nsd");
   private static final List<String> QUESTIONS =
       List.of(
           "www A",
@@ -92,46 +90,29 @@ class NsdParityTest {
           "www TYPE999",
           "www CAA");
 
-  private static Process nsd;
+  private static Nsd nsd;
   private static AuthDnsServer ours;
   private static InetSocketAddress nsdAddress;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(NSD), "NSD is not installed (apt-get install nsd)");
-    int port = freePort();
+    Assumptions.assumeTrue(Nsd.installed(), "NSD is not installed (apt-get install nsd)");
     for (Name z : List.of(TRICKY, CHILD)) {
       Files.writeString(dir.resolve(z + "zone"), ZoneFixtures.text(z));
     }
-    Files.writeString(
-        dir.resolve("nsd.conf"),
-        String.join(
-            "\n",
-            "server:",
-            "  ip-address: 127.0.0.1@" + port,
-            "  server-count: 1",
-            "  username: \"\"",
-            "  zonesdir: \"" + dir + "\"",
-            "  database: \"\"",
-            "  pidfile: \"" + dir.resolve("nsd.pid") + "\"",
-            "  xfrdfile: \"" + dir.resolve("xfrd.state") + "\"",
-            "  zonelistfile: \"" + dir.resolve("zone.list") + "\"",
-            "  rrl-ratelimit: 0",
-            "remote-control:",
-            "  control-enable: no",
-            "zone:",
-            "  name: " + TRICKY,
-            "  zonefile: " + TRICKY + "zone",
-            "zone:",
-            "  name: " + CHILD,
-            "  zonefile: " + CHILD + "zone",
-            ""));
     nsd =
-        new ProcessBuilder(NSD.toString(), "-d", "-c", dir.resolve("nsd.conf").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("nsd.log").toFile())
-            .start();
-    nsdAddress = new InetSocketAddress("127.0.0.1", port);
+        Nsd.start(
+            dir,
+            Nsd.freePort(),
+            1,
+            List.of(
+                "zone:",
+                "  name: " + TRICKY,
+                "  zonefile: " + TRICKY + "zone",
+                "zone:",
+                "  name: " + CHILD,
+                "  zonefile: " + CHILD + "zone"));
+    nsdAddress = nsd.address();
     awaitAnswer(nsdAddress, Duration.ofSeconds(15));
     ours =
         AuthDnsServer.start(
@@ -147,10 +128,7 @@ class NsdParityTest {
       ours.close();
     }
     if (nsd != null) {
-      nsd.destroy();
-      if (!nsd.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        nsd.destroyForcibly();
-      }
+      nsd.close();
     }
   }
 
@@ -229,18 +207,4 @@ class NsdParityTest {
     throw new AssertionError("nsd did not answer within " + max);
   }
 
-  private static int freePort() throws IOException {
-    // A port free for both UDP and TCP at this moment (NSD binds both).
-    for (int i = 0; i < 20; i++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        int p = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", p))) {
-          return p;
-        } catch (IOException e) {
-          // taken for UDP: try another
-        }
-      }
-    }
-    throw new IOException("no free port");
-  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.testing.Nsd;
 import dnsplane.authdns.sync.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -41,7 +40,6 @@ import org.xbill.DNS.Type;
  */
 @RequiresPostgres
 class NsdSecondaryTest {
-  private static final Path NSD = Path.of("/usr/sbin/nsd");
   private static final Name WWW = Name.fromConstantString("www.sec.test.");
   private static final String ZONE =
       """
@@ -53,19 +51,15 @@ class NsdSecondaryTest {
       www  A   192.0.2.10
       """;
 
-  private Process nsd;
+  private Nsd nsd;
   private AuthDns authDns;
-  private Path nsdLog;
 
   @AfterEach
   void stop() throws Exception {
     if (nsd != null) {
-      nsd.destroy();
-      if (!nsd.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        nsd.destroyForcibly().waitFor();
-      }
+      nsd.close();
       // NSD's own account of the transfers and NOTIFYs, kept in the surefire report.
-      System.out.println(Files.readString(nsdLog));
+      System.out.println(nsd.log());
     }
     if (authDns != null) {
       authDns.close();
@@ -74,10 +68,10 @@ class NsdSecondaryTest {
 
   @Test
   void nsdPullsTheZoneAndFollowsAChangeAfterOurNotify(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(NSD), "NSD is not installed (apt-get install nsd)");
+    Assumptions.assumeTrue(Nsd.installed(), "NSD is not installed (apt-get install nsd)");
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ZONE, null);
-    InetSocketAddress nsdAddress = new InetSocketAddress("127.0.0.1", freePort());
+    InetSocketAddress nsdAddress = new InetSocketAddress("127.0.0.1", Nsd.freePort());
     authDns =
         AuthDns.start(
             db.settings(),
@@ -123,37 +117,17 @@ class NsdSecondaryTest {
   }
 
   private void startNsd(Path dir, InetSocketAddress at, int primaryPort) throws IOException {
-    Files.writeString(
-        dir.resolve("nsd.conf"),
-        String.join(
-            "\n",
-            "server:",
-            "  ip-address: 127.0.0.1@" + at.getPort(),
-            "  server-count: 1",
-            "  username: \"\"",
-            "  chroot: \"\"",
-            "  zonesdir: \"" + dir + "\"",
-            "  database: \"\"",
-            "  pidfile: \"" + dir.resolve("nsd.pid") + "\"",
-            "  xfrdfile: \"" + dir.resolve("xfrd.state") + "\"",
-            "  xfrdir: \"" + dir + "\"",
-            "  zonelistfile: \"" + dir.resolve("zone.list") + "\"",
-            "  rrl-ratelimit: 0",
-            "  verbosity: 2",
-            "remote-control:",
-            "  control-enable: no",
-            "zone:",
-            "  name: sec.test",
-            "  zonefile: sec.test.zone",
-            "  request-xfr: 127.0.0.1@" + primaryPort + " NOKEY",
-            "  allow-notify: 127.0.0.1 NOKEY",
-            ""));
-    nsdLog = dir.resolve("nsd.log");
     nsd =
-        new ProcessBuilder(NSD.toString(), "-d", "-c", dir.resolve("nsd.conf").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("nsd.log").toFile())
-            .start();
+        Nsd.start(
+            dir,
+            at.getPort(),
+            2,
+            List.of(
+                "zone:",
+                "  name: sec.test",
+                "  zonefile: sec.test.zone",
+                "  request-xfr: 127.0.0.1@" + primaryPort + " NOKEY",
+                "  allow-notify: 127.0.0.1 NOKEY"));
   }
 
   /** The A addresses NSD answers for www.sec.test, or an empty set (no answer yet, SERVFAIL). */
@@ -180,18 +154,4 @@ class NsdSecondaryTest {
     return out;
   }
 
-  private static int freePort() throws IOException {
-    // A port free for both UDP and TCP at this moment (NSD binds both).
-    for (int i = 0; i < 20; i++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        int p = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", p))) {
-          return p;
-        } catch (IOException e) {
-          // taken for UDP: try another
-        }
-      }
-    }
-    throw new IOException("no free port");
-  }
 }
