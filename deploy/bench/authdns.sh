@@ -46,15 +46,7 @@ peer_need_pkg python3 python3
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 (($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
 
-# The jar under authdns/target, rebuilt by the launcher's rule when missing or older than the
-# sources (unless AUTHDNS_JAR names one explicitly).
-if [[ -z "${AUTHDNS_JAR:-}" ]]; then
-  # shellcheck source=deploy/lib/common.sh
-  source "$ROOT/deploy/lib/common.sh"
-  dp_ensure_built authdns
-  AUTHDNS_JAR="$(dp_jar authdns)"
-fi
-[[ -f "$AUTHDNS_JAR" ]] || { echo "no authdns jar at $AUTHDNS_JAR" >&2; exit 2; }
+AUTHDNS_JAR="$(peer_authdns_jar)"
 
 WORK="$(mktemp -d /tmp/authdns-bench.XXXXXX)"
 PG="${COMPARE_PG:-127.0.0.1:5432}"

@@ -36,15 +36,7 @@ peer_need_pkg python3 python3
 command -v java >/dev/null || die "java (17+) is needed"
 [[ -r "$ZONE_FILE" ]] || die "cannot read zone file $ZONE_FILE"
 
-# The jar under authdns/target, rebuilt by the launcher's rule when missing or older than the
-# sources (unless AUTHDNS_JAR names one explicitly).
-if [[ -z "${AUTHDNS_JAR:-}" ]]; then
-  # shellcheck source=deploy/lib/common.sh
-  source "$ROOT/deploy/lib/common.sh"
-  dp_ensure_built authdns
-  AUTHDNS_JAR="$(dp_jar authdns)"
-fi
-[[ -f "$AUTHDNS_JAR" ]] || { echo "no authdns jar at $AUTHDNS_JAR" >&2; exit 2; }
+AUTHDNS_JAR="$(peer_authdns_jar)"
 
 # ---- everything we start is stopped on exit ------------------------------------------------------
 WORK="$(mktemp -d /tmp/nsd-compare.XXXXXX)"

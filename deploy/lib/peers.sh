@@ -18,6 +18,19 @@ peer_need_pkg() { # command package
   command -v "$1" >/dev/null 2>&1 || die "$1 still missing after installing $2"
 }
 
+# The authdns fat jar: $AUTHDNS_JAR when set, else the one under authdns/target, built by the
+# launcher's rule (deploy/lib/common.sh) when missing or older than the sources.
+peer_authdns_jar() {
+  if [[ -z "${AUTHDNS_JAR:-}" ]]; then
+    # shellcheck source=deploy/lib/common.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+    dp_ensure_built authdns >&2
+    AUTHDNS_JAR="$(dp_jar authdns)"
+  fi
+  [[ -f "$AUTHDNS_JAR" ]] || die "no authdns jar at $AUTHDNS_JAR"
+  echo "$AUTHDNS_JAR"
+}
+
 # A port free for both TCP and UDP on 127.0.0.1 (a DNS server binds both).
 peer_free_port() {
   python3 - <<'PY'
