@@ -28,8 +28,12 @@ class GuardSchemaTest {
     try (Connection c = db.connect()) {
       zoneId = longValue(c, "INSERT INTO zone (name) VALUES ('aws.test.') RETURNING id");
       exec(c, "INSERT INTO endpoint (name, zone_id) VALUES (?, ?)", ENDPOINT, zoneId);
+      // A plan and its entries are written by one transaction (plans are immutable after it).
+      c.setAutoCommit(false);
       exec(c, "INSERT INTO plan (generation, reason) VALUES (1, 'test')");
       exec(c, "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (1, ?, 60, '[{\"address\":\"192.0.2.10\"}]')", ENDPOINT);
+      c.commit();
+      c.setAutoCommit(true);
       exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation) VALUES (?, ?, 'A', 60, '{192.0.2.10}', 1)", zoneId, ENDPOINT);
     }
   }
