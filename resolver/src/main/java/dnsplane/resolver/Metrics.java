@@ -32,6 +32,7 @@ public final class Metrics {
   private final LongAdder latencyMicros = new LongAdder();
   private volatile LongSupplier cacheEntries = () -> 0;
   private volatile LongSupplier cacheBytes = () -> 0;
+  private volatile LongSupplier guardMemoryEntries = () -> 0;
 
   public Metrics() {
     for (int i = 0; i < latency.length; i++) {
@@ -42,6 +43,10 @@ public final class Metrics {
   public void cacheGauges(LongSupplier entries, LongSupplier bytes) {
     this.cacheEntries = entries;
     this.cacheBytes = bytes;
+  }
+
+  public void guardMemoryGauge(LongSupplier entries) {
+    this.guardMemoryEntries = entries;
   }
 
   /** Records one upstream exchange that got an answer. */
@@ -78,6 +83,8 @@ public final class Metrics {
     counter(sb, "no_route", "Queries for names with no stub zone or forwarder", noRoute);
     gauge(sb, "cache_entries", "Entries in the cache", cacheEntries.getAsLong());
     gauge(sb, "cache_bytes", "Approximate bytes held by the cache", cacheBytes.getAsLong());
+    gauge(sb, "guard_memory_entries", "Guarded questions whose last positive answer the guard remembers",
+        guardMemoryEntries.getAsLong());
     String h = "dnsplane_resolver_upstream_latency_seconds";
     sb.append("# HELP ").append(h).append(" Upstream round-trip time of answered queries\n");
     sb.append("# TYPE ").append(h).append(" histogram\n");

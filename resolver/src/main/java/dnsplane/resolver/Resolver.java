@@ -2,6 +2,7 @@ package dnsplane.resolver;
 
 import dnsplane.resolver.cache.Answer;
 import dnsplane.resolver.cache.CacheEntry;
+import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
 import dnsplane.resolver.cache.StaleRules;
 import dnsplane.resolver.config.ResolverConfig;
@@ -46,7 +47,13 @@ public final class Resolver {
   private final long staleMaxMillis;
 
   public Resolver(
-      ResolverConfig cfg, ResponseCache cache, UpstreamClient upstream, Metrics metrics, Clock clock, TaskScheduler scheduler) {
+      ResolverConfig cfg,
+      ResponseCache cache,
+      GuardMemory guardMemory,
+      UpstreamClient upstream,
+      Metrics metrics,
+      Clock clock,
+      TaskScheduler scheduler) {
     this.cfg = cfg;
     this.cache = cache;
     this.router = new Router(cfg.stubZones(), cfg.forwarders());
@@ -55,7 +62,7 @@ public final class Resolver {
     this.upstream = upstream;
     this.coalescer = new Coalescer<>(metrics.coalesced);
     this.staleMaxMillis = cfg.staleMax().toMillis();
-    this.updater = new CacheUpdater(cfg, cache, metrics, clock, scheduler, this::refresh);
+    this.updater = new CacheUpdater(cfg, cache, guardMemory, metrics, clock, scheduler, this::refresh);
   }
 
   /** A fresh cache hit for {@code q}, rendered; null when the slow path must answer. */

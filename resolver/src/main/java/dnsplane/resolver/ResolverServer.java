@@ -1,5 +1,6 @@
 package dnsplane.resolver;
 
+import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
 import dnsplane.resolver.config.ResolverConfig;
 import dnsplane.resolver.http.HttpApi;
@@ -40,11 +41,14 @@ public final class ResolverServer implements AutoCloseable {
         });
     ResponseCache cache = new ResponseCache(cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), clock);
     metrics.cacheGauges(cache::entries, cache::bytes);
+    // apart from the cache, so a flush or an eviction does not make the guard forget (resolver/README.md)
+    GuardMemory guardMemory = new GuardMemory(cfg.guardMemory(), cfg.staleMax().toMillis());
+    metrics.guardMemoryGauge(guardMemory::size);
     UpstreamClient upstream = new UpstreamClient(io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
-    this.resolver = new Resolver(cfg, cache, upstream, metrics, clock, scheduler);
+    this.resolver = new Resolver(cfg, cache, guardMemory, upstream, metrics, clock, scheduler);
     QueryHandler handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics);
     this.dns = new DnsServer(handler, 2);
-    this.http = new HttpApi(cfg.http(), metrics, cache, () -> dnsAddress != null);
+    this.http = new HttpApi(cfg.http(), metrics, cache, guardMemory, () -> dnsAddress != null);
     this.listen = cfg.listen();
   }
 

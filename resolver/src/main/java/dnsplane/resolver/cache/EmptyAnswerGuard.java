@@ -18,7 +18,9 @@ import org.xbill.DNS.Name;
  *  on    | yes                         | yes                              | &gt;= guard-confirm| Confirmed
  * </pre>
  *
- * A positive answer in between clears the suspicion, so "seen empty since" means seen consistently.
+ * A positive answer in between clears the suspicion, so "seen empty since" means seen consistently. "Positive
+ * answer within stale-max" is known from the cache, or from the {@link GuardMemory} when a flush or an eviction has
+ * taken it out of the cache; "empty" includes a CNAME chain that ends without data ({@link ResponseShape}).
  */
 public final class EmptyAnswerGuard {
   private EmptyAnswerGuard() {}

@@ -46,6 +46,11 @@ public final class ResponseCache {
     return cache.getIfPresent(key);
   }
 
+  /** Whether an entry for {@code key} is held, without counting as a use (a get would raise its frequency). */
+  public boolean contains(QuestionKey key) {
+    return cache.asMap().containsKey(key);
+  }
+
   public void put(QuestionKey key, CacheEntry entry) {
     bytes.addAndGet(key.size() + entry.size());
     cache.put(key, entry);

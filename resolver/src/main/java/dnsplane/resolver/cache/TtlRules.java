@@ -23,6 +23,24 @@ public final class TtlRules {
     return (int) Math.max(0, Math.min(Math.min(soaTtl, soaMinimum), maxNegativeTtl));
   }
 
+  /**
+   * The TTL of a negative answer that came with a CNAME chain (RFC 2308 §2.1, §2.2): the negative TTL, but no longer
+   * than the chain it rests on, so a cached chain is never served past its own TTL. {@code chainTtl} is the
+   * shortest TTL in the answer section, or negative when there is no chain.
+   */
+  public static int negativeAfterChain(int negativeTtl, long chainTtl) {
+    return chainTtl < 0 ? negativeTtl : (int) Math.max(0, Math.min(negativeTtl, chainTtl));
+  }
+
+  /** The shortest TTL in the answer section, or -1 when it is empty. */
+  public static long answerMinTtl(Message m) {
+    long min = -1;
+    for (Record r : m.getSection(Section.ANSWER)) {
+      min = min < 0 ? r.getTTL() : Math.min(min, r.getTTL());
+    }
+    return min;
+  }
+
   /** The shortest TTL over the answer, authority and additional records (OPT excluded); 0 when there are none. */
   public static long minTtl(Message m) {
     long min = Long.MAX_VALUE;

@@ -36,6 +36,7 @@ public record ResolverConfig(
     Duration guardConfirm,
     Duration guardRetryMin,
     Duration guardRetryMax,
+    int guardMemory,
     List<Cidr> allow,
     int rateLimit,
     long cacheMaxEntries,
@@ -69,6 +70,7 @@ public record ResolverConfig(
     d.put("guard-confirm", "5m");
     d.put("guard-retry-min", "1s");
     d.put("guard-retry-max", "60s");
+    d.put("guard-memory", "10000");
     d.put("allow", "127.0.0.0/8,::1/128");
     d.put("rate-limit", "0");
     d.put("cache-max-entries", "100000");
@@ -115,6 +117,7 @@ public record ResolverConfig(
         Values.duration("guard-confirm", v.get("guard-confirm")),
         Values.duration("guard-retry-min", v.get("guard-retry-min")),
         Values.duration("guard-retry-max", v.get("guard-retry-max")),
+        (int) Math.min(Integer.MAX_VALUE, nonNegative("guard-memory", v)),
         Values.list(v.get("allow")).stream().map(Cidr::parse).toList(),
         (int) nonNegative("rate-limit", v),
         Values.number("cache-max-entries", v.get("cache-max-entries")),

@@ -3,6 +3,7 @@ package dnsplane.resolver.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dnsplane.resolver.Metrics;
+import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +19,11 @@ import org.xbill.DNS.TextParseException;
 /**
  * HttpApi serves {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code POST /cache/flush[?name=N]}
  * on the JDK HTTP server, on its own threads so it never competes with the DNS event loop.
+ *
+ * <p>A flush of everything leaves the empty-answer guard's memory alone: it is the broad tool used to clear bad
+ * state, and must not disarm the guard of every name at once. A flush of one name also forgets that name in the
+ * guard's memory: the operator's way to make a real deletion take effect at once, without waiting for
+ * guard-confirm.
  */
 public final class HttpApi implements AutoCloseable {
   private final HttpServer server;
@@ -27,7 +33,9 @@ public final class HttpApi implements AutoCloseable {
         return t;
       });
 
-  public HttpApi(InetSocketAddress bind, Metrics metrics, ResponseCache cache, BooleanSupplier healthy) throws IOException {
+  public HttpApi(
+      InetSocketAddress bind, Metrics metrics, ResponseCache cache, GuardMemory guardMemory, BooleanSupplier healthy)
+      throws IOException {
     server = HttpServer.create(bind, 64);
     server.setExecutor(pool);
     server.createContext("/health", ex -> {
@@ -59,6 +67,9 @@ public final class HttpApi implements AutoCloseable {
             return;
           }
           byte[] wire = n.toWireCanonical(); // canonical form is lower case, like the cache keys
+          // the memory first: an empty answer applied in between then finds the cache entry still there, and
+          // the flush below removes what it kept; the other order could leave a kept entry behind
+          guardMemory.forgetName(wire);
           send(ex, 200, "application/json",
               "{\"name\":\"" + json(n.toString()) + "\",\"flushed\":" + cache.flushName(wire) + "}");
         });

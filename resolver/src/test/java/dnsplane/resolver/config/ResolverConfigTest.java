@@ -27,6 +27,7 @@ class ResolverConfigTest {
     assertEquals(30, c.staleTtl());
     assertTrue(c.guard());
     assertEquals(Duration.ofMinutes(5), c.guardConfirm());
+    assertEquals(10_000, c.guardMemory());
     assertEquals(64L * 1024 * 1024, c.cacheMaxBytes());
   }
 
@@ -62,6 +63,8 @@ class ResolverConfigTest {
     assertTrue(e.getMessage().contains("max-tll"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("no-route", "drop")));
     assertTrue(e.getMessage().startsWith("no-route"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("guard-memory", "-1")));
+    assertTrue(e.getMessage().startsWith("guard-memory"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("forwarder", "dns.google")));
     assertTrue(e.getMessage().startsWith("forwarder"), e.getMessage());
   }
