@@ -25,7 +25,8 @@ public sealed interface Cli {
         serve   answer DNS (UDP+TCP, default 127.0.0.1:1053) from PostgreSQL's zones,
                 health and metrics on HTTP (default 127.0.0.1:8080); AXFR/IXFR over TCP
                 for --allow-transfer (default loopback), NOTIFY to --notify on each change
-        import  replace zone NAME (default: the owner of the file's SOA) with master FILE
+        import  replace zone NAME (default: the owner of the file's SOA) with master FILE;
+                plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone
         export  print zone NAME as a master file
       database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
 

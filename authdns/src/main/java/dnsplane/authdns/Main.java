@@ -60,6 +60,10 @@ public final class Main {
         String text = Files.readString(i.file(), StandardCharsets.UTF_8);
         ImportResult r = ZoneImporter.importText(db, text, i.origin());
         System.out.println("imported " + r);
+        if (!r.leftAlone().isEmpty()) {
+          // The enactors own these; the file's version of them was not applied.
+          System.out.println(r.leftAloneSummary());
+        }
         return 0;
       }
       if (cli instanceof Cli.Export e) {

@@ -54,6 +54,18 @@ public final class SyncMetrics {
         "dnsplane_authdns_changelog_bad_rows_total",
         "Rows that could not be turned into DNS data and were skipped.",
         s.badRows());
+    counter(
+        out,
+        "dnsplane_authdns_sync_rejected_changes_total",
+        "Changes (change-log rows, or rrsets of a full load) that could not be applied in full;"
+            + " their rrset kept its previous version (or, having none, the records that parse).",
+        s.rejectedChanges());
+    gauge(
+        out,
+        "dnsplane_authdns_sync_rejected_rrsets",
+        "Rrsets whose latest change could not be applied in full (listed on /health); 0 when all"
+            + " is well.",
+        String.valueOf(s.rejected().size()));
   }
 
   private static void gauge(Appendable out, String name, String help, String value)

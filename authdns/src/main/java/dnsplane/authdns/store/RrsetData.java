@@ -22,5 +22,11 @@ public record RrsetData(String name, String type, int ttl, List<String> rdata) {
   }
 
   /** (name, type), the unit an import compares and the unit of compare-and-set. */
-  public record Key(String name, String type) {}
+  public record Key(String name, String type) {
+    /** "NAME TYPE", as operators write an rrset. */
+    @Override
+    public String toString() {
+      return name + " " + type;
+    }
+  }
 }

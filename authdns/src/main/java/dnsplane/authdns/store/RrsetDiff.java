@@ -1,42 +1,73 @@
 package dnsplane.authdns.store;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * RrsetDiff is what an import must write to turn the stored rrsets of a zone into the wanted ones:
  * only rrsets that differ appear, so the change log grows with the change and not with the zone.
  * Rdata is compared as a set (record order inside an rrset carries no meaning).
+ *
+ * <p>Plan-managed rrsets ({@code managed}) are never written: where the file would insert, update
+ * or delete one, it is listed in {@link #leftAlone} instead.
  */
-public record RrsetDiff(List<RrsetData> inserts, List<RrsetData> updates, List<RrsetData> deletes) {
+public record RrsetDiff(
+    List<RrsetData> inserts,
+    List<RrsetData> updates,
+    List<RrsetData> deletes,
+    List<RrsetData.Key> leftAlone) {
 
   public RrsetDiff {
     inserts = List.copyOf(inserts);
     updates = List.copyOf(updates);
     deletes = List.copyOf(deletes);
+    leftAlone = List.copyOf(leftAlone);
   }
 
-  /** Computes the difference from {@code stored} to {@code wanted}. */
+  /** Computes the difference from {@code stored} to {@code wanted}, with nothing managed. */
   public static RrsetDiff between(
       Map<RrsetData.Key, RrsetData> stored, Map<RrsetData.Key, RrsetData> wanted) {
+    return between(stored, wanted, Set.of());
+  }
+
+  /**
+   * Computes the difference from {@code stored} to {@code wanted}, leaving the rrsets in {@code
+   * managed} as they are stored (or absent).
+   */
+  public static RrsetDiff between(
+      Map<RrsetData.Key, RrsetData> stored,
+      Map<RrsetData.Key, RrsetData> wanted,
+      Set<RrsetData.Key> managed) {
     List<RrsetData> inserts = new ArrayList<>();
     List<RrsetData> updates = new ArrayList<>();
     List<RrsetData> deletes = new ArrayList<>();
+    List<RrsetData.Key> leftAlone = new ArrayList<>();
     for (RrsetData w : wanted.values()) {
       RrsetData s = stored.get(w.key());
-      if (s == null) {
-        inserts.add(w);
-      } else if (!same(s, w)) {
-        updates.add(w);
+      List<RrsetData> into = s == null ? inserts : same(s, w) ? null : updates;
+      if (into == null) {
+        continue;
+      }
+      if (managed.contains(w.key())) {
+        leftAlone.add(w.key());
+      } else {
+        into.add(w);
       }
     }
     for (RrsetData s : stored.values()) {
       if (!wanted.containsKey(s.key())) {
-        deletes.add(s);
+        if (managed.contains(s.key())) {
+          leftAlone.add(s.key());
+        } else {
+          deletes.add(s);
+        }
       }
     }
-    return new RrsetDiff(inserts, updates, deletes);
+    leftAlone.sort(Comparator.comparing(RrsetData.Key::name).thenComparing(RrsetData.Key::type));
+    return new RrsetDiff(inserts, updates, deletes, leftAlone);
   }
 
   /** Whether nothing needs to be written. */

@@ -7,9 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.xbill.DNS.Name;
 
@@ -17,6 +19,12 @@ import org.xbill.DNS.Name;
  * ZoneImporter replaces a zone in PostgreSQL with the content of a master file, atomically: one
  * transaction, holding the change-log lock so no other writer interleaves, writing only the rrsets
  * that differ. A file that does not parse or validate changes nothing.
+ *
+ * <p>Plan-managed rrsets are not the file's to change: an import never inserts, updates or deletes
+ * a row holding a plan generation, nor the A, AAAA or {@code _plan} TXT rrset of an endpoint (see
+ * {@link ZoneRows#managed}). Re-importing an old export therefore cannot roll an endpoint back,
+ * and cannot delete a row's generation so that a delayed stale write comes back as a plain INSERT.
+ * The rrsets it left alone are reported ({@link ImportResult#leftAlone}).
  */
 public final class ZoneImporter {
 
@@ -61,15 +69,19 @@ public final class ZoneImporter {
     }
   }
 
-  /** Imports an already parsed zone in one transaction on {@code c}. */
-  public static ImportResult importZone(Connection c, ParsedZone zone) throws SQLException {
+  /**
+   * Imports an already parsed zone in one transaction on {@code c}. A {@link ZoneFileException}
+   * here means the file conflicts with the plan-managed rrsets it must leave alone.
+   */
+  public static ImportResult importZone(Connection c, ParsedZone zone)
+      throws SQLException, ZoneFileException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
       ImportResult result = write(c, zone);
       c.commit();
       return result;
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | ZoneFileException | RuntimeException e) {
       c.rollback();
       throw e;
     } finally {
@@ -77,7 +89,8 @@ public final class ZoneImporter {
     }
   }
 
-  private static ImportResult write(Connection c, ParsedZone zone) throws SQLException {
+  private static ImportResult write(Connection c, ParsedZone zone)
+      throws SQLException, ZoneFileException {
     try (Statement st = c.createStatement()) {
       // Every rrset writer takes this lock first (schema), so the import sees and replaces a zone
       // no enactor is writing at the same moment.
@@ -88,11 +101,16 @@ public final class ZoneImporter {
     long zoneId = existing.isPresent() ? existing.getAsLong() : createZone(c, name);
     Map<RrsetData.Key, RrsetData> stored =
         existing.isPresent() ? ZoneRows.rrsets(c, zoneId) : Map.of();
-    RrsetDiff diff = RrsetDiff.between(stored, zone.rrsets());
+    // Under the same lock: no enactor can write a generation between this read and the commit.
+    Set<RrsetData.Key> managed = ZoneRows.managed(c, zoneId);
+    RrsetDiff diff = RrsetDiff.between(stored, zone.rrsets(), managed);
+    refuseCnameAtManagedName(diff, managed);
     bulk(c, DELETE, zoneId, diff.deletes(), false);
     bulk(c, UPDATE, zoneId, diff.updates(), false);
     bulk(c, INSERT, zoneId, diff.inserts(), true);
-    int unchanged = zone.rrsets().size() - diff.inserts().size() - diff.updates().size();
+    int managedInFile = (int) diff.leftAlone().stream().filter(zone.rrsets()::containsKey).count();
+    int unchanged =
+        zone.rrsets().size() - diff.inserts().size() - diff.updates().size() - managedInFile;
     return new ImportResult(
         name,
         existing.isEmpty(),
@@ -100,7 +118,31 @@ public final class ZoneImporter {
         diff.updates().size(),
         diff.deletes().size(),
         unchanged,
-        zone.recordCount());
+        zone.recordCount(),
+        diff.leftAlone());
+  }
+
+  /**
+   * The file was validated alone (a CNAME owns its name), but the rrsets it leaves alone stay:
+   * a CNAME written where a plan-managed rrset lives would break that rule, so it is refused.
+   */
+  private static void refuseCnameAtManagedName(RrsetDiff diff, Set<RrsetData.Key> managed)
+      throws ZoneFileException {
+    Set<String> managedNames = new HashSet<>();
+    for (RrsetData.Key k : managed) {
+      managedNames.add(k.name());
+    }
+    for (List<RrsetData> written : List.of(diff.inserts(), diff.updates())) {
+      for (RrsetData r : written) {
+        if (r.type().equals("CNAME") && managedNames.contains(r.name())) {
+          throw new ZoneFileException(
+              0,
+              r.name()
+                  + " has a CNAME in the file, but plan-managed rrsets live at that name and an"
+                  + " import leaves them alone (RFC 1034 §3.6.2)");
+        }
+      }
+    }
   }
 
   private static long createZone(Connection c, String name) throws SQLException {

@@ -13,7 +13,9 @@ import org.xbill.DNS.Type;
 /**
  * ChangeConverter turns database rows (change-log rows, or the rrsets of a full load) into {@link
  * ZoneChange}s. It is pure: a row it cannot understand is an {@link IllegalArgumentException}
- * naming the row, and the caller decides what to do with it.
+ * naming the row ({@link #toChange}, {@link #rrset}), or, converted leniently ({@link #convert},
+ * {@link #parse}), the part that can be applied and what is wrong with the rest; the caller
+ * decides what to do with it.
  */
 public final class ChangeConverter {
 
@@ -40,24 +42,96 @@ public final class ChangeConverter {
   }
 
   /**
+   * One change-log row, converted leniently: {@code change} is what to apply (null when nothing of
+   * the row can be applied), {@code problem} says why the row cannot be applied in full (null when
+   * it can). A set whose records do not all parse becomes a {@link ZoneChange.RrsetIncomplete}.
+   */
+  public record Conversion(ChangeRow row, ZoneChange change, String problem) {
+    public boolean complete() {
+      return problem == null;
+    }
+  }
+
+  /** As {@link #toChange}, but a set with unparseable records keeps what it can (see above). */
+  public static Conversion convert(ChangeRow row) {
+    try {
+      if (row.op().equals("set") && row.ttl() != null && row.rdata() != null) {
+        Name zone = name(row.zone(), row);
+        ParsedRrset p =
+            parse(zone, row.name(), row.type(), row.ttl(), row.rdata(), row.serial());
+        if (p.complete()) {
+          return new Conversion(row, p.rrset(), null);
+        }
+        ZoneChange.RrsetReplaced r = p.rrset();
+        return new Conversion(
+            row,
+            new ZoneChange.RrsetIncomplete(zone, r.name(), r.type(), r.records(), r.serial()),
+            p.problem());
+      }
+      return new Conversion(row, toChange(row), null);
+    } catch (IllegalArgumentException e) {
+      return new Conversion(row, null, e.getMessage());
+    }
+  }
+
+  /**
+   * An rrset as stored, parsed record by record: {@code rrset} holds the records that parse,
+   * {@code problems} one line per record that does not.
+   */
+  public record ParsedRrset(ZoneChange.RrsetReplaced rrset, List<String> problems) {
+    public ParsedRrset {
+      problems = List.copyOf(problems);
+    }
+
+    /** Every record parsed. */
+    public boolean complete() {
+      return problems.isEmpty();
+    }
+
+    /** The problems as one line. */
+    public String problem() {
+      return String.join("; ", problems);
+    }
+  }
+
+  /**
    * An rrset as a replacement of (name, type): each rdata string parsed relative to the zone
-   * origin. An empty {@code rdata} gives an rrset with no records (NODATA on the wire).
+   * origin. An empty {@code rdata} gives an rrset with no records (NODATA on the wire). Throws
+   * {@link IllegalArgumentException} when any record does not parse.
    */
   public static ZoneChange.RrsetReplaced rrset(
+      Name zone, String owner, String typeName, int ttl, List<String> rdata, long serial) {
+    ParsedRrset p = parse(zone, owner, typeName, ttl, rdata, serial);
+    if (!p.complete()) {
+      throw new IllegalArgumentException(p.problem());
+    }
+    return p.rrset();
+  }
+
+  /**
+   * As {@link #rrset}, keeping the records that parse and naming the others. Only a bad owner
+   * name or an unknown type (nothing of the rrset can be served) is an {@link
+   * IllegalArgumentException}.
+   */
+  public static ParsedRrset parse(
       Name zone, String owner, String typeName, int ttl, List<String> rdata, long serial) {
     Name name = name(owner, owner);
     int type = type(typeName, owner);
     List<Record> records = new ArrayList<>(rdata.size());
+    List<String> problems = List.of();
     for (String text : rdata) {
       try {
         records.add(Record.fromString(name, type, DClass.IN, ttl, text, zone));
       } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(
-            owner + " " + typeName + ": rdata \"" + text + "\" does not parse: " + e.getMessage(),
-            e);
+        if (problems.isEmpty()) {
+          problems = new ArrayList<>(1);
+        }
+        problems.add(
+            owner + " " + typeName + ": rdata \"" + text + "\" does not parse: " + e.getMessage());
       }
     }
-    return new ZoneChange.RrsetReplaced(zone, name, type, records, serial);
+    return new ParsedRrset(
+        new ZoneChange.RrsetReplaced(zone, name, type, records, serial), problems);
   }
 
   private static Name name(String text, Object where) {

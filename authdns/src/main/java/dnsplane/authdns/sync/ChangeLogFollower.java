@@ -11,12 +11,15 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Type;
 
 /**
  * ChangeLogFollower keeps the served {@link ZoneSet} current with PostgreSQL. It loads the full
@@ -24,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * wakes it (the fast path), the sequence numbers make it complete (it reads every row after the
  * last one it applied, on every wake and on a periodic backstop). When the database goes away it
  * keeps the last snapshot, reconnects with backoff and resumes from the last applied sequence.
+ *
+ * <p>A change it cannot apply in full (a record that does not parse, say) never empties a served
+ * name and never passes silently: the rrset keeps the version served before (see {@link
+ * dnsplane.authdns.zone.ZoneChange.RrsetIncomplete} and {@link FullLoad}), an ERROR is logged, and
+ * the rrset is a {@link Rejection} in {@link #status()} (so /health is DEGRADED and the metrics
+ * count it) until a later change to it is applied in full.
  *
  * <p>It runs on one dedicated thread with one dedicated, unpooled connection (a LISTEN holds its
  * connection for good).
@@ -193,30 +202,91 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   private void applyRows(List<ChangeRow> rows) {
+    List<ChangeConverter.Conversion> converted = new ArrayList<>(rows.size());
     List<ZoneChange> changes = new ArrayList<>(rows.size());
-    int bad = 0;
     for (ChangeRow row : rows) {
-      try {
-        changes.add(ChangeConverter.toChange(row));
-      } catch (IllegalArgumentException e) {
-        bad++;
-        log.error("skipping change-log row {}: {}", row.seq(), e.getMessage());
+      ChangeConverter.Conversion c = ChangeConverter.convert(row);
+      converted.add(c);
+      if (c.change() != null) {
+        changes.add(c.change());
       }
     }
-    ZoneSet next = applySafely(holder.get(), changes);
-    swap(next);
-    state.applied(rows.get(rows.size() - 1).seq(), bad);
+    Map<ZoneChange, String> refused = new IdentityHashMap<>();
+    swap(applySafely(holder.get(), changes, refused));
+    // A change that could not be applied in full raises an alarm on its rrset; a later one that
+    // could clears it.
+    Rejections.Editor rejections = state.rejections().edit();
+    int rejected = 0;
+    for (ChangeConverter.Conversion c : converted) {
+      ChangeRow row = c.row();
+      String problem = c.problem();
+      String refusal = c.change() == null ? null : refused.get(c.change());
+      if (refusal != null) {
+        problem = problem == null ? refusal : problem + "; " + refusal;
+      }
+      if (problem == null) {
+        cleared(rejections, row);
+        continue;
+      }
+      rejected++;
+      rejections.raise(new Rejection(row.zone(), row.name(), row.type(), row.seq(), problem));
+      log.error(
+          "change {} to {} {} (zone {}) cannot be applied in full: {}; {}",
+          row.seq(),
+          row.name(),
+          row.type(),
+          row.zone(),
+          problem,
+          c.change() instanceof ZoneChange.RrsetIncomplete i && refusal == null
+              ? "keeping the version served before (or, if there was none, serving the "
+                  + i.parsed().size()
+                  + " records that parse)"
+              : "keeping what was served before");
+    }
+    state.applied(rows.get(rows.size() - 1).seq(), rejected, rejected, rejections.done());
+  }
+
+  /** A change applied in full clears its rrset's rejection (a zone's, for a whole zone). */
+  private static void cleared(Rejections.Editor rejections, ChangeRow row) {
+    if (row.op().equals("zone_created") || row.op().equals("zone_deleted")) {
+      int n = rejections.clearZone(row.zone());
+      if (n > 0) {
+        log.info("change {} ({} {}) clears {} rejected rrsets", row.seq(), row.op(), row.zone(), n);
+      }
+      return;
+    }
+    Rejection was = rejections.clear(row.zone(), row.name(), row.type());
+    if (was != null) {
+      log.info(
+          "change {} to {} {} applied; no longer rejected (since change {})",
+          row.seq(),
+          row.name(),
+          row.type(),
+          was.seq());
+    }
   }
 
   private void fullLoad(Connection c, String reason) throws SQLException {
     long start = System.nanoTime();
     ChangeLogReader.FullState full = ChangeLogReader.loadAll(c);
-    FullLoad.Changes loadChanges = FullLoad.changes(full);
-    List<ZoneChange> changes = loadChanges.changes();
-    int bad = loadChanges.bad();
-    ZoneSet next = applySafely(ZoneSet.empty(), changes);
+    // The snapshot served until now is where a bad rrset's previous version comes from.
+    FullLoad.Changes loadChanges = FullLoad.changes(full, holder.get());
+    Map<ZoneChange, String> refused = new IdentityHashMap<>();
+    ZoneSet next = applySafely(ZoneSet.empty(), loadChanges.changes(), refused);
     swap(next);
-    state.loaded(full.lastSeq(), bad, clock.instant());
+    Rejections.Editor rejections = Rejections.NONE.edit();
+    loadChanges.rejected().forEach(rejections::raise);
+    for (Map.Entry<ZoneChange, String> e : refused.entrySet()) {
+      log.error("not serving {}: {}", e.getKey(), e.getValue());
+      rejections.raise(rejection(e.getKey(), full.lastSeq(), e.getValue()));
+    }
+    int rejected = loadChanges.rejected().size() + refused.size();
+    state.loaded(
+        full.lastSeq(),
+        loadChanges.bad() + refused.size(),
+        rejected,
+        rejections.done(),
+        clock.instant());
     log.info(
         "{} {} zones, {} rrsets up to change {} in {} ms",
         reason == null ? "loaded" : "reloaded",
@@ -224,6 +294,28 @@ public final class ChangeLogFollower implements AutoCloseable {
         full.rrsets().size(),
         full.lastSeq(),
         (System.nanoTime() - start) / 1_000_000);
+    if (rejected > 0) {
+      log.error("{} rrsets could not be loaded in full; /health lists them", rejected);
+    }
+  }
+
+  /** The rejection of a change the snapshot refused (a record outside its zone, say). */
+  private static Rejection rejection(ZoneChange change, long seq, String reason) {
+    String zone = canonical(change.zone());
+    if (change instanceof ZoneChange.RrsetReplaced r) {
+      return new Rejection(zone, canonical(r.name()), Type.string(r.type()), seq, reason);
+    }
+    if (change instanceof ZoneChange.RrsetIncomplete r) {
+      return new Rejection(zone, canonical(r.name()), Type.string(r.type()), seq, reason);
+    }
+    if (change instanceof ZoneChange.RrsetRemoved r) {
+      return new Rejection(zone, canonical(r.name()), Type.string(r.type()), seq, reason);
+    }
+    return new Rejection(zone, zone, "SOA", seq, reason);
+  }
+
+  private static String canonical(org.xbill.DNS.Name name) {
+    return name.toString().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -244,8 +336,12 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
   }
 
-  /** Applies all changes; if the batch is refused, applies them one by one, skipping bad ones. */
-  private ZoneSet applySafely(ZoneSet base, List<ZoneChange> changes) {
+  /**
+   * Applies all changes; if the batch is refused, applies them one by one, leaving out the ones
+   * refused and putting each in {@code refused} with the reason.
+   */
+  private static ZoneSet applySafely(
+      ZoneSet base, List<ZoneChange> changes, Map<ZoneChange, String> refused) {
     try {
       return base.apply(changes);
     } catch (IllegalArgumentException batchRefused) {
@@ -254,8 +350,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         try {
           next = next.apply(List.of(change));
         } catch (IllegalArgumentException e) {
-          log.error("skipping change {}: {}", change, e.getMessage());
-          state.skipped(1);
+          refused.put(change, String.valueOf(e.getMessage()));
         }
       }
       return next;

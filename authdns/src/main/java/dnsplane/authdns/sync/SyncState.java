@@ -20,10 +20,26 @@ final class SyncState {
   private long reconnects;
   private long fullReloads;
   private long badRows;
+  private Rejections rejections = Rejections.NONE;
+  private long rejectedChanges;
 
   synchronized SyncStatus status() {
     return new SyncStatus(
-        loaded, connected, applied, dbSeq, lastSync, reconnects, fullReloads, badRows);
+        loaded,
+        connected,
+        applied,
+        dbSeq,
+        lastSync,
+        reconnects,
+        fullReloads,
+        badRows,
+        rejections.list(),
+        rejectedChanges);
+  }
+
+  /** The rrsets whose latest change could not be applied in full. */
+  synchronized Rejections rejections() {
+    return rejections;
   }
 
   synchronized long applied() {
@@ -39,15 +55,22 @@ final class SyncState {
     dbSeq = seq;
   }
 
-  /** Changes up to {@code seq} are served; {@code bad} rows among them were skipped. */
-  synchronized void applied(long seq, int bad) {
+  /**
+   * Changes up to {@code seq} are served; {@code bad} rows among them did not convert, {@code
+   * rejected} could not be applied in full, and {@code after} is the resulting set of rejections.
+   */
+  synchronized void applied(long seq, int bad, int rejected, Rejections after) {
     applied = seq;
     badRows += bad;
+    rejectedChanges += rejected;
+    rejections = after;
     notifyAll();
   }
 
-  /** A full load up to {@code seq} is served. */
-  synchronized void loaded(long seq, int bad, Instant now) {
+  /** A full load up to {@code seq} is served; as {@link #applied} for the rest. */
+  synchronized void loaded(long seq, int bad, int rejected, Rejections after, Instant now) {
+    rejectedChanges += rejected;
+    rejections = after;
     applied = seq;
     dbSeq = Math.max(dbSeq, seq);
     if (loaded) {
@@ -63,10 +86,6 @@ final class SyncState {
   synchronized void synced(Instant now) {
     lastSync = now;
     notifyAll();
-  }
-
-  synchronized void skipped(int bad) {
-    badRows += bad;
   }
 
   /** Connected; true when this is a reconnect after a loss (not the first connection). */

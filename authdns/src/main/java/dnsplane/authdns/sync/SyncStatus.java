@@ -2,12 +2,14 @@ package dnsplane.authdns.sync;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * SyncStatus is what the change-log follower knows about its own freshness, for health and metrics:
  * whether the first full load happened, whether the database is reachable now, the last applied
  * sequence number, the newest one seen in the database, and when the snapshot was last confirmed
- * current ({@code null} before the first load).
+ * current ({@code null} before the first load), and the rrsets whose latest change could not be
+ * applied in full ({@code rejected}; {@code rejectedChanges} counts such changes since start).
  */
 public record SyncStatus(
     boolean loaded,
@@ -17,7 +19,36 @@ public record SyncStatus(
     Instant lastSync,
     long reconnects,
     long fullReloads,
-    long badRows) {
+    long badRows,
+    List<Rejection> rejected,
+    long rejectedChanges) {
+
+  public SyncStatus {
+    rejected = List.copyOf(rejected);
+  }
+
+  /** A status with no rejected changes. */
+  public SyncStatus(
+      boolean loaded,
+      boolean dbConnected,
+      long appliedSeq,
+      long dbSeq,
+      Instant lastSync,
+      long reconnects,
+      long fullReloads,
+      long badRows) {
+    this(
+        loaded,
+        dbConnected,
+        appliedSeq,
+        dbSeq,
+        lastSync,
+        reconnects,
+        fullReloads,
+        badRows,
+        List.of(),
+        0);
+  }
 
   /** Changes committed in the database and not yet served (as of the last look). */
   public long lag() {

@@ -44,6 +44,22 @@ public sealed interface ZoneChange {
     }
   }
 
+  /**
+   * A change to the rrset (name, type) that could not be applied in full: some of its records did
+   * not parse. The rrset served before stays, all of it; only where there is none yet are {@code
+   * parsed} (the records that did parse) served, so a bad record never empties a served name. The
+   * zone's serial moves to {@code serial} either way.
+   */
+  record RrsetIncomplete(Name zone, Name name, int type, List<Record> parsed, long serial)
+      implements ZoneChange {
+    public RrsetIncomplete {
+      Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(name, "name");
+      Type.check(type);
+      parsed = List.copyOf(parsed);
+    }
+  }
+
   /** The rrset (name, type) no longer exists. */
   record RrsetRemoved(Name zone, Name name, int type, long serial) implements ZoneChange {
     public RrsetRemoved {

@@ -60,6 +60,10 @@ public final class ZoneSet {
       ZoneSnapshot z = zs.getOrDefault(r.zone(), ZoneSnapshot.empty(r.zone(), r.serial()));
       return zs.plus(r.zone(), z.withRrset(r.name(), r.type(), r.records(), r.serial()));
     }
+    if (c instanceof ZoneChange.RrsetIncomplete r) {
+      ZoneSnapshot z = zs.getOrDefault(r.zone(), ZoneSnapshot.empty(r.zone(), r.serial()));
+      return zs.plus(r.zone(), z.withRrsetIfAbsent(r.name(), r.type(), r.parsed(), r.serial()));
+    }
     if (c instanceof ZoneChange.RrsetRemoved r) {
       ZoneSnapshot z = zs.get(r.zone());
       return z == null ? zs : zs.plus(r.zone(), z.withoutRrset(r.name(), r.type(), r.serial()));

@@ -105,6 +105,21 @@ public final class ZoneSnapshot {
         .withSerial(newSerial);
   }
 
+  /**
+   * Keeps the rrset (name, type) as it is when it serves records, else stores {@code
+   * records}; the serial moves to {@code newSerial} either way.
+   */
+  ZoneSnapshot withRrsetIfAbsent(Name name, int type, List<Record> records, long newSerial) {
+    checkInZone(name);
+    Node old = nodes.get(name);
+    List<Record> served = old == null ? null : old.rrset(type);
+    // Nothing served (absent or a tombstone): the records that parse are better than nothing.
+    if (served != null && !served.isEmpty()) {
+      return withSerial(newSerial);
+    }
+    return withRrset(name, type, records, newSerial);
+  }
+
   ZoneSnapshot withoutRrset(Name name, int type, long newSerial) {
     checkInZone(name);
     Node old = nodes.get(name);

@@ -3,9 +3,11 @@ package dnsplane.authdns.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.authdns.sync.Rejection;
 import dnsplane.authdns.sync.SyncStatus;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthTest {
@@ -26,8 +28,50 @@ class HealthTest {
     assertEquals(200, h.httpStatus());
     assertEquals(
         "{\"status\":\"UP\",\"zones\":3,\"appliedSeq\":12,\"snapshotAgeMs\":250,\"dbConnected\":true,"
-            + "\"changelogLag\":2,\"lastSync\":\"2026-01-01T00:00:00Z\"}",
+            + "\"changelogLag\":2,\"lastSync\":\"2026-01-01T00:00:00Z\",\"rejectedRrsets\":0,"
+            + "\"rejected\":[]}",
         h.json());
+  }
+
+  @Test
+  void degradedNamingTheRrsetsWhoseChangeWasRejected() throws IOException {
+    Rejection r =
+        new Rejection(
+            "example.org.",
+            "www.example.org.",
+            "A",
+            13,
+            "www.example.org. A: rdata \"192.0.2.300\" does not parse: bad address");
+    SyncStatus s = new SyncStatus(true, true, 14, 14, T0, 0, 0, 1, List.of(r), 1);
+    Health h = Health.of(s, 1, T0);
+    assertEquals(200, h.httpStatus(), "DNS is still answered");
+    assertEquals("DEGRADED", h.status());
+    assertTrue(
+        h.json()
+            .endsWith(
+                "\"rejectedRrsets\":1,\"rejected\":[{\"rrset\":\"www.example.org. A\","
+                    + "\"zone\":\"example.org.\",\"seq\":13,\"reason\":\"www.example.org. A:"
+                    + " rdata \\\"192.0.2.300\\\" does not parse: bad address\"}]}"),
+        h.json());
+
+    StringBuilder out = new StringBuilder();
+    SyncMetrics.write(out, s, 1, 5, T0);
+    assertTrue(
+        out.toString().contains("\ndnsplane_authdns_sync_rejected_rrsets 1\n"), out.toString());
+    assertTrue(
+        out.toString().contains("\ndnsplane_authdns_sync_rejected_changes_total 1\n"),
+        out.toString());
+  }
+
+  @Test
+  void aLongListOfRejectedRrsetsIsCutButCounted() {
+    List<Rejection> many =
+        java.util.stream.IntStream.range(0, 50)
+            .mapToObj(i -> new Rejection("z.", "n" + i + ".z.", "A", i, "bad"))
+            .toList();
+    Health h = Health.of(new SyncStatus(true, true, 50, 50, T0, 0, 0, 0, many, 50), 1, T0);
+    assertTrue(h.json().contains("\"rejectedRrsets\":50,"), h.json());
+    assertEquals(20, h.json().split("\"rrset\":", -1).length - 1, h.json());
   }
 
   @Test

@@ -130,4 +130,59 @@ class SyncRulesTest {
                         2)));
     assertTrue(e.getMessage().contains("x.example.org. A"), e.getMessage());
   }
+
+  @Test
+  void aSetWithSomeBadRecordsKeepsTheOnesThatParseAndSaysWhatIsWrong() {
+    ChangeConverter.Conversion c =
+        ChangeConverter.convert(
+            new ChangeRow(
+                5,
+                "example.org.",
+                "set",
+                "www.example.org.",
+                "A",
+                60,
+                List.of("192.0.2.1", "192.0.2.300", "not-an-address"),
+                3));
+    ZoneChange.RrsetIncomplete i = assertInstanceOf(ZoneChange.RrsetIncomplete.class, c.change());
+    assertEquals(1, i.parsed().size());
+    assertEquals(3, i.serial());
+    assertTrue(c.problem().contains("\"192.0.2.300\""), c.problem());
+    assertTrue(c.problem().contains("\"not-an-address\""), c.problem());
+    assertTrue(c.problem().startsWith("www.example.org. A: "), c.problem());
+
+    ChangeConverter.Conversion good =
+        ChangeConverter.convert(
+            new ChangeRow(
+                6, "example.org.", "set", "www.example.org.", "A", 60, List.of("192.0.2.1"), 4));
+    assertTrue(good.complete());
+    assertInstanceOf(ZoneChange.RrsetReplaced.class, good.change());
+
+    ChangeConverter.Conversion unknown =
+        ChangeConverter.convert(
+            new ChangeRow(7, "example.org.", "set", "x.example.org.", "BOGUS", 60, List.of(), 5));
+    assertEquals(null, unknown.change());
+    assertTrue(unknown.problem().contains("unknown type BOGUS"), unknown.problem());
+  }
+
+  @Test
+  void rejectionsAreOnePerRrsetAndClearedByAValidChangeOrTheirZone() {
+    Rejections none = Rejections.NONE;
+    Rejections.Editor e = none.edit();
+    e.raise(new Rejection("a.", "x.a.", "A", 1, "bad"));
+    e.raise(new Rejection("a.", "x.a.", "A", 2, "worse"));
+    e.raise(new Rejection("b.", "w.b.", "AAAA", 3, "bad"));
+    Rejections r = e.done();
+    assertTrue(none.isEmpty(), "the set edited is not changed");
+    assertEquals(List.of("w.b. AAAA", "x.a. A"), r.list().stream().map(Rejection::rrset).toList());
+    assertEquals(2, r.get("a.", "x.a.", "A").seq());
+
+    Rejections.Editor e2 = r.edit();
+    assertEquals(null, e2.clear("a.", "x.a.", "AAAA"));
+    assertEquals(2, e2.clear("a.", "x.a.", "A").seq());
+    assertEquals(1, e2.clearZone("b."));
+    assertTrue(e2.done().isEmpty());
+    assertEquals(2, r.list().size());
+    assertTrue(Rejections.NONE.edit().done() == Rejections.NONE, "no change, no copy");
+  }
 }

@@ -91,6 +91,39 @@ class ZoneSetTest {
   }
 
   @Test
+  void anIncompleteChangeKeepsTheServedRrsetAndOnlyAddsOneThatIsMissing() throws Exception {
+    ZoneSet served =
+        awsZone()
+            .apply(
+                List.of(
+                    new ZoneChange.RrsetReplaced(
+                        AWS, DDB, Type.A, List.of(a(DDB, "192.0.2.1"), a(DDB, "192.0.2.2")), 2)));
+    ZoneSet kept =
+        served.apply(
+            List.of(
+                new ZoneChange.RrsetIncomplete(AWS, DDB, Type.A, List.of(a(DDB, "192.0.2.1")), 3)));
+    assertEquals(2, kept.findZone(DDB).get().node(DDB).rrset(Type.A).size(), "all of it kept");
+    assertEquals(3, kept.serial(AWS), "the serial still follows the change log");
+
+    Name fresh = Name.fromString("fresh.aws.test.");
+    ZoneSet added =
+        served.apply(
+            List.of(
+                new ZoneChange.RrsetIncomplete(
+                    AWS, fresh, Type.A, List.of(a(fresh, "192.0.2.7")), 4)));
+    assertEquals(
+        List.of(a(fresh, "192.0.2.7")), added.findZone(fresh).get().node(fresh).rrset(Type.A));
+
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            served.apply(
+                List.of(
+                    new ZoneChange.RrsetIncomplete(
+                        AWS, Name.fromString("x.example."), Type.A, List.of(), 5))));
+  }
+
+  @Test
   void removingTheLastRrsetRemovesTheName() throws Exception {
     ZoneSet zs =
         awsZone()
