@@ -1,9 +1,12 @@
 package dnsplane.planner;
 
 import dnsplane.planner.health.RiseFall;
+import dnsplane.planner.plan.VelocityPolicy;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PlannerConfig is every planner setting with its default. Each is a Micronaut property, so it can
@@ -12,9 +15,10 @@ import java.time.Duration;
 @Singleton
 public final class PlannerConfig {
 
+  private static final Logger log = LoggerFactory.getLogger(PlannerConfig.class);
+
   private final Duration heartbeat;
-  private final double velocityLimit;
-  private final Duration velocityStep;
+  private final VelocityPolicy velocity;
   private final RiseFall riseFall;
   private final Duration checkInterval;
   private final Duration checkTimeout;
@@ -23,7 +27,8 @@ public final class PlannerConfig {
   public PlannerConfig(
       @Value("${dnsplane.planner.heartbeat:60s}") String heartbeat,
       @Value("${dnsplane.planner.velocity-limit:0.5}") double velocityLimit,
-      @Value("${dnsplane.planner.velocity-step:10s}") String velocityStep,
+      @Value("${dnsplane.planner.velocity-window:10m}") String velocityWindow,
+      @Value("${dnsplane.planner.velocity-step:}") String retiredVelocityStep,
       @Value("${dnsplane.planner.check.rise:2}") int rise,
       @Value("${dnsplane.planner.check.fall:3}") int fall,
       @Value("${dnsplane.planner.check.interval:2s}") String checkInterval,
@@ -34,8 +39,12 @@ public final class PlannerConfig {
       throw new IllegalArgumentException(
           "dnsplane.planner.velocity-limit must be in (0, 1], got " + velocityLimit);
     }
-    this.velocityLimit = velocityLimit;
-    this.velocityStep = positive("dnsplane.planner.velocity-step", velocityStep);
+    this.velocity = new VelocityPolicy(velocityLimit, positive("dnsplane.planner.velocity-window", velocityWindow));
+    if (retiredVelocityStep != null && !retiredVelocityStep.isBlank()) {
+      // Said out loud: a setting that silently stops working is a trap.
+      log.warn("dnsplane.planner.velocity-step (DNSPLANE_PLANNER_VELOCITY_STEP) is no longer used and is ignored:"
+          + " held removals are re-evaluated when dnsplane.planner.velocity-window allows the next one");
+    }
     this.riseFall = new RiseFall(rise, fall);
     this.checkInterval = positive("dnsplane.planner.check.interval", checkInterval);
     this.checkTimeout = positive("dnsplane.planner.check.timeout", checkTimeout);
@@ -55,14 +64,12 @@ public final class PlannerConfig {
     return heartbeat;
   }
 
-  /** The largest share of an endpoint's published healthy targets one plan may remove. */
-  public double velocityLimit() {
-    return velocityLimit;
-  }
-
-  /** How long after a plan that deferred removals the next step is planned. */
-  public Duration velocityStep() {
-    return velocityStep;
+  /**
+   * The velocity limit: the largest share of an endpoint's published healthy targets of one address
+   * family that health may remove within the window.
+   */
+  public VelocityPolicy velocityPolicy() {
+    return velocity;
   }
 
   public RiseFall riseFall() {

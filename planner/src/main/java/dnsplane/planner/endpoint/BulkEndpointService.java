@@ -5,7 +5,6 @@ import dnsplane.planner.store.EndpointStore;
 import dnsplane.planner.web.ApiException;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Map;
  * one transaction that writes one plan. A single PUT per endpoint would write N plans of up to N
  * entries each (O(N²) rows); this writes N endpoints and one plan. All or nothing: every element is
  * validated before anything is stored, and a problem found inside the transaction rolls it back.
+ * An upsert, not a sync: endpoints the request does not list are left alone (never deleted).
  */
 @Singleton
 public final class BulkEndpointService {
@@ -25,12 +25,10 @@ public final class BulkEndpointService {
 
   private final EndpointStore store;
   private final PlanWriter writer;
-  private final Clock clock;
 
-  public BulkEndpointService(EndpointStore store, PlanWriter writer, Clock clock) {
+  public BulkEndpointService(EndpointStore store, PlanWriter writer) {
     this.store = store;
     this.writer = writer;
-    this.clock = clock;
   }
 
   public BulkRequest.Result put(BulkRequest request) {
@@ -39,7 +37,7 @@ public final class BulkEndpointService {
         writer.run(
             "bulk put of " + specs.size() + " endpoints",
             true,
-            c -> {
+            (c, now) -> {
               Map<String, Long> zones = store.zones(c);
               List<EndpointStore.Placed> placed = new ArrayList<>(specs.size());
               for (int i = 0; i < specs.size(); i++) {
@@ -51,7 +49,7 @@ public final class BulkEndpointService {
                             + " is outside every served zone " + zones.keySet()));
                 placed.add(new EndpointStore.Placed(spec, zones.get(zone)));
               }
-              return store.replaceAll(c, placed, clock.instant());
+              return store.replaceAll(c, placed, now);
             });
     return new BulkRequest.Result(out.value(), specs.size() - out.value(), out.generation());
   }

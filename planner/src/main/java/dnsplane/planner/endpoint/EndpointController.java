@@ -12,7 +12,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * EndpointController is the endpoint half of the REST API under {@code /v1/endpoints}. Bodies are
@@ -53,10 +52,10 @@ final class EndpointController {
     return put.created() ? HttpResponse.created(put.endpoint()) : HttpResponse.ok(put.endpoint());
   }
 
+  /** Deletes through a plan: {@code {"deleted": canonical name, "generation": N}}. */
   @Delete("/{name}")
-  Map<String, Object> delete(String name) {
-    long generation = service.delete(name);
-    return Map.of("deleted", name, "generation", generation);
+  EndpointService.Deleted delete(String name) {
+    return service.delete(name);
   }
 
   @Put(value = "/{name}/targets/{address}/health", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})

@@ -3,9 +3,10 @@ package dnsplane.planner.endpoint;
 import dnsplane.planner.plan.PlanWriter;
 import dnsplane.planner.store.Database;
 import dnsplane.planner.store.EndpointStore;
+import dnsplane.planner.store.VelocityStore;
 import dnsplane.planner.web.ApiException;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -19,16 +20,20 @@ public final class EndpointService {
   /** The result of a PUT: the endpoint, whether it was new, and the plan written. */
   public record Put(EndpointView endpoint, boolean created) {}
 
+  /** The answer to a DELETE: the endpoint's canonical name and the plan that unpublishes it. */
+  @Serdeable
+  public record Deleted(String deleted, long generation) {}
+
   private final Database db;
   private final EndpointStore store;
+  private final VelocityStore velocity;
   private final PlanWriter writer;
-  private final Clock clock;
 
-  public EndpointService(Database db, EndpointStore store, PlanWriter writer, Clock clock) {
+  public EndpointService(Database db, EndpointStore store, VelocityStore velocity, PlanWriter writer) {
     this.db = db;
     this.store = store;
+    this.velocity = velocity;
     this.writer = writer;
-    this.clock = clock;
   }
 
   public List<EndpointView> list() {
@@ -51,36 +56,43 @@ public final class EndpointService {
         writer.run(
             "endpoint " + spec.name() + " put",
             true,
-            c -> {
+            (c, now) -> {
               Map<String, Long> zones = store.zones(c);
               String zone =
                   Names.zoneOf(spec.name(), zones.keySet())
                       .orElseThrow(
                           () -> ApiException.unprocessable(
                               "name " + spec.name() + " is outside every served zone " + zones.keySet()));
-              return store.replace(c, spec, zones.get(zone), clock.instant());
+              return store.replace(c, spec, zones.get(zone), now);
             });
     Endpoint stored = db.read(c -> store.find(c, spec.name())).orElseThrow();
     return new Put(EndpointView.of(stored, out.generation()), out.value());
   }
 
-  /** Deletes the endpoint; returns the generation of the plan written without it. */
-  public long delete(String rawName) {
+  /**
+   * Deletes the endpoint through a plan: the endpoint is marked deleted, its targets and velocity
+   * history go, and the plan written in the same transaction carries its deletion entry, so
+   * enactors unpublish it (rather than leave its last addresses served, unguarded, forever).
+   */
+  public Deleted delete(String rawName) {
     String name = canonicalName(rawName);
-    return writer
-        .run(
-            "endpoint " + name + " deleted",
-            true,
-            c -> {
-              if (!store.delete(c, name)) {
-                throw unknown(name);
-              }
-              return null;
-            })
-        .generation();
+    long generation =
+        writer
+            .run(
+                "endpoint " + name + " deleted",
+                true,
+                (c, now) -> {
+                  if (!store.softDelete(c, name, now)) {
+                    throw unknown(name);
+                  }
+                  velocity.forget(c, name);
+                  return null;
+                })
+            .generation();
+    return new Deleted(name, generation);
   }
 
-  /** Stores a reported health; a plan is written only if the planned addresses change. */
+  /** Stores a reported health; a plan is written only if what the plan says changes. */
   public EndpointView reportHealth(String rawName, String rawAddress, boolean healthy) {
     String name = canonicalName(rawName);
     String address;
@@ -93,7 +105,7 @@ public final class EndpointService {
         writer.run(
             "health report: " + address + " of " + name + (healthy ? " healthy" : " unhealthy"),
             false,
-            c -> {
+            (c, now) -> {
               Endpoint e = store.find(c, name).orElseThrow(() -> unknown(name));
               Target t =
                   e.targets().stream()
@@ -106,7 +118,7 @@ public final class EndpointService {
                     "target " + address + " of " + name + " is checked actively ("
                         + t.check().kind().column() + " " + t.check().address() + "); its health cannot be reported");
               }
-              store.setHealth(c, name, address, t.check(), healthy, clock.instant());
+              store.setHealth(c, name, address, t.check(), healthy, now);
               return e;
             });
     Endpoint stored = db.read(c -> store.find(c, name)).orElseThrow(() -> unknown(name));

@@ -1,7 +1,5 @@
 package dnsplane.planner.endpoint;
 
-import dnsplane.planner.HostPort;
-import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,27 +75,19 @@ public record EndpointSpec(String name, int ttl, boolean guarded, List<TargetSpe
     switch (c.kind()) {
       case "tcp":
         try {
-          return new HealthCheck(HealthCheck.Kind.TCP, HostPort.parse(c.address()).toString());
+          return new HealthCheck(HealthCheck.Kind.TCP, CheckTargets.tcp(c.address()));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("tcp check of " + target + ": " + e.getMessage());
         }
       case "http":
-        return new HealthCheck(HealthCheck.Kind.HTTP, httpUrl(target, c.url()));
+        try {
+          return new HealthCheck(HealthCheck.Kind.HTTP, CheckTargets.httpUrl(c.url()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("http check of " + target + ": " + e.getMessage());
+        }
       default:
         throw new IllegalArgumentException(
             "check kind of " + target + " must be tcp, http or null, got " + c.kind());
-    }
-  }
-
-  private static String httpUrl(String target, String url) {
-    try {
-      URI uri = URI.create(url == null ? "" : url.trim());
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL");
-      }
-      return uri.toString();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("http check of " + target + " needs an http(s) url, got " + url);
     }
   }
 

@@ -9,7 +9,6 @@ import dnsplane.planner.store.EndpointStore.ActiveTarget;
 import dnsplane.planner.web.PlannerMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +37,6 @@ public final class ActiveHealthChecker {
   private final Prober prober;
   private final PlannerConfig config;
   private final PlannerMetrics metrics;
-  private final Clock clock;
   private final ExecutorService probes;
   private final Map<Key, RiseFall.State> states = new HashMap<>();
 
@@ -48,15 +46,13 @@ public final class ActiveHealthChecker {
       PlanWriter writer,
       Prober prober,
       PlannerConfig config,
-      PlannerMetrics metrics,
-      Clock clock) {
+      PlannerMetrics metrics) {
     this.db = db;
     this.store = store;
     this.writer = writer;
     this.prober = prober;
     this.config = config;
     this.metrics = metrics;
-    this.clock = clock;
     this.probes = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "planner-probe");
       t.setDaemon(true);
@@ -95,9 +91,9 @@ public final class ActiveHealthChecker {
     return writer.run(
             reason,
             false,
-            c -> {
+            (c, now) -> {
               for (ActiveTarget f : flipped) {
-                store.setHealth(c, f.endpoint(), f.address(), f.check(), f.healthy(), clock.instant());
+                store.setHealth(c, f.endpoint(), f.address(), f.check(), f.healthy(), now);
               }
               return null;
             })

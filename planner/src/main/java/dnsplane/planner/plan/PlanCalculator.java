@@ -2,80 +2,134 @@ package dnsplane.planner.plan;
 
 import dnsplane.planner.endpoint.Endpoint;
 import dnsplane.planner.endpoint.Target;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * PlanCalculator turns endpoints, their targets' health and the previous plan into the next plan
- * draft. PURE: no I/O, no clock.
+ * PlanCalculator turns endpoints, their targets' health, the previous plan and the recent health
+ * removals into the next plan draft. PURE: no I/O, no clock ({@code now} is an argument).
  *
- * <p>Per endpoint, in this order:
+ * <p>Per endpoint and per address family (A for IPv4 targets, AAAA for IPv6), in this order:
  *
  * <ol>
- *   <li>No healthy target: fail open, publish every target ({@code failOpen = true}). A plan never
- *       holds an empty address set, because an empty answer is worse than a possibly dead one.
- *   <li>Otherwise publish the healthy targets, subject to the velocity limit: of the addresses
- *       the previous plan published (and that are still configured targets), at most
- *       {@code max(1, floor(share × published))} may be dropped for being unhealthy in one plan.
- *       Floor, so 50% of 3 is 1; 50% of 2 is 1, so with two targets one may go. The minimum of one
- *       guarantees progress: an endpoint publishing a single dead address next to a new healthy
- *       one can still move off it. Deferred removals are the first to go in a later plan; the
- *       excess is kept in target (address) order, so the choice is deterministic.
- *   <li>The limit does not apply when the previous entry failed open (those addresses were never
- *       healthy) nor to targets an operator removed from the endpoint (intent, not flapping).
+ *   <li>A family without targets publishes nothing: only configuration removes a family.
+ *   <li>A family with no healthy target fails open: all its targets are published. Health never
+ *       empties a family, because clients of that family alone would get an empty answer (NODATA),
+ *       which is worse than a possibly dead address. This is per family: IPv6 being healthy does
+ *       not help an IPv4-only client.
+ *   <li>Otherwise the healthy targets are published, and unhealthy addresses the previous plan
+ *       published are removed within the velocity limit ({@link VelocityLimit}): the rest stay
+ *       published and are listed as held.
+ *   <li>No limit applies when the previous entry failed open for that family (those addresses were
+ *       not healthy) nor to targets an operator removed (configuration, not health: they are simply
+ *       no longer targets).
  * </ol>
+ *
+ * A deleted endpoint gets a deletion entry, which publishes nothing.
  */
 public final class PlanCalculator {
 
   private PlanCalculator() {}
 
   /**
-   * @param endpoints every endpoint, ordered by name, targets ordered by address
+   * @param endpoints every endpoint, deleted ones included, ordered by name, targets by address
    * @param previous the previous plan's entries by endpoint (empty when there is none)
-   * @param maxRemovalShare the velocity limit, in (0, 1]; 1 means no limit
+   * @param removals health removals within the velocity window (older ones are ignored)
+   * @param now the time the plan is made, by the database's clock
    */
   public static PlanDraft calculate(
-      List<Endpoint> endpoints, Map<String, PlanEntry> previous, double maxRemovalShare) {
-    if (!(maxRemovalShare > 0 && maxRemovalShare <= 1)) {
-      throw new IllegalArgumentException("velocity limit must be in (0, 1], got " + maxRemovalShare);
-    }
+      List<Endpoint> endpoints,
+      Map<String, PlanEntry> previous,
+      List<HealthRemoval> removals,
+      VelocityPolicy policy,
+      Instant now) {
+    Map<String, List<HealthRemoval>> removalsByEndpoint = new HashMap<>();
+    removals.forEach(r -> removalsByEndpoint.computeIfAbsent(r.endpoint(), k -> new ArrayList<>()).add(r));
     List<PlanEntry> entries = new ArrayList<>(endpoints.size());
     List<String> failOpen = new ArrayList<>();
-    int deferred = 0;
+    List<HealthRemoval> removed = new ArrayList<>();
+    int newlyHeld = 0;
+    Instant nextRelease = null;
     for (Endpoint e : endpoints) {
-      List<Target> healthy = e.targets().stream().filter(Target::healthy).toList();
-      if (healthy.isEmpty()) {
-        failOpen.add(e.name());
-        entries.add(new PlanEntry(e.name(), e.ttl(), true, addresses(e.targets())));
+      if (e.deleted()) {
+        entries.add(PlanEntry.deletion(e.name(), e.ttl()));
         continue;
       }
       PlanEntry before = previous.get(e.name());
-      Set<String> keep = new HashSet<>();
-      if (before != null && !before.failOpen()) {
-        Set<String> published = new HashSet<>();
-        before.addresses().forEach(a -> published.add(a.address()));
-        List<Target> stillPublished =
-            e.targets().stream().filter(t -> published.contains(t.address())).toList();
-        List<Target> dropping = stillPublished.stream().filter(t -> !t.healthy()).toList();
-        int allowed = Math.max(1, (int) Math.floor(maxRemovalShare * stillPublished.size()));
-        for (int i = allowed; i < dropping.size(); i++) {
-          keep.add(dropping.get(i).address());
-        }
-        deferred += keep.size();
+      if (before != null && before.deleted()) {
+        before = null;
       }
-      List<Target> publish =
-          e.targets().stream().filter(t -> t.healthy() || keep.contains(t.address())).toList();
-      entries.add(new PlanEntry(e.name(), e.ttl(), false, addresses(publish)));
+      Set<String> publish = new HashSet<>();
+      Set<String> held = new HashSet<>();
+      Set<AddressFamily> failedOpen = EnumSet.noneOf(AddressFamily.class);
+      for (AddressFamily family : AddressFamily.values()) {
+        List<Target> targets = e.targets().stream().filter(t -> AddressFamily.of(t.address()) == family).toList();
+        if (targets.isEmpty()) {
+          continue;
+        }
+        if (targets.stream().noneMatch(Target::healthy)) {
+          failedOpen.add(family);
+          targets.forEach(t -> publish.add(t.address()));
+          continue;
+        }
+        targets.stream().filter(Target::healthy).forEach(t -> publish.add(t.address()));
+        if (before == null || before.failOpenFamilies().contains(family)) {
+          continue;
+        }
+        VelocityLimit.Decision d =
+            VelocityLimit.decide(
+                targets, published(before, family), familyRemovals(removalsByEndpoint, e.name(), family), policy, now);
+        d.remove().forEach(t -> removed.add(new HealthRemoval(e.name(), t.address(), now)));
+        for (Target t : d.hold()) {
+          publish.add(t.address());
+          held.add(t.address());
+          newlyHeld += wasHeld(before, t.address()) ? 0 : 1;
+        }
+        if (d.nextRelease() != null && (nextRelease == null || d.nextRelease().isBefore(nextRelease))) {
+          nextRelease = d.nextRelease();
+        }
+      }
+      if (!failedOpen.isEmpty()) {
+        failOpen.add(e.name());
+      }
+      entries.add(
+          PlanEntry.live(e.name(), e.ttl(), addresses(e.targets(), publish), failedOpen, addresses(e.targets(), held)));
     }
     boolean changed = !sameAs(entries, previous);
-    return new PlanDraft(entries, changed, failOpen, deferred);
+    return new PlanDraft(entries, changed, failOpen, removed, newlyHeld, Optional.ofNullable(nextRelease));
   }
 
-  private static List<PlannedAddress> addresses(List<Target> targets) {
-    return targets.stream().map(t -> new PlannedAddress(t.address(), t.weight(), t.az())).toList();
+  private static Set<String> published(PlanEntry entry, AddressFamily family) {
+    Set<String> out = new HashSet<>();
+    entry.addresses().stream()
+        .map(PlannedAddress::address)
+        .filter(a -> AddressFamily.of(a) == family)
+        .forEach(out::add);
+    return out;
+  }
+
+  private static List<HealthRemoval> familyRemovals(
+      Map<String, List<HealthRemoval>> byEndpoint, String endpoint, AddressFamily family) {
+    return byEndpoint.getOrDefault(endpoint, List.of()).stream().filter(r -> r.family() == family).toList();
+  }
+
+  private static boolean wasHeld(PlanEntry before, String address) {
+    return before.held().stream().anyMatch(a -> a.address().equals(address));
+  }
+
+  /** The targets whose address is in {@code chosen}, in target (address) order. */
+  private static List<PlannedAddress> addresses(List<Target> targets, Set<String> chosen) {
+    return targets.stream()
+        .filter(t -> chosen.contains(t.address()))
+        .map(t -> new PlannedAddress(t.address(), t.weight(), t.az()))
+        .toList();
   }
 
   private static boolean sameAs(List<PlanEntry> entries, Map<String, PlanEntry> previous) {

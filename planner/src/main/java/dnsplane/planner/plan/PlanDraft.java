@@ -1,17 +1,37 @@
 package dnsplane.planner.plan;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * PlanDraft is what {@link PlanCalculator} proposes: the entries of the next plan, whether they
- * differ from the previous plan ({@code changed == false} is the "no change" answer), the endpoints
- * that fail open, and how many health-driven removals the velocity limit deferred.
+ * PlanDraft is what {@link PlanCalculator} proposes:
+ *
+ * <ul>
+ *   <li>the entries of the next plan, and whether they differ from the previous plan
+ *       ({@code changed == false} is the "no change" answer);
+ *   <li>the endpoints that fail open (in any family);
+ *   <li>the health removals the plan makes, to record for the velocity limit;
+ *   <li>how many addresses the velocity limit started to hold back in this plan;
+ *   <li>when the window next allows a held removal ({@code nextRelease}), if anything is held.
+ * </ul>
  */
 public record PlanDraft(
-    List<PlanEntry> entries, boolean changed, List<String> failOpenEndpoints, int deferredRemovals) {
+    List<PlanEntry> entries,
+    boolean changed,
+    List<String> failOpenEndpoints,
+    List<HealthRemoval> removals,
+    int newlyHeld,
+    Optional<Instant> nextRelease) {
 
   public PlanDraft {
     entries = List.copyOf(entries);
     failOpenEndpoints = List.copyOf(failOpenEndpoints);
+    removals = List.copyOf(removals);
+  }
+
+  /** Addresses held back by the velocity limit in this draft, over all entries. */
+  public int heldAddresses() {
+    return entries.stream().mapToInt(e -> e.held().size()).sum();
   }
 }

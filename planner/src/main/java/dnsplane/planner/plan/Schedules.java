@@ -6,11 +6,16 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
-/** Schedules starts the heartbeat (unless its period is zero) and the active health-check rounds. */
+/**
+ * Schedules starts the heartbeat (unless its period is zero), the active health-check rounds, and
+ * one evaluation at start: it releases removals whose window passed while no planner ran, and
+ * schedules the follow-up for those still held (velocity history lives in the database).
+ */
 @Singleton
 final class Schedules {
 
@@ -33,6 +38,7 @@ final class Schedules {
       running.add(scheduler.every(config.heartbeat(), "heartbeat", () -> writer.force("heartbeat")));
     }
     running.add(scheduler.every(config.checkInterval(), "health-check round", checker::runRound));
+    running.add(scheduler.later(Duration.ZERO, "evaluation at start", () -> writer.evaluate("planner start")));
   }
 
   /** Stops the timed work before the beans it uses (the connection pool) are closed. */

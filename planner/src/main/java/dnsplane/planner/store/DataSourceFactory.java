@@ -7,12 +7,11 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 
 /**
  * DataSourceFactory builds the planner's connection pool from {@code datasources.default.*}
  * (set by {@code Application} from DNSPLANE_DB_*, and by tests from the fixture), falling back to
- * the environment, and provides the Clock everything time-based takes.
+ * the environment. (Times the planner stores come from the database's clock, read by PlanWriter.)
  */
 @Factory
 final class DataSourceFactory {
@@ -30,10 +29,5 @@ final class DataSourceFactory {
     // Hikari waits 30 s for a connection by default; a dead database should give a prompt 503.
     pool.setConnectionTimeout(5_000);
     return pool;
-  }
-
-  @Singleton
-  Clock clock() {
-    return Clock.systemUTC();
   }
 }

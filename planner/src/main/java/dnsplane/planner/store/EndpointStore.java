@@ -10,8 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ public final class EndpointStore {
   public record ActiveTarget(String endpoint, String address, HealthCheck check, boolean healthy) {}
 
   private static final String ENDPOINTS =
-      "SELECT e.name, z.name AS zone, e.ttl, e.guarded FROM endpoint e JOIN zone z ON z.id = e.zone_id";
+      "SELECT e.name, z.name AS zone, e.ttl, e.guarded, e.deleted_at IS NOT NULL AS deleted"
+          + " FROM endpoint e JOIN zone z ON z.id = e.zone_id";
   private static final String TARGETS =
       "SELECT endpoint, host(address) AS address, weight, az, health_source, check_address, healthy,"
           + " health_changed_at FROM target";
@@ -43,15 +45,22 @@ public final class EndpointStore {
     return out;
   }
 
+  /** The live endpoints: what the API lists. */
   public List<Endpoint> all(Connection c) throws SQLException {
-    return load(c, null);
+    return load(c, null, false);
   }
 
+  /** Every endpoint a plan covers: the live ones and the deleted ones, which plans unpublish. */
+  public List<Endpoint> allForPlanning(Connection c) throws SQLException {
+    return load(c, null, true);
+  }
+
+  /** A live endpoint; a deleted one is not found. */
   public Optional<Endpoint> find(Connection c, String name) throws SQLException {
-    return load(c, name).stream().findFirst();
+    return load(c, name, false).stream().findFirst();
   }
 
-  private List<Endpoint> load(Connection c, String only) throws SQLException {
+  private List<Endpoint> load(Connection c, String only, boolean withDeleted) throws SQLException {
     String where = only == null ? "" : " WHERE %s = ?";
     Map<String, List<Target>> targets = new LinkedHashMap<>();
     try (PreparedStatement st = c.prepareStatement(TARGETS + where.formatted("endpoint"))) {
@@ -65,8 +74,9 @@ public final class EndpointStore {
       }
     }
     List<Endpoint> out = new ArrayList<>();
+    String live = withDeleted ? "" : (only == null ? " WHERE" : " AND") + " e.deleted_at IS NULL";
     try (PreparedStatement st =
-        c.prepareStatement(ENDPOINTS + where.formatted("e.name") + " ORDER BY e.name")) {
+        c.prepareStatement(ENDPOINTS + where.formatted("e.name") + live + " ORDER BY e.name")) {
       if (only != null) {
         st.setString(1, only);
       }
@@ -76,7 +86,8 @@ public final class EndpointStore {
           ts.sort((a, b) -> EndpointSpec.compareAddresses(a.address(), b.address()));
           out.add(
               new Endpoint(
-                  rs.getString("name"), rs.getString("zone"), rs.getInt("ttl"), rs.getBoolean("guarded"), ts));
+                  rs.getString("name"), rs.getString("zone"), rs.getInt("ttl"), rs.getBoolean("guarded"), ts,
+                  rs.getBoolean("deleted")));
         }
       }
     }
@@ -100,7 +111,8 @@ public final class EndpointStore {
 
   /**
    * Creates or replaces an endpoint and its targets. A target that keeps its address and health
-   * source keeps its health; new or re-sourced targets start healthy. Returns true when created.
+   * source keeps its health; new or re-sourced targets start healthy. A deleted endpoint of the
+   * same name is revived (and counts as created). Returns true when created.
    */
   public boolean replace(Connection c, EndpointSpec spec, long zoneId, Instant now) throws SQLException {
     return replaceAll(c, List.of(new Placed(spec, zoneId)), now) == 1;
@@ -109,7 +121,7 @@ public final class EndpointStore {
   /**
    * Creates or replaces many endpoints as {@link #replace} does one, in three statements whatever
    * their number (arrays unnested server-side, so 10,000 endpoints are not 40,000 round trips).
-   * Names must be distinct. Returns how many were created; the rest were replaced.
+   * Names must be distinct. Returns how many were created (or revived); the rest were replaced.
    */
   public int replaceAll(Connection c, List<Placed> endpoints, Instant now) throws SQLException {
     int n = endpoints.size();
@@ -138,22 +150,31 @@ public final class EndpointStore {
         tCheck.add(t.check().address());
       }
     }
-    int created = 0;
+    // Counted before the upsert, which cannot tell a revived row from a replaced one. Every
+    // endpoint write holds the plan lock, so nothing changes the count in between.
+    int replaced;
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT count(*) FROM endpoint e JOIN unnest(?::text[]) AS n(name) ON e.name = n.name"
+                + " WHERE e.deleted_at IS NULL")) {
+      st.setArray(1, c.createArrayOf("text", names));
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        replaced = rs.getInt(1);
+      }
+    }
     try (PreparedStatement st =
         c.prepareStatement(
             "INSERT INTO endpoint (name, zone_id, ttl, guarded)"
                 + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[])"
                 + " ON CONFLICT (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl,"
-                + " guarded = EXCLUDED.guarded, updated_at = now() RETURNING (xmax = 0) AS inserted")) {
+                + " guarded = EXCLUDED.guarded, deleted_at = NULL, updated_at = ?")) {
       st.setArray(1, c.createArrayOf("text", names));
       st.setArray(2, c.createArrayOf("bigint", zoneIds));
       st.setArray(3, c.createArrayOf("int4", ttls));
       st.setArray(4, c.createArrayOf("bool", guarded));
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          created += rs.getBoolean(1) ? 1 : 0;
-        }
-      }
+      st.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      st.executeUpdate();
     }
     // Targets the new definitions no longer list go; the rest are upserted below. Joins rather
     // than "= ANY (array)" / "NOT IN": those turn into a linear scan per row once the array is
@@ -180,7 +201,7 @@ public final class EndpointStore {
                 + " health_changed_at = CASE WHEN (target.health_source, target.check_address) IS NOT DISTINCT"
                 + "   FROM (EXCLUDED.health_source, EXCLUDED.check_address) THEN target.health_changed_at"
                 + "   ELSE EXCLUDED.health_changed_at END")) {
-      st.setTimestamp(1, Timestamp.from(now));
+      st.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       st.setArray(2, c.createArrayOf("text", tEndpoint.toArray()));
       st.setArray(3, c.createArrayOf("text", tAddress.toArray()));
       st.setArray(4, c.createArrayOf("int4", tWeight.toArray()));
@@ -189,14 +210,31 @@ public final class EndpointStore {
       st.setArray(7, c.createArrayOf("text", tCheck.toArray()));
       st.executeUpdate();
     }
-    return created;
+    return n - replaced;
   }
 
-  public boolean delete(Connection c, String name) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("DELETE FROM endpoint WHERE name = ?")) {
-      st.setString(1, name);
-      return st.executeUpdate() > 0;
+  /**
+   * Marks a live endpoint deleted and drops its targets. The row stays: plans keep a deletion
+   * entry for it, so enactors unpublish it, and a PUT of the name revives it. False when there is
+   * no live endpoint of that name.
+   */
+  public boolean softDelete(Connection c, String name, Instant now) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "UPDATE endpoint SET deleted_at = ?, updated_at = ? WHERE name = ? AND deleted_at IS NULL")) {
+      OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+      st.setObject(1, at);
+      st.setObject(2, at);
+      st.setString(3, name);
+      if (st.executeUpdate() == 0) {
+        return false;
+      }
     }
+    try (PreparedStatement st = c.prepareStatement("DELETE FROM target WHERE endpoint = ?")) {
+      st.setString(1, name);
+      st.executeUpdate();
+    }
+    return true;
   }
 
   /**
@@ -211,7 +249,7 @@ public final class EndpointStore {
             "UPDATE target SET healthy = ?, health_changed_at = ? WHERE endpoint = ? AND address = ?::inet"
                 + " AND healthy <> ? AND health_source = ? AND check_address IS NOT DISTINCT FROM ?")) {
       st.setBoolean(1, healthy);
-      st.setTimestamp(2, Timestamp.from(now));
+      st.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       st.setString(3, endpoint);
       st.setString(4, address);
       st.setBoolean(5, healthy);

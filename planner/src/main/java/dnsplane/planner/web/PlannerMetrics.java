@@ -20,18 +20,30 @@ public final class PlannerMetrics {
   private final AtomicLong failOpenEndpoints = new AtomicLong();
   private final AtomicLong latestGeneration = new AtomicLong();
   private final LongAdder deferredRemovals = new LongAdder();
+  private final AtomicLong heldAddresses = new AtomicLong();
+  private final LongAdder healthRemovals = new LongAdder();
   private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
   private final long[] latencyBuckets = new long[BUCKETS.length];
   private long latencyCount;
   private double latencySum;
 
-  /** Records one written plan. */
-  public void planWritten(long generation, int failOpen, int deferred, double seconds) {
+  /**
+   * Records one written plan: its endpoints failing open, the addresses it holds back (and how many
+   * of those it started to hold), and the health removals it made.
+   */
+  public void planWritten(long generation, int failOpen, int held, int newlyHeld, int removals, double seconds) {
     plansWritten.increment();
     failOpenEntries.add(failOpen);
-    failOpenEndpoints.set(failOpen);
-    latestGeneration.accumulateAndGet(generation, Math::max);
-    deferredRemovals.add(deferred);
+    synchronized (latestGeneration) {
+      // Threads record their plans after commit, in any order: gauges follow the newest plan only.
+      if (generation > latestGeneration.get()) {
+        latestGeneration.set(generation);
+        failOpenEndpoints.set(failOpen);
+        heldAddresses.set(held);
+      }
+    }
+    deferredRemovals.add(newlyHeld);
+    healthRemovals.add(removals);
     synchronized (latencyBuckets) {
       latencyCount++;
       latencySum += seconds;
@@ -67,7 +79,12 @@ public final class PlannerMetrics {
     counter(b, "dnsplane_planner_fail_open_entries_total", "Plan entries written failing open.",
         failOpenEntries.sum());
     counter(b, "dnsplane_planner_velocity_deferred_removals_total",
-        "Unhealthy-target removals deferred by the velocity limit.", deferredRemovals.sum());
+        "Removals the velocity limit started to hold back (each address once per hold).", deferredRemovals.sum());
+    gauge(b, "dnsplane_planner_velocity_held_addresses",
+        "Unhealthy addresses still published by the newest plan written because the velocity limit holds them.",
+        heldAddresses.get());
+    counter(b, "dnsplane_planner_velocity_removals_total",
+        "Addresses health removed from published sets (what the velocity limit counts).", healthRemovals.sum());
     b.append("# HELP dnsplane_planner_health_checks_total Active health-check probes by kind and result.\n")
         .append("# TYPE dnsplane_planner_health_checks_total counter\n");
     checks.forEach(

@@ -61,6 +61,46 @@ class ValidationTest {
     assertThrows(IllegalArgumentException.class, () -> Addresses.canonical(raw));
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "127.0.0.1:9000, 127.0.0.1:9000",
+    "'[2001:DB8:0::1]:80', '[2001:db8::1]:80'",
+    "localhost:9000, localhost:9000",
+    "Health.Example.internal:80, health.example.internal:80",
+  })
+  void checkHostsAreCanonicalised(String raw, String canonical) {
+    assertEquals(canonical, CheckTargets.tcp(raw));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "192.0.2.010:80 | invalid IPv4 address 192.0.2.010",
+    "1.2.3:80 | invalid address 1.2.3",
+    "0x7f.1:80 | invalid address 0x7f.1",
+    "[fe80::1%eth0]:80 | invalid address fe80::1%eth0",
+    "[::ffff:192.0.2.1]:80 | IPv4-mapped",
+    "a b:80 | invalid host a b",
+    "192.0.2.1:0 | port 0",
+  })
+  void numericLookingCheckHostsAreAddressesAndStrict(String raw, String problem) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckTargets.tcp(raw));
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+  }
+
+  @Test
+  void httpCheckHostsAreStrictToo() {
+    assertEquals("http://127.0.0.1:9000/health", CheckTargets.httpUrl("http://127.0.0.1:9000/health"));
+    assertEquals("https://health.example/x", CheckTargets.httpUrl("https://health.example/x"));
+    for (String[] c : new String[][] {
+        {"http://192.0.2.300/health", "invalid IPv4 address 192.0.2.300"},
+        {"http://192.0.2.010:8080/health", "invalid IPv4 address 192.0.2.010"},
+        {"http://1.2.3/health", "invalid address 1.2.3"},
+        {"ftp://192.0.2.1/", "needs an http(s) url"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckTargets.httpUrl(c[0]));
+      assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+    }
+  }
+
   private static EndpointRequest.TargetRequest t(String address, Integer weight, String az) {
     return new EndpointRequest.TargetRequest(address, weight, az, null);
   }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class PlanDiffTest {
 
   private static PlanEntry entry(String endpoint, String... addresses) {
-    return new PlanEntry(endpoint, 60, false,
-        java.util.Arrays.stream(addresses).map(a -> new PlannedAddress(a, 100, "az-a")).toList());
+    return PlanEntry.live(endpoint, 60,
+        java.util.Arrays.stream(addresses).map(a -> new PlannedAddress(a, 100, "az-a")).toList(),
+        java.util.Set.of(), List.of());
   }
 
   @Test
@@ -22,6 +23,7 @@ class PlanDiffTest {
     Plan to = new Plan(3, Instant.EPOCH, "", List.of(
         entry("a.aws.test.", "192.0.2.2", "192.0.2.3"),
         entry("b.aws.test.", "192.0.2.9"),
+        PlanEntry.deletion("gone.aws.test.", 60),
         entry("new.aws.test.", "2001:db8::1")));
     PlanDiff d = PlanDiff.between(from, to);
     assertEquals(1, d.from());

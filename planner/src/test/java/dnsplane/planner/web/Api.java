@@ -27,6 +27,10 @@ public final class Api {
     this.token = token;
   }
 
+  public JsonMapper json() {
+    return json;
+  }
+
   public Api withToken(String other) {
     return new Api(base, json, other);
   }

@@ -46,7 +46,7 @@ class PlannerApiTest implements TestPropertyProvider {
   @Override
   public Map<String, String> getProperties() {
     return TestSupport.freshPlanner(db, Map.of(
-        "dnsplane.planner.velocity-step", "200ms",
+        "dnsplane.planner.velocity-window", "1s",
         "dnsplane.planner.check.interval", "1h"));
   }
 
@@ -162,6 +162,28 @@ class PlannerApiTest implements TestPropertyProvider {
   }
 
   @Test
+  void dualStackWithEveryIpv4UnhealthyPublishesEveryIpv4() {
+    PlanJson plans = new PlanJson(api, json);
+    String ep = "dual.aws.test.";
+    api.put("/v1/endpoints/" + ep, body(60, "192.0.2.91", "192.0.2.92", "2001:db8::91"));
+    health(ep, "192.0.2.91", false);
+    long g = health(ep, "192.0.2.92", false).generation();
+    // IPv6 still has a healthy address, but IPv4-only clients would get NODATA: IPv4 fails open.
+    Map<String, Object> e = PlanJson.entry(plans.plan("/v1/plans/" + g), ep);
+    assertEquals(List.of("192.0.2.91", "192.0.2.92", "2001:db8::91"), PlanJson.published(e));
+    assertEquals(List.of("A"), PlanJson.failOpenFamilies(e));
+    assertEquals(Boolean.TRUE, e.get("failOpen"));
+    assertEquals("true {A}", TestSupport.query(db[0], "SELECT fail_open || ' ' || fail_open_families::text"
+        + " FROM plan_entry WHERE endpoint = '" + ep + "' AND generation = " + g));
+    // One IPv4 address recovers: the family stops failing open and the other goes at once.
+    long back = health(ep, "192.0.2.91", true).generation();
+    Map<String, Object> after = PlanJson.entry(plans.plan("/v1/plans/" + back), ep);
+    assertEquals(List.of("192.0.2.91", "2001:db8::91"), PlanJson.published(after));
+    assertEquals(List.of(), PlanJson.failOpenFamilies(after));
+    assertEquals(Boolean.FALSE, after.get("failOpen"));
+  }
+
+  @Test
   void velocityLimitDefersRemovalsToALaterPlan() {
     api.put("/v1/endpoints/velocity.aws.test", body(60, "192.0.2.31", "192.0.2.32", "192.0.2.33", "192.0.2.34"));
     // Three of four fail at once, as a burst of health-source updates would.
@@ -211,7 +233,10 @@ class PlannerApiTest implements TestPropertyProvider {
     Api.Response del = api.delete("/v1/endpoints/listed.aws.test");
     assertEquals(200, del.status(), del.body());
     PlanView p = latest();
-    assertTrue(p.entries().stream().noneMatch(e -> e.endpoint().equals("listed.aws.test.")));
+    // Deleting unpublishes through the plan: an entry that publishes nothing, marked deleted.
+    PlanView.EntryView gone = entry(p, "listed.aws.test.");
+    assertTrue(gone.deleted());
+    assertEquals(List.of(), gone.addresses());
     assertTrue(p.reason().contains("deleted"));
     assertEquals(404, api.get("/v1/endpoints/listed.aws.test").status());
   }
@@ -228,8 +253,9 @@ class PlannerApiTest implements TestPropertyProvider {
 
   @Test
   void concurrentReportsAreSerializedAndNeverLost() throws Exception {
-    String[] targets = new String[8];
-    for (int i = 0; i < 8; i++) {
+    // Twelve targets: six removals are within the velocity limit, so every report removes one.
+    String[] targets = new String[12];
+    for (int i = 0; i < 12; i++) {
       targets[i] = "198.51.100." + (i + 1);
     }
     long created = api.read(api.put("/v1/endpoints/race.aws.test", body(60, targets)), EndpointView.class).generation();
@@ -246,7 +272,8 @@ class PlannerApiTest implements TestPropertyProvider {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(List.of("198.51.100.7", "198.51.100.8"), addresses(latest(), "race.aws.test."));
+    assertEquals(List.of("198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.10", "198.51.100.11",
+        "198.51.100.12"), addresses(latest(), "race.aws.test."));
     // Each report saw every earlier one: the endpoint shrank by exactly one per plan.
     List<Integer> sizes = new ArrayList<>();
     PlanView[] plans = api.read(api.get("/v1/plans?limit=100"), PlanView[].class);
@@ -256,7 +283,7 @@ class PlannerApiTest implements TestPropertyProvider {
             .forEach(e -> sizes.add(e.addresses().size()));
       }
     }
-    assertEquals(List.of(7, 6, 5, 4, 3, 2), sizes);
+    assertEquals(List.of(11, 10, 9, 8, 7, 6), sizes);
   }
 
   @Test
@@ -267,7 +294,8 @@ class PlannerApiTest implements TestPropertyProvider {
     api.post("/v1/plans");
     String m = api.get("/metrics").body();
     for (String name : List.of("dnsplane_planner_plans_written_total", "dnsplane_planner_fail_open_endpoints",
-        "dnsplane_planner_velocity_deferred_removals_total", "dnsplane_planner_health_checks_total",
+        "dnsplane_planner_velocity_deferred_removals_total", "dnsplane_planner_velocity_held_addresses",
+        "dnsplane_planner_velocity_removals_total", "dnsplane_planner_health_checks_total",
         "dnsplane_planner_plan_write_seconds_count")) {
       assertTrue(m.contains(name), name);
     }
