@@ -117,8 +117,8 @@ final class EnactorController {
     }
     String endpoint = Names.endpoint(body.endpoint());
     ApplyReport r = enactor.repair(endpoint);
-    return new Views.Repaired(endpoint, r.generation(), r.writes().written(),
-        r.writes().guardRefused(), status());
+    return new Views.Repaired(endpoint, r.generation(), String.join(",", r.writes().actions()),
+        r.writes().written() + r.writes().unpublished(), r.writes().guardRefused(), status());
   }
 
   @Get("/audit")

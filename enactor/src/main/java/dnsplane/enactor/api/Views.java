@@ -50,10 +50,14 @@ public final class Views {
   @Serdeable
   public record RepairRequest(@Nullable String endpoint) {}
 
-  /** POST /v1/repair's answer. */
+  /**
+   * POST /v1/repair's answer; {@code outcome} is what became of the entry, as its audit action
+   * ({@code write}, {@code unpublish}, {@code unchanged}, {@code stale_skip}, {@code empty_rejected},
+   * {@code empty_family_rejected}, {@code invalid_entry}, {@code guard_refused}, {@code no_zone}).
+   */
   @Serdeable
-  public record Repaired(String endpoint, long generation, int written, int guardRefused,
-      Status status) {}
+  public record Repaired(String endpoint, long generation, String outcome, int written,
+      int guardRefused, Status status) {}
 
   /** One audit row. */
   @Serdeable

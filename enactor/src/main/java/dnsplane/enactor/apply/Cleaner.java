@@ -5,6 +5,7 @@ import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.store.AuditEntry;
 import dnsplane.enactor.store.AuditLog;
 import dnsplane.enactor.store.PlanCleaner;
+import dnsplane.enactor.store.PlanLocks;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.Sql;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cleaner runs the cleanup step after a plan is applied: keep the newest K plans; safe mode also
- * keeps every plan an rrset still holds; legacy deletes regardless and then empties the rrsets that
- * point at a deleted plan (the 2025 step that emptied the regional endpoint).
+ * keeps every plan an rrset still holds, and first locks the plans it means to delete so that it
+ * waits for every safe write of them in flight (see {@link PlanLocks}); legacy deletes regardless,
+ * without waiting for anyone, and then empties the rrsets that point at a deleted plan (the 2025
+ * step that emptied the regional endpoint).
  */
 final class Cleaner {
 
@@ -51,7 +54,11 @@ final class Cleaner {
       Set<Long> all = plans.generations();
       Set<Long> referenced = rrsets.referencedGenerations(c);
       List<Long> deletable = CleanupRule.deletablePlans(Mode.SAFE, all, keep, referenced);
-      List<Long> deleted = PlanCleaner.deleteUnreferenced(c, deletable);
+      // The snapshot above cannot see a write of these plans that has not committed yet. Locking
+      // them waits for such writes; the DELETE, a new statement, then checks references again
+      // with a snapshot that sees them.
+      List<Long> locked = PlanLocks.lockForCleanup(c, deletable);
+      List<Long> deleted = PlanCleaner.deleteUnreferenced(c, locked);
       Set<Long> old = new TreeSet<>(CleanupRule.deletablePlans(Mode.LEGACY, all, keep, Set.of()));
       old.removeAll(deleted);
       List<AuditEntry> audit = new ArrayList<>();

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * newer than the last one this enactor applied; (2) write every endpoint unconditionally, slowly
  * if a delay is injected; (3) delete plans older than the newest K and empty every rrset still
  * pointing at a deleted plan; (4) while any endpoint points at a deleted plan, refuse to act until
- * {@link #repair}. safe: the same loop, but every write is a compare-and-set, empty entries are
- * rejected, cleanup keeps referenced plans, and the result is verified over DNS.
+ * {@link #repair}. safe: the same loop, but every write locks its plan and is a compare-and-set,
+ * entries that are empty, malformed or would empty a configured address family are rejected,
+ * cleanup keeps referenced plans (and waits for in-flight writes of the plans it deletes), and the
+ * result is verified over DNS.
  */
 public final class Enactor {
 
@@ -144,11 +146,15 @@ public final class Enactor {
   }
 
   /**
-   * The operator's way out of the stuck state: writes the newest plan's entry to {@code endpoint}
-   * unconditionally, clears this enactor's stuck state and wakes the other enactors.
+   * The operator's way out of the stuck state: writes the newest plan's entry to {@code endpoint},
+   * clears this enactor's stuck state and wakes the other enactors. A legacy enactor writes
+   * unconditionally, as the 2025 operators did; a safe enactor writes exactly as it writes any
+   * plan (plan lock, compare-and-set, every rule), so a repair that read a plan which is stale by
+   * the time it writes cannot roll the endpoint back, and an empty entry is refused.
    */
   public ApplyReport repair(String endpoint) throws SQLException, InterruptedException {
     Objects.requireNonNull(endpoint, "endpoint");
+    Mode m = mode;
     Plan newest = plans.newestGeneration().flatMap(this::loadQuietly)
         .orElseThrow(() -> new IllegalStateException("there is no plan to repair from"));
     PlanEntry entry = newest.entries().stream().filter(e -> e.endpoint().equals(endpoint))
@@ -156,9 +162,11 @@ public final class Enactor {
             "endpoint " + endpoint + " is not in the newest plan " + newest.generation()));
     ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
     audit.append(List.of(AuditEntry.of(settings.az(), "repair", newest.generation(), endpoint,
-        null, newest.generation(), "operator repair: newest plan written unconditionally")));
+        null, newest.generation(), m == Mode.SAFE
+            ? "operator repair: newest plan written through the safe rules and compare-and-set"
+            : "operator repair: newest plan written unconditionally (legacy)")));
     PlanWriter repairer = new PlanWriter(settings.az(), ds, new Faults(), 1);
-    PlanWriter.Result r = repairer.write(Mode.LEGACY, List.of(entry), zones);
+    PlanWriter.Result r = repairer.write(m, List.of(entry), zones);
     count(r.tally());
     setStuck(null);
     saveStatus();
@@ -208,9 +216,12 @@ public final class Enactor {
   }
 
   private void count(WriteTally t) {
-    metrics.rrsetsWritten.addAndGet(3L * t.written());
+    metrics.rrsetsWritten.addAndGet(3L * (t.written() + t.unpublished()));
+    metrics.unpublished.addAndGet(t.unpublished());
     metrics.staleSkips.addAndGet(t.stale());
     metrics.emptyRejections.addAndGet(t.rejectedEmpty());
+    metrics.emptyFamilyRejections.addAndGet(t.rejectedEmptyFamily());
+    metrics.invalidEntries.addAndGet(t.rejectedInvalid());
     metrics.guardRefusals.addAndGet(t.guardRefused());
   }
 

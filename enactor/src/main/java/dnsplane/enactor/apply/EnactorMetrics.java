@@ -13,6 +13,9 @@ public final class EnactorMetrics {
   final AtomicLong rrsetsWritten = new AtomicLong();
   final AtomicLong staleSkips = new AtomicLong();
   final AtomicLong emptyRejections = new AtomicLong();
+  final AtomicLong emptyFamilyRejections = new AtomicLong();
+  final AtomicLong invalidEntries = new AtomicLong();
+  final AtomicLong unpublished = new AtomicLong();
   final AtomicLong guardRefusals = new AtomicLong();
   final AtomicLong cleanupDeletions = new AtomicLong();
   final AtomicLong cleanupClears = new AtomicLong();
@@ -45,6 +48,18 @@ public final class EnactorMetrics {
     return emptyRejections.get();
   }
 
+  public long emptyFamilyRejections() {
+    return emptyFamilyRejections.get();
+  }
+
+  public long invalidEntries() {
+    return invalidEntries.get();
+  }
+
+  public long unpublished() {
+    return unpublished.get();
+  }
+
   public long guardRefusals() {
     return guardRefusals.get();
   }
@@ -66,6 +81,13 @@ public final class EnactorMetrics {
     counter(b, "stale_skips", "Endpoints skipped because a newer plan was there.", l, staleSkips);
     counter(b, "empty_rejections", "Plan entries rejected for having no address.", l,
         emptyRejections);
+    counter(b, "empty_family_rejections",
+        "Plan entries rejected for leaving a family with targets without an address.", l,
+        emptyFamilyRejections);
+    counter(b, "invalid_entries", "Plan entries rejected for a malformed address.", l,
+        invalidEntries);
+    counter(b, "unpublished", "Deleted endpoints unpublished (A, AAAA and marker emptied).", l,
+        unpublished);
     counter(b, "guard_refusals", "Writes or deletes the database guard refused.", l,
         guardRefusals);
     counter(b, "cleanup_deletions", "Plans deleted by cleanup.", l, cleanupDeletions);

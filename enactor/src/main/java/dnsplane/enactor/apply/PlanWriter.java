@@ -1,12 +1,18 @@
 package dnsplane.enactor.apply;
 
+import dnsplane.enactor.rules.AddressFamily;
+import dnsplane.enactor.rules.EndpointConfig;
+import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.rules.RrsetState;
 import dnsplane.enactor.rules.WriteDecision;
 import dnsplane.enactor.rules.WriteRule;
 import dnsplane.enactor.store.AuditEntry;
 import dnsplane.enactor.store.AuditLog;
+import dnsplane.enactor.store.EndpointConfigs;
+import dnsplane.enactor.store.PlanLocks;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.Sql;
 import dnsplane.enactor.store.ZoneIndex;
@@ -18,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * PlanWriter writes a plan's entries to their rrsets in batches: the pure {@link WriteRule} decides
  * per endpoint, the SQL compare-and-set decides again, and every outcome is audited in the same
  * transaction as the write. An injected delay on an endpoint is honoured just before it is written.
+ *
+ * <p>A safe batch is one transaction of a fixed number of statements, whatever its size: lock the
+ * plan row (FOR KEY SHARE, so safe cleanup cannot delete the plan under the write), read the rrset
+ * states, read the endpoints' configuration (deleted? target families?), write, audit.
  */
 final class PlanWriter {
 
   private static final Logger log = LoggerFactory.getLogger(PlanWriter.class);
 
-  /** What writing a plan (or part of it) did; {@code written} feeds verification. */
+  /**
+   * What writing a plan (or part of it) did; {@code written} (entries whose addresses were
+   * written, deletions excluded) feeds verification.
+   */
   record Result(WriteTally tally, List<PlanEntry> written) {}
 
   private final String az;
@@ -50,9 +64,15 @@ final class PlanWriter {
     this.batchSize = batchSize;
   }
 
-  /** Writes every entry, in plan order, waiting first on endpoints with an injected delay. */
+  /**
+   * Writes every entry, in plan order, waiting first on endpoints with an injected delay. The
+   * entries must come from one plan (one generation: one plan row to lock per transaction).
+   */
   Result write(Mode mode, List<PlanEntry> entries, ZoneIndex zones)
       throws SQLException, InterruptedException {
+    if (entries.stream().map(PlanEntry::generation).distinct().count() > 1) {
+      throw new IllegalArgumentException("entries of more than one plan");
+    }
     WriteTally tally = WriteTally.NONE;
     List<PlanEntry> written = new ArrayList<>();
     List<PlanEntry> batch = new ArrayList<>();
@@ -92,52 +112,62 @@ final class PlanWriter {
       out.addAll(written);
       return t;
     } catch (SQLException e) {
-      if (!Sql.guardRefusal(e)) {
+      Outcome refused = refusal(e);
+      if (refused == null) {
         throw e;
       }
       if (batch.size() > 1) {
-        // The deferred guard refuses the whole commit; one endpoint per transaction finds which.
-        WriteTally t = WriteTally.NONE;
-        for (PlanEntry one : batch) {
-          t = t.plus(flush(mode, List.of(one), zones, out));
-        }
-        return t;
+        // The deferred guard refuses the whole commit, the rdata CHECK the whole statement: halve
+        // the batch until the entries at fault stand alone, and write everything else.
+        int half = batch.size() / 2;
+        return flush(mode, batch.subList(0, half), zones, out)
+            .plus(flush(mode, batch.subList(half, batch.size()), zones, out));
       }
       PlanEntry one = batch.get(0);
-      log.warn("{}: database guard refused plan {} for {}: {}", az, one.generation(),
-          one.endpoint(), e.getMessage());
-      audit(AuditEntry.of(az, "guard_refused", one.generation(), one.endpoint(), null,
+      log.warn("{}: the database refused plan {} for {} ({}): {}", az, one.generation(),
+          one.endpoint(), refused.action(), e.getMessage());
+      audit(AuditEntry.of(az, refused.action(), one.generation(), one.endpoint(), null,
           one.generation(), firstLine(e.getMessage())));
-      return new WriteTally(0, 0, 0, 0, 1, 0);
+      return WriteTally.of(refused, 1);
     }
+  }
+
+  /** What a refusal by the schema means for the entry; null when it is no refusal. */
+  private static Outcome refusal(SQLException e) {
+    if (Sql.invalidRdata(e)) {
+      return Outcome.INVALID_ENTRY;
+    }
+    return Sql.guardRefusal(e) ? Outcome.GUARD_REFUSED : null;
   }
 
   private WriteTally writeBatch(
       Connection c, Mode mode, List<PlanEntry> batch, ZoneIndex zones, List<PlanEntry> written)
       throws SQLException {
-    Map<String, RrsetState> states =
-        rrsets.states(c, batch.stream().map(PlanEntry::endpoint).toList());
+    long generation = batch.get(0).generation();
+    if (mode == Mode.SAFE && !PlanLocks.lockForWrite(c, generation)) {
+      return skipDeletedPlan(c, batch);
+    }
+    List<String> names = batch.stream().map(PlanEntry::endpoint).toList();
+    Map<String, RrsetState> states = rrsets.states(c, names);
+    // Legacy trusts the plan, as in 2025: it reads no configuration and writes unconditionally.
+    Map<String, EndpointConfig> configs =
+        mode == Mode.SAFE ? EndpointConfigs.read(c, names) : Map.of();
     List<PlanEntry> toWrite = new ArrayList<>();
     List<AuditEntry> audit = new ArrayList<>();
-    int stale = 0;
-    int unchanged = 0;
-    int empty = 0;
-    int noZone = 0;
+    WriteTally tally = WriteTally.NONE;
     for (PlanEntry e : batch) {
       RrsetState s = states.get(e.endpoint());
-      WriteDecision d = WriteRule.decide(mode, s, e);
-      if (d instanceof WriteDecision.Write) {
+      WriteDecision d = WriteRule.decide(mode, s, e,
+          configs.getOrDefault(e.endpoint(), EndpointConfig.NONE));
+      Outcome o = outcome(d);
+      if (o == Outcome.WRITE) {
         toWrite.add(e);
-      } else if (d instanceof WriteDecision.SkipStale skip) {
-        stale++;
-        audit.add(AuditEntry.of(az, "stale_skip", e.generation(), e.endpoint(),
-            skip.currentGeneration(), e.generation(), "a newer plan is already applied"));
-      } else if (d instanceof WriteDecision.RejectEmpty) {
-        empty++;
-        audit.add(AuditEntry.of(az, "empty_rejected", e.generation(), e.endpoint(),
-            s.appliedGeneration(), e.generation(), "plan entry has no address"));
-      } else {
-        unchanged++;
+        continue;
+      }
+      tally = tally.plus(WriteTally.of(o, 1));
+      if (o != Outcome.UNCHANGED) {
+        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(),
+            s.appliedGeneration(), e.generation(), why(d, s)));
       }
     }
     Set<String> done = rrsets.write(c, mode, toWrite, zones);
@@ -145,29 +175,95 @@ final class PlanWriter {
         .filter(n -> !done.contains(n)).toList();
     // A lost compare-and-set: another enactor committed this plan or a newer one meanwhile.
     Map<String, RrsetState> now = lost.isEmpty() ? Map.of() : rrsets.states(c, lost);
-    int ok = 0;
     for (PlanEntry e : toWrite) {
       Long prev = states.get(e.endpoint()).appliedGeneration();
       Long held = now.containsKey(e.endpoint()) ? now.get(e.endpoint()).appliedGeneration() : null;
+      Outcome o;
       if (done.contains(e.endpoint())) {
-        ok++;
-        written.add(e);
-        audit.add(AuditEntry.of(az, "write", e.generation(), e.endpoint(), prev, e.generation(),
-            mode.wire() + " A=" + e.v4().size() + " AAAA=" + e.v6().size()));
+        o = e.deleted() ? Outcome.UNPUBLISH : Outcome.WRITE;
+        if (!e.deleted()) {
+          written.add(e);
+        }
+        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev,
+            e.generation(), wrote(mode, e)));
       } else if (zones.zoneFor(e.endpoint()) == null) {
-        noZone++;
-        audit.add(AuditEntry.of(az, "no_zone", e.generation(), e.endpoint(), prev, null,
+        o = Outcome.NO_ZONE;
+        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev, null,
             "no served zone contains this name"));
       } else if (held != null && held == e.generation()) {
-        unchanged++;
+        o = Outcome.UNCHANGED;
       } else {
-        stale++;
-        audit.add(AuditEntry.of(az, "stale_skip", e.generation(), e.endpoint(), held,
+        o = Outcome.STALE_SKIP;
+        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), held,
             e.generation(), "lost the compare-and-set to a newer plan"));
       }
+      tally = tally.plus(WriteTally.of(o, 1));
     }
     AuditLog.append(c, audit);
-    return new WriteTally(ok, stale, unchanged, empty, 0, noZone);
+    return tally;
+  }
+
+  /** Safe: the plan row is gone (cleanup deleted it first); nothing of it may be written. */
+  private WriteTally skipDeletedPlan(Connection c, List<PlanEntry> batch) throws SQLException {
+    long g = batch.get(0).generation();
+    log.info("{}: plan {} was deleted before it could be written; {} endpoints skipped", az, g,
+        batch.size());
+    List<AuditEntry> audit = new ArrayList<>();
+    for (PlanEntry e : batch) {
+      audit.add(AuditEntry.of(az, Outcome.STALE_SKIP.action(), g, e.endpoint(), null, g,
+          "plan " + g + " was deleted before it could be written"));
+    }
+    AuditLog.append(c, audit);
+    return WriteTally.of(Outcome.STALE_SKIP, batch.size());
+  }
+
+  private static Outcome outcome(WriteDecision d) {
+    if (d instanceof WriteDecision.Write) {
+      return Outcome.WRITE;
+    } else if (d instanceof WriteDecision.Unchanged) {
+      return Outcome.UNCHANGED;
+    } else if (d instanceof WriteDecision.SkipStale) {
+      return Outcome.STALE_SKIP;
+    } else if (d instanceof WriteDecision.RejectEmpty) {
+      return Outcome.EMPTY_REJECTED;
+    } else if (d instanceof WriteDecision.RejectEmptyFamily) {
+      return Outcome.EMPTY_FAMILY_REJECTED;
+    } else if (d instanceof WriteDecision.RejectInvalid) {
+      return Outcome.INVALID_ENTRY;
+    }
+    throw new IllegalStateException("unknown decision " + d);
+  }
+
+  /** The audit detail of a decision not to write. */
+  private static String why(WriteDecision d, RrsetState s) {
+    if (d instanceof WriteDecision.SkipStale) {
+      return "a newer plan is already applied";
+    } else if (d instanceof WriteDecision.RejectEmpty) {
+      return "plan entry has no address";
+    } else if (d instanceof WriteDecision.RejectEmptyFamily f) {
+      String families = f.families().stream().sorted()
+          .map(x -> "IPv" + x.version()).collect(Collectors.joining(" and "));
+      if (f.entry().deleted()) {
+        return "deletion entry, but the endpoint is not deleted and has " + families + " targets";
+      }
+      return f.families().stream().sorted()
+          .map(x -> x.rrtype() + " would publish no address (holds " + s.count(x) + " now)")
+          .collect(Collectors.joining("; ")) + " while the endpoint has " + families + " targets";
+    } else if (d instanceof WriteDecision.RejectInvalid i) {
+      return i.malformed().stream().map(PlanAddress::problem)
+          .collect(Collectors.joining("; "));
+    }
+    return null;
+  }
+
+  /** The audit detail of a write. */
+  private static String wrote(Mode mode, PlanEntry e) {
+    if (e.deleted()) {
+      return mode.wire() + ": endpoint deleted; A, AAAA and " + e.markerName() + " emptied";
+    }
+    EntryRdata r = EntryRdata.of(mode, e);
+    return mode.wire() + " " + AddressFamily.V4.rrtype() + "=" + r.a().size() + " "
+        + AddressFamily.V6.rrtype() + "=" + r.aaaa().size();
   }
 
   private void audit(AuditEntry entry) throws SQLException {
@@ -177,11 +273,13 @@ final class PlanWriter {
     });
   }
 
+  /** The first non-blank line (PostgreSQL's messages may start with a line break). */
   static String firstLine(String s) {
     if (s == null) {
       return null;
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
   }
 }

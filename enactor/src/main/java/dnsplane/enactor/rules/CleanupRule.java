@@ -21,6 +21,10 @@ import java.util.TreeSet;
  *  legacy | no                  | any                    | delete, then clear every rrset
  *         |                     |                        | still pointing at a deleted plan
  * </pre>
+ *
+ * <p>"Referenced" here is a snapshot, which cannot see a safe write still in flight. Safe cleanup
+ * therefore locks the plans this rule lets it delete (waiting for such writes) and checks
+ * references again in its DELETE; see {@code store.PlanLocks}.
  */
 public final class CleanupRule {
 

@@ -14,7 +14,9 @@ public final class PlanCleaner {
 
   /**
    * Deletes those of {@code generations} that no rrset references, checked again in the statement
-   * itself (the pure rule decided from a snapshot that may be stale by now). Returns the deleted.
+   * itself (the pure rule decided from a snapshot that may be stale by now). Safe cleanup runs it
+   * after {@link PlanLocks#lockForCleanup}, as a statement of its own: its snapshot is taken after
+   * the lock waited for in-flight writes, so it sees them. Returns the deleted.
    */
   public static List<Long> deleteUnreferenced(Connection c, List<Long> generations)
       throws SQLException {
@@ -22,6 +24,9 @@ public final class PlanCleaner {
         "DELETE FROM plan p WHERE p.generation = ANY(?) AND NOT EXISTS"
             + " (SELECT 1 FROM rrset r WHERE r.applied_generation = p.generation) RETURNING generation";
     List<Long> out = new ArrayList<>();
+    if (generations.isEmpty()) {
+      return out;
+    }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("bigint", generations.toArray()));
       try (ResultSet rs = ps.executeQuery()) {

@@ -72,7 +72,7 @@ public final class PlanStore {
     }
     String sql =
         "SELECT pe.endpoint, pe.ttl, pe.fail_open, x.a ->> 'address', (x.a ->> 'weight')::int,"
-            + " x.a ->> 'az' FROM plan_entry pe"
+            + " x.a ->> 'az', pe.deleted, x.a::text FROM plan_entry pe"
             + " LEFT JOIN LATERAL jsonb_array_elements(pe.addresses) WITH ORDINALITY AS x(a, i) ON true"
             + " WHERE pe.generation = ? ORDER BY pe.endpoint, x.i";
     List<PlanEntry> entries = new ArrayList<>();
@@ -83,25 +83,31 @@ public final class PlanStore {
         String endpoint = null;
         int ttl = 0;
         boolean failOpen = false;
+        boolean deleted = false;
         List<PlanAddress> addresses = new ArrayList<>();
         while (rs.next()) {
           String e = rs.getString(1);
           if (!e.equals(endpoint)) {
             if (endpoint != null) {
-              entries.add(new PlanEntry(generation, endpoint, ttl, addresses, failOpen));
+              entries.add(new PlanEntry(generation, endpoint, ttl, addresses, failOpen, deleted));
             }
             endpoint = e;
             ttl = rs.getInt(2);
             failOpen = rs.getBoolean(3);
+            deleted = rs.getBoolean(7);
             addresses = new ArrayList<>();
           }
-          String address = rs.getString(4);
-          if (address != null) {
-            addresses.add(new PlanAddress(address, rs.getInt(5), rs.getString(6)));
+          String element = rs.getString(8);
+          if (element != null) {
+            // An element without an "address" string is kept as its JSON text, which no address
+            // parses as: the safe enactor then rejects the entry instead of skipping the element.
+            String address = rs.getString(4);
+            addresses.add(new PlanAddress(address != null ? address : element, rs.getInt(5),
+                rs.getString(6)));
           }
         }
         if (endpoint != null) {
-          entries.add(new PlanEntry(generation, endpoint, ttl, addresses, failOpen));
+          entries.add(new PlanEntry(generation, endpoint, ttl, addresses, failOpen, deleted));
         }
       }
     }

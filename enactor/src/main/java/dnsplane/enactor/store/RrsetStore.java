@@ -1,5 +1,6 @@
 package dnsplane.enactor.store;
 
+import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.rules.RrsetState;
@@ -19,6 +20,8 @@ import java.util.Set;
  * RrsetStore reads and writes the rrsets an endpoint's plan entries become: A, AAAA and the TXT
  * marker {@code _plan.<endpoint>}. Writes are one statement per batch (unnest arrays). In safe mode
  * the statement is a compare-and-set per rrset; in legacy mode it overwrites unconditionally.
+ * Nothing here deletes an rrset: removing one is writing it empty with the new generation (a
+ * tombstone), so a delayed older write still loses the compare-and-set against it.
  */
 public final class RrsetStore {
 
@@ -38,12 +41,14 @@ public final class RrsetStore {
       " WHERE rrset.applied_generation IS NULL"
           + " OR rrset.applied_generation < EXCLUDED.applied_generation";
 
-  /** The state of each endpoint's address rrsets (A + AAAA); absent endpoints are ABSENT. */
+  /** The state of each endpoint's address rrsets (A and AAAA); absent endpoints are ABSENT. */
   public Map<String, RrsetState> states(Connection c, Collection<String> endpoints)
       throws SQLException {
     Map<String, RrsetState> out = new HashMap<>();
     String sql =
-        "SELECT name, max(applied_generation), coalesce(sum(cardinality(rdata)), 0) FROM rrset"
+        "SELECT name, max(applied_generation),"
+            + " coalesce(sum(cardinality(rdata)) FILTER (WHERE type = 'A'), 0),"
+            + " coalesce(sum(cardinality(rdata)) FILTER (WHERE type = 'AAAA'), 0) FROM rrset"
             + " WHERE name = ANY(?) AND type IN ('A', 'AAAA') GROUP BY name";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", endpoints.toArray()));
@@ -51,7 +56,7 @@ public final class RrsetStore {
         while (rs.next()) {
           long g = rs.getLong(2);
           Long gen = rs.wasNull() ? null : g;
-          out.put(rs.getString(1), new RrsetState(gen, rs.getInt(3)));
+          out.put(rs.getString(1), new RrsetState(gen, rs.getInt(3), rs.getInt(4)));
         }
       }
     }
@@ -62,9 +67,10 @@ public final class RrsetStore {
   }
 
   /**
-   * Writes each entry's A, AAAA and TXT rrsets in one statement; returns the endpoints whose A
-   * rrset the statement actually wrote (in safe mode the others lost the compare-and-set to a newer
-   * plan). Entries whose name is in no zone are skipped and not returned.
+   * Writes each entry's A, AAAA and TXT rrsets ({@link EntryRdata}) in one statement; returns the
+   * endpoints whose A rrset the statement actually wrote (in safe mode the others lost the
+   * compare-and-set to a newer plan). Entries whose name is in no zone are skipped and not
+   * returned.
    */
   public Set<String> write(Connection c, Mode mode, List<PlanEntry> entries, ZoneIndex zones)
       throws SQLException {
@@ -80,10 +86,10 @@ public final class RrsetStore {
       if (zone == null) {
         continue;
       }
-      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "A", e.ttl(), e.v4(), e);
-      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "AAAA", e.ttl(), e.v6(), e);
-      add(z, names, types, ttls, rdata, gens, zone, e.markerName(), "TXT", e.ttl(),
-          List.of(e.markerRdata()), e);
+      EntryRdata r = EntryRdata.of(mode, e);
+      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "A", e.ttl(), r.a(), e);
+      add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "AAAA", e.ttl(), r.aaaa(), e);
+      add(z, names, types, ttls, rdata, gens, zone, e.markerName(), "TXT", e.ttl(), r.txt(), e);
     }
     Set<String> written = new HashSet<>();
     if (names.isEmpty()) {
@@ -108,10 +114,15 @@ public final class RrsetStore {
     return written;
   }
 
-  /** Applied generation of every endpoint's address rrsets (endpoints known to the planner). */
+  /**
+   * Applied generation of every live endpoint's address rrsets (endpoints known to the planner and
+   * not deleted: a deleted endpoint's tombstones are no live state to diff against, so legacy's
+   * stuck rule must not trip on them once their plan is cleaned up).
+   */
   public Map<String, Long> appliedByEndpoint(Connection c) throws SQLException {
     String sql =
         "SELECT r.name, max(r.applied_generation) FROM rrset r JOIN endpoint e ON e.name = r.name"
+            + " AND e.deleted_at IS NULL"
             + " WHERE r.type IN ('A', 'AAAA') AND r.applied_generation IS NOT NULL GROUP BY r.name";
     Map<String, Long> out = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql);

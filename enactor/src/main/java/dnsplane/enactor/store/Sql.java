@@ -8,7 +8,8 @@ import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Sql runs a unit of work in one transaction, retrying it when PostgreSQL reports a deadlock or a
- * serialization failure, and recognises the database guard's refusals so callers can count them.
+ * serialization failure, and recognises the schema's refusals (the guard, the rdata CHECK) so
+ * callers can count them per entry instead of failing the whole plan.
  */
 public final class Sql {
 
@@ -17,6 +18,9 @@ public final class Sql {
   public interface Work<T> {
     T run(Connection c) throws SQLException;
   }
+
+  /** The schema's CHECK that A and AAAA rdata are addresses of their family. */
+  static final String RDATA_CHECK = "rrset_address_rdata_valid";
 
   /** Attempts before a deadlock or serialization failure is given up on (each is rare). */
   static final int MAX_ATTEMPTS = 5;
@@ -64,6 +68,26 @@ public final class Sql {
       String msg = t.getMessage();
       if (msg != null
           && (msg.contains("would publish no address") || msg.contains("still applied to guarded"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the schema's rdata CHECK refused an A or AAAA value that is not an address of that
+   * family (23514 on {@code rrset_address_rdata_valid}): a legacy write of a malformed plan.
+   */
+  public static boolean invalidRdata(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PSQLException p && "23514".equals(p.getSQLState())) {
+        ServerErrorMessage m = p.getServerErrorMessage();
+        if (m != null && RDATA_CHECK.equals(m.getConstraint())) {
+          return true;
+        }
+      }
+      String msg = t.getMessage();
+      if (msg != null && msg.contains("\"" + RDATA_CHECK + "\"")) {
         return true;
       }
     }

@@ -9,6 +9,7 @@ import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.ZoneIndex;
 import dnsplane.enactor.verify.Verifier;
@@ -82,22 +83,222 @@ class EnactorDbTest {
     }
   }
 
+  static String generationOf(Stack s, String name, String type) throws Exception {
+    try (Connection c = s.db.connect();
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT applied_generation FROM rrset WHERE name = '" + name
+            + "' AND type = '" + type + "'")) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  static String auditDetail(Stack s, String action, String endpoint) throws Exception {
+    try (Connection c = s.db.connect();
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT detail FROM audit_log WHERE action = '" + action
+            + "' AND endpoint = '" + endpoint + "' ORDER BY id DESC LIMIT 1")) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
   @Test
-  void ipv4OnlyEntryEmptiesTheAaaaRrsetAndAuthdnsAnswersNodata() throws Exception {
+  void safeRefusesAnEntryThatWouldEmptyAFamilyWhileTheEndpointHasTargetsOfIt() throws Exception {
+    // Guard off: the enactor must refuse on its own, whatever the database would allow.
+    try (Stack s = new Stack(List.of(Y), false)) {
+      s.targets(Y, "192.0.2.1", "2001:db8::1");
+      Enactor a = enactor(s, "az-a", Mode.SAFE, 3);
+      long g1 = s.publish(Map.of(Y, List.of("192.0.2.1", "2001:db8::1")));
+      a.applyOnce();
+      // A buggy planner drops the IPv6 family although the endpoint still has an IPv6 target.
+      s.publish(Map.of(Y, List.of("192.0.2.2")));
+      ApplyReport r = a.applyOnce();
+      assertEquals("{2001:db8::1}", rdata(s, Y, "AAAA"), "the AAAA rrset was emptied while "
+          + Y + " has an IPv6 target (" + r.writes() + ")");
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"), "the entry is refused whole");
+      assertEquals(String.valueOf(g1), generationOf(s, Y, "AAAA"));
+      assertEquals(1, s.audited("az-a", "empty_family_rejected", Y));
+      assertTrue(auditDetail(s, "empty_family_rejected", Y).contains("AAAA"));
+      assertEquals(1, r.writes().rejectedEmptyFamily());
+      assertEquals(1, a.metrics().emptyFamilyRejections());
+      s.served(Y);
+      assertEquals(1, s.query(Y, Type.AAAA).getSection(Section.ANSWER).size());
+      assertEquals(1, s.query(Y, Type.A).getSection(Section.ANSWER).size());
+    }
+  }
+
+  @Test
+  void anEndpointWithNoIpv6TargetLeftGetsAnEmptyAaaaTombstoneAndAuthdnsAnswersNodata()
+      throws Exception {
     try (Stack s = new Stack(List.of(Y), true)) {
+      s.targets(Y, "192.0.2.1", "2001:db8::1");
       Enactor a = enactor(s, "az-a", Mode.SAFE, 3);
       s.publish(Map.of(Y, List.of("192.0.2.1", "2001:db8::1")));
       a.applyOnce();
       assertEquals("{2001:db8::1}", rdata(s, Y, "AAAA"));
-      s.publish(Map.of(Y, List.of("192.0.2.2")));
+      // The operator removes the IPv6 target; the planner publishes IPv4 only.
+      s.sql("DELETE FROM target WHERE endpoint = '" + Y + "' AND family(address) = 6");
+      long g2 = s.publish(Map.of(Y, List.of("192.0.2.1")));
       assertEquals(1, a.applyOnce().writes().written());
       assertEquals("{}", rdata(s, Y, "AAAA"));
-      assertEquals("{192.0.2.2}", rdata(s, Y, "A"));
+      assertEquals(String.valueOf(g2), generationOf(s, Y, "AAAA"), "a tombstone keeps the plan");
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
       s.served(Y);
       Message m = s.query(Y, Type.AAAA);
       assertEquals(Rcode.NOERROR, m.getRcode());
-      assertTrue(m.getSection(Section.ANSWER).isEmpty());
+      assertTrue(m.getSection(Section.ANSWER).isEmpty(), "NODATA");
       assertEquals(1, s.query(Y, Type.A).getSection(Section.ANSWER).size());
+    }
+  }
+
+  @Test
+  void safeRejectsAnEntryWithAMalformedAddressWholeAndWritesTheRest() throws Exception {
+    try (Stack s = new Stack(List.of(X, Y), false)) {
+      Enactor a = enactor(s, "az-a", Mode.SAFE, 3);
+      s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1")));
+      a.applyOnce();
+      // "010" is octal to some parsers and decimal to others.
+      s.publish(Map.of(X, List.of("198.51.100.2"), Y, List.of("192.0.2.2", "192.0.2.010")));
+      ApplyReport r = a.applyOnce();
+      assertEquals("{198.51.100.2}", rdata(s, X, "A"), "the rest of the plan is applied");
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"), "the bad entry is rejected whole");
+      assertEquals(1, s.audited("az-a", "invalid_entry", Y));
+      assertTrue(auditDetail(s, "invalid_entry", Y).contains("192.0.2.010"),
+          auditDetail(s, "invalid_entry", Y));
+      assertEquals(1, r.writes().written());
+      assertEquals(1, r.writes().rejectedInvalid());
+      assertEquals(1, a.metrics().invalidEntries());
+    }
+  }
+
+  @Test
+  void anAddressElementWithoutAnAddressIsMalformedNotSkipped() throws Exception {
+    try (Stack s = new Stack(List.of(Y), false)) {
+      Enactor a = enactor(s, "az-a", Mode.SAFE, 3);
+      s.publish(Map.of(Y, List.of("192.0.2.1")));
+      a.applyOnce();
+      s.sql("WITH p AS (INSERT INTO plan (reason) VALUES ('buggy') RETURNING generation)"
+          + " INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
+          + Y + "', 60, '[{\"address\":\"192.0.2.2\"}, {\"weight\":100}]' FROM p");
+      ApplyReport r = a.applyOnce();
+      assertEquals(1, r.writes().rejectedInvalid(), r.writes().toString());
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
+      assertTrue(auditDetail(s, "invalid_entry", Y).contains("{\"weight\": 100}"),
+          auditDetail(s, "invalid_entry", Y));
+    }
+  }
+
+  @Test
+  void legacyWritesAMalformedAddressAndTheDatabaseRefusesThatEntryAlone() throws Exception {
+    try (Stack s = new Stack(List.of(X, Y), false)) {
+      Enactor a = enactor(s, "az-a", Mode.LEGACY, 3);
+      s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1")));
+      a.applyOnce();
+      s.publish(Map.of(X, List.of("198.51.100.2"), Y, List.of("192.0.2.2", "192.0.2.1:53")));
+      ApplyReport r = a.applyOnce();
+      assertEquals("{198.51.100.2}", rdata(s, X, "A"), "the rest of the batch is written");
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
+      assertEquals(1, s.audited("az-a", "invalid_entry", Y));
+      assertTrue(auditDetail(s, "invalid_entry", Y).contains("rrset_address_rdata_valid"),
+          auditDetail(s, "invalid_entry", Y));
+      assertEquals(1, r.writes().written());
+      assertEquals(1, r.writes().rejectedInvalid());
+      assertEquals(1, a.metrics().invalidEntries());
+    }
+  }
+
+  @Test
+  void safeWritesAddressesInCanonicalForm() throws Exception {
+    try (Stack s = new Stack(List.of(Y), false)) {
+      s.publish(Map.of(Y, List.of("192.0.2.1", "2001:DB8:0:0:0::1")));
+      enactor(s, "az-a", Mode.SAFE, 3).applyOnce();
+      assertEquals("{2001:db8::1}", rdata(s, Y, "AAAA"));
+    }
+  }
+
+  @Test
+  void safeUnpublishesADeletedEndpointWithThePlansGeneration() throws Exception {
+    try (Stack s = new Stack(List.of(X, Y), true)) {
+      s.targets(Y, "192.0.2.1", "2001:db8::1");
+      Enactor a = new Enactor(new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 5), s.pool,
+          new Faults(), new EnactorMetrics(), new Verifier(s.authdns.dnsAddress(),
+              Duration.ofSeconds(5)));
+      long g1 = s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1",
+          "2001:db8::1")));
+      a.applyOnce();
+      // The operator deletes Y: the planner marks it deleted and publishes a deletion entry.
+      s.sql("UPDATE endpoint SET deleted_at = now() WHERE name = '" + Y + "'");
+      long g2 = s.publish(Map.of(X, List.of("198.51.100.2")), Set.of(Y));
+      ApplyReport r = a.applyOnce();
+      for (String[] rr : List.of(new String[] {Y, "A"}, new String[] {Y, "AAAA"},
+          new String[] {"_plan." + Y, "TXT"})) {
+        assertEquals("{}", rdata(s, rr[0], rr[1]), rr[0] + " " + rr[1] + " (" + r.writes() + ")");
+        assertEquals(String.valueOf(g2), generationOf(s, rr[0], rr[1]), rr[0] + " " + rr[1]);
+      }
+      assertEquals(1, s.audited("az-a", "unpublish", Y));
+      assertEquals(1, r.writes().unpublished());
+      assertEquals(1, r.writes().written(), "X");
+      assertEquals(1, a.metrics().unpublished());
+      assertEquals(0, r.verificationAlarms(), "an unpublished endpoint is not an alarm");
+      s.served(Y);
+      Message m = s.query(Y, Type.A);
+      assertEquals(Rcode.NOERROR, m.getRcode());
+      assertTrue(m.getSection(Section.ANSWER).isEmpty());
+
+      // A delayed enactor still holding plan g1 cannot bring Y back.
+      List<PlanEntry> old = new PlanStore(s.pool).load(g1).orElseThrow().entries();
+      ZoneIndex zones;
+      try (Connection c = s.db.connect()) {
+        zones = ZoneIndex.load(c);
+      }
+      PlanWriter.Result late = new PlanWriter("az-c", s.pool, new Faults(), 1000)
+          .write(Mode.SAFE, old, zones);
+      assertEquals(2, late.tally().stale());
+      assertEquals("{}", rdata(s, Y, "A"));
+    }
+  }
+
+  @Test
+  void safeRefusesADeletionEntryForALiveEndpointWithTargetsLegacyAppliesIt() throws Exception {
+    try (Stack s = new Stack(List.of(Y), false)) {
+      s.targets(Y, "192.0.2.1");
+      s.publish(Map.of(Y, List.of("192.0.2.1")));
+      enactor(s, "az-a", Mode.SAFE, 3).applyOnce();
+      // A buggy planner deletes an endpoint the operator never deleted.
+      long g2 = s.publish(Map.of(), Set.of(Y));
+      enactor(s, "az-b", Mode.SAFE, 3).applyOnce();
+      assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
+      assertEquals(1, s.audited("az-b", "empty_family_rejected", Y));
+
+      enactor(s, "az-c", Mode.LEGACY, 3).applyOnce();
+      assertEquals("{}", rdata(s, Y, "A"), "legacy applies what the plan says");
+      assertEquals("{}", rdata(s, "_plan." + Y, "TXT"));
+      assertEquals(String.valueOf(g2), generationOf(s, Y, "A"));
+      assertEquals(1, s.audited("az-c", "unpublish", Y));
+    }
+  }
+
+  @Test
+  void legacyIsNotStuckOnTheTombstonesOfADeletedEndpointOnceTheirPlanIsCleanedUp()
+      throws Exception {
+    try (Stack s = new Stack(List.of(X, Y), false)) {
+      Enactor legacy = enactor(s, "az-a", Mode.LEGACY, 1);
+      s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1")));
+      legacy.applyOnce();
+      s.sql("UPDATE endpoint SET deleted_at = now() WHERE name = '" + Y + "'");
+      s.sql("DELETE FROM target WHERE endpoint = '" + Y + "'");
+      long g2 = s.publish(Map.of(X, List.of("198.51.100.2")), Set.of(Y));
+      legacy.applyOnce();
+      assertEquals(String.valueOf(g2), generationOf(s, Y, "A"));
+      // A plan without Y: cleanup (keep 1) deletes g2, which Y's tombstones still name.
+      long g3 = s.publish(Map.of(X, List.of("198.51.100.3")));
+      legacy.applyOnce();
+      assertFalse(s.planExists(g2));
+      long g4 = s.publish(Map.of(X, List.of("198.51.100.4")));
+      ApplyReport r = legacy.applyOnce();
+      assertEquals(null, legacy.stuckReason(), "a deleted endpoint is no live state to diff");
+      assertEquals(g4, r.generation());
+      assertEquals("{198.51.100.4}", rdata(s, X, "A"));
+      assertTrue(g3 < g4);
     }
   }
 

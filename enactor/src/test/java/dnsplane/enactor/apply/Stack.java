@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stack is the whole system in one JVM for the race and stress tests: a fresh database with the
@@ -70,6 +71,16 @@ final class Stack implements AutoCloseable {
 
   /** Writes plan N+1 as the planner does; returns its generation. */
   long publish(Map<String, List<String>> addresses) throws Exception {
+    return publish(addresses, Set.of());
+  }
+
+  /**
+   * Writes plan N+1 with an entry per endpoint of {@code addresses}, and a deletion entry
+   * ({@code deleted}, no address) for every endpoint of {@code deleted}; the plan row and its
+   * entries in one transaction, as the schema requires.
+   */
+  long publish(Map<String, List<String>> addresses, Set<String> deleted)
+      throws Exception {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       long g;
@@ -80,11 +91,19 @@ final class Stack implements AutoCloseable {
         g = rs.getLong(1);
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_entry (generation, endpoint,"
-          + " ttl, fail_open, addresses) VALUES (?, ?, 60, false, ?::jsonb)")) {
+          + " ttl, fail_open, addresses, deleted) VALUES (?, ?, 60, false, ?::jsonb, ?)")) {
         for (Map.Entry<String, List<String>> e : addresses.entrySet()) {
           ps.setLong(1, g);
           ps.setString(2, e.getKey());
           ps.setString(3, json(e.getValue()));
+          ps.setBoolean(4, false);
+          ps.addBatch();
+        }
+        for (String e : deleted) {
+          ps.setLong(1, g);
+          ps.setString(2, e);
+          ps.setString(3, "[]");
+          ps.setBoolean(4, true);
           ps.addBatch();
         }
         ps.executeBatch();
@@ -105,6 +124,14 @@ final class Stack implements AutoCloseable {
           .append("\",\"weight\":100,\"az\":\"az-a\"}");
     }
     return b.append("]").toString();
+  }
+
+  /** Configures targets for {@code endpoint} (the operator's intent the enactor reads). */
+  void targets(String endpoint, String... addresses) throws Exception {
+    for (String a : addresses) {
+      sql("INSERT INTO target (endpoint, address, az) VALUES ('" + endpoint + "', '" + a
+          + "', 'az-a')");
+    }
   }
 
   boolean planExists(long g) throws Exception {

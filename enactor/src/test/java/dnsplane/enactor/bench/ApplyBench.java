@@ -21,8 +21,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * ApplyBench prints, for 1, 1,000 and 10,000 endpoints on a throwaway database: the time to apply
- * a plan that creates every rrset, the time to apply the next plan that changes every address
+ * ApplyBench prints, for 1, 1,000 and 10,000 guarded endpoints (an IPv4 and an IPv6 target each)
+ * on a throwaway database: the time to apply a plan that creates every rrset, the time to apply the
+ * next plan that changes every address
  * (the steady state), and commit-to-served latency: plan committed until the in-process authdns
  * answers the new generation for the last endpoint written. Args: endpoint counts (default 1 1000
  * 10000).
@@ -57,6 +58,14 @@ public final class ApplyBench {
             + " SELECT 'ep' || i || '.bench.test.', z.id, true FROM generate_series(1, ?) i,"
             + " zone z WHERE z.name = 'bench.test.'")) {
       ps.setInt(1, n);
+      ps.executeUpdate();
+    }
+    // An IPv4 and an IPv6 target per endpoint: the safe enactor reads them (one query per batch)
+    // to refuse an entry that would empty a family; the plans below publish both families.
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO target (endpoint, address, az)"
+            + " SELECT e.name, a.address::inet, 'az-a' FROM endpoint e,"
+            + " (VALUES ('192.0.2.1'), ('2001:db8::1')) a(address)")) {
       ps.executeUpdate();
     }
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);

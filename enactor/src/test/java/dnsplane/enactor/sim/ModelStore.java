@@ -1,8 +1,11 @@
 package dnsplane.enactor.sim;
 
+import dnsplane.enactor.rules.AddressFamily;
+import dnsplane.enactor.rules.EndpointConfig;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.rules.RrsetState;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,17 +14,27 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * ModelStore is the in-memory model of what Postgres holds for the simulation: plans and each
- * endpoint's address rrsets. Its writes enforce what the SQL enforces (the compare-and-set in safe
- * mode; with {@code guard} on, the schema's two guard triggers).
+ * ModelStore is the in-memory model of what Postgres holds for the simulation: plans, each
+ * endpoint's targets (which address families the operator configured) and its address rrsets.
+ * Its writes enforce what the SQL enforces (the compare-and-set in safe mode; with {@code guard}
+ * on, the schema's guard triggers, per family as in V2).
  */
 final class ModelStore {
 
-  /** One endpoint's address rrsets: the generation they came from and their addresses. */
-  record Rr(Long generation, List<String> addresses) {}
+  /** One endpoint's address rrsets: the generation they came from and each family's addresses. */
+  record Rr(Long generation, List<String> v4, List<String> v6) {
+    List<String> of(AddressFamily f) {
+      return f == AddressFamily.V4 ? v4 : v6;
+    }
+
+    int size() {
+      return v4.size() + v6.size();
+    }
+  }
 
   final TreeMap<Long, Map<String, PlanEntry>> plans = new TreeMap<>();
   final Map<String, Rr> rrsets = new TreeMap<>();
+  final Map<String, Set<AddressFamily>> targets = new TreeMap<>();
   final boolean guard;
   long nextGeneration = 1;
 
@@ -31,7 +44,14 @@ final class ModelStore {
 
   RrsetState state(String endpoint) {
     Rr r = rrsets.get(endpoint);
-    return r == null ? RrsetState.ABSENT : new RrsetState(r.generation(), r.addresses().size());
+    return r == null ? RrsetState.ABSENT
+        : new RrsetState(r.generation(), r.v4().size(), r.v6().size());
+  }
+
+  /** What the enactor reads from tables endpoint and target. */
+  EndpointConfig config(String endpoint) {
+    Set<AddressFamily> f = targets.getOrDefault(endpoint, Set.of());
+    return new EndpointConfig(false, f.isEmpty() ? Set.of() : EnumSet.copyOf(f));
   }
 
   /** Returns false when the store refused (a lost compare-and-set or the guard). */
@@ -41,11 +61,24 @@ final class ModelStore {
         && current.generation() >= e.generation()) {
       return false;
     }
-    List<String> addresses = e.addresses().stream().map(a -> a.address()).toList();
-    if (guard && addresses.isEmpty()) {
+    Rr next = new Rr(e.generation(), e.v4(), e.v6());
+    if (guard && !guardAllows(e.endpoint(), next)) {
       return false;
     }
-    rrsets.put(e.endpoint(), new Rr(e.generation(), addresses));
+    rrsets.put(e.endpoint(), next);
+    return true;
+  }
+
+  /** V2's guard: no empty endpoint, and no empty family while the endpoint has targets of it. */
+  private boolean guardAllows(String endpoint, Rr r) {
+    if (r.size() == 0) {
+      return false;
+    }
+    for (AddressFamily f : config(endpoint).targetFamilies()) {
+      if (r.of(f).isEmpty()) {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -67,13 +100,13 @@ final class ModelStore {
   /** Legacy's clear: returns false when the guard refused to empty the endpoint. */
   boolean clear(String endpoint) {
     Rr r = rrsets.get(endpoint);
-    if (r == null || r.addresses().isEmpty() || plans.containsKey(r.generation())) {
+    if (r == null || r.size() == 0 || plans.containsKey(r.generation())) {
       return true;
     }
     if (guard) {
       return false;
     }
-    rrsets.put(endpoint, new Rr(r.generation(), List.of()));
+    rrsets.put(endpoint, new Rr(r.generation(), List.of(), List.of()));
     return true;
   }
 

@@ -62,4 +62,21 @@ class SqlTest {
     assertTrue(Sql.guardRefusal(refused), refused.getMessage());
     assertFalse(Sql.guardRefusal(new SQLException("syntax error", "42601")));
   }
+
+  @Test
+  void theRdataCheckIsRecognisedFromTheDatabaseItselfAndIsNoGuardRefusal() throws Exception {
+    TestDb db = TestPostgres.freshDatabase();
+    SQLException refused = assertThrows(SQLException.class, () -> Sql.inTransaction(
+        db.dataSource(), c -> {
+          try (var st = c.createStatement()) {
+            st.execute("INSERT INTO zone (name) VALUES ('aws.test.')");
+            st.execute("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id,"
+                + " 'x.aws.test.', 'A', 60, '{192.0.2.010}' FROM zone");
+          }
+          return null;
+        }));
+    assertTrue(Sql.invalidRdata(refused), refused.getMessage());
+    assertFalse(Sql.guardRefusal(refused), refused.getMessage());
+    assertFalse(Sql.invalidRdata(new SQLException("check violation", "23514")));
+  }
 }
