@@ -9,6 +9,7 @@ import dnsplane.enactor.store.PlanLocks;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.Sql;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,9 @@ final class Cleaner {
 
   private Tally safe(int keep) throws SQLException {
     return Sql.inTransaction(ds, c -> {
+      // The lock-then-recheck below needs a new snapshot per statement: say so rather than trust
+      // whatever isolation the connection was left at.
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       Set<Long> all = plans.generations();
       Set<Long> referenced = rrsets.referencedGenerations(c);
       List<Long> deletable = CleanupRule.deletablePlans(Mode.SAFE, all, keep, referenced);

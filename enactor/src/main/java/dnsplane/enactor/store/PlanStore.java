@@ -57,6 +57,8 @@ public final class PlanStore {
         return load(c, generation);
       } finally {
         c.rollback();
+        // Whoever gets this connection next may rely on READ COMMITTED (safe cleanup does).
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
     }
   }
