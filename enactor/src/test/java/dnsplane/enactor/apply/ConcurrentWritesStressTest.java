@@ -14,6 +14,7 @@ import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.Sql;
 import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.enactor.testing.Plans;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * enactor's own PlanWriter and Cleaner, while a planner thread keeps publishing. A reader follows
  * change_log as authdns does (seq &gt; last, in order) and checks every change it sees: an address
  * rrset is never empty, and an endpoint's generation never goes back. Each plan's IPv6 address
- * carries its generation, so the reader checks the addresses themselves, not only the marker.
+ * carries its place in the planner's order, so the reader checks the addresses themselves, not only the marker.
  */
 @RequiresPostgres
 class ConcurrentWritesStressTest {
@@ -149,32 +151,20 @@ class ConcurrentWritesStressTest {
     }
   }
 
-  /** Plan {@code i}: every endpoint at 192.0.2.10 and an IPv6 address that encodes {@code i}. */
-  private static long publish(TestDb db, int i) throws SQLException {
+  /**
+   * The planner's {@code i}-th plan: every endpoint at 192.0.2.10 and an IPv6 address that encodes
+   * {@code i}. One thread publishes, so {@code i} grows with the generation.
+   */
+  private static long publish(TestDb db, long i) throws SQLException {
+    Map<String, List<String>> plan = new HashMap<>();
+    ENDPOINTS.forEach(e -> plan.put(e, List.of("192.0.2.10", v6(i))));
     try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      long g;
-      try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO plan (reason) VALUES ('stress') RETURNING generation");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        g = rs.getLong(1);
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_entry (generation, endpoint,"
-          + " ttl, addresses) SELECT ?, e, 60, ?::jsonb FROM unnest(?::text[]) AS x(e)")) {
-        ps.setLong(1, g);
-        ps.setString(2, "[{\"address\":\"192.0.2.10\",\"weight\":1,\"az\":\"az-a\"},"
-            + "{\"address\":\"" + v6(g) + "\",\"weight\":1,\"az\":\"az-b\"}]");
-        ps.setArray(3, c.createArrayOf("text", ENDPOINTS.toArray()));
-        ps.executeUpdate();
-      }
-      c.commit();
-      return g;
+      return Plans.publish(c, plan, Set.of());
     }
   }
 
-  static String v6(long generation) {
-    return "2001:db8::" + Long.toHexString(generation);
+  static String v6(long i) {
+    return "2001:db8::" + Long.toHexString(i);
   }
 
   /** Follows change_log in seq order, as authdns does, and records every violation it sees. */

@@ -7,10 +7,10 @@ import dnsplane.db.DbBootstrap;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.testing.Plans;
 import dnsplane.enactor.verify.Verifier;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -82,48 +82,8 @@ final class Stack implements AutoCloseable {
   long publish(Map<String, List<String>> addresses, Set<String> deleted)
       throws Exception {
     try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      long g;
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO plan (reason) VALUES ('test') RETURNING generation");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        g = rs.getLong(1);
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_entry (generation, endpoint,"
-          + " ttl, fail_open, addresses, deleted) VALUES (?, ?, 60, false, ?::jsonb, ?)")) {
-        for (Map.Entry<String, List<String>> e : addresses.entrySet()) {
-          ps.setLong(1, g);
-          ps.setString(2, e.getKey());
-          ps.setString(3, json(e.getValue()));
-          ps.setBoolean(4, false);
-          ps.addBatch();
-        }
-        for (String e : deleted) {
-          ps.setLong(1, g);
-          ps.setString(2, e);
-          ps.setString(3, "[]");
-          ps.setBoolean(4, true);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('dnsplane_plan', ?)")) {
-        ps.setString(1, Long.toString(g));
-        ps.execute();
-      }
-      c.commit();
-      return g;
+      return Plans.publish(c, addresses, deleted);
     }
-  }
-
-  static String json(List<String> addresses) {
-    StringBuilder b = new StringBuilder("[");
-    for (String a : addresses) {
-      b.append(b.length() > 1 ? "," : "").append("{\"address\":\"").append(a)
-          .append("\",\"weight\":100,\"az\":\"az-a\"}");
-    }
-    return b.append("]").toString();
   }
 
   /** Configures targets for {@code endpoint} (the operator's intent the enactor reads). */

@@ -9,6 +9,7 @@ import dnsplane.enactor.apply.EnactorMetrics;
 import dnsplane.enactor.apply.EnactorSettings;
 import dnsplane.enactor.apply.Faults;
 import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.testing.Plans;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Scenario is one seeded race on a real database, replayed statement by statement: a planner
@@ -102,12 +105,12 @@ final class Scenario implements AutoCloseable {
 
     List<Scheduler.Task> tasks = new ArrayList<>();
     int plans = 1 + r.nextInt(3);
-    List<List<String[]>> drafts = new ArrayList<>();
+    List<Map<String, List<String>>> drafts = new ArrayList<>();
     for (int i = 0; i < plans; i++) {
       drafts.add(plan(r, true));
     }
     tasks.add(new Scheduler.Task("planner", () -> {
-      for (List<String[]> d : drafts) {
+      for (Map<String, List<String>> d : drafts) {
         publish(d);
       }
     }));
@@ -140,7 +143,7 @@ final class Scenario implements AutoCloseable {
    * A plan: endpoint → addresses. Each family keeps a random non-empty subset; a buggy planner
    * (only when {@code faulty}) sometimes drops a family or writes a malformed address.
    */
-  private static List<String[]> plan(Random r, boolean faulty) {
+  private static Map<String, List<String>> plan(Random r, boolean faulty) {
     List<String> dual = new ArrayList<>();
     dual.addAll(subset(r, DUAL_V4));
     dual.addAll(subset(r, DUAL_V6));
@@ -151,7 +154,7 @@ final class Scenario implements AutoCloseable {
       dual.add("192.0.2.300");
     }
     List<String> v4 = subset(r, V4_ONLY_V4);
-    return List.of(new String[] {DUAL, json(dual)}, new String[] {V4_ONLY, json(v4)});
+    return Map.of(DUAL, dual, V4_ONLY, v4);
   }
 
   private static List<String> subset(Random r, List<String> all) {
@@ -167,34 +170,10 @@ final class Scenario implements AutoCloseable {
     return out;
   }
 
-  private static String json(List<String> addresses) {
-    StringBuilder b = new StringBuilder("[");
-    for (String a : addresses) {
-      b.append(b.length() > 1 ? "," : "").append("{\"address\":\"").append(a)
-          .append("\",\"weight\":100,\"az\":\"az-a\"}");
-    }
-    return b.append("]").toString();
-  }
-
-  /** Writes a plan and its entries in one transaction, as the planner's PlanStore does. */
-  private void publish(List<String[]> entries) throws SQLException {
+  /** Writes a plan as the planner does, on a connection of the calling actor. */
+  private void publish(Map<String, List<String>> entries) throws SQLException {
     try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      long g;
-      try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO plan (reason) VALUES ('race') RETURNING generation");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        g = rs.getLong(1);
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_entry (generation, endpoint,"
-          + " ttl, addresses) SELECT ?, e, 60, a::jsonb FROM unnest(?::text[], ?::text[]) AS x(e, a)")) {
-        ps.setLong(1, g);
-        ps.setArray(2, c.createArrayOf("text", entries.stream().map(e -> e[0]).toArray()));
-        ps.setArray(3, c.createArrayOf("text", entries.stream().map(e -> e[1]).toArray()));
-        ps.executeUpdate();
-      }
-      c.commit();
+      Plans.publish(c, entries, Set.of());
     }
   }
 
