@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * BulkRequest is the body of {@code PUT /v1/endpoints} as the client sent it, before validation:
- * {@code {"endpoints":[{"name":"a.aws.test","ttl":60,"guarded":true,"targets":[...]}, ...]}}. Each
+ * {@code {"endpoints":[{"name":"a.aws.test","ttl":60,"guarded":true,"failOpen":"family","targets":[...]},
+ * ...]}}. Each
  * element is the body of {@code PUT /v1/endpoints/{name}} plus its name.
  */
 @Serdeable
@@ -18,11 +19,12 @@ public record BulkRequest(@Nullable List<Item> endpoints) {
       @Nullable String name,
       @Nullable Integer ttl,
       @Nullable Boolean guarded,
+      @Nullable Object failOpen,
       @Nullable List<EndpointRequest.TargetRequest> targets) {
 
     /** The same endpoint as a single PUT's body, so both are validated by one {@link EndpointSpec#from}. */
     public EndpointRequest body() {
-      return new EndpointRequest(ttl, guarded, targets);
+      return new EndpointRequest(ttl, guarded, failOpen, targets);
     }
   }
 

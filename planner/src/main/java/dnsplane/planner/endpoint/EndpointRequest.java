@@ -6,12 +6,16 @@ import java.util.List;
 
 /**
  * EndpointRequest is the body of {@code PUT /v1/endpoints/{name}} as the client sent it, before
- * validation: {@code {"ttl":60,"guarded":true,"targets":[{"address":"192.0.2.10","weight":100,
- * "az":"az-a","check":null}]}}.
+ * validation: {@code {"ttl":60,"guarded":true,"failOpen":"family","targets":[{"address":"192.0.2.10",
+ * "weight":100,"az":"az-a","check":null}]}}. {@code failOpen} is the {@link FailOpenScope}: any JSON value
+ * here, so that {@link EndpointSpec#from} can refuse a non-string one naming the field.
  */
 @Serdeable
 public record EndpointRequest(
-    @Nullable Integer ttl, @Nullable Boolean guarded, @Nullable List<TargetRequest> targets) {
+    @Nullable Integer ttl,
+    @Nullable Boolean guarded,
+    @Nullable Object failOpen,
+    @Nullable List<TargetRequest> targets) {
 
   /** One target as sent. */
   @Serdeable

@@ -6,10 +6,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * EndpointSpec is a validated endpoint definition: canonical name, TTL, guard and targets with
- * canonical addresses. {@link #from} is the one place request bodies are checked. PURE.
+ * EndpointSpec is a validated endpoint definition: canonical name, TTL, guard, fail-open scope and
+ * targets with canonical addresses. {@link #from} is the one place request bodies are checked. PURE.
  */
-public record EndpointSpec(String name, int ttl, boolean guarded, List<TargetSpec> targets) {
+public record EndpointSpec(
+    String name, int ttl, boolean guarded, FailOpenScope failOpenScope, List<TargetSpec> targets) {
 
   public static final int DEFAULT_TTL = 60;
   public static final int MAX_TTL = 86_400;
@@ -32,6 +33,7 @@ public record EndpointSpec(String name, int ttl, boolean guarded, List<TargetSpe
       throw new IllegalArgumentException("ttl " + ttl + " is out of range 0-" + MAX_TTL);
     }
     boolean guarded = req.guarded() == null || req.guarded();
+    FailOpenScope scope = FailOpenScope.parse(req.failOpen());
     if (req.targets() == null || req.targets().isEmpty()) {
       throw new IllegalArgumentException("endpoint " + name + " has no targets (at least one is required)");
     }
@@ -51,7 +53,7 @@ public record EndpointSpec(String name, int ttl, boolean guarded, List<TargetSpe
                 })
             .sorted(java.util.Comparator.comparing(TargetSpec::address, EndpointSpec::compareAddresses))
             .toList();
-    return new EndpointSpec(name, ttl, guarded, targets);
+    return new EndpointSpec(name, ttl, guarded, scope, targets);
   }
 
   private static TargetSpec target(EndpointRequest.TargetRequest t) {

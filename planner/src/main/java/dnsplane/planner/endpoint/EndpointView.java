@@ -6,12 +6,19 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /**
- * EndpointView is an endpoint as the API shows it; {@code generation} is the plan a mutating call
- * wrote (null when it wrote none, and on reads).
+ * EndpointView is an endpoint as the API shows it; {@code failOpen} is its {@link FailOpenScope}
+ * ({@code "family"} or {@code "endpoint"}); {@code generation} is the plan a mutating call wrote
+ * (null when it wrote none, and on reads).
  */
 @Serdeable
 public record EndpointView(
-    String name, String zone, int ttl, boolean guarded, List<TargetView> targets, @Nullable Long generation) {
+    String name,
+    String zone,
+    int ttl,
+    boolean guarded,
+    String failOpen,
+    List<TargetView> targets,
+    @Nullable Long generation) {
 
   /** A target as the API shows it. */
   @Serdeable
@@ -29,6 +36,7 @@ public record EndpointView(
         e.zone(),
         e.ttl(),
         e.guarded(),
+        e.failOpenScope().value(),
         e.targets().stream()
             .map(t -> new TargetView(t.address(), t.weight(), t.az(), check(t.check()), t.healthy(),
                 t.healthChangedAt().toString()))

@@ -1,6 +1,7 @@
 package dnsplane.planner.plan;
 
 import dnsplane.planner.endpoint.Endpoint;
+import dnsplane.planner.endpoint.FailOpenScope;
 import dnsplane.planner.endpoint.Target;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,10 @@ import java.util.Set;
  *   <li>A family with no healthy target fails open: all its targets are published. Health never
  *       empties a family, because clients of that family alone would get an empty answer (NODATA),
  *       which is worse than a possibly dead address. This is per family: IPv6 being healthy does
- *       not help an IPv4-only client.
+ *       not help an IPv4-only client. An endpoint whose {@link FailOpenScope} is {@code ENDPOINT}
+ *       (for reproducing the pre-fix behaviour only) fails open only when every one of its targets
+ *       is unhealthy, and then in every family; otherwise a family without a healthy target goes
+ *       on to the next rule like any other, and may be emptied.
  *   <li>Otherwise the healthy targets are published, and unhealthy addresses the previous plan
  *       published are removed within the velocity limit ({@link VelocityLimit}): the rest stay
  *       published and are listed as held.
@@ -69,12 +73,16 @@ public final class PlanCalculator {
       Set<String> publish = new HashSet<>();
       Set<String> held = new HashSet<>();
       Set<AddressFamily> failedOpen = EnumSet.noneOf(AddressFamily.class);
+      // The naive pre-fix rule (scope ENDPOINT) asks whether the whole endpoint is unhealthy.
+      boolean endpointUnhealthy = e.targets().stream().noneMatch(Target::healthy);
       for (AddressFamily family : AddressFamily.values()) {
         List<Target> targets = e.targets().stream().filter(t -> AddressFamily.of(t.address()) == family).toList();
         if (targets.isEmpty()) {
           continue;
         }
-        if (targets.stream().noneMatch(Target::healthy)) {
+        boolean failsOpen =
+            e.failOpenScope() == FailOpenScope.ENDPOINT ? endpointUnhealthy : targets.stream().noneMatch(Target::healthy);
+        if (failsOpen) {
           failedOpen.add(family);
           targets.forEach(t -> publish.add(t.address()));
           continue;

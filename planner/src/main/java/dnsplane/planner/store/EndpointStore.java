@@ -3,6 +3,7 @@ package dnsplane.planner.store;
 import dnsplane.planner.endpoint.Addresses;
 import dnsplane.planner.endpoint.Endpoint;
 import dnsplane.planner.endpoint.EndpointSpec;
+import dnsplane.planner.endpoint.FailOpenScope;
 import dnsplane.planner.endpoint.HealthCheck;
 import dnsplane.planner.endpoint.Target;
 import jakarta.inject.Singleton;
@@ -27,7 +28,7 @@ public final class EndpointStore {
   public record ActiveTarget(String endpoint, String address, HealthCheck check, boolean healthy) {}
 
   private static final String ENDPOINTS =
-      "SELECT e.name, z.name AS zone, e.ttl, e.guarded, e.deleted_at IS NOT NULL AS deleted"
+      "SELECT e.name, z.name AS zone, e.ttl, e.guarded, e.deleted_at IS NOT NULL AS deleted, e.fail_open_scope"
           + " FROM endpoint e JOIN zone z ON z.id = e.zone_id";
   private static final String TARGETS =
       "SELECT endpoint, host(address) AS address, weight, az, health_source, check_address, healthy,"
@@ -87,7 +88,7 @@ public final class EndpointStore {
           out.add(
               new Endpoint(
                   rs.getString("name"), rs.getString("zone"), rs.getInt("ttl"), rs.getBoolean("guarded"), ts,
-                  rs.getBoolean("deleted")));
+                  rs.getBoolean("deleted"), FailOpenScope.parse(rs.getString("fail_open_scope"))));
         }
       }
     }
@@ -129,6 +130,7 @@ public final class EndpointStore {
     Long[] zoneIds = new Long[n];
     Integer[] ttls = new Integer[n];
     Boolean[] guarded = new Boolean[n];
+    String[] scopes = new String[n];
     List<String> tEndpoint = new ArrayList<>();
     List<String> tAddress = new ArrayList<>();
     List<Integer> tWeight = new ArrayList<>();
@@ -141,6 +143,7 @@ public final class EndpointStore {
       zoneIds[i] = endpoints.get(i).zoneId();
       ttls[i] = spec.ttl();
       guarded[i] = spec.guarded();
+      scopes[i] = spec.failOpenScope().value();
       for (EndpointSpec.TargetSpec t : spec.targets()) {
         tEndpoint.add(spec.name());
         tAddress.add(t.address());
@@ -165,15 +168,17 @@ public final class EndpointStore {
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO endpoint (name, zone_id, ttl, guarded)"
-                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[])"
+            "INSERT INTO endpoint (name, zone_id, ttl, guarded, fail_open_scope)"
+                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[], ?::text[])"
                 + " ON CONFLICT (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl,"
-                + " guarded = EXCLUDED.guarded, deleted_at = NULL, updated_at = ?")) {
+                + " guarded = EXCLUDED.guarded, fail_open_scope = EXCLUDED.fail_open_scope, deleted_at = NULL,"
+                + " updated_at = ?")) {
       st.setArray(1, c.createArrayOf("text", names));
       st.setArray(2, c.createArrayOf("bigint", zoneIds));
       st.setArray(3, c.createArrayOf("int4", ttls));
       st.setArray(4, c.createArrayOf("bool", guarded));
-      st.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      st.setArray(5, c.createArrayOf("text", scopes));
+      st.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       st.executeUpdate();
     }
     // Targets the new definitions no longer list go; the rest are upserted below. Joins rather

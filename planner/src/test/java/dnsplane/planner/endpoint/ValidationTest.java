@@ -108,30 +108,44 @@ class ValidationTest {
   @Test
   void specDefaultsAndOrdersTargets() {
     EndpointSpec s = EndpointSpec.from("X.aws.test",
-        new EndpointRequest(null, null, List.of(t("2001:db8::1", null, "az-b"), t("192.0.2.2", 5, "az-a"))));
+        new EndpointRequest(null, null, null, List.of(t("2001:db8::1", null, "az-b"), t("192.0.2.2", 5, "az-a"))));
     assertEquals("x.aws.test.", s.name());
     assertEquals(60, s.ttl());
     assertTrue(s.guarded());
     assertEquals(List.of("192.0.2.2", "2001:db8::1"), s.targets().stream().map(EndpointSpec.TargetSpec::address).toList());
     assertEquals(100, s.targets().get(1).weight());
+    assertEquals(FailOpenScope.FAMILY, s.failOpenScope(), "fail open per family unless told otherwise");
+  }
+
+  @Test
+  void failOpenScopeIsFamilyOrEndpointAndNothingElse() {
+    List<EndpointRequest.TargetRequest> one = List.of(t("192.0.2.1", 1, "az-a"));
+    assertEquals(FailOpenScope.FAMILY, EndpointSpec.from("x.aws.test", new EndpointRequest(60, true, "family", one))
+        .failOpenScope());
+    assertEquals(FailOpenScope.ENDPOINT, EndpointSpec.from("x.aws.test", new EndpointRequest(60, true, "endpoint", one))
+        .failOpenScope());
+    for (String bad : List.of("", "Family", "ENDPOINT", "none", "per-family", " family")) {
+      assertMessage("failOpen must be \"family\" (the default) or \"endpoint\" (the pre-fix rule), got \"" + bad + "\"",
+          new EndpointRequest(60, true, bad, one));
+    }
   }
 
   @Test
   void specProblemsAreNamed() {
-    assertMessage("no targets", new EndpointRequest(60, true, List.of()));
-    assertMessage("no targets", new EndpointRequest(60, true, null));
-    assertMessage("weight 1001", new EndpointRequest(60, true, List.of(t("192.0.2.1", 1001, "az-a"))));
-    assertMessage("weight -1", new EndpointRequest(60, true, List.of(t("192.0.2.1", -1, "az-a"))));
+    assertMessage("no targets", new EndpointRequest(60, true, null, List.of()));
+    assertMessage("no targets", new EndpointRequest(60, true, null, null));
+    assertMessage("weight 1001", new EndpointRequest(60, true, null, List.of(t("192.0.2.1", 1001, "az-a"))));
+    assertMessage("weight -1", new EndpointRequest(60, true, null, List.of(t("192.0.2.1", -1, "az-a"))));
     assertMessage("duplicate target 192.0.2.1",
-        new EndpointRequest(60, true, List.of(t("192.0.2.1", 1, "az-a"), t("192.0.2.01".replace("01", "1"), 2, "az-b"))));
-    assertMessage("invalid address nope", new EndpointRequest(60, true, List.of(t("nope", 1, "az-a"))));
-    assertMessage("ttl 90000", new EndpointRequest(90000, true, List.of(t("192.0.2.1", 1, "az-a"))));
-    assertMessage("needs an az", new EndpointRequest(60, true, List.of(t("192.0.2.1", 1, "AZ A"))));
-    assertMessage("check kind", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+        new EndpointRequest(60, true, null, List.of(t("192.0.2.1", 1, "az-a"), t("192.0.2.01".replace("01", "1"), 2, "az-b"))));
+    assertMessage("invalid address nope", new EndpointRequest(60, true, null, List.of(t("nope", 1, "az-a"))));
+    assertMessage("ttl 90000", new EndpointRequest(90000, true, null, List.of(t("192.0.2.1", 1, "az-a"))));
+    assertMessage("needs an az", new EndpointRequest(60, true, null, List.of(t("192.0.2.1", 1, "AZ A"))));
+    assertMessage("check kind", new EndpointRequest(60, true, null, List.of(new EndpointRequest.TargetRequest(
         "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("icmp", null, null)))));
-    assertMessage("http(s) url", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+    assertMessage("http(s) url", new EndpointRequest(60, true, null, List.of(new EndpointRequest.TargetRequest(
         "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("http", null, "ftp://x/")))));
-    assertMessage("tcp check", new EndpointRequest(60, true, List.of(new EndpointRequest.TargetRequest(
+    assertMessage("tcp check", new EndpointRequest(60, true, null, List.of(new EndpointRequest.TargetRequest(
         "192.0.2.1", 1, "az-a", new EndpointRequest.CheckRequest("tcp", "127.0.0.1", null)))));
   }
 

@@ -41,7 +41,7 @@ public final class TestSupport {
   public static String snapshot(TestDb db) {
     return query(db,
         "SELECT concat_ws(' | ',"
-            + " (SELECT string_agg(concat_ws(',', name, zone_id, ttl, guarded, updated_at, deleted_at), ';' ORDER BY name) FROM endpoint),"
+            + " (SELECT string_agg(concat_ws(',', name, zone_id, ttl, guarded, fail_open_scope, updated_at, deleted_at), ';' ORDER BY name) FROM endpoint),"
             + " (SELECT string_agg(concat_ws(',', endpoint, address, weight, az, health_source, check_address, healthy),"
             + "   ';' ORDER BY endpoint, address) FROM target),"
             + " (SELECT string_agg(generation::text, ',' ORDER BY generation) FROM plan),"
