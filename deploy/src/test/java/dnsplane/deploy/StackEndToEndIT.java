@@ -13,6 +13,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/up → dig through authdns and the resolver → deploy/status → a second deploy/up (harmless)
  * → deploy/down, with a private state folder and ports moved by DNSPLANE_PORT_OFFSET, so it cannot
  * collide with a developer's running stack: once on a throwaway database (DNSPLANE_DB_URL), once on
- * the embedded PostgreSQL whose data must survive down/up. Runs the jars the reactor packaged
+ * the embedded PostgreSQL whose data must survive down/up; and both outage demos that run as one
+ * command (legacy, family) on a stack of their own. Runs the jars the reactor packaged
  * (DNSPLANE_BUILD=never), hence a failsafe test after {@code package}.
  */
 @RequiresPostgres
@@ -42,6 +47,7 @@ class StackEndToEndIT {
   private static final List<Integer> BASE_PORTS =
       List.of(1053, 1054, 1064, 8080, 8081, 8082, 8083, 8084, 8085, 8095);
   private static final String ENDPOINT = "dynamodb.us-east-1.aws.test.";
+  private static final String FAMILY_ENDPOINT = "dualstack.us-east-1.aws.test.";
   private static final List<String> DEMO_ADDRESSES =
       List.of("192.0.2.10", "198.51.100.10", "203.0.113.10");
 
@@ -134,6 +140,51 @@ class StackEndToEndIT {
         "enactors not restored to safe and unstuck:\n" + status.output());
     assertEquals(pids, pids(), "the demo's extra resolver must be gone, nothing else changed");
     awaitDig(port(1053), ENDPOINT, "A", out -> answers(out) == 3);
+    downAndCheck(pids);
+  }
+
+  @Test
+  void outageDemoFamilyEmptiesAOnlyUnderTheNaiveRuleAndRestoresTheStack() throws Exception {
+    Assumptions.assumeTrue(Shell.has("jq"), "the outage demo needs jq (apt-get install -y jq)");
+    TestDb db = TestPostgres.freshDatabase();
+    env.putAll(db.env());
+    Map<String, Long> pids = upAndCheck(6);
+
+    Shell.Result demo = Shell.run(List.of("deploy/outage-demo", "family"), env, Duration.ofMinutes(4));
+    assertEquals(0, demo.exit(), "outage-demo family:\n" + demo + "\n" + logs());
+    String out = demo.output();
+    // The outcome table: the naive rule with legacy enactors empties A (NODATA), AAAA keeps answering,
+    // the guard-off resolver passes it on and the guard-on one keeps A; the fixed planner says it fails
+    // open for A; safe enactors refuse the naive planner's entry and keep both IPv4 addresses.
+    for (String row : List.of(
+        "legacy\\s+endpoint\\s+legacy\\s+yes\\s+0\\s+answered\\s+yes\\s+no \\(kept, EDE 3\\)\\s+\\[\\]\\s+no\\s+ok",
+        "safe\\s+family\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\"A\"\\]\\s+no\\s+ok",
+        "safe-vs-naive\\s+endpoint\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\\]\\s+yes\\s+ok")) {
+      assertTrue(out.lines().anyMatch(l -> l.matches(row)), "outcome row " + row + " missing:\n" + out);
+    }
+    assertTrue(out.lines().anyMatch(l -> l.matches("t\\+\\s*\\d+s !! NOERROR/0\\s+NOERROR/1\\s.*")),
+        "no NODATA for A next to an answered AAAA on the timeline:\n" + out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("\\s+audit az-[abc]: write plan \\d+ over \\d+: legacy A=0 AAAA=1")),
+        "no legacy write of the empty A:\n" + out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("\\s+audit az-[abc]: empty_family_rejected plan \\d+ over \\d+: .*")),
+        "no empty_family_rejected audit line:\n" + out);
+    assertTrue(out.contains("says failOpenFamilies [\"A\"] for " + FAMILY_ENDPOINT), out);
+
+    Shell.Result status = Shell.run(List.of("deploy/status"), env, Duration.ofMinutes(1));
+    assertEquals(0, status.exit(), status.toString());
+    assertEquals(
+        3,
+        status.output().lines().filter(l -> l.startsWith("enactor-") && l.contains(" safe ")
+            && l.contains("stuck=false")).count(),
+        "enactors not restored to safe and unstuck:\n" + status.output());
+    assertEquals(pids, pids(), "the demo's extra resolver must be gone, nothing else changed");
+    HttpResponse<String> gone = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(8081) + "/v1/endpoints/" + FAMILY_ENDPOINT))
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, gone.statusCode(), "the demo endpoint must be deleted: " + gone.body());
+    awaitDig(port(1053), FAMILY_ENDPOINT, "A", out2 -> out2.contains("status: NOERROR") && answers(out2) == 0);
+    awaitDig(port(1053), ENDPOINT, "A", out2 -> answers(out2) == 3);
     downAndCheck(pids);
   }
 
