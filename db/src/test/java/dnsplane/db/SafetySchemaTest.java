@@ -102,6 +102,35 @@ class SafetySchemaTest {
     }
   }
 
+  /** The guard is queued only for rows that can empty a family (V4): each such path still is. */
+  @Test
+  void guardStillSeesInsertsOfEmptyRowsAndDeletesOfUnmanagedOnes() throws SQLException {
+    try (Connection c = db.connect()) {
+      String plain = "plain.aws.test.";
+      exec(c, "INSERT INTO endpoint (name, zone_id) VALUES (?, ?)", plain, zoneId);
+      exec(c, "INSERT INTO target (endpoint, address, az) VALUES (?, '192.0.2.20', 'az-a')", plain);
+      SQLException empty = assertThrows(SQLException.class, () -> exec(c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60, '{}')",
+          zoneId, plain));
+      assertTrue(empty.getMessage().contains("would publish no address"), empty.getMessage());
+      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
+          + " '{192.0.2.20}')", zoneId, plain);
+      SQLException deleted = assertThrows(SQLException.class,
+          () -> exec(c, "DELETE FROM rrset WHERE name = ?", plain));
+      assertTrue(deleted.getMessage().contains("would publish no address"), deleted.getMessage());
+      // A non-empty write is not queued for the check, yet an empty one later in the same
+      // transaction still is.
+      c.setAutoCommit(false);
+      exec(c, "UPDATE rrset SET rdata = '{192.0.2.21}' WHERE name = ?", plain);
+      exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ?", plain);
+      assertThrows(SQLException.class, c::commit);
+      c.rollback();
+      c.setAutoCommit(true);
+      assertEquals(List.of("192.0.2.20"),
+          column(c, "SELECT unnest(rdata) FROM rrset WHERE name = ?", plain));
+    }
+  }
+
   @Test
   void planManagedRrsetIsNeverDeletedOnlyEmptiedKeepingItsGeneration() throws SQLException {
     try (Connection c = db.connect()) {
