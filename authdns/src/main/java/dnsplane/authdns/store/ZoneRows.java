@@ -72,9 +72,11 @@ final class ZoneRows {
         c.prepareStatement(
             "SELECT name, type FROM rrset WHERE zone_id = ? AND applied_generation IS NOT NULL"
                 + " UNION SELECT e.name, t.type FROM endpoint e"
-                + "   CROSS JOIN (VALUES ('A'), ('AAAA')) AS t (type)"
-                + " UNION SELECT '_plan.' || e.name, 'TXT' FROM endpoint e")) {
+                + "   CROSS JOIN (VALUES ('A'), ('AAAA')) AS t (type) WHERE e.zone_id = ?"
+                + " UNION SELECT '_plan.' || e.name, 'TXT' FROM endpoint e WHERE e.zone_id = ?")) {
       ps.setLong(1, zoneId);
+      ps.setLong(2, zoneId);
+      ps.setLong(3, zoneId);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

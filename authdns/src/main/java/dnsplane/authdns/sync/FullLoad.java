@@ -72,7 +72,9 @@ final class FullLoad {
       rejected.add(new Rejection(z.name(), r.name(), r.type(), state.lastSeq(), p.problem()));
       ZoneChange.RrsetReplaced parsed = p.rrset();
       List<Record> before = served(previous, origin, parsed.name(), parsed.type());
-      if (before != null) {
+      // As an incremental change does: nothing served (absent or a tombstone) is no version to
+      // keep, and the records that parse are better than an empty answer.
+      if (before != null && !before.isEmpty()) {
         changes.add(
             new ZoneChange.RrsetReplaced(
                 origin, parsed.name(), parsed.type(), before, parsed.serial()));

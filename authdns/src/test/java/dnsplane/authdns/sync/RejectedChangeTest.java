@@ -168,6 +168,32 @@ class RejectedChangeTest {
     assertTrue(h.body().contains("www.example.org. A"), h.body());
   }
 
+  /**
+   * A full reload over an rrset that serves nothing (a tombstone) treats it as an incremental
+   * change does: the records that parse are served, not the empty previous version.
+   */
+  @Test
+  void aFullReloadOverAnEmptyRrsetServesTheRecordsThatParse() throws Exception {
+    start();
+    sql("UPDATE rrset SET rdata = '{}' WHERE name = 'www.example.org.' AND type = 'A'");
+    assertTrue(authDns.awaitSynced(DEADLINE));
+    assertEquals(List.of(), served("www.example.org.", Type.A));
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute(
+          "UPDATE rrset SET rdata = ARRAY['192.0.2.12', '192.0.2.1/24']"
+              + " WHERE name = 'www.example.org.' AND type = 'A'");
+      st.execute("DELETE FROM change_log"); // pruned: the follower must reload
+      c.commit();
+    }
+    assertTrue(authDns.awaitSynced(DEADLINE));
+    Await.until(DEADLINE, "full reload", () -> authDns.status().fullReloads() == 1);
+
+    assertEquals(List.of("192.0.2.12"), served("www.example.org.", Type.A));
+    assertEquals("DEGRADED", status(health().body()));
+  }
+
   private void start() throws Exception {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     authDns = AuthDns.start(db.settings(), any, any);
