@@ -193,6 +193,18 @@ class SafetySchemaTest {
     }
   }
 
+  /** TRUNCATE fires no row trigger: it would remove tombstones and guarded rows unseen (V5). */
+  @Test
+  void servedDataCannotBeTruncated() throws SQLException {
+    try (Connection c = db.connect()) {
+      for (String table : List.of("rrset", "endpoint CASCADE", "zone CASCADE")) {
+        SQLException e = assertThrows(SQLException.class, () -> exec(c, "TRUNCATE " + table), table);
+        assertTrue(e.getMessage().contains("cannot be truncated"), e.getMessage());
+      }
+      assertEquals(List.of("192.0.2.10", "2001:db8::10"), addresses(c));
+    }
+  }
+
   @Test
   void deletedEndpointIsUnpublishedThroughItsRrsetsAndNoLongerGuarded() throws SQLException {
     try (Connection c = db.connect()) {
