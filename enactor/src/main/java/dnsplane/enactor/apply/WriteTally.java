@@ -65,9 +65,6 @@ public final class WriteTally {
     return count(Outcome.GUARD_REFUSED);
   }
 
-  public int noZone() {
-    return count(Outcome.NO_ZONE);
-  }
 
   /** The outcomes that happened, in declaration order (e.g. {@code [write, stale_skip]}). */
   public List<String> actions() {

@@ -22,8 +22,4 @@ public record RrsetState(Long appliedGeneration, int v4Count, int v6Count) {
     return family == AddressFamily.V4 ? v4Count : v6Count;
   }
 
-  /** A and AAAA together. */
-  public int addressCount() {
-    return v4Count + v6Count;
-  }
 }

@@ -142,12 +142,28 @@ class ConcurrentWritesStressTest {
       planning.get(1, TimeUnit.MINUTES);
       reading.get(1, TimeUnit.MINUTES);
       threads.shutdownNow();
+      // What a lost plan-row lock would leave behind: an rrset holding a plan cleanup deleted.
+      String dangling = danglingReference(db);
+      if (dangling != null) {
+        seen.add(dangling);
+      }
       System.out.printf("stress (%s): %d threads, %d writes + %d cleanups, %d change-log rows"
           + " read, %d problems%n", mode.wire(), THREADS, writes.get(), cleanups.get(),
           reader.rows.get(), seen.size());
       assertTrue(writes.get() + cleanups.get() >= operations);
       assertTrue(reader.rows.get() > 100, "the reader barely read: " + reader.rows.get());
       return new ArrayList<>(seen);
+    }
+  }
+
+  private static String danglingReference(TestDb db) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT r.name || ' ' || r.type || ' holds plan '"
+            + " || r.applied_generation || ', which was deleted' FROM rrset r"
+            + " WHERE r.applied_generation IS NOT NULL AND NOT EXISTS"
+            + " (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation) LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 
@@ -201,6 +217,10 @@ class ConcurrentWritesStressTest {
             }
           }
           rows.addAndGet(n);
+          String dangling = danglingReference(db);
+          if (dangling != null) {
+            problems.add(dangling);
+          }
           drained = finalPass && n == 0;
           if (n == 0 && !finalPass) {
             TimeUnit.MILLISECONDS.sleep(5); // polling the log, as a follower without NOTIFY does

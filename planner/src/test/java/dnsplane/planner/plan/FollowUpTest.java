@@ -1,6 +1,5 @@
 package dnsplane.planner.plan;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dnsplane.planner.web.Api;
 import java.time.Duration;
@@ -45,6 +44,5 @@ class FollowUpTest {
     });
     self[0].after(Duration.ZERO);
     Api.await(Duration.ofSeconds(5), "three chained follow-ups", () -> chained.get() == 3);
-    assertEquals(0, runs.get());
   }
 }
