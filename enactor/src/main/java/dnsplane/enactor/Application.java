@@ -2,7 +2,9 @@ package dnsplane.enactor;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.enactor.api.ControlChannelGuard;
 import io.micronaut.runtime.Micronaut;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Application is the enactor's main: {@code --az NAME [--mode safe|legacy] [--http HOST:PORT]
  * [--delay ENDPOINT=DURATION]... [--keep K] [--authdns HOST:PORT]} (see {@link Flags}). It
- * migrates the database, then serves the admin API while the apply loop runs.
+ * migrates the database, then serves the admin API while the apply loop runs. Without
+ * DNSPLANE_API_TOKEN it refuses to listen on anything but loopback (exit code 2).
  */
 public final class Application {
 
@@ -25,18 +28,30 @@ public final class Application {
       System.exit(2);
       return;
     }
+    String token = System.getenv("DNSPLANE_API_TOKEN");
+    try {
+      ControlChannelGuard.requireSafeListen(
+          InetSocketAddress.createUnresolved(flags.httpHost(), flags.httpPort()), token);
+    } catch (IllegalArgumentException e) {
+      System.err.println("enactor: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     DbSettings db = DbSettings.fromEnv();
     DbBootstrap.prepare(db);
     Micronaut.build(new String[0])
         .mainClass(Application.class)
         .banner(false)
-        .properties(properties(flags, db))
+        .properties(properties(flags, db, token))
         .start();
   }
 
   /** The Micronaut properties these flags and database settings become. */
-  static Map<String, Object> properties(Flags flags, DbSettings db) {
+  static Map<String, Object> properties(Flags flags, DbSettings db, String token) {
     Map<String, Object> p = new HashMap<>();
+    if (token != null && !token.isBlank()) {
+      p.put("dnsplane.api.token", token);
+    }
     p.put("micronaut.server.host", flags.httpHost());
     p.put("micronaut.server.port", flags.httpPort());
     p.put("enactor.az", flags.az());

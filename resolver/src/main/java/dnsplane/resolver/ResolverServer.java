@@ -48,7 +48,7 @@ public final class ResolverServer implements AutoCloseable {
     this.resolver = new Resolver(cfg, cache, guardMemory, upstream, metrics, clock, scheduler);
     QueryHandler handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics);
     this.dns = new DnsServer(handler, 2);
-    this.http = new HttpApi(cfg.http(), metrics, cache, guardMemory, () -> dnsAddress != null);
+    this.http = new HttpApi(cfg.http(), cfg.apiToken(), metrics, cache, guardMemory, () -> dnsAddress != null);
     this.listen = cfg.listen();
   }
 

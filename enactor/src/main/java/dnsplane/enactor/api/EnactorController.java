@@ -47,8 +47,8 @@ final class EnactorController {
   }
 
   /**
-   * Bodies are read as text and parsed here, so {@code curl -d '{...}'} works without a JSON
-   * content type (operators in the outage demo type these by hand).
+   * Bodies are read as text and parsed here. Which content types get this far is the
+   * {@link ControlChannelFilter}'s decision: {@code application/json}, or any with a bearer token.
    */
   private <T> T parse(String body, Class<T> type, String shape) {
     if (body == null || body.isBlank()) {

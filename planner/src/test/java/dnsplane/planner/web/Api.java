@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Api is a small real-HTTP client for the planner under test. */
@@ -51,15 +53,23 @@ public final class Api {
     return send("DELETE", path, null);
   }
 
+  /** Sends JSON (a mutating call always says {@code Content-Type: application/json}), with the token if any. */
   public Response send(String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (body != null || !method.equals("GET")) {
+      headers.put("Content-Type", "application/json");
     }
     if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+      headers.put("Authorization", "Bearer " + token);
     }
+    return raw(method, path, body, headers);
+  }
+
+  /** Sends exactly these headers (and nothing else this client would add). */
+  public Response raw(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());

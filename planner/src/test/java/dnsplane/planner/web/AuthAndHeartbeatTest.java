@@ -72,6 +72,20 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
   }
 
   @Test
+  void theTokenStandsInForTheJsonTypeButNotForAForeignOrigin() {
+    String auth = "Bearer " + TOKEN;
+    Api anonymous = new Api(server.getURI(), json, null);
+    Api.Response text = anonymous.raw("PUT", "/v1/endpoints/text.auth.aws.test",
+        PlannerApiTest.body(60, "192.0.2.7"), Map.of("Content-Type", "text/plain", "Authorization", auth));
+    assertEquals(201, text.status(), text.body());
+    Api.Response evil = anonymous.raw("PUT", "/v1/endpoints/evil.auth.aws.test",
+        PlannerApiTest.body(60, "192.0.2.8"),
+        Map.of("Content-Type", "application/json", "Authorization", auth, "Origin", "http://evil.example"));
+    assertEquals(403, evil.status(), evil.body());
+    assertEquals(404, anonymous.get("/v1/endpoints/evil.auth.aws.test").status());
+  }
+
+  @Test
   void heartbeatWritesPlansWithoutChange() {
     Api api = new Api(server.getURI(), json, null);
     Api.await(Duration.ofSeconds(10), "a heartbeat plan", () -> api.get("/v1/plans/latest").status() == 200);

@@ -201,17 +201,6 @@ class PlannerApiTest implements TestPropertyProvider {
   }
 
   @Test
-  void curlsDefaultContentTypeIsAccepted() throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/v1/endpoints/form.aws.test"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body(60, "192.0.2.81"))).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, r.statusCode(), r.body());
-    assertEquals(List.of("192.0.2.81"), addresses(latest(), "form.aws.test."));
-  }
-
-  @Test
   void forcedPlanIsWrittenEvenWithoutChange() {
     api.put("/v1/endpoints/forced.aws.test", body(60, "192.0.2.41"));
     PlanView before = latest();

@@ -16,10 +16,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * ConfigLoader merges the three sources of configuration, later ones winning: the YAML file ({@code --config FILE}
  * or DNSPLANE_RESOLVER_CONFIG), environment variables (DNSPLANE_RESOLVER_ + key in upper case with _ for -), and
- * command-line flags ({@code --key value}; {@code --stub-zone} may repeat).
+ * command-line flags ({@code --key value}; {@code --stub-zone} may repeat). The flush API's token
+ * comes from DNSPLANE_API_TOKEN, like the other services' (DNSPLANE_RESOLVER_API_TOKEN works too).
  */
 public final class ConfigLoader {
   static final String ENV_PREFIX = "DNSPLANE_RESOLVER_";
+  /** The token every dnsplane service reads (the planner and the enactors too). */
+  static final String API_TOKEN_ENV = "DNSPLANE_API_TOKEN";
 
   private ConfigLoader() {}
 
@@ -38,6 +41,10 @@ public final class ConfigLoader {
       if (e != null) {
         merged.put(key, e);
       }
+    }
+    String token = env.get(API_TOKEN_ENV);
+    if (token != null && !token.isBlank()) {
+      merged.put("api-token", token);
     }
     merged.putAll(flags);
     return ResolverConfig.from(merged);

@@ -1,5 +1,6 @@
 package dnsplane.resolver.config;
 
+import dnsplane.resolver.http.ControlChannelGuard;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,15 @@ public record ResolverConfig(
     int rateLimit,
     long cacheMaxEntries,
     long cacheMaxBytes,
-    int prefetch) {
+    int prefetch,
+    String apiToken) {
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "ResolverConfig[listen=" + listen + ", http=" + http + ", apiToken="
+        + (apiToken.isEmpty() ? "unset" : "set") + "]";
+  }
 
   /** One stub zone: queries at or below {@code zone} go to {@code servers}. */
   public record StubZone(Name zone, List<InetSocketAddress> servers) {}
@@ -76,6 +85,7 @@ public record ResolverConfig(
     d.put("cache-max-entries", "100000");
     d.put("cache-max-bytes", "64m");
     d.put("prefetch", "3");
+    d.put("api-token", ""); // from DNSPLANE_API_TOKEN (see ConfigLoader)
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -97,9 +107,16 @@ public record ResolverConfig(
     }
     Map<String, Object> v = new LinkedHashMap<>(DEFAULTS);
     v.putAll(values);
+    String apiToken = String.valueOf(v.get("api-token")).trim();
+    InetSocketAddress http = Values.hostPort("http", v.get("http"), 8085);
+    try {
+      ControlChannelGuard.requireSafeListen(http, apiToken);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("http: " + e.getMessage());
+    }
     return new ResolverConfig(
         Values.hostPort("listen", v.get("listen"), 1054),
-        Values.hostPort("http", v.get("http"), 8085),
+        http,
         stubZones(v.get("stub-zones")),
         Values.list(v.get("forwarder")).stream().map(s -> Values.hostPort("forwarder", s, 53)).toList(),
         noRoute(v.get("no-route")),
@@ -122,7 +139,8 @@ public record ResolverConfig(
         (int) nonNegative("rate-limit", v),
         Values.number("cache-max-entries", v.get("cache-max-entries")),
         Values.size("cache-max-bytes", v.get("cache-max-bytes")),
-        (int) nonNegative("prefetch", v));
+        (int) nonNegative("prefetch", v),
+        apiToken);
   }
 
   private static long nonNegative(String key, Map<String, Object> v) {

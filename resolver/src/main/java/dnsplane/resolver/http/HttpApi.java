@@ -18,7 +18,8 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * HttpApi serves {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code POST /cache/flush[?name=N]}
- * on the JDK HTTP server, on its own threads so it never competes with the DNS event loop.
+ * on the JDK HTTP server, on its own threads so it never competes with the DNS event loop. The flush is a
+ * mutating call, guarded by {@link ControlChannelGuard} (token, loopback, JSON, no foreign Origin); reads are open.
  *
  * <p>A flush of everything leaves the empty-answer guard's memory alone: it is the broad tool used to clear bad
  * state, and must not disarm the guard of every name at once. A flush of one name also forgets that name in the
@@ -34,8 +35,10 @@ public final class HttpApi implements AutoCloseable {
       });
 
   public HttpApi(
-      InetSocketAddress bind, Metrics metrics, ResponseCache cache, GuardMemory guardMemory, BooleanSupplier healthy)
+      InetSocketAddress bind, String apiToken, Metrics metrics, ResponseCache cache, GuardMemory guardMemory,
+      BooleanSupplier healthy)
       throws IOException {
+    ControlChannelGuard guard = new ControlChannelGuard(apiToken);
     server = HttpServer.create(bind, 64);
     server.setExecutor(pool);
     server.createContext("/health", ex -> {
@@ -51,7 +54,7 @@ public final class HttpApi implements AutoCloseable {
           }
         });
     server.createContext("/cache/flush", ex -> {
-          if (!method(ex, "POST")) {
+          if (!method(ex, "POST") || refused(guard, ex)) {
             return;
           }
           String name = param(ex.getRequestURI().getRawQuery(), "name");
@@ -93,6 +96,22 @@ public final class HttpApi implements AutoCloseable {
     ex.getResponseHeaders().add("Allow", m);
     send(ex, 405, "application/json", "{\"error\":\"use " + m + "\"}");
     return false;
+  }
+
+  /** Answers the refusal when {@code guard} refuses the call; true then. */
+  private static boolean refused(ControlChannelGuard guard, HttpExchange ex) throws IOException {
+    var h = ex.getRequestHeaders();
+    ControlChannelGuard.Refusal r = guard.check(new ControlChannelGuard.Call(ex.getRequestMethod(),
+        h.getFirst("Host"), h.getFirst("Origin"), h.getFirst("Content-Type"), h.getFirst("Authorization"),
+        ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress()));
+    if (r == null) {
+      return false;
+    }
+    if (r.status() == 401) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+    }
+    send(ex, r.status(), "application/json", "{\"error\":\"" + json(r.error()) + "\"}");
+    return true;
   }
 
   static String param(String rawQuery, String key) {

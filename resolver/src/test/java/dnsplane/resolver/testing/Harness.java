@@ -121,12 +121,19 @@ public final class Harness implements AutoCloseable {
     return m.getHeader().getFlag(Flags.AA);
   }
 
+  /** A call as our scripts make it: mutating ones say {@code Content-Type: application/json}. */
   public HttpResponse<String> http(String method, String path) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
+    return http(method, path, method.equals("GET") ? Map.of() : Map.of("Content-Type", "application/json"));
+  }
+
+  /** A body-less call with exactly these headers. */
+  public HttpResponse<String> http(String method, String path, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
         .method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(5))
-        .build();
-    return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(5));
+    headers.forEach(req::header);
+    return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Waits until {@code cond} holds, failing after {@code timeout}. */
