@@ -97,3 +97,13 @@ dp_tcp_open() {
 dp_http_code() {
   curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
 }
+
+# The headers of a control-API call (planner, enactor, resolver), in DP_CURL_HEADERS: the bearer token when
+# DNSPLANE_API_TOKEN is set, and Content-Type: application/json on every mutating call. Without a token the
+# services accept mutating calls only as JSON from loopback (no browser can send that cross-site).
+dp_control_headers() {
+  local method="$1"
+  DP_CURL_HEADERS=()
+  [[ -n "${DNSPLANE_API_TOKEN:-}" ]] && DP_CURL_HEADERS+=(-H "Authorization: Bearer $DNSPLANE_API_TOKEN")
+  [[ "$method" == GET || "$method" == HEAD ]] || DP_CURL_HEADERS+=(-H 'Content-Type: application/json')
+}

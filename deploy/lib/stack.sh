@@ -120,25 +120,23 @@ dp_load_db_env() {
   export DNSPLANE_DB_URL DNSPLANE_DB_USER DNSPLANE_DB_PASSWORD
 }
 
-# curl against the planner, with the API token when one is set; prints the body, fails on HTTP >= 400.
-dp_planner() {
-  local method="$1" path="$2" body="${3:-}" auth=()
-  [[ -n "${DNSPLANE_API_TOKEN:-}" ]] && auth=(-H "Authorization: Bearer $DNSPLANE_API_TOKEN")
-  if [[ -n "$body" ]]; then
-    curl -sS --fail-with-body -m 10 -X "$method" "${auth[@]}" -H 'Content-Type: application/json' --data "$body" "http://$DP_HOST:$DP_PLANNER_HTTP$path"
-  else
-    curl -sS --fail-with-body -m 10 -X "$method" "${auth[@]}" "http://$DP_HOST:$DP_PLANNER_HTTP$path"
-  fi
+# curl against a control API at base URL $1; prints the body, fails on HTTP >= 400. A mutating call
+# without a body sends none (the services accept an empty body with the JSON type).
+dp_control() {
+  local base="$1" method="$2" path="$3" body="${4:-}" data=()
+  dp_control_headers "$method"
+  [[ -n "$body" ]] && data=(--data "$body")
+  curl -sS --fail-with-body -m 10 -X "$method" "${DP_CURL_HEADERS[@]}" "${data[@]}" "$base$path"
 }
 
-# curl against an enactor (by az).
+# curl against the planner, with the API token when one is set.
+dp_planner() { dp_control "http://$DP_HOST:$DP_PLANNER_HTTP" "$@"; }
+
+# curl against an enactor (by az), with the API token when one is set.
 dp_enactor() {
-  local az="$1" method="$2" path="$3" body="${4:-}"
-  if [[ -n "$body" ]]; then
-    curl -sS --fail-with-body -m 10 -X "$method" -H 'Content-Type: application/json' --data "$body" "http://$DP_HOST:$(dp_enactor_port "$az")$path"
-  else
-    curl -sS --fail-with-body -m 10 -X "$method" "http://$DP_HOST:$(dp_enactor_port "$az")$path"
-  fi
+  local az="$1"
+  shift
+  dp_control "http://$DP_HOST:$(dp_enactor_port "$az")" "$@"
 }
 
 # A JSON field of a flat-enough document: jq when present, else a sed fallback good for scalars.

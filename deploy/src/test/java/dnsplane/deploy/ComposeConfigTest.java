@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class ComposeConfigTest {
 
   private static final List<String> COMPOSE = List.of("docker-compose", "-f", "deploy/compose.yaml");
+  /** compose.yaml requires the token; any value will do for validating it. */
+  private static final Map<String, String> TOKEN = Map.of("DNSPLANE_API_TOKEN", "compose-config-test-token");
 
   @BeforeAll
   static void needsDockerCompose() {
@@ -27,13 +29,13 @@ class ComposeConfigTest {
 
   @Test
   void composeFileIsValid() {
-    Shell.Result r = Shell.run(concat("config", "-q"), Map.of(), Duration.ofSeconds(60));
+    Shell.Result r = Shell.run(concat("config", "-q"), TOKEN, Duration.ofSeconds(60));
     assertEquals(0, r.exit(), r.toString());
   }
 
   @Test
   void composeRunsTheWholeTopology() {
-    Shell.Result r = Shell.run(concat("config", "--services"), Map.of(), Duration.ofSeconds(60));
+    Shell.Result r = Shell.run(concat("config", "--services"), TOKEN, Duration.ofSeconds(60));
     assertEquals(0, r.exit(), r.toString());
     for (String s :
         List.of(
@@ -45,7 +47,7 @@ class ComposeConfigTest {
 
   @Test
   void dnsPortsArePublishedOnLoopbackOverUdpAndTcp() {
-    Shell.Result r = Shell.run(concat("config"), Map.of(), Duration.ofSeconds(60));
+    Shell.Result r = Shell.run(concat("config"), TOKEN, Duration.ofSeconds(60));
     assertEquals(0, r.exit(), r.toString());
     for (String port :
         List.of(
@@ -56,6 +58,22 @@ class ComposeConfigTest {
     assertTrue(
         r.output().lines().noneMatch(l -> l.matches("\\s*- (0\\.0\\.0\\.0:)?\\d+:\\d+.*")),
         "a port is published beyond loopback:\n" + r);
+  }
+
+  @Test
+  void composeRefusesToStartWithoutATokenAndGivesItToEveryControlApi() {
+    Map<String, String> none = new java.util.HashMap<>();
+    none.put("DNSPLANE_API_TOKEN", null);
+    Shell.Result refused = Shell.run(concat("config", "-q"), none, Duration.ofSeconds(60));
+    assertTrue(refused.exit() != 0, "compose must refuse an unset token:\n" + refused);
+    assertTrue(refused.toString().contains("set DNSPLANE_API_TOKEN"), refused.toString());
+    Shell.Result r = Shell.run(concat("config"), TOKEN, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    // planner, seed, three enactors and the resolver (authdns shares the database settings).
+    assertTrue(
+        r.output().lines().filter(l -> l.trim().equals("DNSPLANE_API_TOKEN: compose-config-test-token"))
+            .count() >= 6,
+        "the token must reach every service with a mutating API:\n" + r);
   }
 
   private static List<String> concat(String... args) {

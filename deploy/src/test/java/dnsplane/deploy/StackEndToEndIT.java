@@ -214,10 +214,28 @@ class StackEndToEndIT {
           c + " not ok in:\n" + status.output());
     }
     assertTrue(status.output().contains("safe"), "enactor mode missing:\n" + status.output());
+    foreignOriginChangesNothing();
 
     Map<String, Long> pids = pids();
     assertEquals(processes, pids.size(), "pid files: " + pids);
     return pids;
+  }
+
+  /** curl, as a web page would: a foreign Origin is 403 at every control API; the enactor stays safe. */
+  private void foreignOriginChangesNothing() {
+    String enactor = "http://127.0.0.1:" + port(8082) + "/v1";
+    for (List<String> call : List.of(
+        List.of("PUT", enactor + "/mode"),
+        List.of("POST", "http://127.0.0.1:" + port(8081) + "/v1/plans"),
+        List.of("POST", "http://127.0.0.1:" + port(8085) + "/cache/flush"))) {
+      Shell.Result r = Shell.run(List.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
+          "-X", call.get(0), "-H", "Origin: http://evil.example", "-H", "Content-Type: application/json",
+          "--data", "{\"mode\":\"legacy\"}", call.get(1)), env, Duration.ofSeconds(20));
+      assertEquals("403", r.output().strip(), call + " with a foreign Origin: " + r);
+    }
+    Shell.Result status = Shell.run(List.of("curl", "-sS", "-m", "10", enactor + "/status"), env,
+        Duration.ofSeconds(20));
+    assertTrue(status.output().contains("\"mode\":\"safe\""), status.toString());
   }
 
   /** deploy/down must stop every recorded process and free the ports. */
