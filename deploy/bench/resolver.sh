@@ -95,10 +95,13 @@ wait_udp "$UP_PORT"
 echo "upstream: $UPSTREAM on 127.0.0.1:$UP_PORT, $NAMES names"
 
 # ---- the two resolvers ----
+# dnsperf is one client sending ~160k qps: the resolver's per-client limit (rate-limit, default 5000) would drop
+# almost all of it, so it is off here, as Unbound's ip-ratelimit is by default.
 RES_JAR="$(ls "$ROOT"/resolver/target/resolver-*-all.jar 2>/dev/null | head -1 || true)"
 [[ -n "$RES_JAR" ]] || { echo "resolver.sh: build the resolver first (mvn -pl resolver package)" >&2; exit 1; }
 taskset -c 0 java -Xms256m -Xmx512m ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
   --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
+  --rate-limit 0 \
   >"$TMP/resolver.log" 2>&1 &
 RES_PID=$!
 PIDS+=($RES_PID)

@@ -23,6 +23,10 @@ public final class Metrics {
   public final LongAdder formerr = new LongAdder();
   public final LongAdder servfail = new LongAdder();
   public final LongAdder noRoute = new LongAdder();
+  public final LongAdder overloaded = new LongAdder();
+  public final LongAdder errors = new LongAdder();
+  public final LongAdder tcpShed = new LongAdder();
+  public final LongAdder tcpTimeouts = new LongAdder();
 
   /** Upper bounds, in seconds, of the upstream latency histogram buckets. */
   static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -33,6 +37,11 @@ public final class Metrics {
   private volatile LongSupplier cacheEntries = () -> 0;
   private volatile LongSupplier cacheBytes = () -> 0;
   private volatile LongSupplier guardMemoryEntries = () -> 0;
+
+  /** A gauge registered by the part that owns the value (the listener, the resolver). */
+  private record Gauge(String name, String help, LongSupplier value) {}
+
+  private final java.util.List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Metrics() {
     for (int i = 0; i < latency.length; i++) {
@@ -47,6 +56,21 @@ public final class Metrics {
 
   public void guardMemoryGauge(LongSupplier entries) {
     this.guardMemoryEntries = entries;
+  }
+
+  /** Adds the gauge {@code dnsplane_resolver_<name>}, read at every scrape. */
+  public void gauge(String name, String help, LongSupplier value) {
+    gauges.add(new Gauge(name, help, value));
+  }
+
+  /** The current value of the gauge {@code name}, or -1 when none is registered (for tests and checks). */
+  public long gaugeValue(String name) {
+    for (Gauge g : gauges) {
+      if (g.name().equals(name)) {
+        return g.value().getAsLong();
+      }
+    }
+    return -1;
   }
 
   /** Records one upstream exchange that got an answer. */
@@ -81,10 +105,19 @@ public final class Metrics {
     counter(sb, "formerr", "Malformed queries answered FORMERR", formerr);
     counter(sb, "servfail", "SERVFAIL answers", servfail);
     counter(sb, "no_route", "Queries for names with no stub zone or forwarder", noRoute);
+    counter(sb, "overloaded", "Misses turned away (SERVFAIL or stale) because max-pending-misses were outstanding",
+        overloaded);
+    counter(sb, "errors", "Unexpected errors answered SERVFAIL (each counted; logged at most once per 10 s)",
+        errors);
+    counter(sb, "tcp_shed", "TCP connections closed at once because tcp-max-connections were open", tcpShed);
+    counter(sb, "tcp_timeouts", "TCP connections closed by tcp-idle-timeout or tcp-max-lifetime", tcpTimeouts);
     gauge(sb, "cache_entries", "Entries in the cache", cacheEntries.getAsLong());
     gauge(sb, "cache_bytes", "Approximate bytes held by the cache", cacheBytes.getAsLong());
     gauge(sb, "guard_memory_entries", "Guarded questions whose last positive answer the guard remembers",
         guardMemoryEntries.getAsLong());
+    for (Gauge g : gauges) {
+      gauge(sb, g.name(), g.help(), g.value().getAsLong());
+    }
     String h = "dnsplane_resolver_upstream_latency_seconds";
     sb.append("# HELP ").append(h).append(" Upstream round-trip time of answered queries\n");
     sb.append("# TYPE ").append(h).append(" histogram\n");

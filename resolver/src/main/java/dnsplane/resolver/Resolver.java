@@ -60,7 +60,9 @@ public final class Resolver {
     this.metrics = metrics;
     this.clock = clock;
     this.upstream = upstream;
-    this.coalescer = new Coalescer<>(metrics.coalesced);
+    this.coalescer = new Coalescer<>(metrics.coalesced, cfg.maxPendingMisses(), metrics.overloaded);
+    metrics.gauge("pending_misses", "Upstream resolutions outstanding (bounded by max-pending-misses)",
+        coalescer::inFlight);
     this.staleMaxMillis = cfg.staleMax().toMillis();
     this.updater = new CacheUpdater(cfg, cache, guardMemory, metrics, clock, scheduler, this::refresh);
   }
@@ -155,7 +157,11 @@ public final class Resolver {
             });
   }
 
-  /** Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome. */
+  /**
+   * Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome. Beyond
+   * max-pending-misses questions in flight it fails at once ({@link Coalescer.Overloaded}) without touching the
+   * cache: a miss then gets SERVFAIL, an expired entry is served stale.
+   */
   CompletableFuture<CacheEntry> refresh(QuestionKey key, Router.Route route) {
     Name qname = nameOf(key);
     return coalescer.run(key, () -> upstream.query(qname, key.qtype(), route)

@@ -12,7 +12,9 @@ import dnsplane.resolver.upstream.UpstreamClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listeners. {@link Main} runs one; tests start one on port 0 with a controllable clock.
  */
 public final class ResolverServer implements AutoCloseable {
+  /** Threads for upstream exchanges, which block on their sockets. */
+  private static final int UPSTREAM_THREADS = 32;
   private final Metrics metrics = new Metrics();
   private final ExecutorService io;
   private final Resolver resolver;
@@ -34,7 +38,10 @@ public final class ResolverServer implements AutoCloseable {
 
   public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler) throws IOException {
     AtomicInteger n = new AtomicInteger();
-    this.io = Executors.newFixedThreadPool(32, r -> {
+    // Bounded like the work that feeds it: each outstanding resolution (at most max-pending-misses, see
+    // Coalescer) has at most one exchange queued or running, so the queue never holds more than that.
+    this.io = new ThreadPoolExecutor(UPSTREAM_THREADS, UPSTREAM_THREADS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(cfg.maxPendingMisses()), r -> {
           Thread t = new Thread(r, "resolver-upstream-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -46,8 +53,11 @@ public final class ResolverServer implements AutoCloseable {
     metrics.guardMemoryGauge(guardMemory::size);
     UpstreamClient upstream = new UpstreamClient(io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
     this.resolver = new Resolver(cfg, cache, guardMemory, upstream, metrics, clock, scheduler);
-    QueryHandler handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics);
-    this.dns = new DnsServer(handler, 2);
+    QueryHandler handler =
+        new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics, clock);
+    this.dns = new DnsServer(handler, 2,
+        new DnsServer.TcpLimits(cfg.tcpIdleTimeout(), cfg.tcpMaxLifetime(), cfg.tcpMaxConnections(), cfg.tcpPipeline()),
+        metrics);
     this.http = new HttpApi(cfg.http(), cfg.apiToken(), metrics, cache, guardMemory, () -> dnsAddress != null);
     this.listen = cfg.listen();
   }

@@ -40,6 +40,11 @@ public record ResolverConfig(
     int guardMemory,
     List<Cidr> allow,
     int rateLimit,
+    int maxPendingMisses,
+    Duration tcpIdleTimeout,
+    Duration tcpMaxLifetime,
+    int tcpMaxConnections,
+    int tcpPipeline,
     long cacheMaxEntries,
     long cacheMaxBytes,
     int prefetch,
@@ -81,7 +86,13 @@ public record ResolverConfig(
     d.put("guard-retry-max", "60s");
     d.put("guard-memory", "10000");
     d.put("allow", "127.0.0.0/8,::1/128");
-    d.put("rate-limit", "0");
+    // far above any stub resolver or NAT'd office, far below a flood (resolver/README.md, "Limits")
+    d.put("rate-limit", "5000");
+    d.put("max-pending-misses", "1024"); // Unbound's num-queries-per-thread
+    d.put("tcp-idle-timeout", "10s");
+    d.put("tcp-max-lifetime", "2m");
+    d.put("tcp-max-connections", "1024");
+    d.put("tcp-pipeline", "32");
     d.put("cache-max-entries", "100000");
     d.put("cache-max-bytes", "64m");
     d.put("prefetch", "3");
@@ -137,6 +148,11 @@ public record ResolverConfig(
         (int) Math.min(Integer.MAX_VALUE, nonNegative("guard-memory", v)),
         Values.list(v.get("allow")).stream().map(Cidr::parse).toList(),
         (int) nonNegative("rate-limit", v),
+        positiveInt("max-pending-misses", v),
+        positive("tcp-idle-timeout", v),
+        positive("tcp-max-lifetime", v),
+        positiveInt("tcp-max-connections", v),
+        positiveInt("tcp-pipeline", v),
         Values.number("cache-max-entries", v.get("cache-max-entries")),
         Values.size("cache-max-bytes", v.get("cache-max-bytes")),
         (int) nonNegative("prefetch", v),
@@ -149,6 +165,23 @@ public record ResolverConfig(
       throw new IllegalArgumentException(key + ": must not be negative, got " + n);
     }
     return n;
+  }
+
+  /** A limit of 0 would refuse everything: a limit must let something through. */
+  private static int positiveInt(String key, Map<String, Object> v) {
+    long n = Values.number(key, v.get(key));
+    if (n < 1 || n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + ": must be between 1 and " + Integer.MAX_VALUE + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  private static Duration positive(String key, Map<String, Object> v) {
+    Duration d = Values.duration(key, v.get(key));
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + ": must be longer than 0, got " + v.get(key));
+    }
+    return d;
   }
 
   private static int noRoute(Object v) {

@@ -1,23 +1,29 @@
 package dnsplane.resolver.net;
 
+import dnsplane.resolver.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
@@ -25,38 +31,88 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * DnsServer is the UDP and TCP listener (Netty, epoll where available). Both framings feed the same {@link
- * QueryHandler}; TCP uses the 2-byte length prefix of RFC 1035 §4.2.2 and closes connections idle for 10 s.
+ * QueryHandler}; TCP uses the 2-byte length prefix of RFC 1035 §4.2.2.
+ *
+ * <p>TCP is where one client can tie up the server, so each connection is bounded (resolver/README.md, "Limits"):
+ * <ol>
+ *   <li>at most {@code tcp-pipeline} of its queries are answered at once; further ones wait, and reading stops
+ *       while any wait;
+ *   <li>reading also stops while its replies pile up unsent (more than {@link #WRITE_HIGH} bytes: a client that
+ *       does not read), and resumes once they drain below {@link #WRITE_LOW};
+ *   <li>it is closed after {@code tcp-idle-timeout} without a complete query (a byte now and then is not a
+ *       query: slowloris), and after {@code tcp-max-lifetime} whatever it does;
+ *   <li>at most {@code tcp-max-connections} are open; more are closed at once.
+ * </ol>
  */
 public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
   /** A large receive buffer absorbs bursts instead of dropping them (NSD uses 2 MB too). */
   private static final int RCVBUF = 2 * 1024 * 1024;
-  private static final int TCP_IDLE_SECONDS = 10;
   /** Largest UDP query read in a batch; longer ones are cut and answered FORMERR, as no real query is that big. */
   private static final int MAX_QUERY = 1232;
   private static final int BATCH = 32;
-  /** Open TCP connections at most; each costs a file descriptor and buffers. */
-  private static final int MAX_TCP_CONNECTIONS = 1024;
+  /** Unsent reply bytes per TCP connection above which reading stops, and below which it resumes. */
+  static final int WRITE_HIGH = 64 * 1024;
+  static final int WRITE_LOW = 32 * 1024;
+  /** Largest TCP read: what one read can bring in beyond the pipeline limit before reading stops. */
+  static final int TCP_READ_MAX = 16 * 1024;
 
-  private final java.util.concurrent.atomic.AtomicInteger tcpConnections = new java.util.concurrent.atomic.AtomicInteger();
+  /** The TCP bounds, from the configuration. */
+  public record TcpLimits(Duration idleTimeout, Duration maxLifetime, int maxConnections, int pipeline) {}
+
+  private final AtomicInteger tcpConnections = new AtomicInteger();
+  /** Queries read from TCP clients and not yet answered (answering or waiting), over all connections. */
+  private final AtomicInteger tcpQueries = new AtomicInteger();
+  private final AtomicInteger tcpPaused = new AtomicInteger();
+  private final ChannelGroup tcpChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final RateLimitedLog problems = new RateLimitedLog(log, Clock.systemUTC(), QueryHandler.LOG_INTERVAL);
 
   private final QueryHandler handler;
+  private final TcpLimits limits;
+  private final Metrics metrics;
   private final EventLoopGroup group;
   private final boolean epoll = Epoll.isAvailable();
   private Channel udp;
   private Channel tcp;
 
-  public DnsServer(QueryHandler handler, int threads) {
+  public DnsServer(QueryHandler handler, int threads, TcpLimits limits, Metrics metrics) {
     this.handler = handler;
+    this.limits = limits;
+    this.metrics = metrics;
     this.group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    metrics.gauge("tcp_connections", "Open TCP connections (bounded by tcp-max-connections)", tcpConnections::get);
+    metrics.gauge("tcp_queries_in_flight", "TCP queries read and not yet answered, over all connections",
+        tcpQueries::get);
+    metrics.gauge("tcp_pending_write_bytes", "Reply bytes queued for TCP clients and not yet sent",
+        this::tcpPendingWriteBytes);
+    metrics.gauge("tcp_reads_paused", "TCP connections not being read: replies unsent or pipeline full",
+        tcpPaused::get);
+  }
+
+  private long tcpPendingWriteBytes() {
+    long sum = 0;
+    for (Channel ch : tcpChannels) {
+      ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+      if (b != null) {
+        sum += b.totalPendingWriteBytes();
+      }
+    }
+    return sum;
   }
 
   /** Binds UDP and TCP on {@code listen} (port 0: any free port, the same for both); returns the bound address. */
@@ -97,18 +153,24 @@ public final class DnsServer implements AutoCloseable {
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, TCP_READ_MAX))
         .childHandler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
-                if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
+                if (tcpConnections.incrementAndGet() > limits.maxConnections()) {
                   tcpConnections.decrementAndGet();
+                  metrics.tcpShed.increment();
                   ch.close(); // too many open: shed the newcomer rather than run out of file descriptors
                   return;
                 }
                 ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+                tcpChannels.add(ch);
                 ch.pipeline()
-                    .addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                    .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                    .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
+                    // after the decoder, so only a complete query counts as activity: a slowloris trickling
+                    // bytes never completes one and is closed like an idle client
+                    .addLast(new ReadTimeoutHandler(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                     .addLast(new LengthFieldPrepender(2))
                     .addLast(new TcpHandler());
               }
@@ -145,6 +207,9 @@ public final class DnsServer implements AutoCloseable {
         return;
       }
       handler.handle(raw, sender.getAddress(), false, out -> {
+            if (out == null) {
+              return;
+            }
             DatagramPacket reply = new DatagramPacket(Unpooled.wrappedBuffer(out), sender);
             if (ctx.executor().inEventLoop()) {
               // answered during this read: flushed once in channelReadComplete, one syscall per batch
@@ -166,21 +231,112 @@ public final class DnsServer implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("UDP: {}", cause.toString());
+      problems.warn("UDP: {}", cause.toString());
     }
   }
 
+  /**
+   * TcpHandler answers one connection's queries, at most {@code tcp-pipeline} at once, in the order they came; it
+   * reads only while nothing waits and its unsent replies stay under the high water mark. Event-loop confined.
+   */
   private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+    private int answering;
+    private boolean draining;
+    private boolean flushDue;
+    private boolean paused;
+    private ScheduledFuture<?> lifetime;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      lifetime = ctx.executor().schedule(() -> {
+            metrics.tcpTimeouts.increment();
+            ctx.close();
+          }, limits.maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (lifetime != null) {
+        lifetime.cancel(false);
+      }
+      tcpQueries.addAndGet(-waiting.size()); // never to be answered; those being answered count down on reply
+      waiting.clear();
+      if (paused) {
+        paused = false;
+        tcpPaused.decrementAndGet();
+      }
+      ctx.fireChannelInactive();
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-      byte[] raw = ByteBufUtil.getBytes(frame);
-      InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-      handler.handle(raw, remote.getAddress(), true, out -> ctx.writeAndFlush(Unpooled.wrappedBuffer(out)));
+      if (!ctx.channel().isActive()) {
+        return; // the decoder's leftovers after the close: nobody to answer
+      }
+      tcpQueries.incrementAndGet();
+      waiting.add(ByteBufUtil.getBytes(frame));
+      drain(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      drain(ctx);
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Starts waiting queries while the pipeline and the write buffer allow, then reads again only if all started. */
+    private void drain(ChannelHandlerContext ctx) {
+      if (draining) {
+        return; // a hit answered inside the loop below: the loop goes on by itself
+      }
+      draining = true;
+      try {
+        Channel ch = ctx.channel();
+        while (!waiting.isEmpty() && answering < limits.pipeline() && ch.isWritable() && ch.isActive()) {
+          answering++;
+          InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+          handler.handle(waiting.poll(), remote.getAddress(), true, out -> {
+                if (ctx.executor().inEventLoop()) {
+                  answered(ctx, out);
+                } else {
+                  ctx.executor().execute(() -> answered(ctx, out));
+                }
+              });
+        }
+      } finally {
+        draining = false;
+      }
+      if (flushDue) {
+        flushDue = false;
+        ctx.flush();
+      }
+      boolean pause = !waiting.isEmpty() || answering >= limits.pipeline() || !ctx.channel().isWritable();
+      if (pause != paused) {
+        paused = pause;
+        tcpPaused.addAndGet(pause ? 1 : -1);
+        ctx.channel().config().setAutoRead(!pause); // back on: Netty reads at once
+      }
+    }
+
+    private void answered(ChannelHandlerContext ctx, byte[] out) {
+      answering--;
+      tcpQueries.decrementAndGet();
+      if (out != null && ctx.channel().isActive()) {
+        ctx.write(Unpooled.wrappedBuffer(out), ctx.voidPromise());
+        flushDue = true;
+      }
+      drain(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("TCP {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      if (cause instanceof ReadTimeoutException) {
+        metrics.tcpTimeouts.increment();
+      } else {
+        problems.debug("TCP {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      }
       ctx.close();
     }
   }

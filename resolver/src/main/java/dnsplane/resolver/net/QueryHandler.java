@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,26 +18,37 @@ import org.xbill.DNS.Rcode;
 /**
  * QueryHandler is the edge shared by UDP and TCP: raw bytes in, raw bytes (or nothing) out. It picks the rcode for
  * everything that never reaches the resolver: REFUSED outside the ACL, silence over the rate limit, FORMERR for
- * malformed queries, NOTIMP for other opcodes, and SERVFAIL for an unexpected error (logged).
+ * malformed queries, NOTIMP for other opcodes, {@link Responses#policyRcode} for questions it does not resolve, and
+ * SERVFAIL for an unexpected error (logged, at most once per {@link #LOG_INTERVAL}: errors come per packet).
  */
 public final class QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(QueryHandler.class);
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final Resolver resolver;
   private final ClientAcl acl;
   private final RateLimiter limiter;
   private final Metrics metrics;
+  private final RateLimitedLog errors;
 
   public QueryHandler(Resolver resolver, ClientAcl acl, RateLimiter limiter, Metrics metrics) {
+    this(resolver, acl, limiter, metrics, Clock.systemUTC());
+  }
+
+  /** {@code clock} paces the error log only. */
+  public QueryHandler(Resolver resolver, ClientAcl acl, RateLimiter limiter, Metrics metrics, Clock clock) {
     this.resolver = resolver;
     this.acl = acl;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.errors = new RateLimitedLog(log, clock, LOG_INTERVAL);
   }
 
   /**
    * The UDP fast path: a fresh cache hit for an allowed, not rate-limited client, rendered into a buffer from
-   * {@code alloc}; null when {@link #handle} must take the query.
+   * {@code alloc}; null when {@link #handle} must take the query. No class or type check here: the cache only ever
+   * holds questions that passed {@link Responses#policyRcode} (it is filled by the resolver, which only
+   * {@link #handle} reaches, after that check), so a CH or AXFR question always misses and lands there.
    */
   public ByteBuf tryUdpHit(byte[] raw, InetAddress client, ByteBufAllocator alloc) {
     if (!acl.allows(client)) {
@@ -58,58 +71,79 @@ public final class QueryHandler {
     return hit;
   }
 
-  /** Handles one query; {@code reply} is called at most once, on this thread for hits, later for misses. */
+  /**
+   * Handles one query. {@code reply} is called exactly once: on this thread for hits and for everything answered
+   * at the edge, later for misses; with null when nothing is to be sent (dropped), so a caller that counts
+   * queries in flight (TCP) always hears back.
+   */
   public void handle(byte[] raw, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
     metrics.queries.increment();
     if (!acl.allows(client)) {
       metrics.refused.increment();
-      if (raw.length >= 12 && (raw[2] & 0x80) == 0) {
-        reply.accept(Responses.headerOnly(raw, Rcode.REFUSED));
-      }
+      reply.accept(raw.length >= 12 && (raw[2] & 0x80) == 0 ? Responses.headerOnly(raw, Rcode.REFUSED) : null);
       return;
     }
     if (!limiter.tryAcquire(client)) {
       metrics.rateLimited.increment();
+      reply.accept(null);
       return;
     }
+    Object next;
     try {
-      WireQuery q = WireQuery.parse(raw);
-      if (q != null) {
-        byte[] hit = resolver.tryHit(q, tcp);
-        if (hit != null) {
-          reply.accept(hit);
-          return;
-        }
-      } else {
-        Responses.Checked c = Responses.check(raw);
-        if (c instanceof Responses.Drop) {
-          return;
-        }
-        if (c instanceof Responses.Reject r) {
-          if (r.rcode() == Rcode.FORMERR) {
-            metrics.formerr.increment();
-          }
-          reply.accept(r.reply());
-          return;
-        }
-        q = ((Responses.Ok) c).query();
-      }
-      WireQuery query = q;
-      resolver.answer(q, tcp).whenComplete((bytes, ex) -> {
-            if (ex != null) {
-              log.error("answering {} failed", query.key(), ex);
-              metrics.servfail.increment();
-              reply.accept(Responses.error(query, Rcode.SERVFAIL));
-            } else {
-              reply.accept(bytes);
-            }
-          });
+      next = edge(raw, tcp);
     } catch (RuntimeException e) {
-      log.error("query from {} failed", client, e);
+      metrics.errors.increment(); // every one, whatever the log suppresses
+      errors.error("query from {} failed", client, e);
       metrics.servfail.increment();
-      if (raw.length >= 12) {
-        reply.accept(Responses.headerOnly(raw, Rcode.SERVFAIL));
-      }
+      next = raw.length >= 12 ? Responses.headerOnly(raw, Rcode.SERVFAIL) : DROP;
     }
+    if (!(next instanceof WireQuery query)) {
+      reply.accept(next == DROP ? null : (byte[]) next);
+      return;
+    }
+    resolver.answer(query, tcp).whenComplete((bytes, ex) -> {
+          if (ex != null) {
+            metrics.errors.increment();
+            errors.error("answering {} failed", query.key(), ex);
+            metrics.servfail.increment();
+            reply.accept(Responses.error(query, Rcode.SERVFAIL));
+          } else {
+            reply.accept(bytes);
+          }
+        });
+  }
+
+  /** Nothing to send. */
+  private static final Object DROP = new Object();
+
+  /**
+   * What happens to an allowed query: the reply bytes when the answer is known now (a hit, or a reply chosen at
+   * the edge), {@link #DROP}, or the {@link WireQuery} the resolver must answer.
+   */
+  private Object edge(byte[] raw, boolean tcp) {
+    WireQuery q = WireQuery.parse(raw);
+    if (q == null) {
+      Responses.Checked c = Responses.check(raw);
+      if (c instanceof Responses.Drop) {
+        return DROP;
+      }
+      if (c instanceof Responses.Reject r) {
+        if (r.rcode() == Rcode.FORMERR) {
+          metrics.formerr.increment();
+        }
+        return r.reply();
+      }
+      return ((Responses.Ok) c).query();
+    }
+    // the fast parser takes any class and type: judge them as the dnsjava path does (Responses.check)
+    int rcode = Responses.policyRcode(q);
+    if (rcode != Rcode.NOERROR) {
+      if (rcode == Rcode.FORMERR) {
+        metrics.formerr.increment();
+      }
+      return Responses.error(q, rcode);
+    }
+    byte[] hit = resolver.tryHit(q, tcp);
+    return hit != null ? hit : q;
   }
 }

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DClass;
@@ -65,21 +66,31 @@ public final class UpstreamClient {
           new UpstreamException(qname + ": upstream failed after " + attempts + " attempt(s): " + last));
     }
     InetSocketAddress server = route.servers().get(n % route.servers().size());
-    Executor when =
-        n == 0
-            ? io
-            : CompletableFuture.delayedExecutor(
-                Backoff.delayMillis(n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble()),
-                TimeUnit.MILLISECONDS,
-                io);
-    CompletableFuture<Object> one = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Object> one = new CompletableFuture<>();
+    Runnable task = () -> {
           try {
-            return exchange(qname, qtype, route.zone(), server);
+            one.complete(exchange(qname, qtype, route.zone(), server));
           } catch (IOException e) {
-            return server + ": " + (e instanceof SocketTimeoutException ? "timeout" : e.toString());
+            one.complete(server + ": " + (e instanceof SocketTimeoutException ? "timeout" : e.toString()));
+          } catch (RuntimeException e) {
+            one.completeExceptionally(e);
           }
-        },
-        when);
+        };
+    // The pool's queue is bounded: a refusal must fail this attempt, never leave the future hanging (a retry's
+    // submission happens later, on the delaying thread, where nobody would see the exception).
+    Executor guarded = t -> {
+          try {
+            io.execute(t);
+          } catch (RejectedExecutionException e) {
+            one.complete(server + ": upstream worker queue full");
+          }
+        };
+    if (n == 0) {
+      guarded.execute(task);
+    } else {
+      long delay = Backoff.delayMillis(n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble());
+      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, guarded).execute(task);
+    }
     return one.thenCompose(r -> r instanceof Message m
             ? CompletableFuture.completedFuture(m)
             : attempt(qname, qtype, route, n + 1, String.valueOf(r)));

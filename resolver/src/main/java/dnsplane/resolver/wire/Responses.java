@@ -3,6 +3,7 @@ package dnsplane.resolver.wire;
 import dnsplane.resolver.cache.Answer;
 import java.io.IOException;
 import java.util.List;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -11,6 +12,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /** Responses builds the replies that are not plain cache hits (errors, stale answers) with dnsjava. */
 public final class Responses {
@@ -98,7 +100,7 @@ public final class Responses {
   /**
    * Looks at a query with dnsjava: in the 1035 shape it is rewritten to the normal form (question plus OPT);
    * otherwise the reply names the problem through its rcode (FORMERR for malformed, NOTIMP for other opcodes,
-   * REFUSED for zone transfers and non-IN classes).
+   * and {@link #policyRcode} for questions this resolver does not resolve).
    */
   public static Checked check(byte[] raw) {
     if (raw.length < 12 || (raw[2] & 0x80) != 0) {
@@ -132,13 +134,37 @@ public final class Responses {
     if (q == null) {
       return new Reject(headerOnly(raw, Rcode.FORMERR), Rcode.FORMERR);
     }
-    int type = question.getType();
-    if (question.getDClass() != org.xbill.DNS.DClass.IN
-        || type == org.xbill.DNS.Type.AXFR
-        || type == org.xbill.DNS.Type.IXFR) {
-      return new Reject(error(q, Rcode.REFUSED), Rcode.REFUSED);
+    int rcode = policyRcode(q);
+    if (rcode != Rcode.NOERROR) {
+      return new Reject(error(q, rcode), rcode);
     }
     return new Ok(q);
+  }
+
+  /**
+   * The rcode for a question this resolver will not resolve, or NOERROR for one it will. The one place both the
+   * fast parser's queries and dnsjava's normalised ones are judged, so the two paths cannot drift apart:
+   *
+   * <pre>
+   *  question                                              rcode
+   *  ----------------------------------------------------  --------
+   *  class other than IN (CH, HS, NONE, ANY)               REFUSED  (no CH version.bind; never sent upstream)
+   *  AXFR, IXFR                                            REFUSED  (a resolver offers no zone transfers)
+   *  OPT, TSIG, TKEY, MAILA, MAILB, other meta types      FORMERR  (as Unbound: no data of that type can exist;
+   *    (128-248)                                                     authdns answers FORMERR for OPT/TSIG/TKEY too)
+   *  anything else, ANY included                           NOERROR  (resolved; the upstream decides on ANY)
+   * </pre>
+   */
+  public static int policyRcode(WireQuery q) {
+    int qtype = q.qtype();
+    if (q.key().qclass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
+      return Rcode.REFUSED;
+    }
+    if (qtype == Type.OPT || qtype == Type.TSIG || qtype == Type.TKEY || qtype == Type.MAILA || qtype == Type.MAILB
+        || qtype >= 128 && qtype <= 248) {
+      return Rcode.FORMERR;
+    }
+    return Rcode.NOERROR;
   }
 
   /** A 12-byte reply: the query's ID, opcode and RD, QR set, and {@code rcode}; no sections. */

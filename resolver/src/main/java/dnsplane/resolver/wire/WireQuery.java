@@ -19,7 +19,7 @@ public record WireQuery(
 
   static final int HEADER = 12;
   static final int TYPE_OPT = 41;
-  /** RFC 1035 §2.3.4: a name is at most 255 octets on the wire. */
+  /** RFC 1035 §2.3.4 and §3.1: a name is at most 255 octets on the wire, the terminating zero included. */
   static final int MAX_NAME = 255;
 
   /** Name length in wire form (the question occupies [12, 12 + nameLength + 4)). */
@@ -63,7 +63,9 @@ public record WireQuery(
         return null; // compression or extended labels have no place in a question
       }
       p += len + 1;
-      if (p - HEADER > MAX_NAME) {
+      // RFC 1035 §3.1: 255 octets at most, the root label's zero included, so the labels before it may take 254;
+      // a longer name goes to dnsjava, which answers FORMERR
+      if (p - HEADER > MAX_NAME - 1) {
         return null;
       }
     }

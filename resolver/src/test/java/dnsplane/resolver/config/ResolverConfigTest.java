@@ -32,6 +32,30 @@ class ResolverConfigTest {
   }
 
   @Test
+  void limitDefaultsAreThoseOfTheReadme() {
+    ResolverConfig c = ResolverConfig.defaultConfig();
+    assertEquals(5000, c.rateLimit());
+    assertEquals(1024, c.maxPendingMisses());
+    assertEquals(Duration.ofSeconds(10), c.tcpIdleTimeout());
+    assertEquals(Duration.ofMinutes(2), c.tcpMaxLifetime());
+    assertEquals(1024, c.tcpMaxConnections());
+    assertEquals(32, c.tcpPipeline());
+  }
+
+  @Test
+  void limitsMustLetSomethingThrough() {
+    for (String key : new String[] {"max-pending-misses", "tcp-max-connections", "tcp-pipeline"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0")));
+      assertTrue(e.getMessage().startsWith(key + ":"), e.getMessage());
+    }
+    for (String key : new String[] {"tcp-idle-timeout", "tcp-max-lifetime"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0s")));
+      assertTrue(e.getMessage().startsWith(key + ":"), e.getMessage());
+    }
+    assertEquals(0, ResolverConfig.from(Map.of("rate-limit", "0")).rateLimit(), "0 turns the rate limit off");
+  }
+
+  @Test
   void fileThenEnvThenFlags(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("resolver.yaml");
     Files.writeString(f, """
