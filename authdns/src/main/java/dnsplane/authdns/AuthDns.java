@@ -80,14 +80,28 @@ public final class AuthDns implements AutoCloseable {
   public static AuthDns start(
       DbSettings db, InetSocketAddress dns, InetSocketAddress http, XfrConfig xfrConfig)
       throws IOException, InterruptedException {
+    return start(db, dns, http, xfrConfig, ServerOptions.defaults());
+  }
+
+  /**
+   * As {@link #start(DbSettings, InetSocketAddress, InetSocketAddress, XfrConfig)}, with the DNS
+   * edge's {@code options} (response rate limiting, TCP limits).
+   */
+  public static AuthDns start(
+      DbSettings db,
+      InetSocketAddress dns,
+      InetSocketAddress http,
+      XfrConfig xfrConfig,
+      ServerOptions options)
+      throws IOException, InterruptedException {
     Clock clock = Clock.systemUTC();
     SnapshotHolder holder = new SnapshotHolder();
     QueryMetrics metrics = new QueryMetrics();
-    XfrService xfr = new XfrService(xfrConfig.allowTransfer(), metrics.xfr());
+    XfrService xfr = new XfrService(xfrConfig.allowTransfer(), xfrConfig.keys(), metrics.xfr());
     Notifier notifier =
-        xfrConfig.notifyTargets().isEmpty()
+        xfrConfig.notifyTo().isEmpty()
             ? null
-            : Notifier.start(xfrConfig.notifyTargets(), clock, metrics.xfr());
+            : Notifier.start(xfrConfig.notifyTo(), xfrConfig.keys(), clock, metrics.xfr());
     ChangeLogFollower follower = ChangeLogFollower.forDatabase(db, holder, clock);
     if (notifier != null) {
       follower.onSwap(notifier::swapped);
@@ -100,7 +114,7 @@ public final class AuthDns implements AutoCloseable {
             "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
             FIRST_LOAD.toSeconds());
       }
-      server = AuthDnsServer.start(dns, holder, metrics, ServerOptions.defaults(), xfr);
+      server = AuthDnsServer.start(dns, holder, metrics, options, xfr);
       HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
       return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics);

@@ -1,6 +1,12 @@
 package dnsplane.authdns;
 
+import dnsplane.authdns.rrl.Cidr;
+import dnsplane.authdns.rrl.RrlConfig;
 import java.net.InetSocketAddress;
+import dnsplane.authdns.tsig.TsigKey;
+import dnsplane.authdns.tsig.TsigKeyFile;
+import dnsplane.authdns.tsig.TsigKeys;
+import dnsplane.authdns.xfr.NotifyTarget;
 import dnsplane.authdns.xfr.TransferAcl;
 import dnsplane.authdns.xfr.XfrConfig;
 import java.nio.file.Path;
@@ -19,21 +25,39 @@ public sealed interface Cli {
   String USAGE =
       """
       usage: authdns serve [--listen HOST:PORT] [--http HOST:PORT]
-                           [--allow-transfer CIDR[,CIDR...]] [--notify HOST:PORT[,HOST:PORT...]]
+                           [--allow-transfer 'CIDR [KEY][,...]'] [--notify 'HOST:PORT [KEY][,...]']
+                           [--tsig-keys FILE]
+                           [--rrl-rate N] [--rrl-slip N] [--rrl-whitelist CIDR[,CIDR...]]
+                           [--rrl-ipv4-prefix LEN] [--rrl-ipv6-prefix LEN]
              authdns zone import FILE [--origin NAME]
              authdns zone export NAME
         serve   answer DNS (UDP+TCP, default 127.0.0.1:1053) from PostgreSQL's zones,
                 health and metrics on HTTP (default 127.0.0.1:8080); AXFR/IXFR over TCP
-                for --allow-transfer (default loopback), NOTIFY to --notify on each change
+                for --allow-transfer (default loopback), NOTIFY to --notify on each change;
+                an entry with a TSIG KEY needs requests signed with it / signs the NOTIFY;
+                keys from FILE (BIND 'key' statements, mode 600) or DNSPLANE_AUTHDNS_TSIG_KEYS
+                ('ALG:NAME:SECRET,...'), never from the command line;
+                --rrl-rate N limits UDP responses to N/s per client /24 (IPv4) or /56
+                (IPv6) and kind of answer (default 0: off); every --rrl-slip-th limited
+                response (default 2; 0 drops all) goes out truncated so real clients
+                retry over TCP, which is never limited; --rrl-whitelist networks are
+                exempt. TCP: 1024 connections, 10 s idle (2 s when over half are
+                open), 2 s to receive a query, 2 min lifetime, 100 replies queued
         import  replace zone NAME (default: the owner of the file's SOA) with master FILE;
                 plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone
         export  print zone NAME as a master file
       database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
 
-  record Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr) implements Cli {
+  record Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr, RrlConfig rrl)
+      implements Cli {
     /** Without transfer settings: the defaults (loopback may transfer, no NOTIFY). */
     public Serve(InetSocketAddress listen, InetSocketAddress http) {
       this(listen, http, XfrConfig.defaults());
+    }
+
+    /** Without response rate limiting. */
+    public Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr) {
+      this(listen, http, xfr, RrlConfig.OFF);
     }
   }
 
@@ -63,6 +87,12 @@ public sealed interface Cli {
         String http = env.getOrDefault("DNSPLANE_AUTHDNS_HTTP", "127.0.0.1:8080");
         String allow = env.getOrDefault("DNSPLANE_AUTHDNS_ALLOW_TRANSFER", "127.0.0.0/8,::1");
         String notify = env.getOrDefault("DNSPLANE_AUTHDNS_NOTIFY", "");
+        String tsigFile = env.getOrDefault("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE", "");
+        String rrlRate = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_RATE", "0");
+        String rrlSlip = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_SLIP", "" + RrlConfig.DEFAULT_SLIP);
+        String rrlWhitelist = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_WHITELIST", "");
+        String rrlV4 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV4_PREFIX", "24");
+        String rrlV6 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV6_PREFIX", "56");
         for (int i = 1; i < args.length; i += 2) {
           String value = value(args, i);
           switch (args[i]) {
@@ -70,11 +100,19 @@ public sealed interface Cli {
             case "--http" -> http = value;
             case "--allow-transfer" -> allow = value;
             case "--notify" -> notify = value;
+            case "--tsig-keys" -> tsigFile = value;
+            case "--rrl-rate" -> rrlRate = value;
+            case "--rrl-slip" -> rrlSlip = value;
+            case "--rrl-whitelist" -> rrlWhitelist = value;
+            case "--rrl-ipv4-prefix" -> rrlV4 = value;
+            case "--rrl-ipv6-prefix" -> rrlV6 = value;
             default -> throw new UsageException("serve: unknown flag " + args[i]);
           }
         }
         return new Serve(
-            hostPort("--listen", listen), hostPort("--http", http), xfr(allow, notify));
+            hostPort("--listen", listen), hostPort("--http", http),
+            xfr(allow, notify, tsigFile, env.getOrDefault("DNSPLANE_AUTHDNS_TSIG_KEYS", "")),
+            rrl(rrlRate, rrlSlip, rrlWhitelist, rrlV4, rrlV6));
       }
       case "zone" -> {
         return zone(args);
@@ -108,20 +146,58 @@ public sealed interface Cli {
     }
   }
 
-  private static XfrConfig xfr(String allow, String notify) throws UsageException {
+  private static XfrConfig xfr(String allow, String notify, String tsigFile, String tsigInline)
+      throws UsageException {
     TransferAcl acl;
     try {
       acl = TransferAcl.parse(allow);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--allow-transfer: " + e.getMessage());
     }
-    List<InetSocketAddress> targets = new ArrayList<>();
+    List<NotifyTarget> targets = new ArrayList<>();
     for (String t : notify.split(",")) {
       if (!t.isBlank()) {
-        targets.add(hostPort("--notify", t.trim()));
+        // HOST:PORT [KEY], as NSD's "notify: ADDRESS KEY".
+        String[] words = t.trim().split("\\s+");
+        if (words.length > 2) {
+          throw new UsageException("--notify: expected HOST:PORT [KEY], got " + t.trim());
+        }
+        targets.add(new NotifyTarget(hostPort("--notify", words[0]),
+            words.length == 2 && !words[1].equalsIgnoreCase("NOKEY")
+                ? name("--notify key", words[1]) : null));
       }
     }
-    return new XfrConfig(acl, targets);
+    List<TsigKey> keys = new ArrayList<>();
+    try {
+      if (!tsigFile.isBlank()) {
+        keys.addAll(TsigKeyFile.read(Path.of(tsigFile)));
+      }
+      keys.addAll(TsigKeyFile.parseInline(tsigInline, "DNSPLANE_AUTHDNS_TSIG_KEYS"));
+      return new XfrConfig(acl, targets, TsigKeys.of(keys));
+    } catch (TsigKeyFile.TsigConfigException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static RrlConfig rrl(String rate, String slip, String whitelist, String v4, String v6)
+      throws UsageException {
+    try {
+      return RrlConfig.OFF
+          .withRate(number("--rrl-rate", rate))
+          .withSlip(number("--rrl-slip", slip))
+          .withPrefixLengths(number("--rrl-ipv4-prefix", v4), number("--rrl-ipv6-prefix", v6))
+          .withWhitelist(Cidr.parseList(whitelist));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("rate limiting: " + e.getMessage());
+    }
+  }
+
+  private static int number(String flag, String text) throws UsageException {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + ": not a number: " + text);
+    }
   }
 
   private static String value(String[] args, int i) throws UsageException {

@@ -106,7 +106,12 @@ public final class Main {
             stop.countDown();
           });
     }
-    AuthDns authDns = AuthDns.start(db, s.listen(), s.http(), s.xfr());
+    AuthDns authDns = AuthDns.start(
+            db,
+            s.listen(),
+            s.http(),
+            s.xfr(),
+            dnsplane.authdns.net.ServerOptions.defaults().withRrl(s.rrl()));
     stop.await();
     authDns.close();
     log.info("stopped");

@@ -1,5 +1,7 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.net.QueryMetrics.TcpClose;
+import dnsplane.authdns.rrl.RateLimiter;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import io.netty.bootstrap.Bootstrap;
@@ -8,9 +10,13 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -20,16 +26,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * kernel spreads datagrams over threads without a shared socket lock. Every UDP socket asks for a 2
  * MB receive buffer (as NSD does): bursts at the start of a load otherwise overflow the default
  * buffer and are dropped before the server sees them.
+ *
+ * <p>Abuse resistance: UDP responses go through response rate limiting when {@link
+ * ServerOptions#rrl()} is on (see {@link RateLimiter}); TCP connections are capped in number, in
+ * time and in queued replies (see {@link TcpHandler}).
  */
 public final class AuthDnsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthDnsServer.class);
@@ -50,15 +61,60 @@ public final class AuthDnsServer implements AutoCloseable {
   // With epoll, one recvmmsg call fills up to this many datagrams into one buffer.
   private static final int UDP_DATAGRAMS_PER_READ = 16;
   private static final int BIND_ATTEMPTS = 5;
+  // Replies queued on one TCP connection above this stop it reading queries; below the low mark
+  // it reads again. 64 KiB holds one maximum-size reply, or hundreds of ordinary ones.
+  private static final WriteBufferWaterMark TCP_WATER_MARK =
+      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  static final String GAUGE_TCP_CONNECTIONS = "dnsplane_authdns_tcp_connections";
+  static final String GAUGE_TCP_PENDING = "dnsplane_authdns_tcp_pending_bytes";
+  static final String GAUGE_RRL_BUCKETS = "dnsplane_authdns_rrl_buckets_active";
+  static final String GAUGE_RRL_LIMITING = "dnsplane_authdns_rrl_buckets_limiting";
 
   private final EventLoopGroup group;
   private final List<Channel> channels;
   private final InetSocketAddress address;
+  private final ChannelGroup tcpChildren;
+  private final QueryMetrics metrics;
+  private final List<Map.Entry<String, LongSupplier>> gauges = new ArrayList<>();
 
-  private AuthDnsServer(EventLoopGroup group, List<Channel> channels, InetSocketAddress address) {
+  private AuthDnsServer(
+      EventLoopGroup group,
+      List<Channel> channels,
+      InetSocketAddress address,
+      ChannelGroup tcpChildren,
+      QueryMetrics metrics,
+      RateLimiter rrl) {
     this.group = group;
     this.channels = channels;
     this.address = address;
+    this.tcpChildren = tcpChildren;
+    this.metrics = metrics;
+    gauge(GAUGE_TCP_CONNECTIONS, "Open TCP connections.", () -> tcpChildren.size());
+    gauge(GAUGE_TCP_PENDING, "Reply bytes queued on TCP connections and not yet written.",
+        this::tcpPendingBytes);
+    if (rrl != null) {
+      gauge(GAUGE_RRL_BUCKETS, "Rate-limit buckets that answered within the last second.",
+          () -> rrl.census(System.nanoTime())[0]);
+      gauge(GAUGE_RRL_LIMITING, "Rate-limit buckets over their rate now.",
+          () -> rrl.census(System.nanoTime())[1]);
+    }
+  }
+
+  private void gauge(String name, String help, LongSupplier value) {
+    metrics.gauge(name, help, value);
+    gauges.add(Map.entry(name, value));
+  }
+
+  /** Reply bytes queued on all TCP connections and not yet written to them. */
+  long tcpPendingBytes() {
+    long total = 0;
+    for (Channel c : tcpChildren) {
+      ChannelOutboundBuffer b = c.unsafe().outboundBuffer();
+      if (b != null) {
+        total += b.totalPendingWriteBytes();
+      }
+    }
+    return total;
   }
 
   /** Starts listening on {@code listen} with {@link ServerOptions#defaults()}. */
@@ -105,18 +161,25 @@ public final class AuthDnsServer implements AutoCloseable {
             opts.clock(),
             dnsplane.authdns.answer.Answerer::answer,
             xfr);
+    RateLimiter rrl = opts.rrl().enabled() ? new RateLimiter(opts.rrl()) : null;
     Exception last = null;
     int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
     for (int i = 0; i < attempts; i++) {
       List<Channel> channels = new ArrayList<>();
+      ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       try {
-        InetSocketAddress bound = bind(group, epoll, processor, xfr, listen, opts, channels);
+        InetSocketAddress bound =
+            bind(group, epoll, processor, xfr, listen, opts, channels, children, rrl, metrics);
         LOG.info(
-            "authdns listening on {} (udp x{}, tcp, {})",
+            "authdns listening on {} (udp x{}, tcp, {}, rrl {})",
             bound,
             channels.size() - 1,
-            epoll ? "epoll" : "nio");
-        return new AuthDnsServer(group, channels, bound);
+            epoll ? "epoll" : "nio",
+            rrl == null
+                ? "off"
+                : opts.rrl().rate() + "/s slip " + opts.rrl().slip() + " whitelist "
+                    + opts.rrl().whitelist());
+        return new AuthDnsServer(group, channels, bound, children, metrics, rrl);
       } catch (Exception e) {
         last = e;
         channels.forEach(c -> c.close().awaitUninterruptibly());
@@ -133,9 +196,12 @@ public final class AuthDnsServer implements AutoCloseable {
       XfrService xfr,
       InetSocketAddress listen,
       ServerOptions opts,
-      List<Channel> channels)
+      List<Channel> channels,
+      ChannelGroup children,
+      RateLimiter rrl,
+      QueryMetrics metrics)
       throws Exception {
-    UdpHandler udp = new UdpHandler(processor);
+    UdpHandler udp = new UdpHandler(processor, rrl, metrics);
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -163,12 +229,14 @@ public final class AuthDnsServer implements AutoCloseable {
       channels.add(b.bind(bound).sync().channel());
     }
     AtomicInteger tcpConnections = new AtomicInteger();
+    TcpLimits limits = TcpLimits.of(opts, tcpConnections, metrics);
     ServerBootstrap tcp =
         new ServerBootstrap()
             .group(group)
             .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -176,19 +244,15 @@ public final class AuthDnsServer implements AutoCloseable {
                     // A cap on connections keeps a flood of idle ones from exhausting descriptors.
                     if (tcpConnections.incrementAndGet() > opts.maxTcpConnections()) {
                       tcpConnections.decrementAndGet();
+                      metrics.tcpClosed(TcpClose.REFUSED);
                       ch.close();
                       return;
                     }
                     ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+                    children.add(ch);
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(
-                                0, 0, opts.tcpIdle().toMillis(), TimeUnit.MILLISECONDS),
-                            // maxFrameLength counts the 2-byte prefix too: a 65535-byte message is
-                            // legal.
-                            new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-                            new LengthFieldPrepender(2),
-                            new TcpHandler(processor, xfr));
+                            new LengthFieldPrepender(2), new TcpHandler(processor, xfr, limits));
                   }
                 });
     try {
@@ -210,6 +274,9 @@ public final class AuthDnsServer implements AutoCloseable {
   /** Closes the listeners and stops the event loops, waiting at most a second or two. */
   @Override
   public void close() {
+    for (Map.Entry<String, LongSupplier> g : gauges) {
+      metrics.removeGauge(g.getKey(), g.getValue());
+    }
     for (Channel c : channels) {
       c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }

@@ -1,11 +1,14 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.rrl.ResponseClass;
 import dnsplane.authdns.xfr.XfrMetrics;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
@@ -46,6 +49,30 @@ public final class QueryMetrics {
   private final LongAdder[] dropped = adders();
   private final LongAdder internalErrors = new LongAdder();
   private final XfrMetrics xfr = new XfrMetrics();
+  private final LongAdder[] rrlDropped = adders(ResponseClass.values().length);
+  private final LongAdder[] rrlSlipped = adders(ResponseClass.values().length);
+  private final LongAdder[] tcpClosed = adders(TcpClose.values().length);
+  private final LongAdder tcpReadPauses = new LongAdder();
+  // Gauges the running server reads on each scrape (name -> help, supplier); last start wins.
+  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+
+  private record Gauge(String help, LongSupplier value) {}
+
+  /** Why the server closed a TCP connection. */
+  public enum TcpClose {
+    /** Over the connection cap, at accept. */
+    REFUSED,
+    /** No query and no reply progress for the idle timeout. */
+    IDLE,
+    /** A query's bytes did not all arrive within the I/O timeout. */
+    IO_TIMEOUT,
+    /** Open longer than the connection lifetime. */
+    LIFETIME;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   private record QueryKey(Transport transport, String qtype, String rcode) {}
 
@@ -88,6 +115,62 @@ public final class QueryMetrics {
   /** Counts input dropped without any reply (e.g. QR set, shorter than a header). */
   public void dropped(Transport transport) {
     dropped[transport.ordinal()].increment();
+  }
+
+  /** Counts a UDP response withheld by rate limiting. */
+  public void rrlDropped(ResponseClass cls) {
+    rrlDropped[cls.ordinal()].increment();
+  }
+
+  /** Counts a UDP response replaced by a truncated reply by rate limiting. */
+  public void rrlSlipped(ResponseClass cls) {
+    rrlSlipped[cls.ordinal()].increment();
+  }
+
+  /** UDP responses dropped by rate limiting, all classes. */
+  public long rrlDroppedTotal() {
+    return sum(rrlDropped);
+  }
+
+  /** UDP responses slipped (sent truncated) by rate limiting, all classes. */
+  public long rrlSlippedTotal() {
+    return sum(rrlSlipped);
+  }
+
+  /** Counts a TCP connection the server closed, by reason. */
+  public void tcpClosed(TcpClose why) {
+    tcpClosed[why.ordinal()].increment();
+  }
+
+  /** TCP connections the server closed for {@code why}. */
+  public long tcpClosedTotal(TcpClose why) {
+    return tcpClosed[why.ordinal()].sum();
+  }
+
+  /** Counts a TCP connection that stopped reading because its replies were not being taken. */
+  public void tcpReadPaused() {
+    tcpReadPauses.increment();
+  }
+
+  /** Times a TCP connection stopped reading for back-pressure. */
+  public long tcpReadPauses() {
+    return tcpReadPauses.sum();
+  }
+
+  /** Renders gauge {@code name} from {@code value} on every scrape (replacing one so named). */
+  public void gauge(String name, String help, LongSupplier value) {
+    gauges.put(name, new Gauge(help, value));
+  }
+
+  /** Removes gauge {@code name} if {@code value} is still the one rendered for it. */
+  public void removeGauge(String name, LongSupplier value) {
+    gauges.computeIfPresent(name, (k, g) -> g.value() == value ? null : g);
+  }
+
+  /** The current value of gauge {@code name}, or -1 when there is none. */
+  public long gaugeValue(String name) {
+    Gauge g = gauges.get(name);
+    return g == null ? -1 : g.value().getAsLong();
   }
 
   /** Counts an unexpected exception answered with SERVFAIL. */
@@ -140,6 +223,55 @@ public final class QueryMetrics {
         .append(Long.toString(internalErrors.sum()))
         .append('\n');
     xfr.writePrometheus(out);
+    perClass(out, "dnsplane_authdns_rrl_dropped_total",
+        "UDP responses dropped by response rate limiting.", rrlDropped);
+    perClass(out, "dnsplane_authdns_rrl_slipped_total",
+        "UDP responses sent truncated (TC=1) instead by response rate limiting.", rrlSlipped);
+    out.append("# HELP dnsplane_authdns_tcp_closed_total TCP connections closed by the server.\n");
+    out.append("# TYPE dnsplane_authdns_tcp_closed_total counter\n");
+    for (TcpClose c : TcpClose.values()) {
+      out.append("dnsplane_authdns_tcp_closed_total{reason=\"")
+          .append(c.label())
+          .append("\"} ")
+          .append(Long.toString(tcpClosed[c.ordinal()].sum()))
+          .append('\n');
+    }
+    out.append("# HELP dnsplane_authdns_tcp_read_pauses_total Times a TCP connection stopped");
+    out.append(" reading until its replies drained.\n");
+    out.append("# TYPE dnsplane_authdns_tcp_read_pauses_total counter\n");
+    out.append("dnsplane_authdns_tcp_read_pauses_total ")
+        .append(Long.toString(tcpReadPauses.sum()))
+        .append('\n');
+    for (Map.Entry<String, Gauge> g : new TreeMap<>(gauges).entrySet()) {
+      out.append("# HELP ").append(g.getKey()).append(' ').append(g.getValue().help()).append('\n');
+      out.append("# TYPE ").append(g.getKey()).append(" gauge\n");
+      out.append(g.getKey())
+          .append(' ')
+          .append(Long.toString(g.getValue().value().getAsLong()))
+          .append('\n');
+    }
+  }
+
+  private static void perClass(Appendable out, String name, String help, LongAdder[] a)
+      throws IOException {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" counter\n");
+    for (ResponseClass c : ResponseClass.values()) {
+      out.append(name)
+          .append("{class=\"")
+          .append(c.name().toLowerCase(Locale.ROOT))
+          .append("\"} ")
+          .append(Long.toString(a[c.ordinal()].sum()))
+          .append('\n');
+    }
+  }
+
+  private static long sum(LongAdder[] a) {
+    long n = 0;
+    for (LongAdder x : a) {
+      n += x.sum();
+    }
+    return n;
   }
 
   private static void perTransport(Appendable out, String name, String help, LongAdder[] a)
@@ -173,7 +305,11 @@ public final class QueryMetrics {
   }
 
   private static LongAdder[] adders() {
-    LongAdder[] a = new LongAdder[Transport.values().length];
+    return adders(Transport.values().length);
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
     for (int i = 0; i < a.length; i++) {
       a[i] = new LongAdder();
     }

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +96,17 @@ final class QueryProcessor {
     return holder;
   }
 
-  /** The response to {@code in} (not released here), or null to send nothing. */
+  /** As {@link #process(ByteBuf, Transport, ByteBufAllocator, InetAddress)}, client unknown. */
   ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc) {
+    return process(in, transport, alloc, null);
+  }
+
+  /**
+   * The response to {@code in} from {@code client} (not released here), or null to send nothing.
+   * The client's address matters only for IXFR over UDP, which the transfer ACL decides; null
+   * skips that check.
+   */
+  ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc, InetAddress client) {
     ZoneSet zones = holder.get();
     ResponseCache c = cache;
     if (c.zones() != zones) {
@@ -113,7 +123,7 @@ final class QueryProcessor {
         return fromCache(hit, q, in, alloc);
       }
     }
-    byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, c);
+    byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, c, client);
     return wire == null ? null : alloc.ioBuffer(wire.length).writeBytes(wire);
   }
 
@@ -139,7 +149,12 @@ final class QueryProcessor {
   }
 
   private byte[] slowPath(
-      byte[] bytes, ZoneSet zones, Transport transport, CacheKey key, ResponseCache c) {
+      byte[] bytes,
+      ZoneSet zones,
+      Transport transport,
+      CacheKey key,
+      ResponseCache c,
+      InetAddress client) {
     Message query;
     try {
       query = new Message(bytes);
@@ -148,13 +163,16 @@ final class QueryProcessor {
     }
     try {
       if (xfr != null) {
-        // IXFR over UDP and NOTIFY never reach the cache: their keys are null (see WireQuery).
-        Message x = xfr.datagram(zones, query);
+        // IXFR over UDP, NOTIFY and queries with a TSIG never reach the cache: their keys are
+        // null (see WireQuery). A TSIG is verified there and the answer signed.
+        XfrService.Reply x = xfr.datagram(zones, query, bytes,
+            transport == Transport.TCP ? Answerer.TCP_MAX : Answerer.udpLimit(query, maxPayload),
+            q -> answerer.answer(zones, q, maxPayload, transport == Transport.TCP),
+            client);
         if (x != null) {
-          int qt = query.getQuestion().getType();
-          metrics.queries(transport, qt, x.getRcode()).increment();
-          return Render.toWire(x, transport == Transport.TCP ? Answerer.TCP_MAX
-              : Answerer.udpLimit(query, maxPayload));
+          int qt = query.getQuestion() == null ? 0 : query.getQuestion().getType();
+          metrics.queries(transport, qt, x.rcode()).increment();
+          return x.wire();
         }
       }
       Message response = answerer.answer(zones, query, maxPayload, transport == Transport.TCP);

@@ -1,5 +1,6 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.tsig.TsigKeys;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,6 +31,8 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -35,6 +40,10 @@ import org.xbill.DNS.Type;
  * a snapshot swap. It works off the query path: the swap only records which zones changed and
  * schedules a tick on the notifier's own thread; a second thread reads the acknowledgements. The
  * timing (coalescing, retries, backoff) is {@link NotifyScheduler}'s, driven by the injected clock.
+ *
+ * <p>A NOTIFY to a target with a TSIG key is signed with it, and its reply must carry a TSIG that
+ * verifies against our request (RFC 8945 §5.3): an unsigned or badly signed reply counts as a
+ * failure, as does any rcode other than NOERROR.
  */
 public final class Notifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -45,18 +54,39 @@ public final class Notifier implements AutoCloseable {
   private final NotifyScheduler scheduler;
   private final ScheduledExecutorService ticks;
   private final Thread receiver;
+  private final Map<InetSocketAddress, TSIG> signers = new HashMap<>();
   // Only touched on the tick thread.
+  private final Map<NotifyScheduler.Key, TSIGRecord> sentTsig = new HashMap<>();
   private ZoneSet latest = ZoneSet.empty();
   private ScheduledFuture<?> nextTick;
 
   private Notifier(
-      List<InetSocketAddress> targets, Clock clock, XfrMetrics metrics, Duration initial, int tries)
+      List<NotifyTarget> targets,
+      TsigKeys keys,
+      Clock clock,
+      XfrMetrics metrics,
+      Duration initial,
+      int tries)
       throws IOException {
     this.clock = clock;
     this.metrics = metrics;
+    for (NotifyTarget t : targets) {
+      if (t.key() != null) {
+        signers.put(
+            t.address(),
+            keys.signer(
+                keys.key(t.key())
+                    .orElseThrow(() -> new IllegalArgumentException("no TSIG key " + t.key()))));
+      }
+    }
     SecureRandom random = new SecureRandom();
     this.scheduler =
-        new NotifyScheduler(targets, initial, Duration.ofSeconds(30), tries, random::nextInt);
+        new NotifyScheduler(
+            targets.stream().map(NotifyTarget::address).toList(),
+            initial,
+            Duration.ofSeconds(30),
+            tries,
+            random::nextInt);
     this.socket = DatagramChannel.open();
     // Bound to the wildcard: the kernel picks the source address the secondary expects to see
     // (its allow-notify is usually our address on the route to it).
@@ -70,7 +100,30 @@ public final class Notifier implements AutoCloseable {
   /** A notifier for {@code targets}: 5 attempts, 1 s then doubling, as NSD's notify-retry 5. */
   public static Notifier start(List<InetSocketAddress> targets, Clock clock, XfrMetrics metrics)
       throws IOException {
-    return new Notifier(targets, clock, metrics, Duration.ofSeconds(1), 5);
+    return start(unsigned(targets), TsigKeys.none(), clock, metrics, Duration.ofSeconds(1), 5);
+  }
+
+  /** Signed NOTIFYs to the targets with a key ({@code keys} has them); 5 attempts from 1 s. */
+  public static Notifier start(
+      List<NotifyTarget> targets, TsigKeys keys, Clock clock, XfrMetrics metrics)
+      throws IOException {
+    return new Notifier(targets, keys, clock, metrics, Duration.ofSeconds(1), 5);
+  }
+
+  /** Signed, with another first retry delay and attempt count (tests). */
+  public static Notifier start(
+      List<NotifyTarget> targets,
+      TsigKeys keys,
+      Clock clock,
+      XfrMetrics metrics,
+      Duration firstRetry,
+      int attempts)
+      throws IOException {
+    return new Notifier(targets, keys, clock, metrics, firstRetry, attempts);
+  }
+
+  private static List<NotifyTarget> unsigned(List<InetSocketAddress> targets) {
+    return targets.stream().map(NotifyTarget::unsigned).toList();
   }
 
   /** With another first retry delay and attempt count (tests). */
@@ -81,7 +134,7 @@ public final class Notifier implements AutoCloseable {
       Duration firstRetry,
       int attempts)
       throws IOException {
-    return new Notifier(targets, clock, metrics, firstRetry, attempts);
+    return new Notifier(unsigned(targets), TsigKeys.none(), clock, metrics, firstRetry, attempts);
   }
 
   /** Called after each snapshot swap; cheap, never blocks the caller. */
@@ -105,6 +158,7 @@ public final class Notifier implements AutoCloseable {
     Instant now = clock.instant();
     NotifyScheduler.Tick t = scheduler.due(now);
     for (NotifyScheduler.Key k : t.failed()) {
+      sentTsig.remove(k);
       metrics.notifyFailed();
       LOG.warn("NOTIFY for {} to {}: no answer, giving up", k.zone(), k.target());
     }
@@ -136,8 +190,18 @@ public final class Notifier implements AutoCloseable {
       // RFC 1996 §3.7: the new SOA as a hint, so the secondary may skip its own SOA query.
       m.addRecord(soa, Section.ANSWER);
     }
+    byte[] wire = m.toWire();
+    TSIG signer = signers.get(s.key().target());
+    if (signer != null) {
+      // Signed by hand rather than with Message.setTSIG, to keep the request's TSIG: the reply's
+      // MAC covers it.
+      TSIGRecord tsig = signer.generate(m, wire, Rcode.NOERROR, null);
+      m.addRecord(tsig, Section.ADDITIONAL);
+      wire = m.toWire();
+      sentTsig.put(s.key(), tsig);
+    }
     try {
-      socket.send(ByteBuffer.wrap(m.toWire()), s.key().target());
+      socket.send(ByteBuffer.wrap(wire), s.key().target());
       metrics.notifySent();
       LOG.debug("NOTIFY {} serial {} to {} (attempt {})", s.key().zone(), s.serial(),
           s.key().target(), s.attempt());
@@ -156,12 +220,11 @@ public final class Notifier implements AutoCloseable {
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
         Message r = new Message(bytes);
-        if (!r.getHeader().getFlag(Flags.QR)
-            || r.getHeader().getOpcode() != Opcode.NOTIFY
-            || r.getQuestion() == null) {
+        // No question needed: NSD's NOTAUTH to a badly signed NOTIFY has none.
+        if (!r.getHeader().getFlag(Flags.QR) || r.getHeader().getOpcode() != Opcode.NOTIFY) {
           continue;
         }
-        ticks.execute(() -> answered(r, (InetSocketAddress) from));
+        ticks.execute(() -> answered(r, bytes, (InetSocketAddress) from));
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException | RuntimeException e) {
@@ -170,10 +233,42 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  private void answered(Message r, InetSocketAddress from) {
-    Name zone = r.getQuestion().getName();
-    if (!scheduler.answered(zone, from, r.getHeader().getID())) {
-      return;
+  private void answered(Message r, byte[] wire, InetSocketAddress from) {
+    NotifyScheduler.Key key;
+    if (r.getQuestion() != null) {
+      key = new NotifyScheduler.Key(r.getQuestion().getName(), from);
+      if (!scheduler.answered(key.zone(), from, r.getHeader().getID())) {
+        return;
+      }
+    } else {
+      key = scheduler.answered(from, r.getHeader().getID()).orElse(null);
+      if (key == null) {
+        return;
+      }
+    }
+    Name zone = key.zone();
+    TSIGRecord sent = sentTsig.remove(key);
+    TSIG signer = signers.get(from);
+    if (signer != null) {
+      int verified = r.getTSIG() == null ? -1 : signer.verify(r, wire, sent);
+      if (verified != Rcode.NOERROR) {
+        // A reply we cannot authenticate is no acknowledgement; the secondary most likely lacks
+        // our key (NSD answers NOTAUTH with the TSIG error, unsigned).
+        metrics.notifyTsigFailed();
+        metrics.notifyFailed();
+        LOG.warn(
+            "NOTIFY for {} to {}: reply {} {}",
+            zone,
+            from,
+            Rcode.string(r.getRcode()),
+            verified < 0
+                ? "unsigned"
+                : "fails TSIG check: " + Rcode.TSIGstring(verified)
+                    + (r.getTSIG().getError() == 0
+                        ? ""
+                        : " (its TSIG error: " + Rcode.TSIGstring(r.getTSIG().getError()) + ")"));
+        return;
+      }
     }
     if (r.getRcode() == Rcode.NOERROR) {
       metrics.notifyAcked();

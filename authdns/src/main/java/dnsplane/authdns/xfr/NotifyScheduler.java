@@ -96,6 +96,20 @@ final class NotifyScheduler {
     return true;
   }
 
+  /**
+   * A response with {@code id} and no question came from {@code from}: the pair it answers, if it
+   * answers the latest NOTIFY sent to one, which is then done.
+   */
+  Optional<Key> answered(InetSocketAddress from, int id) {
+    for (Map.Entry<Key, Pending> e : pending.entrySet()) {
+      if (e.getKey().target().equals(from) && e.getValue().id() == id) {
+        pending.remove(e.getKey());
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** When the next tick has work, if ever. */
   Optional<Instant> nextWake() {
     return pending.values().stream().map(Pending::nextAt).min(Instant::compareTo);

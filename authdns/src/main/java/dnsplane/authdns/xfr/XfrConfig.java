@@ -1,20 +1,50 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.tsig.TsigKeys;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import org.xbill.DNS.Name;
 
 /**
- * XfrConfig is what authdns offers secondaries: who may transfer zones ({@code --allow-transfer})
- * and whom to NOTIFY when a zone changes ({@code --notify}).
+ * XfrConfig is what authdns offers secondaries: who may transfer zones ({@code --allow-transfer}),
+ * whom to NOTIFY when a zone changes ({@code --notify}), and the TSIG keys both may name ({@code
+ * --tsig-keys}). Every key an ACL entry or a NOTIFY target names must be among the keys.
  *
- * @param allowTransfer networks allowed AXFR/IXFR over TCP
- * @param notifyTargets secondaries sent a NOTIFY when a zone's serial changes; empty sends none
+ * @param allowTransfer who may AXFR/IXFR over TCP
+ * @param notifyTo secondaries sent a NOTIFY when a zone's serial changes; empty sends none
+ * @param keys the TSIG keys known: requests signed with any other are NOTAUTH/BADKEY
  */
-public record XfrConfig(TransferAcl allowTransfer, List<InetSocketAddress> notifyTargets) {
+public record XfrConfig(TransferAcl allowTransfer, List<NotifyTarget> notifyTo, TsigKeys keys) {
   public XfrConfig {
     Objects.requireNonNull(allowTransfer, "allowTransfer");
-    notifyTargets = List.copyOf(notifyTargets);
+    Objects.requireNonNull(keys, "keys");
+    notifyTo = List.copyOf(notifyTo);
+    for (Name k : allowTransfer.keyNames()) {
+      if (keys.key(k).isEmpty()) {
+        throw new IllegalArgumentException("--allow-transfer names TSIG key " + k
+            + ", which is not configured (--tsig-keys)");
+      }
+    }
+    for (NotifyTarget t : notifyTo) {
+      if (t.key() != null && keys.key(t.key()).isEmpty()) {
+        throw new IllegalArgumentException("--notify " + t.address() + " names TSIG key "
+            + t.key() + ", which is not configured (--tsig-keys)");
+      }
+    }
+  }
+
+  /** Unsigned NOTIFYs to {@code notifyTargets}, no TSIG keys. */
+  public XfrConfig(TransferAcl allowTransfer, List<InetSocketAddress> notifyTargets) {
+    this(
+        allowTransfer,
+        notifyTargets.stream().map(NotifyTarget::unsigned).toList(),
+        TsigKeys.none());
+  }
+
+  /** The addresses NOTIFY goes to. */
+  public List<InetSocketAddress> notifyTargets() {
+    return notifyTo.stream().map(NotifyTarget::address).toList();
   }
 
   /** Transfers for loopback only, no NOTIFY. */

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * XfrMetrics counts zone transfers served (by type and result), records sent in them, and NOTIFY
- * messages sent, acknowledged and given up on. Rendered on /metrics after the query counters.
+ * XfrMetrics counts zone transfers served (by type and result), records sent in them, NOTIFY
+ * messages sent, acknowledged and given up on, and requests carrying a TSIG by check result. Rendered on /metrics after the query counters.
  */
 public final class XfrMetrics {
   private final ConcurrentHashMap<String, LongAdder> transfers = new ConcurrentHashMap<>();
@@ -16,10 +16,12 @@ public final class XfrMetrics {
   private final LongAdder notifySent = new LongAdder();
   private final LongAdder notifyAcked = new LongAdder();
   private final LongAdder notifyFailed = new LongAdder();
+  private final LongAdder notifyTsigFailed = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> tsig = new ConcurrentHashMap<>();
 
   /**
    * One transfer request answered: {@code type} AXFR or IXFR, {@code result} one of full,
-   * uptodate, truncated, refused, formerr, servfail.
+   * uptodate, truncated, refused, notauth (TSIG failed), formerr, servfail.
    */
   public void transfer(String type, String result, int recordsSent) {
     transfers
@@ -32,6 +34,29 @@ public final class XfrMetrics {
   public long transfers(String type, String result) {
     LongAdder a = transfers.get("{type=\"" + type + "\",result=\"" + result + "\"}");
     return a == null ? 0 : a.sum();
+  }
+
+  /**
+   * One request carrying a TSIG checked (a transfer, or any query): {@code result} verified,
+   * badkey, badsig, badtime or formerr (TSIG not the last record).
+   */
+  public void tsig(String result) {
+    tsig.computeIfAbsent(result, k -> new LongAdder()).increment();
+  }
+
+  /** Signed requests checked with {@code result} so far. */
+  public long tsigRequests(String result) {
+    LongAdder a = tsig.get(result);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** A reply to a signed NOTIFY that was unsigned or did not verify (also counted as failed). */
+  public void notifyTsigFailed() {
+    notifyTsigFailed.increment();
+  }
+
+  public long notifiesTsigFailed() {
+    return notifyTsigFailed.sum();
   }
 
   public void notifySent() {
@@ -77,6 +102,19 @@ public final class XfrMetrics {
         "dnsplane_authdns_notify_failed_total",
         "NOTIFYs given up on: retries exhausted or rejected by the secondary.",
         notifyFailed);
+    counter(
+        out,
+        "dnsplane_authdns_notify_tsig_failed_total",
+        "Replies to signed NOTIFYs that were unsigned or did not verify.",
+        notifyTsigFailed);
+    out.append("# HELP dnsplane_authdns_tsig_requests_total Requests carrying a TSIG, by result.\n");
+    out.append("# TYPE dnsplane_authdns_tsig_requests_total counter\n");
+    Map<String, Long> bad = new TreeMap<>();
+    tsig.forEach((k, v) -> bad.put(k, v.sum()));
+    for (Map.Entry<String, Long> e : bad.entrySet()) {
+      out.append("dnsplane_authdns_tsig_requests_total{result=\"").append(e.getKey()).append("\"} ");
+      out.append(Long.toString(e.getValue())).append('\n');
+    }
   }
 
   private static void counter(Appendable out, String name, String help, LongAdder a)

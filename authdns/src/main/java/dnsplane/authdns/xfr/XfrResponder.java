@@ -22,7 +22,9 @@ import org.xbill.DNS.Type;
  * whole transfer comes from one snapshot and a concurrent change cannot tear it.
  *
  * <pre>
- *  AXFR/IXFR over TCP, client not in --allow-transfer      REFUSED (as NSD: "no acl matches")
+ *  TSIG present and not verifying (see TsigKeys)          NOTAUTH + TSIG error (XfrService)
+ *  AXFR/IXFR over TCP, no --allow-transfer entry matches   REFUSED (as NSD: "no acl matches")
+ *    the client's address and key
  *  ... for a name that is not the apex of one of our zones REFUSED (as NSD)
  *  IXFR without the client's SOA in the authority section FORMERR (RFC 1995 §3)
  *  IXFR, client serial ≥ ours (RFC 1982)                   the SOA alone: up to date
@@ -39,12 +41,20 @@ public final class XfrResponder {
 
   private XfrResponder() {}
 
-  /** The answer to AXFR or IXFR {@code query} over TCP from {@code client}. */
+  /** The answer to AXFR or IXFR {@code query} over TCP from {@code client}, unsigned. */
   public static Transfer tcp(
       ZoneSet zones, Message query, InetAddress client, TransferAcl acl, int limit) {
+    return tcp(zones, query, acl.allows(client), limit);
+  }
+
+  /**
+   * The answer to AXFR or IXFR {@code query} over TCP; {@code allowed} is the ACL's verdict on the
+   * client (and its key). The messages leave room for a TSIG when {@code limit} does.
+   */
+  public static Transfer tcp(ZoneSet zones, Message query, boolean allowed, int limit) {
     Record q = query.getQuestion();
     String type = Type.string(q.getType());
-    if (!acl.allows(client) || q.getDClass() != DClass.IN) {
+    if (!allowed || q.getDClass() != DClass.IN) {
       return error(query, type, Rcode.REFUSED, "refused");
     }
     Optional<ZoneSnapshot> zone = zones.zone(q.getName());
@@ -77,6 +87,15 @@ public final class XfrResponder {
    * stays NOTIMP there, as NSD).
    */
   public static Message datagram(ZoneSet zones, Message query, XfrMetrics metrics) {
+    return datagram(zones, query, true, metrics);
+  }
+
+  /**
+   * As {@link #datagram(ZoneSet, Message, XfrMetrics)}; when {@code allowed} is false an IXFR for
+   * one of our zones is REFUSED, as NSD checks {@code provide-xfr} for IXFR over UDP too.
+   */
+  public static Message datagram(
+      ZoneSet zones, Message query, boolean allowed, XfrMetrics metrics) {
     Record q = query.getQuestion();
     if (q == null) {
       return null;
@@ -91,6 +110,10 @@ public final class XfrResponder {
     Optional<ZoneSnapshot> zone = zones.zone(q.getName());
     if (zone.isEmpty() || zone.get().soa() == null) {
       return null;
+    }
+    if (!allowed) {
+      metrics.transfer("IXFR", "refused", 0);
+      return header(query, Rcode.REFUSED);
     }
     SOARecord soa = zone.get().soa();
     SOARecord theirs = clientSoa(query);

@@ -1,33 +1,60 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.answer.Render;
+import dnsplane.authdns.tsig.TsigCheck;
+import dnsplane.authdns.tsig.TsigKeys;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * XfrService is what the DNS listeners call for zone transfers: it recognises a transfer request
- * in a TCP frame without parsing it fully, and renders transfers on its own threads so that a
- * large zone never stalls the event loops answering ordinary queries.
+ * XfrService is what the DNS listeners call for zone transfers, NOTIFY and TSIG: it recognises a
+ * transfer request in a TCP frame without parsing it fully, renders transfers on its own threads so
+ * that a large zone never stalls the event loops answering ordinary queries, verifies the TSIG of a
+ * request that has one and signs the answer to it.
  */
 public final class XfrService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(XfrService.class);
   private static final int HEADER = 12;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final TransferAcl acl;
+  private final TsigKeys keys;
   private final XfrMetrics metrics;
   private final ExecutorService workers;
+  private final RateLimitedWarn tsigLog;
+  private final RateLimitedWarn refusedLog;
 
-  /** Transfers allowed to {@code acl}; counted in {@code metrics}. Two rendering threads. */
+  /** What a datagram-path request gets: the wire answer, and its rcode for the query counters. */
+  public record Reply(byte[] wire, int rcode) {}
+
+  /** Transfers allowed to {@code acl}, no TSIG keys; counted in {@code metrics}. */
   public XfrService(TransferAcl acl, XfrMetrics metrics) {
+    this(acl, TsigKeys.none(), metrics);
+  }
+
+  /** Transfers allowed to {@code acl}, requests verified with {@code keys}. Two render threads. */
+  public XfrService(TransferAcl acl, TsigKeys keys, XfrMetrics metrics) {
     this.acl = acl;
+    this.keys = keys;
     this.metrics = metrics;
+    this.tsigLog = new RateLimitedWarn(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
+    this.refusedLog = new RateLimitedWarn(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     this.workers =
         Executors.newFixedThreadPool(
             2,
@@ -81,7 +108,8 @@ public final class XfrService implements AutoCloseable {
 
   /**
    * The messages answering transfer request {@code query} from {@code client}, all from
-   * {@code zones}; null when the bytes do not parse (the ordinary path then answers FORMERR).
+   * {@code zones}; null when the bytes do not parse (the ordinary path then answers FORMERR). A
+   * signed request gets every message signed; one whose TSIG fails gets NSD's NOTAUTH.
    */
   public List<byte[]> transfer(ZoneSet zones, byte[] query, InetAddress client) {
     Message q;
@@ -90,15 +118,107 @@ public final class XfrService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+    String type = Type.string(q.getQuestion().getType());
+    TsigCheck check = check(q, query, client);
+    TransferAcl.Access access = acl.decide(client, check);
+    if (check instanceof TsigCheck.Failed f) {
+      metrics.transfer(type, f.error() == Rcode.FORMERR ? "formerr" : "notauth", 0);
+      return List.of(keys.failure(q, f));
+    }
+    int limit = TransferSplitter.TCP_LIMIT;
+    if (check instanceof TsigCheck.Verified v) {
+      limit -= v.key().maxRecordLength();
+    }
     XfrResponder.Transfer t =
-        XfrResponder.tcp(zones, q, client, acl, TransferSplitter.TCP_LIMIT);
+        XfrResponder.tcp(zones, q, access == TransferAcl.Access.ALLOW, limit);
     metrics.transfer(t.type(), t.result(), t.records());
-    return t.messages();
+    if (access == TransferAcl.Access.REFUSED) {
+      refusedLog.warn(
+          "{} for {} from {} refused: no --allow-transfer entry matches {}",
+          type,
+          q.getQuestion().getName(),
+          client.getHostAddress(),
+          check instanceof TsigCheck.Verified v ? "key " + v.key().name() : "an unsigned request");
+    }
+    return check instanceof TsigCheck.Verified v
+        ? keys.signStream(t.messages(), v)
+        : t.messages();
   }
 
-  /** See {@link XfrResponder#datagram}: IXFR over UDP and NOTIFY; null for anything else. */
+  /**
+   * The answer to a query on the ordinary path (UDP, or TCP other than AXFR/IXFR) that is ours:
+   * IXFR over UDP, NOTIFY, and any query carrying a TSIG. A TSIG that does not verify gets NSD's
+   * NOTAUTH; one that does gets its answer (from {@code answer}, the ordinary answerer, unless it
+   * is IXFR or NOTIFY) signed, within {@code limit} bytes with the TSIG. Null: not ours, or drop.
+   */
+  public Reply datagram(
+      ZoneSet zones,
+      Message query,
+      byte[] wire,
+      int limit,
+      UnaryOperator<Message> answer,
+      InetAddress client) {
+    if (query.getHeader().getFlag(Flags.QR)) {
+      return null;
+    }
+    TsigCheck check = check(query, wire, client);
+    if (check instanceof TsigCheck.Failed f) {
+      return new Reply(
+          keys.failure(query, f), f.error() == Rcode.FORMERR ? Rcode.FORMERR : Rcode.NOTAUTH);
+    }
+    // An unknown client (a caller without the address) is not access-checked.
+    boolean allowed = client == null || acl.decide(client, check) == TransferAcl.Access.ALLOW;
+    Message x = XfrResponder.datagram(zones, query, allowed, metrics);
+    if (!allowed && x != null && x.getRcode() == Rcode.REFUSED && isIxfr(query)) {
+      refusedLog.warn(
+          "IXFR over UDP for {} from {} refused: no --allow-transfer entry matches {}",
+          query.getQuestion().getName(),
+          client.getHostAddress(),
+          check instanceof TsigCheck.Verified v ? "key " + v.key().name() : "an unsigned request");
+    }
+    if (x == null) {
+      if (!(check instanceof TsigCheck.Verified)) {
+        return null;
+      }
+      x = answer.apply(query);
+      if (x == null) {
+        return null;
+      }
+    }
+    if (check instanceof TsigCheck.Verified v) {
+      byte[] out = Render.toWire(x, limit - v.key().maxRecordLength());
+      return new Reply(keys.sign(out, v), x.getRcode());
+    }
+    return new Reply(Render.toWire(x, limit), x.getRcode());
+  }
+
+  private static boolean isIxfr(Message q) {
+    return q.getQuestion() != null && q.getQuestion().getType() == Type.IXFR;
+  }
+
+  /** See {@link XfrResponder#datagram}: IXFR over UDP and NOTIFY, unsigned; null otherwise. */
   public Message datagram(ZoneSet zones, Message query) {
     return XfrResponder.datagram(zones, query, metrics);
+  }
+
+  private TsigCheck check(Message q, byte[] wire, InetAddress client) {
+    TsigCheck c = keys.check(q, wire);
+    if (c instanceof TsigCheck.Unsigned) {
+      return c;
+    }
+    metrics.tsig(c.label());
+    if (c instanceof TsigCheck.Failed f) {
+      Record question = q.getQuestion();
+      tsigLog.warn(
+          "TSIG {} for key {} from {} ({}): answered {}",
+          c.label().toUpperCase(java.util.Locale.ROOT),
+          f.request().getName(),
+          client == null ? "a client (UDP/TCP query)" : client.getHostAddress(),
+          question == null ? "no question" : question.getName() + " " + Type.string(
+              question.getType()),
+          f.error() == Rcode.FORMERR ? "FORMERR" : "NOTAUTH");
+    }
+    return c;
   }
 
   @Override

@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -32,10 +31,7 @@ class TcpHandlerTest {
             1232,
             100,
             Clock.systemUTC());
-    return new EmbeddedChannel(
-        new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-        new LengthFieldPrepender(2),
-        new TcpHandler(p));
+    return new EmbeddedChannel(new LengthFieldPrepender(2), new TcpHandler(p));
   }
 
   private static byte[] query(String name) throws Exception {

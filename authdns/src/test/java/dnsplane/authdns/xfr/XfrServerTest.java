@@ -142,6 +142,23 @@ class XfrServerTest {
   }
 
   @Test
+  void overUdpIxfrFromAClientOutsideAllowTransferIsRefused() throws Exception {
+    long serial = holder.get().serial(ZONE);
+    long before = metrics.xfr().transfers("IXFR", "refused");
+    for (long theirs : new long[] {serial - 1, serial}) {
+      Message r = udp(ixfrQuery(theirs), "127.0.0.2");
+      assertEquals(Rcode.REFUSED, r.getRcode(), "NSD checks provide-xfr for IXFR over UDP too");
+      assertTrue(r.getSection(Section.ANSWER).isEmpty(), "not even the SOA");
+    }
+    assertEquals(before + 2, metrics.xfr().transfers("IXFR", "refused"));
+    // an ordinary query from the same address is still answered
+    assertEquals(
+        Rcode.NOERROR,
+        udp(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)), "127.0.0.2")
+            .getRcode());
+  }
+
+  @Test
   void aTransferDuringChangesComesFromOneSnapshot() throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong changes = new AtomicLong();
@@ -196,7 +213,11 @@ class XfrServerTest {
   }
 
   private static Message udp(Message q) throws Exception {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+    return udp(q, "127.0.0.1");
+  }
+
+  private static Message udp(Message q, String from) throws Exception {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(from, 0))) {
       s.setSoTimeout(3000);
       byte[] w = q.toWire();
       s.send(new DatagramPacket(w, w.length, server.address()));
