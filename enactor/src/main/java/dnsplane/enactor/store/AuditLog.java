@@ -80,6 +80,10 @@ public final class AuditLog {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
     }
+    // PostgreSQL text cannot hold NUL: the driver would fail the query (a 500) for a filter no actor can match.
+    if (actor != null && actor.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("actor must not contain NUL characters");
+    }
     String sql =
         "SELECT id, at, actor, action, generation, endpoint, previous_generation, new_generation,"
             + " detail FROM audit_log WHERE (?::text IS NULL OR actor = ?) ORDER BY id DESC LIMIT ?";
