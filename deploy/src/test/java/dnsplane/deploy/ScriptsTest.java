@@ -25,6 +25,8 @@ class ScriptsTest {
           "deploy/status",
           "deploy/outage-demo",
           "deploy/seed/compose-seed.sh",
+          "deploy/fuzz/jazzer",
+          "deploy/fuzz/net-fuzz",
           ".ci/run");
 
   private static List<String> allScripts() throws IOException {
