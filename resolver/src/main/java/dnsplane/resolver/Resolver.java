@@ -86,8 +86,15 @@ public final class Resolver {
     }
     Answer a = e.answer();
     ByteBuf out = alloc.directBuffer(a.wire().length + 11);
-    if (!a.renderInto(q, now, out)) {
-      out.release();
+    boolean rendered = false;
+    try {
+      rendered = a.renderInto(q, now, out);
+    } finally {
+      if (!rendered) {
+        out.release(); // too big, or a render that threw: the buffer must not leak either way
+      }
+    }
+    if (!rendered) {
       return null;
     }
     counted(e, a, q, now);
@@ -115,7 +122,10 @@ public final class Resolver {
     }
   }
 
-  /** The answer to {@code q}, following the plan for its cache entry. Never completes exceptionally. */
+  /**
+   * The answer to {@code q}, following the plan for its cache entry. Throws or completes exceptionally only on a
+   * bug (say, a reply dnsjava cannot build); the caller then answers SERVFAIL ({@code QueryHandler}).
+   */
   public CompletableFuture<byte[]> answer(WireQuery q, boolean tcp) {
     long now = clock.millis();
     CacheEntry e = cache.get(q.key());
@@ -189,8 +199,9 @@ public final class Resolver {
   }
 
   private byte[] servfail(WireQuery q) {
-    metrics.servfail.increment();
-    return Responses.error(q, Rcode.SERVFAIL);
+    byte[] out = Responses.error(q, Rcode.SERVFAIL);
+    metrics.servfail.increment(); // after the build: when it throws, the caller counts its own SERVFAIL
+    return out;
   }
 
   private void countHit(Answer a) {

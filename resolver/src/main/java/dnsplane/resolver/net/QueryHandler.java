@@ -10,6 +10,8 @@ import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,9 @@ import org.xbill.DNS.Rcode;
  * QueryHandler is the edge shared by UDP and TCP: raw bytes in, raw bytes (or nothing) out. It picks the rcode for
  * everything that never reaches the resolver: REFUSED outside the ACL, silence over the rate limit, FORMERR for
  * malformed queries, NOTIMP for other opcodes, {@link Responses#policyRcode} for questions it does not resolve, and
- * SERVFAIL for an unexpected error (logged, at most once per {@link #LOG_INTERVAL}: errors come per packet).
+ * SERVFAIL for an unexpected error (logged, at most once per {@link #LOG_INTERVAL}: errors come per packet; each
+ * counted in {@code errors}). An unexpected error never means silence: a query it accepted is answered, with
+ * SERVFAIL from the header alone if nothing better can be built.
  */
 public final class QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(QueryHandler.class);
@@ -54,11 +58,16 @@ public final class QueryHandler {
     if (!acl.allows(client)) {
       return null;
     }
-    WireQuery q = WireQuery.parse(raw);
-    if (q == null) {
+    ByteBuf hit;
+    try {
+      WireQuery q = WireQuery.parse(raw);
+      hit = q == null ? null : resolver.tryHitUdp(q, alloc);
+    } catch (RuntimeException e) {
+      // handle() takes the query and answers it, SERVFAIL at worst; Netty would only log a warning and send nothing
+      metrics.errors.increment();
+      errors.error("the UDP hit path failed for a query from {}", client, e);
       return null;
     }
-    ByteBuf hit = resolver.tryHitUdp(q, alloc);
     if (hit == null) {
       return null; // handle() does the accounting, rate limit included
     }
@@ -101,16 +110,56 @@ public final class QueryHandler {
       reply.accept(next == DROP ? null : (byte[]) next);
       return;
     }
-    resolver.answer(query, tcp).whenComplete((bytes, ex) -> {
-          if (ex != null) {
+    resolve(query, tcp, reply);
+  }
+
+  /**
+   * Replies with the resolver's answer to {@code query}. That answer is never meant to fail, but if it does (thrown
+   * at once, or the future completes exceptionally or with nothing) the client still gets SERVFAIL: an error must
+   * not turn into silence, and over TCP a missing reply would also leave the query counted in flight for good.
+   */
+  private void resolve(WireQuery query, boolean tcp, Consumer<byte[]> reply) {
+    CompletableFuture<byte[]> answer;
+    try {
+      answer = resolver.answer(query, tcp);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((bytes, ex) -> {
+          byte[] out = bytes;
+          if (ex != null || bytes == null) {
+            out = failed(query, ex != null ? ex : new IllegalStateException("the resolver answered nothing"));
+          }
+          try {
+            reply.accept(out);
+          } catch (RuntimeException e) {
+            // the reply was handed over once; an exception here would vanish in the future, so count and log it
             metrics.errors.increment();
-            errors.error("answering {} failed", query.key(), ex);
-            metrics.servfail.increment();
-            reply.accept(Responses.error(query, Rcode.SERVFAIL));
-          } else {
-            reply.accept(bytes);
+            errors.error("sending the answer to {} failed", query.key(), e);
           }
         });
+  }
+
+  /** Counts and logs (rate-limited) an unexpected failure to answer {@code query}; returns SERVFAIL for it. */
+  private byte[] failed(WireQuery query, Throwable ex) {
+    metrics.errors.increment(); // every one, whatever the log suppresses
+    metrics.servfail.increment();
+    Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+    errors.error("answering {} failed", query.key(), cause);
+    return servfail(query);
+  }
+
+  /**
+   * SERVFAIL for {@code q} with its question and EDNS echoed, or from its header alone when even that cannot be
+   * built (the failure being answered may lie in the very question): either way a well-formed reply. The second
+   * failure is not logged again: it is the one just counted and logged.
+   */
+  private static byte[] servfail(WireQuery q) {
+    try {
+      return Responses.error(q, Rcode.SERVFAIL);
+    } catch (RuntimeException e) {
+      return Responses.headerOnly(q.raw(), Rcode.SERVFAIL);
+    }
   }
 
   /** Nothing to send. */

@@ -2,6 +2,7 @@ package dnsplane.resolver.wire;
 
 import dnsplane.resolver.cache.Answer;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedErrorCodeOption;
@@ -73,12 +74,20 @@ public final class Responses {
       out.getHeader().setFlag(Flags.CD);
     }
     out.getHeader().setRcode(rcode);
-    try {
-      out.addRecord(new Message(q.raw()).getQuestion(), Section.QUESTION);
-    } catch (IOException e) {
-      throw new IllegalStateException("parsed query does not parse again", e);
-    }
+    out.addRecord(question(q), Section.QUESTION);
     return out;
+  }
+
+  /**
+   * The question exactly as the client spelled it, read from the question's own octets: the rest of the query (its
+   * OPT record above all) is never parsed again, so a reply does not depend on dnsjava liking all of it.
+   */
+  private static Record question(WireQuery q) {
+    try {
+      return Record.fromWire(Arrays.copyOfRange(q.raw(), WireQuery.HEADER, q.questionEnd()), Section.QUESTION);
+    } catch (IOException e) {
+      throw new IllegalStateException("parsed question does not parse again", e);
+    }
   }
 
   static int limit(WireQuery q, boolean tcp) {

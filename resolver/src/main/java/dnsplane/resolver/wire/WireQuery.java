@@ -2,8 +2,10 @@ package dnsplane.resolver.wire;
 
 /**
  * WireQuery is a plain DNS query read straight from its bytes: one question, no answer or authority records, and at
- * most one OPT record. Anything else returns {@code null} from {@link #parse} and takes the dnsjava path, which
- * either normalises it or answers FORMERR.
+ * most one OPT record (version 0, owned by the root, last, with options dnsjava reads: {@link EdnsOptions}).
+ * Anything else returns {@code null} from {@link #parse} and takes the dnsjava path, which either normalises it or
+ * answers FORMERR. Whatever this parser takes, dnsjava reads too: the replies other than cache hits are built with
+ * it.
  *
  * @param raw the query bytes
  * @param id the query ID
@@ -89,7 +91,9 @@ public record WireQuery(
       }
       udp = Math.max(512, u16(b, p + 3));
       int rdlen = u16(b, p + 9);
-      if (p + 11 + rdlen != b.length) {
+      // the OPT record ends the message, and its options must be ones dnsjava reads: every reply but a cache hit
+      // is built with dnsjava, which would refuse the query only then (fuzz findings R1/R2)
+      if (p + 11 + rdlen != b.length || !EdnsOptions.valid(b, p + 11, b.length)) {
         return null;
       }
       edns = true;
