@@ -123,7 +123,10 @@ public final class ZoneText {
       RrsetData.Key key = new RrsetData.Key(canonical(r.getName()), Type.string(r.getType()));
       // RFC 2181 §5.2: one TTL per rrset; where a file disagrees, the smallest is the safe one.
       ttls.merge(key, r.getTTL(), Math::min);
-      rdata.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(r.rdataToString());
+      // dnsjava prints some rdata with a trailing blank (a DNSKEY or CDNSKEY with an empty key:
+      // "4 5 5 "), which its own parser reads back without; stripping keeps the stored text a
+      // fixed point of export and re-import (ZoneFileFuzzTest found it).
+      rdata.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(r.rdataToString().strip());
     }
     Map<RrsetData.Key, RrsetData> out = new LinkedHashMap<>();
     for (Map.Entry<RrsetData.Key, Set<String>> e : rdata.entrySet()) {
