@@ -209,6 +209,32 @@ final class QueryProcessor {
     }
   }
 
+  /**
+   * SERVFAIL for {@code query}, whose answer failed outside this processor (a zone transfer's
+   * worker threw): counted and logged as an internal error, rate-limited. Built from the header
+   * alone, since parsing may be what failed; null when it is not a query.
+   */
+  ByteBuf internalError(byte[] query, Transport transport, ByteBufAllocator alloc, Throwable t) {
+    errors.error("unexpected error answering a zone transfer; answered SERVFAIL", t);
+    metrics.internalError();
+    if (query.length < HEADER || (query[2] & 0x80) != 0) {
+      metrics.dropped(transport);
+      return null;
+    }
+    byte[] wire = headerOnly(header(query), Rcode.SERVFAIL, null, transport);
+    return alloc.ioBuffer(wire.length).writeBytes(wire);
+  }
+
+  /** The ID, opcode and RD of the query in {@code bytes} (at least a header's worth). */
+  private static Header header(byte[] bytes) {
+    Header h = new Header(((bytes[0] & 0xFF) << 8) | (bytes[1] & 0xFF));
+    h.setOpcode((bytes[2] >>> 3) & 0x0F);
+    if ((bytes[2] & 0x01) != 0) {
+      h.setFlag(Flags.RD);
+    }
+    return h;
+  }
+
   /** FORMERR for input dnsjava cannot parse, when it at least has a query's header. */
   private byte[] formErr(byte[] bytes, Transport transport) {
     metrics.malformed(transport);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,14 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   private final QueryProcessor processor;
   private final XfrService xfr;
   private final TcpLimits limits;
+  private final Executor workers;
+  private final TransferFunction transfers;
+
+  /** How a transfer is rendered: {@link XfrService#transfer} in service. */
+  @FunctionalInterface
+  interface TransferFunction {
+    List<byte[]> transfer(ZoneSet zones, byte[] query, InetAddress client);
+  }
 
   // Everything below is confined to the channel's event loop.
   private ChannelHandlerContext ctx;
@@ -83,9 +92,29 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   }
 
   TcpHandler(QueryProcessor processor, XfrService xfr, TcpLimits limits) {
+    this(
+        processor,
+        xfr,
+        limits,
+        xfr == null ? null : xfr.workers(),
+        xfr == null ? null : xfr::transfer);
+  }
+
+  /**
+   * With transfers rendered by {@code transfers} on {@code workers}: lets a test run them on its
+   * own thread, or make them fail as a bug would.
+   */
+  TcpHandler(
+      QueryProcessor processor,
+      XfrService xfr,
+      TcpLimits limits,
+      Executor workers,
+      TransferFunction transfers) {
     this.processor = processor;
     this.xfr = xfr;
     this.limits = limits;
+    this.workers = workers;
+    this.transfers = transfers;
   }
 
   @Override
@@ -220,25 +249,35 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
+  /**
+   * Renders the transfer {@code frame} asks for on the workers and writes its messages; taking
+   * queries pauses until the last one is written. Whatever happens on the worker ends with
+   * {@link #transferDone}: an exception there (a bug) is answered SERVFAIL here, as on the
+   * ordinary path, instead of leaving the client without a reply and this connection with reading
+   * paused until the idle timeout.
+   */
   private void transfer(ByteBuf frame) {
     ZoneSet zones = processor.holder().get();
     byte[] query = ByteBufUtil.getBytes(frame);
-    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    InetAddress client = client();
     transferring = true;
     try {
-      xfr.workers().execute(() -> {
-        List<byte[]> messages = xfr.transfer(zones, query, client);
+      workers.execute(() -> {
+        List<byte[]> messages;
+        try {
+          messages = transfers.transfer(zones, query, client);
+          if (messages != null && messages.isEmpty()) {
+            throw new IllegalStateException("a transfer of no messages");
+          }
+        } catch (Throwable t) { // whatever it is, the connection must get its answer
+          ctx.executor().execute(() -> transferFailed(query, t));
+          if (t instanceof Error e) {
+            throw e; // the pool replaces this thread; the answer above is already on its way
+          }
+          return;
+        }
         if (messages == null) {
-          ctx.executor().execute(() -> {
-            ByteBuf q = Unpooled.wrappedBuffer(query);
-            ByteBuf reply = processor.process(q, Transport.TCP, ctx.alloc());
-            q.release();
-            if (reply != null) {
-              ctx.write(reply, ctx.voidPromise());
-            }
-            ctx.flush();
-            transferDone();
-          });
+          ctx.executor().execute(() -> ordinaryAnswer(query));
           return;
         }
         for (int i = 0; i < messages.size() - 1; i++) {
@@ -250,6 +289,26 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       ctx.close(); // shutting down
     }
+  }
+
+  /** Not a transfer after all (it does not parse as one): the ordinary path answers. */
+  private void ordinaryAnswer(byte[] query) {
+    ByteBuf q = Unpooled.wrappedBuffer(query);
+    ByteBuf reply = processor.process(q, Transport.TCP, ctx.alloc());
+    q.release();
+    writeLast(reply);
+  }
+
+  private void transferFailed(byte[] query, Throwable t) {
+    writeLast(processor.internalError(query, Transport.TCP, ctx.alloc(), t));
+  }
+
+  private void writeLast(ByteBuf reply) {
+    if (reply != null) {
+      ctx.write(reply, ctx.voidPromise());
+    }
+    ctx.flush();
+    transferDone();
   }
 
   private void transferDone() {

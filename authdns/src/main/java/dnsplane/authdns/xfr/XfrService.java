@@ -31,6 +31,8 @@ import org.xbill.DNS.Type;
 public final class XfrService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XfrService.class);
   private static final int HEADER = 12;
+  // RFC 1035 §3.1: a name is at most 255 octets in wire form, the root label included.
+  private static final int MAX_NAME = 255;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final TransferAcl acl;
@@ -88,13 +90,17 @@ public final class XfrService implements AutoCloseable {
       return false;
     }
     int p = r + HEADER;
+    int nameLength = 1; // the root label's octet
     while (p < end) {
       int len = b.getUnsignedByte(p);
       if (len == 0) {
         p++;
         break;
       }
-      if ((len & 0xC0) != 0) {
+      nameLength += 1 + len;
+      // A name over 255 octets is no question at all: the ordinary path answers FORMERR (with TC
+      // set dnsjava would instead read the message without its question).
+      if ((len & 0xC0) != 0 || nameLength > MAX_NAME) {
         return false;
       }
       p += 1 + len;
@@ -108,14 +114,19 @@ public final class XfrService implements AutoCloseable {
 
   /**
    * The messages answering transfer request {@code query} from {@code client}, all from
-   * {@code zones}; null when the bytes do not parse (the ordinary path then answers FORMERR). A
-   * signed request gets every message signed; one whose TSIG fails gets NSD's NOTAUTH.
+   * {@code zones}; null when the bytes do not parse, or parse without a question (the ordinary
+   * path then answers: FORMERR). A signed request gets every message signed; one whose TSIG fails
+   * gets NSD's NOTAUTH.
    */
   public List<byte[]> transfer(ZoneSet zones, byte[] query, InetAddress client) {
     Message q;
     try {
       q = new Message(query);
     } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (q.getQuestion() == null) {
+      // dnsjava reads a message with TC set as far as it can, so a broken question leaves none.
       return null;
     }
     String type = Type.string(q.getQuestion().getType());

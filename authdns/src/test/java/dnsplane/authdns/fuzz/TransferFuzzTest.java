@@ -29,7 +29,8 @@ import org.xbill.DNS.Type;
 /**
  * AXFR/IXFR requests over TCP as TcpHandler hands them over: a frame that {@link
  * XfrService#isTransfer} picks goes to {@link XfrService#transfer}; null from it means the
- * ordinary path answers (FORMERR).
+ * ordinary path answers (FORMERR). An exception from it is still a finding, although TcpHandler
+ * answers one SERVFAIL and carries on.
  *
  * <p>Input: byte 0 picks the client (127.0.0.1, ::1, or 192.0.2.77, which the default ACL
  * refuses); the rest is the frame.
@@ -71,15 +72,18 @@ class TransferFuzzTest {
     String what = "transfer from " + client.getHostAddress() + " query " + WireChecks.hex(frame);
     List<byte[]> messages = XFR.transfer(ZONES, frame, client);
     Message q = WireChecks.parseQuery(frame);
+    // dnsjava reads a message with TC set as far as it can: a broken question leaves none, and
+    // such a request is not a transfer either.
+    boolean noQuestion = q == null || q.getQuestion() == null;
     if (messages == null) {
-      check(q == null, what, "a parseable request got no transfer answer");
+      check(noQuestion, what, "a parseable request got no transfer answer");
       byte[] formerr = PROCESSOR.process(frame, Transport.TCP);
       if (formerr != null) {
         QueryPathFuzzTest.checkResponse(frame, formerr, Transport.TCP, what);
       }
       return;
     }
-    check(q != null, what, "an unparseable request was answered as a transfer");
+    check(!noQuestion, what, "a request without a question was answered as a transfer");
     check(!messages.isEmpty(), what, "no messages");
     List<Message> parsed = new ArrayList<>();
     List<Record> records = new ArrayList<>();
