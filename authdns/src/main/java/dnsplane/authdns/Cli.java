@@ -1,6 +1,6 @@
 package dnsplane.authdns;
 
-import dnsplane.authdns.rrl.Cidr;
+import dnsplane.authdns.acl.Cidr;
 import dnsplane.authdns.rrl.RrlConfig;
 import java.net.InetSocketAddress;
 import dnsplane.authdns.tsig.TsigKey;

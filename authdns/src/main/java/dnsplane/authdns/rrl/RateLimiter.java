@@ -1,5 +1,6 @@
 package dnsplane.authdns.rrl;
 
+import dnsplane.authdns.acl.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;

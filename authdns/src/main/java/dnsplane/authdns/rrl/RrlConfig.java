@@ -1,5 +1,6 @@
 package dnsplane.authdns.rrl;
 
+import dnsplane.authdns.acl.Cidr;
 import java.util.List;
 import java.util.Objects;
 

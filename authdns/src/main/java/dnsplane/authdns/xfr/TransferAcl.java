@@ -1,8 +1,8 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.acl.Cidr;
 import dnsplane.authdns.tsig.TsigCheck;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,31 +41,11 @@ public final class TransferAcl {
     NOTAUTH
   }
 
-  private record Cidr(byte[] net, int bits) {
-    boolean contains(InetAddress a) {
-      byte[] b = a.getAddress();
-      if (b.length != net.length) {
-        return false;
-      }
-      int full = bits / 8;
-      for (int i = 0; i < full; i++) {
-        if (b[i] != net[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xFF << (8 - rest)) & 0xFF;
-      return (b[full] & mask) == (net[full] & mask);
-    }
-  }
-
   /** One entry: a network (null: any address) and a key (null: unsigned requests only). */
   private record Entry(Cidr network, Name key, String text) {
     boolean matches(InetAddress a, Name signedWith) {
-      return (network == null || network.contains(a)) && Objects.equals(key, signedWith);
+      return (network == null || network.contains(a.getAddress()))
+          && Objects.equals(key, signedWith);
     }
   }
 
@@ -112,37 +92,11 @@ public final class TransferAcl {
         }
         network = null;
       } else {
-        network = cidr(words[0]);
+        network = Cidr.parse(words[0]);
       }
       out.add(new Entry(network, key, p));
     }
     return new TransferAcl(out);
-  }
-
-  private static Cidr cidr(String p) {
-    int slash = p.indexOf('/');
-    String addr = slash < 0 ? p : p.substring(0, slash);
-    if (!addr.matches("[0-9a-fA-F:.]+") || (!addr.contains(":") && !addr.contains("."))) {
-      throw new IllegalArgumentException("not an address: " + p);
-    }
-    byte[] net;
-    try {
-      net = InetAddress.getByName(addr).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an address: " + p);
-    }
-    int bits = net.length * 8;
-    if (slash >= 0) {
-      try {
-        bits = Integer.parseInt(p.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad prefix length: " + p);
-      }
-      if (bits < 0 || bits > net.length * 8) {
-        throw new IllegalArgumentException("bad prefix length: " + p);
-      }
-    }
-    return new Cidr(net, bits);
   }
 
   /**

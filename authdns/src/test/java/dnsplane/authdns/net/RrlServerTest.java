@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.rrl.Cidr;
+import dnsplane.authdns.acl.Cidr;
 import dnsplane.authdns.rrl.RrlConfig;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneFixtures;

@@ -1,5 +1,6 @@
 package dnsplane.authdns.rrl;
 
+import dnsplane.authdns.acl.Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dnsplane.authdns.rrl;
+package dnsplane.authdns.acl;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -8,8 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cidr is one network, {@code ADDRESS/LENGTH} (a bare address is a host). Literal addresses only:
- * a host name in a rate-limit whitelist would make start-up depend on DNS.
+ * Cidr is one network, {@code ADDRESS/LENGTH} (a bare address is a host), as the transfer ACL
+ * and the rate-limit whitelist take them. Literal addresses only: a host name in an access list
+ * would make start-up depend on DNS.
  */
 public record Cidr(byte[] network, int length) {
   public Cidr {
@@ -77,14 +78,14 @@ public record Cidr(byte[] network, int length) {
   }
 
   /** The IPv4 network as an int, for allocation-free matching; only for 4-byte networks. */
-  int v4Network() {
+  public int v4Network() {
     return ((network[0] & 0xFF) << 24)
         | ((network[1] & 0xFF) << 16)
         | ((network[2] & 0xFF) << 8)
         | (network[3] & 0xFF);
   }
 
-  boolean isV4() {
+  public boolean isV4() {
     return network.length == 4;
   }
 
