@@ -48,27 +48,9 @@ command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 
 AUTHDNS_JAR="$(peer_authdns_jar)"
 
-WORK="$(mktemp -d /tmp/authdns-bench.XXXXXX)"
-PG="${COMPARE_PG:-127.0.0.1:5432}"
-PG_USER="${DNSPLANE_DB_USER:-postgres}"
-DB_NAME="dnsplane_bench_$$_$RANDOM"
-export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
-SERVER_PID=""
-stop_server() {
-  [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-cleanup() {
-  local rc=$?
-  stop_server
-  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
-    -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+# shellcheck source=deploy/lib/bench.sh
+source "$ROOT/deploy/lib/bench.sh"
+bench_setup authdns-bench
 
 # ---- the zone and the queries -------------------------------------------------------------------
 ORIGIN=bench.test.
@@ -80,57 +62,15 @@ awk -v n="$NAMES" 'BEGIN {
 awk -v n="$NAMES" 'BEGIN { for (i = 0; i < n - 2; i++) printf "h%d.bench.test. A\n", i }' \
   | shuf >"$WORK/queries"
 
-CLK_TCK="$(getconf CLK_TCK)"
-descendants() { # a process and all its descendants (NSD: xfrd → main → server children)
-  local p
-  echo "$1"
-  for p in $(pgrep -P "$1" || true); do descendants "$p"; done
-}
-cpu_ticks() { # utime+stime of a process tree
-  local total=0 p f
-  for p in $(descendants "$1"); do
-    [[ -r /proc/$p/stat ]] || continue
-    # Field 2 (comm) may hold spaces; strip through ") " first: utime/stime are then fields 12/13.
-    f="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
-    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
-  done
-  echo "$total"
-}
-
-declare -A QPS LOST LAT CPU
-run_dnsperf() { # name port
-  local name="$1" port="$2" before after out
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -n 1 >"$WORK/$name.warmup" 2>&1 || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
-  before="$(cpu_ticks "$SERVER_PID")"
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -l "$DURATION" >"$WORK/$name.perf" 2>&1 || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
-  after="$(cpu_ticks "$SERVER_PID")"
-  out="$WORK/$name.perf"
-  QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
-  LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
-  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000}' "$out")"
-  CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
-}
-
-wait_for() { # what seconds command...
-  local what="$1" deadline=$((SECONDS + $2)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "$what did not come up: $(tail -5 "$WORK"/*.out 2>/dev/null)"
-    kill -0 "$SERVER_PID" 2>/dev/null || die "$what exited: $(tail -5 "$WORK"/*.out 2>/dev/null)"
-    sleep 0.2
-  done
-}
-
 # ---- NSD ---------------------------------------------------------------------------------------
 NSD_PORT="$(peer_free_port)"
 peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/nsd.conf"
 taskset -c 0 nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
 SERVER_PID=$!
-wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
+bench_wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
 log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1:$NSD_PORT (CPU 0); dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION (CPU 1)"
-run_dnsperf nsd "$NSD_PORT"
-stop_server
+bench_dnsperf nsd "$NSD_PORT"
+bench_stop_server
 
 # ---- authdns -----------------------------------------------------------------------------------
 export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
@@ -141,9 +81,9 @@ AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
 taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$!
-wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
+bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
 log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"
-run_dnsperf authdns "$AUTH_PORT"
+bench_dnsperf authdns "$AUTH_PORT"
 
 # ---- commit-to-served latency ------------------------------------------------------------------
 cat >"$WORK/LatencyProbe.java" <<'JAVA'
@@ -190,14 +130,14 @@ public class LatencyProbe {
 JAVA
 LATENCY="$(java -cp "$AUTHDNS_JAR" "$WORK/LatencyProbe.java" "$DNSPLANE_DB_URL" "$PG_USER" "$PGPASSWORD" \
   "$AUTH_PORT" "$UPDATES" 2>"$WORK/probe.err")" || die "latency probe failed: $(tail -5 "$WORK/probe.err")"
-stop_server
+bench_stop_server
 
 # ---- report ------------------------------------------------------------------------------------
 echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1"
 printf '%-8s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
 for s in nsd authdns; do
-  per="$(awk -v q="${QPS[$s]}" -v d="$DURATION" -v c="${CPU[$s]}" 'BEGIN { if (c > 0) printf "%.0f", q * d / c; else print "n/a" }')"
+  per="$(bench_per_cpu "$s")"
   printf '%-8s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
 done
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"

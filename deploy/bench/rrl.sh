@@ -45,26 +45,9 @@ command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 (($(nproc) >= 2)) || die "needs 2 CPUs (server on 0, dnsperf on 1)"
 AUTHDNS_JAR="$(peer_authdns_jar)"
 
-WORK="$(mktemp -d /tmp/rrl-bench.XXXXXX)"
-PG="${COMPARE_PG:-127.0.0.1:5432}"
-PG_USER="${DNSPLANE_DB_USER:-postgres}"
-DB_NAME="dnsplane_rrlbench_$$_$RANDOM"
-export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
-SERVER_PID=""
-stop_server() {
-  [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-cleanup() {
-  local rc=$?
-  stop_server
-  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
-    -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=deploy/lib/bench.sh
+source "$ROOT/deploy/lib/bench.sh"
+bench_setup rrl-bench
 
 ORIGIN=bench.test.
 awk -v n="$NAMES" 'BEGIN {
@@ -75,42 +58,11 @@ awk -v n="$NAMES" 'BEGIN {
 awk -v n="$NAMES" 'BEGIN { for (i = 0; i < n - 1; i++) printf "h%d.bench.test. A\n", i }' \
   | shuf >"$WORK/queries"
 
-CLK_TCK="$(getconf CLK_TCK)"
-descendants() { local p; echo "$1"; for p in $(pgrep -P "$1" || true); do descendants "$p"; done; }
-cpu_ticks() {
-  local total=0 p f
-  for p in $(descendants "$1"); do
-    [[ -r /proc/$p/stat ]] || continue
-    f="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
-    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
-  done
-  echo "$total"
-}
-
-declare -A QPS LOST CPU
 ORDER=()
-run_dnsperf() { # name port
-  local name="$1" port="$2" before after out
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -n 1 >"$WORK/$name.warmup" 2>&1 || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
-  before="$(cpu_ticks "$SERVER_PID")"
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -l "$DURATION" >"$WORK/$name.perf" 2>&1 || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
-  after="$(cpu_ticks "$SERVER_PID")"
-  out="$WORK/$name.perf"
-  QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
-  LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
-  CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
-  ORDER+=("$name")
-  log "$name: ${QPS[$name]} q/s, lost ${LOST[$name]}, server CPU ${CPU[$name]} s; $(awk "/Response codes/" "$out")"
-}
-wait_for() {
-  local what="$1" deadline=$((SECONDS + $2)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "$what did not come up: $(tail -5 "$WORK"/*.out 2>/dev/null)"
-    kill -0 "$SERVER_PID" 2>/dev/null || die "$what exited: $(tail -5 "$WORK"/*.out 2>/dev/null)"
-    sleep 0.2
-  done
+run() { # name port: one dnsperf run, reported as it ends
+  bench_dnsperf "$1" "$2"
+  ORDER+=("$1")
+  log "$1: ${QPS[$1]} q/s, lost ${LOST[$1]}, server CPU ${CPU[$1]} s; $(awk "/Response codes/" "$WORK/$1.perf")"
 }
 
 # ---- NSD: off, high, limit ---------------------------------------------------------------------
@@ -123,9 +75,9 @@ nsd_run() { # name ratelimit slip
   grep -q "rrl-ratelimit: $2" "$conf" || die "could not set rrl-ratelimit in the NSD config"
   taskset -c 0 nsd -d -c "$conf" >"$WORK/nsd-$1.out" 2>&1 &
   SERVER_PID=$!
-  wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$port" h1.bench.test A
-  run_dnsperf "$1" "$port"
-  stop_server
+  bench_wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$port" h1.bench.test A
+  run "$1" "$port"
+  bench_stop_server
 }
 log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}'); dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 nsd_run nsd-off 0 2
@@ -144,11 +96,11 @@ authdns_run() { # name rate slip
     --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --rrl-rate "$2" --rrl-slip "$3" \
     >"$WORK/$1.out" 2>&1 &
   SERVER_PID=$!
-  wait_for authdns 60 curl -sf "http://127.0.0.1:$http/health"
-  run_dnsperf "$1" "$port"
+  bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$http/health"
+  run "$1" "$port"
   curl -s "http://127.0.0.1:$http/metrics" | grep -E '^dnsplane_authdns_rrl_(slipped|dropped)_total\{class="normal"\}' \
     | sed "s/^/bench: $1 /" >&2 || true
-  stop_server
+  bench_stop_server
 }
 authdns_run authdns-off 0 2
 authdns_run authdns-high 1000000 2
@@ -159,6 +111,6 @@ echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %12s %16s %12s %14s\n' run "replies/s" "lost" "server CPU s" "q per CPU-s"
 for s in "${ORDER[@]}"; do
-  per="$(awk -v q="${QPS[$s]}" -v d="$DURATION" -v c="${CPU[$s]}" 'BEGIN { if (c > 0) printf "%.0f", q * d / c; else print "n/a" }')"
+  per="$(bench_per_cpu "$s")"
   printf '%-14s %12s %16s %12s %14s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${CPU[$s]}" "$per"
 done

@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# What deploy/bench/authdns.sh and rrl.sh share: a work folder and a throwaway database removed
+# on exit, one server process at a time, its CPU time, and a dnsperf run against it. Sourced,
+# never run; the sourcing script defines die and log and sets CLIENTS, OUTSTANDING, DURATION.
+
+# Makes $WORK (mktemp, prefix $1) and names a throwaway database $DB_NAME on $PG; both go on exit.
+bench_setup() { # work-prefix
+  WORK="$(mktemp -d "/tmp/$1.XXXXXX")"
+  PG="${COMPARE_PG:-127.0.0.1:5432}"
+  PG_USER="${DNSPLANE_DB_USER:-postgres}"
+  DB_NAME="dnsplane_bench_$$_$RANDOM"
+  export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
+  SERVER_PID=""
+  CLK_TCK="$(getconf CLK_TCK)"
+  declare -gA QPS LOST LAT CPU
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    if kill -TERM "$SERVER_PID" 2>/dev/null; then wait "$SERVER_PID" 2>/dev/null || true; fi
+  fi
+  SERVER_PID=""
+}
+
+bench_cleanup() {
+  local rc=$?
+  bench_stop_server
+  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
+    -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  exit $rc
+}
+
+bench_descendants() { # a process and all its descendants (NSD: xfrd → main → server children)
+  local p
+  echo "$1"
+  for p in $(pgrep -P "$1" || true); do bench_descendants "$p"; done
+}
+
+bench_cpu_ticks() { # utime+stime of a process tree
+  local total=0 p f
+  for p in $(bench_descendants "$1"); do
+    [[ -r /proc/$p/stat ]] || continue
+    # Field 2 (comm) may hold spaces; strip through ") " first: utime/stime are then fields 12/13.
+    f="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
+  done
+  echo "$total"
+}
+
+# One warm-up pass of $WORK/queries, then DURATION seconds from CPU 1 at $SERVER_PID on port $2;
+# records QPS, LOST, LAT and CPU (the server's CPU seconds) under name $1.
+bench_dnsperf() { # name port
+  local name="$1" port="$2" before after out
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
+    -n 1 >"$WORK/$name.warmup" 2>&1 || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
+  before="$(bench_cpu_ticks "$SERVER_PID")"
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
+    -l "$DURATION" >"$WORK/$name.perf" 2>&1 || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
+  after="$(bench_cpu_ticks "$SERVER_PID")"
+  out="$WORK/$name.perf"
+  QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
+  # shellcheck disable=SC2034 # LOST and LAT are read by the sourcing script's report
+  LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
+  # shellcheck disable=SC2034
+  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000}' "$out")"
+  CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
+}
+
+# Queries per server-CPU-second of run $1.
+bench_per_cpu() { # name
+  awk -v q="${QPS[$1]}" -v d="$DURATION" -v c="${CPU[$1]}" 'BEGIN { if (c > 0) printf "%.0f", q * d / c; else print "n/a" }'
+}
+
+bench_wait_for() { # what seconds command...
+  local what="$1" deadline=$((SECONDS + $2)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "$what did not come up: $(tail -5 "$WORK"/*.out 2>/dev/null)"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "$what exited: $(tail -5 "$WORK"/*.out 2>/dev/null)"
+    sleep 0.2
+  done
+}
