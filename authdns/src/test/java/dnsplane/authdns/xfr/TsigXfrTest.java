@@ -10,25 +10,19 @@ import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
 import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.testing.Nsd;
+import dnsplane.authdns.testing.TransferClient;
 import dnsplane.authdns.tsig.TsigKey;
 import dnsplane.authdns.tsig.TsigKeys;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -121,7 +115,7 @@ class TsigXfrTest {
 
   private static boolean answersSoa(Message q) {
     try {
-      return udp(nsd.address(), q.toWire()).getRcode() == Rcode.NOERROR;
+      return TransferClient.udp(nsd.address(), q.toWire()).getRcode() == Rcode.NOERROR;
     } catch (IOException e) {
       return false;
     }
@@ -176,7 +170,8 @@ class TsigXfrTest {
   void theRightKeyGetsEveryMessageOfATransferSignedAndVerifying() throws Exception {
     long before = metrics.xfr().tsigRequests("verified");
     Message q = query(ZONE, Type.AXFR);
-    List<byte[]> messages = tcp(server.address(), signed(q, tsig(K1, secret1)), null);
+    List<byte[]> messages =
+        TransferClient.tcp(server.address(), signed(q, tsig(K1, secret1)), null);
     assertTrue(messages.size() >= 3, "a multi-message transfer: " + messages.size());
     TSIG.StreamVerifier verifier = new TSIG.StreamVerifier(tsig(K1, secret1), q.getTSIG());
     List<Record> records = new ArrayList<>();
@@ -213,7 +208,7 @@ class TsigXfrTest {
     // Over UDP: the SOA alone, or TC, signed.
     for (long s : new long[] {serial, serial - 1}) {
       Message q = ixfr(s);
-      byte[] w = udpBytes(server.address(), signed(q, tsig(K1, secret1)));
+      byte[] w = TransferClient.udpBytes(server.address(), signed(q, tsig(K1, secret1)));
       Message r = new Message(w);
       assertNotNull(r.getTSIG());
       assertEquals(Rcode.NOERROR, tsig(K1, secret1).verify(r, w, q.getTSIG()));
@@ -268,7 +263,7 @@ class TsigXfrTest {
         false);
     assertEquals(Rcode.NOTAUTH, r.getRcode());
     q = query(Name.fromConstantString("ns1.big.test."), Type.A);
-    byte[] w = udpBytes(server.address(), signed(q, tsig(K1, secret1)));
+    byte[] w = TransferClient.udpBytes(server.address(), signed(q, tsig(K1, secret1)));
     r = new Message(w);
     assertEquals(Rcode.NOERROR, tsig(K1, secret1).verify(r, w, q.getTSIG()));
     assertTrue(r.getSection(Section.ANSWER).get(0) instanceof ARecord);
@@ -293,7 +288,7 @@ class TsigXfrTest {
     tsig(K1, secret1).apply(q, null);
     q.addRecord(new ARecord(ZONE, DClass.IN, 0, java.net.InetAddress.getByName("192.0.2.1")),
         Section.ADDITIONAL);
-    Message r = udp(server.address(), q.toWire());
+    Message r = TransferClient.udp(server.address(), q.toWire());
     assertEquals(Rcode.FORMERR, r.getRcode());
     assertNull(r.getTSIG(), "no TSIG echoed");
     // A TSIG with a truncated MAC: BADSIG, not an exception.
@@ -303,12 +298,13 @@ class TsigXfrTest {
     q2.removeRecord(t, Section.ADDITIONAL);
     q2.addRecord(new TSIGRecord(t.getName(), DClass.ANY, 0, t.getAlgorithm(), t.getTimeSigned(),
         t.getFudge(), new byte[3], t.getOriginalID(), 0, null), Section.ADDITIONAL);
-    r = udp(server.address(), q2.toWire());
+    r = TransferClient.udp(server.address(), q2.toWire());
     assertEquals(Rcode.NOTAUTH, r.getRcode());
     assertEquals(Rcode.BADSIG, r.getTSIG().getError());
     // And ordinary service goes on.
     assertEquals(Rcode.NOERROR,
-        udp(server.address(), query(Name.fromConstantString("ns1.big.test."), Type.A).toWire())
+        TransferClient.udp(
+            server.address(), query(Name.fromConstantString("ns1.big.test."), Type.A).toWire())
             .getRcode());
   }
 
@@ -352,60 +348,8 @@ class TsigXfrTest {
 
   private static Message first(InetSocketAddress to, byte[] wire, boolean overTcp)
       throws IOException {
-    return overTcp ? new Message(tcp(to, wire, null).get(0)) : udp(to, wire);
+    return overTcp
+        ? new Message(TransferClient.tcp(to, wire, null).get(0))
+        : TransferClient.udp(to, wire);
   }
-
-  /** The messages answering {@code wire} over TCP, up to the closing SOA or an error rcode. */
-  private static List<byte[]> tcp(InetSocketAddress to, byte[] wire, InetSocketAddress from)
-      throws IOException {
-    List<byte[]> out = new ArrayList<>();
-    try (Socket s = new Socket()) {
-      if (from != null) {
-        s.bind(from);
-      }
-      s.connect(to, 3000);
-      s.setSoTimeout(10_000);
-      DataOutputStream o = new DataOutputStream(s.getOutputStream());
-      o.writeShort(wire.length);
-      o.write(wire);
-      o.flush();
-      DataInputStream in = new DataInputStream(s.getInputStream());
-      int soas = 0;
-      while (true) {
-        byte[] b;
-        try {
-          b = new byte[in.readUnsignedShort()];
-        } catch (EOFException e) {
-          return out;
-        }
-        in.readFully(b);
-        out.add(b);
-        Message m = new Message(b);
-        List<Record> answers = m.getSection(Section.ANSWER);
-        soas += (int) answers.stream().filter(r -> r.getType() == Type.SOA).count();
-        if (m.getRcode() != Rcode.NOERROR || soas >= 2 || (soas == 1 && out.size() == 1
-            && answers.size() == 1)) {
-          return out;
-        }
-      }
-    }
-  }
-
-  private static Message udp(InetSocketAddress to, byte[] wire) throws IOException {
-    return new Message(udpBytes(to, wire));
-  }
-
-  private static byte[] udpBytes(InetSocketAddress to, byte[] wire) throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      s.setSoTimeout(3000);
-      s.send(new DatagramPacket(wire, wire.length, to));
-      byte[] buf = new byte[65535];
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
-      s.receive(p);
-      byte[] got = Arrays.copyOf(buf, p.getLength());
-      assertEquals(((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF), new Message(got).getHeader().getID());
-      return got;
-    }
-  }
-
 }
