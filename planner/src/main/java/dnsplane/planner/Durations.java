@@ -5,10 +5,13 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations parses configuration durations: "0", "250ms", "2s", "1m", "1h" or ISO-8601 "PT2S". PURE. */
+/**
+ * Durations parses configuration durations: "0", "250ms", "2s", "1m", "1h", "7d" or ISO-8601 "PT2S".
+ * PURE.
+ */
 public final class Durations {
 
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
   private Durations() {}
 
@@ -26,6 +29,8 @@ public final class Durations {
           return Duration.ofMinutes(n);
         case "h":
           return Duration.ofHours(n);
+        case "d":
+          return Duration.ofDays(n);
         default:
           return Duration.ofSeconds(n);
       }
@@ -33,7 +38,7 @@ public final class Durations {
     try {
       return Duration.parse(text.trim().toUpperCase());
     } catch (DateTimeParseException | NullPointerException e) {
-      throw new IllegalArgumentException("invalid duration '" + text + "' (e.g. 0, 500ms, 2s, 1m)");
+      throw new IllegalArgumentException("invalid duration '" + text + "' (e.g. 0, 500ms, 2s, 1m, 7d)");
     }
   }
 }

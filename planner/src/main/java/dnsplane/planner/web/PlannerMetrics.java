@@ -2,6 +2,7 @@ package dnsplane.planner.web;
 
 import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +24,8 @@ public final class PlannerMetrics {
   private final AtomicLong heldAddresses = new AtomicLong();
   private final LongAdder healthRemovals = new LongAdder();
   private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> prunedRows = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> retentionFailures = new ConcurrentHashMap<>();
   private final long[] latencyBuckets = new long[BUCKETS.length];
   private long latencyCount;
   private double latencySum;
@@ -61,6 +64,22 @@ public final class PlannerMetrics {
         .increment();
   }
 
+  /** Records rows a retention pass deleted from {@code table} (0 makes the series appear). */
+  public void rowsPruned(String table, long rows) {
+    prunedRows.computeIfAbsent(table, k -> new LongAdder()).add(rows);
+    retentionFailures.computeIfAbsent(table, k -> new LongAdder());
+  }
+
+  /** Records a retention pass over {@code table} that failed. */
+  public void retentionFailed(String table) {
+    retentionFailures.computeIfAbsent(table, k -> new LongAdder()).increment();
+  }
+
+  public long rowsPruned(String table) {
+    LongAdder n = prunedRows.get(table);
+    return n == null ? 0 : n.sum();
+  }
+
   public long plansWritten() {
     return plansWritten.sum();
   }
@@ -90,6 +109,9 @@ public final class PlannerMetrics {
     checks.forEach(
         (k, v) -> b.append("dnsplane_planner_health_checks_total{kind=\"").append(k).append("\"} ")
             .append(v.sum()).append('\n'));
+    labelled(b, "dnsplane_planner_retention_pruned_rows_total", "Rows retention deleted, by table.", prunedRows);
+    labelled(b, "dnsplane_planner_retention_failures_total",
+        "Retention passes over a table that failed (the next pass retries), by table.", retentionFailures);
     String h = "dnsplane_planner_plan_write_seconds";
     b.append("# HELP ").append(h).append(" Time to compute and commit a plan.\n")
         .append("# TYPE ").append(h).append(" histogram\n");
@@ -108,6 +130,13 @@ public final class PlannerMetrics {
     b.append("# HELP ").append(name).append(' ').append(help).append('\n')
         .append("# TYPE ").append(name).append(" counter\n")
         .append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void labelled(StringBuilder b, String name, String help, Map<String, LongAdder> byTable) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        .append("# TYPE ").append(name).append(" counter\n");
+    new TreeMap<>(byTable).forEach(
+        (table, v) -> b.append(name).append("{table=\"").append(table).append("\"} ").append(v.sum()).append('\n'));
   }
 
   private static void gauge(StringBuilder b, String name, String help, long value) {
