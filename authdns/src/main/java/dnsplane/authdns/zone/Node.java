@@ -26,6 +26,16 @@ public final class Node {
     return EMPTY;
   }
 
+  /** A node of exactly {@code rrsets} (copied), for building a zone in bulk. */
+  static Node of(java.util.SortedMap<Integer, List<Record>> rrsets) {
+    if (rrsets.isEmpty()) {
+      return EMPTY;
+    }
+    TreeMap<Integer, List<Record>> copy = new TreeMap<>();
+    rrsets.forEach((type, records) -> copy.put(type, List.copyOf(records)));
+    return new Node(Collections.unmodifiableSortedMap(copy));
+  }
+
   /** The records of {@code type}, an empty list for an empty rrset, or null when there is none. */
   public List<Record> rrset(int type) {
     return rrsets.get(type);

@@ -48,6 +48,89 @@ public final class ZoneSet {
     return next == zones ? this : new ZoneSet(next);
   }
 
+  /**
+   * The set {@code empty().apply(changes)} returns, built in bulk: a full load or a restored copy of
+   * a million names takes a fraction of the time of applying them one by one. Refuses what {@link
+   * #apply} refuses, with {@link IllegalArgumentException}.
+   */
+  public static ZoneSet build(List<ZoneChange> changes) {
+    java.util.Map<Name, ZoneDraft> drafts = new java.util.HashMap<>();
+    for (ZoneChange c : changes) {
+      if (c instanceof ZoneChange.ZoneCreated z) {
+        drafts.put(z.zone(), new ZoneDraft(z.serial()));
+      } else if (c instanceof ZoneChange.ZoneDeleted z) {
+        drafts.remove(z.zone());
+      } else if (c instanceof ZoneChange.RrsetReplaced r) {
+        checkRrset(r.zone(), r.name(), r.type(), r.records());
+        ZoneDraft d = drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial()));
+        d.node(r.name()).put(r.type(), r.records());
+        d.serial = r.serial();
+      } else if (c instanceof ZoneChange.RrsetIncomplete r) {
+        checkRrset(r.zone(), r.name(), r.type(), r.parsed());
+        ZoneDraft d = drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial()));
+        java.util.SortedMap<Integer, List<Record>> n = d.node(r.name());
+        List<Record> served = n.get(r.type());
+        if (served == null || served.isEmpty()) {
+          n.put(r.type(), r.parsed());
+        }
+        d.serial = r.serial();
+      } else if (c instanceof ZoneChange.RrsetRemoved r) {
+        ZoneDraft d = drafts.get(r.zone());
+        if (d != null) {
+          checkInZone(r.zone(), r.name());
+          java.util.SortedMap<Integer, List<Record>> n = d.nodes.get(r.name());
+          if (n != null) {
+            n.remove(r.type());
+            if (n.isEmpty()) {
+              d.nodes.remove(r.name());
+            }
+          }
+          d.serial = r.serial();
+        }
+      } else {
+        throw new IllegalArgumentException("unknown change " + c);
+      }
+    }
+    PMap<Name, ZoneSnapshot> zones = HashTreePMap.empty();
+    for (java.util.Map.Entry<Name, ZoneDraft> e : drafts.entrySet()) {
+      java.util.TreeMap<Name, Node> nodes = new java.util.TreeMap<>();
+      e.getValue().nodes.forEach((name, rrsets) -> nodes.put(name, Node.of(rrsets)));
+      zones = zones.plus(e.getKey(), ZoneSnapshot.of(e.getKey(), e.getValue().serial, nodes));
+    }
+    return zones.isEmpty() ? EMPTY : new ZoneSet(zones);
+  }
+
+  /** A zone being built by {@link #build}: mutable, thrown away once built. */
+  private static final class ZoneDraft {
+    final java.util.TreeMap<Name, java.util.SortedMap<Integer, List<Record>>> nodes =
+        new java.util.TreeMap<>();
+    long serial;
+
+    ZoneDraft(long serial) {
+      this.serial = serial;
+    }
+
+    java.util.SortedMap<Integer, List<Record>> node(Name name) {
+      return nodes.computeIfAbsent(name, k -> new java.util.TreeMap<>());
+    }
+  }
+
+  private static void checkRrset(Name zone, Name name, int type, List<Record> records) {
+    checkInZone(zone, name);
+    for (Record r : records) {
+      if (!r.getName().equals(name) || r.getRRsetType() != type) {
+        throw new IllegalArgumentException(
+            "record " + r + " does not belong to rrset " + name + " " + org.xbill.DNS.Type.string(type));
+      }
+    }
+  }
+
+  private static void checkInZone(Name zone, Name name) {
+    if (!name.subdomain(zone)) {
+      throw new IllegalArgumentException(name + " is not in zone " + zone);
+    }
+  }
+
   private static PMap<Name, ZoneSnapshot> applyOne(PMap<Name, ZoneSnapshot> zs, ZoneChange c) {
     if (c instanceof ZoneChange.ZoneCreated z) {
       // Creating a zone that exists starts it afresh: its records follow in the log.
