@@ -2,22 +2,34 @@ package dnsplane.authdns.store;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * ZoneExporter writes a zone as a master file that {@link ZoneImporter} reads back to the same
  * rows: absolute names, one record per line, SOA first, empty rrsets as {@link
- * ZoneText#EMPTY_MARKER} comments. The SOA is written as stored; the serial authdns serves is the
- * zone's own counter and is given in the header comment.
+ * ZoneText#EMPTY_MARKER} comments.
+ *
+ * <p>The SOA carries the serial authdns serves, the zone's own counter ({@code zone.serial}, read
+ * in the same transaction as the rrsets), not the one stored in the SOA row (whatever the last
+ * imported file said, often 1). A secondary or any other server loaded from the export must be at
+ * the version served, or an IXFR/AXFR client fed from it would see the serial go backwards.
  */
 public final class ZoneExporter {
 
@@ -40,16 +52,69 @@ public final class ZoneExporter {
       if (id.isEmpty()) {
         throw new NoSuchElementException("no zone " + name);
       }
+      long serial = servedSerial(c, id.getAsLong());
       Map<RrsetData.Key, RrsetData> rrsets = ZoneRows.rrsets(c, id.getAsLong());
       c.commit();
-      return render(name, rrsets.values());
+      return render(name, rrsets.values(), serial);
     } finally {
       c.setAutoCommit(autoCommit);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
   }
 
-  /** The master-file text of the rrsets of zone {@code name}. */
+  /** The serial served for zone {@code zoneId}: its change-log counter. */
+  private static long servedSerial(Connection c, long zoneId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM zone WHERE id = ?")) {
+      ps.setLong(1, zoneId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("zone " + zoneId + " vanished");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * The master-file text of the rrsets of zone {@code name}, the SOA stamped with {@code serial}
+   * (the one served), which the header comment repeats.
+   */
+  static String render(String name, Collection<RrsetData> rrsets, long serial) {
+    List<RrsetData> stamped = new ArrayList<>(rrsets.size());
+    for (RrsetData r : rrsets) {
+      stamped.add(r.type().equals("SOA") ? withSerial(r, serial) : r);
+    }
+    return render(name, stamped).replaceFirst(
+        "exported by dnsplane authdns\n", "exported by dnsplane authdns, serial " + serial + "\n");
+  }
+
+  /** {@code soa} with the serial field of each rdata replaced by {@code serial}. */
+  static RrsetData withSerial(RrsetData soa, long serial) {
+    List<String> rdata = new ArrayList<>(soa.rdata().size());
+    for (String text : soa.rdata()) {
+      rdata.add(soaWithSerial(soa.name(), text, serial));
+    }
+    return new RrsetData(soa.name(), soa.type(), soa.ttl(), rdata);
+  }
+
+  private static String soaWithSerial(String owner, String text, long serial) {
+    String[] f = text.trim().split("\\s+");
+    // MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM: keep the stored text, change one field.
+    if (f.length == 7 && f[2].chars().allMatch(Character::isDigit)) {
+      f[2] = Long.toString(serial);
+      return String.join(" ", f);
+    }
+    try {
+      SOARecord s =
+          (SOARecord) Record.fromString(dnsName(owner), Type.SOA, DClass.IN, 0, text, Name.root);
+      return new SOARecord(s.getName(), DClass.IN, 0, s.getHost(), s.getAdmin(), serial,
+          s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum()).rdataToString();
+    } catch (IOException e) {
+      throw new IllegalStateException("stored SOA does not parse: " + text, e);
+    }
+  }
+
+  /** The master-file text of the rrsets of zone {@code name}, as stored. */
   static String render(String name, java.util.Collection<RrsetData> rrsets) {
     List<RrsetData> sorted = new ArrayList<>(rrsets);
     sorted.sort(

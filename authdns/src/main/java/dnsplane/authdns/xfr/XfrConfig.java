@@ -1,5 +1,6 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.journal.JournalLimits;
 import dnsplane.authdns.tsig.TsigKeys;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -14,11 +15,15 @@ import org.xbill.DNS.Name;
  * @param allowTransfer who may AXFR/IXFR over TCP
  * @param notifyTo secondaries sent a NOTIFY when a zone's serial changes; empty sends none
  * @param keys the TSIG keys known: requests signed with any other are NOTAUTH/BADKEY
+ * @param journal the IXFR journal's bounds per zone ({@code --ixfr-versions}, {@code
+ *     --ixfr-records})
  */
-public record XfrConfig(TransferAcl allowTransfer, List<NotifyTarget> notifyTo, TsigKeys keys) {
+public record XfrConfig(
+    TransferAcl allowTransfer, List<NotifyTarget> notifyTo, TsigKeys keys, JournalLimits journal) {
   public XfrConfig {
     Objects.requireNonNull(allowTransfer, "allowTransfer");
     Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(journal, "journal");
     notifyTo = List.copyOf(notifyTo);
     for (Name k : allowTransfer.keyNames()) {
       if (keys.key(k).isEmpty()) {
@@ -32,6 +37,16 @@ public record XfrConfig(TransferAcl allowTransfer, List<NotifyTarget> notifyTo, 
             + t.key() + ", which is not configured (--tsig-keys)");
       }
     }
+  }
+
+  /** With the default IXFR journal bounds. */
+  public XfrConfig(TransferAcl allowTransfer, List<NotifyTarget> notifyTo, TsigKeys keys) {
+    this(allowTransfer, notifyTo, keys, JournalLimits.defaults());
+  }
+
+  /** This configuration with the IXFR journal bounded by {@code limits}. */
+  public XfrConfig withJournal(JournalLimits limits) {
+    return new XfrConfig(allowTransfer, notifyTo, keys, limits);
   }
 
   /** Unsigned NOTIFYs to {@code notifyTargets}, no TSIG keys. */

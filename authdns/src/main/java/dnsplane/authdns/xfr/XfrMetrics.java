@@ -1,5 +1,6 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.journal.IxfrJournal;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,16 +19,23 @@ public final class XfrMetrics {
   private final LongAdder notifyFailed = new LongAdder();
   private final LongAdder notifyTsigFailed = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> tsig = new ConcurrentHashMap<>();
+  private volatile IxfrJournal journal;
 
   /**
-   * One transfer request answered: {@code type} AXFR or IXFR, {@code result} one of full,
-   * uptodate, truncated, refused, notauth (TSIG failed), formerr, servfail.
+   * One transfer request answered: {@code type} AXFR or IXFR, {@code result} one of full (the
+   * whole zone), incremental (IXFR differences from the journal), uptodate, truncated, refused,
+   * notauth (TSIG failed), formerr, servfail.
    */
   public void transfer(String type, String result, int recordsSent) {
     transfers
         .computeIfAbsent("{type=\"" + type + "\",result=\"" + result + "\"}", k -> new LongAdder())
         .increment();
     records.add(recordsSent);
+  }
+
+  /** Shows {@code j}'s size on /metrics (the journal whose differences IXFR answers send). */
+  public void journal(IxfrJournal j) {
+    journal = j;
   }
 
   /** Transfers answered with {@code type} and {@code result} so far. */
@@ -107,6 +115,18 @@ public final class XfrMetrics {
         "dnsplane_authdns_notify_tsig_failed_total",
         "Replies to signed NOTIFYs that were unsigned or did not verify.",
         notifyTsigFailed);
+    IxfrJournal j = journal;
+    if (j != null) {
+      gauge(out, "dnsplane_authdns_ixfr_journal_versions",
+          "Zone versions kept in the IXFR journal, all zones.", j.versions());
+      gauge(out, "dnsplane_authdns_ixfr_journal_records",
+          "Records kept in the IXFR journal's differences, all zones.", j.records());
+      out.append("# HELP dnsplane_authdns_ixfr_journal_resets_total Times a zone's IXFR journal"
+          + " started afresh (full load, zone created or deleted, serial not moving forward).\n");
+      out.append("# TYPE dnsplane_authdns_ixfr_journal_resets_total counter\n");
+      out.append("dnsplane_authdns_ixfr_journal_resets_total ")
+          .append(Long.toString(j.resets())).append('\n');
+    }
     out.append("# HELP dnsplane_authdns_tsig_requests_total Requests carrying a TSIG, by result.\n");
     out.append("# TYPE dnsplane_authdns_tsig_requests_total counter\n");
     Map<String, Long> bad = new TreeMap<>();
@@ -115,6 +135,13 @@ public final class XfrMetrics {
       out.append("dnsplane_authdns_tsig_requests_total{result=\"").append(e.getKey()).append("\"} ");
       out.append(Long.toString(e.getValue())).append('\n');
     }
+  }
+
+  private static void gauge(Appendable out, String name, String help, long value)
+      throws IOException {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
+    out.append(name).append(' ').append(Long.toString(value)).append('\n');
   }
 
   private static void counter(Appendable out, String name, String help, LongAdder a)

@@ -1,5 +1,7 @@
 package dnsplane.authdns.xfr;
 
+import dnsplane.authdns.journal.Difference;
+import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import java.net.InetAddress;
@@ -18,8 +20,9 @@ import org.xbill.DNS.Type;
 
 /**
  * XfrResponder decides the answer to transfer requests (AXFR, IXFR) and to NOTIFY; pure: a
- * snapshot and a parsed query in, messages out. The caller reads the snapshot holder once, so a
- * whole transfer comes from one snapshot and a concurrent change cannot tear it.
+ * snapshot, the IXFR journal and a parsed query in, messages out. The caller reads the snapshot
+ * holder once, so a whole transfer comes from one snapshot and a concurrent change cannot tear
+ * it; an incremental answer comes from the journal's immutable history of that zone alone.
  *
  * <pre>
  *  TSIG present and not verifying (see TsigKeys)          NOTAUTH + TSIG error (XfrService)
@@ -28,9 +31,15 @@ import org.xbill.DNS.Type;
  *  ... for a name that is not the apex of one of our zones REFUSED (as NSD)
  *  IXFR without the client's SOA in the authority section FORMERR (RFC 1995 §3)
  *  IXFR, client serial ≥ ours (RFC 1982)                   the SOA alone: up to date
- *  IXFR, client older; AXFR                                SOA, all records, SOA (RFC 1995 §4)
+ *  IXFR, client older, the journal reaches its serial      SOA, one difference sequence (the
+ *                                                          client's SOA, removed, our SOA, added),
+ *                                                          SOA: incremental (RFC 1995 §4), the
+ *                                                          versions in between condensed
+ *  IXFR, client older, the journal does not reach it;      SOA, all records, SOA (RFC 1995 §4)
+ *    AXFR
  *  IXFR over UDP, up to date                               the SOA alone
- *  IXFR over UDP, client older                             TC=1, so the client retries over TCP
+ *  IXFR over UDP, incremental and fits the datagram        the incremental answer, inline
+ *  IXFR over UDP, otherwise                                TC=1, so the client retries over TCP
  *  NOTIFY (any transport)                                  REFUSED: we are the primary (as NSD)
  * </pre>
  */
@@ -38,6 +47,17 @@ public final class XfrResponder {
 
   /** What a TCP transfer request gets: wire messages, and labels for metrics. */
   public record Transfer(List<byte[]> messages, String type, String result, int records) {}
+
+  /** The smallest UDP payload every client takes (RFC 1035 §4.2.1). */
+  static final int MIN_UDP = 512;
+
+  /**
+   * The least a record adds to a message: a compressed owner (2), type, class, TTL and rdlength
+   * (10). A difference of more records than limit / 12 cannot fit, and is not rendered to find out.
+   */
+  private static final int MIN_RECORD = 12;
+
+  private static final IxfrJournal NO_JOURNAL = IxfrJournal.disabled();
 
   private XfrResponder() {}
 
@@ -47,11 +67,18 @@ public final class XfrResponder {
     return tcp(zones, query, acl.allows(client), limit);
   }
 
+  /** As {@link #tcp(ZoneSet, IxfrJournal, Message, boolean, int)} without a journal. */
+  public static Transfer tcp(ZoneSet zones, Message query, boolean allowed, int limit) {
+    return tcp(zones, NO_JOURNAL, query, allowed, limit);
+  }
+
   /**
    * The answer to AXFR or IXFR {@code query} over TCP; {@code allowed} is the ACL's verdict on the
-   * client (and its key). The messages leave room for a TSIG when {@code limit} does.
+   * client (and its key). An IXFR is answered from {@code journal} when it reaches from the
+   * client's serial to the snapshot's. The messages leave room for a TSIG when {@code limit} does.
    */
-  public static Transfer tcp(ZoneSet zones, Message query, boolean allowed, int limit) {
+  public static Transfer tcp(
+      ZoneSet zones, IxfrJournal journal, Message query, boolean allowed, int limit) {
     Record q = query.getQuestion();
     String type = Type.string(q.getType());
     if (!allowed || q.getDClass() != DClass.IN) {
@@ -75,6 +102,12 @@ public final class XfrResponder {
         return new Transfer(
             TransferSplitter.split(query, List.of(soa), limit), type, "uptodate", 1);
       }
+      Optional<Difference> diff = journal.difference(q.getName(), theirs.getSerial(), soa);
+      if (diff.isPresent()) {
+        List<Record> seq = diff.get().ixfrSequence();
+        return new Transfer(
+            TransferSplitter.split(query, seq, limit), type, "incremental", seq.size());
+      }
     }
     // One read of the zone: the records and the SOA come from the same snapshot.
     List<Record> seq = TransferSplitter.axfrSequence(zone.get().records());
@@ -90,12 +123,25 @@ public final class XfrResponder {
     return datagram(zones, query, true, metrics);
   }
 
-  /**
-   * As {@link #datagram(ZoneSet, Message, XfrMetrics)}; when {@code allowed} is false an IXFR for
-   * one of our zones is REFUSED, as NSD checks {@code provide-xfr} for IXFR over UDP too.
-   */
+  /** As {@link #datagram(ZoneSet, IxfrJournal, Message, boolean, int, XfrMetrics)}, no journal. */
   public static Message datagram(
       ZoneSet zones, Message query, boolean allowed, XfrMetrics metrics) {
+    return datagram(zones, NO_JOURNAL, query, allowed, MIN_UDP, metrics);
+  }
+
+  /**
+   * As {@link #datagram(ZoneSet, Message, XfrMetrics)}; when {@code allowed} is false an IXFR for
+   * one of our zones is REFUSED, as NSD checks {@code provide-xfr} for IXFR over UDP too. An IXFR
+   * the journal answers incrementally is answered inline when the whole answer renders within
+   * {@code limit} bytes (the client's UDP size, less room for a TSIG); else TC=1 (RFC 1995 §2).
+   */
+  public static Message datagram(
+      ZoneSet zones,
+      IxfrJournal journal,
+      Message query,
+      boolean allowed,
+      int limit,
+      XfrMetrics metrics) {
     Record q = query.getQuestion();
     if (q == null) {
       return null;
@@ -125,10 +171,23 @@ public final class XfrResponder {
     if (upToDate(theirs, soa)) {
       m.addRecord(soa, Section.ANSWER);
       metrics.transfer("IXFR", "uptodate", 1);
-    } else {
-      m.getHeader().setFlag(Flags.TC);
-      metrics.transfer("IXFR", "truncated", 0);
+      return m;
     }
+    Optional<Difference> diff = journal.difference(q.getName(), theirs.getSerial(), soa);
+    if (diff.isPresent() && diff.get().size() * MIN_RECORD <= limit) {
+      Message inline = TransferSplitter.start(query, true);
+      for (Record r : diff.get().ixfrSequence()) {
+        inline.addRecord(r, Section.ANSWER);
+      }
+      // Rendered once here to decide; an IXFR cut short would be a broken difference, so it goes
+      // whole or not at all.
+      if (inline.toWire().length <= limit) {
+        metrics.transfer("IXFR", "incremental", diff.get().size());
+        return inline;
+      }
+    }
+    m.getHeader().setFlag(Flags.TC);
+    metrics.transfer("IXFR", "truncated", 0);
     return m;
   }
 

@@ -1,6 +1,7 @@
 package dnsplane.authdns.xfr;
 
 import dnsplane.authdns.answer.Render;
+import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.tsig.TsigCheck;
 import dnsplane.authdns.tsig.TsigKeys;
 import dnsplane.authdns.zone.ZoneSet;
@@ -38,6 +39,7 @@ public final class XfrService implements AutoCloseable {
   private final TransferAcl acl;
   private final TsigKeys keys;
   private final XfrMetrics metrics;
+  private final IxfrJournal journal;
   private final ExecutorService workers;
   private final RateLimitedWarn tsigLog;
   private final RateLimitedWarn refusedLog;
@@ -50,11 +52,21 @@ public final class XfrService implements AutoCloseable {
     this(acl, TsigKeys.none(), metrics);
   }
 
-  /** Transfers allowed to {@code acl}, requests verified with {@code keys}. Two render threads. */
+  /** Transfers allowed to {@code acl}, requests verified with {@code keys}; no IXFR journal. */
   public XfrService(TransferAcl acl, TsigKeys keys, XfrMetrics metrics) {
+    this(acl, keys, metrics, IxfrJournal.disabled());
+  }
+
+  /**
+   * Transfers allowed to {@code acl}, requests verified with {@code keys}, IXFR answered with the
+   * differences {@code journal} keeps (the caller feeds it snapshot swaps). Two render threads.
+   */
+  public XfrService(TransferAcl acl, TsigKeys keys, XfrMetrics metrics, IxfrJournal journal) {
     this.acl = acl;
     this.keys = keys;
     this.metrics = metrics;
+    this.journal = java.util.Objects.requireNonNull(journal, "journal");
+    metrics.journal(journal);
     this.tsigLog = new RateLimitedWarn(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     this.refusedLog = new RateLimitedWarn(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     this.workers =
@@ -69,6 +81,11 @@ public final class XfrService implements AutoCloseable {
 
   public XfrMetrics metrics() {
     return metrics;
+  }
+
+  /** The IXFR journal transfers are answered from. */
+  public IxfrJournal journal() {
+    return journal;
   }
 
   /** The threads transfers are rendered on. */
@@ -141,7 +158,7 @@ public final class XfrService implements AutoCloseable {
       limit -= v.key().maxRecordLength();
     }
     XfrResponder.Transfer t =
-        XfrResponder.tcp(zones, q, access == TransferAcl.Access.ALLOW, limit);
+        XfrResponder.tcp(zones, journal, q, access == TransferAcl.Access.ALLOW, limit);
     metrics.transfer(t.type(), t.result(), t.records());
     if (access == TransferAcl.Access.REFUSED) {
       refusedLog.warn(
@@ -179,7 +196,9 @@ public final class XfrService implements AutoCloseable {
     }
     // An unknown client (a caller without the address) is not access-checked.
     boolean allowed = client == null || acl.decide(client, check) == TransferAcl.Access.ALLOW;
-    Message x = XfrResponder.datagram(zones, query, allowed, metrics);
+    // An inline IXFR answer must fit with the TSIG that signs it.
+    int room = check instanceof TsigCheck.Verified v ? limit - v.key().maxRecordLength() : limit;
+    Message x = XfrResponder.datagram(zones, journal, query, allowed, room, metrics);
     if (!allowed && x != null && x.getRcode() == Rcode.REFUSED && isIxfr(query)) {
       refusedLog.warn(
           "IXFR over UDP for {} from {} refused: no --allow-transfer entry matches {}",
@@ -209,7 +228,8 @@ public final class XfrService implements AutoCloseable {
 
   /** See {@link XfrResponder#datagram}: IXFR over UDP and NOTIFY, unsigned; null otherwise. */
   public Message datagram(ZoneSet zones, Message query) {
-    return XfrResponder.datagram(zones, query, metrics);
+    return XfrResponder.datagram(
+        zones, journal, query, true, XfrResponder.MIN_UDP, metrics);
   }
 
   private TsigCheck check(Message q, byte[] wire, InetAddress client) {

@@ -16,6 +16,7 @@ import java.util.List;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -42,7 +43,7 @@ public final class TransferClient {
       o.write(wire);
       o.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      int soas = 0;
+      End end = new End();
       while (true) {
         byte[] b;
         try {
@@ -54,12 +55,44 @@ public final class TransferClient {
         out.add(b);
         Message m = new Message(b);
         List<Record> answers = m.getSection(Section.ANSWER);
-        soas += (int) answers.stream().filter(r -> r.getType() == Type.SOA).count();
-        if (m.getRcode() != Rcode.NOERROR || soas >= 2 || (soas == 1 && out.size() == 1
-            && answers.size() == 1)) {
+        if (m.getRcode() != Rcode.NOERROR || end.reached(answers, out.size() == 1)) {
           return out;
         }
       }
+    }
+  }
+
+  /**
+   * Where a transfer ends (RFC 5936, RFC 1995): the first SOA carries the serial S sent. A lone
+   * SOA in a one-record first message is an up-to-date IXFR answer; a second record that is an SOA
+   * of another serial starts an incremental answer, which ends at the third SOA with serial S
+   * (after the last difference's "new SOA"); otherwise (the AXFR form) at the second.
+   */
+  private static final class End {
+    private long serial = -1;
+    private int seen;
+    private int records;
+    private boolean incremental;
+
+    boolean reached(List<Record> answers, boolean firstMessage) {
+      if (firstMessage && answers.size() == 1 && answers.get(0) instanceof SOARecord) {
+        return true;
+      }
+      for (Record r : answers) {
+        records++;
+        if (!(r instanceof SOARecord soa)) {
+          continue;
+        }
+        if (records == 1) {
+          serial = soa.getSerial();
+        } else if (records == 2 && soa.getSerial() != serial) {
+          incremental = true;
+        }
+        if (soa.getSerial() == serial) {
+          seen++;
+        }
+      }
+      return seen >= (incremental ? 3 : 2);
     }
   }
 
