@@ -118,10 +118,16 @@ public final class ChangeConverter {
     Name name = name(owner, owner);
     int type = type(typeName, owner);
     List<Record> records = new ArrayList<>(rdata.size());
+    // An rrset is a set (RFC 2181 §5): "192.0.2.1" twice, or spelled two ways, is one record,
+    // as NSD serves it.
+    java.util.Set<Record> seen = new java.util.HashSet<>();
     List<String> problems = List.of();
     for (String text : rdata) {
       try {
-        records.add(Record.fromString(name, type, DClass.IN, ttl, text, zone));
+        Record r = Record.fromString(name, type, DClass.IN, ttl, text, zone);
+        if (seen.add(r)) {
+          records.add(r);
+        }
       } catch (IOException | RuntimeException e) {
         if (problems.isEmpty()) {
           problems = new ArrayList<>(1);

@@ -185,4 +185,21 @@ class SyncRulesTest {
     assertEquals(2, r.list().size());
     assertTrue(Rejections.NONE.edit().done() == Rejections.NONE, "no change, no copy");
   }
+
+  @Test
+  void anRrsetServesEachRecordOnceHoweverOftenTheRowSpellsIt() {
+    ChangeConverter.ParsedRrset p =
+        ChangeConverter.parse(
+            Name.fromConstantString("example.org."),
+            "www.example.org.",
+            "AAAA",
+            60,
+            List.of("2001:db8::1", "2001:DB8:0:0:0:0:0:1", "2001:db8::2", "2001:db8::1"),
+            7);
+    assertTrue(p.complete());
+    assertEquals(
+        List.of("2001:db8:0:0:0:0:0:1", "2001:db8:0:0:0:0:0:2"),
+        p.rrset().records().stream().map(org.xbill.DNS.Record::rdataToString).toList(),
+        "duplicates suppressed (RFC 2181 §5), order kept");
+  }
 }
