@@ -79,7 +79,8 @@ java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
 taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
-  --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" >"$WORK/authdns.out" 2>&1 &
+  --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" --state-dir "$WORK/state" \
+  >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$!
 bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
 log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"

@@ -83,7 +83,7 @@ if [[ "$UPSTREAM" == authdns ]]; then
   java -jar "$AUTH_JAR" zone import "$TMP/aws.test.zone" >"$TMP/import.log" 2>&1 \
     || { cat "$TMP/import.log" >&2; exit 1; }
   taskset -c 0 java -Xmx512m -jar "$AUTH_JAR" serve --listen "127.0.0.1:$UP_PORT" --http "127.0.0.1:$AUTH_HTTP" \
-    >"$TMP/authdns.log" 2>&1 &
+    --state-dir "$TMP/state" >"$TMP/authdns.log" 2>&1 &
   PIDS+=($!)
 else
   peer_need_pkg nsd nsd

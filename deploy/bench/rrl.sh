@@ -94,7 +94,7 @@ authdns_run() { # name rate slip
   port="$(peer_free_port)" http="$(peer_free_port)"
   taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
     --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --rrl-rate "$2" --rrl-slip "$3" \
-    >"$WORK/$1.out" 2>&1 &
+    --state-dir "$WORK/state-$1" >"$WORK/$1.out" 2>&1 &
   SERVER_PID=$!
   bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$http/health"
   run "$1" "$port"

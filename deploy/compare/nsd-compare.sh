@@ -74,7 +74,7 @@ export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$ZONE_FILE" --origin "$ORIGIN" >"$WORK/import.out" 2>&1 \
   || { cat "$WORK/import.out" >&2; die "authdns zone import failed"; }
 java -Xmx256m -jar "$AUTHDNS_JAR" serve --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
-  >"$WORK/authdns.out" 2>&1 &
+  --state-dir "$WORK/state" >"$WORK/authdns.out" 2>&1 &
 AUTH_PID=$!
 
 wait_for() { # what seconds command...

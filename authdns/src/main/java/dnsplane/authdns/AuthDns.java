@@ -5,7 +5,12 @@ import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
 import dnsplane.authdns.sync.ChangeLogFollower;
 import dnsplane.authdns.net.ServerOptions;
+import dnsplane.authdns.persist.PersistConfig;
+import dnsplane.authdns.persist.SnapshotFile;
+import dnsplane.authdns.persist.SnapshotPersister;
+import dnsplane.authdns.persist.SnapshotStore;
 import dnsplane.authdns.sync.SyncStatus;
+import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.xfr.Notifier;
 import dnsplane.authdns.xfr.XfrConfig;
 import dnsplane.authdns.xfr.XfrService;
@@ -43,6 +48,7 @@ public final class AuthDns implements AutoCloseable {
   private final XfrService xfr;
   private final Notifier notifier;
   private final QueryMetrics metrics;
+  private final SnapshotPersister persister;
 
   private AuthDns(
       DbSettings db,
@@ -52,7 +58,9 @@ public final class AuthDns implements AutoCloseable {
       HttpApi http,
       XfrService xfr,
       Notifier notifier,
-      QueryMetrics metrics) {
+      QueryMetrics metrics,
+      SnapshotPersister persister) {
+    this.persister = persister;
     this.xfr = xfr;
     this.notifier = notifier;
     this.metrics = metrics;
@@ -94,21 +102,59 @@ public final class AuthDns implements AutoCloseable {
       XfrConfig xfrConfig,
       ServerOptions options)
       throws IOException, InterruptedException {
+    return start(db, dns, http, xfrConfig, options, PersistConfig.NONE);
+  }
+
+  /**
+   * As {@link #start(DbSettings, InetSocketAddress, InetSocketAddress, XfrConfig, ServerOptions)},
+   * keeping a durable copy of the snapshot as {@code persist} says. A copy found there at start is
+   * served at once, before (and without) PostgreSQL; the follower then resumes after its position.
+   */
+  public static AuthDns start(
+      DbSettings db,
+      InetSocketAddress dns,
+      InetSocketAddress http,
+      XfrConfig xfrConfig,
+      ServerOptions options,
+      PersistConfig persist)
+      throws IOException, InterruptedException {
+    return start(db, dns, http, xfrConfig, options, persist, ChangeLogFollower.Options.defaults());
+  }
+
+  /** As the overload above, following the change log with {@code follow}'s tunables. */
+  public static AuthDns start(
+      DbSettings db,
+      InetSocketAddress dns,
+      InetSocketAddress http,
+      XfrConfig xfrConfig,
+      ServerOptions options,
+      PersistConfig persist,
+      ChangeLogFollower.Options follow)
+      throws IOException, InterruptedException {
     Clock clock = Clock.systemUTC();
     SnapshotHolder holder = new SnapshotHolder();
     QueryMetrics metrics = new QueryMetrics();
-    XfrService xfr = new XfrService(xfrConfig.allowTransfer(), xfrConfig.keys(), metrics.xfr());
+    IxfrJournal journal = new IxfrJournal(xfrConfig.journal());
+    XfrService xfr =
+        new XfrService(xfrConfig.allowTransfer(), xfrConfig.keys(), metrics.xfr(), journal);
     Notifier notifier =
         xfrConfig.notifyTo().isEmpty()
             ? null
             : Notifier.start(xfrConfig.notifyTo(), xfrConfig.keys(), clock, metrics.xfr());
-    ChangeLogFollower follower = ChangeLogFollower.forDatabase(db, holder, clock);
+    ChangeLogFollower follower =
+        new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, follow);
+    // Registered before the notifier: a version is journalled before the NOTIFY announcing it.
+    follower.onSwap(journal);
+    SnapshotPersister persister = persist.enabled() ? persister(persist, follower, clock) : null;
     if (notifier != null) {
-      follower.onSwap(notifier::swapped);
+      follower.onSwap(swap -> notifier.swapped(swap.before(), swap.after()));
     }
     follower.start();
     AuthDnsServer server = null;
     try {
+      if (persister != null) {
+        registerPersistMetrics(metrics, persister);
+      }
       if (!follower.awaitLoaded(FIRST_LOAD)) {
         log.warn(
             "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
@@ -117,18 +163,81 @@ public final class AuthDns implements AutoCloseable {
       server = AuthDnsServer.start(dns, holder, metrics, options, xfr);
       HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
-      return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics);
+      return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics, persister);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
       }
       follower.close();
+      if (persister != null) {
+        persister.close();
+      }
       xfr.close();
       if (notifier != null) {
         notifier.close();
       }
       throw e;
     }
+  }
+
+  /**
+   * Opens the state directory, restores the copy found there into {@code follower} (if one checks
+   * out) and returns the persister that keeps it current, registered for swaps.
+   */
+  private static SnapshotPersister persister(
+      PersistConfig persist, ChangeLogFollower follower, Clock clock) throws IOException {
+    SnapshotStore store = SnapshotStore.open(persist);
+    SnapshotFile.Contents restored = null;
+    var loaded = store.load();
+    if (loaded.isPresent()) {
+      restored = loaded.get().contents();
+      SnapshotFile.Header h = restored.header();
+      follower.restore(restored.zones(), h.seq(), h.confirmedAt(), h.database());
+      log.info(
+          "serving the persisted snapshot {} ({} zones, {} rrsets, {} bytes) at change {},"
+              + " confirmed current {} s ago, until PostgreSQL confirms it",
+          loaded.get().path(),
+          restored.zones().zoneNames().size(),
+          restored.rrsets(),
+          loaded.get().bytes(),
+          h.seq(),
+          Duration.between(h.confirmedAt(), clock.instant()).toSeconds());
+    } else {
+      log.info("no persisted snapshot in {}; waiting for PostgreSQL", store.directory());
+    }
+    SnapshotPersister p =
+        new SnapshotPersister(
+            store,
+            persist.policy(),
+            clock,
+            restored,
+            () -> follower.status().lastSync(),
+            follower::database);
+    follower.onSwap(p);
+    return p.start();
+  }
+
+  private static void registerPersistMetrics(QueryMetrics metrics, SnapshotPersister p) {
+    metrics.gauge(
+        "dnsplane_authdns_snapshot_file_saves",
+        "Snapshot copies saved to the state directory since start.",
+        () -> p.stats().saves());
+    metrics.gauge(
+        "dnsplane_authdns_snapshot_file_save_failures",
+        "Snapshot saves that failed since start (the previous copy stays).",
+        () -> p.stats().failures());
+    metrics.gauge(
+        "dnsplane_authdns_snapshot_file_bytes",
+        "Size of the last snapshot copy saved.",
+        () -> p.stats().lastBytes());
+    metrics.gauge(
+        "dnsplane_authdns_snapshot_file_save_millis",
+        "How long the last save took, fsyncs included.",
+        () -> p.stats().lastMillis());
+    metrics.gauge(
+        "dnsplane_authdns_snapshot_file_seq",
+        "The change-log position of the copy on disk (-1: none).",
+        () -> p.stats().savedSeq());
   }
 
   /** The DNS address, UDP and TCP. */
@@ -150,6 +259,11 @@ public final class AuthDns implements AutoCloseable {
     return follower.status();
   }
 
+  /** True while the database followed is a hot standby (polled: it refuses LISTEN). */
+  public boolean followsStandby() {
+    return follower.followsStandby();
+  }
+
   /** Waits until the change with sequence number {@code seq} is served; false on timeout. */
   public boolean awaitSeq(long seq, Duration timeout) throws InterruptedException {
     return follower.awaitSeq(seq, timeout);
@@ -169,12 +283,15 @@ public final class AuthDns implements AutoCloseable {
     return follower.awaitSeq(seq, timeout);
   }
 
-  /** Stops HTTP, DNS and the follower, in that order. */
+  /** Stops HTTP, DNS and the follower, in that order, then saves the snapshot a last time. */
   @Override
   public void close() {
     http.close();
     dns.close();
     follower.close();
+    if (persister != null) {
+      persister.close();
+    }
     xfr.close();
     if (notifier != null) {
       notifier.close();

@@ -1,6 +1,8 @@
 package dnsplane.authdns;
 
 import dnsplane.authdns.acl.Cidr;
+import dnsplane.authdns.journal.JournalLimits;
+import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.rrl.RrlConfig;
 import java.net.InetSocketAddress;
 import dnsplane.authdns.tsig.TsigKey;
@@ -26,9 +28,12 @@ public sealed interface Cli {
       """
       usage: authdns serve [--listen HOST:PORT] [--http HOST:PORT]
                            [--allow-transfer 'CIDR [KEY][,...]'] [--notify 'HOST:PORT [KEY][,...]']
-                           [--tsig-keys FILE]
+                           [--tsig-keys FILE] [--state-dir DIR|none] [--snapshot-interval SECONDS]
+                           [--standby-poll-ms MS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-whitelist CIDR[,CIDR...]]
                            [--rrl-ipv4-prefix LEN] [--rrl-ipv6-prefix LEN]
+                           [--ixfr-versions N] [--ixfr-records N]
+             authdns migrate
              authdns zone import FILE [--origin NAME]
              authdns zone export NAME
         serve   answer DNS (UDP+TCP, default 127.0.0.1:1053) from PostgreSQL's zones,
@@ -37,19 +42,51 @@ public sealed interface Cli {
                 an entry with a TSIG KEY needs requests signed with it / signs the NOTIFY;
                 keys from FILE (BIND 'key' statements, mode 600) or DNSPLANE_AUTHDNS_TSIG_KEYS
                 ('ALG:NAME:SECRET,...'), never from the command line;
+                IXFR sends differences from a journal of each zone's last --ixfr-versions
+                versions (default 1000) holding up to --ixfr-records records (default
+                100000; 0 versions: always the whole zone), else the whole zone;
                 --rrl-rate N limits UDP responses to N/s per client /24 (IPv4) or /56
                 (IPv6) and kind of answer (default 0: off); every --rrl-slip-th limited
                 response (default 2; 0 drops all) goes out truncated so real clients
                 retry over TCP, which is never limited; --rrl-whitelist networks are
                 exempt. TCP: 1024 connections, 10 s idle (2 s when over half are
-                open), 2 s to receive a query, 2 min lifetime, 100 replies queued
+                open), 2 s to receive a query, 2 min lifetime, 100 replies queued;
+                the snapshot is saved to --state-dir (default $DNSPLANE_STATE_DIR/authdns,
+                else ~/.local/state/dnsplane/authdns; 'none': not saved) at most every
+                --snapshot-interval seconds (default 5) and served at start, so authdns
+                answers while PostgreSQL is down; serving needs read rights only;
+                on a hot standby (no LISTEN there) the change log is polled every
+                --standby-poll-ms (default 100)
+        migrate create the database if missing and apply the schema migrations (needs
+                rights to create; serve never migrates)
         import  replace zone NAME (default: the owner of the file's SOA) with master FILE;
                 plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone
         export  print zone NAME as a master file
       database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
 
-  record Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr, RrlConfig rrl)
+  record Serve(
+      InetSocketAddress listen,
+      InetSocketAddress http,
+      XfrConfig xfr,
+      RrlConfig rrl,
+      PersistConfig persist,
+      java.time.Duration standbyPoll)
       implements Cli {
+    /** Polling a hot standby at the default interval. */
+    public Serve(
+        InetSocketAddress listen,
+        InetSocketAddress http,
+        XfrConfig xfr,
+        RrlConfig rrl,
+        PersistConfig persist) {
+      this(listen, http, xfr, rrl, persist, java.time.Duration.ofMillis(100));
+    }
+
+    /** Without a persisted snapshot. */
+    public Serve(InetSocketAddress listen, InetSocketAddress http, XfrConfig xfr, RrlConfig rrl) {
+      this(listen, http, xfr, rrl, PersistConfig.NONE);
+    }
+
     /** Without transfer settings: the defaults (loopback may transfer, no NOTIFY). */
     public Serve(InetSocketAddress listen, InetSocketAddress http) {
       this(listen, http, XfrConfig.defaults());
@@ -60,6 +97,8 @@ public sealed interface Cli {
       this(listen, http, xfr, RrlConfig.OFF);
     }
   }
+
+  record Migrate() implements Cli {}
 
   record Import(Path file, Name origin) implements Cli {}
 
@@ -93,6 +132,13 @@ public sealed interface Cli {
         String rrlWhitelist = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_WHITELIST", "");
         String rrlV4 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV4_PREFIX", "24");
         String rrlV6 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV6_PREFIX", "56");
+        String ixfrVersions = env.getOrDefault(
+            "DNSPLANE_AUTHDNS_IXFR_VERSIONS", "" + JournalLimits.DEFAULT_VERSIONS);
+        String ixfrRecords = env.getOrDefault(
+            "DNSPLANE_AUTHDNS_IXFR_RECORDS", "" + JournalLimits.DEFAULT_RECORDS);
+        String stateDir = env.getOrDefault("DNSPLANE_AUTHDNS_STATE_DIR", "");
+        String snapshotInterval = env.getOrDefault("DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL", "5");
+        String standbyPoll = env.getOrDefault("DNSPLANE_AUTHDNS_STANDBY_POLL_MS", "100");
         for (int i = 1; i < args.length; i += 2) {
           String value = value(args, i);
           switch (args[i]) {
@@ -106,13 +152,27 @@ public sealed interface Cli {
             case "--rrl-whitelist" -> rrlWhitelist = value;
             case "--rrl-ipv4-prefix" -> rrlV4 = value;
             case "--rrl-ipv6-prefix" -> rrlV6 = value;
+            case "--ixfr-versions" -> ixfrVersions = value;
+            case "--ixfr-records" -> ixfrRecords = value;
+            case "--state-dir" -> stateDir = value;
+            case "--snapshot-interval" -> snapshotInterval = value;
+            case "--standby-poll-ms" -> standbyPoll = value;
             default -> throw new UsageException("serve: unknown flag " + args[i]);
           }
         }
         return new Serve(
             hostPort("--listen", listen), hostPort("--http", http),
-            xfr(allow, notify, tsigFile, env.getOrDefault("DNSPLANE_AUTHDNS_TSIG_KEYS", "")),
-            rrl(rrlRate, rrlSlip, rrlWhitelist, rrlV4, rrlV6));
+            xfr(allow, notify, tsigFile, env.getOrDefault("DNSPLANE_AUTHDNS_TSIG_KEYS", ""))
+                .withJournal(journal(ixfrVersions, ixfrRecords)),
+            rrl(rrlRate, rrlSlip, rrlWhitelist, rrlV4, rrlV6),
+            persist(stateDir, snapshotInterval, env),
+            standbyPoll(standbyPoll));
+      }
+      case "migrate" -> {
+        if (args.length > 1) {
+          throw new UsageException("migrate: unexpected argument " + args[1]);
+        }
+        return new Migrate();
       }
       case "zone" -> {
         return zone(args);
@@ -179,6 +239,37 @@ public sealed interface Cli {
     }
   }
 
+  private static java.time.Duration standbyPoll(String text) throws UsageException {
+    int ms = number("--standby-poll-ms", text);
+    if (ms < 1 || ms > 60_000) {
+      throw new UsageException("--standby-poll-ms: between 1 and 60000, got " + ms);
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
+  private static PersistConfig persist(String dir, String interval, Map<String, String> env)
+      throws UsageException {
+    int seconds = number("--snapshot-interval", interval);
+    if (seconds < 1) {
+      throw new UsageException("--snapshot-interval: must be at least 1 second, got " + seconds);
+    }
+    if (dir.equals("none")) {
+      return PersistConfig.NONE;
+    }
+    Path path = dir.isBlank() ? PersistConfig.defaultDir(env) : Path.of(dir);
+    long stall = 0;
+    String fault = env.getOrDefault("DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES", "");
+    if (!fault.isBlank()) {
+      stall = number("DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES", fault);
+    }
+    return new PersistConfig(
+        path,
+        new dnsplane.authdns.persist.SnapshotPersister.Policy(
+            java.time.Duration.ofSeconds(seconds),
+            dnsplane.authdns.persist.SnapshotPersister.Policy.defaults().busyFactor()),
+        stall);
+  }
+
   private static RrlConfig rrl(String rate, String slip, String whitelist, String v4, String v6)
       throws UsageException {
     try {
@@ -189,6 +280,16 @@ public sealed interface Cli {
           .withWhitelist(Cidr.parseList(whitelist));
     } catch (IllegalArgumentException e) {
       throw new UsageException("rate limiting: " + e.getMessage());
+    }
+  }
+
+  /** The IXFR journal's bounds per zone (--ixfr-versions, --ixfr-records). */
+  private static JournalLimits journal(String versions, String records) throws UsageException {
+    try {
+      return new JournalLimits(
+          number("--ixfr-versions", versions), number("--ixfr-records", records));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

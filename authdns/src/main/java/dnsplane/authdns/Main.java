@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Main is the authdns command: {@code serve}, {@code zone import} and {@code zone export} (see
- * {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database unreachable), 2 bad
+ * Main is the authdns command: {@code serve}, {@code migrate}, {@code zone import} and {@code zone
+ * export} (see {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database unreachable), 2 bad
  * command line.
  */
 public final class Main {
@@ -52,11 +52,19 @@ public final class Main {
     }
     DbSettings db = DbSettings.fromEnv();
     try {
-      DbBootstrap.prepare(db);
+      if (cli instanceof Cli.Migrate) {
+        int applied = DbBootstrap.prepare(db);
+        System.out.println(
+            "database " + db.databaseName() + " is migrated (" + applied + " migration(s) applied)");
+        return 0;
+      }
       if (cli instanceof Cli.Serve s) {
+        // Serving needs read rights only and must start while PostgreSQL is down: no migration.
         return serve(db, s);
       }
       if (cli instanceof Cli.Import i) {
+        // An import is an operator's write, often the first thing done to a new database.
+        DbBootstrap.prepare(db);
         String text = Files.readString(i.file(), StandardCharsets.UTF_8);
         ImportResult r = ZoneImporter.importText(db, text, i.origin());
         System.out.println("imported " + r);
@@ -81,6 +89,10 @@ public final class Main {
       System.err.println("authdns: " + e.getMessage());
       return 1;
     } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        System.err.println("authdns: the database has no dnsplane schema; run 'authdns migrate'");
+        return 1;
+      }
       System.err.println(
           "authdns: database refused the change, nothing changed: " + e.getMessage());
       return 1;
@@ -106,12 +118,16 @@ public final class Main {
             stop.countDown();
           });
     }
-    AuthDns authDns = AuthDns.start(
+    AuthDns authDns =
+        AuthDns.start(
             db,
             s.listen(),
             s.http(),
             s.xfr(),
-            dnsplane.authdns.net.ServerOptions.defaults().withRrl(s.rrl()));
+            dnsplane.authdns.net.ServerOptions.defaults().withRrl(s.rrl()),
+            s.persist(),
+            dnsplane.authdns.sync.ChangeLogFollower.Options.defaults()
+                .withStandbyPoll(s.standbyPoll()));
     stop.await();
     authDns.close();
     log.info("stopped");

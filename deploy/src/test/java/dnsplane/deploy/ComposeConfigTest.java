@@ -39,10 +39,40 @@ class ComposeConfigTest {
     assertEquals(0, r.exit(), r.toString());
     for (String s :
         List.of(
-            "postgres", "authdns", "planner", "seed", "enactor-az-a", "enactor-az-b",
+            "postgres", "migrate", "authdns", "planner", "seed", "enactor-az-a", "enactor-az-b",
             "enactor-az-c", "resolver")) {
       assertTrue(r.output().lines().anyMatch(s::equals), "service " + s + " missing:\n" + r);
     }
+  }
+
+  @Test
+  void authdnsStartsAfterTheMigrationAndKeepsItsSnapshotOnAVolume() {
+    Shell.Result r = Shell.run(concat("config"), TOKEN, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    String all = r.output();
+    assertTrue(all.contains("- migrate"), "a migrate one-shot runs authdns migrate:\n" + r);
+    assertTrue(
+        all.replaceAll("\\s+", " ").contains("migrate: condition: service_completed_successfully"),
+        "authdns waits for the migration:\n" + r);
+    assertTrue(all.contains("authdns-state"), "the snapshot copy lives on a volume:\n" + r);
+  }
+
+  @Test
+  void theScaleProfileAddsASecondAuthdnsAndAnNsdSecondaryFedByNotifyAndIxfr() throws Exception {
+    Shell.Result r =
+        Shell.run(concat("--profile", "scale", "config"), TOKEN, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    String all = r.output();
+    assertTrue(all.contains("\n  authdns-2:") && all.contains("\n  nsd-secondary:"), all);
+    assertTrue(all.contains("authdns-2-state:/var/lib/dnsplane"), "each authdns its own copy:\n" + all);
+    assertTrue(all.contains("DNSPLANE_AUTHDNS_ALLOW_TRANSFER: 127.0.0.0/8,::1,172.28.0.0/24"), all);
+    String conf = "deploy/docker/nsd/nsd.conf";
+    String nsd = java.nio.file.Files.readString(Shell.repoRoot().resolve(conf));
+    assertTrue(nsd.contains("request-xfr: 172.28.0.10@1053 NOKEY"), nsd);
+    assertTrue(nsd.contains("request-xfr: 172.28.0.11@1053 NOKEY"), nsd);
+    Shell.Result check =
+        Shell.run(List.of("nsd-checkconf", conf), Map.of(), Duration.ofSeconds(30));
+    assertEquals(0, check.exit(), "nsd-checkconf " + conf + ": " + check);
   }
 
   @Test

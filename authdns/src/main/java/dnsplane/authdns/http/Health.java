@@ -17,6 +17,7 @@ import java.util.List;
  *   yes             | yes                | none            | UP        | 200
  *   yes             | no                 | any             | DEGRADED  | 200   DNS is still answered, from a stale snapshot
  *   yes             | any                | some            | DEGRADED  | 200   those rrsets are served as before their bad change
+ *   restored from disk, not yet confirmed by the database    | DEGRADED  | 200   the persisted copy, snapshotAgeMs old
  * </pre>
  *
  * <p>{@code rejected} lists (up to {@value #LISTED}) the rrsets whose latest change could not be
@@ -33,7 +34,7 @@ public record Health(int httpStatus, String status, String json) {
     if (!s.loaded()) {
       status = "STARTING";
       code = 503;
-    } else if (s.dbConnected() && s.rejected().isEmpty()) {
+    } else if (s.dbConnected() && s.rejected().isEmpty() && !s.restored()) {
       status = "UP";
       code = 200;
     } else {
@@ -50,6 +51,8 @@ public record Health(int httpStatus, String status, String json) {
             + s.appliedSeq()
             + ",\"snapshotAgeMs\":"
             + (age == null ? "null" : String.valueOf(age.toMillis()))
+            + ",\"restoredFromDisk\":"
+            + s.restored()
             + ",\"dbConnected\":"
             + s.dbConnected()
             + ",\"changelogLag\":"

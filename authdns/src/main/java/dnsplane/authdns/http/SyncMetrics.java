@@ -32,6 +32,12 @@ public final class SyncMetrics {
         "dnsplane_authdns_applied_seq",
         "The last change-log sequence number served.",
         String.valueOf(s.appliedSeq()));
+    gauge(
+        out,
+        "dnsplane_authdns_snapshot_restored",
+        "1 while the snapshot served is the persisted copy read at start, not yet confirmed by"
+            + " PostgreSQL.",
+        s.restored() ? "1" : "0");
     gauge(out, "dnsplane_authdns_zones", "Zones served.", String.valueOf(zones));
     gauge(out, "dnsplane_authdns_records", "Records served, all zones.", String.valueOf(records));
     gauge(

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -45,12 +46,30 @@ public final class ChangeLogFollower implements AutoCloseable {
     Connection open() throws SQLException;
   }
 
-  /** Tunables: the backstop poll, the rows per read and the reconnect backoff. */
+  /**
+   * Tunables: the backstop poll, the rows per read, the reconnect backoff, and the poll on a hot
+   * standby (where LISTEN is refused, so polling is the only way to learn of a change).
+   */
   public record Options(
-      Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
+      Duration backstop,
+      int batch,
+      Duration backoffInitial,
+      Duration backoffMax,
+      Duration standbyPoll) {
+    /** The default standby poll: a read of one row, ten times a second. */
+    public static final Duration STANDBY_POLL = Duration.ofMillis(100);
+
+    public Options(Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
+      this(backstop, batch, backoffInitial, backoffMax, STANDBY_POLL);
+    }
+
     public static Options defaults() {
       return new Options(
           Duration.ofSeconds(1), 5_000, Duration.ofMillis(100), Duration.ofSeconds(10));
+    }
+
+    public Options withStandbyPoll(Duration poll) {
+      return new Options(backstop, batch, backoffInitial, backoffMax, poll);
     }
   }
 
@@ -67,13 +86,17 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private final ConnectionSource source;
   private final SnapshotHolder holder;
-  private volatile java.util.function.BiConsumer<ZoneSet, ZoneSet> swapListener = (a, b) -> {};
+  private final List<Swap.Listener> swapListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Clock clock;
   private final Options options;
   private final Backoff backoff;
   private final SyncState state = new SyncState();
   private volatile boolean closed;
   private volatile Connection current;
+  private volatile String database = "";
+  private volatile boolean standby;
+  /** The database a restored snapshot came from, until the first connection checks it. */
+  private volatile String restoredFrom;
   private Thread thread;
 
   public ChangeLogFollower(
@@ -92,6 +115,32 @@ public final class ChangeLogFollower implements AutoCloseable {
   /** A follower of database {@code db} with the default options. */
   public static ChangeLogFollower forDatabase(DbSettings db, SnapshotHolder holder, Clock clock) {
     return new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, Options.defaults());
+  }
+
+  /**
+   * Serves {@code zones}, a persisted copy holding the changes up to {@code seq} of database
+   * {@code from} (see {@link #database()}), confirmed current at {@code confirmedAt}, until the
+   * database answers; then resumes after {@code seq}, or reloads in full if the database is not the
+   * one the copy came from. Call before {@link #start}.
+   */
+  public synchronized void restore(ZoneSet zones, long seq, Instant confirmedAt, String from) {
+    if (thread != null) {
+      throw new IllegalStateException("restore before start");
+    }
+    holder.set(zones);
+    restoredFrom = from;
+    database = from;
+    state.restored(seq, confirmedAt);
+  }
+
+  /** True while following a hot standby (polling, no LISTEN). */
+  public boolean followsStandby() {
+    return standby;
+  }
+
+  /** The identity of the database followed ("" before the first connection and restore). */
+  public String database() {
+    return database;
   }
 
   /** Starts following on a daemon thread of its own. */
@@ -149,19 +198,38 @@ public final class ChangeLogFollower implements AutoCloseable {
         }
         // A link that dies silently (no RST) must not hang a catch-up query forever.
         c.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
+        // A hot standby refuses LISTEN (NOTIFY is not replicated): there, poll instead.
+        boolean standby = ChangeLogReader.inRecovery(c);
         try (Statement st = c.createStatement()) {
           st.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          st.execute("LISTEN " + CHANNEL);
+          if (!standby) {
+            st.execute("LISTEN " + CHANNEL);
+          }
         }
+        Duration wait = standby ? options.standbyPoll() : options.backstop();
+        if (standby && !this.standby) {
+          log.info(
+              "following a hot standby: polling the change log every {} ms (no LISTEN there)",
+              wait.toMillis());
+        }
+        this.standby = standby;
         PGConnection pg = c.unwrap(PGConnection.class);
+        String id = ChangeLogReader.databaseIdentity(c);
         onConnected();
+        String from = restoredFrom;
+        restoredFrom = null;
+        database = id;
         if (!state.loaded()) {
           fullLoad(c, null);
+        } else if (from != null && !from.equals(id)) {
+          log.warn(
+              "the persisted snapshot came from database {}, connected to {}: full reload", from, id);
+          fullLoad(c, "persisted snapshot from another database");
         }
         while (!closed) {
           catchUp(c);
-          // Returns early when a NOTIFY arrives; the timeout is the backstop poll.
-          pg.getNotifications((int) options.backstop().toMillis());
+          // Returns early when a NOTIFY arrives; the timeout is the backstop (or standby) poll.
+          pg.getNotifications((int) wait.toMillis());
         }
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
@@ -212,7 +280,7 @@ public final class ChangeLogFollower implements AutoCloseable {
       }
     }
     Map<ZoneChange, String> refused = new IdentityHashMap<>();
-    swap(applySafely(holder.get(), changes, refused));
+    swap(applySafely(holder.get(), changes, refused), rows.get(rows.size() - 1).seq(), changes);
     // A change that could not be applied in full raises an alarm on its rrset; a later one that
     // could clears it.
     Rejections.Editor rejections = state.rejections().edit();
@@ -272,8 +340,14 @@ public final class ChangeLogFollower implements AutoCloseable {
     // The snapshot served until now is where a bad rrset's previous version comes from.
     FullLoad.Changes loadChanges = FullLoad.changes(full, holder.get());
     Map<ZoneChange, String> refused = new IdentityHashMap<>();
-    ZoneSet next = applySafely(ZoneSet.empty(), loadChanges.changes(), refused);
-    swap(next);
+    ZoneSet next;
+    try {
+      next = ZoneSet.build(loadChanges.changes());
+    } catch (IllegalArgumentException refusedInBulk) {
+      // One change the snapshot refuses: find it (and any other) the slow way, keep the rest.
+      next = applySafely(ZoneSet.empty(), loadChanges.changes(), refused);
+    }
+    swap(next, full.lastSeq(), null);
     Rejections.Editor rejections = Rejections.NONE.edit();
     loadChanges.rejected().forEach(rejections::raise);
     for (Map.Entry<ZoneChange, String> e : refused.entrySet()) {
@@ -319,20 +393,24 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   /**
-   * Calls {@code l} after every snapshot swap with the set before and after (NOTIFY uses it to find
-   * the zones whose serial changed). Called on the follower thread: it must return quickly.
+   * Adds {@code l}, called after every snapshot swap (NOTIFY uses it to find the zones whose serial
+   * changed, the IXFR journal to record differences, the snapshot file to persist). Called on the
+   * follower thread, in the order added: it must return quickly.
    */
-  public void onSwap(java.util.function.BiConsumer<ZoneSet, ZoneSet> l) {
-    swapListener = java.util.Objects.requireNonNull(l, "listener");
+  public void onSwap(Swap.Listener l) {
+    swapListeners.add(Objects.requireNonNull(l, "listener"));
   }
 
-  private void swap(ZoneSet next) {
+  private void swap(ZoneSet next, long seq, List<ZoneChange> changes) {
     ZoneSet before = holder.get();
     holder.set(next);
-    try {
-      swapListener.accept(before, next);
-    } catch (RuntimeException e) {
-      log.error("snapshot swap listener failed", e);
+    Swap swap = new Swap(before, next, seq, changes == null ? null : List.copyOf(changes));
+    for (Swap.Listener l : swapListeners) {
+      try {
+        l.swapped(swap);
+      } catch (RuntimeException e) {
+        log.error("snapshot swap listener failed", e);
+      }
     }
   }
 
@@ -366,11 +444,33 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   private void onLost(Exception e) {
+    String hint = hint(e);
+    if (hint != null) {
+      // Reachable, but not usable: retrying will not help until an operator acts.
+      state.lost();
+      log.error("PostgreSQL refuses what authdns needs ({}): {}; retrying", e.getMessage(), hint);
+      return;
+    }
     if (state.lost()) {
       log.warn("lost PostgreSQL ({}); serving the last snapshot and reconnecting", e.getMessage());
     } else {
       log.debug("PostgreSQL still unreachable: {}", e.getMessage());
     }
+  }
+
+  /** What an operator should do about {@code e}, when it is a set-up problem rather than an outage. */
+  private static String hint(Exception e) {
+    String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+    if (state == null) {
+      return null;
+    }
+    return switch (state) {
+      case "42P01", "42883" -> "the schema is missing or old: run 'authdns migrate'";
+      case "42501" ->
+          "this role lacks read rights: grant it dnsplane_reader (GRANT dnsplane_reader TO ...)";
+      case "3D000" -> "the database does not exist: run 'authdns migrate', which creates it";
+      default -> null;
+    };
   }
 
   private static void closeQuietly(Connection c) {

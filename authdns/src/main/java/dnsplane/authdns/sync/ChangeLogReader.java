@@ -27,6 +27,29 @@ final class ChangeLogReader {
 
   private ChangeLogReader() {}
 
+  /**
+   * Which database this is: the cluster's system identifier (a streaming standby shares its
+   * primary's) and the database's oid (a database dropped and created again gets a new one). A
+   * persisted snapshot resumes through the change log only on the database it came from.
+   */
+  static String databaseIdentity(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT (SELECT system_identifier FROM pg_control_system()) || ':'"
+                    + " || (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+      return rs.next() ? rs.getString(1) : "";
+    }
+  }
+
+  /** True when {@code c} is connected to a server in recovery: a hot standby. */
+  static boolean inRecovery(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
   /** All zones and rrsets and the counter, read in ONE repeatable-read transaction. */
   static FullState loadAll(Connection c) throws SQLException {
     c.setAutoCommit(false);

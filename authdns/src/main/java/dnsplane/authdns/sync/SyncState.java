@@ -22,6 +22,7 @@ final class SyncState {
   private long badRows;
   private Rejections rejections = Rejections.NONE;
   private long rejectedChanges;
+  private boolean restored;
 
   synchronized SyncStatus status() {
     return new SyncStatus(
@@ -34,7 +35,8 @@ final class SyncState {
         fullReloads,
         badRows,
         rejections.list(),
-        rejectedChanges);
+        rejectedChanges,
+        restored);
   }
 
   /** The rrsets whose latest change could not be applied in full. */
@@ -67,6 +69,19 @@ final class SyncState {
     notifyAll();
   }
 
+  /**
+   * The persisted copy holding changes up to {@code seq}, confirmed current at {@code confirmedAt},
+   * is served: loaded, but not yet confirmed by the database.
+   */
+  synchronized void restored(long seq, Instant confirmedAt) {
+    loaded = true;
+    restored = true;
+    applied = seq;
+    dbSeq = seq;
+    lastSync = confirmedAt;
+    notifyAll();
+  }
+
   /** A full load up to {@code seq} is served; as {@link #applied} for the rest. */
   synchronized void loaded(long seq, int bad, int rejected, Rejections after, Instant now) {
     rejectedChanges += rejected;
@@ -77,6 +92,7 @@ final class SyncState {
       fullReloads++;
     }
     loaded = true;
+    restored = false;
     badRows += bad;
     lastSync = now;
     notifyAll();
@@ -85,6 +101,7 @@ final class SyncState {
   /** The snapshot was confirmed current at {@code now}. */
   synchronized void synced(Instant now) {
     lastSync = now;
+    restored = false;
     notifyAll();
   }
 

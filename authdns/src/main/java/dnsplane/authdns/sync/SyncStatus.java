@@ -10,6 +10,8 @@ import java.util.List;
  * sequence number, the newest one seen in the database, and when the snapshot was last confirmed
  * current ({@code null} before the first load), and the rrsets whose latest change could not be
  * applied in full ({@code rejected}; {@code rejectedChanges} counts such changes since start).
+ * {@code restored} is true while the snapshot served is the persisted copy read at start and the
+ * database has not yet confirmed it current.
  */
 public record SyncStatus(
     boolean loaded,
@@ -21,10 +23,37 @@ public record SyncStatus(
     long fullReloads,
     long badRows,
     List<Rejection> rejected,
-    long rejectedChanges) {
+    long rejectedChanges,
+    boolean restored) {
 
   public SyncStatus {
     rejected = List.copyOf(rejected);
+  }
+
+  /** A status of a snapshot loaded from the database (not restored from disk). */
+  public SyncStatus(
+      boolean loaded,
+      boolean dbConnected,
+      long appliedSeq,
+      long dbSeq,
+      Instant lastSync,
+      long reconnects,
+      long fullReloads,
+      long badRows,
+      List<Rejection> rejected,
+      long rejectedChanges) {
+    this(
+        loaded,
+        dbConnected,
+        appliedSeq,
+        dbSeq,
+        lastSync,
+        reconnects,
+        fullReloads,
+        badRows,
+        rejected,
+        rejectedChanges,
+        false);
   }
 
   /** A status with no rejected changes. */

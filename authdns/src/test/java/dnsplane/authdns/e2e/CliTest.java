@@ -35,6 +35,29 @@ class CliTest {
   }
 
   @Test
+  void theSnapshotIsKeptUnderTheStateDirectory() throws Exception {
+    Cli.Serve d =
+        (Cli.Serve) Cli.parse(new String[] {"serve"}, Map.of("DNSPLANE_STATE_DIR", "/srv/dp"));
+    assertEquals(java.nio.file.Path.of("/srv/dp/authdns"), d.persist().dir());
+    assertEquals(java.time.Duration.ofSeconds(5), d.persist().policy().minInterval());
+    Cli.Serve xdg = (Cli.Serve) Cli.parse(new String[] {"serve"}, Map.of("XDG_STATE_HOME", "/x"));
+    assertEquals(java.nio.file.Path.of("/x/dnsplane/authdns"), xdg.persist().dir());
+    Cli.Serve flag =
+        (Cli.Serve)
+            Cli.parse(
+                new String[] {"serve", "--state-dir", "/var/lib/a", "--snapshot-interval", "30"},
+                Map.of("DNSPLANE_STATE_DIR", "/srv/dp"));
+    assertEquals(java.nio.file.Path.of("/var/lib/a"), flag.persist().dir());
+    assertEquals(java.time.Duration.ofSeconds(30), flag.persist().policy().minInterval());
+    Cli.Serve none =
+        (Cli.Serve) Cli.parse(new String[] {"serve", "--state-dir", "none"}, Map.of());
+    assertEquals(false, none.persist().enabled());
+    assertMessage("at least 1 second", "serve", "--snapshot-interval", "0");
+    assertInstanceOf(Cli.Migrate.class, Cli.parse(new String[] {"migrate"}, Map.of()));
+    assertMessage("migrate: unexpected argument", "migrate", "now");
+  }
+
+  @Test
   void zoneCommands() throws Exception {
     Cli.Import i =
         assertInstanceOf(

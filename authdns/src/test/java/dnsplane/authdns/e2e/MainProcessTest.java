@@ -44,7 +44,10 @@ class MainProcessTest {
         ZoneExporter.export(db.settings(), Name.fromString("example.org."))
             .contains("ns1.example.org."));
 
-    Process serve = start(db, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0");
+    Process serve =
+        start(
+            db, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
+            "--state-dir", dir.resolve("state").toString());
     BufferedReader out =
         new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();

@@ -27,7 +27,8 @@ class HealthTest {
     Health h = Health.of(new SyncStatus(true, true, 12, 14, T0, 0, 0, 0), 3, T0.plusMillis(250));
     assertEquals(200, h.httpStatus());
     assertEquals(
-        "{\"status\":\"UP\",\"zones\":3,\"appliedSeq\":12,\"snapshotAgeMs\":250,\"dbConnected\":true,"
+        "{\"status\":\"UP\",\"zones\":3,\"appliedSeq\":12,\"snapshotAgeMs\":250,"
+            + "\"restoredFromDisk\":false,\"dbConnected\":true,"
             + "\"changelogLag\":2,\"lastSync\":\"2026-01-01T00:00:00Z\",\"rejectedRrsets\":0,"
             + "\"rejected\":[]}",
         h.json());
@@ -81,6 +82,21 @@ class HealthTest {
     assertEquals("DEGRADED", h.status());
     assertTrue(h.json().contains("\"snapshotAgeMs\":90000"), h.json());
     assertTrue(h.json().contains("\"dbConnected\":false"), h.json());
+  }
+
+  @Test
+  void aCopyRestoredFromDiskIsDegradedUntilTheDatabaseConfirmsIt() throws IOException {
+    SyncStatus restored =
+        new SyncStatus(true, true, 12, 12, T0, 0, 0, 0, java.util.List.of(), 0, true);
+    Health h = Health.of(restored, 1, T0.plusSeconds(600));
+    assertEquals(200, h.httpStatus());
+    assertEquals("DEGRADED", h.status(), "connected, but the catch-up has not confirmed it yet");
+    assertTrue(h.json().contains("\"restoredFromDisk\":true"), h.json());
+    assertTrue(h.json().contains("\"snapshotAgeMs\":600000"), h.json());
+    StringBuilder out = new StringBuilder();
+    SyncMetrics.write(out, restored, 1, 5, T0.plusSeconds(600));
+    assertTrue(out.toString().contains("\ndnsplane_authdns_snapshot_restored 1\n"), out.toString());
+    assertTrue(out.toString().contains("\ndnsplane_authdns_snapshot_age_seconds 600.0\n"));
   }
 
   @Test

@@ -1,0 +1,48 @@
+package dnsplane.authdns.persist;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * PersistConfig says where authdns keeps its snapshot copy ({@code dir}; null: nowhere) and when it
+ * saves ({@code policy}). {@code stallAfterBytes} is a fault for the crash test only: when
+ * positive, a save stops writing after that many bytes and hangs, as a process killed mid-write
+ * would leave it (DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES).
+ */
+public record PersistConfig(Path dir, SnapshotPersister.Policy policy, long stallAfterBytes) {
+
+  /** No copy: the snapshot lives in memory only (in-process tests). */
+  public static final PersistConfig NONE =
+      new PersistConfig(null, SnapshotPersister.Policy.defaults(), 0);
+
+  public boolean enabled() {
+    return dir != null;
+  }
+
+  /** Persisting to {@code dir} with the default policy. */
+  public static PersistConfig at(Path dir) {
+    return new PersistConfig(dir, SnapshotPersister.Policy.defaults(), 0);
+  }
+
+  public PersistConfig withMinInterval(Duration interval) {
+    return new PersistConfig(
+        dir, new SnapshotPersister.Policy(interval, policy.busyFactor()), stallAfterBytes);
+  }
+
+  /**
+   * The state directory when no flag names one: {@code $DNSPLANE_STATE_DIR/authdns}, else {@code
+   * $XDG_STATE_HOME/dnsplane/authdns}, else {@code ~/.local/state/dnsplane/authdns}.
+   */
+  public static Path defaultDir(Map<String, String> env) {
+    String state = env.get("DNSPLANE_STATE_DIR");
+    if (state != null && !state.isBlank()) {
+      return Path.of(state, "authdns");
+    }
+    String xdg = env.get("XDG_STATE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "dnsplane", "authdns");
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "state", "dnsplane", "authdns");
+  }
+}

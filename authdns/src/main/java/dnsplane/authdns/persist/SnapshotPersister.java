@@ -1,0 +1,210 @@
+package dnsplane.authdns.persist;
+
+import dnsplane.authdns.sync.Swap;
+import dnsplane.authdns.zone.ZoneSet;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SnapshotPersister writes the served snapshot to its {@link SnapshotStore} after swaps, on a thread
+ * of its own so the follower never waits for a disk. The policy:
+ *
+ * <ul>
+ *   <li>a change is persisted at most {@link Policy#minInterval} (default 5 s) after the previous
+ *       save, so a burst of changes costs one write;
+ *   <li>the interval stretches to {@link Policy#busyFactor} (default 10) times the last save's
+ *       duration, so saving a large snapshot never takes more than a tenth of the time;
+ *   <li>a clean stop saves once more if anything changed since, or if the database confirmed the
+ *       copy current since it was saved (the next start then reports its true age).
+ * </ul>
+ *
+ * A failed save is logged and counted, and the previous copy stays; serving is never affected.
+ */
+public final class SnapshotPersister implements Swap.Listener, AutoCloseable {
+
+  /** When to save; see the class comment. */
+  public record Policy(Duration minInterval, int busyFactor) {
+    public static Policy defaults() {
+      return new Policy(Duration.ofSeconds(5), 10);
+    }
+  }
+
+  /** Figures for /metrics. */
+  public record Stats(long saves, long failures, long lastBytes, long lastMillis, long savedSeq) {}
+
+  private static final Logger log = LoggerFactory.getLogger(SnapshotPersister.class);
+
+  private final SnapshotStore store;
+  private final Policy policy;
+  private final Clock clock;
+  private final Supplier<Instant> confirmedAt;
+  private final Supplier<String> database;
+  private final Thread thread;
+
+  // Guarded by this.
+  private Swap latest;
+  private Instant latestAt;
+  private long savedSeq;
+  private Instant savedConfirmation;
+  private long earliestNextNanos;
+  private boolean closed;
+  private long saves;
+  private long failures;
+  private long lastBytes;
+  private long lastMillis;
+
+  /**
+   * A persister saving to {@code store}; {@code onDisk} is the copy already there (restored at
+   * start; null for none), {@code confirmedAt} when the follower last confirmed the snapshot
+   * current, {@code database} which database it follows.
+   */
+  public SnapshotPersister(
+      SnapshotStore store,
+      Policy policy,
+      Clock clock,
+      SnapshotFile.Contents onDisk,
+      Supplier<Instant> confirmedAt,
+      Supplier<String> database) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.confirmedAt = Objects.requireNonNull(confirmedAt, "confirmedAt");
+    this.database = Objects.requireNonNull(database, "database");
+    if (onDisk != null) {
+      long seq = onDisk.header().seq();
+      latest = new Swap(onDisk.zones(), onDisk.zones(), seq, java.util.List.of());
+      latestAt = onDisk.header().confirmedAt();
+      savedSeq = seq;
+      savedConfirmation = latestAt;
+    } else {
+      savedSeq = -1;
+    }
+    this.thread = new Thread(this::run, "snapshot-persister");
+    thread.setDaemon(true);
+  }
+
+  /** Starts the saving thread. */
+  public SnapshotPersister start() {
+    thread.start();
+    return this;
+  }
+
+  @Override
+  public synchronized void swapped(Swap swap) {
+    latest = swap;
+    latestAt = clock.instant();
+    notifyAll();
+  }
+
+  public synchronized Stats stats() {
+    return new Stats(saves, failures, lastBytes, lastMillis, savedSeq);
+  }
+
+  /** Stops the thread, then saves once more when the copy on disk is behind (a clean stop). */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+    }
+    try {
+      thread.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (thread.isAlive()) {
+      log.warn("snapshot save still running after 30 s; not saving again at stop");
+      return;
+    }
+    Swap last;
+    Instant at;
+    synchronized (this) {
+      last = latest;
+      at = latestAt;
+      if (last == null) {
+        return;
+      }
+      Instant confirmed = confirmedAt.get();
+      boolean behind = last.seq() != savedSeq;
+      boolean reconfirmed =
+          confirmed != null && (savedConfirmation == null || confirmed.isAfter(savedConfirmation));
+      if (!behind && !reconfirmed) {
+        return;
+      }
+    }
+    save(last, at);
+  }
+
+  private void run() {
+    while (true) {
+      Swap next;
+      Instant at;
+      synchronized (this) {
+        while (!closed && (latest == null || latest.seq() == savedSeq)) {
+          waitQuietly(0);
+        }
+        while (!closed && System.nanoTime() < earliestNextNanos) {
+          waitQuietly(Math.max(1, (earliestNextNanos - System.nanoTime()) / 1_000_000));
+        }
+        if (closed) {
+          return;
+        }
+        next = latest;
+        at = latestAt;
+      }
+      save(next, at);
+    }
+  }
+
+  private void save(Swap swap, Instant swappedAt) {
+    ZoneSet zones = swap.after();
+    Instant confirmed = confirmedAt.get();
+    // A swap is made from the database's data, so the copy was current when it was swapped in, and
+    // still was at the follower's last confirmation if that came later.
+    Instant asOf = confirmed == null || confirmed.isBefore(swappedAt) ? swappedAt : confirmed;
+    long start = System.nanoTime();
+    try {
+      long bytes =
+          store.save(zones, new SnapshotFile.Header(swap.seq(), asOf, database.get()));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      synchronized (this) {
+        saves++;
+        savedSeq = swap.seq();
+        savedConfirmation = asOf;
+        lastBytes = bytes;
+        lastMillis = millis;
+        earliestNextNanos = System.nanoTime() + interval(millis).toNanos();
+      }
+      log.debug("saved the snapshot at change {} ({} bytes, {} ms)", swap.seq(), bytes, millis);
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        failures++;
+        earliestNextNanos = System.nanoTime() + policy.minInterval().toNanos();
+      }
+      log.error(
+          "cannot save the snapshot to {}: {}; the previous copy stays",
+          store.directory(),
+          e.toString());
+    }
+  }
+
+  private Duration interval(long lastMillis) {
+    Duration busy = Duration.ofMillis(lastMillis * policy.busyFactor());
+    return busy.compareTo(policy.minInterval()) > 0 ? busy : policy.minInterval();
+  }
+
+  private void waitQuietly(long millis) {
+    try {
+      wait(millis);
+    } catch (InterruptedException e) {
+      closed = true;
+    }
+  }
+}

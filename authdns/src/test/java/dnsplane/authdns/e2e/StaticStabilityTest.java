@@ -1,0 +1,209 @@
+package dnsplane.authdns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.sync.Await;
+import dnsplane.db.DbBootstrap;
+import dnsplane.db.DbSettings;
+import dnsplane.db.testing.PrivateCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Static stability: authdns starts and answers while PostgreSQL is down, from the copy of its
+ * snapshot it persisted, and catches up when the database returns. The database is a private
+ * cluster of this test's own (so it can be stopped), authdns a real process (so it can be killed
+ * with SIGKILL mid-save), its database role a read-only one.
+ *
+ * <p>The steps build on each other, in order: serve and persist; restart with the database down;
+ * the database returns and a change is served; a SIGKILL during a save; a corrupt copy.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StaticStabilityTest {
+
+  private static final String ZONE =
+      """
+      $ORIGIN example.org.
+      $TTL 300
+      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
+      @    NS  ns1
+      ns1  A   192.0.2.1
+      www  A   192.0.2.10
+      """;
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  private static PrivateCluster cluster;
+  private static DbSettings admin;
+  private static DbSettings reader;
+  private static Path state;
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    cluster = PrivateCluster.start();
+    admin = cluster.settings("dnsplane");
+    DbBootstrap.prepare(admin);
+    ZoneImporter.importText(admin, ZONE, null);
+    sql(admin, "CREATE ROLE authdns_ro LOGIN IN ROLE dnsplane_reader");
+    reader = new DbSettings(admin.jdbcUrl(), "authdns_ro", "");
+    state = Files.createTempDirectory("authdns-state-");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theServingRoleCanReadButNotWrite() {
+    SQLException e =
+        assertThrows(
+            SQLException.class,
+            () -> sql(reader, "UPDATE rrset SET ttl = 1 WHERE name = 'www.example.org.'"));
+    assertEquals("42501", e.getSQLState(), "permission denied: " + e.getMessage());
+  }
+
+  @Test
+  @Order(2)
+  void servesWithReadRightsAndPersistsTheSnapshot() throws Exception {
+    try (AuthDnsProcess authdns = serve(Map.of())) {
+      Await.until(DEADLINE, "www served", () -> addresses(authdns, "www").equals(List.of("192.0.2.10")));
+      assertTrue(authdns.http("/health").body().contains("\"status\":\"UP\""));
+      assertEquals(0, authdns.stop(), authdns.output().toString());
+    }
+    assertTrue(Files.size(state.resolve("authdns-snapshot.bin")) > 0, "a copy was saved");
+  }
+
+  @Test
+  @Order(3)
+  void coldStartWithTheDatabaseDownServesThePersistedCopy() throws Exception {
+    cluster.stopServer("fast");
+    try (AuthDnsProcess authdns = serve(Map.of())) {
+      assertEquals(List.of("192.0.2.10"), addresses(authdns, "www"));
+      assertEquals(Rcode.NXDOMAIN, authdns.query("nope.example.org.", Type.A).getRcode());
+      String health = authdns.http("/health").body();
+      assertTrue(health.contains("\"status\":\"DEGRADED\""), health);
+      assertTrue(health.contains("\"restoredFromDisk\":true"), health);
+      assertTrue(
+          java.util.regex.Pattern.compile("\"snapshotAgeMs\":\\d+").matcher(health).find(), health);
+      String metrics = authdns.http("/metrics").body();
+      assertTrue(metrics.contains("dnsplane_authdns_snapshot_restored 1"), metrics);
+
+      // The database returns; a change committed now is served, and the copy is confirmed.
+      cluster.startServer();
+      sql(admin, "UPDATE rrset SET rdata = '{192.0.2.20}' WHERE name = 'www.example.org.' AND type = 'A'");
+      Await.until(DEADLINE, "the change served", () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
+      Await.until(DEADLINE, "health UP", () -> body(authdns, "/health").contains("\"status\":\"UP\""));
+      assertTrue(body(authdns, "/health").contains("\"restoredFromDisk\":false"));
+      assertEquals(0, authdns.stop(), authdns.output().toString());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aKillDuringASaveLeavesThePreviousGoodCopy() throws Exception {
+    // The save stalls after 100 bytes, as a process killed in the middle of writing would leave it.
+    try (AuthDnsProcess authdns =
+        serve(Map.of("DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES", "100"))) {
+      Await.until(DEADLINE, "the previous change served", () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
+      sql(admin, "UPDATE rrset SET rdata = '{192.0.2.30}' WHERE name = 'www.example.org.' AND type = 'A'");
+      Await.until(DEADLINE, "the new change served", () -> addresses(authdns, "www").equals(List.of("192.0.2.30")));
+      Await.until(DEADLINE, "a save in progress", () -> !temporaryCopies().isEmpty());
+      authdns.kill();
+    }
+    assertFalse(temporaryCopies().isEmpty(), "the killed save left its partial file");
+    cluster.stopServer("immediate");
+    try (AuthDnsProcess authdns = serve(Map.of())) {
+      assertEquals(
+          List.of("192.0.2.20"), addresses(authdns, "www"), "the last good copy is served");
+      assertTrue(temporaryCopies().isEmpty(), "the partial file is removed at start");
+      assertTrue(authdns.printed("did not finish"), authdns.output().toString());
+      authdns.kill();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aCorruptCopyIsRefusedAndThePreviousOneServed() throws Exception {
+    Path current = state.resolve("authdns-snapshot.bin");
+    byte[] bytes = Files.readAllBytes(current);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(current, bytes);
+    try (AuthDnsProcess authdns = serve(Map.of())) {
+      assertTrue(authdns.printed("refusing snapshot copy"), authdns.output().toString());
+      Message m = authdns.query("www.example.org.", Type.A);
+      // The previous copy is the one saved before the last good one: an older, whole zone.
+      assertEquals(Rcode.NOERROR, m.getRcode());
+      assertEquals(1, m.getSection(Section.ANSWER).size());
+      authdns.kill();
+    }
+  }
+
+  private static AuthDnsProcess serve(Map<String, String> env) throws Exception {
+    return AuthDnsProcess.start(
+        reader, env, "--state-dir", state.toString(), "--snapshot-interval", "1");
+  }
+
+  private static List<String> addresses(AuthDnsProcess authdns, String label) {
+    try {
+      Message m = authdns.query(label + ".example.org.", Type.A);
+      return m.getSection(Section.ANSWER).stream()
+          .filter(r -> r instanceof ARecord)
+          .map(r -> ((ARecord) r).getAddress().getHostAddress())
+          .toList();
+    } catch (IOException e) {
+      return List.of("no answer: " + e);
+    }
+  }
+
+  private static String body(AuthDnsProcess authdns, String path) {
+    try {
+      return authdns.http(path).body();
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
+  }
+
+  private static List<Path> temporaryCopies() {
+    try (Stream<Path> files = Files.list(state)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void sql(DbSettings db, String statement) throws SQLException {
+    try (Connection c = DbBootstrap.connect(db);
+        Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+}

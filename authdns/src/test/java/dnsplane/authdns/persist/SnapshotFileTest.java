@@ -1,0 +1,140 @@
+package dnsplane.authdns.persist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.authdns.zone.ZoneSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+class SnapshotFileTest {
+
+  static final Name ORG = Name.fromConstantString("example.org.");
+  static final Name NET = Name.fromConstantString("example.net.");
+  static final SnapshotFile.Header HEADER =
+      new SnapshotFile.Header(4711, Instant.parse("2026-11-29T06:00:00Z"), "7713471354607347831:16384");
+
+  @TempDir Path dir;
+
+  /** Two zones; an emptied rrset (NODATA); TXT with odd bytes; a zone created and not filled. */
+  static ZoneSet zones() throws IOException {
+    ZoneSet org =
+        ZoneSet.fromMasterText(
+            """
+            $ORIGIN example.org.
+            $TTL 300
+            @      SOA ns1 hostmaster 1 7200 3600 1209600 60
+            @      NS  ns1
+            ns1    A   192.0.2.1
+            www    A   192.0.2.10
+            www    A   192.0.2.11
+            www    AAAA 2001:db8::1
+            Mixed  TXT "caf\\195\\169" "a\\"b"
+            *.wild MX  10 mail
+            """,
+            ORG);
+    return org.apply(
+        List.of(
+            new ZoneChange.RrsetReplaced(ORG, Name.fromConstantString("gone.example.org."), Type.A,
+                List.of(), 9),
+            new ZoneChange.ZoneCreated(NET, 3)));
+  }
+
+  static byte[] bytes(ZoneSet zones) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotFile.write(zones, HEADER, out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void readsBackExactlyWhatWasServed() throws IOException {
+    ZoneSet zones = zones();
+    SnapshotFile.Contents back = SnapshotFile.read(new ByteArrayInputStream(bytes(zones)));
+    assertEquals(HEADER, back.header());
+    assertEquals(zones.zoneNames(), back.zones().zoneNames());
+    for (Name z : zones.zoneNames()) {
+      assertEquals(zones.serial(z), back.zones().serial(z), "serial of " + z);
+      assertEquals(wire(zones.records(z)), wire(back.zones().records(z)), "records of " + z);
+    }
+    Name gone = Name.fromConstantString("gone.example.org.");
+    assertEquals(List.of(), back.zones().zone(ORG).orElseThrow().node(gone).rrset(Type.A),
+        "an emptied rrset stays: the name answers NODATA, not NXDOMAIN");
+  }
+
+  @Test
+  void everyTruncationIsRefused() throws IOException {
+    byte[] whole = bytes(zones());
+    for (int len = 0; len < whole.length; len++) {
+      byte[] cut = Arrays.copyOf(whole, len);
+      assertThrows(
+          SnapshotFile.CorruptSnapshotException.class,
+          () -> SnapshotFile.read(new ByteArrayInputStream(cut)),
+          "a copy cut at " + len + " of " + whole.length + " bytes");
+    }
+  }
+
+  @Test
+  void everyFlippedByteIsRefused() throws IOException {
+    byte[] whole = bytes(zones());
+    for (int i = 0; i < whole.length; i++) {
+      byte[] bad = whole.clone();
+      bad[i] ^= 0x01;
+      assertThrows(
+          SnapshotFile.CorruptSnapshotException.class,
+          () -> SnapshotFile.read(new ByteArrayInputStream(bad)),
+          "a bit flipped in byte " + i);
+    }
+  }
+
+  @Test
+  void bytesAfterTheChecksumAreRefused() throws IOException {
+    byte[] whole = bytes(zones());
+    byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+    assertThrows(
+        SnapshotFile.CorruptSnapshotException.class,
+        () -> SnapshotFile.read(new ByteArrayInputStream(longer)));
+  }
+
+  @Test
+  void theStoreFallsBackToThePreviousCopyAndRemovesUnfinishedSaves() throws IOException {
+    SnapshotStore store = SnapshotStore.open(dir);
+    ZoneSet first = zones();
+    store.save(first, HEADER);
+    ZoneSet second =
+        first.apply(List.of(new ZoneChange.RrsetRemoved(ORG, Name.fromConstantString("www.example.org."), Type.A, 10)));
+    store.save(second, new SnapshotFile.Header(4712, HEADER.confirmedAt(), HEADER.database()));
+    assertEquals(4712, store.load().orElseThrow().contents().header().seq());
+
+    Path current = dir.resolve(SnapshotStore.CURRENT);
+    byte[] b = Files.readAllBytes(current);
+    Files.write(current, Arrays.copyOf(b, b.length - 3));
+    SnapshotStore.Loaded loaded = store.load().orElseThrow();
+    assertEquals(dir.resolve(SnapshotStore.PREVIOUS), loaded.path());
+    assertEquals(4711, loaded.contents().header().seq());
+
+    Files.write(dir.resolve(SnapshotStore.PREVIOUS), new byte[] {'D', 'P'});
+    assertTrue(store.load().isEmpty(), "no whole copy: nothing at all is served from disk");
+
+    Path unfinished = dir.resolve("authdns-snapshot.123.tmp");
+    Files.write(unfinished, new byte[] {1, 2, 3});
+    SnapshotStore.open(dir);
+    assertTrue(Files.notExists(unfinished));
+  }
+
+  private static List<String> wire(List<Record> records) {
+    return records.stream().map(r -> Arrays.toString(r.toWireCanonical()) + r.getTTL()).toList();
+  }
+}
