@@ -143,8 +143,10 @@ public final class AuthDns implements AutoCloseable {
             : Notifier.start(xfrConfig.notifyTo(), xfrConfig.keys(), clock, metrics.xfr());
     ChangeLogFollower follower =
         new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, follow);
-    // Registered before the notifier: a version is journalled before the NOTIFY announcing it.
-    follower.onSwap(journal);
+    // Before the swap is served: no client (and no NOTIFY) sees a serial the journal lacks. An IXFR
+    // from a secondary that is current with the journal but behind a newer snapshot would
+    // otherwise find no version starting at its serial and get the whole zone.
+    follower.beforeSwap(journal);
     SnapshotPersister persister = persist.enabled() ? persister(persist, follower, clock) : null;
     if (notifier != null) {
       follower.onSwap(swap -> notifier.swapped(swap.before(), swap.after()));

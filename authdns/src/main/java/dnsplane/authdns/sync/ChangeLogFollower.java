@@ -86,7 +86,10 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private final ConnectionSource source;
   private final SnapshotHolder holder;
-  private final List<Swap.Listener> swapListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Swap.Listener> preSwapListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Swap.Listener> swapListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Clock clock;
   private final Options options;
   private final Backoff backoff;
@@ -401,10 +404,25 @@ public final class ChangeLogFollower implements AutoCloseable {
     swapListeners.add(Objects.requireNonNull(l, "listener"));
   }
 
+  /**
+   * Adds {@code l}, called with every swap just before it is served: the IXFR journal, so that no
+   * client can see a serial the journal does not know yet. Same rules as {@link #onSwap}.
+   */
+  public void beforeSwap(Swap.Listener l) {
+    preSwapListeners.add(Objects.requireNonNull(l, "listener"));
+  }
+
   private void swap(ZoneSet next, long seq, List<ZoneChange> changes) {
     ZoneSet before = holder.get();
-    holder.set(next);
     Swap swap = new Swap(before, next, seq, changes == null ? null : List.copyOf(changes));
+    for (Swap.Listener l : preSwapListeners) {
+      try {
+        l.swapped(swap);
+      } catch (RuntimeException e) {
+        log.error("snapshot swap listener failed", e);
+      }
+    }
+    holder.set(next);
     for (Swap.Listener l : swapListeners) {
       try {
         l.swapped(swap);
