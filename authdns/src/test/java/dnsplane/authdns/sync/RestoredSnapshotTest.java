@@ -55,6 +55,29 @@ class RestoredSnapshotTest {
   }
 
   @Test
+  void reloadsInFullWhenRetentionPrunedTheRowsAfterTheCopy() throws Exception {
+    TestDb db = TestPostgres.freshDatabase();
+    ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
+    Copy copy = copyOf(db);
+    for (int i = 0; i < 3; i++) {
+      sql(db, "UPDATE rrset SET rdata = '{192.0.2." + (60 + i) + "}' WHERE name = 'www.example.org.' AND type = 'A'");
+    }
+    // What the planner's retention does to rows older than its limits: the ones right after the
+    // copy's position are gone, the newest stays.
+    sql(db, "DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
+
+    SnapshotHolder holder = new SnapshotHolder();
+    try (ChangeLogFollower f = follower(db, holder)) {
+      f.restore(copy.zones(), copy.seq(), Instant.EPOCH, copy.database());
+      f.start();
+      assertTrue(f.awaitSeq(counter(db), DEADLINE));
+      Await.until(DEADLINE, "confirmed", () -> !f.status().restored());
+      assertEquals(List.of("192.0.2.62"), served(holder, "www"));
+      assertEquals(1, f.status().fullReloads(), "the log no longer reaches the copy: reload");
+    }
+  }
+
+  @Test
   void reloadsInFullWhenTheCopyCameFromAnotherDatabase() throws Exception {
     TestDb mine = TestPostgres.freshDatabase();
     ZoneImporter.importText(mine.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
