@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # enactor.sh — how long the enactor takes to apply a plan, and how long until authdns serves it.
 #
-# usage: deploy/bench/enactor.sh [N...]        (default: 1 1000 10000 endpoints)
+# usage: deploy/bench/enactor.sh [--noop] [N...]   (default: 1 1000 10000 endpoints)
 #
 # Runs dnsplane.enactor.bench.ApplyBench (enactor test scope) against a throwaway database on the
 # PostgreSQL the test fixture finds (DNSPLANE_TEST_DB_URL, else 127.0.0.1:5432, else embedded) with
 # an in-process authdns. Per size it prints the safe-mode apply time of the first plan and of the
 # next one, and commit-to-served: plan committed → authdns answers the new generation over DNS.
+# --noop adds a heartbeat table: a plan with the content already served under a new generation —
+# its apply time, the change-log rows, serial bumps and audit rows it caused, and authdns's query
+# rate (dnsperf, if installed) with no plan and while such plans are applied back to back
+# (window: -Ddnsplane.bench.seconds via DNSPLANE_BENCH_SECONDS, default 10).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 for n in "$@"; do
-  [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
+  [[ "$n" == --noop || ("$n" =~ ^[0-9]+$ && "$n" -gt 0) ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
 done
 cd "$ROOT"
 cp="$(mktemp /tmp/enactor-bench-cp.XXXXXX)"
@@ -19,5 +23,6 @@ echo "enactor-bench: compiling enactor and its test classpath ..." >&2
 mvn -B -q -DskipTests -pl enactor -am install >&2
 mvn -B -q -pl enactor org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >&2
-exec java -cp "enactor/target/test-classes:enactor/target/classes:$(cat "$cp")" \
+exec java -Ddnsplane.bench.seconds="${DNSPLANE_BENCH_SECONDS:-10}" \
+  -cp "enactor/target/test-classes:enactor/target/classes:$(cat "$cp")" \
   dnsplane.enactor.bench.ApplyBench "$@"

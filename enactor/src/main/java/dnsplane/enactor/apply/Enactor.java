@@ -11,6 +11,7 @@ import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.Sql;
 import dnsplane.enactor.store.StatusStore;
 import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;
 import java.sql.PreparedStatement;
@@ -188,11 +189,12 @@ public final class Enactor {
     }
   }
 
-  private int verify(List<PlanEntry> written) {
+  private int verify(List<Expectation> written) {
     if (verifier == null || written.isEmpty()) {
       return 0;
     }
-    List<PlanEntry> sample = written.subList(0, Math.min(written.size(), settings.verifyLimit()));
+    List<Expectation> sample =
+        written.subList(0, Math.min(written.size(), settings.verifyLimit()));
     List<VerifyVerdict> verdicts = verifier.verifyAll(sample);
     int alarms = 0;
     for (int i = 0; i < verdicts.size(); i++) {
@@ -200,7 +202,7 @@ public final class Enactor {
       if (!v.alarm()) {
         continue;
       }
-      PlanEntry e = sample.get(i);
+      Expectation e = sample.get(i);
       alarms++;
       metrics.verificationFailures.incrementAndGet();
       log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(), e.endpoint(),

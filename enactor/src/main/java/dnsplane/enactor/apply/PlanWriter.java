@@ -6,6 +6,7 @@ import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.rules.RrsetState;
 import dnsplane.enactor.rules.WriteDecision;
 import dnsplane.enactor.rules.WriteRule;
@@ -16,10 +17,12 @@ import dnsplane.enactor.store.PlanLocks;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.Sql;
 import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.enactor.verify.Expectation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * transaction as the write. An injected delay on an endpoint is honoured just before it is written.
  *
  * <p>A safe batch is one transaction of a fixed number of statements, whatever its size: lock the
- * plan row (FOR KEY SHARE, so safe cleanup cannot delete the plan under the write), read the rrset
- * states, read the endpoints' configuration (deleted? target families?), write, audit.
+ * plan row (FOR KEY SHARE, so safe cleanup cannot delete the plan under the write), take the
+ * change-log lock every rrset writer takes (so nothing changes the rrsets between the read and the
+ * write), read what the endpoints' rrsets publish now (the rules judge it, and the {@code _plan}
+ * marker stays as it is when the addresses do), read the endpoints' configuration (deleted? target
+ * families?), write, audit.
  */
 final class PlanWriter {
 
@@ -44,9 +50,10 @@ final class PlanWriter {
 
   /**
    * What writing a plan (or part of it) did; {@code written} (entries whose addresses were
-   * written, deletions excluded) feeds verification.
+   * written, deletions excluded, each with the marker generation the write left) feeds
+   * verification.
    */
-  record Result(WriteTally tally, List<PlanEntry> written) {}
+  record Result(WriteTally tally, List<Expectation> written) {}
 
   private final String az;
   private final DataSource ds;
@@ -74,7 +81,7 @@ final class PlanWriter {
       throw new IllegalArgumentException("entries of more than one plan");
     }
     WriteTally tally = WriteTally.NONE;
-    List<PlanEntry> written = new ArrayList<>();
+    List<Expectation> written = new ArrayList<>();
     List<PlanEntry> batch = new ArrayList<>();
     for (PlanEntry e : entries) {
       Duration delay = faults.delayFor(e.endpoint());
@@ -98,12 +105,12 @@ final class PlanWriter {
     return new Result(tally, written);
   }
 
-  private WriteTally flush(Mode mode, List<PlanEntry> batch, ZoneIndex zones, List<PlanEntry> out)
-      throws SQLException {
+  private WriteTally flush(Mode mode, List<PlanEntry> batch, ZoneIndex zones,
+      List<Expectation> out) throws SQLException {
     if (batch.isEmpty()) {
       return WriteTally.NONE;
     }
-    List<PlanEntry> written = new ArrayList<>();
+    List<Expectation> written = new ArrayList<>();
     try {
       WriteTally t = Sql.inTransaction(ds, c -> {
         written.clear();
@@ -141,18 +148,23 @@ final class PlanWriter {
   }
 
   private WriteTally writeBatch(
-      Connection c, Mode mode, List<PlanEntry> batch, ZoneIndex zones, List<PlanEntry> written)
+      Connection c, Mode mode, List<PlanEntry> batch, ZoneIndex zones, List<Expectation> written)
       throws SQLException {
     long generation = batch.get(0).generation();
     if (mode == Mode.SAFE && !PlanLocks.lockForWrite(c, generation)) {
       return skipDeletedPlan(c, batch);
     }
     List<String> names = batch.stream().map(PlanEntry::endpoint).toList();
-    Map<String, RrsetState> states = rrsets.states(c, names);
+    // The change-log lock until commit: the decisions below and the marker rule see exactly what
+    // the write replaces (no other writer can commit an rrset in between).
+    rrsets.lockChangeLog(c);
+    Map<String, Published> published = rrsets.published(c, names);
+    Map<String, RrsetState> states = new HashMap<>();
+    published.forEach((name, p) -> states.put(name, p.state()));
     // Legacy trusts the plan, as in 2025: it reads no configuration and writes unconditionally.
     Map<String, EndpointConfig> configs =
         mode == Mode.SAFE ? EndpointConfigs.read(c, names) : Map.of();
-    List<PlanEntry> toWrite = new ArrayList<>();
+    List<RrsetStore.Write> toWrite = new ArrayList<>();
     List<AuditEntry> audit = new ArrayList<>();
     WriteTally tally = WriteTally.NONE;
     for (PlanEntry e : batch) {
@@ -161,7 +173,8 @@ final class PlanWriter {
           configs.getOrDefault(e.endpoint(), EndpointConfig.NONE));
       Outcome o = outcome(d);
       if (o == Outcome.WRITE) {
-        toWrite.add(e);
+        toWrite.add(new RrsetStore.Write(e,
+            EntryRdata.of(mode, e, published.get(e.endpoint()))));
         continue;
       }
       tally = tally.plus(WriteTally.of(o, 1));
@@ -171,21 +184,22 @@ final class PlanWriter {
       }
     }
     Set<String> done = rrsets.write(c, mode, toWrite, zones);
-    List<String> lost = toWrite.stream().map(PlanEntry::endpoint)
+    List<String> lost = toWrite.stream().map(w -> w.entry().endpoint())
         .filter(n -> !done.contains(n)).toList();
     // A lost compare-and-set: another enactor committed this plan or a newer one meanwhile.
     Map<String, RrsetState> now = lost.isEmpty() ? Map.of() : rrsets.states(c, lost);
-    for (PlanEntry e : toWrite) {
+    for (RrsetStore.Write w : toWrite) {
+      PlanEntry e = w.entry();
       Long prev = states.get(e.endpoint()).appliedGeneration();
       Long held = now.containsKey(e.endpoint()) ? now.get(e.endpoint()).appliedGeneration() : null;
       Outcome o;
       if (done.contains(e.endpoint())) {
         o = e.deleted() ? Outcome.UNPUBLISH : Outcome.WRITE;
         if (!e.deleted()) {
-          written.add(e);
+          written.add(new Expectation(e.endpoint(), e.generation(), w.rdata().marker()));
         }
         audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev,
-            e.generation(), wrote(mode, e)));
+            e.generation(), wrote(mode, w)));
       } else if (zones.zoneFor(e.endpoint()) == null) {
         o = Outcome.NO_ZONE;
         audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev, null,
@@ -257,13 +271,18 @@ final class PlanWriter {
   }
 
   /** The audit detail of a write. */
-  private static String wrote(Mode mode, PlanEntry e) {
+  private static String wrote(Mode mode, RrsetStore.Write w) {
+    PlanEntry e = w.entry();
     if (e.deleted()) {
       return mode.wire() + ": endpoint deleted; A, AAAA and " + e.markerName() + " emptied";
     }
-    EntryRdata r = EntryRdata.of(mode, e);
-    return mode.wire() + " " + AddressFamily.V4.rrtype() + "=" + r.a().size() + " "
+    EntryRdata r = w.rdata();
+    String counts = mode.wire() + " " + AddressFamily.V4.rrtype() + "=" + r.a().size() + " "
         + AddressFamily.V6.rrtype() + "=" + r.aaaa().size();
+    return r.keepsMarkerOf(e)
+        ? counts + " (addresses unchanged: only the generation advanced; _plan stays "
+            + r.marker() + ")"
+        : counts;
   }
 
   private void audit(AuditEntry entry) throws SQLException {

@@ -64,7 +64,10 @@ public record PlanEntry(
     return addresses.stream().filter(a -> a.parsed().isEmpty()).toList();
   }
 
-  /** The name of the TXT rrset that publishes the applied generation. */
+  /**
+   * The name of the TXT rrset that publishes the generation of the plan that last changed the
+   * endpoint's addresses (see {@link EntryRdata}).
+   */
   public String markerName() {
     return markerName(endpoint);
   }
@@ -74,8 +77,28 @@ public record PlanEntry(
     return "_plan." + endpoint;
   }
 
-  /** The TXT rdata in presentation format: the generation in quotes, e.g. {@code "12"}. */
+  /** This entry's generation as marker rdata, e.g. {@code "12"}. */
   public String markerRdata() {
+    return markerRdata(generation);
+  }
+
+  /** Marker TXT rdata in presentation format: the generation in quotes, e.g. {@code "12"}. */
+  public static String markerRdata(long generation) {
     return "\"" + generation + "\"";
+  }
+
+  /** The generation in marker rdata ({@code "12"}, quotes optional); null when it is not one. */
+  public static Long parseMarker(String rdata) {
+    if (rdata == null) {
+      return null;
+    }
+    String t = rdata.strip();
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    if (t.isEmpty() || t.length() > 18 || !t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      return null;
+    }
+    return Long.parseLong(t);
   }
 }

@@ -3,6 +3,7 @@ package dnsplane.enactor.store;
 import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.rules.RrsetState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,8 +23,19 @@ import java.util.Set;
  * the statement is a compare-and-set per rrset; in legacy mode it overwrites unconditionally.
  * Nothing here deletes an rrset: removing one is writing it empty with the new generation (a
  * tombstone), so a delayed older write still loses the compare-and-set against it.
+ *
+ * <p>A write whose content equals what the row holds still advances applied_generation (the
+ * compare-and-set, the plan lock and cleanup all depend on it), but the schema logs no change for
+ * it (V7), and {@code version} and {@code updated_at} count and date content changes only.
  */
 public final class RrsetStore {
+
+  /** One entry to write: the plan entry and what it puts in each rrset ({@link EntryRdata}). */
+  public record Write(PlanEntry entry, EntryRdata rdata) {}
+
+  /** A row's served content is distinct from what the statement offers. */
+  private static final String CONTENT_CHANGES =
+      "(rrset.ttl, rrset.rdata) IS DISTINCT FROM (EXCLUDED.ttl, EXCLUDED.rdata)";
 
   private static final String UPSERT =
       "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation)"
@@ -34,12 +46,70 @@ public final class RrsetStore {
           + " ORDER BY u.z, u.n, u.t"
           + " ON CONFLICT (zone_id, name, type) DO UPDATE SET ttl = EXCLUDED.ttl,"
           + "   rdata = EXCLUDED.rdata, applied_generation = EXCLUDED.applied_generation,"
-          + "   version = rrset.version + 1, updated_at = now()";
+          + "   version = rrset.version + CASE WHEN " + CONTENT_CHANGES + " THEN 1 ELSE 0 END,"
+          + "   updated_at = CASE WHEN " + CONTENT_CHANGES + " THEN now() ELSE rrset.updated_at END";
+
+  /** The endpoints' A, AAAA and marker rows. */
+  private static final String PUBLISHED =
+      "SELECT name, type, ttl, rdata, applied_generation FROM rrset"
+          + " WHERE (name = ANY(?) AND type IN ('A', 'AAAA')) OR (name = ANY(?) AND type = 'TXT')";
+
+  /**
+   * Takes the change-log lock (schema V1) that every rrset-writing statement takes before it
+   * touches a row and holds until commit. Taken before {@link #published}, it makes that read
+   * exactly what this transaction's write replaces: no other writer can commit an rrset in between
+   * (ZoneImporter does the same). Taken first, it also keeps V1's order (the change-log lock before
+   * any row lock), so two writers cannot deadlock on the pair.
+   */
+  public void lockChangeLog(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM change_log_counter FOR UPDATE");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+    }
+  }
 
   /** The compare-and-set: the same rule as WriteRule, enforced again at write time. */
   private static final String CAS =
       " WHERE rrset.applied_generation IS NULL"
           + " OR rrset.applied_generation < EXCLUDED.applied_generation";
+
+  /**
+   * What each endpoint's A, AAAA and marker rrsets hold now; endpoints with no row are {@link
+   * Published#NOTHING}. Under {@link #lockChangeLog} it is what the transaction's write replaces.
+   */
+  public Map<String, Published> published(Connection c, Collection<String> endpoints)
+      throws SQLException {
+    Map<String, Published.Rrset> a = new HashMap<>();
+    Map<String, Published.Rrset> aaaa = new HashMap<>();
+    Map<String, Published.Rrset> marker = new HashMap<>();
+    Map<String, String> endpointOfMarker = new HashMap<>();
+    for (String e : endpoints) {
+      endpointOfMarker.put(PlanEntry.markerName(e), e);
+    }
+    try (PreparedStatement ps = c.prepareStatement(PUBLISHED)) {
+      ps.setArray(1, c.createArrayOf("text", endpoints.toArray()));
+      ps.setArray(2, c.createArrayOf("text", endpointOfMarker.keySet().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          long g = rs.getLong(5);
+          Long generation = rs.wasNull() ? null : g;
+          Published.Rrset r = new Published.Rrset(rs.getInt(3),
+              List.of((String[]) rs.getArray(4).getArray()), generation);
+          switch (rs.getString(2)) {
+            case "A" -> a.put(name, r);
+            case "AAAA" -> aaaa.put(name, r);
+            default -> marker.put(endpointOfMarker.get(name), r);
+          }
+        }
+      }
+    }
+    Map<String, Published> out = new HashMap<>();
+    for (String e : endpoints) {
+      out.put(e, new Published(a.get(e), aaaa.get(e), marker.get(e)));
+    }
+    return out;
+  }
 
   /** The state of each endpoint's address rrsets (A and AAAA); absent endpoints are ABSENT. */
   public Map<String, RrsetState> states(Connection c, Collection<String> endpoints)
@@ -72,21 +142,22 @@ public final class RrsetStore {
    * compare-and-set to a newer plan). Entries whose name is in no zone are skipped and not
    * returned.
    */
-  public Set<String> write(Connection c, Mode mode, List<PlanEntry> entries, ZoneIndex zones)
+  public Set<String> write(Connection c, Mode mode, List<Write> writes, ZoneIndex zones)
       throws SQLException {
-    int n = entries.size() * 3;
+    int n = writes.size() * 3;
     List<Long> z = new ArrayList<>(n);
     List<String> names = new ArrayList<>(n);
     List<String> types = new ArrayList<>(n);
     List<Integer> ttls = new ArrayList<>(n);
     List<String> rdata = new ArrayList<>(n);
     List<Long> gens = new ArrayList<>(n);
-    for (PlanEntry e : entries) {
+    for (Write w : writes) {
+      PlanEntry e = w.entry();
       Long zone = zones.zoneFor(e.endpoint());
       if (zone == null) {
         continue;
       }
-      EntryRdata r = EntryRdata.of(mode, e);
+      EntryRdata r = w.rdata();
       add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "A", e.ttl(), r.a(), e);
       add(z, names, types, ttls, rdata, gens, zone, e.endpoint(), "AAAA", e.ttl(), r.aaaa(), e);
       add(z, names, types, ttls, rdata, gens, zone, e.markerName(), "TXT", e.ttl(), r.txt(), e);

@@ -27,7 +27,11 @@ import org.xbill.DNS.Type;
  */
 public final class Verifier {
 
-  /** What authdns answered for one endpoint; rcode -1 when it did not answer at all. */
+  /**
+   * What authdns answered for one endpoint: rcode (-1 when it did not answer at all), how many A
+   * and AAAA records, and the generation its {@code _plan} TXT names (the plan that last changed
+   * the addresses; null when there is none).
+   */
   public record Observation(int rcode, int addresses, Long generation) {}
 
   /** Pause between attempts while authdns catches up with the change log. */
@@ -45,19 +49,19 @@ public final class Verifier {
     return authdns;
   }
 
-  /** Checks that authdns serves {@code entry}'s generation (or newer) with addresses. */
-  public VerifyVerdict verify(PlanEntry entry) {
-    return verify(entry, System.nanoTime() + deadline.toNanos());
+  /** Checks that authdns serves what {@code expected} says (or newer), with addresses. */
+  public VerifyVerdict verify(Expectation expected) {
+    return verify(expected, System.nanoTime() + deadline.toNanos());
   }
 
   /**
    * Checks several endpoints under one shared deadline, so a broken authdns (or an emptied zone)
    * costs one deadline per apply, not one per endpoint. Stops at the first Failed verdict.
    */
-  public List<VerifyVerdict> verifyAll(List<PlanEntry> entries) {
+  public List<VerifyVerdict> verifyAll(List<Expectation> entries) {
     long end = System.nanoTime() + deadline.toNanos();
     List<VerifyVerdict> out = new ArrayList<>();
-    for (PlanEntry e : entries) {
+    for (Expectation e : entries) {
       VerifyVerdict v = verify(e, end);
       out.add(v);
       if (v instanceof VerifyVerdict.Failed) {
@@ -67,10 +71,10 @@ public final class Verifier {
     return out;
   }
 
-  private VerifyVerdict verify(PlanEntry entry, long end) {
+  private VerifyVerdict verify(Expectation expected, long end) {
     while (true) {
-      Observation o = observe(entry.endpoint());
-      VerifyVerdict v = VerifyVerdict.judge(entry.generation(), o.rcode(), o.addresses(),
+      Observation o = observe(expected.endpoint());
+      VerifyVerdict v = VerifyVerdict.judge(expected.marker(), o.rcode(), o.addresses(),
           o.generation());
       if (!v.alarm() || System.nanoTime() >= end || o.rcode() < 0) {
         return v;

@@ -47,7 +47,8 @@ class CleanupWriteOrderTest {
       // compare-and-set), and has not committed yet.
       writer.setAutoCommit(false);
       assertTrue(PlanLocks.lockForWrite(writer, g1));
-      new RrsetStore().write(writer, Mode.SAFE, entries, ZoneIndex.load(writer));
+      new RrsetStore().write(writer, Mode.SAFE,
+          EnactorDbTest.writes(Mode.SAFE, entries.toArray(PlanEntry[]::new)), ZoneIndex.load(writer));
 
       // Another enactor's safe cleanup (keep 1) sees g1 as old and, in its snapshot, unreferenced.
       Backends cleanupDb = new Backends(s.db);
@@ -125,7 +126,9 @@ class CleanupWriteOrderTest {
 
       // A delayed legacy enactor writes plan g1 to X (no plan lock) and has not committed yet.
       writer.setAutoCommit(false);
-      new RrsetStore().write(writer, Mode.LEGACY, entries, ZoneIndex.load(writer));
+      new RrsetStore().write(writer, Mode.LEGACY,
+          EnactorDbTest.writes(Mode.LEGACY, entries.toArray(PlanEntry[]::new)),
+          ZoneIndex.load(writer));
 
       Backends cleanupDb = new Backends(s.db);
       Cleaner cleaner = new Cleaner("az-b", cleanupDb, new PlanStore(cleanupDb));

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
+import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
 import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;
 import java.sql.Connection;
@@ -46,6 +49,12 @@ class EnactorDbTest {
     }
   }
 
+  /** The writes of {@code entries} as if nothing were published yet (the rules bypassed). */
+  static List<RrsetStore.Write> writes(Mode mode, PlanEntry... entries) {
+    return java.util.Arrays.stream(entries)
+        .map(e -> new RrsetStore.Write(e, EntryRdata.of(mode, e, Published.NOTHING))).toList();
+  }
+
   static PlanEntry entry(long g, String endpoint, String... addresses) {
     return new PlanEntry(g, endpoint, 60,
         java.util.Arrays.stream(addresses).map(a -> new PlanAddress(a, 100, "az-a")).toList(),
@@ -58,11 +67,14 @@ class EnactorDbTest {
         Connection c = s.db.connect()) {
       RrsetStore store = new RrsetStore();
       ZoneIndex zones = ZoneIndex.load(c);
-      assertEquals(Set.of(Y), store.write(c, Mode.SAFE, List.of(entry(5, Y, "192.0.2.5")), zones));
-      assertEquals(Set.of(), store.write(c, Mode.SAFE, List.of(entry(3, Y, "192.0.2.3")), zones));
+      assertEquals(Set.of(Y), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(5, Y, "192.0.2.5")),
+          zones));
+      assertEquals(Set.of(), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(3, Y, "192.0.2.3")),
+          zones));
       assertEquals("{192.0.2.5}", rdata(s, Y, "A"));
       assertEquals("{\"\\\"5\\\"\"}", rdata(s, "_plan." + Y, "TXT"));
-      assertEquals(Set.of(Y), store.write(c, Mode.LEGACY, List.of(entry(3, Y, "192.0.2.3")), zones));
+      assertEquals(Set.of(Y), store.write(c, Mode.LEGACY,
+          writes(Mode.LEGACY, entry(3, Y, "192.0.2.3")), zones));
       assertEquals("{192.0.2.3}", rdata(s, Y, "A"));
     }
   }
@@ -360,9 +372,9 @@ class EnactorDbTest {
 
       s.served(X);
       Verifier v = new Verifier(s.authdns.dnsAddress(), Duration.ofMillis(300));
-      assertInstanceOf(VerifyVerdict.Empty.class, v.verify(entry(g1, X, "198.51.100.1")));
-      assertInstanceOf(VerifyVerdict.Older.class, v.verify(entry(g3 + 5, Y, "192.0.2.3")));
-      assertInstanceOf(VerifyVerdict.Ok.class, v.verify(entry(g3, Y, "192.0.2.3")));
+      assertInstanceOf(VerifyVerdict.Empty.class, v.verify(new Expectation(X, g1, g1)));
+      assertInstanceOf(VerifyVerdict.Older.class, v.verify(new Expectation(Y, g3 + 5, g3 + 5)));
+      assertInstanceOf(VerifyVerdict.Ok.class, v.verify(new Expectation(Y, g3, g3)));
     }
   }
 

@@ -54,7 +54,8 @@ class RepairTest {
 
       long g3 = s.publish(Map.of(Y, List.of("192.0.2.3")));
       List<PlanEntry> newer = new PlanStore(s.pool).load(g3).orElseThrow().entries();
-      new RrsetStore().write(gate, Mode.SAFE, newer, ZoneIndex.load(gate));
+      new RrsetStore().write(gate, Mode.SAFE,
+          EnactorDbTest.writes(Mode.SAFE, newer.toArray(PlanEntry[]::new)), ZoneIndex.load(gate));
       gate.commit();
       ApplyReport r = repair.get(30, TimeUnit.SECONDS);
       return new Raced(r, EnactorDbTest.rdata(s, Y, "A"), g3);

@@ -25,8 +25,12 @@ import java.util.Locale;
  * on a throwaway database: the time to apply a plan that creates every rrset, the time to apply the
  * next plan that changes every address
  * (the steady state), and commit-to-served latency: plan committed until the in-process authdns
- * answers the new generation for the last endpoint written. Args: endpoint counts (default 1 1000
- * 10000).
+ * answers the new generation for the last endpoint written. Args: {@code [--noop] [N...]},
+ * endpoint counts (default 1 1000 10000).
+ *
+ * <p>{@code --noop} adds the heartbeat figures ({@link HeartbeatBench}): what a plan with the same
+ * content under a new generation costs, in change-log rows and serial bumps, and what it does to
+ * authdns's query rate while such plans are applied.
  */
 public final class ApplyBench {
 
@@ -41,16 +45,27 @@ public final class ApplyBench {
   private ApplyBench() {}
 
   public static void main(String[] args) throws Exception {
-    int[] sizes = args.length == 0 ? new int[] {1, 1000, 10000}
-        : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    boolean noop = java.util.Arrays.asList(args).contains("--noop");
+    int[] sizes = java.util.Arrays.stream(args).filter(a -> !a.equals("--noop"))
+        .mapToInt(Integer::parseInt).toArray();
+    if (sizes.length == 0) {
+      sizes = new int[] {1, 1000, 10000};
+    }
     System.out.println("endpoints  first-apply-ms  next-apply-ms  commit-to-served-ms");
+    java.util.List<String> heartbeats = new java.util.ArrayList<>();
     for (int n : sizes) {
-      run(n);
+      run(n, noop ? heartbeats : null);
+    }
+    if (noop) {
+      System.out.println();
+      System.out.println(HeartbeatBench.HEADER);
+      heartbeats.forEach(System.out::println);
     }
     System.exit(0);
   }
 
-  static void run(int n) throws Exception {
+  /** {@code heartbeats}: where to add the --noop figures of this size; null: not measured. */
+  static void run(int n, java.util.List<String> heartbeats) throws Exception {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ZONE, null);
     try (Connection c = db.connect();
@@ -100,6 +115,11 @@ public final class ApplyBench {
       }
       System.out.println(String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs,
           servedMs));
+      if (heartbeats != null) {
+        // The next plans carry round 2's content again: what the planner's heartbeat writes.
+        heartbeats.add(new HeartbeatBench(db, e, authdns.dnsAddress(), n, () -> publish(db, n, 2))
+            .measure());
+      }
     }
   }
 

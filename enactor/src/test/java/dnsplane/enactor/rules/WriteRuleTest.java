@@ -155,13 +155,16 @@ class WriteRuleTest {
   @Test
   void rdataPerModeAndForDeletions() {
     PlanEntry e = entry(12, "192.0.2.1", "2001:DB8::1", "192.0.2.1:53");
-    assertEquals(new EntryRdata(List.of("192.0.2.1"), List.of("2001:db8::1"), List.of("\"12\"")),
-        EntryRdata.of(Mode.SAFE, e));
+    Published nothing = Published.NOTHING;
+    assertEquals(new EntryRdata(List.of("192.0.2.1"), List.of("2001:db8::1"), 12L),
+        EntryRdata.of(Mode.SAFE, e, nothing));
+    assertEquals(List.of("\"12\""), EntryRdata.of(Mode.SAFE, e, nothing).txt());
     assertEquals(new EntryRdata(List.of("192.0.2.1"), List.of("2001:DB8::1", "192.0.2.1:53"),
-        List.of("\"12\"")), EntryRdata.of(Mode.LEGACY, e), "legacy trusts the plan's text");
-    EntryRdata none = new EntryRdata(List.of(), List.of(), List.of());
-    assertEquals(none, EntryRdata.of(Mode.SAFE, deletion(3)));
-    assertEquals(none, EntryRdata.of(Mode.LEGACY, deletion(3)));
+        12L), EntryRdata.of(Mode.LEGACY, e, nothing), "legacy trusts the plan's text");
+    EntryRdata none = new EntryRdata(List.of(), List.of(), null);
+    assertEquals(none, EntryRdata.of(Mode.SAFE, deletion(3), nothing));
+    assertEquals(none, EntryRdata.of(Mode.LEGACY, deletion(3), nothing));
+    assertEquals(List.of(), none.txt());
   }
 
   @Test
