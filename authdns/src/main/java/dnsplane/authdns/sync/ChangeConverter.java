@@ -120,12 +120,12 @@ public final class ChangeConverter {
     List<Record> records = new ArrayList<>(rdata.size());
     // An rrset is a set (RFC 2181 §5): "192.0.2.1" twice, or spelled two ways, is one record,
     // as NSD serves it.
-    java.util.Set<Record> seen = new java.util.HashSet<>();
+    java.util.Set<Record> seen = rdata.size() > 1 ? new java.util.HashSet<>() : null;
     List<String> problems = List.of();
     for (String text : rdata) {
       try {
         Record r = Record.fromString(name, type, DClass.IN, ttl, text, zone);
-        if (seen.add(r)) {
+        if (seen == null || seen.add(r)) {
           records.add(r);
         }
       } catch (IOException | RuntimeException e) {
