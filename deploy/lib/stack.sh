@@ -8,14 +8,29 @@ DP_OFF="${DNSPLANE_PORT_OFFSET:-0}"
 if ! [[ "$DP_OFF" =~ ^[0-9]+$ ]] || ((DP_OFF > 50000)); then
   dp_die "DNSPLANE_PORT_OFFSET must be 0..50000, got '$DP_OFF'"
 fi
+# A single port can also be set by its DNSPLANE_HOST_PORT_* variable: the names deploy/compose.yaml
+# publishes its ports under, so the demo and the scripts reach a compose stack the same way.
 DP_HOST=127.0.0.1
-DP_AUTHDNS_DNS=$((1053 + DP_OFF))
-DP_AUTHDNS_HTTP=$((8080 + DP_OFF))
-DP_PLANNER_HTTP=$((8081 + DP_OFF))
-DP_RESOLVER_DNS=$((1054 + DP_OFF))
-DP_RESOLVER_HTTP=$((8085 + DP_OFF))
+DP_AUTHDNS_DNS="${DNSPLANE_HOST_PORT_AUTHDNS_DNS:-$((1053 + DP_OFF))}"
+DP_AUTHDNS_HTTP="${DNSPLANE_HOST_PORT_AUTHDNS_HTTP:-$((8080 + DP_OFF))}"
+DP_PLANNER_HTTP="${DNSPLANE_HOST_PORT_PLANNER:-$((8081 + DP_OFF))}"
+DP_RESOLVER_DNS="${DNSPLANE_HOST_PORT_RESOLVER_DNS:-$((1054 + DP_OFF))}"
+DP_RESOLVER_HTTP="${DNSPLANE_HOST_PORT_RESOLVER_HTTP:-$((8085 + DP_OFF))}"
+DP_NOGUARD_DNS="${DNSPLANE_HOST_PORT_NOGUARD_DNS:-$((1064 + DP_OFF))}"
+DP_NOGUARD_HTTP="${DNSPLANE_HOST_PORT_NOGUARD_HTTP:-$((8095 + DP_OFF))}"
 DP_AZS=(az-a az-b az-c)
-dp_enactor_port() { case "$1" in az-a) echo $((8082 + DP_OFF)) ;; az-b) echo $((8083 + DP_OFF)) ;; az-c) echo $((8084 + DP_OFF)) ;; *) dp_die "unknown az $1" ;; esac; }
+dp_enactor_port() {
+  case "$1" in
+    az-a) echo "${DNSPLANE_HOST_PORT_ENACTOR_A:-$((8082 + DP_OFF))}" ;;
+    az-b) echo "${DNSPLANE_HOST_PORT_ENACTOR_B:-$((8083 + DP_OFF))}" ;;
+    az-c) echo "${DNSPLANE_HOST_PORT_ENACTOR_C:-$((8084 + DP_OFF))}" ;;
+    *) dp_die "unknown az $1" ;;
+  esac
+}
+
+# docker-compose on deploy/compose.yaml (DNSPLANE_COMPOSE_FILE overrides it); the project is
+# COMPOSE_PROJECT_NAME's, as docker-compose itself reads it.
+dp_compose() { docker-compose -f "${DNSPLANE_COMPOSE_FILE:-$DNSPLANE_ROOT/deploy/compose.yaml}" "$@"; }
 
 DP_STATE="${DNSPLANE_STATE_DIR:-$DNSPLANE_ROOT/deploy/state}"
 DP_RUN="$DP_STATE/run"
