@@ -106,6 +106,42 @@ class ComposeConfigTest {
         "the token must reach every service with a mutating API:\n" + r);
   }
 
+  @Test
+  void everyBaseImageHostPortAndTheNetworkAreVariables() {
+    Map<String, String> env = new java.util.HashMap<>(TOKEN);
+    env.put("DNSPLANE_BUILD_IMAGE", "local/build:1");
+    env.put("DNSPLANE_BASE_IMAGE", "local/base:1");
+    env.put("DNSPLANE_PG_IMAGE", "local/postgres:15");
+    env.put("DNSPLANE_HOST_PORT_AUTHDNS_DNS", "21053");
+    env.put("DNSPLANE_HOST_PORT_ENACTOR_B", "28083");
+    env.put("DNSPLANE_COMPOSE_NET", "172.29.77");
+    Shell.Result r = Shell.run(concat("config"), env, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    String all = r.output();
+    assertTrue(all.contains("DNSPLANE_BUILD_IMAGE: local/build:1"), "build arg:\n" + all);
+    assertTrue(all.contains("DNSPLANE_BASE_IMAGE: local/base:1"), "build arg:\n" + all);
+    assertTrue(all.contains("image: local/postgres:15"), "postgres image:\n" + all);
+    assertTrue(all.contains("127.0.0.1:21053:1053/udp"), "authdns port:\n" + all);
+    assertTrue(all.contains("127.0.0.1:28083:8083/tcp"), "az-b port:\n" + all);
+    assertTrue(all.contains("subnet: 172.29.77.0/24") && all.contains("ipv4_address: 172.29.77.10"), all);
+    assertTrue(all.contains("DNSPLANE_AUTHDNS: 172.29.77.10:1053"), "enactors verify there:\n" + all);
+    assertTrue(!all.contains("172.28.0."), "an address outside the chosen network:\n" + all);
+  }
+
+  @Test
+  void theOverrideFileAddsAFourthEnactorAndTheDemoProfileAGuardOffResolver() {
+    Shell.Result r =
+        Shell.run(
+            concat("-f", "deploy/compose.more-enactors.yaml", "--profile", "demo", "config"),
+            TOKEN,
+            Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    String all = r.output();
+    assertTrue(all.contains("\n  enactor-az-d:") && all.contains("- az-d"), all);
+    assertTrue(all.contains("127.0.0.1:8086:8086/tcp"), all);
+    assertTrue(all.contains("\n  resolver-guard-off:") && all.contains("- --guard"), all);
+  }
+
   private static List<String> concat(String... args) {
     return java.util.stream.Stream.concat(COMPOSE.stream(), java.util.Arrays.stream(args)).toList();
   }

@@ -9,10 +9,6 @@ import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +59,7 @@ class StackEndToEndIT {
           Files.isRegularFile(jar),
           jar + " is missing: run the reactor (mvn -B verify at the root), which packages it first");
     }
-    offset = freeOffset();
+    offset = Ports.freeOffset(BASE_PORTS);
     env = new HashMap<>();
     env.put("DNSPLANE_PORT_OFFSET", Integer.toString(offset));
     env.put("DNSPLANE_STATE_DIR", tmp.resolve("state").toString());
@@ -99,13 +94,13 @@ class StackEndToEndIT {
 
   @Test
   void embeddedPostgresRunsTheStackAndKeepsItsDataAcrossDownAndUp() throws Exception {
-    int pgPort = freePort();
+    int pgPort = Ports.freePort();
     env.put("DNSPLANE_DB", "embedded");
     env.put("DNSPLANE_PG_PORT", Integer.toString(pgPort));
     Map<String, Long> pids = upAndCheck(7);
     assertTrue(pids.containsKey("db-embedded.pid"), "no embedded PostgreSQL pid: " + pids);
     downAndCheck(pids);
-    assertTrue(portFree(pgPort), "embedded PostgreSQL still listens on " + pgPort);
+    assertTrue(Ports.free(pgPort), "embedded PostgreSQL still listens on " + pgPort);
     assertTrue(Files.isRegularFile(tmp.resolve("state/pg/PG_VERSION")), "data folder gone");
 
     Shell.Result again = Shell.run(List.of("deploy/up"), env, Duration.ofMinutes(4));
@@ -248,7 +243,7 @@ class StackEndToEndIT {
           p.getKey() + " (pid " + p.getValue() + ") still runs after deploy/down");
     }
     assertTrue(pids().isEmpty(), "pid files left: " + pids());
-    assertTrue(portFree(port(8080)) && portFree(port(1053)), "authdns ports still bound");
+    assertTrue(Ports.free(port(8080)) && Ports.free(port(1053)), "authdns ports still bound");
   }
 
   private int port(int base) {
@@ -314,35 +309,5 @@ class StackEndToEndIT {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("ANSWER: (\\d+)").matcher(digOutput);
     return m.find() && digOutput.contains("status: NOERROR") ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  /** An offset whose every port (TCP and UDP) is free now. */
-  private static int freeOffset() {
-    Random r = new Random();
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int off = 20000 + r.nextInt(20000);
-      if (BASE_PORTS.stream().allMatch(p -> portFree(p + off))) {
-        return off;
-      }
-    }
-    throw new IllegalStateException("no free port range found for the test stack");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static boolean portFree(int port) {
-    InetAddress lo = InetAddress.getLoopbackAddress();
-    try (ServerSocket tcp = new ServerSocket();
-        DatagramSocket udp = new DatagramSocket(null)) {
-      tcp.bind(new InetSocketAddress(lo, port));
-      udp.bind(new InetSocketAddress(lo, port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
