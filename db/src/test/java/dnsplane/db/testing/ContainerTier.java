@@ -166,12 +166,22 @@ public final class ContainerTier {
 
   /**
    * For tests that must run on a container: {@link #startPostgres(String)}, skipped (JUnit
-   * assumption, and a line on stderr) when no Docker engine answers. Any other failure is thrown:
-   * an engine that cannot start the container is a defect to see, not a skip.
+   * assumption, and a line on stderr) when no Docker engine answers, or when none of the default
+   * images is on the engine and none can be pulled (no Docker Hub, and deploy/docker/base-images
+   * not run; .ci/run runs it). Any other failure is thrown: an engine that has the image but cannot
+   * start the container is a defect to see, not a skip.
    */
   public static Running startPostgresOrSkip(String image) {
     assumeDockerEngine();
-    return startPostgres(image);
+    try {
+      return startPostgres(image);
+    } catch (StartFailure e) {
+      if (image == null && e.getCause() instanceof DockerImages.Unavailable) {
+        skip("no PostgreSQL image for the Testcontainers tier (" + e.getMessage()
+            + "); build the local one with deploy/docker/base-images");
+      }
+      throw e;
+    }
   }
 
   /**
@@ -182,10 +192,14 @@ public final class ContainerTier {
     try {
       engine();
     } catch (NoDockerEngine e) {
-      String why = "SKIPPED: needs a Docker engine for the Testcontainers tier: " + e.getMessage();
-      System.err.println("[ContainerTier] " + why);
-      Assumptions.abort(why);
+      skip("needs a Docker engine for the Testcontainers tier: " + e.getMessage());
     }
+  }
+
+  private static void skip(String reason) {
+    String why = "SKIPPED: " + reason;
+    System.err.println("[ContainerTier] " + why);
+    Assumptions.abort(why);
   }
 
   /** {@link #startPostgresOrSkip(String)} with the default image choice. */

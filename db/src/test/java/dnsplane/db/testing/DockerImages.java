@@ -60,14 +60,21 @@ final class DockerImages {
     }
   }
 
-  /** Pulls {@code image} unless the engine has it; throws when it cannot be had in time. */
+  /** The engine lacks an image and cannot pull it (no registry, an unknown name). */
+  static final class Unavailable extends IllegalStateException {
+    Unavailable(String why) {
+      super("not on the Docker engine, and pulling it failed: " + why);
+    }
+  }
+
+  /** Pulls {@code image} unless the engine has it; throws {@link Unavailable} when it cannot. */
   static void ensureLocal(DockerClient docker, String image) {
     if (present(docker, image)) {
       return;
     }
     String why = pull(docker, image);
     if (why != null) {
-      throw new IllegalStateException("not on the Docker engine, and pulling it failed: " + why);
+      throw new Unavailable(why);
     }
   }
 
