@@ -1,0 +1,203 @@
+package dnsplane.db.rrset;
+
+import dnsplane.db.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rrsets is the SQL by which plans become rrsets. Writes are one statement per batch (unnest
+ * arrays). With compare-and-set the statement writes a row only if the row's generation is older
+ * than the write's; without it (legacy mode) it overwrites unconditionally. Nothing here deletes
+ * an rrset: removing one is writing it empty with the new generation (a tombstone). A writer that
+ * decides from what the rrsets hold takes {@link dnsplane.db.changelog.ChangeLogLock} first.
+ *
+ * <p>A write whose content equals what the row holds still advances applied_generation (the
+ * compare-and-set, the plan lock and cleanup all depend on it), but the schema logs no change for
+ * it (V7), and {@code version} and {@code updated_at} count and date content changes only.
+ */
+public final class Rrsets {
+
+  /** A row's served content is distinct from what the statement offers. */
+  private static final String CONTENT_CHANGES =
+      "(rrset.ttl, rrset.rdata) IS DISTINCT FROM (EXCLUDED.ttl, EXCLUDED.rdata)";
+
+  private static final String UPSERT =
+      "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation)"
+          + " SELECT u.z, u.n, u.t, u.ttl,"
+          + "   ARRAY(SELECT jsonb_array_elements_text(u.r::jsonb)), u.g"
+          + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[])"
+          + "   AS u(z, n, t, ttl, r, g)"
+          + " ORDER BY u.z, u.n, u.t"
+          + " ON CONFLICT (zone_id, name, type) DO UPDATE SET ttl = EXCLUDED.ttl,"
+          + "   rdata = EXCLUDED.rdata, applied_generation = EXCLUDED.applied_generation,"
+          + "   version = rrset.version + CASE WHEN " + CONTENT_CHANGES + " THEN 1 ELSE 0 END,"
+          + "   updated_at = CASE WHEN " + CONTENT_CHANGES + " THEN now() ELSE rrset.updated_at END";
+
+  /** The compare-and-set: the same rule as the enactor's WriteRule, enforced at write time. */
+  private static final String CAS =
+      " WHERE rrset.applied_generation IS NULL"
+          + " OR rrset.applied_generation < EXCLUDED.applied_generation";
+
+  private static final String RETURNING = " RETURNING name, type";
+
+  /** The SQL of {@link #write}; public so tests can show it is the statement they exercise. */
+  public static String writeSql(boolean compareAndSet) {
+    return UPSERT + (compareAndSet ? CAS : "") + RETURNING;
+  }
+
+  private Rrsets() {}
+
+  /** The A and AAAA rrsets of {@code addressNames} and the TXT rrsets of {@code txtNames}. */
+  public static List<CurrentRrset> current(
+      Connection c, Collection<String> addressNames, Collection<String> txtNames)
+      throws SQLException {
+    String sql =
+        "SELECT name, type, ttl, rdata, applied_generation FROM rrset"
+            + " WHERE (name = ANY(?) AND type IN ('A', 'AAAA')) OR (name = ANY(?) AND type = 'TXT')";
+    List<CurrentRrset> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", addressNames.toArray()));
+      ps.setArray(2, c.createArrayOf("text", txtNames.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long g = rs.getLong(5);
+          Long generation = rs.wasNull() ? null : g;
+          out.add(new CurrentRrset(rs.getString(1), rs.getString(2), rs.getInt(3),
+              List.of((String[]) rs.getArray(4).getArray()), generation));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Each name's A and AAAA rrsets in summary; a name with neither is {@link AddressRrsets#ABSENT}. */
+  public static Map<String, AddressRrsets> addressRrsets(Connection c, Collection<String> names)
+      throws SQLException {
+    Map<String, AddressRrsets> out = new HashMap<>();
+    String sql =
+        "SELECT name, max(applied_generation),"
+            + " coalesce(sum(cardinality(rdata)) FILTER (WHERE type = 'A'), 0),"
+            + " coalesce(sum(cardinality(rdata)) FILTER (WHERE type = 'AAAA'), 0) FROM rrset"
+            + " WHERE name = ANY(?) AND type IN ('A', 'AAAA') GROUP BY name";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", names.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long g = rs.getLong(2);
+          Long gen = rs.wasNull() ? null : g;
+          out.put(rs.getString(1), new AddressRrsets(gen, rs.getInt(3), rs.getInt(4)));
+        }
+      }
+    }
+    for (String n : names) {
+      out.putIfAbsent(n, AddressRrsets.ABSENT);
+    }
+    return out;
+  }
+
+  /**
+   * Writes every rrset of {@code writes} in one statement; returns the names of the A rrsets it
+   * actually wrote (with compare-and-set, the others lost to a newer generation).
+   */
+  public static Set<String> write(Connection c, boolean compareAndSet, List<RrsetWrite> writes)
+      throws SQLException {
+    Set<String> writtenA = new HashSet<>();
+    if (writes.isEmpty()) {
+      return writtenA;
+    }
+    int n = writes.size();
+    Long[] zones = new Long[n];
+    String[] names = new String[n];
+    String[] types = new String[n];
+    Integer[] ttls = new Integer[n];
+    String[] rdata = new String[n];
+    Long[] generations = new Long[n];
+    for (int i = 0; i < n; i++) {
+      RrsetWrite w = writes.get(i);
+      zones[i] = w.zoneId();
+      names[i] = w.name();
+      types[i] = w.type();
+      ttls[i] = w.ttl();
+      // A JSON array per row, unpacked into text[] by the statement: unnest() would flatten a
+      // two-dimensional text[][].
+      rdata[i] = Json.stringArray(w.rdata());
+      generations[i] = w.generation();
+    }
+    try (PreparedStatement ps = c.prepareStatement(writeSql(compareAndSet))) {
+      ps.setArray(1, c.createArrayOf("bigint", zones));
+      ps.setArray(2, c.createArrayOf("text", names));
+      ps.setArray(3, c.createArrayOf("text", types));
+      ps.setArray(4, c.createArrayOf("integer", ttls));
+      ps.setArray(5, c.createArrayOf("text", rdata));
+      ps.setArray(6, c.createArrayOf("bigint", generations));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if ("A".equals(rs.getString(2))) {
+            writtenA.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return writtenA;
+  }
+
+  /**
+   * Applied generation of every live endpoint's address rrsets (endpoints known to the planner and
+   * not deleted: a deleted endpoint's tombstones are no live state to diff against).
+   */
+  public static Map<String, Long> appliedByLiveEndpoint(Connection c) throws SQLException {
+    String sql =
+        "SELECT r.name, max(r.applied_generation) FROM rrset r JOIN endpoint e ON e.name = r.name"
+            + " AND e.deleted_at IS NULL"
+            + " WHERE r.type IN ('A', 'AAAA') AND r.applied_generation IS NOT NULL GROUP BY r.name";
+    Map<String, Long> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /** Generations some rrset still holds: the plans safe cleanup must keep. */
+  public static Set<Long> referencedGenerations(Connection c) throws SQLException {
+    Set<Long> out = new HashSet<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT applied_generation FROM rrset WHERE applied_generation IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Legacy cleanup's second step for one endpoint: empties its A and AAAA rrsets if they still point
+   * at a plan that no longer exists. Returns the rrsets emptied. A guarded endpoint makes the
+   * database refuse at commit.
+   */
+  public static int clearIfPlanDeleted(Connection c, String endpoint) throws SQLException {
+    String sql =
+        "UPDATE rrset r SET rdata = '{}', version = r.version + 1, updated_at = now()"
+            + " WHERE r.name = ? AND r.type IN ('A', 'AAAA') AND r.applied_generation IS NOT NULL"
+            + " AND cardinality(r.rdata) > 0"
+            + " AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, endpoint);
+      return ps.executeUpdate();
+    }
+  }
+
+}

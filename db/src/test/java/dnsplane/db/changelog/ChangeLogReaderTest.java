@@ -1,0 +1,114 @@
+package dnsplane.db.changelog;
+
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.longValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.TestDb;
+import dnsplane.db.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a change-log follower reads: rows after a sequence number, and the state at one instant. */
+@RequiresPostgres
+class ChangeLogReaderTest {
+
+  private static final String INSERT_A =
+      "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', ?, ?::text[])";
+  private static final String WWW1 = "192.0.2.1";
+  private static final String WWW2 = "192.0.2.2";
+
+  private TestDb db;
+  private long zoneId;
+
+  @BeforeEach
+  void zoneWithThreeChanges() throws SQLException {
+    db = TestPostgres.freshDatabase();
+    try (Connection c = db.connect()) {
+      zoneId =
+          longValue(c, "INSERT INTO zone (name, serial) VALUES ('aws.test.', 100) RETURNING id");
+      exec(c, INSERT_A, zoneId, "www.aws.test.", 60, "{192.0.2.1,192.0.2.2}");
+      exec(c, INSERT_A, zoneId, "empty.aws.test.", 30, "{}");
+      exec(c, "DELETE FROM rrset WHERE name = 'www.aws.test.'");
+    }
+  }
+
+  @Test
+  void sinceReturnsTheRowsAfterASequenceNumberInOrderUpToTheLimit() throws SQLException {
+    try (Connection c = db.connect()) {
+      assertEquals(4, ChangeLogReader.counter(c));
+
+      List<ChangeLogRow> rows = ChangeLogReader.since(c, 1, 2);
+
+      assertEquals(
+          List.of(
+              new ChangeLogRow(
+                  2, "aws.test.", "set", "www.aws.test.", "A", 60, List.of(WWW1, WWW2), 101),
+              new ChangeLogRow(3, "aws.test.", "set", "empty.aws.test.", "A", 30, List.of(), 102)),
+          rows);
+      ChangeLogRow delete = ChangeLogReader.since(c, 3, 100).get(0);
+      assertEquals("delete", delete.op());
+      assertNull(delete.ttl(), "a delete carries no ttl");
+      assertNull(delete.rdata(), "a delete carries no rdata, not an empty one");
+      assertEquals(List.of(), ChangeLogReader.since(c, 4, 100));
+    }
+  }
+
+  @Test
+  void loadAllReadsEveryZoneAndRrsetWithTheCounterAndHandsTheConnectionBack() throws SQLException {
+    try (Connection c = db.connect()) {
+      exec(c, "INSERT INTO zone (name) VALUES ('other.test.')");
+
+      FullLoadRows all = ChangeLogReader.loadAll(c);
+
+      assertEquals(ChangeLogReader.counter(c), all.lastSeq());
+      assertEquals(
+          List.of("aws.test.", "other.test."),
+          all.zones().stream().map(FullLoadRows.ZoneRow::name).toList());
+      assertEquals(103, all.zones().get(0).serial());
+      assertEquals(
+          List.of(new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of())),
+          all.rrsets());
+      assertTrue(c.getAutoCommit(), "back in auto-commit for the follower's next read");
+      assertEquals(Connection.TRANSACTION_READ_COMMITTED, c.getTransactionIsolation());
+    }
+  }
+
+  @Test
+  void eachLoadAllHasTheRowsOfItsCounter() throws SQLException {
+    // A follower resumes after lastSeq: rows without their counter would be applied twice, a
+    // counter without its rows would skip them.
+    try (Connection c = db.connect();
+        Connection writer = db.connect()) {
+      FullLoadRows before = ChangeLogReader.loadAll(c);
+      exec(writer, INSERT_A, zoneId, "late.aws.test.", 60, "{192.0.2.9}");
+      FullLoadRows after = ChangeLogReader.loadAll(c);
+
+      assertEquals(before.lastSeq() + 1, after.lastSeq());
+      assertEquals(before.rrsets().size() + 1, after.rrsets().size());
+    }
+  }
+
+  @Test
+  void databaseIdentityTellsDatabasesApartAndAPrimaryIsNotInRecovery() throws SQLException {
+    TestDb other = TestPostgres.freshDatabase();
+    try (Connection c = db.connect();
+        Connection d = other.connect()) {
+      String id = ChangeLogReader.databaseIdentity(c);
+      assertTrue(id.matches("\\d+:\\d+"), id);
+      assertEquals(id, ChangeLogReader.databaseIdentity(c), "stable on one database");
+      assertNotEquals(id, ChangeLogReader.databaseIdentity(d), "a fresh database is another one");
+      String cluster = id.split(":")[0];
+      assertEquals(cluster, ChangeLogReader.databaseIdentity(d).split(":")[0], "same cluster");
+      assertFalse(ChangeLogReader.inRecovery(c));
+    }
+  }
+}
