@@ -166,7 +166,7 @@ end_idle:
      }
      /* --- the delay: any number of other steps may interleave from here on --- */
 
-     /* PlanWriter.writeBatch, one transaction: PlanLocks.lockForWrite, i.e.
+     /* RrsetWriter.writeBatch, one transaction: PlanLocks.lockForWrite, i.e.
         SELECT generation FROM plan WHERE generation = g FOR KEY SHARE; no row: the plan is gone
         (cleanup deleted it), skip it and write nothing. NO_PLAN_LOCK: neither lock nor check. */
 #ifndef NO_PLAN_LOCK
@@ -247,7 +247,7 @@ end_idle:
      }
      /* PlanLocks.lockForCleanup: SELECT generation FROM plan WHERE generation = ANY(cand)
         ORDER BY generation FOR UPDATE, which waits for every writer holding one of them FOR KEY
-        SHARE to commit; then PlanCleaner.deleteUnreferenced: DELETE FROM plan p WHERE ... AND NOT
+        SHARE to commit; then PlanDeletes.deleteUnreferenced: DELETE FROM plan p WHERE ... AND NOT
         EXISTS (SELECT 1 FROM rrset r WHERE r.applied_generation = p.generation), a new statement
         whose snapshot sees those commits.
         RACY_CLEANUP, the pre-fix version: the DELETE alone. Its NOT EXISTS is evaluated on the
@@ -328,7 +328,7 @@ end_idle:
        rgen = g; rempty = planEmpty[g]; SAW(g); last = g
      }
 
-     /* Cleaner.legacy: CleanupRule.deletablePlans(LEGACY, plans, KEEP, {}), PlanCleaner.delete
+     /* Cleaner.legacy: CleanupRule.deletablePlans(LEGACY, plans, KEEP, {}), PlanDeletes.delete
         each: the oldest (count - KEEP) plans, referenced or not. */
      d_step {
        n = 0; i = 1;

@@ -2,7 +2,7 @@ package dnsplane.enactor;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
-import dnsplane.enactor.api.ControlChannelGuard;
+import dnsplane.db.net.ControlChannelGuard;
 import io.micronaut.runtime.Micronaut;
 import java.net.InetSocketAddress;
 import java.util.HashMap;

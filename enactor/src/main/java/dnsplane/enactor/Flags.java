@@ -1,5 +1,6 @@
 package dnsplane.enactor;
 
+import dnsplane.db.Names;
 import dnsplane.enactor.apply.EnactorSettings;
 import dnsplane.enactor.rules.Mode;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public record Flags(
     if (eq <= 0) {
       throw new IllegalArgumentException("--delay must be ENDPOINT=DURATION, got " + spec);
     }
-    delays.put(Names.endpoint(spec.substring(0, eq)), Durations.parse(spec.substring(eq + 1)));
+    delays.put(Names.canonical(spec.substring(0, eq)), Durations.parse(spec.substring(eq + 1)));
   }
 
   static int port(String s, String what) {

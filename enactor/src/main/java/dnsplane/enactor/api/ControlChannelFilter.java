@@ -1,5 +1,6 @@
 package dnsplane.enactor.api;
 
+import dnsplane.db.net.ControlChannelGuard;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;

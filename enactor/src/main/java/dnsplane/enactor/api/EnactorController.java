@@ -1,11 +1,11 @@
 package dnsplane.enactor.api;
 
+import dnsplane.db.Names;
 import dnsplane.enactor.Durations;
-import dnsplane.enactor.Names;
 import dnsplane.enactor.apply.ApplyReport;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.rules.Mode;
-import dnsplane.enactor.store.AuditLog;
+import dnsplane.db.audit.AuditLog;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -85,7 +85,7 @@ final class EnactorController {
     if (body == null || body.endpoint() == null) {
       throw new IllegalArgumentException("body must be " + DELAY);
     }
-    enactor.faults().setDelay(Names.endpoint(body.endpoint()), Durations.parse(body.delay()));
+    enactor.faults().setDelay(Names.canonical(body.endpoint()), Durations.parse(body.delay()));
     return status();
   }
 
@@ -115,7 +115,7 @@ final class EnactorController {
     if (body == null || body.endpoint() == null) {
       throw new IllegalArgumentException("body must be " + REPAIR);
     }
-    String endpoint = Names.endpoint(body.endpoint());
+    String endpoint = Names.canonical(body.endpoint());
     ApplyReport r = enactor.repair(endpoint);
     return new Views.Repaired(endpoint, r.generation(), String.join(",", r.writes().actions()),
         r.writes().written() + r.writes().unpublished(), r.writes().guardRefused(), status());
@@ -136,7 +136,7 @@ final class EnactorController {
       throw new IllegalArgumentException(
           "limit must be between 1 and " + AuditLog.MAX_LIMIT + ", got " + n);
     }
-    return Views.audits(enactor.audit().recent(actor, n));
+    return Views.audits(enactor.recentAudit(actor, n));
   }
 
   @Error(exception = IllegalArgumentException.class)

@@ -1,10 +1,10 @@
 package dnsplane.enactor.api;
 
+import dnsplane.db.Names;
 import com.zaxxer.hikari.HikariDataSource;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.enactor.Durations;
-import dnsplane.enactor.Names;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.EnactorLoop;
 import dnsplane.enactor.apply.EnactorMetrics;
@@ -51,7 +51,7 @@ public final class EnactorRuntime implements AutoCloseable {
     if (delays != null && !delays.isBlank()) {
       for (String d : delays.split(",")) {
         int eq = d.indexOf('=');
-        faults.setDelay(Names.endpoint(d.substring(0, eq)), Durations.parse(d.substring(eq + 1)));
+        faults.setDelay(Names.canonical(d.substring(0, eq)), Durations.parse(d.substring(eq + 1)));
       }
     }
     this.pool = DbBootstrap.pool(db, "enactor-" + az, 4);

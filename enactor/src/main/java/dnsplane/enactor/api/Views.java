@@ -2,7 +2,7 @@ package dnsplane.enactor.api;
 
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.Faults;
-import dnsplane.enactor.store.AuditEntry;
+import dnsplane.db.audit.AuditRow;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class Views {
       @Nullable String endpoint, @Nullable Long previousGeneration, @Nullable Long newGeneration,
       @Nullable String detail) {
 
-    static Audit of(AuditEntry e) {
+    static Audit of(AuditRow e) {
       return new Audit(e.id(), e.at().toString(), e.actor(), e.action(), e.generation(),
           e.endpoint(), e.previousGeneration(), e.newGeneration(), e.detail());
     }
@@ -79,7 +79,7 @@ public final class Views {
   @Serdeable
   public record Health(String status, String az, @Nullable String problem) {}
 
-  static List<Audit> audits(List<AuditEntry> rows) {
+  static List<Audit> audits(List<AuditRow> rows) {
     return rows.stream().map(Audit::of).toList();
   }
 }

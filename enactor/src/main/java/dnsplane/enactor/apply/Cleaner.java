@@ -2,13 +2,14 @@ package dnsplane.enactor.apply;
 
 import dnsplane.enactor.rules.CleanupRule;
 import dnsplane.enactor.rules.Mode;
-import dnsplane.enactor.store.AuditEntry;
-import dnsplane.enactor.store.AuditLog;
-import dnsplane.enactor.store.PlanCleaner;
-import dnsplane.enactor.store.PlanLocks;
+import dnsplane.db.audit.AuditRow;
+import dnsplane.db.audit.AuditLog;
+import dnsplane.db.plan.PlanDeletes;
+import dnsplane.db.plan.PlanLocks;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.Sql;
+import dnsplane.db.Transactions;
+import dnsplane.db.rrset.Refusals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -36,13 +37,13 @@ final class Cleaner {
   record Tally(int deleted, int keptReferenced, int cleared, int guardRefused) {}
 
   private final String az;
-  private final DataSource ds;
+  private final Transactions tx;
   private final PlanStore plans;
   private final RrsetStore rrsets = new RrsetStore();
 
   Cleaner(String az, DataSource ds, PlanStore plans) {
     this.az = Objects.requireNonNull(az, "az");
-    this.ds = Objects.requireNonNull(ds, "ds");
+    this.tx = new Transactions(ds);
     this.plans = Objects.requireNonNull(plans, "plans");
   }
 
@@ -51,7 +52,7 @@ final class Cleaner {
   }
 
   private Tally safe(int keep) throws SQLException {
-    return Sql.inTransaction(ds, c -> {
+    return tx.write(c -> {
       // The lock-then-recheck below needs a new snapshot per statement: say so rather than trust
       // whatever isolation the connection was left at.
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -62,16 +63,16 @@ final class Cleaner {
       // them waits for such writes; the DELETE, a new statement, then checks references again
       // with a snapshot that sees them.
       List<Long> locked = PlanLocks.lockForCleanup(c, deletable);
-      List<Long> deleted = PlanCleaner.deleteUnreferenced(c, locked);
+      List<Long> deleted = PlanDeletes.deleteUnreferenced(c, locked);
       Set<Long> old = new TreeSet<>(CleanupRule.deletablePlans(Mode.LEGACY, all, keep, Set.of()));
       old.removeAll(deleted);
-      List<AuditEntry> audit = new ArrayList<>();
+      List<AuditRow> audit = new ArrayList<>();
       for (Long g : deleted) {
-        audit.add(AuditEntry.of(az, "cleanup_delete", g, null, null, null,
+        audit.add(AuditRow.of(az, "cleanup_delete", g, null, null, null,
             "older than the newest " + keep + " and unreferenced"));
       }
       for (Long g : old) {
-        audit.add(AuditEntry.of(az, "cleanup_keep_referenced", g, null, null, null,
+        audit.add(AuditRow.of(az, "cleanup_keep_referenced", g, null, null, null,
             "older than the newest " + keep + " but an rrset still holds it"));
       }
       AuditLog.append(c, audit);
@@ -85,33 +86,33 @@ final class Cleaner {
     int cleared = 0;
     for (Long g : CleanupRule.deletablePlans(Mode.LEGACY, plans.generations(), keep, Set.of())) {
       try {
-        boolean gone = Sql.inTransaction(ds, c -> {
-          boolean d = PlanCleaner.delete(c, g);
+        boolean gone = tx.write(c -> {
+          boolean d = PlanDeletes.delete(c, g);
           if (d) {
-            AuditLog.append(c, List.of(AuditEntry.of(az, "cleanup_delete", g, null, null, null,
+            AuditLog.append(c, List.of(AuditRow.of(az, "cleanup_delete", g, null, null, null,
                 "older than the newest " + keep + " (legacy: references not checked)")));
           }
           return d;
         });
         deleted += gone ? 1 : 0;
       } catch (SQLException e) {
-        if (!Sql.guardRefusal(e)) {
+        if (!Refusals.guard(e)) {
           throw e;
         }
         refused++;
-        audit(AuditEntry.of(az, "guard_refused", g, null, null, null,
-            PlanWriter.firstLine(e.getMessage())));
+        audit(AuditRow.of(az, "guard_refused", g, null, null, null,
+            RrsetWriter.firstLine(e.getMessage())));
       }
     }
-    Map<String, Long> applied = Sql.inTransaction(ds, rrsets::appliedByEndpoint);
+    Map<String, Long> applied = tx.write(rrsets::appliedByEndpoint);
     for (String endpoint :
         CleanupRule.endpointsToClear(Mode.LEGACY, applied, plans.generations())) {
       Long held = applied.get(endpoint);
       try {
-        int n = Sql.inTransaction(ds, c -> {
+        int n = tx.write(c -> {
           int rows = rrsets.clearIfPlanDeleted(c, endpoint);
           if (rows > 0) {
-            AuditLog.append(c, List.of(AuditEntry.of(az, "cleanup_clear", held, endpoint, held,
+            AuditLog.append(c, List.of(AuditRow.of(az, "cleanup_clear", held, endpoint, held,
                 null, "legacy: the rrsets point at deleted plan " + held + "; records cleared")));
           }
           return rows;
@@ -122,20 +123,20 @@ final class Cleaner {
               held);
         }
       } catch (SQLException e) {
-        if (!Sql.guardRefusal(e)) {
+        if (!Refusals.guard(e)) {
           throw e;
         }
         refused++;
         log.warn("{}: database guard refused to empty {}: {}", az, endpoint, e.getMessage());
-        audit(AuditEntry.of(az, "guard_refused", held, endpoint, held, null,
-            PlanWriter.firstLine(e.getMessage())));
+        audit(AuditRow.of(az, "guard_refused", held, endpoint, held, null,
+            RrsetWriter.firstLine(e.getMessage())));
       }
     }
     return new Tally(deleted, 0, cleared, refused);
   }
 
-  private void audit(AuditEntry e) throws SQLException {
-    Sql.inTransaction(ds, c -> {
+  private void audit(AuditRow e) throws SQLException {
+    tx.write(c -> {
       AuditLog.append(c, List.of(e));
       return null;
     });

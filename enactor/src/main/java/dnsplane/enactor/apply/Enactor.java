@@ -4,13 +4,13 @@ import dnsplane.enactor.rules.LegacyRule;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.rules.PlanEntry;
-import dnsplane.enactor.store.AuditEntry;
-import dnsplane.enactor.store.AuditLog;
+import dnsplane.db.audit.AuditRow;
+import dnsplane.db.audit.AuditLog;
+import dnsplane.db.status.EnactorStatus;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.Sql;
-import dnsplane.enactor.store.StatusStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.Transactions;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;
@@ -43,15 +43,13 @@ public final class Enactor {
   private static final Logger log = LoggerFactory.getLogger(Enactor.class);
 
   private final EnactorSettings settings;
-  private final DataSource ds;
+  private final Transactions tx;
   private final Faults faults;
   private final EnactorMetrics metrics;
   private final Verifier verifier;
   private final PlanStore plans;
   private final RrsetStore rrsets = new RrsetStore();
-  private final StatusStore status;
-  private final AuditLog audit;
-  private final PlanWriter writer;
+  private final RrsetWriter writer;
   private final Cleaner cleaner;
   private final Object applyLock = new Object();
   private final java.util.concurrent.atomic.AtomicLong passes =
@@ -67,17 +65,15 @@ public final class Enactor {
       EnactorSettings settings, DataSource ds, Faults faults, EnactorMetrics metrics,
       Verifier verifier) throws SQLException {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.ds = Objects.requireNonNull(ds, "ds");
+    this.tx = new Transactions(ds);
     this.faults = Objects.requireNonNull(faults, "faults");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.verifier = verifier;
     this.plans = new PlanStore(ds);
-    this.status = new StatusStore(ds);
-    this.audit = new AuditLog(ds);
-    this.writer = new PlanWriter(settings.az(), ds, faults, settings.batchSize());
+    this.writer = new RrsetWriter(settings.az(), ds, faults, settings.batchSize());
     this.cleaner = new Cleaner(settings.az(), ds, plans);
     this.mode = settings.mode();
-    this.lastApplied = status.lastApplied(settings.az());
+    this.lastApplied = tx.read(c -> EnactorStatus.lastApplied(c, settings.az()));
     saveStatus();
   }
 
@@ -103,8 +99,8 @@ public final class Enactor {
       return ApplyReport.skipped(stuckReason != null ? stuckReason : "up to date");
     }
     Plan p = plan.get();
-    ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
-    PlanWriter.Result r = writer.write(m, p.entries(), zones);
+    ZoneIndex zones = tx.write(ZoneIndex::load);
+    RrsetWriter.Result r = writer.write(m, p.entries(), zones);
     count(r.tally());
     lastApplied = p.generation();
     metrics.plansApplied.incrementAndGet();
@@ -132,7 +128,7 @@ public final class Enactor {
 
   private Optional<Plan> legacyStart() throws SQLException {
     Set<Long> existing = plans.generations();
-    Map<String, Long> applied = Sql.inTransaction(ds, rrsets::appliedByEndpoint);
+    Map<String, Long> applied = tx.write(rrsets::appliedByEndpoint);
     Long newest = existing.stream().max(Long::compare).orElse(null);
     LegacyRule.Start start = LegacyRule.start(newest, lastApplied, applied, existing);
     if (start instanceof LegacyRule.Start.Stuck s) {
@@ -161,17 +157,17 @@ public final class Enactor {
     PlanEntry entry = newest.entries().stream().filter(e -> e.endpoint().equals(endpoint))
         .findFirst().orElseThrow(() -> new IllegalArgumentException(
             "endpoint " + endpoint + " is not in the newest plan " + newest.generation()));
-    ZoneIndex zones = Sql.inTransaction(ds, ZoneIndex::load);
-    audit.append(List.of(AuditEntry.of(settings.az(), "repair", newest.generation(), endpoint,
+    ZoneIndex zones = tx.write(ZoneIndex::load);
+    appendAudit(List.of(AuditRow.of(settings.az(), "repair", newest.generation(), endpoint,
         null, newest.generation(), m == Mode.SAFE
             ? "operator repair: newest plan written through the safe rules and compare-and-set"
             : "operator repair: newest plan written unconditionally (legacy)")));
-    PlanWriter repairer = new PlanWriter(settings.az(), ds, new Faults(), 1);
-    PlanWriter.Result r = repairer.write(m, List.of(entry), zones);
+    RrsetWriter repairer = new RrsetWriter(settings.az(), tx.dataSource(), new Faults(), 1);
+    RrsetWriter.Result r = repairer.write(m, List.of(entry), zones);
     count(r.tally());
     setStuck(null);
     saveStatus();
-    Sql.inTransaction(ds, c -> {
+    tx.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('dnsplane_plan', ?)")) {
         ps.setString(1, Long.toString(newest.generation()));
         ps.execute();
@@ -208,7 +204,7 @@ public final class Enactor {
       log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(), e.endpoint(),
           e.generation(), v);
       try {
-        audit.append(List.of(AuditEntry.of(settings.az(), "verify_alarm", e.generation(),
+        appendAudit(List.of(AuditRow.of(settings.az(), "verify_alarm", e.generation(),
             e.endpoint(), null, e.generation(), v.toString())));
       } catch (SQLException ex) {
         log.warn("{}: cannot audit verification alarm: {}", settings.az(), ex.getMessage());
@@ -234,7 +230,7 @@ public final class Enactor {
     if (changed) {
       if (reason != null) {
         log.error("{}: stuck: {}", settings.az(), reason);
-        audit.append(List.of(AuditEntry.of(settings.az(), "stuck", null, null, null, null,
+        appendAudit(List.of(AuditRow.of(settings.az(), "stuck", null, null, null, null,
             reason)));
       }
       saveStatus();
@@ -242,15 +238,19 @@ public final class Enactor {
   }
 
   private void saveStatus() throws SQLException {
-    status.upsert(settings.az(), mode.wire(), lastApplied, stuckReason != null, stuckReason,
-        paused);
+    String reason = stuckReason;
+    tx.read(c -> {
+      EnactorStatus.upsert(c, settings.az(), mode.wire(), lastApplied, reason != null, reason,
+          paused);
+      return null;
+    });
   }
 
   public void setMode(Mode m) throws SQLException {
     Mode old = mode;
     mode = Objects.requireNonNull(m, "mode");
     if (old != m) {
-      audit.append(List.of(AuditEntry.of(settings.az(), "mode", null, null, null, null,
+      appendAudit(List.of(AuditRow.of(settings.az(), "mode", null, null, null, null,
           old.wire() + " -> " + m.wire())));
     }
     saveStatus();
@@ -295,7 +295,16 @@ public final class Enactor {
     return metrics;
   }
 
-  public AuditLog audit() {
-    return audit;
+  /** The newest {@code limit} audit rows, newest first; {@code actor} null means every enactor. */
+  public List<AuditRow> recentAudit(String actor, int limit) throws SQLException {
+    return tx.read(c -> AuditLog.recent(c, actor, limit));
+  }
+
+  /** Appends audit rows in a transaction of their own (events outside any write). */
+  private void appendAudit(List<AuditRow> rows) throws SQLException {
+    tx.write(c -> {
+      AuditLog.append(c, rows);
+      return null;
+    });
   }
 }

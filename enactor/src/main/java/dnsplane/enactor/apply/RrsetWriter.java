@@ -10,13 +10,14 @@ import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.rules.RrsetState;
 import dnsplane.enactor.rules.WriteDecision;
 import dnsplane.enactor.rules.WriteRule;
-import dnsplane.enactor.store.AuditEntry;
-import dnsplane.enactor.store.AuditLog;
+import dnsplane.db.audit.AuditRow;
+import dnsplane.db.audit.AuditLog;
 import dnsplane.enactor.store.EndpointConfigs;
-import dnsplane.enactor.store.PlanLocks;
+import dnsplane.db.plan.PlanLocks;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.Sql;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.Transactions;
+import dnsplane.db.rrset.Refusals;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PlanWriter writes a plan's entries to their rrsets in batches: the pure {@link WriteRule} decides
+ * RrsetWriter writes a plan's entries to their rrsets in batches: the pure {@link WriteRule} decides
  * per endpoint, the SQL compare-and-set decides again, and every outcome is audited in the same
  * transaction as the write. An injected delay on an endpoint is honoured just before it is written.
  *
@@ -44,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * marker stays as it is when the addresses do), read the endpoints' configuration (deleted? target
  * families?), write, audit.
  */
-final class PlanWriter {
+final class RrsetWriter {
 
-  private static final Logger log = LoggerFactory.getLogger(PlanWriter.class);
+  private static final Logger log = LoggerFactory.getLogger(RrsetWriter.class);
 
   /**
    * What writing a plan (or part of it) did; {@code written} (entries whose addresses were
@@ -56,14 +57,14 @@ final class PlanWriter {
   record Result(WriteTally tally, List<Expectation> written) {}
 
   private final String az;
-  private final DataSource ds;
+  private final Transactions tx;
   private final RrsetStore rrsets = new RrsetStore();
   private final Faults faults;
   private final int batchSize;
 
-  PlanWriter(String az, DataSource ds, Faults faults, int batchSize) {
+  RrsetWriter(String az, DataSource ds, Faults faults, int batchSize) {
     this.az = Objects.requireNonNull(az, "az");
-    this.ds = Objects.requireNonNull(ds, "ds");
+    this.tx = new Transactions(ds);
     this.faults = Objects.requireNonNull(faults, "faults");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
@@ -88,7 +89,7 @@ final class PlanWriter {
       if (delay != null) {
         tally = tally.plus(flush(mode, batch, zones, written));
         batch.clear();
-        audit(AuditEntry.of(az, "delay_wait", e.generation(), e.endpoint(), null, null,
+        audit(AuditRow.of(az, "delay_wait", e.generation(), e.endpoint(), null, null,
             "waiting up to " + delay + " before writing"));
         Faults.WaitEnd end = faults.await(e.endpoint(), e.generation(), delay);
         log.info("{}: delay on {} with plan {} ended: {}", az, e.endpoint(), e.generation(), end);
@@ -112,7 +113,7 @@ final class PlanWriter {
     }
     List<Expectation> written = new ArrayList<>();
     try {
-      WriteTally t = Sql.inTransaction(ds, c -> {
+      WriteTally t = tx.write(c -> {
         written.clear();
         return writeBatch(c, mode, batch, zones, written);
       });
@@ -133,7 +134,7 @@ final class PlanWriter {
       PlanEntry one = batch.get(0);
       log.warn("{}: the database refused plan {} for {} ({}): {}", az, one.generation(),
           one.endpoint(), refused.action(), e.getMessage());
-      audit(AuditEntry.of(az, refused.action(), one.generation(), one.endpoint(), null,
+      audit(AuditRow.of(az, refused.action(), one.generation(), one.endpoint(), null,
           one.generation(), firstLine(e.getMessage())));
       return WriteTally.of(refused, 1);
     }
@@ -141,10 +142,10 @@ final class PlanWriter {
 
   /** What a refusal by the schema means for the entry; null when it is no refusal. */
   private static Outcome refusal(SQLException e) {
-    if (Sql.invalidRdata(e)) {
+    if (Refusals.invalidRdata(e)) {
       return Outcome.INVALID_ENTRY;
     }
-    return Sql.guardRefusal(e) ? Outcome.GUARD_REFUSED : null;
+    return Refusals.guard(e) ? Outcome.GUARD_REFUSED : null;
   }
 
   private WriteTally writeBatch(
@@ -165,7 +166,7 @@ final class PlanWriter {
     Map<String, EndpointConfig> configs =
         mode == Mode.SAFE ? EndpointConfigs.read(c, names) : Map.of();
     List<RrsetStore.Write> toWrite = new ArrayList<>();
-    List<AuditEntry> audit = new ArrayList<>();
+    List<AuditRow> audit = new ArrayList<>();
     WriteTally tally = WriteTally.NONE;
     for (PlanEntry e : batch) {
       RrsetState s = states.get(e.endpoint());
@@ -179,7 +180,7 @@ final class PlanWriter {
       }
       tally = tally.plus(WriteTally.of(o, 1));
       if (o != Outcome.UNCHANGED) {
-        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(),
+        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(),
             s.appliedGeneration(), e.generation(), why(d, s)));
       }
     }
@@ -198,17 +199,17 @@ final class PlanWriter {
         if (!e.deleted()) {
           written.add(new Expectation(e.endpoint(), e.generation(), w.rdata().marker()));
         }
-        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev,
+        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), prev,
             e.generation(), wrote(mode, w)));
       } else if (zones.zoneFor(e.endpoint()) == null) {
         o = Outcome.NO_ZONE;
-        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), prev, null,
+        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), prev, null,
             "no served zone contains this name"));
       } else if (held != null && held == e.generation()) {
         o = Outcome.UNCHANGED;
       } else {
         o = Outcome.STALE_SKIP;
-        audit.add(AuditEntry.of(az, o.action(), e.generation(), e.endpoint(), held,
+        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), held,
             e.generation(), "lost the compare-and-set to a newer plan"));
       }
       tally = tally.plus(WriteTally.of(o, 1));
@@ -222,9 +223,9 @@ final class PlanWriter {
     long g = batch.get(0).generation();
     log.info("{}: plan {} was deleted before it could be written; {} endpoints skipped", az, g,
         batch.size());
-    List<AuditEntry> audit = new ArrayList<>();
+    List<AuditRow> audit = new ArrayList<>();
     for (PlanEntry e : batch) {
-      audit.add(AuditEntry.of(az, Outcome.STALE_SKIP.action(), g, e.endpoint(), null, g,
+      audit.add(AuditRow.of(az, Outcome.STALE_SKIP.action(), g, e.endpoint(), null, g,
           "plan " + g + " was deleted before it could be written"));
     }
     AuditLog.append(c, audit);
@@ -285,8 +286,8 @@ final class PlanWriter {
         : counts;
   }
 
-  private void audit(AuditEntry entry) throws SQLException {
-    Sql.inTransaction(ds, c -> {
+  private void audit(AuditRow entry) throws SQLException {
+    tx.write(c -> {
       AuditLog.append(c, List.of(entry));
       return null;
     });

@@ -1,5 +1,7 @@
 package dnsplane.enactor.api;
 
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +19,6 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,11 +64,11 @@ class EnactorApiTest implements TestPropertyProvider {
   void modeSwitchesAtRuntimeAndBadModeIs400() throws Exception {
     String body = http.toBlocking().retrieve(HttpRequest.PUT("/v1/mode", "{\"mode\":\"legacy\"}"));
     assertTrue(body.contains("\"mode\":\"legacy\""), body);
-    assertEquals("legacy", scalar("SELECT mode FROM enactor_status WHERE az = 'az-a'"));
+    assertEquals("legacy", text(db, "SELECT mode FROM enactor_status WHERE az = 'az-a'"));
     assertBad(HttpRequest.PUT("/v1/mode", "{\"mode\":\"fast\"}"), "fast");
     assertBad(HttpRequest.PUT("/v1/mode", "{}"), "mode");
     http.toBlocking().retrieve(HttpRequest.PUT("/v1/mode", "{\"mode\":\"safe\"}"));
-    assertEquals("safe", scalar("SELECT mode FROM enactor_status WHERE az = 'az-a'"));
+    assertEquals("safe", text(db, "SELECT mode FROM enactor_status WHERE az = 'az-a'"));
   }
 
   @Test
@@ -100,7 +99,7 @@ class EnactorApiTest implements TestPropertyProvider {
   void pauseAndResume() throws Exception {
     assertTrue(http.toBlocking().retrieve(HttpRequest.POST("/v1/pause", ""))
         .contains("\"paused\":true"));
-    assertEquals("t", scalar("SELECT paused FROM enactor_status WHERE az = 'az-a'"));
+    assertEquals("t", text(db, "SELECT paused FROM enactor_status WHERE az = 'az-a'"));
     assertTrue(http.toBlocking().retrieve(HttpRequest.POST("/v1/resume", ""))
         .contains("\"paused\":false"));
   }
@@ -108,21 +107,21 @@ class EnactorApiTest implements TestPropertyProvider {
   @Test
   void repairWritesTheNewestPlanAndIsAudited() throws Exception {
     assertBad(HttpRequest.POST("/v1/repair", "{}"), "endpoint");
-    sql("INSERT INTO zone (name) VALUES ('aws.test.') ON CONFLICT DO NOTHING");
+    exec(db, "INSERT INTO zone (name) VALUES ('aws.test.') ON CONFLICT DO NOTHING");
     // A plan and its entries in one transaction (one statement), as the schema requires.
-    sql("WITH p AS (INSERT INTO plan (reason) VALUES ('api test') RETURNING generation)"
+    exec(db, "WITH p AS (INSERT INTO plan (reason) VALUES ('api test') RETURNING generation)"
         + " INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
         + DDB + "', 60, '[{\"address\":\"192.0.2.10\",\"weight\":100,\"az\":\"az-a\"}]' FROM p");
-    String gen = scalar("SELECT max(generation) FROM plan");
+    String gen = text(db, "SELECT max(generation) FROM plan");
     String body = http.toBlocking().retrieve(HttpRequest.POST("/v1/repair",
         "{\"endpoint\":\"" + DDB + "\"}"));
     assertTrue(body.contains("\"generation\":" + gen), body);
     // The apply loop may have written the plan first: then the safe repair finds it unchanged.
     assertTrue(body.matches(".*\"outcome\":\"(write|unchanged)\".*"), body);
     assertEquals("{192.0.2.10}",
-        scalar("SELECT rdata FROM rrset WHERE name = '" + DDB + "' AND type = 'A'"));
+        text(db, "SELECT rdata FROM rrset WHERE name = '" + DDB + "' AND type = 'A'"));
     assertEquals("{\"\\\"" + gen + "\\\"\"}",
-        scalar("SELECT rdata FROM rrset WHERE name = '_plan." + DDB + "' AND type = 'TXT'"));
+        text(db, "SELECT rdata FROM rrset WHERE name = '_plan." + DDB + "' AND type = 'TXT'"));
     assertBad(HttpRequest.POST("/v1/repair", "{\"endpoint\":\"s3.aws.test.\"}"), "s3.aws.test.");
     String audit = http.toBlocking().retrieve("/v1/audit?limit=50");
     assertTrue(audit.contains("\"action\":\"repair\""), audit);
@@ -149,21 +148,5 @@ class EnactorApiTest implements TestPropertyProvider {
     assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
     String body = e.getResponse().getBody(String.class).orElse("");
     assertTrue(body.contains(named), "the 400 must name " + named + ": " + body);
-  }
-
-  private String scalar(String sql) throws Exception {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  private void sql(String sql) throws Exception {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
   }
 }

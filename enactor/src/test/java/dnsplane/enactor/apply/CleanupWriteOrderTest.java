@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
-import dnsplane.enactor.store.PlanCleaner;
-import dnsplane.enactor.store.PlanLocks;
+import dnsplane.db.plan.PlanDeletes;
+import dnsplane.db.plan.PlanLocks;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.rrset.ZoneIndex;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class CleanupWriteOrderTest {
       s.publish(Map.of(Y, List.of("192.0.2.2")));
       List<PlanEntry> entries = new PlanStore(s.pool).load(g1).orElseThrow().entries();
 
-      // A delayed safe enactor writes plan g1 to X, as PlanWriter does (plan lock, then the
+      // A delayed safe enactor writes plan g1 to X, as RrsetWriter does (plan lock, then the
       // compare-and-set), and has not committed yet.
       writer.setAutoCommit(false);
       assertTrue(PlanLocks.lockForWrite(writer, g1));
@@ -89,18 +90,18 @@ class CleanupWriteOrderTest {
       // statement), and has not committed yet.
       cleanup.setAutoCommit(false);
       assertEquals(List.of(g1), PlanLocks.lockForCleanup(cleanup, List.of(g1)));
-      assertEquals(List.of(g1), PlanCleaner.deleteUnreferenced(cleanup, List.of(g1)));
+      assertEquals(List.of(g1), PlanDeletes.deleteUnreferenced(cleanup, List.of(g1)));
 
       // A delayed safe enactor now writes plan g1 to X.
       Backends writerDb = new Backends(s.db);
-      PlanWriter writer = new PlanWriter("az-a", writerDb, new Faults(), 1000);
-      Future<PlanWriter.Result> write = pool.submit(() -> writer.write(Mode.SAFE, entries, zones));
+      RrsetWriter writer = new RrsetWriter("az-a", writerDb, new Faults(), 1000);
+      Future<RrsetWriter.Result> write = pool.submit(() -> writer.write(Mode.SAFE, entries, zones));
       Await.until("the write blocks on a lock or finishes",
           () -> writerDb.blockedOnALock() || write.isDone());
       String blockedIn = writerDb.blockedStatement();
 
       cleanup.commit();
-      PlanWriter.Result r = write.get(30, TimeUnit.SECONDS);
+      RrsetWriter.Result r = write.get(30, TimeUnit.SECONDS);
       assertFalse(s.planExists(g1));
       assertNull(EnactorDbTest.rdata(s, X, "A"), X + " was written with plan " + g1
           + ", which cleanup had deleted: it points at a deleted plan (" + r.tally() + ")");

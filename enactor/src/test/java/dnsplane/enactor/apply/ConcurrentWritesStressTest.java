@@ -12,8 +12,9 @@ import dnsplane.db.testing.TestPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.enactor.store.Sql;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.Transactions;
+import dnsplane.db.Transactions;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.testing.Plans;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Concurrency stress on the database itself: eight threads write random plan generations (stale
  * ones included) and run cleanups with random keep counts, all on the same rrsets, through the
- * enactor's own PlanWriter and Cleaner, while a planner thread keeps publishing. A reader follows
+ * enactor's own RrsetWriter and Cleaner, while a planner thread keeps publishing. A reader follows
  * change_log as authdns does (seq &gt; last, in order) and checks every change it sees: an address
  * rrset is never empty, and an endpoint's generation never goes back. Each plan's IPv6 address
  * carries its place in the planner's order, so the reader checks the addresses themselves, not only the marker.
@@ -111,9 +112,9 @@ class ConcurrentWritesStressTest {
         workers.add(threads.submit(() -> {
           Random r = new Random(seed);
           PlanStore plans = new PlanStore(pool);
-          PlanWriter writer = new PlanWriter(az, pool, new Faults(), 1000);
+          RrsetWriter writer = new RrsetWriter(az, pool, new Faults(), 1000);
           Cleaner cleaner = new Cleaner(az, pool, plans);
-          ZoneIndex zones = Sql.inTransaction(pool, ZoneIndex::load);
+          ZoneIndex zones = new Transactions(pool).write(ZoneIndex::load);
           for (int i = 0; i < operations / THREADS; i++) {
             if (r.nextInt(4) == 0) {
               cleaner.cleanup(mode, 1 + r.nextInt(3));

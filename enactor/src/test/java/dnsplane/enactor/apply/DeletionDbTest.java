@@ -10,7 +10,7 @@ import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Verifier;
 import java.sql.Connection;
 import java.time.Duration;
@@ -67,7 +67,7 @@ class DeletionDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      PlanWriter.Result late = new PlanWriter("az-c", s.pool, new Faults(), 1000)
+      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
           .write(Mode.SAFE, old, zones);
       assertEquals(2, late.tally().stale());
       assertEquals("{}", EnactorDbTest.rdata(s, Y, "A"));

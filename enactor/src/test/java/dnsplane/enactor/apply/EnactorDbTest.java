@@ -12,7 +12,7 @@ import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Verifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -152,7 +153,7 @@ class NoChurnDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      PlanWriter.Result late = new PlanWriter("az-c", s.pool, new Faults(), 1000)
+      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
           .write(Mode.SAFE, carried.entries(), zones);
       assertEquals(1, late.tally().stale(), "N+2 must lose to N+5: " + late.tally());
       assertEquals(0, late.tally().written());
@@ -189,7 +190,7 @@ class NoChurnDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      PlanWriter.Result late = new PlanWriter("az-c", s.pool, new Faults(), 1000)
+      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
           .write(Mode.SAFE, carried.entries(), zones);
       assertEquals(1, late.tally().stale());
       assertEquals("{" + A + "," + B + "," + C + "}", rdata(s, Y, "A"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.verify.Verifier;
@@ -53,7 +54,7 @@ class RaceTest {
     assertEquals(g[1], s.served(DDB).generation());
     a.faults().setDelay(DDB, FOREVER);
     g[2] = s.publish(plan(2));
-    assertTrue(a.faults().awaitWaitingOn(DDB, Await.DEADLINE), "az-a never reached " + DDB);
+    assertTrue(a.faults().awaitWaitingOn(DDB, Await.DEFAULT_DEADLINE), "az-a never reached " + DDB);
     assertEquals(g[2], a.faults().waiting().generation());
     for (int i = 3; i <= 6; i++) {
       g[i] = s.publish(plan(i));

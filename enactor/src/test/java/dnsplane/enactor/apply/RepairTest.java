@@ -2,12 +2,13 @@ package dnsplane.enactor.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.enactor.store.ZoneIndex;
+import dnsplane.db.rrset.ZoneIndex;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dnsplane.enactor.apply;
 
+import dnsplane.db.testing.Await;
 import dnsplane.enactor.rules.Mode;
 import java.time.Duration;
 import java.util.ArrayList;

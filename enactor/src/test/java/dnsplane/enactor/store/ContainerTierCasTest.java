@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.ContainerTier;
 import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
