@@ -1,28 +1,27 @@
 package dnsplane.authdns;
 
 import dnsplane.authdns.http.HttpApi;
+import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
-import dnsplane.authdns.sync.ChangeLogFollower;
 import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.persist.SnapshotFile;
 import dnsplane.authdns.persist.SnapshotPersister;
 import dnsplane.authdns.persist.SnapshotStore;
+import dnsplane.authdns.sync.ChangeLogFollower;
 import dnsplane.authdns.sync.SyncStatus;
-import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.xfr.Notifier;
 import dnsplane.authdns.xfr.XfrConfig;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.changelog.ChangeLogReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -277,10 +276,8 @@ public final class AuthDns implements AutoCloseable {
    */
   public boolean awaitSynced(Duration timeout) throws InterruptedException, SQLException {
     long seq;
-    try (Connection c = DbBootstrap.connect(db);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT last_seq FROM change_log_counter")) {
-      seq = rs.next() ? rs.getLong(1) : 0;
+    try (Connection c = DbBootstrap.connect(db)) {
+      seq = ChangeLogReader.counter(c);
     }
     return follower.awaitSeq(seq, timeout);
   }

@@ -1,16 +1,16 @@
 package dnsplane.authdns;
 
-import dnsplane.authdns.acl.Cidr;
 import dnsplane.authdns.journal.JournalLimits;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.rrl.RrlConfig;
-import java.net.InetSocketAddress;
 import dnsplane.authdns.tsig.TsigKey;
 import dnsplane.authdns.tsig.TsigKeyFile;
 import dnsplane.authdns.tsig.TsigKeys;
 import dnsplane.authdns.xfr.NotifyTarget;
 import dnsplane.authdns.xfr.TransferAcl;
 import dnsplane.authdns.xfr.XfrConfig;
+import dnsplane.db.net.Cidr;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -22,19 +22,24 @@ import org.xbill.DNS.Type;
  * JDBC, no clock, no logging; the same (zones, query) always gives the same response, which is what
  * lets the edge cache rendered responses per snapshot.
  *
- * <p>This is the one place rcodes are chosen:
+ * <p>Rcodes are chosen here for every query that parses, except those {@code net.TransferRouter}
+ * sends elsewhere when transfers are offered: AXFR/IXFR over TCP, IXFR over UDP and NOTIFY get
+ * theirs from {@code xfr.XfrResponder}, a TSIG that does not verify from {@code tsig.TsigKeys}.
+ * Input that never reaches an answerer gets its rcode from {@code net.ErrorReplies}: bytes that
+ * do not parse (FORMERR) and a bug while answering (SERVFAIL). Without transfers offered, the
+ * table holds for transfers and NOTIFY too:
  *
  * <pre>
  *  condition (checked in this order)                  response
  *  -------------------------------------------------  --------------------------------------
  *  QR set (a response, not a query)                   none: drop it
- *  opcode other than QUERY (NOTIFY included, for now)  NOTIMP
+ *  opcode other than QUERY (NOTIFY: see above)        NOTIMP
  *  not exactly one question, or answer/authority set  FORMERR
- *  more than one OPT, or an OPT not owned by root      FORMERR
+ *  more than one OPT, or an OPT not owned by root     FORMERR
  *  EDNS version other than 0                          BADVERS (16, via the OPT extended rcode)
- *  qtype OPT, TSIG or TKEY (meta types)              FORMERR
+ *  qtype OPT, TSIG or TKEY (meta types)               FORMERR
  *  AXFR over UDP                                      NOTIMP (as NSD; AXFR needs TCP)
- *  AXFR over TCP / IXFR                               REFUSED (transfers are not offered here)
+ *  AXFR over TCP / IXFR                               REFUSED (transfers are not offered)
  *  class other than IN / ANY, or no zone of ours      REFUSED
  *  zone without SOA                                   SERVFAIL
  *  lookup: SUCCESS / NODATA                           NOERROR, AA (NODATA: SOA in authority)

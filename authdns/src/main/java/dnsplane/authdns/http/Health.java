@@ -1,6 +1,6 @@
 package dnsplane.authdns.http;
 
-import dnsplane.authdns.store.Json;
+import dnsplane.db.Json;
 import dnsplane.authdns.sync.Rejection;
 import dnsplane.authdns.sync.SyncStatus;
 import java.time.Duration;

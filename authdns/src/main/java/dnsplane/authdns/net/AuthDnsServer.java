@@ -1,5 +1,6 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.net.QueryMetrics.TcpClose;
 import dnsplane.authdns.rrl.RateLimiter;
 import dnsplane.authdns.xfr.XfrService;
@@ -15,13 +16,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -159,7 +160,7 @@ public final class AuthDnsServer implements AutoCloseable {
             opts.maxPayload(),
             opts.cacheEntries(),
             opts.clock(),
-            dnsplane.authdns.answer.Answerer::answer,
+            Answerer::answer,
             xfr);
     RateLimiter rrl = opts.rrl().enabled() ? new RateLimiter(opts.rrl()) : null;
     Exception last = null;
@@ -169,7 +170,7 @@ public final class AuthDnsServer implements AutoCloseable {
       ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       try {
         InetSocketAddress bound =
-            bind(group, epoll, processor, xfr, listen, opts, channels, children, rrl, metrics);
+            bind(group, epoll, processor, listen, opts, channels, children, rrl, metrics);
         LOG.info(
             "authdns listening on {} (udp x{}, tcp, {}, rrl {})",
             bound,
@@ -193,7 +194,6 @@ public final class AuthDnsServer implements AutoCloseable {
       EventLoopGroup group,
       boolean epoll,
       QueryProcessor processor,
-      XfrService xfr,
       InetSocketAddress listen,
       ServerOptions opts,
       List<Channel> channels,
@@ -252,7 +252,7 @@ public final class AuthDnsServer implements AutoCloseable {
                     children.add(ch);
                     ch.pipeline()
                         .addLast(
-                            new LengthFieldPrepender(2), new TcpHandler(processor, xfr, limits));
+                            new LengthFieldPrepender(2), new TcpHandler(processor, limits));
                   }
                 });
     try {

@@ -117,6 +117,16 @@ public final class QueryMetrics {
     dropped[transport.ordinal()].increment();
   }
 
+  /** Input over {@code transport} so far that could not be parsed as a DNS query. */
+  public long malformedTotal(Transport transport) {
+    return malformed[transport.ordinal()].sum();
+  }
+
+  /** Input over {@code transport} so far dropped without any reply. */
+  public long droppedTotal(Transport transport) {
+    return dropped[transport.ordinal()].sum();
+  }
+
   /** Counts a UDP response withheld by rate limiting. */
   public void rrlDropped(ResponseClass cls) {
     rrlDropped[cls.ordinal()].increment();

@@ -1,7 +1,6 @@
 package dnsplane.authdns.net;
 
 import dnsplane.authdns.net.QueryMetrics.TcpClose;
-import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -13,8 +12,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +36,9 @@ import java.util.concurrent.TimeUnit;
  * each of these acts within that much of its deadline. While a zone transfer is running none of these
  * apply, and a lifetime reached during one closes the connection when it ends.
  *
- * <p>AXFR and IXFR, when transfers are offered, go to {@link XfrService}: the snapshot is read
- * here, once, and the transfer is rendered on the service's threads; taking queries pauses until
- * its last message is written, so replies stay in query order.
+ * <p>Frames the {@link TransferRouter} takes as zone transfers go to it: the snapshot is read here,
+ * once, and the transfer is rendered on the transfer threads; taking queries pauses until its last
+ * message is written, so replies stay in query order.
  */
 final class TcpHandler extends ChannelInboundHandlerAdapter {
   private static final long NONE = Long.MIN_VALUE;
@@ -49,16 +46,7 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final QueryProcessor processor;
-  private final XfrService xfr;
   private final TcpLimits limits;
-  private final Executor workers;
-  private final TransferFunction transfers;
-
-  /** How a transfer is rendered: {@link XfrService#transfer} in service. */
-  @FunctionalInterface
-  interface TransferFunction {
-    List<byte[]> transfer(ZoneSet zones, byte[] query, InetAddress client);
-  }
 
   // Everything below is confined to the channel's event loop.
   private ChannelHandlerContext ctx;
@@ -83,38 +71,36 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
         }
       };
 
+  // Called on a transfer thread: writes may come from any thread, the rest runs on the event loop.
+  private final TransferRouter.TransferSink transferSink =
+      new TransferRouter.TransferSink() {
+        @Override
+        public void messages(List<byte[]> messages) {
+          for (int i = 0; i < messages.size() - 1; i++) {
+            ctx.write(Unpooled.wrappedBuffer(messages.get(i)), ctx.voidPromise());
+          }
+          ctx.writeAndFlush(Unpooled.wrappedBuffer(messages.get(messages.size() - 1)))
+              .addListener((ChannelFutureListener) f -> transferDone());
+        }
+
+        @Override
+        public void notATransfer(byte[] query) {
+          ctx.executor().execute(() -> ordinaryAnswer(query));
+        }
+
+        @Override
+        public void failed(byte[] query, Throwable t) {
+          ctx.executor().execute(() -> transferFailed(query, t));
+        }
+      };
+
   TcpHandler(QueryProcessor processor) {
-    this(processor, null, TcpLimits.defaults());
+    this(processor, TcpLimits.defaults());
   }
 
-  TcpHandler(QueryProcessor processor, XfrService xfr) {
-    this(processor, xfr, TcpLimits.defaults());
-  }
-
-  TcpHandler(QueryProcessor processor, XfrService xfr, TcpLimits limits) {
-    this(
-        processor,
-        xfr,
-        limits,
-        xfr == null ? null : xfr.workers(),
-        xfr == null ? null : xfr::transfer);
-  }
-
-  /**
-   * With transfers rendered by {@code transfers} on {@code workers}: lets a test run them on its
-   * own thread, or make them fail as a bug would.
-   */
-  TcpHandler(
-      QueryProcessor processor,
-      XfrService xfr,
-      TcpLimits limits,
-      Executor workers,
-      TransferFunction transfers) {
+  TcpHandler(QueryProcessor processor, TcpLimits limits) {
     this.processor = processor;
-    this.xfr = xfr;
     this.limits = limits;
-    this.workers = workers;
-    this.transfers = transfers;
   }
 
   @Override
@@ -233,7 +219,7 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void answer(ByteBuf frame) {
-    if (xfr != null && XfrService.isTransfer(frame)) {
+    if (processor.transfers().isTransfer(frame)) {
       transfer(frame);
       return;
     }
@@ -250,43 +236,16 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Renders the transfer {@code frame} asks for on the workers and writes its messages; taking
-   * queries pauses until the last one is written. Whatever happens on the worker ends with
-   * {@link #transferDone}: an exception there (a bug) is answered SERVFAIL here, as on the
-   * ordinary path, instead of leaving the client without a reply and this connection with reading
-   * paused until the idle timeout.
+   * Has the transfer {@code frame} asks for rendered on the transfer threads; taking queries pauses
+   * until its answer is written. Whatever happens there ends with {@link #transferDone}: a failure
+   * (a bug) is answered SERVFAIL, as on the ordinary path, instead of leaving the client without a
+   * reply and this connection with reading paused until the idle timeout.
    */
   private void transfer(ByteBuf frame) {
     ZoneSet zones = processor.holder().get();
     byte[] query = ByteBufUtil.getBytes(frame);
-    InetAddress client = client();
     transferring = true;
-    try {
-      workers.execute(() -> {
-        List<byte[]> messages;
-        try {
-          messages = transfers.transfer(zones, query, client);
-          if (messages != null && messages.isEmpty()) {
-            throw new IllegalStateException("a transfer of no messages");
-          }
-        } catch (Throwable t) { // whatever it is, the connection must get its answer
-          ctx.executor().execute(() -> transferFailed(query, t));
-          if (t instanceof Error e) {
-            throw e; // the pool replaces this thread; the answer above is already on its way
-          }
-          return;
-        }
-        if (messages == null) {
-          ctx.executor().execute(() -> ordinaryAnswer(query));
-          return;
-        }
-        for (int i = 0; i < messages.size() - 1; i++) {
-          ctx.write(Unpooled.wrappedBuffer(messages.get(i)), ctx.voidPromise());
-        }
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(messages.get(messages.size() - 1)))
-            .addListener((ChannelFutureListener) f -> transferDone());
-      });
-    } catch (RejectedExecutionException e) {
+    if (!processor.transfers().startTransfer(zones, query, client(), transferSink)) {
       ctx.close(); // shutting down
     }
   }
@@ -300,7 +259,7 @@ final class TcpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void transferFailed(byte[] query, Throwable t) {
-    writeLast(processor.internalError(query, Transport.TCP, ctx.alloc(), t));
+    writeLast(processor.errors().transferFailed(query, Transport.TCP, ctx.alloc(), t));
   }
 
   private void writeLast(ByteBuf reply) {

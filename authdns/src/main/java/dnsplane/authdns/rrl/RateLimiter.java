@@ -1,6 +1,6 @@
 package dnsplane.authdns.rrl;
 
-import dnsplane.authdns.acl.Cidr;
+import dnsplane.db.net.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -74,7 +74,7 @@ public final class RateLimiter {
     for (Cidr c : config.whitelist()) {
       if (c.isV4()) {
         v4Networks[i] = c.v4Network();
-        v4Masks[i++] = c.length() == 0 ? 0 : -1 << (32 - c.length());
+        v4Masks[i++] = c.prefixLength() == 0 ? 0 : -1 << (32 - c.prefixLength());
       }
     }
     v6Whitelist = config.whitelist().stream().filter(c -> !c.isV4()).toArray(Cidr[]::new);

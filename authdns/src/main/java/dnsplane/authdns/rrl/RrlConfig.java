@@ -1,6 +1,6 @@
 package dnsplane.authdns.rrl;
 
-import dnsplane.authdns.acl.Cidr;
+import dnsplane.db.net.Cidr;
 import java.util.List;
 import java.util.Objects;
 

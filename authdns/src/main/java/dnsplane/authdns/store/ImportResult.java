@@ -1,5 +1,6 @@
 package dnsplane.authdns.store;
 
+import dnsplane.db.zone.RrsetRow;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,7 +18,7 @@ public record ImportResult(
     int deleted,
     int unchanged,
     int records,
-    List<RrsetData.Key> leftAlone) {
+    List<RrsetRow.Key> leftAlone) {
 
   /** How many plan-managed rrsets {@link #leftAloneSummary} names before "and N more". */
   static final int NAMED = 10;
@@ -42,7 +43,7 @@ public record ImportResult(
     String named =
         leftAlone.stream()
             .limit(NAMED)
-            .map(RrsetData.Key::toString)
+            .map(RrsetRow.Key::toString)
             .collect(Collectors.joining(", "));
     return String.format(
         "left %d plan-managed rrset%s alone: %s%s",

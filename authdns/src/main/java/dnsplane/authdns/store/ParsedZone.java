@@ -1,5 +1,6 @@
 package dnsplane.authdns.store;
 
+import dnsplane.db.zone.RrsetRow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import org.xbill.DNS.Name;
  * ParsedZone is a validated master file: its origin (the zone apex) and every rrset in it, keyed by
  * (name, type), in the shape the {@code rrset} table stores.
  */
-public record ParsedZone(Name origin, Map<RrsetData.Key, RrsetData> rrsets) {
+public record ParsedZone(Name origin, Map<RrsetRow.Key, RrsetRow> rrsets) {
 
   public ParsedZone {
     Objects.requireNonNull(origin, "origin");
@@ -18,7 +19,7 @@ public record ParsedZone(Name origin, Map<RrsetData.Key, RrsetData> rrsets) {
 
   /** The zone name as the {@code zone} table stores it. */
   public String zoneName() {
-    return ZoneText.canonical(origin);
+    return ZoneFileParser.canonical(origin);
   }
 
   /** How many records (not rrsets) the zone holds. */

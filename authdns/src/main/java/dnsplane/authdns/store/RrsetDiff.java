@@ -1,5 +1,6 @@
 package dnsplane.authdns.store;
 
+import dnsplane.db.zone.RrsetRow;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,10 +16,10 @@ import java.util.Set;
  * or delete one, it is listed in {@link #leftAlone} instead.
  */
 public record RrsetDiff(
-    List<RrsetData> inserts,
-    List<RrsetData> updates,
-    List<RrsetData> deletes,
-    List<RrsetData.Key> leftAlone) {
+    List<RrsetRow> inserts,
+    List<RrsetRow> updates,
+    List<RrsetRow> deletes,
+    List<RrsetRow.Key> leftAlone) {
 
   public RrsetDiff {
     inserts = List.copyOf(inserts);
@@ -29,7 +30,7 @@ public record RrsetDiff(
 
   /** Computes the difference from {@code stored} to {@code wanted}, with nothing managed. */
   public static RrsetDiff between(
-      Map<RrsetData.Key, RrsetData> stored, Map<RrsetData.Key, RrsetData> wanted) {
+      Map<RrsetRow.Key, RrsetRow> stored, Map<RrsetRow.Key, RrsetRow> wanted) {
     return between(stored, wanted, Set.of());
   }
 
@@ -38,16 +39,16 @@ public record RrsetDiff(
    * managed} as they are stored (or absent).
    */
   public static RrsetDiff between(
-      Map<RrsetData.Key, RrsetData> stored,
-      Map<RrsetData.Key, RrsetData> wanted,
-      Set<RrsetData.Key> managed) {
-    List<RrsetData> inserts = new ArrayList<>();
-    List<RrsetData> updates = new ArrayList<>();
-    List<RrsetData> deletes = new ArrayList<>();
-    List<RrsetData.Key> leftAlone = new ArrayList<>();
-    for (RrsetData w : wanted.values()) {
-      RrsetData s = stored.get(w.key());
-      List<RrsetData> into = s == null ? inserts : same(s, w) ? null : updates;
+      Map<RrsetRow.Key, RrsetRow> stored,
+      Map<RrsetRow.Key, RrsetRow> wanted,
+      Set<RrsetRow.Key> managed) {
+    List<RrsetRow> inserts = new ArrayList<>();
+    List<RrsetRow> updates = new ArrayList<>();
+    List<RrsetRow> deletes = new ArrayList<>();
+    List<RrsetRow.Key> leftAlone = new ArrayList<>();
+    for (RrsetRow w : wanted.values()) {
+      RrsetRow s = stored.get(w.key());
+      List<RrsetRow> into = s == null ? inserts : same(s, w) ? null : updates;
       if (into == null) {
         continue;
       }
@@ -57,7 +58,7 @@ public record RrsetDiff(
         into.add(w);
       }
     }
-    for (RrsetData s : stored.values()) {
+    for (RrsetRow s : stored.values()) {
       if (!wanted.containsKey(s.key())) {
         if (managed.contains(s.key())) {
           leftAlone.add(s.key());
@@ -66,7 +67,7 @@ public record RrsetDiff(
         }
       }
     }
-    leftAlone.sort(Comparator.comparing(RrsetData.Key::name).thenComparing(RrsetData.Key::type));
+    leftAlone.sort(Comparator.comparing(RrsetRow.Key::name).thenComparing(RrsetRow.Key::type));
     return new RrsetDiff(inserts, updates, deletes, leftAlone);
   }
 
@@ -75,7 +76,7 @@ public record RrsetDiff(
     return inserts.isEmpty() && updates.isEmpty() && deletes.isEmpty();
   }
 
-  private static boolean same(RrsetData a, RrsetData b) {
+  private static boolean same(RrsetRow a, RrsetRow b) {
     return a.ttl() == b.ttl()
         && a.rdata().size() == b.rdata().size()
         && new java.util.HashSet<>(rdata(a)).equals(new java.util.HashSet<>(rdata(b)));
@@ -86,7 +87,7 @@ public record RrsetDiff(
    * (zone.serial) whatever the file says, and an export writes that counter, so a re-imported
    * export (or a file whose serial was bumped by hand) must not rewrite the SOA row for it.
    */
-  private static List<String> rdata(RrsetData r) {
+  private static List<String> rdata(RrsetRow r) {
     if (!r.type().equals("SOA")) {
       return r.rdata();
     }

@@ -2,18 +2,17 @@ package dnsplane.authdns.store;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.zone.RrsetRow;
+import dnsplane.db.zone.StoredZone;
+import dnsplane.db.zone.ZoneReader;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.OptionalLong;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -24,12 +23,13 @@ import org.xbill.DNS.Type;
 /**
  * ZoneExporter writes a zone as a master file that {@link ZoneImporter} reads back to the same
  * rows: absolute names, one record per line, SOA first, empty rrsets as {@link
- * ZoneText#EMPTY_MARKER} comments.
+ * ZoneFileParser#EMPTY_MARKER} comments.
  *
  * <p>The SOA carries the serial authdns serves, the zone's own counter ({@code zone.serial}, read
- * in the same transaction as the rrsets), not the one stored in the SOA row (whatever the last
- * imported file said, often 1). A secondary or any other server loaded from the export must be at
- * the version served, or an IXFR/AXFR client fed from it would see the serial go backwards.
+ * in the same transaction as the rrsets by {@link ZoneReader#readWhole}), not the one stored in
+ * the SOA row (whatever the last imported file said, often 1). A secondary or any other server
+ * loaded from the export must be at the version served, or an IXFR/AXFR client fed from it would
+ * see the serial go backwards.
  */
 public final class ZoneExporter {
 
@@ -43,45 +43,20 @@ public final class ZoneExporter {
 
   /** The master file of {@code zone}; NoSuchElementException when there is no such zone. */
   public static String export(Connection c, Name zone) throws SQLException {
-    String name = ZoneText.canonical(zone);
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try {
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      OptionalLong id = ZoneRows.zoneId(c, name);
-      if (id.isEmpty()) {
-        throw new NoSuchElementException("no zone " + name);
-      }
-      long serial = servedSerial(c, id.getAsLong());
-      Map<RrsetData.Key, RrsetData> rrsets = ZoneRows.rrsets(c, id.getAsLong());
-      c.commit();
-      return render(name, rrsets.values(), serial);
-    } finally {
-      c.setAutoCommit(autoCommit);
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-    }
-  }
-
-  /** The serial served for zone {@code zoneId}: its change-log counter. */
-  private static long servedSerial(Connection c, long zoneId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM zone WHERE id = ?")) {
-      ps.setLong(1, zoneId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new NoSuchElementException("zone " + zoneId + " vanished");
-        }
-        return rs.getLong(1);
-      }
-    }
+    String name = ZoneFileParser.canonical(zone);
+    StoredZone stored =
+        ZoneReader.readWhole(c, name)
+            .orElseThrow(() -> new NoSuchElementException("no zone " + name));
+    return render(name, stored.rrsets().values(), stored.serial());
   }
 
   /**
    * The master-file text of the rrsets of zone {@code name}, the SOA stamped with {@code serial}
    * (the one served), which the header comment repeats.
    */
-  static String render(String name, Collection<RrsetData> rrsets, long serial) {
-    List<RrsetData> stamped = new ArrayList<>(rrsets.size());
-    for (RrsetData r : rrsets) {
+  static String render(String name, Collection<RrsetRow> rrsets, long serial) {
+    List<RrsetRow> stamped = new ArrayList<>(rrsets.size());
+    for (RrsetRow r : rrsets) {
       stamped.add(r.type().equals("SOA") ? withSerial(r, serial) : r);
     }
     return render(name, stamped).replaceFirst(
@@ -89,12 +64,12 @@ public final class ZoneExporter {
   }
 
   /** {@code soa} with the serial field of each rdata replaced by {@code serial}. */
-  static RrsetData withSerial(RrsetData soa, long serial) {
+  static RrsetRow withSerial(RrsetRow soa, long serial) {
     List<String> rdata = new ArrayList<>(soa.rdata().size());
     for (String text : soa.rdata()) {
       rdata.add(soaWithSerial(soa.name(), text, serial));
     }
-    return new RrsetData(soa.name(), soa.type(), soa.ttl(), rdata);
+    return new RrsetRow(soa.name(), soa.type(), soa.ttl(), rdata);
   }
 
   private static String soaWithSerial(String owner, String text, long serial) {
@@ -115,18 +90,18 @@ public final class ZoneExporter {
   }
 
   /** The master-file text of the rrsets of zone {@code name}, as stored. */
-  static String render(String name, java.util.Collection<RrsetData> rrsets) {
-    List<RrsetData> sorted = new ArrayList<>(rrsets);
+  static String render(String name, java.util.Collection<RrsetRow> rrsets) {
+    List<RrsetRow> sorted = new ArrayList<>(rrsets);
     sorted.sort(
-        Comparator.comparingInt((RrsetData r) -> r.type().equals("SOA") ? 0 : 1)
+        Comparator.comparingInt((RrsetRow r) -> r.type().equals("SOA") ? 0 : 1)
             .thenComparing(r -> dnsName(r.name()))
-            .thenComparing(RrsetData::type));
+            .thenComparing(RrsetRow::type));
     StringBuilder out = new StringBuilder();
     out.append("; zone ").append(name).append(", exported by dnsplane authdns\n");
     out.append("$ORIGIN ").append(name).append('\n');
-    for (RrsetData r : sorted) {
+    for (RrsetRow r : sorted) {
       if (r.rdata().isEmpty()) {
-        out.append(ZoneText.EMPTY_MARKER)
+        out.append(ZoneFileParser.EMPTY_MARKER)
             .append(r.name())
             .append(' ')
             .append(r.ttl())

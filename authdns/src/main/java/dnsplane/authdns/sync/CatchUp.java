@@ -1,5 +1,6 @@
 package dnsplane.authdns.sync;
 
+import dnsplane.db.changelog.ChangeLogRow;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ public sealed interface CatchUp {
   record UpToDate() implements CatchUp {}
 
   /** Apply {@code rows} (contiguous, starting right after the applied seq); {@code more} follow. */
-  record Apply(List<ChangeRow> rows, boolean more) implements CatchUp {
+  record Apply(List<ChangeLogRow> rows, boolean more) implements CatchUp {
     public Apply {
       rows = List.copyOf(rows);
     }
@@ -28,7 +29,7 @@ public sealed interface CatchUp {
    * commit order (schema), so the first row must be applied + 1: anything else means the rows in
    * between were pruned, and a counter behind the applied seq means a different database.
    */
-  static CatchUp decide(long applied, long dbSeq, List<ChangeRow> rows, int limit) {
+  static CatchUp decide(long applied, long dbSeq, List<ChangeLogRow> rows, int limit) {
     if (dbSeq < applied) {
       return new Reload(
           "change-log counter "
@@ -49,7 +50,7 @@ public sealed interface CatchUp {
               + " (pruned)");
     }
     long expected = applied + 1;
-    for (ChangeRow row : rows) {
+    for (ChangeLogRow row : rows) {
       if (row.seq() != expected) {
         return new Reload(
             "change log jumps from " + (expected - 1) + " to " + row.seq() + " (pruned)");

@@ -1,6 +1,7 @@
 package dnsplane.authdns.sync;
 
 import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.db.changelog.ChangeLogRow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ChangeConverter {
   private ChangeConverter() {}
 
   /** The change one change-log row describes. */
-  public static ZoneChange toChange(ChangeRow row) {
+  public static ZoneChange toChange(ChangeLogRow row) {
     Name zone = name(row.zone(), row);
     return switch (row.op()) {
       case "zone_created" -> new ZoneChange.ZoneCreated(zone, row.serial());
@@ -46,14 +47,14 @@ public final class ChangeConverter {
    * the row can be applied), {@code problem} says why the row cannot be applied in full (null when
    * it can). A set whose records do not all parse becomes a {@link ZoneChange.RrsetIncomplete}.
    */
-  public record Conversion(ChangeRow row, ZoneChange change, String problem) {
+  public record Conversion(ChangeLogRow row, ZoneChange change, String problem) {
     public boolean complete() {
       return problem == null;
     }
   }
 
   /** As {@link #toChange}, but a set with unparseable records keeps what it can (see above). */
-  public static Conversion convert(ChangeRow row) {
+  public static Conversion convert(ChangeLogRow row) {
     try {
       if (row.op().equals("set") && row.ttl() != null && row.rdata() != null) {
         Name zone = name(row.zone(), row);

@@ -4,9 +4,11 @@ import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.changelog.ChangeLogChannel;
+import dnsplane.db.changelog.ChangeLogReader;
+import dnsplane.db.changelog.ChangeLogRow;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,12 +70,6 @@ public final class ChangeLogFollower implements AutoCloseable {
       return new Options(backstop, batch, backoffInitial, backoffMax, poll);
     }
   }
-
-  /** The channel the schema's triggers notify on commit. */
-  public static final String CHANNEL = "dnsplane_change";
-
-  /** Shown in pg_stat_activity, so operators (and tests) can find this connection. */
-  public static final String APPLICATION_NAME = "dnsplane-authdns-sync";
 
   /** Longest a single read may take; generous, a 100,000-record full load takes ~2 s. */
   private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(60);
@@ -197,12 +193,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         c.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
         // A hot standby refuses LISTEN (NOTIFY is not replicated): there, poll instead.
         boolean standby = ChangeLogReader.inRecovery(c);
-        try (Statement st = c.createStatement()) {
-          st.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          if (!standby) {
-            st.execute("LISTEN " + CHANNEL);
-          }
-        }
+        ChangeLogChannel.subscribeFollower(c, !standby);
         Duration wait = standby ? options.standbyPoll() : options.backstop();
         if (standby && !this.standby) {
           log.info(
@@ -247,7 +238,7 @@ public final class ChangeLogFollower implements AutoCloseable {
       long db = ChangeLogReader.counter(c);
       state.sawCounter(db);
       long from = state.applied();
-      List<ChangeRow> rows =
+      List<ChangeLogRow> rows =
           db > from ? ChangeLogReader.since(c, from, options.batch()) : List.of();
       CatchUp decision = CatchUp.decide(from, db, rows, options.batch());
       if (decision instanceof CatchUp.Reload r) {

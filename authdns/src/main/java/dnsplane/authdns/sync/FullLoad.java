@@ -4,6 +4,7 @@ import dnsplane.authdns.zone.Node;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
+import dnsplane.db.changelog.FullLoadRows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,13 +32,13 @@ final class FullLoad {
 
   private FullLoad() {}
 
-  static Changes changes(ChangeLogReader.FullState state, ZoneSet previous) {
+  static Changes changes(FullLoadRows state, ZoneSet previous) {
     List<ZoneChange> changes = new ArrayList<>(state.zones().size() + state.rrsets().size());
-    Map<Long, ChangeLogReader.ZoneRow> zones = new HashMap<>();
+    Map<Long, FullLoadRows.ZoneRow> zones = new HashMap<>();
     Map<Long, Name> origins = new HashMap<>();
     List<Rejection> rejected = new ArrayList<>();
     int bad = 0;
-    for (ChangeLogReader.ZoneRow z : state.zones()) {
+    for (FullLoadRows.ZoneRow z : state.zones()) {
       try {
         Name origin = Name.fromString(z.name(), Name.root);
         origins.put(z.id(), origin);
@@ -49,12 +50,12 @@ final class FullLoad {
         log.error("zone {} not served: {}", z.name(), e.getMessage());
       }
     }
-    for (ChangeLogReader.RrsetRow r : state.rrsets()) {
+    for (FullLoadRows.RrsetRow r : state.rrsets()) {
       Name origin = origins.get(r.zoneId());
       if (origin == null) {
         continue;
       }
-      ChangeLogReader.ZoneRow z = zones.get(r.zoneId());
+      FullLoadRows.ZoneRow z = zones.get(r.zoneId());
       ChangeConverter.ParsedRrset p;
       try {
         p = ChangeConverter.parse(origin, r.name(), r.type(), r.ttl(), r.rdata(), z.serial());

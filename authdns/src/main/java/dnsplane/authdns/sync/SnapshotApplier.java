@@ -3,6 +3,8 @@ package dnsplane.authdns.sync;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.db.changelog.ChangeLogRow;
+import dnsplane.db.changelog.FullLoadRows;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -38,10 +40,10 @@ final class SnapshotApplier {
   }
 
   /** Applies contiguous change-log {@code rows} to the served snapshot and records the outcome. */
-  void apply(List<ChangeRow> rows) {
+  void apply(List<ChangeLogRow> rows) {
     List<ChangeConverter.Conversion> converted = new ArrayList<>(rows.size());
     List<ZoneChange> changes = new ArrayList<>(rows.size());
-    for (ChangeRow row : rows) {
+    for (ChangeLogRow row : rows) {
       ChangeConverter.Conversion c = ChangeConverter.convert(row);
       converted.add(c);
       if (c.change() != null) {
@@ -55,7 +57,7 @@ final class SnapshotApplier {
     Rejections.Editor rejections = state.rejections().edit();
     int rejected = 0;
     for (ChangeConverter.Conversion c : converted) {
-      ChangeRow row = c.row();
+      ChangeLogRow row = c.row();
       String problem = c.problem();
       String refusal = c.change() == null ? null : refused.get(c.change());
       if (refusal != null) {
@@ -84,7 +86,7 @@ final class SnapshotApplier {
   }
 
   /** A change applied in full clears its rrset's rejection (a zone's, for a whole zone). */
-  private static void cleared(Rejections.Editor rejections, ChangeRow row) {
+  private static void cleared(Rejections.Editor rejections, ChangeLogRow row) {
     if (row.op().equals("zone_created") || row.op().equals("zone_deleted")) {
       int n = rejections.clearZone(row.zone());
       if (n > 0) {
@@ -107,7 +109,7 @@ final class SnapshotApplier {
    * Serves {@code full} (read from the database starting at {@code start}, System.nanoTime) in
    * place of everything; {@code reason} is null for the first load.
    */
-  void load(ChangeLogReader.FullState full, String reason, long start) {
+  void load(FullLoadRows full, String reason, long start) {
     // The snapshot served until now is where a bad rrset's previous version comes from.
     FullLoad.Changes loadChanges = FullLoad.changes(full, holder.get());
     Map<ZoneChange, String> refused = new IdentityHashMap<>();

@@ -1,7 +1,7 @@
 package dnsplane.authdns.xfr;
 
-import dnsplane.authdns.acl.Cidr;
 import dnsplane.authdns.tsig.TsigCheck;
+import dnsplane.db.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

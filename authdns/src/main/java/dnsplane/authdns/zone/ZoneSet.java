@@ -31,7 +31,7 @@ public final class ZoneSet {
 
   /** Test and tooling helper: a set holding the one zone that master-file {@code text} defines. */
   public static ZoneSet fromMasterText(String text, Name origin) throws IOException {
-    return EMPTY.apply(ZoneText.changes(text, origin));
+    return EMPTY.apply(ZoneFileChanges.changes(text, origin));
   }
 
   /**

@@ -2,7 +2,7 @@ package dnsplane.authdns.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dnsplane.authdns.zone.ZoneText;
+import dnsplane.authdns.zone.ZoneFileChanges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -35,7 +35,7 @@ final class Sections {
 
   static List<String> expected(List<String> lines, Name origin) {
     try {
-      return ZoneText.parse("$TTL 3600\n" + String.join("\n", lines) + "\n", origin).stream()
+      return ZoneFileChanges.parse("$TTL 3600\n" + String.join("\n", lines) + "\n", origin).stream()
           .map(Record::toString)
           .sorted()
           .toList();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
-import dnsplane.authdns.sync.Await;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -126,7 +126,7 @@ class AuthDnsEndToEndTest {
     long before = soaSerial();
     sql("UPDATE rrset SET ttl = 61 WHERE name = 'dynamodb.us-east-1.aws.test.'");
     assertTrue(authDns.awaitSynced(DEADLINE));
-    Await.until(DEADLINE, "serial bumped", () -> soaSerial() > before);
+    Await.until("serial bumped", DEADLINE, () -> soaSerial() > before);
   }
 
   private long soaSerial() {

@@ -4,9 +4,9 @@ import static dnsplane.authdns.fuzz.WireChecks.check;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dnsplane.authdns.store.ParsedZone;
-import dnsplane.authdns.store.RrsetData;
 import dnsplane.authdns.store.ZoneFileException;
-import dnsplane.authdns.store.ZoneText;
+import dnsplane.authdns.store.ZoneFileParser;
+import dnsplane.db.zone.RrsetRow;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import java.util.Map;
 import org.xbill.DNS.Name;
 
 /**
- * The parse side of zone import ({@link ZoneText#parse}), the part a hostile upload reaches before
+ * The parse side of zone import ({@link ZoneFileParser#parse}), the part a hostile upload reaches before
  * anything touches the database.
  *
  * <p>Input: byte 0 picks the origin given on the command line (none, tricky.test., or
@@ -58,7 +58,7 @@ class ZoneFileFuzzTest {
     String what = "zone file (origin " + origin + ") " + WireChecks.hex(data);
     ParsedZone zone;
     try {
-      zone = ZoneText.parse(text, origin);
+      zone = ZoneFileParser.parse(text, origin);
     } catch (ZoneFileException e) {
       check(e.getMessage() != null && !e.getMessage().isBlank(), what, "rejection without a message");
       // dnsjava's tokenizer also ends a line at a bare CR, so count both.
@@ -70,7 +70,7 @@ class ZoneFileFuzzTest {
     check(origin == null || zone.origin().equals(origin), what, "origin changed to " + zone.origin());
     int soas = 0;
     Map<String, Integer> typesAt = new HashMap<>();
-    for (RrsetData r : zone.rrsets().values()) {
+    for (RrsetRow r : zone.rrsets().values()) {
       check(r.name().equals(r.name().toLowerCase(java.util.Locale.ROOT)) && r.name().endsWith("."),
           what, "owner " + r.name() + " is not canonical");
       Name owner = name(r.name(), what);
@@ -85,9 +85,9 @@ class ZoneFileFuzzTest {
       }
     }
     check(soas == 1, what, soas + " SOA records");
-    RrsetData ns = zone.rrsets().get(new RrsetData.Key(apex, "NS"));
+    RrsetRow ns = zone.rrsets().get(new RrsetRow.Key(apex, "NS"));
     check(ns != null && !ns.rdata().isEmpty(), what, "no NS at the apex");
-    for (RrsetData r : zone.rrsets().values()) {
+    for (RrsetRow r : zone.rrsets().values()) {
       if (r.type().equals("CNAME")) {
         check(typesAt.get(r.name()) == 1 && r.rdata().size() == 1, what, "CNAME and other data at " + r.name());
       }
@@ -95,7 +95,7 @@ class ZoneFileFuzzTest {
     String exported = export(apex, zone.rrsets().values());
     ParsedZone again;
     try {
-      again = ZoneText.parse(exported, zone.origin());
+      again = ZoneFileParser.parse(exported, zone.origin());
     } catch (ZoneFileException e) {
       throw new AssertionError(what + ": the export does not re-import: " + e.getMessage() + "\n" + exported, e);
     }
@@ -111,7 +111,7 @@ class ZoneFileFuzzTest {
     }
   }
 
-  private static String export(String apex, Collection<RrsetData> rrsets) {
+  private static String export(String apex, Collection<RrsetRow> rrsets) {
     try {
       return (String) RENDER.invoke(null, apex, rrsets);
     } catch (InvocationTargetException e) {

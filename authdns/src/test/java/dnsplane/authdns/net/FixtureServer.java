@@ -2,8 +2,8 @@ package dnsplane.authdns.net;
 
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.authdns.zone.ZoneFileChanges;
 import dnsplane.authdns.zone.ZoneSet;
-import dnsplane.authdns.zone.ZoneText;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ public final class FixtureServer {
     for (int i = 1; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       Name origin = Name.fromString(kv[0], Name.root);
-      changes.addAll(ZoneText.changes(Files.readString(Path.of(kv[1])), origin));
+      changes.addAll(ZoneFileChanges.changes(Files.readString(Path.of(kv[1])), origin));
     }
     AuthDnsServer server =
         AuthDnsServer.start(

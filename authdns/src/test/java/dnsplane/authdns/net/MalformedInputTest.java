@@ -19,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import org.xbill.DNS.Type;
 /** Broken input never crashes or wedges the server: after each attack a good query is answered. */
 class MalformedInputTest {
   private static final QueryMetrics METRICS = new QueryMetrics();
+  private static final int REPLY_WAIT_MS = 2000;
   private static AuthDnsServer server;
 
   @BeforeAll
@@ -97,11 +99,13 @@ class MalformedInputTest {
   void randomBytesOverUdp() throws Exception {
     Random rnd = new Random(42);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(REPLY_WAIT_MS);
       for (int i = 0; i < 3000; i++) {
         byte[] junk = new byte[rnd.nextInt(600)];
         rnd.nextBytes(junk);
-        s.send(new DatagramPacket(junk, junk.length, server.address()));
+        sendAndCheck(s, junk);
       }
+      assertNoStrayReply(s);
     }
   }
 
@@ -113,15 +117,71 @@ class MalformedInputTest {
             .toWire();
     Random rnd = new Random(7);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(REPLY_WAIT_MS);
       for (int i = 0; i < 3000; i++) {
         byte[] m = good.clone();
         for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
           m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
         }
-        byte[] cut = Arrays.copyOf(m, rnd.nextInt(m.length + 1));
-        s.send(new DatagramPacket(cut, cut.length, server.address()));
+        sendAndCheck(s, Arrays.copyOf(m, rnd.nextInt(m.length + 1)));
+      }
+      assertNoStrayReply(s);
+    }
+  }
+
+  /**
+   * Sends {@code packet} and checks that the server did with it what its rules say, one packet at
+   * a time so that each reply and each count belongs to it: no query's header (shorter than one, or
+   * QR set) is dropped and counted so; anything else is answered with its ID, FORMERR when dnsjava
+   * cannot parse it. What dnsjava cannot parse is counted malformed, and nothing else is.
+   */
+  private static void sendAndCheck(DatagramSocket s, byte[] packet) throws Exception {
+    String what = HexFormat.of().formatHex(packet);
+    boolean parses = parses(packet);
+    long malformed = METRICS.malformedTotal(Transport.UDP);
+    long dropped = METRICS.droppedTotal(Transport.UDP);
+    s.send(new DatagramPacket(packet, packet.length, server.address()));
+    if (packet.length < 12 || (packet[2] & 0x80) != 0) {
+      long deadline = System.nanoTime() + Duration.ofMillis(REPLY_WAIT_MS).toNanos();
+      while (METRICS.droppedTotal(Transport.UDP) == dropped && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertEquals(dropped + 1, METRICS.droppedTotal(Transport.UDP), "dropped: " + what);
+    } else {
+      byte[] buf = new byte[65535];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      s.receive(p); // a timeout fails the test: this packet deserved a reply
+      byte[] reply = Arrays.copyOf(buf, p.getLength());
+      int id = ((packet[0] & 0xFF) << 8) | (packet[1] & 0xFF);
+      if (parses) {
+        assertEquals(id, new Message(reply).getHeader().getID(), "the reply to " + what);
+      } else {
+        assertFormErr(reply, id);
       }
     }
+    assertEquals(malformed + (parses ? 0 : 1), METRICS.malformedTotal(Transport.UDP),
+        "malformed count after " + what);
+  }
+
+  private static boolean parses(byte[] packet) {
+    try {
+      new Message(packet);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A reply to a packet that should have had none would arrive here, late. */
+  private static void assertNoStrayReply(DatagramSocket s) throws IOException {
+    s.setSoTimeout(200);
+    byte[] buf = new byte[65535];
+    try {
+      s.receive(new DatagramPacket(buf, buf.length));
+    } catch (SocketTimeoutException expected) {
+      return;
+    }
+    throw new AssertionError("a reply nothing asked for");
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.authdns.testing.Nsd;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneFixtures;
+import dnsplane.db.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -195,16 +196,18 @@ class NsdParityTest {
     return sb.toString();
   }
 
-  private static void awaitAnswer(InetSocketAddress to, Duration max) throws Exception {
+  private static void awaitAnswer(InetSocketAddress to, Duration max) {
     byte[] q = Message.newQuery(Record.newRecord(TRICKY, Type.SOA, DClass.IN)).toWire();
-    long deadline = System.nanoTime() + max.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (RawClient.udp(to, q, 200) != null) {
-        return;
-      }
-      assertTrue(nsd.isAlive(), "nsd exited early");
-    }
-    throw new AssertionError("nsd did not answer within " + max);
+    Await.until(
+        "nsd to answer",
+        max,
+        () -> {
+          if (RawClient.udp(to, q, 200) != null) {
+            return true;
+          }
+          assertTrue(nsd.isAlive(), "nsd exited early");
+          return false;
+        });
   }
 
 }

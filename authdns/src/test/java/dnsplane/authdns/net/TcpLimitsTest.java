@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.authdns.net.QueryMetrics.TcpClose;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneFixtures;
+import dnsplane.db.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -42,14 +42,6 @@ class TcpLimitsTest {
 
   private static byte[] query(String name, int type) throws Exception {
     return Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)).toWire();
-  }
-
-  private static void await(String what, Duration max, BooleanSupplier cond) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!cond.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-      Thread.onSpinWait();
-    }
   }
 
   /** Reads until end-of-stream or reset: true; false when the deadline passes first. */
@@ -99,7 +91,8 @@ class TcpLimitsTest {
       writer.setDaemon(true);
       writer.start();
       // The server stops reading: the writer blocks well before all its queries are sent.
-      await("the connection to pause", Duration.ofSeconds(10), () -> metrics.tcpReadPauses() > 0);
+      Await.until(
+          "the connection to pause", Duration.ofSeconds(10), () -> metrics.tcpReadPauses() > 0);
       long maxPending = 0;
       long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
       while (System.nanoTime() < end) {
@@ -120,7 +113,7 @@ class TcpLimitsTest {
       assertNotNull(udp);
       assertEquals(Rcode.NOERROR, new Message(udp).getRcode());
       hog.close();
-      await("the hog's replies to be freed", Duration.ofSeconds(10),
+      Await.until("the hog's replies to be freed", Duration.ofSeconds(10),
           () -> server.tcpPendingBytes() == 0);
     }
   }
@@ -187,9 +180,9 @@ class TcpLimitsTest {
       }
       // Three of four slots taken: idle ones are closed at the short timeout, long before 30 s,
       // until no more than half are open.
-      await("an idle connection closed", Duration.ofSeconds(10),
+      Await.until("an idle connection closed", Duration.ofSeconds(10),
           () -> metrics.tcpClosedTotal(TcpClose.IDLE) >= 1);
-      await("the count to drop", Duration.ofSeconds(10),
+      Await.until("the count to drop", Duration.ofSeconds(10),
           () -> metrics.gaugeValue(AuthDnsServer.GAUGE_TCP_CONNECTIONS) == 2);
       assertTrue(!closedWithin(idle.get(0), Duration.ofMillis(100)) || !closedWithin(idle.get(1),
           Duration.ofMillis(100)) || !closedWithin(idle.get(2), Duration.ofMillis(100)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.xfr.TransferAcl;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
@@ -97,21 +98,26 @@ class TcpTransferFailureTest {
   @Test
   void aTransferThatThrowsIsAnsweredServfailAndReadingResumes() throws Exception {
     QueryMetrics metrics = new QueryMetrics();
-    QueryProcessor p =
-        new QueryProcessor(
-            new SnapshotHolder(ZoneFixtures.load(TRICKY)), metrics, 1232, 100, Clock.systemUTC());
     try (XfrService xfr = new XfrService(TransferAcl.loopback(), metrics.xfr())) {
       // The transfer runs on the calling thread (the embedded event loop's), so the test needs no
       // waiting: its answer is queued as an event-loop task, run by runPendingTasks.
-      TcpHandler handler =
-          new TcpHandler(
-              p,
+      TransferRouter failing =
+          new TransferRouter(
               xfr,
-              TcpLimits.defaults(),
               Runnable::run,
               (zones, query, client) -> {
                 throw new IllegalStateException("a transfer bug (expected in this test)");
               });
+      QueryProcessor p =
+          new QueryProcessor(
+              new SnapshotHolder(ZoneFixtures.load(TRICKY)),
+              metrics,
+              1232,
+              100,
+              Clock.systemUTC(),
+              Answerer::answer,
+              failing);
+      TcpHandler handler = new TcpHandler(p, TcpLimits.defaults());
       EmbeddedChannel ch = new EmbeddedChannel(new LengthFieldPrepender(2), handler);
       byte[] axfr =
           Message.newQuery(Record.newRecord(TRICKY, Type.AXFR, DClass.IN)).toWire();

@@ -1,11 +1,11 @@
 package dnsplane.authdns.rrl;
 
-import dnsplane.authdns.acl.Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dnsplane.authdns.Cli;
+import dnsplane.db.net.Cidr;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
-import dnsplane.authdns.sync.Await;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.PrivateCluster;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
@@ -86,7 +86,7 @@ class StandbyFollowTest {
             onStandby,
             new InetSocketAddress("127.0.0.1", 0),
             new InetSocketAddress("127.0.0.1", 0))) {
-      Await.until(DEADLINE, "the zone served", () -> address(authdns).equals("192.0.2.10"));
+      Await.until("the zone served", DEADLINE, () -> address(authdns).equals("192.0.2.10"));
       assertTrue(authdns.followsStandby(), "the follower knows it polls a standby");
 
       List<Long> micros = new ArrayList<>();

@@ -1,17 +1,16 @@
 package dnsplane.authdns.store;
 
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.longValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
-import dnsplane.db.DbBootstrap;
+import dnsplane.authdns.zone.ZoneFileChanges;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
@@ -41,11 +40,9 @@ class ExportSerialTest {
   void theExportedSoaCarriesTheServedSerialAndReimportsToTheSameRows() throws Exception {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), TEXT, null);
-    try (Connection c = DbBootstrap.connect(db.settings()); Statement st = c.createStatement()) {
-      for (int i = 0; i < 5; i++) {
-        st.executeUpdate("UPDATE rrset SET rdata = '{192.0.2." + (20 + i) + "}'"
-            + " WHERE name = 'www.serial.test.' AND type = 'A'");
-      }
+    for (int i = 0; i < 5; i++) {
+      exec(db, "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.serial.test.' AND type = 'A'",
+          "{192.0.2." + (20 + i) + "}");
     }
     long stored = zoneSerial(db);
     assertTrue(stored > 1, "the counter moved past the file's serial: " + stored);
@@ -67,7 +64,7 @@ class ExportSerialTest {
   }
 
   private static SOARecord soa(String master) throws Exception {
-    for (Record r : dnsplane.authdns.zone.ZoneText.parse(master, ZONE)) {
+    for (Record r : ZoneFileChanges.parse(master, ZONE)) {
       if (r.getType() == Type.SOA) {
         return (SOARecord) r;
       }
@@ -76,11 +73,6 @@ class ExportSerialTest {
   }
 
   private static long zoneSerial(TestDb db) throws Exception {
-    try (Connection c = DbBootstrap.connect(db.settings());
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT serial FROM zone WHERE name = 'serial.test.'")) {
-      assertTrue(rs.next());
-      return rs.getLong(1);
-    }
+    return longValue(db, "SELECT serial FROM zone WHERE name = 'serial.test.'");
   }
 }

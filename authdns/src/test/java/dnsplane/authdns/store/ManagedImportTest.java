@@ -1,5 +1,6 @@
 package dnsplane.authdns.store;
 
+import static dnsplane.db.testing.Sql.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
+import dnsplane.db.zone.RrsetRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -103,9 +105,9 @@ class ManagedImportTest {
     assertEquals(0, r.deleted(), r.toString());
     assertEquals(
         List.of(
-            new RrsetData.Key("_plan." + DDB, "TXT"),
-            new RrsetData.Key(DDB, "A"),
-            new RrsetData.Key(DDB, "AAAA")),
+            new RrsetRow.Key("_plan." + DDB, "TXT"),
+            new RrsetRow.Key(DDB, "A"),
+            new RrsetRow.Key(DDB, "AAAA")),
         r.leftAlone());
     assertTrue(r.leftAloneSummary().startsWith("left 3 plan-managed rrsets alone: "), r.toString());
   }
@@ -158,7 +160,7 @@ class ManagedImportTest {
     assertEquals(6L, row(LAMBDA, "A").generation());
     assertEquals(0, enact(LAMBDA, 5, List.of("192.0.2.20"), List.of()), "stale write refused");
     assertEquals(List.of("192.0.2.21"), row(LAMBDA, "A").rdata());
-    assertTrue(r.leftAlone().contains(new RrsetData.Key(LAMBDA, "A")), r.toString());
+    assertTrue(r.leftAlone().contains(new RrsetRow.Key(LAMBDA, "A")), r.toString());
   }
 
   /** Before the first plan write an endpoint's rrsets are the plan's: an import cannot pre-empt. */
@@ -180,7 +182,7 @@ class ManagedImportTest {
     assertNotNull(row("other.aws.test.", "A"), "an unmanaged name is imported");
     assertEquals(1, r.inserted(), r.toString());
     assertEquals(
-        List.of(new RrsetData.Key("_plan." + DDB, "TXT"), new RrsetData.Key(DDB, "A")),
+        List.of(new RrsetRow.Key("_plan." + DDB, "TXT"), new RrsetRow.Key(DDB, "A")),
         r.leftAlone());
   }
 
@@ -209,9 +211,9 @@ class ManagedImportTest {
 
   @Test
   void theSummaryNamesTenAndCountsTheRest() {
-    List<RrsetData.Key> keys =
+    List<RrsetRow.Key> keys =
         java.util.stream.IntStream.range(0, 12)
-            .mapToObj(i -> new RrsetData.Key("e" + i + ".aws.test.", "A"))
+            .mapToObj(i -> new RrsetRow.Key("e" + i + ".aws.test.", "A"))
             .toList();
     ImportResult r = new ImportResult("aws.test.", false, 0, 0, 0, 4, 4, keys);
     assertTrue(
@@ -235,26 +237,18 @@ class ManagedImportTest {
 
   private int write(String name, String type, List<String> rdata, long generation)
       throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement(CAS_WRITE)) {
-      ps.setString(1, name);
-      ps.setString(2, type);
-      ps.setArray(3, c.createArrayOf("text", rdata.toArray()));
-      ps.setLong(4, generation);
-      return ps.executeUpdate();
-    }
+    return exec(db, CAS_WRITE, name, type, rdata.toArray(new String[0]), generation);
   }
 
   private void endpoint(String name, boolean guarded) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO endpoint (name, zone_id, guarded)"
-                    + " SELECT ?, id, ? FROM zone WHERE name = 'aws.test.'")) {
-      ps.setString(1, name);
-      ps.setBoolean(2, guarded);
-      assertEquals(1, ps.executeUpdate());
-    }
+    assertEquals(
+        1,
+        exec(
+            db,
+            "INSERT INTO endpoint (name, zone_id, guarded)"
+                + " SELECT ?, id, ? FROM zone WHERE name = 'aws.test.'",
+            name,
+            guarded));
   }
 
   /** One stored rrset row as it matters here. */

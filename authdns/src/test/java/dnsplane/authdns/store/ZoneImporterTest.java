@@ -1,5 +1,7 @@
 package dnsplane.authdns.store;
 
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.longValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
+import dnsplane.db.zone.RrsetRow;
+import dnsplane.db.zone.ZoneReader;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,10 +32,10 @@ class ZoneImporterTest {
 
   @Test
   void exportReimportsToTheSameRows() throws Exception {
-    ImportResult first = ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    ImportResult first = ZoneImporter.importText(db.settings(), ZoneFileParserTest.ZONE, null);
     assertTrue(first.zoneCreated());
     assertEquals(11, first.inserted());
-    Map<RrsetData.Key, RrsetData> before = rows("example.org.");
+    Map<RrsetRow.Key, RrsetRow> before = rows("example.org.");
 
     String exported = ZoneExporter.export(db.settings(), Name.fromString("example.org."));
     long logBefore = changeLogRows();
@@ -46,11 +48,11 @@ class ZoneImporterTest {
 
   @Test
   void badFileIsRejectedNamingItsLineAndChangesNothing() throws Exception {
-    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
-    Map<RrsetData.Key, RrsetData> before = rows("example.org.");
+    ZoneImporter.importText(db.settings(), ZoneFileParserTest.ZONE, null);
+    Map<RrsetRow.Key, RrsetRow> before = rows("example.org.");
     long logBefore = changeLogRows();
     String bad =
-        ZoneTextTest.ZONE
+        ZoneFileParserTest.ZONE
             .replace("www     IN AAAA 2001:db8::10", "www IN AAAA not-an-address")
             .replace("192.0.2.20", "192.0.2.21");
 
@@ -66,10 +68,10 @@ class ZoneImporterTest {
 
   @Test
   void reimportWritesOnlyTheChangedRrsets() throws Exception {
-    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
+    ZoneImporter.importText(db.settings(), ZoneFileParserTest.ZONE, null);
     long logBefore = changeLogRows();
     String changed =
-        ZoneTextTest.ZONE
+        ZoneFileParserTest.ZONE
                 .replace("sip     IN A   192.0.2.20", "sip     IN A   192.0.2.21")
                 .replace("alias   IN CNAME www\n", "")
             + "new     IN A   192.0.2.30\n";
@@ -81,11 +83,11 @@ class ZoneImporterTest {
     assertEquals(1, r.deleted());
     assertEquals(9, r.unchanged());
     assertEquals(logBefore + 3, changeLogRows(), "one change_log row per written rrset");
-    Map<RrsetData.Key, RrsetData> after = rows("example.org.");
+    Map<RrsetRow.Key, RrsetRow> after = rows("example.org.");
     assertEquals(
         java.util.List.of("192.0.2.21"),
-        after.get(new RrsetData.Key("sip.example.org.", "A")).rdata());
-    assertFalse(after.containsKey(new RrsetData.Key("alias.example.org.", "CNAME")));
+        after.get(new RrsetRow.Key("sip.example.org.", "A")).rdata());
+    assertFalse(after.containsKey(new RrsetRow.Key("alias.example.org.", "CNAME")));
   }
 
   @Test
@@ -95,20 +97,22 @@ class ZoneImporterTest {
         "@ 300 IN SOA NS1 HostMaster 1 2 3 4 5\n@ 300 IN NS NS1\nNS1 300 IN A 192.0.2.1\n"
             + "MiXeD.Sub 300 IN A 192.0.2.2\n",
         Name.fromString("CaSe.Example.ORG."));
-    Map<RrsetData.Key, RrsetData> rows = rows("case.example.org.");
+    Map<RrsetRow.Key, RrsetRow> rows = rows("case.example.org.");
     assertTrue(
-        rows.containsKey(new RrsetData.Key("mixed.sub.case.example.org.", "A")), rows.toString());
-    assertTrue(rows.containsKey(new RrsetData.Key("ns1.case.example.org.", "A")), rows.toString());
+        rows.containsKey(new RrsetRow.Key("mixed.sub.case.example.org.", "A")), rows.toString());
+    assertTrue(rows.containsKey(new RrsetRow.Key("ns1.case.example.org.", "A")), rows.toString());
   }
 
   @Test
   void emptyRrsetRoundTripsThroughExport() throws Exception {
-    ZoneImporter.importText(db.settings(), ZoneTextTest.ZONE, null);
-    sql(
+    ZoneImporter.importText(db.settings(), ZoneFileParserTest.ZONE, null);
+    exec(
+        db,
         "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A',"
             + " 60, '{}' FROM zone WHERE name = 'example.org.'");
     String exported = ZoneExporter.export(db.settings(), Name.fromString("example.org."));
-    assertTrue(exported.contains(ZoneText.EMPTY_MARKER + "empty.example.org. 60 A"), exported);
+    assertTrue(
+        exported.contains(ZoneFileParser.EMPTY_MARKER + "empty.example.org. 60 A"), exported);
     assertEquals(0, ZoneImporter.importText(db.settings(), exported, null).written());
   }
 
@@ -137,25 +141,13 @@ class ZoneImporterTest {
     assertEquals(100_002, rows("big.example.").size());
   }
 
-  private Map<RrsetData.Key, RrsetData> rows(String zone) throws SQLException {
+  private Map<RrsetRow.Key, RrsetRow> rows(String zone) throws SQLException {
     try (Connection c = db.connect()) {
-      return ZoneRows.rrsets(c, ZoneRows.zoneId(c, zone).orElseThrow());
+      return ZoneReader.rrsets(c, ZoneReader.zoneId(c, zone).orElseThrow());
     }
   }
 
   private long changeLogRows() throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM change_log")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private void sql(String statement) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
+    return longValue(db, "SELECT count(*) FROM change_log");
   }
 }

@@ -1,5 +1,8 @@
 package dnsplane.authdns.sync;
 
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.lastSeq;
+import static dnsplane.db.testing.Sql.longValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +12,14 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.changelog.ChangeLogChannel;
+import dnsplane.db.testing.Await;
+import dnsplane.db.testing.MutableClock;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +68,7 @@ class ChangeLogFollowerTest {
         new ChangeLogFollower(() -> DbBootstrap.connect(target.get()), holder, clock, options);
     follower.start();
     assertTrue(follower.awaitLoaded(DEADLINE), "first load");
-    Await.until(DEADLINE, "connected", () -> follower.status().dbConnected());
+    Await.until("connected", DEADLINE, () -> follower.status().dbConnected());
   }
 
   @AfterEach
@@ -76,7 +79,7 @@ class ChangeLogFollowerTest {
   @Test
   void firstLoadServesTheZoneAtTheCounter() throws Exception {
     assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
-    assertEquals(counter(), follower.status().appliedSeq());
+    assertEquals(lastSeq(db), follower.status().appliedSeq());
   }
 
   @Test
@@ -84,12 +87,13 @@ class ChangeLogFollowerTest {
     List<Long> micros = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
       String address = "192.0.2." + (100 + i);
-      sql(
+      exec(
+          db,
           "UPDATE rrset SET rdata = ARRAY['"
               + address
               + "'] WHERE name = 'www.example.org.' AND type = 'A'");
       long committed = System.nanoTime();
-      long seq = counter();
+      long seq = lastSeq(db);
       assertTrue(follower.awaitSeq(seq, DEADLINE), "change " + seq + " served");
       micros.add((System.nanoTime() - committed) / 1_000);
       assertEquals(List.of(address), served("www.example.org.", Type.A));
@@ -108,14 +112,17 @@ class ChangeLogFollowerTest {
   void changesMissedWhileDisconnectedAreCaughtUpBySequence() throws Exception {
     long before = follower.status().appliedSeq();
     cutOff();
-    sql(
+    exec(
+        db,
         "UPDATE rrset SET rdata = ARRAY['192.0.2.11', '192.0.2.12'] WHERE name ="
             + " 'www.example.org.'");
-    sql("DELETE FROM rrset WHERE name = 'old.example.org.'");
-    sql(
+    exec(db, "DELETE FROM rrset WHERE name = 'old.example.org.'");
+    exec(
+        db,
         "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'new.example.org.', 'AAAA',"
             + " 60, ARRAY['2001:db8::1'] FROM zone");
-    sql(
+    exec(
+        db,
         "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'empty.example.org.', 'A',"
             + " 60, '{}' FROM zone");
     // The NOTIFYs went to nobody; the snapshot is the old one, still served.
@@ -123,7 +130,7 @@ class ChangeLogFollowerTest {
     assertEquals(before, follower.status().appliedSeq());
 
     target.set(db.settings());
-    assertTrue(follower.awaitSeq(counter(), DEADLINE));
+    assertTrue(follower.awaitSeq(lastSeq(db), DEADLINE));
 
     assertEquals(List.of("192.0.2.11", "192.0.2.12"), served("www.example.org.", Type.A));
     assertEquals(List.of(), served("old.example.org.", Type.A));
@@ -138,12 +145,12 @@ class ChangeLogFollowerTest {
   @Test
   void prunedChangeLogLeadsToAFullReload() throws Exception {
     cutOff();
-    sql("DELETE FROM rrset WHERE name = 'old.example.org.'");
-    sql("UPDATE rrset SET rdata = ARRAY['192.0.2.13'] WHERE name = 'www.example.org.'");
-    sql("DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
+    exec(db, "DELETE FROM rrset WHERE name = 'old.example.org.'");
+    exec(db, "UPDATE rrset SET rdata = ARRAY['192.0.2.13'] WHERE name = 'www.example.org.'");
+    exec(db, "DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
 
     target.set(db.settings());
-    assertTrue(follower.awaitSeq(counter(), DEADLINE));
+    assertTrue(follower.awaitSeq(lastSeq(db), DEADLINE));
 
     assertEquals(1, follower.status().fullReloads());
     assertEquals(List.of(), served("old.example.org.", Type.A));
@@ -156,8 +163,8 @@ class ChangeLogFollowerTest {
     terminateFollowerConnection();
     // Not cut off: the follower reconnects at once and resumes.
     Await.until(
-        DEADLINE,
         "reconnected",
+        DEADLINE,
         () -> follower.status().reconnects() == 1 && follower.status().dbConnected());
 
     cutOff();
@@ -172,7 +179,7 @@ class ChangeLogFollowerTest {
     assertEquals(List.of("192.0.2.10"), served("www.example.org.", Type.A));
 
     target.set(db.settings());
-    Await.until(DEADLINE, "reconnected after the outage", () -> follower.status().dbConnected());
+    Await.until("reconnected after the outage", DEADLINE, () -> follower.status().dbConnected());
     assertEquals("UP", Health.of(follower.status(), 1, clock.instant()).status());
   }
 
@@ -195,7 +202,7 @@ class ChangeLogFollowerTest {
       late.set(db.settings());
       assertTrue(f.awaitLoaded(DEADLINE));
       assertEquals(List.of(ZONE), List.copyOf(empty.get().zoneNames()));
-      assertEquals(counter(), f.status().appliedSeq());
+      assertEquals(lastSeq(db), f.status().appliedSeq());
     }
   }
 
@@ -213,22 +220,17 @@ class ChangeLogFollowerTest {
   private void cutOff() throws Exception {
     target.set(closedPort());
     terminateFollowerConnection();
-    Await.until(DEADLINE, "follower disconnected", () -> !follower.status().dbConnected());
+    Await.until("follower disconnected", DEADLINE, () -> !follower.status().dbConnected());
   }
 
   private void terminateFollowerConnection() throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE application_name = '"
-                    + ChangeLogFollower.APPLICATION_NAME
-                    + "'"
-                    + " AND datname = current_database()")) {
-      rs.next();
-      assertEquals(1, rs.getInt(1), "exactly one follower connection");
-    }
+    long terminated =
+        longValue(
+            db,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE application_name = ? AND datname = current_database()",
+            ChangeLogChannel.FOLLOWER_APPLICATION_NAME);
+    assertEquals(1, terminated, "exactly one follower connection");
   }
 
   private List<String> served(String name, int type) throws Exception {
@@ -238,21 +240,5 @@ class ChangeLogFollowerTest {
         .map(Record::rdataToString)
         .sorted()
         .toList();
-  }
-
-  private long counter() throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT last_seq FROM change_log_counter")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private void sql(String statement) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
   }
 }

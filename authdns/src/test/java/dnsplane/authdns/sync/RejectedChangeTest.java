@@ -1,11 +1,13 @@
 package dnsplane.authdns.sync;
 
+import static dnsplane.db.testing.Sql.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -15,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +64,7 @@ class RejectedChangeTest {
   void database() throws Exception {
     db = TestPostgres.freshDatabase();
     // The name schema V2 gives its address CHECK; without it, bad rdata can reach the table.
-    sql("ALTER TABLE rrset DROP CONSTRAINT IF EXISTS rrset_address_rdata_valid");
+    exec(db, "ALTER TABLE rrset DROP CONSTRAINT IF EXISTS rrset_address_rdata_valid");
     ZoneImporter.importText(db.settings(), ZONE, null);
   }
 
@@ -80,7 +81,8 @@ class RejectedChangeTest {
     assertEquals(List.of("192.0.2.10", "192.0.2.11"), served("www.example.org.", Type.A));
     assertEquals("UP", status(health().body()));
 
-    sql(
+    exec(
+        db,
         "UPDATE rrset SET rdata = ARRAY['192.0.2.10', '192.0.2.11', '192.0.2.300']"
             + " WHERE name = 'www.example.org.' AND type = 'A'");
     assertTrue(authDns.awaitSynced(DEADLINE));
@@ -99,11 +101,12 @@ class RejectedChangeTest {
     assertEquals(1, metric(metrics, "dnsplane_authdns_sync_rejected_rrsets"), metrics);
 
     // Another rrset's valid change does not clear the alarm.
-    sql("UPDATE rrset SET ttl = 301 WHERE name = 'ns1.example.org.'");
+    exec(db, "UPDATE rrset SET ttl = 301 WHERE name = 'ns1.example.org.'");
     assertTrue(authDns.awaitSynced(DEADLINE));
     assertEquals("DEGRADED", status(health().body()));
 
-    sql(
+    exec(
+        db,
         "UPDATE rrset SET rdata = ARRAY['192.0.2.12']"
             + " WHERE name = 'www.example.org.' AND type = 'A'");
     assertTrue(authDns.awaitSynced(DEADLINE));
@@ -118,10 +121,12 @@ class RejectedChangeTest {
 
   @Test
   void aFirstLoadServesTheRecordsThatParseAndAlarms() throws Exception {
-    sql(
+    exec(
+        db,
         "UPDATE rrset SET rdata = ARRAY['192.0.2.10', 'not-an-address']"
             + " WHERE name = 'www.example.org.' AND type = 'A'");
-    sql(
+    exec(
+        db,
         "UPDATE rrset SET rdata = ARRAY['2001:db8::zz', '2001:db8::11']"
             + " WHERE name = 'v6.example.org.' AND type = 'AAAA'");
 
@@ -138,7 +143,7 @@ class RejectedChangeTest {
     assertEquals(2, metric(metrics, "dnsplane_authdns_sync_rejected_rrsets"), metrics);
     assertEquals(2, metric(metrics, "dnsplane_authdns_sync_rejected_changes_total"), metrics);
 
-    sql("UPDATE rrset SET rdata = ARRAY['192.0.2.13'] WHERE name = 'www.example.org.'");
+    exec(db, "UPDATE rrset SET rdata = ARRAY['192.0.2.13'] WHERE name = 'www.example.org.'");
     assertTrue(authDns.awaitSynced(DEADLINE));
     h = health();
     assertFalse(h.body().contains("www.example.org. A"), h.body());
@@ -160,7 +165,7 @@ class RejectedChangeTest {
       c.commit();
     }
     assertTrue(authDns.awaitSynced(DEADLINE));
-    Await.until(DEADLINE, "full reload", () -> authDns.status().fullReloads() == 1);
+    Await.until("full reload", DEADLINE, () -> authDns.status().fullReloads() == 1);
 
     assertEquals(List.of("192.0.2.10", "192.0.2.11"), served("www.example.org.", Type.A));
     HttpResponse<String> h = health();
@@ -175,7 +180,7 @@ class RejectedChangeTest {
   @Test
   void aFullReloadOverAnEmptyRrsetServesTheRecordsThatParse() throws Exception {
     start();
-    sql("UPDATE rrset SET rdata = '{}' WHERE name = 'www.example.org.' AND type = 'A'");
+    exec(db, "UPDATE rrset SET rdata = '{}' WHERE name = 'www.example.org.' AND type = 'A'");
     assertTrue(authDns.awaitSynced(DEADLINE));
     assertEquals(List.of(), served("www.example.org.", Type.A));
     try (Connection c = db.connect();
@@ -188,7 +193,7 @@ class RejectedChangeTest {
       c.commit();
     }
     assertTrue(authDns.awaitSynced(DEADLINE));
-    Await.until(DEADLINE, "full reload", () -> authDns.status().fullReloads() == 1);
+    Await.until("full reload", DEADLINE, () -> authDns.status().fullReloads() == 1);
 
     assertEquals(List.of("192.0.2.12"), served("www.example.org.", Type.A));
     assertEquals("DEGRADED", status(health().body()));
@@ -237,12 +242,5 @@ class RejectedChangeTest {
             .timeout(Duration.ofSeconds(5))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private void sql(String statement) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dnsplane.authdns.sync;
 
+import static dnsplane.db.testing.Sql.exec;
+import static dnsplane.db.testing.Sql.lastSeq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +10,10 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.db.DbBootstrap;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +38,7 @@ class RestoredSnapshotTest {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
     Copy copy = copyOf(db);
-    sql(db, "UPDATE rrset SET rdata = '{192.0.2.77}' WHERE name = 'www.example.org.' AND type = 'A'");
+    exec(db, "UPDATE rrset SET rdata = '{192.0.2.77}' WHERE name = 'www.example.org.' AND type = 'A'");
 
     SnapshotHolder holder = new SnapshotHolder();
     try (ChangeLogFollower f = follower(db, holder)) {
@@ -47,8 +46,8 @@ class RestoredSnapshotTest {
       assertTrue(f.status().restored());
       assertEquals(List.of("192.0.2.10"), served(holder, "www"), "the copy, before any connection");
       f.start();
-      assertTrue(f.awaitSeq(counter(db), DEADLINE));
-      Await.until(DEADLINE, "confirmed", () -> !f.status().restored());
+      assertTrue(f.awaitSeq(lastSeq(db), DEADLINE));
+      Await.until("confirmed", DEADLINE, () -> !f.status().restored());
       assertEquals(List.of("192.0.2.77"), served(holder, "www"));
       assertEquals(0, f.status().fullReloads(), "resumed through the change log");
     }
@@ -60,18 +59,18 @@ class RestoredSnapshotTest {
     ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
     Copy copy = copyOf(db);
     for (int i = 0; i < 3; i++) {
-      sql(db, "UPDATE rrset SET rdata = '{192.0.2." + (60 + i) + "}' WHERE name = 'www.example.org.' AND type = 'A'");
+      exec(db, "UPDATE rrset SET rdata = '{192.0.2." + (60 + i) + "}' WHERE name = 'www.example.org.' AND type = 'A'");
     }
     // What the planner's retention does to rows older than its limits: the ones right after the
     // copy's position are gone, the newest stays.
-    sql(db, "DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
+    exec(db, "DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
 
     SnapshotHolder holder = new SnapshotHolder();
     try (ChangeLogFollower f = follower(db, holder)) {
       f.restore(copy.zones(), copy.seq(), Instant.EPOCH, copy.database());
       f.start();
-      assertTrue(f.awaitSeq(counter(db), DEADLINE));
-      Await.until(DEADLINE, "confirmed", () -> !f.status().restored());
+      assertTrue(f.awaitSeq(lastSeq(db), DEADLINE));
+      Await.until("confirmed", DEADLINE, () -> !f.status().restored());
       assertEquals(List.of("192.0.2.62"), served(holder, "www"));
       assertEquals(1, f.status().fullReloads(), "the log no longer reaches the copy: reload");
     }
@@ -87,16 +86,16 @@ class RestoredSnapshotTest {
         other.settings(), ChangeLogFollowerTest.ZONE_TEXT.replace("192.0.2.10", "192.0.2.88"), null);
     // The other database's counter is ahead of the copy's position: it looks like "more changes".
     for (int i = 0; i < 3; i++) {
-      sql(other, "UPDATE rrset SET ttl = " + (60 + i) + " WHERE name = 'ns1.example.org.'");
+      exec(other, "UPDATE rrset SET ttl = " + (60 + i) + " WHERE name = 'ns1.example.org.'");
     }
-    assertTrue(counter(other) > copy.seq());
+    assertTrue(lastSeq(other) > copy.seq());
 
     SnapshotHolder holder = new SnapshotHolder();
     try (ChangeLogFollower f = follower(other, holder)) {
       f.restore(copy.zones(), copy.seq(), Instant.EPOCH, copy.database());
       f.start();
-      assertTrue(f.awaitSeq(counter(other), DEADLINE));
-      Await.until(DEADLINE, "confirmed", () -> !f.status().restored());
+      assertTrue(f.awaitSeq(lastSeq(other), DEADLINE));
+      Await.until("confirmed", DEADLINE, () -> !f.status().restored());
       assertEquals(List.of("192.0.2.88"), served(holder, "www"));
       assertEquals(1, f.status().fullReloads());
       assertFalse(copy.database().equals(f.database()));
@@ -110,7 +109,7 @@ class RestoredSnapshotTest {
     SnapshotHolder holder = new SnapshotHolder();
     try (ChangeLogFollower f = follower(db, holder)) {
       f.start();
-      assertTrue(f.awaitSeq(counter(db), DEADLINE));
+      assertTrue(f.awaitSeq(lastSeq(db), DEADLINE));
       return new Copy(holder.get(), f.status().appliedSeq(), f.database());
     }
   }
@@ -129,21 +128,5 @@ class RestoredSnapshotTest {
         .filter(r -> r.getName().equals(owner) && r.getType() == Type.A)
         .map(Record::rdataToString)
         .toList();
-  }
-
-  private static long counter(TestDb db) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT last_seq FROM change_log_counter")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static void sql(TestDb db, String statement) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
   }
 }

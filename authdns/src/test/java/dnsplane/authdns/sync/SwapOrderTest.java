@@ -1,5 +1,6 @@
 package dnsplane.authdns.sync;
 
+import static dnsplane.db.testing.Sql.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,11 +8,10 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.db.DbBootstrap;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -56,13 +56,10 @@ class SwapOrderTest {
           });
       f.start();
       for (int i = 1; i <= 5; i++) {
-        try (Connection c = db.connect();
-            Statement st = c.createStatement()) {
-          st.execute(
-              "UPDATE rrset SET rdata = '{192.0.2." + (40 + i) + "}' WHERE name = 'www.example.org.'");
-        }
+        exec(db, "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.example.org.'",
+            "{192.0.2." + (40 + i) + "}");
       }
-      Await.until(Duration.ofSeconds(10), "all swaps heard", () -> seen.size() >= 2
+      Await.until("all swaps heard", Duration.ofSeconds(10), () -> seen.size() >= 2
           && f.status().appliedSeq() == seen.get(seen.size() - 1));
     }
     assertTrue(problems.isEmpty(), problems.toString());

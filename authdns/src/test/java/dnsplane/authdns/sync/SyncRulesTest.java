@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.db.changelog.ChangeLogRow;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -15,10 +16,12 @@ import org.xbill.DNS.Type;
 
 class SyncRulesTest {
 
-  private static List<ChangeRow> rows(long from, long to) {
+  private static List<ChangeLogRow> rows(long from, long to) {
     return LongStream.rangeClosed(from, to)
         .mapToObj(
-            s -> new ChangeRow(s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
+            s ->
+                new ChangeLogRow(
+                    s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
         .toList();
   }
 
@@ -72,8 +75,8 @@ class SyncRulesTest {
 
   @Test
   void setRowBecomesAnRrsetParsedRelativeToTheZone() {
-    ChangeRow row =
-        new ChangeRow(
+    ChangeLogRow row =
+        new ChangeLogRow(
             4,
             "example.org.",
             "set",
@@ -97,18 +100,19 @@ class SyncRulesTest {
         assertInstanceOf(
             ZoneChange.RrsetReplaced.class,
             ChangeConverter.toChange(
-                new ChangeRow(1, "example.org.", "set", "e.example.org.", "A", 60, List.of(), 2)));
+                new ChangeLogRow(
+                    1, "example.org.", "set", "e.example.org.", "A", 60, List.of(), 2)));
     assertTrue(empty.records().isEmpty());
     assertInstanceOf(ZoneChange.RrsetRemoved.class, ChangeConverter.toChange(rows(1, 1).get(0)));
     assertInstanceOf(
         ZoneChange.ZoneCreated.class,
         ChangeConverter.toChange(
-            new ChangeRow(
+            new ChangeLogRow(
                 1, "example.org.", "zone_created", "example.org.", "SOA", null, null, 1)));
     assertInstanceOf(
         ZoneChange.ZoneDeleted.class,
         ChangeConverter.toChange(
-            new ChangeRow(
+            new ChangeLogRow(
                 1, "example.org.", "zone_deleted", "example.org.", "SOA", null, null, 1)));
   }
 
@@ -119,7 +123,7 @@ class SyncRulesTest {
             IllegalArgumentException.class,
             () ->
                 ChangeConverter.toChange(
-                    new ChangeRow(
+                    new ChangeLogRow(
                         3,
                         "example.org.",
                         "set",
@@ -135,7 +139,7 @@ class SyncRulesTest {
   void aSetWithSomeBadRecordsKeepsTheOnesThatParseAndSaysWhatIsWrong() {
     ChangeConverter.Conversion c =
         ChangeConverter.convert(
-            new ChangeRow(
+            new ChangeLogRow(
                 5,
                 "example.org.",
                 "set",
@@ -153,14 +157,15 @@ class SyncRulesTest {
 
     ChangeConverter.Conversion good =
         ChangeConverter.convert(
-            new ChangeRow(
+            new ChangeLogRow(
                 6, "example.org.", "set", "www.example.org.", "A", 60, List.of("192.0.2.1"), 4));
     assertTrue(good.complete());
     assertInstanceOf(ZoneChange.RrsetReplaced.class, good.change());
 
     ChangeConverter.Conversion unknown =
         ChangeConverter.convert(
-            new ChangeRow(7, "example.org.", "set", "x.example.org.", "BOGUS", 60, List.of(), 5));
+            new ChangeLogRow(
+                7, "example.org.", "set", "x.example.org.", "BOGUS", 60, List.of(), 5));
     assertEquals(null, unknown.change());
     assertTrue(unknown.problem().contains("unknown type BOGUS"), unknown.problem());
   }

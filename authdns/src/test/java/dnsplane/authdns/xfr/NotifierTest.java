@@ -3,8 +3,8 @@ package dnsplane.authdns.xfr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.sync.Await;
 import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.db.testing.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -51,7 +51,7 @@ class NotifierTest {
       ack.addRecord(m.getQuestion(), Section.QUESTION);
       byte[] w = ack.toWire();
       secondary.send(new DatagramPacket(w, w.length, second.getSocketAddress()));
-      Await.until(Duration.ofSeconds(5), "the acknowledgement", () -> metrics.notifiesAcked() == 1);
+      Await.until("the acknowledgement", Duration.ofSeconds(5), () -> metrics.notifiesAcked() == 1);
       assertTrue(metrics.notifiesSent() >= 2);
       assertEquals(0, metrics.notifiesFailed());
     }
@@ -70,7 +70,7 @@ class NotifierTest {
                 Duration.ofMillis(20),
                 3)) {
       n.swapped(ZoneSet.empty(), zones);
-      Await.until(Duration.ofSeconds(5), "giving up", () -> metrics.notifiesFailed() == 1);
+      Await.until("giving up", Duration.ofSeconds(5), () -> metrics.notifiesFailed() == 1);
       assertEquals(3, metrics.notifiesSent());
       assertEquals(0, metrics.notifiesAcked());
     }

@@ -9,7 +9,7 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.authdns.testing.Nsd;
 import dnsplane.authdns.tsig.TsigKey;
 import dnsplane.authdns.tsig.TsigKeys;
-import dnsplane.authdns.sync.Await;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -91,8 +91,8 @@ class NsdSecondaryTest {
     startNsd(dir, nsdAddress, authDns.dnsAddress().getPort());
 
     Await.until(
-        Duration.ofSeconds(20),
         "NSD to load sec.test by AXFR and answer www (log: " + dir.resolve("nsd.log") + ")",
+        Duration.ofSeconds(20),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.10")));
     assertTrue(authDns.metrics().xfr().transfers("AXFR", "full")
         + authDns.metrics().xfr().transfers("IXFR", "full") >= 1, "NSD transferred from us");
@@ -104,12 +104,12 @@ class NsdSecondaryTest {
           "UPDATE rrset SET rdata = '{192.0.2.99}' WHERE name = 'www.sec.test.' AND type = 'A'");
     }
     Await.until(
-        Duration.ofSeconds(15),
         "NSD to serve the changed www after NOTIFY",
+        Duration.ofSeconds(15),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.99")));
     Await.until(
-        Duration.ofSeconds(5),
         "NSD's acknowledgement of the NOTIFY",
+        Duration.ofSeconds(5),
         () -> authDns.metrics().xfr().notifiesAcked() > ackedBefore);
     assertTrue(nsd.isAlive(), "the same NSD process, never restarted");
     String metrics =
@@ -135,19 +135,19 @@ class NsdSecondaryTest {
     startNsd(dir, nsdAddress, authDns.dnsAddress().getPort(), KEY, secret);
 
     Await.until(
-        Duration.ofSeconds(20),
         "NSD to load sec.test by a signed AXFR and answer www (log: " + dir.resolve("nsd.log") + ")",
+        Duration.ofSeconds(20),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.10")));
     assertTrue(authDns.metrics().xfr().tsigRequests("verified") >= 1, "NSD signed its request");
     long ackedBefore = authDns.metrics().xfr().notifiesAcked();
     update(db, "{192.0.2.99}");
     Await.until(
-        Duration.ofSeconds(15),
         "NSD to serve the changed www after our signed NOTIFY",
+        Duration.ofSeconds(15),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.99")));
     Await.until(
-        Duration.ofSeconds(5),
         "NSD's signed acknowledgement of the NOTIFY",
+        Duration.ofSeconds(5),
         () -> authDns.metrics().xfr().notifiesAcked() > ackedBefore);
     assertEquals(0, authDns.metrics().xfr().notifiesTsigFailed());
     assertEquals(0, authDns.metrics().xfr().tsigRequests("badsig"));
@@ -165,12 +165,12 @@ class NsdSecondaryTest {
     startNsd(dir, nsdAddress, authDns.dnsAddress().getPort(), KEY, theirs);
 
     Await.until(
-        Duration.ofSeconds(20),
         "NSD's badly signed transfer request, answered NOTAUTH/BADSIG",
+        Duration.ofSeconds(20),
         () -> authDns.metrics().xfr().tsigRequests("badsig") >= 1);
     Await.until(
-        Duration.ofSeconds(20),
         "NSD's unverifiable reply to our signed NOTIFY, counted",
+        Duration.ofSeconds(20),
         () -> authDns.metrics().xfr().notifiesTsigFailed() >= 1);
     assertEquals(0, authDns.metrics().xfr().transfers("AXFR", "full")
         + authDns.metrics().xfr().transfers("IXFR", "full"), "nothing transferred");

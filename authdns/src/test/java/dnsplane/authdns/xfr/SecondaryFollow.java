@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
-import dnsplane.authdns.sync.Await;
 import dnsplane.authdns.testing.TransferClient;
 import dnsplane.db.DbBootstrap;
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.io.IOException;
@@ -20,8 +20,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -102,7 +102,7 @@ final class SecondaryFollow implements AutoCloseable {
       throws Exception {
     assertTrue(authDns.awaitSynced(Duration.ofSeconds(10)), "authdns serves every commit");
     long want = servedSerial();
-    Await.until(timeout, what + " to serve serial " + want, () -> {
+    Await.until(what + " to serve serial " + want, timeout, () -> {
       assertTrue(alive.getAsBoolean(), what + " exited");
       return serialAt(at) == want;
     });

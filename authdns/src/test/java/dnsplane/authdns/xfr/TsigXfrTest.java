@@ -108,8 +108,8 @@ class TsigXfrTest {
                   "  provide-xfr: 127.0.0.1 k1",
                   "  provide-xfr: 127.0.0.2 NOKEY"));
       Message soa = Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN));
-      dnsplane.authdns.sync.Await.until(
-          Duration.ofSeconds(10), "NSD to serve big.test", () -> answersSoa(soa));
+      dnsplane.db.testing.Await.until(
+          "NSD to serve big.test", Duration.ofSeconds(10), () -> answersSoa(soa));
     }
   }
 

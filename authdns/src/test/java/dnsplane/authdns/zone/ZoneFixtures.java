@@ -36,7 +36,7 @@ public final class ZoneFixtures {
     List<ZoneChange> changes = new ArrayList<>();
     try {
       for (Name o : origins) {
-        changes.addAll(ZoneText.changes(text(o), o));
+        changes.addAll(ZoneFileChanges.changes(text(o), o));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

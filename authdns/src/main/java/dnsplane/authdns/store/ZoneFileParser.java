@@ -1,5 +1,6 @@
 package dnsplane.authdns.store;
 
+import dnsplane.db.zone.RrsetRow;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +22,16 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * ZoneText turns RFC 1035 master-file text into a validated {@link ParsedZone} (through dnsjava's
- * {@link Master}) and back. It does no I/O: the importer and exporter own the database side.
+ * ZoneFileParser turns the RFC 1035 master file of a zone import into a validated {@link
+ * ParsedZone}, the rows the {@code rrset} table stores (through dnsjava's {@link Master}). It does
+ * no I/O: {@link ZoneImporter} writes the rows, {@link ZoneExporter} renders them back.
  *
  * <p>A master file cannot say "this name has an A rrset with no records", which dnsplane stores on
  * purpose (an emptied endpoint). The exporter writes such rrsets as a comment line {@value
  * #EMPTY_MARKER}NAME TTL TYPE, which other tools ignore and this parser reads back, so an export
  * re-imports to exactly the same rows.
  */
-public final class ZoneText {
+public final class ZoneFileParser {
 
   /** Comment prefix that carries an empty rrset through a master file. */
   public static final String EMPTY_MARKER = ";dnsplane-empty ";
@@ -39,7 +41,7 @@ public final class ZoneText {
       Set.of(
           Type.OPT, Type.TSIG, Type.TKEY, Type.AXFR, Type.IXFR, Type.ANY, Type.MAILA, Type.MAILB);
 
-  private ZoneText() {}
+  private ZoneFileParser() {}
 
   /** The form names take in the database: absolute, lower-case presentation. */
   public static String canonical(Name name) {
@@ -56,7 +58,7 @@ public final class ZoneText {
     }
     List<Record> records = readRecords(text, origin);
     Name apex = origin != null ? origin : soaOwner(records);
-    Map<RrsetData.Key, RrsetData> rrsets = group(records, apex);
+    Map<RrsetRow.Key, RrsetRow> rrsets = group(records, apex);
     addEmptyRrsets(text, apex, rrsets);
     validateZone(apex, rrsets);
     return new ParsedZone(apex, rrsets);
@@ -101,10 +103,10 @@ public final class ZoneText {
     throw new ZoneFileException(0, "the zone has no SOA record");
   }
 
-  private static Map<RrsetData.Key, RrsetData> group(List<Record> records, Name apex)
+  private static Map<RrsetRow.Key, RrsetRow> group(List<Record> records, Name apex)
       throws ZoneFileException {
-    Map<RrsetData.Key, Long> ttls = new LinkedHashMap<>();
-    Map<RrsetData.Key, Set<String>> rdata = new LinkedHashMap<>();
+    Map<RrsetRow.Key, Long> ttls = new LinkedHashMap<>();
+    Map<RrsetRow.Key, Set<String>> rdata = new LinkedHashMap<>();
     for (Record r : records) {
       String where = r.getName() + " " + Type.string(r.getType());
       if (r.getDClass() != DClass.IN) {
@@ -120,7 +122,7 @@ public final class ZoneText {
       if (r.getTTL() > Integer.MAX_VALUE) {
         throw new ZoneFileException(0, where + ": TTL " + r.getTTL() + " is too large");
       }
-      RrsetData.Key key = new RrsetData.Key(canonical(r.getName()), Type.string(r.getType()));
+      RrsetRow.Key key = new RrsetRow.Key(canonical(r.getName()), Type.string(r.getType()));
       // RFC 2181 §5.2: one TTL per rrset; where a file disagrees, the smallest is the safe one.
       ttls.merge(key, r.getTTL(), Math::min);
       // dnsjava prints some rdata with a trailing blank (a DNSKEY or CDNSKEY with an empty key:
@@ -128,16 +130,16 @@ public final class ZoneText {
       // fixed point of export and re-import (ZoneFileFuzzTest found it).
       rdata.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(r.rdataToString().strip());
     }
-    Map<RrsetData.Key, RrsetData> out = new LinkedHashMap<>();
-    for (Map.Entry<RrsetData.Key, Set<String>> e : rdata.entrySet()) {
-      RrsetData.Key k = e.getKey();
+    Map<RrsetRow.Key, RrsetRow> out = new LinkedHashMap<>();
+    for (Map.Entry<RrsetRow.Key, Set<String>> e : rdata.entrySet()) {
+      RrsetRow.Key k = e.getKey();
       out.put(
-          k, new RrsetData(k.name(), k.type(), ttls.get(k).intValue(), List.copyOf(e.getValue())));
+          k, new RrsetRow(k.name(), k.type(), ttls.get(k).intValue(), List.copyOf(e.getValue())));
     }
     return out;
   }
 
-  private static void addEmptyRrsets(String text, Name apex, Map<RrsetData.Key, RrsetData> rrsets)
+  private static void addEmptyRrsets(String text, Name apex, Map<RrsetRow.Key, RrsetRow> rrsets)
       throws ZoneFileException {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -155,23 +157,23 @@ public final class ZoneText {
         if (type < 0 || !name.subdomain(apex)) {
           throw new IllegalArgumentException("bad type or name outside the zone");
         }
-        RrsetData.Key key = new RrsetData.Key(canonical(name), Type.string(type));
+        RrsetRow.Key key = new RrsetRow.Key(canonical(name), Type.string(type));
         if (rrsets.containsKey(key)) {
           throw new IllegalArgumentException("the rrset also has records");
         }
-        rrsets.put(key, new RrsetData(key.name(), key.type(), Integer.parseInt(f[1]), List.of()));
+        rrsets.put(key, new RrsetRow(key.name(), key.type(), Integer.parseInt(f[1]), List.of()));
       } catch (TextParseException | IllegalArgumentException e) {
         throw new ZoneFileException(i + 1, "bad empty-rrset marker: " + e.getMessage());
       }
     }
   }
 
-  private static void validateZone(Name apex, Map<RrsetData.Key, RrsetData> rrsets)
+  private static void validateZone(Name apex, Map<RrsetRow.Key, RrsetRow> rrsets)
       throws ZoneFileException {
     String zone = canonical(apex);
     int soas = 0;
     Map<String, Integer> typesAtName = new LinkedHashMap<>();
-    for (RrsetData r : rrsets.values()) {
+    for (RrsetRow r : rrsets.values()) {
       if (r.type().equals("SOA")) {
         if (!r.name().equals(zone)) {
           throw new ZoneFileException(0, "SOA at " + r.name() + " is not at the zone apex " + zone);
@@ -186,11 +188,11 @@ public final class ZoneText {
       throw new ZoneFileException(
           0, "the zone " + zone + " needs exactly one SOA record, has " + soas);
     }
-    RrsetData ns = rrsets.get(new RrsetData.Key(zone, "NS"));
+    RrsetRow ns = rrsets.get(new RrsetRow.Key(zone, "NS"));
     if (ns == null || ns.rdata().isEmpty()) {
       throw new ZoneFileException(0, "the zone " + zone + " has no NS records at its apex");
     }
-    for (RrsetData r : rrsets.values()) {
+    for (RrsetRow r : rrsets.values()) {
       if (r.type().equals("CNAME") && typesAtName.get(r.name()) > 1) {
         throw new ZoneFileException(0, r.name() + " has a CNAME and other data (RFC 1034 §3.6.2)");
       }

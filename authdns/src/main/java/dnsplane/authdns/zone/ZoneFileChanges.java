@@ -14,12 +14,14 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
- * ZoneText turns RFC 1035 master-file text into the {@link ZoneChange}s that create that zone, in
- * the order a change log would carry them. Parsing is dnsjava's {@link Master}: $ORIGIN, $TTL,
- * relative names; errors carry the line number.
+ * ZoneFileChanges turns RFC 1035 master-file text into the {@link ZoneChange}s that create that
+ * zone, in the order a change log would carry them: how fixtures and tests build a served {@link
+ * ZoneSet} without a database. Parsing is dnsjava's {@link Master}: $ORIGIN, $TTL, relative names;
+ * errors carry the line number. (Zone import, which validates and stores rows, is {@code
+ * store.ZoneFileParser}.)
  */
-public final class ZoneText {
-  private ZoneText() {}
+public final class ZoneFileChanges {
+  private ZoneFileChanges() {}
 
   /** The changes that create zone {@code origin} holding the records of {@code text}. */
   public static List<ZoneChange> changes(String text, Name origin) throws IOException {
