@@ -1,8 +1,8 @@
 package dnsplane.resolver;
 
-import io.netty.util.ResourceLeakDetector;
 import dnsplane.resolver.config.ConfigLoader;
 import dnsplane.resolver.config.ResolverConfig;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.testing.Harness;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +103,7 @@ class CnameChainTest {
       h.upstream.script(q -> List.of(chainEndingEmpty(q, Rcode.NXDOMAIN, 300, 300, 300)));
       h.clock.advance(Duration.ofSeconds(2));
       h.scheduler.runAll();
-      Harness.await("the re-ask counted as suspect", Duration.ofSeconds(5),
+      Await.until("the re-ask counted as suspect", Duration.ofSeconds(5),
           () -> h.server.metrics().suspectEmpty.sum() == 2);
       Message still = h.ask(ALIAS, Type.A);
       assertEquals(Rcode.NOERROR, still.getRcode());

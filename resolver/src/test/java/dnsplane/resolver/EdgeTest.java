@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.testing.Harness;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class EdgeTest {
         for (int i = 0; i < n; i++) {
           answers.add(clients.submit(() -> h.ask("popular.aws.test.", Type.A)));
         }
-        Harness.await(n - 1 + " queries joining the first", Duration.ofSeconds(5),
+        Await.until(n - 1 + " queries joining the first", Duration.ofSeconds(5),
             () -> h.server.metrics().coalesced.sum() == n - 1);
         release.countDown();
         for (Future<Message> f : answers) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.testing.Harness;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +72,7 @@ class GuardAndStaleTest {
       h.upstream.script(q -> List.of(answer(q, rr)));
       h.clock.advance(Duration.ofSeconds(2));
       h.scheduler.runAll();
-      Harness.await("positive answer cached again", Duration.ofSeconds(5),
+      Await.until("positive answer cached again", Duration.ofSeconds(5),
           () -> h.server.resolver().cache().get(key()) != null && h.server.resolver().cache().get(key()).guard() == null);
       Message back = h.ask(NAME, Type.A);
       assertNull(Harness.ede(back));

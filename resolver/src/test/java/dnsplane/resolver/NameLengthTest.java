@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.testing.Harness;
 import dnsplane.resolver.wire.WireQuery;
 import java.io.ByteArrayOutputStream;
@@ -108,7 +109,7 @@ class NameLengthTest {
         s.send(new DatagramPacket(bad, bad.length, h.server.dnsAddress()));
         if (i % 100 == 99) {
           int sent = i + 1;
-          Harness.await(sent + " received", Duration.ofSeconds(10), () -> h.server.metrics().queries.sum() == sent);
+          Await.until(sent + " received", Duration.ofSeconds(10), () -> h.server.metrics().queries.sum() == sent);
         }
       }
       assertTrue(lines.list.size() <= 1, "log lines: " + lines.list.size());

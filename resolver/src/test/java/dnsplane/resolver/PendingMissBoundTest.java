@@ -4,6 +4,8 @@ import static dnsplane.resolver.testing.ScriptedUpstream.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dnsplane.db.testing.Await;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.testing.Harness;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -50,12 +52,12 @@ class PendingMissBoundTest {
       for (int i = 0; i < BOUND; i++) {
         send(stuck, h, Harness.query("slow" + i + ".aws.test.", Type.A));
       }
-      Harness.await(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
+      Await.until(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
           () -> m.gaugeValue("pending_misses") == BOUND);
 
       // in-flight dedup still works at the bound: the same question joins, it takes no slot
       send(stuck, h, Harness.query("slow0.aws.test.", Type.A));
-      Harness.await("the repeat joined the outstanding query", Duration.ofSeconds(10), () -> m.coalesced.sum() == 1);
+      Await.until("the repeat joined the outstanding query", Duration.ofSeconds(10), () -> m.coalesced.sum() == 1);
       assertEquals(0, m.overloaded.sum());
 
       int extra = 12;
@@ -93,7 +95,7 @@ class PendingMissBoundTest {
       for (int i = 0; i < BOUND; i++) {
         send(stuck, h, Harness.query("slow" + i + ".aws.test.", Type.A));
       }
-      Harness.await(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
+      Await.until(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
           () -> h.server.metrics().gaugeValue("pending_misses") == BOUND);
 
       Message r = Harness.udp(h.server.dnsAddress(), Harness.query("old.aws.test.", Type.A).toWire(), null, 5000);

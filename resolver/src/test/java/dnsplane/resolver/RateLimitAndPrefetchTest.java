@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.testing.Harness;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +43,8 @@ class RateLimitAndPrefetchTest {
       h.clock.advance(Duration.ofSeconds(95)); // 5% of the TTL left
       Message stillCached = h.ask("hot.aws.test.", Type.A);
       assertEquals(5, stillCached.getSection(Section.ANSWER).get(0).getTTL(), "served from cache at once");
-      Harness.await("prefetch reached upstream", Duration.ofSeconds(5), () -> h.upstream.queries() == 2);
-      Harness.await("refreshed entry cached", Duration.ofSeconds(5),
+      Await.until("prefetch reached upstream", Duration.ofSeconds(5), () -> h.upstream.queries() == 2);
+      Await.until("refreshed entry cached", Duration.ofSeconds(5),
           () -> h.server.metrics().prefetches.sum() == 1 && ttlNow(h) == 100);
       h.clock.advance(Duration.ofSeconds(10)); // past the first answer's expiry: still a hit, no new query
       assertEquals(90, h.ask("hot.aws.test.", Type.A).getSection(Section.ANSWER).get(0).getTTL());

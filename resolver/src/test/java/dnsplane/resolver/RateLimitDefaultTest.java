@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dnsplane.db.testing.Await;
 import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.testing.Harness;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -41,7 +43,7 @@ class RateLimitDefaultTest {
         }
         sent += batch;
         int expect = sent;
-        Harness.await(expect + " queries received", Duration.ofSeconds(10), () -> m.queries.sum() == expect);
+        Await.until(expect + " queries received", Duration.ofSeconds(10), () -> m.queries.sum() == expect);
       }
       assertEquals(total - limit, m.rateLimited.sum(), "dropped beyond the burst, each counted");
       assertNull(Harness.udp(h.server.dnsAddress(), q, InetAddress.getByName("127.0.0.1"), 300),
@@ -80,7 +82,7 @@ class RateLimitDefaultTest {
       framed[1] = (byte) q.length;
       System.arraycopy(q, 0, framed, 2, q.length);
       os.write(framed); // dropped: the bucket is empty
-      Harness.await("the dropped query counted", Duration.ofSeconds(5),
+      Await.until("the dropped query counted", Duration.ofSeconds(5),
           () -> h.server.metrics().rateLimited.sum() == 1);
       h.clock.advance(Duration.ofSeconds(1));
       os.write(framed); // answered on the same connection

@@ -1,6 +1,7 @@
 package dnsplane.resolver.config;
 
-import dnsplane.resolver.http.ControlChannelGuard;
+import dnsplane.db.net.Cidr;
+import dnsplane.db.net.ControlChannelGuard;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ public record ResolverConfig(
         Values.duration("guard-retry-min", v.get("guard-retry-min")),
         Values.duration("guard-retry-max", v.get("guard-retry-max")),
         (int) Math.min(Integer.MAX_VALUE, nonNegative("guard-memory", v)),
-        Values.list(v.get("allow")).stream().map(Cidr::parse).toList(),
+        Values.list(v.get("allow")).stream().map(ResolverConfig::allowed).toList(),
         (int) nonNegative("rate-limit", v),
         positiveInt("max-pending-misses", v),
         positive("tcp-idle-timeout", v),
@@ -157,6 +158,15 @@ public record ResolverConfig(
         Values.size("cache-max-bytes", v.get("cache-max-bytes")),
         (int) nonNegative("prefetch", v),
         apiToken);
+  }
+
+  /** Cidr's message says what is wrong; the key says which setting it came from. */
+  private static Cidr allowed(String network) {
+    try {
+      return Cidr.parse(network);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("allow: " + e.getMessage(), e);
+    }
   }
 
   private static long nonNegative(String key, Map<String, Object> v) {

@@ -2,9 +2,10 @@ package dnsplane.resolver.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dnsplane.resolver.Metrics;
+import dnsplane.db.net.ControlChannelGuard;
 import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
+import dnsplane.resolver.metrics.Metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dnsplane.resolver.net;
 
-import dnsplane.resolver.config.Cidr;
+import dnsplane.db.net.Cidr;
 import java.net.InetAddress;
 import java.util.List;
 

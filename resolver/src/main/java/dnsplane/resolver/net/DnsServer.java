@@ -1,6 +1,6 @@
 package dnsplane.resolver.net;
 
-import dnsplane.resolver.Metrics;
+import dnsplane.resolver.metrics.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

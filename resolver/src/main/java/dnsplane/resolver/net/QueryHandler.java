@@ -1,7 +1,7 @@
 package dnsplane.resolver.net;
 
-import dnsplane.resolver.Metrics;
-import dnsplane.resolver.Resolver;
+import dnsplane.resolver.metrics.Metrics;
+import dnsplane.resolver.resolve.Resolver;
 import dnsplane.resolver.wire.Responses;
 import dnsplane.resolver.wire.WireQuery;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,6 @@
 package dnsplane.resolver.upstream;
 
-import dnsplane.resolver.Metrics;
+import dnsplane.resolver.metrics.Metrics;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

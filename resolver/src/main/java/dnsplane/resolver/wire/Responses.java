@@ -1,6 +1,5 @@
 package dnsplane.resolver.wire;
 
-import dnsplane.resolver.cache.Answer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -23,16 +22,16 @@ public final class Responses {
   public static byte[] error(WireQuery q, int rcode) {
     Message out = reply(q, rcode);
     if (q.edns()) {
-      out.addRecord(new OPTRecord(Answer.MAX_UDP, 0, 0), Section.ADDITIONAL);
+      out.addRecord(new OPTRecord(ReplyWriter.MAX_UDP, 0, 0), Section.ADDITIONAL);
     }
-    return out.toWire(limit(q, false));
+    return out.toWire(ReplyWriter.limit(q, false));
   }
 
   /**
    * {@code a} served stale (RFC 8767): every TTL set to {@code staleTtl}, and when the client speaks EDNS an
    * Extended DNS Error (RFC 8914) 3 "Stale Answer" (19 for a stale NXDOMAIN) with {@code text}.
    */
-  public static byte[] stale(Answer a, WireQuery q, int staleTtl, String text, boolean tcp) {
+  public static byte[] stale(StoredReply a, WireQuery q, int staleTtl, String text, boolean tcp) {
     Message cached;
     try {
       cached = new Message(a.wire());
@@ -50,10 +49,10 @@ public final class Responses {
           ? ExtendedErrorCodeOption.STALE_NXDOMAIN_ANSWER
           : ExtendedErrorCodeOption.STALE_ANSWER;
       out.addRecord(
-          new OPTRecord(Answer.MAX_UDP, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))),
+          new OPTRecord(ReplyWriter.MAX_UDP, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))),
           Section.ADDITIONAL);
     }
-    byte[] wire = out.toWire(limit(q, tcp));
+    byte[] wire = out.toWire(ReplyWriter.limit(q, tcp));
     for (int off : WireScan.ttlOffsets(wire)) {
       wire[off] = (byte) (staleTtl >>> 24);
       wire[off + 1] = (byte) (staleTtl >>> 16);
@@ -88,10 +87,6 @@ public final class Responses {
     } catch (IOException e) {
       throw new IllegalStateException("parsed question does not parse again", e);
     }
-  }
-
-  static int limit(WireQuery q, boolean tcp) {
-    return tcp ? 65535 : q.edns() ? Math.min(q.udpSize(), Answer.MAX_UDP) : 512;
   }
 
   /** Outcome of looking at a query the fast parser rejected. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.resolver.testing.Harness;
 import dnsplane.resolver.testing.ScriptedUpstream;
+import dnsplane.resolver.wire.ReplyWriter;
 import dnsplane.resolver.wire.WireQuery;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class AnswerTest {
     Message q = Harness.query("WwW.AwS.tEsT.", Type.A);
     WireQuery wq = WireQuery.parse(q.toWire());
     assertNotNull(wq);
-    Message out = new Message(ans.render(wq, T0 + 100_500, false));
+    Message out = new Message(ReplyWriter.render(ans, wq, T0 + 100_500, false));
     assertEquals(q.getHeader().getID(), out.getHeader().getID());
     assertTrue(out.getHeader().getFlag(Flags.RD));
     assertTrue(out.getHeader().getFlag(Flags.RA));
@@ -57,11 +58,11 @@ class AnswerTest {
     Message up = ScriptedUpstream.answer(q, many.toArray(new Record[0]));
     Answer ans = Answer.of(up, Answer.Kind.POSITIVE, T0, 60, r -> 60);
     Message noEdns = Message.newQuery(Record.newRecord(Name.fromConstantString("big.aws.test."), Type.A, DClass.IN));
-    Message udp = new Message(ans.render(WireQuery.parse(noEdns.toWire()), T0, false));
+    Message udp = new Message(ReplyWriter.render(ans, WireQuery.parse(noEdns.toWire()), T0, false));
     assertTrue(udp.getHeader().getFlag(Flags.TC));
     assertTrue(udp.getSection(Section.ANSWER).isEmpty());
     assertNull(udp.getOPT());
-    Message tcp = new Message(ans.render(WireQuery.parse(noEdns.toWire()), T0, true));
+    Message tcp = new Message(ReplyWriter.render(ans, WireQuery.parse(noEdns.toWire()), T0, true));
     assertEquals(100, tcp.getSection(Section.ANSWER).size());
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.resolver.testing.MutableClock;
+import dnsplane.db.testing.MutableClock;
 import dnsplane.resolver.wire.QuestionKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

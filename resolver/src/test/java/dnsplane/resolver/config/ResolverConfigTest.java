@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.net.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,10 +96,14 @@ class ResolverConfigTest {
   }
 
   @Test
-  void cidrMatching() {
-    assertTrue(Cidr.parse("127.0.0.0/8").contains(new byte[] {127, 1, 2, 3}));
-    assertFalse(Cidr.parse("127.0.0.1/32").contains(new byte[] {127, 0, 0, 2}));
-    assertTrue(Cidr.parse("10.0.0.0/9").contains(new byte[] {10, 127, 0, 1}));
-    assertFalse(Cidr.parse("10.0.0.0/9").contains(new byte[] {10, (byte) 128, 0, 1}));
+  void allowListEntriesAreSharedCidrsAndBadOnesNameTheKey() {
+    ResolverConfig c = ResolverConfig.from(Map.of("allow", "127.0.0.0/8, ::ffff:10.0.0.0/104"));
+    assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), c.allow());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> ResolverConfig.from(Map.of("allow", "10.0.0.0/33")));
+    assertEquals("allow: prefix length 33 in '10.0.0.0/33' is out of range 0-32", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ResolverConfig.from(Map.of("allow", "localhost")));
+    assertTrue(e.getMessage().startsWith("allow: 'localhost' is not an IP address"), e.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.db.testing.MutableClock;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -14,7 +15,6 @@ import dnsplane.resolver.ResolverServer;
 import dnsplane.resolver.config.ResolverConfig;
 import dnsplane.resolver.testing.Harness;
 import dnsplane.resolver.testing.ManualScheduler;
-import dnsplane.resolver.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.Statement;

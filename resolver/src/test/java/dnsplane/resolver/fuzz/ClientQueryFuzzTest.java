@@ -3,7 +3,7 @@ package dnsplane.resolver.fuzz;
 import static dnsplane.resolver.fuzz.Rig.check;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dnsplane.resolver.cache.Answer;
+import dnsplane.resolver.wire.ReplyWriter;
 import dnsplane.resolver.wire.Responses;
 import dnsplane.resolver.wire.WireQuery;
 import io.netty.buffer.ByteBuf;
@@ -52,7 +52,7 @@ class ClientQueryFuzzTest {
   private static FuzzUpstream upstream() {
     try {
       FuzzUpstream u = new FuzzUpstream();
-      u.script((q, tcp) -> SeedZone.reply(q, tcp ? 65535 : Answer.MAX_UDP));
+      u.script((q, tcp) -> SeedZone.reply(q, tcp ? 65535 : ReplyWriter.MAX_UDP));
       return u;
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -137,7 +137,7 @@ class ClientQueryFuzzTest {
     if (wq == null && Responses.check(raw) instanceof Responses.Ok ok) {
       wq = ok.query();
     }
-    int limit = tcp ? 65535 : wq == null ? 512 : wq.edns() ? Math.min(wq.udpSize(), Answer.MAX_UDP) : 512;
+    int limit = tcp ? 65535 : wq == null ? 512 : wq.edns() ? Math.min(wq.udpSize(), ReplyWriter.MAX_UDP) : 512;
     check(reply.length <= limit, what, reply.length + " octets over the limit " + limit);
     Message q = parse(raw);
     Record rq = r.getQuestion();

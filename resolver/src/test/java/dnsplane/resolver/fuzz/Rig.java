@@ -1,13 +1,13 @@
 package dnsplane.resolver.fuzz;
 
-import dnsplane.resolver.Metrics;
-import dnsplane.resolver.Resolver;
 import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
 import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.net.ClientAcl;
 import dnsplane.resolver.net.QueryHandler;
 import dnsplane.resolver.net.RateLimiter;
+import dnsplane.resolver.resolve.Resolver;
 import dnsplane.resolver.upstream.UpstreamClient;
 import java.io.IOException;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.resolver.testing.MutableClock;
+import dnsplane.db.testing.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

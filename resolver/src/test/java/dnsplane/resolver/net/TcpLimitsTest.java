@@ -4,7 +4,8 @@ import static dnsplane.resolver.testing.ScriptedUpstream.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.resolver.Metrics;
+import dnsplane.db.testing.Await;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.testing.Harness;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -104,7 +105,7 @@ class TcpLimitsTest {
               }
             });
 
-        Harness.await("the server to stop reading the non-reading client", Duration.ofSeconds(20),
+        Await.until("the server to stop reading the non-reading client", Duration.ofSeconds(20),
             () -> m.gaugeValue("tcp_reads_paused") == 1);
         assertBounded(m);
         assertTrue(writer.isAlive(), "the client's writes are blocked too: the server is not reading them");
@@ -118,7 +119,7 @@ class TcpLimitsTest {
         assertBounded(m);
         assertEquals(1, m.gaugeValue("tcp_reads_paused"), "the hog is still held off");
       }
-      Harness.await("the hog's connection and its queries to go", Duration.ofSeconds(10),
+      Await.until("the hog's connection and its queries to go", Duration.ofSeconds(10),
           () -> m.gaugeValue("tcp_connections") == 0 && m.gaugeValue("tcp_queries_in_flight") == 0);
     }
   }
@@ -196,7 +197,7 @@ class TcpLimitsTest {
           open[i] = new Socket();
           open[i].connect(h.server.dnsAddress(), 3000);
         }
-        Harness.await("three connections", Duration.ofSeconds(5),
+        Await.until("three connections", Duration.ofSeconds(5),
             () -> h.server.metrics().gaugeValue("tcp_connections") == 3);
         try (Socket fourth = new Socket()) {
           fourth.connect(h.server.dnsAddress(), 3000);
@@ -210,7 +211,7 @@ class TcpLimitsTest {
           }
         }
       }
-      Harness.await("the slots to free", Duration.ofSeconds(5),
+      Await.until("the slots to free", Duration.ofSeconds(5),
           () -> h.server.metrics().gaugeValue("tcp_connections") == 0);
       assertEquals(Rcode.NOERROR, h.tcp(Harness.query(NAME, Type.A).toWire()).getRcode());
     }

@@ -1,5 +1,6 @@
 package dnsplane.resolver.testing;
 
+import dnsplane.db.testing.MutableClock;
 import dnsplane.resolver.ResolverServer;
 import dnsplane.resolver.config.ResolverConfig;
 import java.io.DataInputStream;
@@ -15,10 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
@@ -134,17 +133,6 @@ public final class Harness implements AutoCloseable {
         .timeout(Duration.ofSeconds(5));
     headers.forEach(req::header);
     return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Waits until {@code cond} holds, failing after {@code timeout}. */
-  public static void await(String what, Duration timeout, BooleanSupplier cond) {
-    Instant end = Instant.now().plus(timeout);
-    while (!cond.getAsBoolean()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L); // poll interval, not a synchronisation
-    }
   }
 
   @Override

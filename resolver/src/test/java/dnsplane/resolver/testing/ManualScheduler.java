@@ -1,6 +1,6 @@
 package dnsplane.resolver.testing;
 
-import dnsplane.resolver.TaskScheduler;
+import dnsplane.resolver.resolve.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dnsplane.resolver;
+package dnsplane.resolver.resolve;
 
 import java.time.Duration;
 

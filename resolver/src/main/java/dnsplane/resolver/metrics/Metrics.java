@@ -1,4 +1,4 @@
-package dnsplane.resolver;
+package dnsplane.resolver.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dnsplane.resolver;
+package dnsplane.resolver.resolve;
 
 import dnsplane.resolver.cache.Answer;
 import dnsplane.resolver.cache.CacheEntry;
@@ -10,6 +10,7 @@ import dnsplane.resolver.cache.ResponseShape;
 import dnsplane.resolver.cache.StaleRules;
 import dnsplane.resolver.cache.TtlRules;
 import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.upstream.Backoff;
 import dnsplane.resolver.upstream.Router;
 import dnsplane.resolver.wire.QuestionKey;

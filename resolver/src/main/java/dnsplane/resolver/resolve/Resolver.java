@@ -1,4 +1,4 @@
-package dnsplane.resolver;
+package dnsplane.resolver.resolve;
 
 import dnsplane.resolver.cache.Answer;
 import dnsplane.resolver.cache.CacheEntry;
@@ -6,10 +6,12 @@ import dnsplane.resolver.cache.GuardMemory;
 import dnsplane.resolver.cache.ResponseCache;
 import dnsplane.resolver.cache.StaleRules;
 import dnsplane.resolver.config.ResolverConfig;
+import dnsplane.resolver.metrics.Metrics;
 import dnsplane.resolver.upstream.Coalescer;
 import dnsplane.resolver.upstream.Router;
 import dnsplane.resolver.upstream.UpstreamClient;
 import dnsplane.resolver.wire.QuestionKey;
+import dnsplane.resolver.wire.ReplyWriter;
 import dnsplane.resolver.wire.Responses;
 import dnsplane.resolver.wire.WireQuery;
 import io.netty.buffer.ByteBuf;
@@ -71,7 +73,7 @@ public final class Resolver {
   public byte[] tryHit(WireQuery q, boolean tcp) {
     long now = clock.millis();
     Answer a = freshHit(q, now);
-    return a == null ? null : a.render(q, now, tcp);
+    return a == null ? null : ReplyWriter.render(a, q, now, tcp);
   }
 
   /**
@@ -88,7 +90,7 @@ public final class Resolver {
     ByteBuf out = alloc.directBuffer(a.wire().length + 11);
     boolean rendered = false;
     try {
-      rendered = a.renderInto(q, now, out);
+      rendered = ReplyWriter.writeInto(a, q, now, out);
     } finally {
       if (!rendered) {
         out.release(); // too big, or a render that threw: the buffer must not leak either way
@@ -134,7 +136,7 @@ public final class Resolver {
       case FRESH:
         countHit(e.answer());
         e.hit();
-        return CompletableFuture.completedFuture(e.answer().render(q, now, tcp));
+        return CompletableFuture.completedFuture(ReplyWriter.render(e.answer(), q, now, tcp));
       case STALE_NOW:
       case SUSPECT_STALE:
         return CompletableFuture.completedFuture(stale(e, q, tcp, now));
@@ -184,7 +186,7 @@ public final class Resolver {
     if (ne.guard() != null) {
       return stale(ne, q, tcp, now);
     }
-    return ne.answer().render(q, Math.min(now, ne.answer().expiresAtMillis()), tcp);
+    return ReplyWriter.render(ne.answer(), q, Math.min(now, ne.answer().expiresAtMillis()), tcp);
   }
 
   private byte[] stale(CacheEntry e, WireQuery q, boolean tcp, long now) {
