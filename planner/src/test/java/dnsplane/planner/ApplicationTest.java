@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.planner.config.Durations;
+import dnsplane.planner.endpoint.HostPort;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

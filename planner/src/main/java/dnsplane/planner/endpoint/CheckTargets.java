@@ -1,6 +1,5 @@
 package dnsplane.planner.endpoint;
 
-import dnsplane.planner.HostPort;
 import java.net.URI;
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package dnsplane.planner.endpoint;
 
+import dnsplane.db.Names;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,12 +1,12 @@
 package dnsplane.planner.health;
 
-import dnsplane.planner.PlannerConfig;
+import dnsplane.planner.config.PlannerConfig;
 import dnsplane.planner.endpoint.HealthCheck;
-import dnsplane.planner.plan.PlanWriter;
+import dnsplane.planner.endpoint.RiseFall;
+import dnsplane.planner.service.PlanWriter;
 import dnsplane.planner.store.Database;
 import dnsplane.planner.store.EndpointStore;
 import dnsplane.planner.store.EndpointStore.ActiveTarget;
-import dnsplane.planner.web.PlannerMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class ActiveHealthChecker {
   private final PlanWriter writer;
   private final Prober prober;
   private final PlannerConfig config;
-  private final PlannerMetrics metrics;
+  private final CheckMetrics metrics;
   private final ExecutorService probes;
   private final Map<Key, RiseFall.State> states = new HashMap<>();
 
@@ -46,7 +46,7 @@ public final class ActiveHealthChecker {
       PlanWriter writer,
       Prober prober,
       PlannerConfig config,
-      PlannerMetrics metrics) {
+      CheckMetrics metrics) {
     this.db = db;
     this.store = store;
     this.writer = writer;

@@ -1,7 +1,7 @@
 package dnsplane.planner.health;
 
-import dnsplane.planner.HostPort;
 import dnsplane.planner.endpoint.HealthCheck;
+import dnsplane.planner.endpoint.HostPort;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,5 @@
 package dnsplane.planner.plan;
 
-import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,12 +12,10 @@ import java.util.TreeMap;
  * and removed. Endpoints absent from one side count as having no addresses there; endpoints with
  * no change are left out. PURE.
  */
-@Serdeable
 public record PlanDiff(long from, long to, List<EndpointDiff> endpoints) {
 
   /** The change of one endpoint. */
-  @Serdeable
-  public record EndpointDiff(String endpoint, List<String> added, List<String> removed) {}
+    public record EndpointDiff(String endpoint, List<String> added, List<String> removed) {}
 
   public static PlanDiff between(Plan from, Plan to) {
     Map<String, Set<String>> a = byEndpoint(from);

@@ -1,6 +1,5 @@
 package dnsplane.planner.plan;
 
-import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /**
@@ -8,12 +7,10 @@ import java.util.List;
  * "entries":[{"endpoint":"...","ttl":60,"failOpen":false,"failOpenFamilies":[],"addresses":[...],
  * "held":[],"deleted":false}]}}.
  */
-@Serdeable
 public record PlanView(long generation, String createdAt, String reason, List<EntryView> entries) {
 
   /** One endpoint of a plan; the fields are those of {@link PlanEntry}. */
-  @Serdeable
-  public record EntryView(
+    public record EntryView(
       String endpoint,
       int ttl,
       boolean failOpen,

@@ -1,7 +1,6 @@
 package dnsplane.planner.retention;
 
 import dnsplane.planner.retention.Pruner.Pass;
-import dnsplane.planner.web.PlannerMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +28,9 @@ public final class Retention {
 
   private final Pruner pruner;
   private final RetentionConfig config;
-  private final PlannerMetrics metrics;
+  private final RetentionMetrics metrics;
 
-  public Retention(RetentionStore store, RetentionConfig config, PlannerMetrics metrics) {
+  public Retention(RetentionStore store, RetentionConfig config, RetentionMetrics metrics) {
     this.pruner = new Pruner(store);
     this.config = config;
     this.metrics = metrics;

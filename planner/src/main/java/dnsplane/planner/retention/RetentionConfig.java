@@ -1,6 +1,6 @@
 package dnsplane.planner.retention;
 
-import dnsplane.planner.Durations;
+import dnsplane.planner.config.Durations;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;

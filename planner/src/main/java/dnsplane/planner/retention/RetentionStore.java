@@ -1,5 +1,6 @@
 package dnsplane.planner.retention;
 
+import dnsplane.db.Transactions;
 import dnsplane.planner.store.Database;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -111,7 +112,7 @@ public final class RetentionStore {
     });
   }
 
-  private <T> T inShortTransaction(Database.Work<T> work) {
+  private <T> T inShortTransaction(Transactions.Work<T> work) {
     return db.inTransaction(c -> {
       limitWaiting(c);
       return work.run(c);

@@ -1,50 +1,36 @@
 package dnsplane.planner.store;
 
+import dnsplane.db.Transactions;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Database runs units of plain JDBC work on the planner's pool, either in one transaction (rolled
- * back on any exception, including an {@code ApiException} thrown midway) or as plain reads.
+ * Database is the planner's door to db's {@link Transactions} (which retries deadlocks and
+ * serialization failures): it turns an {@link SQLException} into a {@link DataAccessException},
+ * which the web layer answers with 503, so services need not declare SQL in their signatures.
  */
 @Singleton
 public final class Database {
 
-  /** A unit of work on one connection. */
-  @FunctionalInterface
-  public interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private final DataSource dataSource;
+  private final Transactions tx;
 
   public Database(DataSource dataSource) {
-    this.dataSource = dataSource;
+    this.tx = new Transactions(dataSource);
   }
 
-  public <T> T inTransaction(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (RuntimeException | SQLException | Error e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+  /** One transaction; rolled back on any exception, including a refusal midway. */
+  public <T> T inTransaction(Transactions.Work<T> work) {
+    try {
+      return tx.write(work);
     } catch (SQLException e) {
       throw new DataAccessException(e);
     }
   }
 
-  public <T> T read(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
+  public <T> T read(Transactions.Work<T> work) {
+    try {
+      return tx.read(work);
     } catch (SQLException e) {
       throw new DataAccessException(e);
     }

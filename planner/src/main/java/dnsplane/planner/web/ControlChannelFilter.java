@@ -1,6 +1,7 @@
 package dnsplane.planner.web;
 
-import dnsplane.planner.PlannerConfig;
+import dnsplane.db.net.ControlChannelGuard;
+import dnsplane.planner.config.PlannerConfig;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.planner.service.ServiceException;
 import dnsplane.planner.store.Database;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.http.HttpRequest;
@@ -12,7 +13,10 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** ErrorHandlers turns exceptions into {@code {"error": "..."}} responses. */
+/**
+ * ErrorHandlers turns exceptions into {@code {"error": "..."}} responses. The only place that
+ * knows which status each kind of refusal gets.
+ */
 @Factory
 final class ErrorHandlers {
 
@@ -24,9 +28,9 @@ final class ErrorHandlers {
 
   @Singleton
   @Produces
-  ExceptionHandler<ApiException, HttpResponse<ErrorBody>> api() {
-    return (HttpRequest request, ApiException e) ->
-        HttpResponse.<ErrorBody>status(e.status()).body(new ErrorBody(e.getMessage()));
+  ExceptionHandler<ServiceException, HttpResponse<ErrorBody>> refused() {
+    return (HttpRequest request, ServiceException e) ->
+        HttpResponse.<ErrorBody>status(status(e)).body(new ErrorBody(e.getMessage()));
   }
 
   @Singleton
@@ -37,5 +41,22 @@ final class ErrorHandlers {
       return HttpResponse.<ErrorBody>status(HttpStatus.SERVICE_UNAVAILABLE)
           .body(new ErrorBody("database error: " + e.getMessage()));
     };
+  }
+
+  static HttpStatus status(ServiceException e) {
+    if (e instanceof ServiceException.Malformed) {
+      return HttpStatus.BAD_REQUEST;
+    }
+    if (e instanceof ServiceException.NotFound) {
+      return HttpStatus.NOT_FOUND;
+    }
+    if (e instanceof ServiceException.Conflict) {
+      return HttpStatus.CONFLICT;
+    }
+    if (e instanceof ServiceException.TooLarge) {
+      return HttpStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+    // Invalid, and any kind added later without a status of its own: the value was refused.
+    return HttpStatus.UNPROCESSABLE_ENTITY;
   }
 }

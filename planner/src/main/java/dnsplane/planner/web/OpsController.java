@@ -1,9 +1,9 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.plan.Plans;
 import dnsplane.planner.store.Database;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,17 +38,7 @@ final class OpsController {
     Map<String, Object> body = new LinkedHashMap<>();
     try {
       Long latest =
-          db.read(
-              c -> {
-                try (Statement st = c.createStatement()) {
-                  st.setQueryTimeout(2);
-                  try (ResultSet rs = st.executeQuery("SELECT max(generation) FROM plan")) {
-                    rs.next();
-                    long g = rs.getLong(1);
-                    return rs.wasNull() ? null : g;
-                  }
-                }
-              });
+          db.read(c -> Plans.newestGeneration(c, 2)).orElse(null);
       body.put("status", "up");
       body.put("latestGeneration", latest);
       return HttpResponse.ok(body);

@@ -1,5 +1,8 @@
 package dnsplane.planner.web;
 
+import dnsplane.planner.health.CheckMetrics;
+import dnsplane.planner.retention.RetentionMetrics;
+import dnsplane.planner.service.PlanWriteMetrics;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * rolled: a handful of counters does not justify a metrics library.
  */
 @Singleton
-public final class PlannerMetrics {
+public final class PlannerMetrics implements PlanWriteMetrics, CheckMetrics, RetentionMetrics {
 
   private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
@@ -30,10 +33,7 @@ public final class PlannerMetrics {
   private long latencyCount;
   private double latencySum;
 
-  /**
-   * Records one written plan: its endpoints failing open, the addresses it holds back (and how many
-   * of those it started to hold), and the health removals it made.
-   */
+  @Override
   public void planWritten(long generation, int failOpen, int held, int newlyHeld, int removals, double seconds) {
     plansWritten.increment();
     failOpenEntries.add(failOpen);
@@ -58,19 +58,19 @@ public final class PlannerMetrics {
     }
   }
 
-  /** Records one active health-check probe result. */
+  @Override
   public void checkResult(String kind, boolean success) {
     checks.computeIfAbsent(kind + "\",result=\"" + (success ? "success" : "failure"), k -> new LongAdder())
         .increment();
   }
 
-  /** Records rows a retention pass deleted from {@code table} (0 makes the series appear). */
+  @Override
   public void rowsPruned(String table, long rows) {
     prunedRows.computeIfAbsent(table, k -> new LongAdder()).add(rows);
     retentionFailures.computeIfAbsent(table, k -> new LongAdder());
   }
 
-  /** Records a retention pass over {@code table} that failed. */
+  @Override
   public void retentionFailed(String table) {
     retentionFailures.computeIfAbsent(table, k -> new LongAdder()).increment();
   }

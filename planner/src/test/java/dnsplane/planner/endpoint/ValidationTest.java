@@ -1,5 +1,6 @@
 package dnsplane.planner.endpoint;
 
+import dnsplane.db.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dnsplane.planner.health;
 
+import dnsplane.db.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,13 +75,13 @@ class ActiveHealthCheckTest implements TestPropertyProvider {
       assertEquals(201, api().put("/v1/endpoints/tcp.aws.test", body).status());
       assertEquals(List.of("192.0.2.61", "192.0.2.62"), published("tcp.aws.test."));
       a.close();
-      Api.await(DEADLINE, "192.0.2.61 to leave the plan",
+      Await.until("192.0.2.61 to leave the plan", DEADLINE,
           () -> published("tcp.aws.test.").equals(List.of("192.0.2.62")));
       assertTrue(api().read(api().get("/v1/plans/latest"), PlanView.class).reason().startsWith("health check"));
       assertEquals("false", TestSupport.query(db[0],
           "SELECT healthy::text FROM target WHERE address = '192.0.2.61'"));
       b.close();
-      Api.await(DEADLINE, "the endpoint to fail open", () -> {
+      Await.until("the endpoint to fail open", DEADLINE, () -> {
         PlanView p = api().read(api().get("/v1/plans/latest"), PlanView.class);
         return p.entries().stream().anyMatch(e -> e.endpoint().equals("tcp.aws.test.") && e.failOpen()
             && e.addresses().size() == 2);
@@ -105,10 +106,10 @@ class ActiveHealthCheckTest implements TestPropertyProvider {
       assertEquals(201, api().put("/v1/endpoints/http.aws.test", body).status());
       assertEquals(List.of("2001:db8::71", "2001:db8::72"), published("http.aws.test."));
       status.set(503);
-      Api.await(DEADLINE, "2001:db8::71 to leave the plan",
+      Await.until("2001:db8::71 to leave the plan", DEADLINE,
           () -> published("http.aws.test.").equals(List.of("2001:db8::72")));
       status.set(204);
-      Api.await(DEADLINE, "2001:db8::71 to come back",
+      Await.until("2001:db8::71 to come back", DEADLINE,
           () -> published("http.aws.test.").equals(List.of("2001:db8::71", "2001:db8::72")));
     } finally {
       http.stop(0);

@@ -1,5 +1,6 @@
 package dnsplane.planner.retention;
 
+import dnsplane.db.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ class RetentionScheduleTest {
     props.put("dnsplane.planner.retention.audit-log.min-rows", "2");
     try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
       Api api = new Api(server.getURI(), server.getApplicationContext().getBean(JsonMapper.class), null);
-      Api.await(Duration.ofSeconds(30), "both tables pruned and counted", () -> {
+      Await.until("both tables pruned and counted", Duration.ofSeconds(30), () -> {
         String metrics = api.get("/metrics").body();
         return metrics.contains("dnsplane_planner_retention_pruned_rows_total{table=\"change_log\"} 35\n")
             && metrics.contains("dnsplane_planner_retention_pruned_rows_total{table=\"audit_log\"} 28\n");

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** Api is a small real-HTTP client for the planner under test. */
 public final class Api {
@@ -86,23 +85,6 @@ public final class Api {
       return json.readValue(r.body(), type);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + r.body(), e);
-    }
-  }
-
-  /** Waits for {@code condition} to hold, polling, failing after {@code deadline}. */
-  public static void await(Duration deadline, String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + deadline + " waiting for " + what);
-      }
-      try {
-        // A poll interval, not a synchronization: the condition is re-checked until the deadline.
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.testing.Await;
 import static dnsplane.planner.web.PlanJson.entry;
 import static dnsplane.planner.web.PlanJson.failOpenFamilies;
 import static dnsplane.planner.web.PlanJson.held;
@@ -162,7 +163,7 @@ class FailOpenScopeTest implements TestPropertyProvider {
     assertEquals(Boolean.TRUE, e.get("failOpen"));
     long g = PlanJson.generation(plans.latest());
     // Past the window nothing changes: failing open is not a hold waiting for release.
-    Api.await(Duration.ofSeconds(20), "the 2 s window to pass plan " + g + " by the database's clock",
+    Await.until("the 2 s window to pass plan " + g + " by the database's clock", Duration.ofSeconds(20),
         () -> "true".equals(TestSupport.query(db[0],
             "SELECT (clock_timestamp() - created_at > interval '2.5 seconds')::text FROM plan WHERE generation = " + g)));
     Api.Response forced = api.post("/v1/plans");
@@ -185,7 +186,7 @@ class FailOpenScopeTest implements TestPropertyProvider {
     assertEquals(List.of("192.0.2.42"), held(e));
     assertEquals(List.of(), failOpenFamilies(e));
     // ... and once the window allows it, the naive rule empties A: IPv6 is healthy, so it does not fail open.
-    Api.await(Duration.ofSeconds(20), "the follow-up that empties A",
+    Await.until("the follow-up that empties A", Duration.ofSeconds(20),
         () -> published(entry(plans.latest(), ep)).equals(List.of("2001:db8::41")));
     Map<String, Object> after = entry(plans.latest(), ep);
     assertEquals(List.of(), failOpenFamilies(after));

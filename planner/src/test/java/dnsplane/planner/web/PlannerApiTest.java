@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -194,7 +195,7 @@ class PlannerApiTest implements TestPropertyProvider {
     PlanView step1 = api.read(forced, PlanView.class);
     // 50% of 4 is 2: one unhealthy target stays for now.
     assertEquals(List.of("192.0.2.31", "192.0.2.34"), addresses(step1, "velocity.aws.test."));
-    Api.await(Duration.ofSeconds(10), "the velocity follow-up plan",
+    Await.until("the velocity follow-up plan", Duration.ofSeconds(10),
         () -> addresses(latest(), "velocity.aws.test.").equals(List.of("192.0.2.31")));
     assertEquals("velocity follow-up", latest().reason());
     assertTrue(latest().generation() > step1.generation());

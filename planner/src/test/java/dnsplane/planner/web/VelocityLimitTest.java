@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.testing.Await;
 import static dnsplane.planner.web.PlanJson.entry;
 import static dnsplane.planner.web.PlanJson.generation;
 import static dnsplane.planner.web.PlanJson.held;
@@ -143,7 +144,7 @@ class VelocityLimitTest implements TestPropertyProvider {
     assertEquals(200, api.put("/v1/endpoints/" + ep,
         PlannerApiTest.body(60, "192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.14")).status());
     long after = generation(plans.latest());
-    Api.await(Duration.ofSeconds(10), "two heartbeat plans after the changes", () -> {
+    Await.until("two heartbeat plans after the changes", Duration.ofSeconds(10), () -> {
       Map<String, Object> p = plans.latest();
       return generation(p) >= after + 2 && "heartbeat".equals(p.get("reason"));
     });

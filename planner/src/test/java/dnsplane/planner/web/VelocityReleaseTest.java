@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.testing.Await;
 import static dnsplane.planner.web.PlanJson.entry;
 import static dnsplane.planner.web.PlanJson.held;
 import static dnsplane.planner.web.PlanJson.published;
@@ -57,7 +58,7 @@ class VelocityReleaseTest implements TestPropertyProvider {
     assertEquals(List.of("192.0.2.63", "192.0.2.64"), published(e));
     assertEquals(List.of("192.0.2.63"), held(e));
 
-    Api.await(Duration.ofSeconds(20), "the follow-up to release 192.0.2.63", () -> {
+    Await.until("the follow-up to release 192.0.2.63", Duration.ofSeconds(20), () -> {
       Map<String, Object> x = entry(plans.latest(), ep);
       return published(x).equals(List.of("192.0.2.64")) && held(x).isEmpty();
     });

@@ -1,5 +1,6 @@
 package dnsplane.planner.web;
 
+import dnsplane.db.testing.Await;
 import static dnsplane.planner.web.PlanJson.entry;
 import static dnsplane.planner.web.PlanJson.held;
 import static dnsplane.planner.web.PlanJson.published;
@@ -59,7 +60,7 @@ class VelocityRestartTest {
     try (EmbeddedServer third = start(db, "1s")) {
       Api api = new Api(third.getURI(), third.getApplicationContext().getBean(JsonMapper.class), null);
       PlanJson plans = new PlanJson(api, api.json());
-      Api.await(Duration.ofSeconds(20), "the restarted planner to release 192.0.2.73", () -> {
+      Await.until("the restarted planner to release 192.0.2.73", Duration.ofSeconds(20), () -> {
         Map<String, Object> x = entry(plans.latest(), EP);
         return published(x).equals(List.of("192.0.2.74")) && held(x).isEmpty();
       });

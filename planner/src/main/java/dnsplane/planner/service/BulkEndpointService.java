@@ -1,9 +1,12 @@
-package dnsplane.planner.endpoint;
+package dnsplane.planner.service;
 
-import dnsplane.planner.plan.PlanWriter;
+import dnsplane.db.Names;
+import dnsplane.planner.endpoint.BulkRequest;
+import dnsplane.planner.endpoint.EndpointSpec;
+import dnsplane.planner.service.ServiceException.Invalid;
+import dnsplane.planner.service.ServiceException.Malformed;
+import dnsplane.planner.service.ServiceException.TooLarge;
 import dnsplane.planner.store.EndpointStore;
-import dnsplane.planner.web.ApiException;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +47,7 @@ public final class BulkEndpointService {
                 EndpointSpec spec = specs.get(i);
                 int index = i;
                 String zone =
-                    Names.zoneOf(spec.name(), zones.keySet()).orElseThrow(() -> ApiException.unprocessable(
+                    Names.zoneOf(spec.name(), zones.keySet()).orElseThrow(() -> new Invalid(
                         element(index, request.endpoints().get(index).name()) + ": name " + spec.name()
                             + " is outside every served zone " + zones.keySet()));
                 placed.add(new EndpointStore.Placed(spec, zones.get(zone)));
@@ -58,13 +61,13 @@ public final class BulkEndpointService {
   private static List<EndpointSpec> validate(BulkRequest request) {
     List<BulkRequest.Item> items = request.endpoints();
     if (items == null) {
-      throw ApiException.badRequest("body must be {\"endpoints\": [{\"name\": ..., \"targets\": [...]}, ...]}");
+      throw new Malformed("body must be {\"endpoints\": [{\"name\": ..., \"targets\": [...]}, ...]}");
     }
     if (items.isEmpty()) {
-      throw ApiException.badRequest("endpoints is empty: list at least one endpoint");
+      throw new Malformed("endpoints is empty: list at least one endpoint");
     }
     if (items.size() > MAX_ENDPOINTS) {
-      throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+      throw new TooLarge(
           items.size() + " endpoints in one request; at most " + MAX_ENDPOINTS + ", send the rest in another");
     }
     List<EndpointSpec> specs = new ArrayList<>(items.size());
@@ -72,17 +75,17 @@ public final class BulkEndpointService {
     for (int i = 0; i < items.size(); i++) {
       BulkRequest.Item item = items.get(i);
       if (item == null) {
-        throw ApiException.badRequest("endpoints[" + i + "] is null");
+        throw new Malformed("endpoints[" + i + "] is null");
       }
       EndpointSpec spec;
       try {
         spec = EndpointSpec.from(item.name(), item.body());
       } catch (IllegalArgumentException e) {
-        throw ApiException.unprocessable(element(i, item.name()) + ": " + e.getMessage());
+        throw new Invalid(element(i, item.name()) + ": " + e.getMessage());
       }
       Integer earlier = firstIndex.putIfAbsent(spec.name(), i);
       if (earlier != null) {
-        throw ApiException.badRequest(
+        throw new Malformed(
             element(i, item.name()) + ": duplicate name " + spec.name() + ", already endpoints[" + earlier + "]");
       }
       specs.add(spec);

@@ -1,4 +1,4 @@
-package dnsplane.planner.health;
+package dnsplane.planner.endpoint;
 
 /**
  * RiseFall is the health-check state machine: a healthy target turns unhealthy after {@code fall}

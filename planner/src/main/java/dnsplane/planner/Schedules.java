@@ -1,7 +1,9 @@
-package dnsplane.planner.plan;
+package dnsplane.planner;
 
-import dnsplane.planner.PlannerConfig;
+import dnsplane.planner.config.PlannerConfig;
 import dnsplane.planner.health.ActiveHealthChecker;
+import dnsplane.planner.schedule.PlannerScheduler;
+import dnsplane.planner.service.PlanWriter;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;

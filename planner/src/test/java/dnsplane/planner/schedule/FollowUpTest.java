@@ -1,5 +1,6 @@
-package dnsplane.planner.plan;
+package dnsplane.planner.schedule;
 
+import dnsplane.db.testing.Await;
 
 import dnsplane.planner.web.Api;
 import java.time.Duration;
@@ -23,14 +24,14 @@ class FollowUpTest {
   void anEarlierRequestBringsTheFollowUpForward() {
     followUp.after(Duration.ofHours(1));
     followUp.after(Duration.ZERO);
-    Api.await(Duration.ofSeconds(5), "the follow-up brought forward", () -> runs.get() == 1);
+    Await.until("the follow-up brought forward", Duration.ofSeconds(5), () -> runs.get() == 1);
   }
 
   @Test
   void aLaterRequestDoesNotPostponeIt() {
     followUp.after(Duration.ofMillis(1));
     followUp.after(Duration.ofHours(1));
-    Api.await(Duration.ofSeconds(5), "the earlier follow-up", () -> runs.get() == 1);
+    Await.until("the earlier follow-up", Duration.ofSeconds(5), () -> runs.get() == 1);
   }
 
   @Test
@@ -43,6 +44,6 @@ class FollowUpTest {
       }
     });
     self[0].after(Duration.ZERO);
-    Api.await(Duration.ofSeconds(5), "three chained follow-ups", () -> chained.get() == 3);
+    Await.until("three chained follow-ups", Duration.ofSeconds(5), () -> chained.get() == 3);
   }
 }

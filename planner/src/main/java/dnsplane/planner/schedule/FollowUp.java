@@ -1,4 +1,4 @@
-package dnsplane.planner.plan;
+package dnsplane.planner.schedule;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledFuture;
  * asked for. One is enough: every evaluation releases whatever the window allows at that moment
  * and asks again for the next one.
  */
-final class FollowUp {
+public final class FollowUp {
 
   /**
    * The shortest wait. The requested moment comes from the database's clock; should the two clocks
@@ -22,7 +22,7 @@ final class FollowUp {
   private ScheduledFuture<?> pending;
   private long pendingDeadline;
 
-  FollowUp(PlannerScheduler scheduler, Runnable evaluation) {
+  public FollowUp(PlannerScheduler scheduler, Runnable evaluation) {
     this.scheduler = scheduler;
     this.evaluation = evaluation;
   }
@@ -31,7 +31,7 @@ final class FollowUp {
    * Asks for an evaluation after {@code delay} (at least {@link #MIN_DELAY}); one already due
    * sooner is kept, one due later is brought forward.
    */
-  synchronized void after(Duration delay) {
+  public synchronized void after(Duration delay) {
     Duration wait = delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
     long deadline = System.nanoTime() + wait.toNanos();
     if (pending != null && pendingDeadline - deadline <= 0) {

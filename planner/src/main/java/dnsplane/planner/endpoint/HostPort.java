@@ -1,4 +1,4 @@
-package dnsplane.planner;
+package dnsplane.planner.endpoint;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,8 +1,10 @@
-package dnsplane.planner.plan;
+package dnsplane.planner.web;
 
-import dnsplane.planner.store.Database;
-import dnsplane.planner.store.PlanStore;
-import dnsplane.planner.web.ApiException;
+import dnsplane.planner.plan.Plan;
+import dnsplane.planner.plan.PlanDiff;
+import dnsplane.planner.plan.PlanView;
+import dnsplane.planner.service.PlanService;
+import dnsplane.planner.service.ServiceException.Malformed;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -16,28 +18,24 @@ final class PlanController {
 
   static final int MAX_LIMIT = 1000;
 
-  private final Database db;
-  private final PlanStore plans;
-  private final PlanWriter writer;
+  private final PlanService plans;
 
-  PlanController(Database db, PlanStore plans, PlanWriter writer) {
-    this.db = db;
+  PlanController(PlanService plans) {
     this.plans = plans;
-    this.writer = writer;
   }
 
   /** The newest plans first, at most {@code limit} (default 20). */
   @Get
   List<PlanView> list(@QueryValue(defaultValue = "20") int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw ApiException.badRequest("limit must be in 1-" + MAX_LIMIT + ", got " + limit);
+      throw new Malformed("limit must be in 1-" + MAX_LIMIT + ", got " + limit);
     }
-    return db.read(c -> plans.newest(c, limit)).stream().map(PlanView::of).toList();
+    return plans.newest(limit).stream().map(PlanView::of).toList();
   }
 
   @Get("/latest")
   PlanView latest() {
-    return PlanView.of(db.read(plans::latest).orElseThrow(() -> ApiException.notFound("no plan yet")));
+    return PlanView.of(plans.latest());
   }
 
   @Get("/{generation}")
@@ -53,8 +51,7 @@ final class PlanController {
   /** Forces a new plan now, even if nothing changed. */
   @Post
   HttpResponse<PlanView> force() {
-    long generation = writer.force("forced via API").generation();
-    return HttpResponse.created(PlanView.of(load(Long.toString(generation))));
+    return HttpResponse.created(PlanView.of(plans.force("forced via API")));
   }
 
   private Plan load(String generation) {
@@ -62,8 +59,8 @@ final class PlanController {
     try {
       g = Long.parseLong(generation);
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("plan generation must be a number, got " + generation);
+      throw new Malformed("plan generation must be a number, got " + generation);
     }
-    return db.read(c -> plans.get(c, g)).orElseThrow(() -> ApiException.notFound("no plan " + g));
+    return plans.get(g);
   }
 }

@@ -1,6 +1,11 @@
-package dnsplane.planner.endpoint;
+package dnsplane.planner.web;
 
-import dnsplane.planner.web.ApiException;
+import dnsplane.planner.endpoint.BulkRequest;
+import dnsplane.planner.endpoint.EndpointRequest;
+import dnsplane.planner.endpoint.EndpointView;
+import dnsplane.planner.service.BulkEndpointService;
+import dnsplane.planner.service.EndpointService;
+import dnsplane.planner.service.ServiceException.Malformed;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -62,23 +67,23 @@ final class EndpointController {
   EndpointView health(String name, String address, @Nullable @Body String body) {
     EndpointRequest.HealthReport report = parse(body, EndpointRequest.HealthReport.class);
     if (report.healthy() == null) {
-      throw ApiException.badRequest("body must be {\"healthy\": true|false}");
+      throw new Malformed("body must be {\"healthy\": true|false}");
     }
     return service.reportHealth(name, address, report.healthy());
   }
 
   private <T> T parse(String body, Class<T> type) {
     if (body == null || body.isBlank()) {
-      throw ApiException.badRequest("request body is required (JSON)");
+      throw new Malformed("request body is required (JSON)");
     }
     try {
       T value = json.readValue(body, type);
       if (value == null) {
-        throw ApiException.badRequest("request body must be a JSON object");
+        throw new Malformed("request body must be a JSON object");
       }
       return value;
     } catch (IOException e) {
-      throw ApiException.badRequest("malformed JSON body: " + e.getMessage());
+      throw new Malformed("malformed JSON body: " + e.getMessage());
     }
   }
 }

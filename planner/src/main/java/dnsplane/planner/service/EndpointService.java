@@ -1,10 +1,18 @@
-package dnsplane.planner.endpoint;
+package dnsplane.planner.service;
 
-import dnsplane.planner.plan.PlanWriter;
+import dnsplane.db.Names;
+import dnsplane.planner.endpoint.Addresses;
+import dnsplane.planner.endpoint.Endpoint;
+import dnsplane.planner.endpoint.EndpointRequest;
+import dnsplane.planner.endpoint.EndpointSpec;
+import dnsplane.planner.endpoint.EndpointView;
+import dnsplane.planner.endpoint.Target;
+import dnsplane.planner.service.ServiceException.Conflict;
+import dnsplane.planner.service.ServiceException.Invalid;
+import dnsplane.planner.service.ServiceException.NotFound;
 import dnsplane.planner.store.Database;
 import dnsplane.planner.store.EndpointStore;
 import dnsplane.planner.store.VelocityStore;
-import dnsplane.planner.web.ApiException;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -29,7 +37,8 @@ public final class EndpointService {
   private final VelocityStore velocity;
   private final PlanWriter writer;
 
-  public EndpointService(Database db, EndpointStore store, VelocityStore velocity, PlanWriter writer) {
+  public EndpointService(
+      Database db, EndpointStore store, VelocityStore velocity, PlanWriter writer) {
     this.db = db;
     this.store = store;
     this.velocity = velocity;
@@ -50,7 +59,7 @@ public final class EndpointService {
     try {
       spec = EndpointSpec.from(rawName, request);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw new Invalid(e.getMessage());
     }
     PlanWriter.Outcome<Boolean> out =
         writer.run(
@@ -61,7 +70,7 @@ public final class EndpointService {
               String zone =
                   Names.zoneOf(spec.name(), zones.keySet())
                       .orElseThrow(
-                          () -> ApiException.unprocessable(
+                          () -> new Invalid(
                               "name " + spec.name() + " is outside every served zone " + zones.keySet()));
               return store.replace(c, spec, zones.get(zone), now);
             });
@@ -99,7 +108,7 @@ public final class EndpointService {
     try {
       address = Addresses.canonical(rawAddress);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw new Invalid(e.getMessage());
     }
     PlanWriter.Outcome<Endpoint> out =
         writer.run(
@@ -112,9 +121,9 @@ public final class EndpointService {
                       .filter(x -> x.address().equals(address))
                       .findFirst()
                       .orElseThrow(
-                          () -> ApiException.notFound("endpoint " + name + " has no target " + address));
+                          () -> new NotFound("endpoint " + name + " has no target " + address));
               if (t.check().active()) {
-                throw ApiException.conflict(
+                throw new Conflict(
                     "target " + address + " of " + name + " is checked actively ("
                         + t.check().kind().column() + " " + t.check().address() + "); its health cannot be reported");
               }
@@ -129,11 +138,11 @@ public final class EndpointService {
     try {
       return Names.canonical(raw);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable(e.getMessage());
+      throw new Invalid(e.getMessage());
     }
   }
 
-  private static ApiException unknown(String name) {
-    return ApiException.notFound("unknown endpoint " + name);
+  private static NotFound unknown(String name) {
+    return new NotFound("unknown endpoint " + name);
   }
 }

@@ -1,4 +1,4 @@
-package dnsplane.planner;
+package dnsplane.planner.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

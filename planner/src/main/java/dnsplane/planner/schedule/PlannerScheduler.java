@@ -1,4 +1,4 @@
-package dnsplane.planner.plan;
+package dnsplane.planner.schedule;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;

@@ -1,19 +1,22 @@
-package dnsplane.planner.plan;
+package dnsplane.planner.service;
 
-import dnsplane.planner.PlannerConfig;
+import dnsplane.db.plan.Plans;
+import dnsplane.planner.config.PlannerConfig;
+import dnsplane.planner.plan.PlanCalculator;
+import dnsplane.planner.plan.PlanDraft;
+import dnsplane.planner.plan.PlanEntry;
+import dnsplane.planner.plan.VelocityPolicy;
+import dnsplane.planner.schedule.FollowUp;
+import dnsplane.planner.schedule.PlannerScheduler;
 import dnsplane.planner.store.Database;
 import dnsplane.planner.store.EndpointStore;
 import dnsplane.planner.store.PlanStore;
 import dnsplane.planner.store.VelocityStore;
-import dnsplane.planner.web.PlannerMetrics;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * PlanWriter is the only code that writes plans. Each call is one transaction that
  *
  * <ol>
- *   <li>takes the planner's advisory lock, so plan writes (from any planner process) are
- *       serialized and none is computed from a view older than the previous plan;
+ *   <li>takes the plan writers' advisory lock ({@link Plans#lockForNextPlan}), so plan writes
+ *       (from any planner process) are serialized and none is computed from a view older than
+ *       the previous plan;
  *   <li>reads the time from the database, so every planner measures the velocity window alike;
  *   <li>applies the caller's mutation (an endpoint replaced or deleted, a health change), if any;
  *   <li>reads every endpoint, the newest plan and the health removals within the velocity window,
@@ -39,9 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public final class PlanWriter {
-
-  /** The key of {@code pg_advisory_xact_lock} for plan writes ("dnsplan" in ASCII). */
-  static final long LOCK_KEY = 0x646e73706c616eL;
 
   static final String FOLLOW_UP = "velocity follow-up";
 
@@ -61,7 +62,7 @@ public final class PlanWriter {
   private final PlanStore plans;
   private final VelocityStore velocity;
   private final PlannerConfig config;
-  private final PlannerMetrics metrics;
+  private final PlanWriteMetrics metrics;
   private final FollowUp followUp;
 
   public PlanWriter(
@@ -70,7 +71,7 @@ public final class PlanWriter {
       PlanStore plans,
       VelocityStore velocity,
       PlannerConfig config,
-      PlannerMetrics metrics,
+      PlanWriteMetrics metrics,
       PlannerScheduler scheduler) {
     this.db = db;
     this.endpoints = endpoints;
@@ -97,11 +98,7 @@ public final class PlanWriter {
     Outcome<T> out =
         db.inTransaction(
             c -> {
-              try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                st.setLong(1, LOCK_KEY);
-                st.execute();
-              }
-              Instant now = databaseTime(c);
+              Instant now = Plans.lockForNextPlan(c);
               T value = mutation.apply(c, now);
               Map<String, PlanEntry> previous = new HashMap<>();
               plans.latest(c).ifPresent(p -> p.entries().forEach(e -> previous.put(e.endpoint(), e)));
@@ -130,18 +127,5 @@ public final class PlanWriter {
     // Also when no plan was written: an evaluation that came too early must still be followed up.
     d.nextRelease().ifPresent(at -> followUp.after(Duration.between(out.now(), at)));
     return out;
-  }
-
-  /**
-   * The database's clock, read after the lock: unlike {@code now()}, which is when the transaction
-   * started and so possibly before a plan that committed while this one waited for the lock, it
-   * grows with the plan generations.
-   */
-  private static Instant databaseTime(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT clock_timestamp()");
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getObject(1, OffsetDateTime.class).toInstant();
-    }
   }
 }

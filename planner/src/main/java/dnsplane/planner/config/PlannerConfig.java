@@ -1,6 +1,6 @@
-package dnsplane.planner;
+package dnsplane.planner.config;
 
-import dnsplane.planner.health.RiseFall;
+import dnsplane.planner.endpoint.RiseFall;
 import dnsplane.planner.plan.VelocityPolicy;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;

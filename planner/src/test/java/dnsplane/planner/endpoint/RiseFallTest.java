@@ -1,4 +1,4 @@
-package dnsplane.planner.health;
+package dnsplane.planner.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
