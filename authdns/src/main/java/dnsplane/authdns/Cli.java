@@ -62,7 +62,8 @@ public sealed interface Cli {
         import  replace zone NAME (default: the owner of the file's SOA) with master FILE;
                 plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone
         export  print zone NAME as a master file
-      database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD""";
+      database: DNSPLANE_DB_URL, DNSPLANE_DB_USER, DNSPLANE_DB_PASSWORD\
+      """;
 
   record Serve(
       InetSocketAddress listen,
@@ -132,10 +133,10 @@ public sealed interface Cli {
         String rrlWhitelist = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_WHITELIST", "");
         String rrlV4 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV4_PREFIX", "24");
         String rrlV6 = env.getOrDefault("DNSPLANE_AUTHDNS_RRL_IPV6_PREFIX", "56");
-        String ixfrVersions = env.getOrDefault(
-            "DNSPLANE_AUTHDNS_IXFR_VERSIONS", "" + JournalLimits.DEFAULT_VERSIONS);
-        String ixfrRecords = env.getOrDefault(
-            "DNSPLANE_AUTHDNS_IXFR_RECORDS", "" + JournalLimits.DEFAULT_RECORDS);
+        String ixfrVersions =
+            env.getOrDefault("DNSPLANE_AUTHDNS_IXFR_VERSIONS", "" + JournalLimits.DEFAULT_VERSIONS);
+        String ixfrRecords =
+            env.getOrDefault("DNSPLANE_AUTHDNS_IXFR_RECORDS", "" + JournalLimits.DEFAULT_RECORDS);
         String stateDir = env.getOrDefault("DNSPLANE_AUTHDNS_STATE_DIR", "");
         String snapshotInterval = env.getOrDefault("DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL", "5");
         String standbyPoll = env.getOrDefault("DNSPLANE_AUTHDNS_STANDBY_POLL_MS", "100");
@@ -161,7 +162,8 @@ public sealed interface Cli {
           }
         }
         return new Serve(
-            hostPort("--listen", listen), hostPort("--http", http),
+            hostPort("--listen", listen),
+            hostPort("--http", http),
             xfr(allow, notify, tsigFile, env.getOrDefault("DNSPLANE_AUTHDNS_TSIG_KEYS", ""))
                 .withJournal(journal(ixfrVersions, ixfrRecords)),
             rrl(rrlRate, rrlSlip, rrlWhitelist, rrlV4, rrlV6),
@@ -222,9 +224,12 @@ public sealed interface Cli {
         if (words.length > 2) {
           throw new UsageException("--notify: expected HOST:PORT [KEY], got " + t.trim());
         }
-        targets.add(new NotifyTarget(hostPort("--notify", words[0]),
-            words.length == 2 && !words[1].equalsIgnoreCase("NOKEY")
-                ? name("--notify key", words[1]) : null));
+        targets.add(
+            new NotifyTarget(
+                hostPort("--notify", words[0]),
+                words.length == 2 && !words[1].equalsIgnoreCase("NOKEY")
+                    ? name("--notify key", words[1])
+                    : null));
       }
     }
     List<TsigKey> keys = new ArrayList<>();

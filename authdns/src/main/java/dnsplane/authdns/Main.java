@@ -1,6 +1,5 @@
 package dnsplane.authdns;
 
-import io.netty.util.ResourceLeakDetector;
 import dnsplane.authdns.store.ImportResult;
 import dnsplane.authdns.store.ZoneExporter;
 import dnsplane.authdns.store.ZoneFileException;
@@ -8,6 +7,7 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.db.DatabaseUnavailableException;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Main is the authdns command: {@code serve}, {@code migrate}, {@code zone import} and {@code zone
- * export} (see {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database unreachable), 2 bad
- * command line.
+ * export} (see {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database
+ * unreachable), 2 bad command line.
  */
 public final class Main {
 
@@ -55,7 +55,11 @@ public final class Main {
       if (cli instanceof Cli.Migrate) {
         int applied = DbBootstrap.prepare(db);
         System.out.println(
-            "database " + db.databaseName() + " is migrated (" + applied + " migration(s) applied)");
+            "database "
+                + db.databaseName()
+                + " is migrated ("
+                + applied
+                + " migration(s) applied)");
         return 0;
       }
       if (cli instanceof Cli.Serve s) {

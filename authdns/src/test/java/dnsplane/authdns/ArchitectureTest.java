@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * authdns's layering: answers are a pure function, packages form no loops, and only the
- * composition root wires the HTTP layer in.
+ * authdns's layering: answers are a pure function, packages form no loops, and only the composition
+ * root wires the HTTP layer in.
  */
 @AnalyzeClasses(
     packages = "dnsplane.authdns",
@@ -20,9 +20,17 @@ class ArchitectureTest {
   /** No network, database or framework: only what its arguments say. */
   @ArchTest
   static final ArchRule answerIsPure =
-      noClasses().that().resideInAPackage("dnsplane.authdns.answer..")
-          .should().dependOnClassesThat().resideInAnyPackage(
-              "io.netty..", "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..",
+      noClasses()
+          .that()
+          .resideInAPackage("dnsplane.authdns.answer..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.netty..",
+              "java.sql..",
+              "javax.sql..",
+              "org.postgresql..",
+              "com.zaxxer..",
               "io.micronaut..");
 
   @ArchTest
@@ -35,6 +43,10 @@ class ArchitectureTest {
    */
   @ArchTest
   static final ArchRule servicesDoNotKnowHttp =
-      noClasses().that().resideOutsideOfPackages("dnsplane.authdns.http..", "dnsplane.authdns")
-          .should().dependOnClassesThat().resideInAPackage("dnsplane.authdns.http..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("dnsplane.authdns.http..", "dnsplane.authdns")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dnsplane.authdns.http..");
 }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DbBootstrap prepares the database every component starts with: it creates the database when it
- * is missing and migrates it with Flyway, so any component can be the first one started.
+ * DbBootstrap prepares the database every component starts with: it creates the database when it is
+ * missing and migrates it with Flyway, so any component can be the first one started.
  */
 public final class DbBootstrap {
 
@@ -38,7 +38,8 @@ public final class DbBootstrap {
     }
     DbSettings maintenance = settings.withDatabase("postgres");
     try (Connection c = connect(maintenance);
-        PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        PreparedStatement exists =
+            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       exists.setString(1, name);
       try (ResultSet rs = exists.executeQuery()) {
         if (rs.next()) {

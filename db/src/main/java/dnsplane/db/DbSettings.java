@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * DbSettings is where a component finds PostgreSQL: {@code DNSPLANE_DB_URL} (a JDBC URL),
- * {@code DNSPLANE_DB_USER} and {@code DNSPLANE_DB_PASSWORD}, with the defaults of DESIGN.md.
+ * DbSettings is where a component finds PostgreSQL: {@code DNSPLANE_DB_URL} (a JDBC URL), {@code
+ * DNSPLANE_DB_USER} and {@code DNSPLANE_DB_PASSWORD}, with the defaults of DESIGN.md.
  */
 public record DbSettings(String jdbcUrl, String user, String password) {
 

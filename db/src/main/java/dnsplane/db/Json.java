@@ -17,7 +17,9 @@ public final class Json {
     return b.toString();
   }
 
-  /** Appends {@code s} as a JSON string literal (RFC 8259 §7: quote, backslash, controls escaped). */
+  /**
+   * Appends {@code s} as a JSON string literal (RFC 8259 §7: quote, backslash, controls escaped).
+   */
   public static void quote(StringBuilder b, String s) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {

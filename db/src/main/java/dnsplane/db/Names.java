@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Names canonicalises DNS names the way the schema stores them (absolute, lower-case) and finds
- * the served zone a name belongs to. The planner, the enactor and the importers all go through it,
- * so a name one of them accepts is a name every other one finds.
+ * Names canonicalises DNS names the way the schema stores them (absolute, lower-case) and finds the
+ * served zone a name belongs to. The planner, the enactor and the importers all go through it, so a
+ * name one of them accepts is a name every other one finds.
  */
 public final class Names {
 
@@ -42,7 +42,11 @@ public final class Names {
     for (String label : n.substring(0, n.length() - 1).split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {
         throw new IllegalArgumentException(
-            "name " + raw + " has an invalid label '" + label + "' (letters, digits, '-', '_'; 1-63)");
+            "name "
+                + raw
+                + " has an invalid label '"
+                + label
+                + "' (letters, digits, '-', '_'; 1-63)");
       }
     }
     return n;

@@ -27,20 +27,32 @@ class ChangeLogSchemaTest {
   void freshZone() throws SQLException {
     db = TestPostgres.freshDatabase();
     try (Connection c = db.connect()) {
-      zoneId = longValue(c, "INSERT INTO zone (name, serial) VALUES ('aws.test.', 100) RETURNING id");
+      zoneId =
+          longValue(c, "INSERT INTO zone (name, serial) VALUES ('aws.test.', 100) RETURNING id");
     }
   }
 
   @Test
   void everyWriteIsLoggedWithTheBumpedSerial() throws SQLException {
     try (Connection c = db.connect()) {
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'www.aws.test.', 'A', 60, '{192.0.2.1}')", zoneId);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'www.aws.test.', 'A', 60,"
+              + " '{192.0.2.1}')",
+          zoneId);
       exec(c, "UPDATE rrset SET rdata = '{192.0.2.2,192.0.2.3}' WHERE name = 'www.aws.test.'");
       exec(c, "DELETE FROM rrset WHERE name = 'www.aws.test.'");
 
       assertEquals(
-          List.of("1 zone_created aws.test. 100", "2 set www.aws.test. 101", "3 set www.aws.test. 102", "4 delete www.aws.test. 103"),
-          column(c, "SELECT seq || ' ' || op || ' ' || name || ' ' || serial FROM change_log ORDER BY seq"));
+          List.of(
+              "1 zone_created aws.test. 100",
+              "2 set www.aws.test. 101",
+              "3 set www.aws.test. 102",
+              "4 delete www.aws.test. 103"),
+          column(
+              c,
+              "SELECT seq || ' ' || op || ' ' || name || ' ' || serial FROM change_log ORDER BY"
+                  + " seq"));
       assertEquals(
           List.of("{192.0.2.2,192.0.2.3}"),
           column(c, "SELECT rdata::text FROM change_log WHERE seq = 3"));
@@ -52,7 +64,11 @@ class ChangeLogSchemaTest {
   @Test
   void oneStatementBumpsTheSerialOnceAndLogsEveryRow() throws SQLException {
     try (Connection c = db.connect()) {
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT ?, 'h' || i || '.aws.test.', 'A', 60, '{192.0.2.9}' FROM generate_series(1, 50) i", zoneId);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT ?, 'h' || i || '.aws.test.',"
+              + " 'A', 60, '{192.0.2.9}' FROM generate_series(1, 50) i",
+          zoneId);
       assertEquals(50, longValue(c, "SELECT count(*) FROM change_log WHERE op = 'set'"));
       assertEquals(101, longValue(c, "SELECT serial FROM zone"));
       assertEquals(51, longValue(c, "SELECT max(seq) - min(seq) + 1 FROM change_log"), "no gaps");
@@ -66,17 +82,30 @@ class ChangeLogSchemaTest {
     try (Connection first = db.connect();
         Connection second = db.connect()) {
       first.setAutoCommit(false);
-      exec(first, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'a.aws.test.', 'A', 60, '{192.0.2.1}')", zoneId);
+      exec(
+          first,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'a.aws.test.', 'A', 60,"
+              + " '{192.0.2.1}')",
+          zoneId);
 
       exec(second, "SET lock_timeout = '300ms'");
       SQLException blocked =
           assertThrows(
               SQLException.class,
-              () -> exec(second, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'b.aws.test.', 'A', 60, '{192.0.2.2}')", zoneId));
+              () ->
+                  exec(
+                      second,
+                      "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?,"
+                          + " 'b.aws.test.', 'A', 60, '{192.0.2.2}')",
+                      zoneId));
       assertEquals("55P03", blocked.getSQLState(), "lock_not_available while the first is open");
 
       first.commit();
-      exec(second, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'b.aws.test.', 'A', 60, '{192.0.2.2}')", zoneId);
+      exec(
+          second,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'b.aws.test.', 'A', 60,"
+              + " '{192.0.2.2}')",
+          zoneId);
       assertEquals(
           List.of("a.aws.test.", "b.aws.test."),
           column(second, "SELECT name FROM change_log WHERE op = 'set' ORDER BY seq"));
@@ -86,7 +115,11 @@ class ChangeLogSchemaTest {
   @Test
   void deletingAZoneLogsTheZoneNotEachRecord() throws SQLException {
     try (Connection c = db.connect()) {
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'www.aws.test.', 'A', 60, '{192.0.2.1}')", zoneId);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'www.aws.test.', 'A', 60,"
+              + " '{192.0.2.1}')",
+          zoneId);
       exec(c, "DELETE FROM zone WHERE id = ?", zoneId);
       assertEquals(
           List.of("zone_created", "set", "zone_deleted"),
@@ -97,9 +130,19 @@ class ChangeLogSchemaTest {
   @Test
   void namesMustBeCanonical() throws SQLException {
     try (Connection c = db.connect()) {
-      SQLException upper = assertThrows(SQLException.class, () -> exec(c, "INSERT INTO zone (name) VALUES ('Example.org.')"));
+      SQLException upper =
+          assertThrows(
+              SQLException.class, () -> exec(c, "INSERT INTO zone (name) VALUES ('Example.org.')"));
       assertEquals("23514", upper.getSQLState());
-      SQLException relative = assertThrows(SQLException.class, () -> exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, 'www.aws.test', 'A', 60, '{}')", zoneId));
+      SQLException relative =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  exec(
+                      c,
+                      "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?,"
+                          + " 'www.aws.test', 'A', 60, '{}')",
+                      zoneId));
       assertEquals("23514", relative.getSQLState());
       assertTrue(column(c, "SELECT name FROM rrset").isEmpty(), "nothing stored");
     }

@@ -50,6 +50,7 @@ class DbSettingsTest {
 
   @Test
   void toStringNeverShowsThePassword() {
-    assertTrue(!new DbSettings(DbSettings.DEFAULT_URL, "u", "hunter2").toString().contains("hunter2"));
+    assertTrue(
+        !new DbSettings(DbSettings.DEFAULT_URL, "u", "hunter2").toString().contains("hunter2"));
   }
 }

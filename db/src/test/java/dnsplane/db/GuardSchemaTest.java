@@ -31,21 +31,34 @@ class GuardSchemaTest {
       // A plan and its entries are written by one transaction (plans are immutable after it).
       c.setAutoCommit(false);
       exec(c, "INSERT INTO plan (generation, reason) VALUES (1, 'test')");
-      exec(c, "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (1, ?, 60, '[{\"address\":\"192.0.2.10\"}]')", ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (1, ?, 60,"
+              + " '[{\"address\":\"192.0.2.10\"}]')",
+          ENDPOINT);
       c.commit();
       c.setAutoCommit(true);
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation) VALUES (?, ?, 'A', 60, '{192.0.2.10}', 1)", zoneId, ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation) VALUES (?, ?,"
+              + " 'A', 60, '{192.0.2.10}', 1)",
+          zoneId,
+          ENDPOINT);
     }
   }
 
   @Test
   void guardedEndpointCannotBeEmptied() throws SQLException {
     try (Connection c = db.connect()) {
-      SQLException e = assertThrows(SQLException.class, () -> exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ?", ENDPOINT));
+      SQLException e =
+          assertThrows(
+              SQLException.class,
+              () -> exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ?", ENDPOINT));
       assertEquals("23514", e.getSQLState());
       assertTrue(e.getMessage().contains(ENDPOINT), e.getMessage());
       assertThrows(SQLException.class, () -> exec(c, "DELETE FROM rrset WHERE name = ?", ENDPOINT));
-      assertEquals(1, longValue(c, "SELECT cardinality(rdata) FROM rrset WHERE name = ?", ENDPOINT));
+      assertEquals(
+          1, longValue(c, "SELECT cardinality(rdata) FROM rrset WHERE name = ?", ENDPOINT));
     }
   }
 
@@ -54,9 +67,15 @@ class GuardSchemaTest {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ?", ENDPOINT);
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'AAAA', 60, '{2001:db8::10}')", zoneId, ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'AAAA', 60,"
+              + " '{2001:db8::10}')",
+          zoneId,
+          ENDPOINT);
       c.commit();
-      assertEquals(1, longValue(c, "SELECT sum(cardinality(rdata)) FROM rrset WHERE name = ?", ENDPOINT));
+      assertEquals(
+          1, longValue(c, "SELECT sum(cardinality(rdata)) FROM rrset WHERE name = ?", ENDPOINT));
     }
   }
 
@@ -65,14 +84,16 @@ class GuardSchemaTest {
     try (Connection c = db.connect()) {
       exec(c, "UPDATE endpoint SET guarded = false");
       exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ?", ENDPOINT);
-      assertEquals(0, longValue(c, "SELECT cardinality(rdata) FROM rrset WHERE name = ?", ENDPOINT));
+      assertEquals(
+          0, longValue(c, "SELECT cardinality(rdata) FROM rrset WHERE name = ?", ENDPOINT));
     }
   }
 
   @Test
   void planStillAppliedToGuardedEndpointCannotBeDeleted() throws SQLException {
     try (Connection c = db.connect()) {
-      SQLException e = assertThrows(SQLException.class, () -> exec(c, "DELETE FROM plan WHERE generation = 1"));
+      SQLException e =
+          assertThrows(SQLException.class, () -> exec(c, "DELETE FROM plan WHERE generation = 1"));
       assertEquals("23503", e.getSQLState());
       assertEquals(1, longValue(c, "SELECT count(*) FROM plan_entry"));
       exec(c, "UPDATE endpoint SET guarded = false");

@@ -18,17 +18,25 @@ class NamesTest {
 
   @Test
   void malformedNamesAreRefusedSayingWhy() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Names.canonical(" "))
-        .getMessage().contains("empty"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Names.canonical("."))
-        .getMessage().contains("root"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Names.canonical("a..b"))
-        .getMessage().contains("invalid label ''"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Names.canonical("-a.b"))
-        .getMessage().contains("invalid label '-a'"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Names.canonical(" "))
+            .getMessage()
+            .contains("empty"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Names.canonical("."))
+            .getMessage()
+            .contains("root"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Names.canonical("a..b"))
+            .getMessage()
+            .contains("invalid label ''"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Names.canonical("-a.b"))
+            .getMessage()
+            .contains("invalid label '-a'"));
     assertThrows(IllegalArgumentException.class, () -> Names.canonical("a".repeat(64) + ".b"));
-    assertThrows(IllegalArgumentException.class,
-        () -> Names.canonical(("a".repeat(60) + ".").repeat(5)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Names.canonical(("a".repeat(60) + ".").repeat(5)));
   }
 
   @Test

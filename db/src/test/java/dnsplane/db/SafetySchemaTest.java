@@ -41,21 +41,34 @@ class SafetySchemaTest {
     try (Connection c = db.connect()) {
       zoneId = longValue(c, "INSERT INTO zone (name) VALUES ('aws.test.') RETURNING id");
       exec(c, "INSERT INTO endpoint (name, zone_id) VALUES (?, ?)", ENDPOINT, zoneId);
-      exec(c, "INSERT INTO target (endpoint, address, az) VALUES (?, '192.0.2.10', 'az-a'),"
-          + " (?, '2001:db8::10', 'az-b')", ENDPOINT, ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO target (endpoint, address, az) VALUES (?, '192.0.2.10', 'az-a'),"
+              + " (?, '2001:db8::10', 'az-b')",
+          ENDPOINT,
+          ENDPOINT);
       plan(c, 1);
       plan(c, 2);
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation) VALUES"
-          + " (?, ?, 'A', 60, '{192.0.2.10}', 1), (?, ?, 'AAAA', 60, '{2001:db8::10}', 1)",
-          zoneId, ENDPOINT, zoneId, ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata, applied_generation) VALUES"
+              + " (?, ?, 'A', 60, '{192.0.2.10}', 1), (?, ?, 'AAAA', 60, '{2001:db8::10}', 1)",
+          zoneId,
+          ENDPOINT,
+          zoneId,
+          ENDPOINT);
     }
   }
 
   private static void plan(Connection c, long generation) throws SQLException {
     c.setAutoCommit(false);
     exec(c, "INSERT INTO plan (generation) VALUES (?)", generation);
-    exec(c, "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (?, ?, 60,"
-        + " '[{\"address\":\"192.0.2.10\"},{\"address\":\"2001:db8::10\"}]')", generation, ENDPOINT);
+    exec(
+        c,
+        "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (?, ?, 60,"
+            + " '[{\"address\":\"192.0.2.10\"},{\"address\":\"2001:db8::10\"}]')",
+        generation,
+        ENDPOINT);
     c.commit();
     c.setAutoCommit(true);
   }
@@ -63,11 +76,19 @@ class SafetySchemaTest {
   @Test
   void guardRefusesToEmptyOneFamilyWhileTheEndpointHasTargetsOfIt() throws SQLException {
     try (Connection c = db.connect()) {
-      SQLException e = assertThrows(SQLException.class,
-          () -> exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ? AND type = 'AAAA'", ENDPOINT));
+      SQLException e =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  exec(
+                      c,
+                      "UPDATE rrset SET rdata = '{}' WHERE name = ? AND type = 'AAAA'",
+                      ENDPOINT));
       assertEquals("23514", e.getSQLState());
-      assertTrue(e.getMessage().contains("no AAAA record while it has IPv6 targets"), e.getMessage());
-      assertThrows(SQLException.class,
+      assertTrue(
+          e.getMessage().contains("no AAAA record while it has IPv6 targets"), e.getMessage());
+      assertThrows(
+          SQLException.class,
           () -> exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ? AND type = 'A'", ENDPOINT));
       assertEquals(List.of("192.0.2.10", "2001:db8::10"), addresses(c));
     }
@@ -77,7 +98,9 @@ class SafetySchemaTest {
   void familyWithoutTargetsLeftMayBeEmptied() throws SQLException {
     try (Connection c = db.connect()) {
       exec(c, "DELETE FROM target WHERE endpoint = ? AND family(address) = 6", ENDPOINT);
-      exec(c, "UPDATE rrset SET rdata = '{}', applied_generation = 2 WHERE name = ? AND type = 'AAAA'",
+      exec(
+          c,
+          "UPDATE rrset SET rdata = '{}', applied_generation = 2 WHERE name = ? AND type = 'AAAA'",
           ENDPOINT);
       assertEquals(List.of("192.0.2.10"), addresses(c));
     }
@@ -89,15 +112,24 @@ class SafetySchemaTest {
       // An unmanaged row (as an import writes it): only the guard stands in the way.
       String plain = "plain.aws.test.";
       exec(c, "INSERT INTO endpoint (name, zone_id) VALUES (?, ?)", plain, zoneId);
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
-          + " '{192.0.2.20}')", zoneId, plain);
-      SQLException renamed = assertThrows(SQLException.class,
-          () -> exec(c, "UPDATE rrset SET name = 'elsewhere.aws.test.' WHERE name = ?", plain));
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
+              + " '{192.0.2.20}')",
+          zoneId,
+          plain);
+      SQLException renamed =
+          assertThrows(
+              SQLException.class,
+              () -> exec(c, "UPDATE rrset SET name = 'elsewhere.aws.test.' WHERE name = ?", plain));
       assertTrue(renamed.getMessage().contains("would publish no address"), renamed.getMessage());
-      SQLException retyped = assertThrows(SQLException.class,
-          () -> exec(c, "UPDATE rrset SET type = 'TXT' WHERE name = ?", plain));
+      SQLException retyped =
+          assertThrows(
+              SQLException.class,
+              () -> exec(c, "UPDATE rrset SET type = 'TXT' WHERE name = ?", plain));
       assertTrue(retyped.getMessage().contains("would publish no address"), retyped.getMessage());
-      assertEquals(List.of("192.0.2.20"),
+      assertEquals(
+          List.of("192.0.2.20"),
           column(c, "SELECT unnest(rdata) FROM rrset WHERE name = ? AND type = 'A'", plain));
     }
   }
@@ -109,14 +141,26 @@ class SafetySchemaTest {
       String plain = "plain.aws.test.";
       exec(c, "INSERT INTO endpoint (name, zone_id) VALUES (?, ?)", plain, zoneId);
       exec(c, "INSERT INTO target (endpoint, address, az) VALUES (?, '192.0.2.20', 'az-a')", plain);
-      SQLException empty = assertThrows(SQLException.class, () -> exec(c,
-          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60, '{}')",
-          zoneId, plain));
+      SQLException empty =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  exec(
+                      c,
+                      "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
+                          + " '{}')",
+                      zoneId,
+                      plain));
       assertTrue(empty.getMessage().contains("would publish no address"), empty.getMessage());
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
-          + " '{192.0.2.20}')", zoneId, plain);
-      SQLException deleted = assertThrows(SQLException.class,
-          () -> exec(c, "DELETE FROM rrset WHERE name = ?", plain));
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', 60,"
+              + " '{192.0.2.20}')",
+          zoneId,
+          plain);
+      SQLException deleted =
+          assertThrows(
+              SQLException.class, () -> exec(c, "DELETE FROM rrset WHERE name = ?", plain));
       assertTrue(deleted.getMessage().contains("would publish no address"), deleted.getMessage());
       // A non-empty write is not queued for the check, yet an empty one later in the same
       // transaction still is.
@@ -126,7 +170,8 @@ class SafetySchemaTest {
       assertThrows(SQLException.class, c::commit);
       c.rollback();
       c.setAutoCommit(true);
-      assertEquals(List.of("192.0.2.20"),
+      assertEquals(
+          List.of("192.0.2.20"),
           column(c, "SELECT unnest(rdata) FROM rrset WHERE name = ?", plain));
     }
   }
@@ -135,16 +180,22 @@ class SafetySchemaTest {
   void planManagedRrsetIsNeverDeletedOnlyEmptiedKeepingItsGeneration() throws SQLException {
     try (Connection c = db.connect()) {
       exec(c, "UPDATE endpoint SET guarded = false");
-      SQLException deleted = assertThrows(SQLException.class,
-          () -> exec(c, "DELETE FROM rrset WHERE name = ? AND type = 'A'", ENDPOINT));
+      SQLException deleted =
+          assertThrows(
+              SQLException.class,
+              () -> exec(c, "DELETE FROM rrset WHERE name = ? AND type = 'A'", ENDPOINT));
       assertTrue(deleted.getMessage().contains("plan-managed"), deleted.getMessage());
-      assertThrows(SQLException.class,
+      assertThrows(
+          SQLException.class,
           () -> exec(c, "UPDATE rrset SET applied_generation = NULL WHERE name = ?", ENDPOINT));
-      assertThrows(SQLException.class,
+      assertThrows(
+          SQLException.class,
           () -> exec(c, "UPDATE rrset SET name = 'other.aws.test.' WHERE name = ?", ENDPOINT));
       exec(c, "UPDATE rrset SET rdata = '{}' WHERE name = ? AND type = 'A'", ENDPOINT);
-      assertEquals(1, longValue(c,
-          "SELECT applied_generation FROM rrset WHERE name = ? AND type = 'A'", ENDPOINT));
+      assertEquals(
+          1,
+          longValue(
+              c, "SELECT applied_generation FROM rrset WHERE name = ? AND type = 'A'", ENDPOINT));
       // Deleting the whole zone (after its endpoints) still removes its rrsets.
       exec(c, "DELETE FROM endpoint");
       exec(c, "DELETE FROM zone");
@@ -155,34 +206,78 @@ class SafetySchemaTest {
   @Test
   void addressRdataMustBeAnAddressOfTheRecordsFamily() throws SQLException {
     try (Connection c = db.connect()) {
-      for (String bad : List.of("192.0.2.300", "192.0.2", "192.0.2.010", "192.0.2.1/24",
-          "2001:db8::1", " 192.0.2.1", "")) {
-        SQLException e = assertThrows(SQLException.class, () -> exec(c,
-            "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'A'", bad, ENDPOINT), bad);
+      for (String bad :
+          List.of(
+              "192.0.2.300",
+              "192.0.2",
+              "192.0.2.010",
+              "192.0.2.1/24",
+              "2001:db8::1",
+              " 192.0.2.1",
+              "")) {
+        SQLException e =
+            assertThrows(
+                SQLException.class,
+                () ->
+                    exec(
+                        c,
+                        "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'A'",
+                        bad,
+                        ENDPOINT),
+                bad);
         assertEquals("23514", e.getSQLState(), bad);
       }
-      for (String bad : List.of("2001:db8::zz", "2001:db8::1/64", "192.0.2.1", "fe80::1%eth0",
-          "1:2:3:4:5:6:7:8:9", "")) {
-        assertThrows(SQLException.class, () -> exec(c,
-            "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'AAAA'", bad, ENDPOINT), bad);
+      for (String bad :
+          List.of(
+              "2001:db8::zz",
+              "2001:db8::1/64",
+              "192.0.2.1",
+              "fe80::1%eth0",
+              "1:2:3:4:5:6:7:8:9",
+              "")) {
+        assertThrows(
+            SQLException.class,
+            () ->
+                exec(
+                    c,
+                    "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'AAAA'",
+                    bad,
+                    ENDPOINT),
+            bad);
       }
-      exec(c, "UPDATE rrset SET rdata = '{0.0.0.0,255.255.255.255,198.51.100.7}' WHERE name = ?"
-          + " AND type = 'A'", ENDPOINT);
-      exec(c, "UPDATE rrset SET rdata = '{2001:DB8::10,::ffff:192.0.2.1}' WHERE name = ?"
-          + " AND type = 'AAAA'", ENDPOINT);
-      exec(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES"
-          + " (?, 'txt.aws.test.', 'TXT', 60, '{\"192.0.2.300\"}')", zoneId);
+      exec(
+          c,
+          "UPDATE rrset SET rdata = '{0.0.0.0,255.255.255.255,198.51.100.7}' WHERE name = ?"
+              + " AND type = 'A'",
+          ENDPOINT);
+      exec(
+          c,
+          "UPDATE rrset SET rdata = '{2001:DB8::10,::ffff:192.0.2.1}' WHERE name = ?"
+              + " AND type = 'AAAA'",
+          ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES"
+              + " (?, 'txt.aws.test.', 'TXT', 60, '{\"192.0.2.300\"}')",
+          zoneId);
     }
   }
 
   @Test
   void planEntriesCanBeNeitherAddedLaterNorRemovedNorTruncated() throws SQLException {
     try (Connection c = db.connect()) {
-      SQLException added = assertThrows(SQLException.class, () -> exec(c,
-          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses)"
-              + " VALUES (1, 'late.aws.test.', 60, '[]')"));
-      assertTrue(added.getMessage().contains("not created by this transaction"), added.getMessage());
-      assertThrows(SQLException.class, () -> exec(c, "DELETE FROM plan_entry WHERE generation = 1"));
+      SQLException added =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  exec(
+                      c,
+                      "INSERT INTO plan_entry (generation, endpoint, ttl, addresses)"
+                          + " VALUES (1, 'late.aws.test.', 60, '[]')"));
+      assertTrue(
+          added.getMessage().contains("not created by this transaction"), added.getMessage());
+      assertThrows(
+          SQLException.class, () -> exec(c, "DELETE FROM plan_entry WHERE generation = 1"));
       assertThrows(SQLException.class, () -> exec(c, "TRUNCATE plan_entry"));
       assertThrows(SQLException.class, () -> exec(c, "TRUNCATE plan CASCADE"));
       assertEquals(2, longValue(c, "SELECT count(*) FROM plan_entry"));
@@ -198,7 +293,8 @@ class SafetySchemaTest {
   void servedDataCannotBeTruncated() throws SQLException {
     try (Connection c = db.connect()) {
       for (String table : List.of("rrset", "endpoint CASCADE", "zone CASCADE")) {
-        SQLException e = assertThrows(SQLException.class, () -> exec(c, "TRUNCATE " + table), table);
+        SQLException e =
+            assertThrows(SQLException.class, () -> exec(c, "TRUNCATE " + table), table);
         assertTrue(e.getMessage().contains("cannot be truncated"), e.getMessage());
       }
       assertEquals(List.of("192.0.2.10", "2001:db8::10"), addresses(c));
@@ -212,19 +308,30 @@ class SafetySchemaTest {
       exec(c, "UPDATE endpoint SET deleted_at = now() WHERE name = ?", ENDPOINT);
       exec(c, "DELETE FROM target WHERE endpoint = ?", ENDPOINT);
       exec(c, "INSERT INTO plan (generation) VALUES (3)");
-      exec(c, "INSERT INTO plan_entry (generation, endpoint, ttl, addresses, deleted)"
-          + " VALUES (3, ?, 60, '[]', true)", ENDPOINT);
+      exec(
+          c,
+          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses, deleted)"
+              + " VALUES (3, ?, 60, '[]', true)",
+          ENDPOINT);
       c.commit();
       exec(c, "UPDATE rrset SET rdata = '{}', applied_generation = 3 WHERE name = ?", ENDPOINT);
       c.commit();
       assertEquals(List.of(), addresses(c));
-      assertEquals(List.of("3", "3"),
+      assertEquals(
+          List.of("3", "3"),
           column(c, "SELECT applied_generation FROM rrset WHERE name = ? ORDER BY type", ENDPOINT));
       exec(c, "INSERT INTO plan (generation) VALUES (4)");
-      SQLException deletedWithAddresses = assertThrows(SQLException.class, () -> exec(c,
-          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses, deleted)"
-              + " VALUES (4, 'x.aws.test.', 60, '[{\"address\":\"192.0.2.1\"}]', true)"));
-      assertTrue(deletedWithAddresses.getMessage().contains("plan_entry_deleted_publishes_nothing"),
+      SQLException deletedWithAddresses =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  exec(
+                      c,
+                      "INSERT INTO plan_entry (generation, endpoint, ttl, addresses, deleted)"
+                          + " VALUES (4, 'x.aws.test.', 60, '[{\"address\":\"192.0.2.1\"}]',"
+                          + " true)"));
+      assertTrue(
+          deletedWithAddresses.getMessage().contains("plan_entry_deleted_publishes_nothing"),
           deletedWithAddresses.getMessage());
       c.rollback();
     }
@@ -242,13 +349,15 @@ class SafetySchemaTest {
       writer.setAutoCommit(false);
       exec(writer, "UPDATE rrset SET applied_generation = 2 WHERE name = ?", ENDPOINT);
       long cleanerPid = longValue(cleaner, "SELECT pg_backend_pid()");
-      CompletableFuture<Integer> delete = CompletableFuture.supplyAsync(() -> {
-        try {
-          return exec(cleaner, "DELETE FROM plan WHERE generation = 2");
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> delete =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return exec(cleaner, "DELETE FROM plan WHERE generation = 2");
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       awaitWaitingOnALock(cleanerPid, delete);
       writer.commit();
       try {
@@ -269,8 +378,12 @@ class SafetySchemaTest {
         if (statement.isDone()) {
           fail("the plan delete did not wait for the in-flight write of that plan");
         }
-        if (longValue(observer, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?"
-            + " AND wait_event_type = 'Lock'", pid) == 1) {
+        if (longValue(
+                observer,
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ?"
+                    + " AND wait_event_type = 'Lock'",
+                pid)
+            == 1) {
           return;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
@@ -280,7 +393,9 @@ class SafetySchemaTest {
   }
 
   private List<String> addresses(Connection c) throws SQLException {
-    return column(c, "SELECT unnest(rdata) FROM rrset WHERE name = ? AND type IN ('A', 'AAAA')"
-        + " ORDER BY 1", ENDPOINT);
+    return column(
+        c,
+        "SELECT unnest(rdata) FROM rrset WHERE name = ? AND type IN ('A', 'AAAA')" + " ORDER BY 1",
+        ENDPOINT);
   }
 }

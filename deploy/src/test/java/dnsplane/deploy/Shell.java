@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Shell runs the deploy scripts and tools for the tests: bounded, output captured, never hanging. */
+/**
+ * Shell runs the deploy scripts and tools for the tests: bounded, output captured, never hanging.
+ */
 final class Shell {
 
   /** What a finished command left: its exit status and its stdout and stderr, interleaved. */
@@ -43,7 +45,10 @@ final class Shell {
         == 0;
   }
 
-  /** Runs {@code command} in the repository root with {@code env} laid over ours (a null value unsets). */
+  /**
+   * Runs {@code command} in the repository root with {@code env} laid over ours (a null value
+   * unsets).
+   */
   static Result run(List<String> command, Map<String, String> env, Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile());
     pb.redirectErrorStream(true);

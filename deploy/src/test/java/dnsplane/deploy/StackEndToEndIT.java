@@ -57,7 +57,9 @@ class StackEndToEndIT {
       Path jar = Shell.repoRoot().resolve(m + "/target/" + m + "-0.1.0-SNAPSHOT-all.jar");
       assertTrue(
           Files.isRegularFile(jar),
-          jar + " is missing: run the reactor (mvn -B verify at the root), which packages it first");
+          jar
+              + " is missing: run the reactor (mvn -B verify at the root), which packages it"
+              + " first");
     }
     offset = Ports.freeOffset(BASE_PORTS);
     env = new HashMap<>();
@@ -119,10 +121,14 @@ class StackEndToEndIT {
     env.put("DNSPLANE_DEMO_DELAY", "8s");
     Map<String, Long> pids = upAndCheck(6);
 
-    Shell.Result demo = Shell.run(List.of("deploy/outage-demo", "legacy"), env, Duration.ofMinutes(4));
+    Shell.Result demo =
+        Shell.run(List.of("deploy/outage-demo", "legacy"), env, Duration.ofMinutes(4));
     assertEquals(0, demo.exit(), "outage-demo legacy:\n" + demo + "\n" + logs());
     assertTrue(
-        demo.output().lines().anyMatch(l -> l.matches("legacy\\s+off\\s+yes\\s+yes\\s+yes\\s+no \\(kept, EDE 3\\)\\s+ok")),
+        demo.output()
+            .lines()
+            .anyMatch(
+                l -> l.matches("legacy\\s+off\\s+yes\\s+yes\\s+yes\\s+no \\(kept, EDE 3\\)\\s+ok")),
         "outcome row missing:\n" + demo.output());
     assertTrue(demo.output().contains("!! NOERROR/0"), "no empty answer on the timeline");
 
@@ -130,8 +136,12 @@ class StackEndToEndIT {
     assertEquals(0, status.exit(), status.toString());
     assertEquals(
         3,
-        status.output().lines().filter(l -> l.startsWith("enactor-") && l.contains(" safe ")
-            && l.contains("stuck=false")).count(),
+        status
+            .output()
+            .lines()
+            .filter(
+                l -> l.startsWith("enactor-") && l.contains(" safe ") && l.contains("stuck=false"))
+            .count(),
         "enactors not restored to safe and unstuck:\n" + status.output());
     assertEquals(pids, pids(), "the demo's extra resolver must be gone, nothing else changed");
     awaitDig(port(1053), ENDPOINT, "A", out -> answers(out) == 3);
@@ -145,23 +155,37 @@ class StackEndToEndIT {
     env.putAll(db.env());
     Map<String, Long> pids = upAndCheck(6);
 
-    Shell.Result demo = Shell.run(List.of("deploy/outage-demo", "family"), env, Duration.ofMinutes(4));
+    Shell.Result demo =
+        Shell.run(List.of("deploy/outage-demo", "family"), env, Duration.ofMinutes(4));
     assertEquals(0, demo.exit(), "outage-demo family:\n" + demo + "\n" + logs());
     String out = demo.output();
-    // The outcome table: the naive rule with legacy enactors empties A (NODATA), AAAA keeps answering,
-    // the guard-off resolver passes it on and the guard-on one keeps A; the fixed planner says it fails
+    // The outcome table: the naive rule with legacy enactors empties A (NODATA), AAAA keeps
+    // answering,
+    // the guard-off resolver passes it on and the guard-on one keeps A; the fixed planner says it
+    // fails
     // open for A; safe enactors refuse the naive planner's entry and keep both IPv4 addresses.
-    for (String row : List.of(
-        "legacy\\s+endpoint\\s+legacy\\s+yes\\s+0\\s+answered\\s+yes\\s+no \\(kept, EDE 3\\)\\s+\\[\\]\\s+no\\s+ok",
-        "safe\\s+family\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\"A\"\\]\\s+no\\s+ok",
-        "safe-vs-naive\\s+endpoint\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\\]\\s+yes\\s+ok")) {
-      assertTrue(out.lines().anyMatch(l -> l.matches(row)), "outcome row " + row + " missing:\n" + out);
+    for (String row :
+        List.of(
+            "legacy\\s+endpoint\\s+legacy\\s+yes\\s+0\\s+answered\\s+yes\\s+no \\(kept, EDE"
+                + " 3\\)\\s+\\[\\]\\s+no\\s+ok",
+            "safe\\s+family\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\"A\"\\]\\s+no\\s+ok",
+            "safe-vs-naive\\s+endpoint\\s+safe\\s+no\\s+2\\s+answered\\s+no\\s+no\\s+\\[\\]\\s+yes\\s+ok")) {
+      assertTrue(
+          out.lines().anyMatch(l -> l.matches(row)), "outcome row " + row + " missing:\n" + out);
     }
-    assertTrue(out.lines().anyMatch(l -> l.matches("t\\+\\s*\\d+s !! NOERROR/0\\s+NOERROR/1\\s.*")),
+    assertTrue(
+        out.lines().anyMatch(l -> l.matches("t\\+\\s*\\d+s !! NOERROR/0\\s+NOERROR/1\\s.*")),
         "no NODATA for A next to an answered AAAA on the timeline:\n" + out);
-    assertTrue(out.lines().anyMatch(l -> l.matches("\\s+audit az-[abc]: write plan \\d+ over \\d+: legacy A=0 AAAA=1")),
+    assertTrue(
+        out.lines()
+            .anyMatch(
+                l -> l.matches("\\s+audit az-[abc]: write plan \\d+ over \\d+: legacy A=0 AAAA=1")),
         "no legacy write of the empty A:\n" + out);
-    assertTrue(out.lines().anyMatch(l -> l.matches("\\s+audit az-[abc]: empty_family_rejected plan \\d+ over \\d+: .*")),
+    assertTrue(
+        out.lines()
+            .anyMatch(
+                l ->
+                    l.matches("\\s+audit az-[abc]: empty_family_rejected plan \\d+ over \\d+: .*")),
         "no empty_family_rejected audit line:\n" + out);
     assertTrue(out.contains("says failOpenFamilies [\"A\"] for " + FAMILY_ENDPOINT), out);
 
@@ -169,16 +193,29 @@ class StackEndToEndIT {
     assertEquals(0, status.exit(), status.toString());
     assertEquals(
         3,
-        status.output().lines().filter(l -> l.startsWith("enactor-") && l.contains(" safe ")
-            && l.contains("stuck=false")).count(),
+        status
+            .output()
+            .lines()
+            .filter(
+                l -> l.startsWith("enactor-") && l.contains(" safe ") && l.contains("stuck=false"))
+            .count(),
         "enactors not restored to safe and unstuck:\n" + status.output());
     assertEquals(pids, pids(), "the demo's extra resolver must be gone, nothing else changed");
-    HttpResponse<String> gone = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(8081) + "/v1/endpoints/" + FAMILY_ENDPOINT))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> gone =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + port(8081) + "/v1/endpoints/" + FAMILY_ENDPOINT))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(404, gone.statusCode(), "the demo endpoint must be deleted: " + gone.body());
-    awaitDig(port(1053), FAMILY_ENDPOINT, "A", out2 -> out2.contains("status: NOERROR") && answers(out2) == 0);
+    awaitDig(
+        port(1053),
+        FAMILY_ENDPOINT,
+        "A",
+        out2 -> out2.contains("status: NOERROR") && answers(out2) == 0);
     awaitDig(port(1053), ENDPOINT, "A", out2 -> answers(out2) == 3);
     downAndCheck(pids);
   }
@@ -216,20 +253,44 @@ class StackEndToEndIT {
     return pids;
   }
 
-  /** curl, as a web page would: a foreign Origin is 403 at every control API; the enactor stays safe. */
+  /**
+   * curl, as a web page would: a foreign Origin is 403 at every control API; the enactor stays
+   * safe.
+   */
   private void foreignOriginChangesNothing() {
     String enactor = "http://127.0.0.1:" + port(8082) + "/v1";
-    for (List<String> call : List.of(
-        List.of("PUT", enactor + "/mode"),
-        List.of("POST", "http://127.0.0.1:" + port(8081) + "/v1/plans"),
-        List.of("POST", "http://127.0.0.1:" + port(8085) + "/cache/flush"))) {
-      Shell.Result r = Shell.run(List.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
-          "-X", call.get(0), "-H", "Origin: http://evil.example", "-H", "Content-Type: application/json",
-          "--data", "{\"mode\":\"legacy\"}", call.get(1)), env, Duration.ofSeconds(20));
+    for (List<String> call :
+        List.of(
+            List.of("PUT", enactor + "/mode"),
+            List.of("POST", "http://127.0.0.1:" + port(8081) + "/v1/plans"),
+            List.of("POST", "http://127.0.0.1:" + port(8085) + "/cache/flush"))) {
+      Shell.Result r =
+          Shell.run(
+              List.of(
+                  "curl",
+                  "-sS",
+                  "-m",
+                  "10",
+                  "-o",
+                  "/dev/null",
+                  "-w",
+                  "%{http_code}",
+                  "-X",
+                  call.get(0),
+                  "-H",
+                  "Origin: http://evil.example",
+                  "-H",
+                  "Content-Type: application/json",
+                  "--data",
+                  "{\"mode\":\"legacy\"}",
+                  call.get(1)),
+              env,
+              Duration.ofSeconds(20));
       assertEquals("403", r.output().strip(), call + " with a foreign Origin: " + r);
     }
-    Shell.Result status = Shell.run(List.of("curl", "-sS", "-m", "10", enactor + "/status"), env,
-        Duration.ofSeconds(20));
+    Shell.Result status =
+        Shell.run(
+            List.of("curl", "-sS", "-m", "10", enactor + "/status"), env, Duration.ofSeconds(20));
     assertTrue(status.output().contains("\"mode\":\"safe\""), status.toString());
   }
 
@@ -274,7 +335,8 @@ class StackEndToEndIT {
       for (Path f : files.sorted().toList()) {
         List<String> lines = Files.readAllLines(f);
         sb.append("--- ").append(f.getFileName()).append(" (last 30 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 30), lines.size())
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
             .forEach(l -> sb.append(l).append('\n'));
       }
     }

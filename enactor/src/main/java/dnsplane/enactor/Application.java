@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Application is the enactor's main: {@code --az NAME [--mode safe|legacy] [--http HOST:PORT]
- * [--delay ENDPOINT=DURATION]... [--keep K] [--authdns HOST:PORT]} (see {@link Flags}). It
- * migrates the database, then serves the admin API while the apply loop runs. Without
- * DNSPLANE_API_TOKEN it refuses to listen on anything but loopback (exit code 2).
+ * [--delay ENDPOINT=DURATION]... [--keep K] [--authdns HOST:PORT]} (see {@link Flags}). It migrates
+ * the database, then serves the admin API while the apply loop runs. Without DNSPLANE_API_TOKEN it
+ * refuses to listen on anything but loopback (exit code 2).
  */
 public final class Application {
 
@@ -58,8 +58,11 @@ public final class Application {
     p.put("enactor.mode", flags.mode().wire());
     p.put("enactor.keep", flags.keep());
     p.put("enactor.authdns", flags.authdns());
-    p.put("enactor.delays", flags.delays().entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+    p.put(
+        "enactor.delays",
+        flags.delays().entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(",")));
     p.put("enactor.db.url", db.jdbcUrl());
     p.put("enactor.db.user", db.user());
     p.put("enactor.db.password", db.password());

@@ -5,7 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations parses the human durations of flags and the API: "500ms", "20s", "2m", "1h", "PT20S". */
+/**
+ * Durations parses the human durations of flags and the API: "500ms", "20s", "2m", "1h", "PT20S".
+ */
 public final class Durations {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
@@ -14,7 +16,8 @@ public final class Durations {
 
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("delay is missing (use e.g. \"20s\", \"500ms\", \"PT20S\")");
+      throw new IllegalArgumentException(
+          "delay is missing (use e.g. \"20s\", \"500ms\", \"PT20S\")");
     }
     String t = text.strip();
     Matcher m = SIMPLE.matcher(t);

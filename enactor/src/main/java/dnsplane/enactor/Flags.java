@@ -15,7 +15,12 @@ import java.util.Objects;
  * DNSPLANE_AUTHDNS). Flags win over the environment.
  */
 public record Flags(
-    String az, Mode mode, String httpHost, int httpPort, Map<String, Duration> delays, int keep,
+    String az,
+    Mode mode,
+    String httpHost,
+    int httpPort,
+    Map<String, Duration> delays,
+    int keep,
     String authdns) {
 
   public static final String DEFAULT_AUTHDNS = "127.0.0.1:1053";
@@ -50,9 +55,12 @@ public record Flags(
         case "--keep" -> keep = need(a, v);
         case "--authdns" -> authdns = need(a, v);
         case "--delay" -> addDelay(delays, need(a, v));
-        default -> throw new IllegalArgumentException("unknown argument " + a
-            + "; usage: --az NAME [--mode safe|legacy] [--http HOST:PORT]"
-            + " [--delay ENDPOINT=DURATION]... [--keep K] [--authdns HOST:PORT]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + a
+                    + "; usage: --az NAME [--mode safe|legacy] [--http HOST:PORT]"
+                    + " [--delay ENDPOINT=DURATION]... [--keep K] [--authdns HOST:PORT]");
       }
       i++;
     }
@@ -80,8 +88,14 @@ public record Flags(
     if (k < 1) {
       throw new IllegalArgumentException("--keep must be at least 1, got " + k);
     }
-    return new Flags(az, Mode.parse(mode), http.substring(0, colon),
-        port(http.substring(colon + 1), "--http"), delays, k, authdns);
+    return new Flags(
+        az,
+        Mode.parse(mode),
+        http.substring(0, colon),
+        port(http.substring(colon + 1), "--http"),
+        delays,
+        k,
+        authdns);
   }
 
   private static void addDelay(Map<String, Duration> delays, String spec) {

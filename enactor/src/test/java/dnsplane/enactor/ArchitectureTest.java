@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The enactor's layering: the write and cleanup rules are pure, packages form no loops, and
- * only the API layer knows about HTTP.
+ * The enactor's layering: the write and cleanup rules are pure, packages form no loops, and only
+ * the API layer knows about HTTP.
  */
 @AnalyzeClasses(
     packages = "dnsplane.enactor",
@@ -20,9 +20,17 @@ class ArchitectureTest {
   /** No network, database or framework: only what its arguments say. */
   @ArchTest
   static final ArchRule rulesArePure =
-      noClasses().that().resideInAPackage("dnsplane.enactor.rules..")
-          .should().dependOnClassesThat().resideInAnyPackage(
-              "io.netty..", "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..",
+      noClasses()
+          .that()
+          .resideInAPackage("dnsplane.enactor.rules..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.netty..",
+              "java.sql..",
+              "javax.sql..",
+              "org.postgresql..",
+              "com.zaxxer..",
               "io.micronaut..");
 
   @ArchTest
@@ -32,6 +40,10 @@ class ArchitectureTest {
   /** Services answer in their own terms; turning that into HTTP is the api layer's job. */
   @ArchTest
   static final ArchRule onlyApiKnowsApi =
-      noClasses().that().resideOutsideOfPackage("dnsplane.enactor.api..")
-          .should().dependOnClassesThat().resideInAPackage("dnsplane.enactor.api..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dnsplane.enactor.api..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dnsplane.enactor.api..");
 }

@@ -25,8 +25,19 @@ class DurationsAndFlagsTest {
 
   @Test
   void flagsWithDefaultsPerAz() {
-    Flags f = Flags.parse(new String[] {"--az", "az-b", "--mode", "legacy", "--delay",
-        "DynamoDB.us-east-1.aws.test=20s", "--keep", "1"}, Map.of());
+    Flags f =
+        Flags.parse(
+            new String[] {
+              "--az",
+              "az-b",
+              "--mode",
+              "legacy",
+              "--delay",
+              "DynamoDB.us-east-1.aws.test=20s",
+              "--keep",
+              "1"
+            },
+            Map.of());
     assertEquals("az-b", f.az());
     assertEquals(Mode.LEGACY, f.mode());
     assertEquals(8083, f.httpPort());
@@ -38,9 +49,18 @@ class DurationsAndFlagsTest {
 
   @Test
   void environmentIsReadAndFlagsWin() {
-    Flags f = Flags.parse(new String[] {"--mode", "safe"}, Map.of("DNSPLANE_ENACTOR_AZ", "az-c",
-        "DNSPLANE_ENACTOR_MODE", "legacy", "DNSPLANE_AUTHDNS", "127.0.0.2:53",
-        "DNSPLANE_ENACTOR_DELAYS", "a.aws.test.=1s"));
+    Flags f =
+        Flags.parse(
+            new String[] {"--mode", "safe"},
+            Map.of(
+                "DNSPLANE_ENACTOR_AZ",
+                "az-c",
+                "DNSPLANE_ENACTOR_MODE",
+                "legacy",
+                "DNSPLANE_AUTHDNS",
+                "127.0.0.2:53",
+                "DNSPLANE_ENACTOR_DELAYS",
+                "a.aws.test.=1s"));
     assertEquals("az-c", f.az());
     assertEquals(Mode.SAFE, f.mode());
     assertEquals(8084, f.httpPort());

@@ -82,7 +82,9 @@ public final class Application {
   public static void requireSafeListen(HostPort http, String token) {
     if ((token == null || token.isBlank()) && !http.isLoopback()) {
       throw new IllegalArgumentException(
-          "refusing to listen on " + http + " without DNSPLANE_API_TOKEN: mutating calls would be open"
+          "refusing to listen on "
+              + http
+              + " without DNSPLANE_API_TOKEN: mutating calls would be open"
               + " to the network; set a token or listen on loopback");
     }
   }

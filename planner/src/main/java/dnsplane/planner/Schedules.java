@@ -27,7 +27,11 @@ final class Schedules {
   private final PlannerConfig config;
   private final List<ScheduledFuture<?>> running = new ArrayList<>();
 
-  Schedules(PlannerScheduler scheduler, PlanWriter writer, ActiveHealthChecker checker, PlannerConfig config) {
+  Schedules(
+      PlannerScheduler scheduler,
+      PlanWriter writer,
+      ActiveHealthChecker checker,
+      PlannerConfig config) {
     this.scheduler = scheduler;
     this.writer = writer;
     this.checker = checker;
@@ -37,10 +41,13 @@ final class Schedules {
   @EventListener
   void onStartup(StartupEvent event) {
     if (!config.heartbeat().isZero()) {
-      running.add(scheduler.every(config.heartbeat(), "heartbeat", () -> writer.force("heartbeat")));
+      running.add(
+          scheduler.every(config.heartbeat(), "heartbeat", () -> writer.force("heartbeat")));
     }
     running.add(scheduler.every(config.checkInterval(), "health-check round", checker::runRound));
-    running.add(scheduler.later(Duration.ZERO, "evaluation at start", () -> writer.evaluate("planner start")));
+    running.add(
+        scheduler.later(
+            Duration.ZERO, "evaluation at start", () -> writer.evaluate("planner start")));
   }
 
   /** Stops the timed work before the beans it uses (the connection pool) are closed. */

@@ -30,21 +30,28 @@ class ApplicationStartTest {
     }
     Map<String, String> env = new HashMap<>(db.env());
     env.put("DNSPLANE_API_TOKEN", "t0ken");
-    try (ApplicationContext ctx = Application.start(new String[] {"--http", "127.0.0.1:" + port}, env)) {
-      Api api = new Api(URI.create("http://127.0.0.1:" + port), ctx.getBean(JsonMapper.class), null);
+    try (ApplicationContext ctx =
+        Application.start(new String[] {"--http", "127.0.0.1:" + port}, env)) {
+      Api api =
+          new Api(URI.create("http://127.0.0.1:" + port), ctx.getBean(JsonMapper.class), null);
       Api.Response health = api.get("/health");
       assertEquals(200, health.status(), health.body());
       assertTrue(health.body().contains("\"status\":\"up\""));
-      assertEquals(401, api.post("/v1/plans").status(), "the token from the environment is enforced");
+      assertEquals(
+          401, api.post("/v1/plans").status(), "the token from the environment is enforced");
       assertEquals(201, api.withToken("t0ken").post("/v1/plans").status());
     }
   }
 
   @Test
   void refusesAnUnsafeListenAddressBeforeTouchingAnything() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Application.start(new String[] {"--http", "0.0.0.0:8081"},
-            Map.of("DNSPLANE_DB_URL", "jdbc:postgresql://127.0.0.1:1/never")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Application.start(
+                    new String[] {"--http", "0.0.0.0:8081"},
+                    Map.of("DNSPLANE_DB_URL", "jdbc:postgresql://127.0.0.1:1/never")));
     assertTrue(e.getMessage().contains("refusing to listen on 0.0.0.0:8081"), e.getMessage());
   }
 }

@@ -16,32 +16,54 @@ class ApplicationTest {
 
   @Test
   void httpDefaultsFlagAndEnv() {
-    assertEquals(new HostPort("127.0.0.1", 8081), Application.parse(new String[0], Map.of()).http());
-    assertEquals(new HostPort("127.0.0.1", 9),
+    assertEquals(
+        new HostPort("127.0.0.1", 8081), Application.parse(new String[0], Map.of()).http());
+    assertEquals(
+        new HostPort("127.0.0.1", 9),
         Application.parse(new String[0], Map.of("DNSPLANE_PLANNER_HTTP", "127.0.0.1:9")).http());
-    assertEquals(new HostPort("::1", 8090),
-        Application.parse(new String[] {"--http", "[::1]:8090"}, Map.of("DNSPLANE_PLANNER_HTTP", "x:1")).http());
-    assertEquals(new HostPort("localhost", 1), Application.parse(new String[] {"--http=localhost:1"}, Map.of()).http());
+    assertEquals(
+        new HostPort("::1", 8090),
+        Application.parse(
+                new String[] {"--http", "[::1]:8090"}, Map.of("DNSPLANE_PLANNER_HTTP", "x:1"))
+            .http());
+    assertEquals(
+        new HostPort("localhost", 1),
+        Application.parse(new String[] {"--http=localhost:1"}, Map.of()).http());
   }
 
   @Test
   void badArgumentsAreNamed() {
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Application.parse(new String[] {"--listen", "x"}, Map.of())).getMessage().contains("--listen"));
-    assertThrows(IllegalArgumentException.class, () -> Application.parse(new String[] {"--http"}, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> Application.parse(new String[] {"--http", "1.2.3.4"}, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> Application.parse(new String[] {"--http", "h:70000"}, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> Application.parse(new String[] {"--http", "::1:80"}, Map.of()));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Application.parse(new String[] {"--listen", "x"}, Map.of()))
+            .getMessage()
+            .contains("--listen"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Application.parse(new String[] {"--http"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Application.parse(new String[] {"--http", "1.2.3.4"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Application.parse(new String[] {"--http", "h:70000"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Application.parse(new String[] {"--http", "::1:80"}, Map.of()));
   }
 
   @Test
   void refusesNonLoopbackWithoutToken() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Application.requireSafeListen(HostPort.parse("0.0.0.0:8081"), null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Application.requireSafeListen(HostPort.parse("0.0.0.0:8081"), null));
     assertTrue(e.getMessage().contains("DNSPLANE_API_TOKEN"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Application.requireSafeListen(HostPort.parse("192.0.2.1:8081"), " "));
-    assertDoesNotThrow(() -> Application.requireSafeListen(HostPort.parse("0.0.0.0:8081"), "secret"));
+    assertDoesNotThrow(
+        () -> Application.requireSafeListen(HostPort.parse("0.0.0.0:8081"), "secret"));
     assertDoesNotThrow(() -> Application.requireSafeListen(HostPort.parse("127.0.0.1:8081"), null));
     assertDoesNotThrow(() -> Application.requireSafeListen(HostPort.parse("127.8.9.1:8081"), null));
     assertDoesNotThrow(() -> Application.requireSafeListen(HostPort.parse("[::1]:8081"), null));

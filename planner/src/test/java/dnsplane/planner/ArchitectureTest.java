@@ -25,18 +25,31 @@ class ArchitectureTest {
   /** The plan calculation is a function of its arguments: no database, framework or network. */
   @ArchTest
   static final ArchRule planIsPure =
-      noClasses().that().resideInAPackage("dnsplane.planner.plan..")
-          .should().dependOnClassesThat().resideInAnyPackage(
-              "io.netty..", "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..",
+      noClasses()
+          .that()
+          .resideInAPackage("dnsplane.planner.plan..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.netty..",
+              "java.sql..",
+              "javax.sql..",
+              "org.postgresql..",
+              "com.zaxxer..",
               "io.micronaut..");
 
   /** Nor does it schedule anything: timing belongs to the callers. */
   @ArchTest
   static final ArchRule planDoesNotSchedule =
-      noClasses().that().resideInAPackage("dnsplane.planner.plan..")
-          .should().dependOnClassesThat(resideInAPackage("dnsplane.planner.schedule..")
-              .or(assignableTo(Executor.class)).or(assignableTo(Future.class))
-              .or(assignableTo(Timer.class)));
+      noClasses()
+          .that()
+          .resideInAPackage("dnsplane.planner.plan..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("dnsplane.planner.schedule..")
+                  .or(assignableTo(Executor.class))
+                  .or(assignableTo(Future.class))
+                  .or(assignableTo(Timer.class)));
 
   @ArchTest
   static final ArchRule noPackageCycles =
@@ -45,13 +58,22 @@ class ArchitectureTest {
   /** Services answer in their own terms; turning that into HTTP is the web layer's job. */
   @ArchTest
   static final ArchRule onlyWebKnowsWeb =
-      noClasses().that().resideOutsideOfPackage("dnsplane.planner.web..")
-          .should().dependOnClassesThat().resideInAPackage("dnsplane.planner.web..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dnsplane.planner.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dnsplane.planner.web..");
 
   /** The root package wires the planner together, so nothing below it may lean on it. */
   @ArchTest
   static final ArchRule rootIsOnTop =
-      noClasses().that().resideOutsideOfPackage("dnsplane.planner")
-          .and().resideInAPackage("dnsplane.planner..")
-          .should().dependOnClassesThat().resideInAPackage("dnsplane.planner");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dnsplane.planner")
+          .and()
+          .resideInAPackage("dnsplane.planner..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dnsplane.planner");
 }

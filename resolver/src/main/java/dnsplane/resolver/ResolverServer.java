@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * ResolverServer wires a whole resolver from a config, a clock and a scheduler, and starts its DNS and HTTP
- * listeners. {@link Main} runs one; tests start one on port 0 with a controllable clock.
+ * ResolverServer wires a whole resolver from a config, a clock and a scheduler, and starts its DNS
+ * and HTTP listeners. {@link Main} runs one; tests start one on port 0 with a controllable clock.
  */
 public final class ResolverServer implements AutoCloseable {
   /** Threads for upstream exchanges, which block on their sockets. */
   private static final int UPSTREAM_THREADS = 32;
+
   private final Metrics metrics = new Metrics();
   private final ExecutorService io;
   private final Resolver resolver;
@@ -39,29 +40,57 @@ public final class ResolverServer implements AutoCloseable {
   private volatile InetSocketAddress dnsAddress;
   private InetSocketAddress httpAddress;
 
-  public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler) throws IOException {
+  public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler)
+      throws IOException {
     AtomicInteger n = new AtomicInteger();
-    // Bounded like the work that feeds it: each outstanding resolution (at most max-pending-misses, see
-    // Coalescer) has at most one exchange queued or running, so the queue never holds more than that.
-    this.io = new ThreadPoolExecutor(UPSTREAM_THREADS, UPSTREAM_THREADS, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(cfg.maxPendingMisses()), r -> {
-          Thread t = new Thread(r, "resolver-upstream-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    ResponseCache cache = new ResponseCache(cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), clock);
+    // Bounded like the work that feeds it: each outstanding resolution (at most max-pending-misses,
+    // see
+    // Coalescer) has at most one exchange queued or running, so the queue never holds more than
+    // that.
+    this.io =
+        new ThreadPoolExecutor(
+            UPSTREAM_THREADS,
+            UPSTREAM_THREADS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(cfg.maxPendingMisses()),
+            r -> {
+              Thread t = new Thread(r, "resolver-upstream-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    ResponseCache cache =
+        new ResponseCache(
+            cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), clock);
     metrics.cacheGauges(cache::entries, cache::bytes);
-    // apart from the cache, so a flush or an eviction does not make the guard forget (resolver/README.md)
+    // apart from the cache, so a flush or an eviction does not make the guard forget
+    // (resolver/README.md)
     GuardMemory guardMemory = new GuardMemory(cfg.guardMemory(), cfg.staleMax().toMillis());
     metrics.guardMemoryGauge(guardMemory::size);
-    UpstreamClient upstream = new UpstreamClient(io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
+    UpstreamClient upstream =
+        new UpstreamClient(
+            io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
     this.resolver = new Resolver(cfg, cache, guardMemory, upstream, metrics, clock, scheduler);
     QueryHandler handler =
-        new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), clock), metrics, clock);
-    this.dns = new DnsServer(handler, 2,
-        new DnsServer.TcpLimits(cfg.tcpIdleTimeout(), cfg.tcpMaxLifetime(), cfg.tcpMaxConnections(), cfg.tcpPipeline()),
-        metrics);
-    this.http = new HttpApi(cfg.http(), cfg.apiToken(), metrics, cache, guardMemory, () -> dnsAddress != null);
+        new QueryHandler(
+            resolver,
+            new ClientAcl(cfg.allow()),
+            new RateLimiter(cfg.rateLimit(), clock),
+            metrics,
+            clock);
+    this.dns =
+        new DnsServer(
+            handler,
+            2,
+            new DnsServer.TcpLimits(
+                cfg.tcpIdleTimeout(),
+                cfg.tcpMaxLifetime(),
+                cfg.tcpMaxConnections(),
+                cfg.tcpPipeline()),
+            metrics);
+    this.http =
+        new HttpApi(
+            cfg.http(), cfg.apiToken(), metrics, cache, guardMemory, () -> dnsAddress != null);
     this.listen = cfg.listen();
   }
 
@@ -74,11 +103,13 @@ public final class ResolverServer implements AutoCloseable {
 
   /** A scheduler on a daemon thread, for production. */
   public static TaskScheduler realScheduler() {
-    ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "resolver-scheduler");
-          t.setDaemon(true);
-          return t;
-        });
+    ScheduledExecutorService ses =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "resolver-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
     return (delay, task) -> ses.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The resolver's layering: the cache is pure, packages form no loops, and only the
- * composition root wires the HTTP layer in.
+ * The resolver's layering: the cache is pure, packages form no loops, and only the composition root
+ * wires the HTTP layer in.
  */
 @AnalyzeClasses(
     packages = "dnsplane.resolver",
@@ -20,9 +20,17 @@ class ArchitectureTest {
   /** No network, database or framework: only what its arguments say. */
   @ArchTest
   static final ArchRule cacheIsPure =
-      noClasses().that().resideInAPackage("dnsplane.resolver.cache..")
-          .should().dependOnClassesThat().resideInAnyPackage(
-              "io.netty..", "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..",
+      noClasses()
+          .that()
+          .resideInAPackage("dnsplane.resolver.cache..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.netty..",
+              "java.sql..",
+              "javax.sql..",
+              "org.postgresql..",
+              "com.zaxxer..",
               "io.micronaut..");
 
   @ArchTest
@@ -35,6 +43,10 @@ class ArchitectureTest {
    */
   @ArchTest
   static final ArchRule servicesDoNotKnowHttp =
-      noClasses().that().resideOutsideOfPackages("dnsplane.resolver.http..", "dnsplane.resolver")
-          .should().dependOnClassesThat().resideInAPackage("dnsplane.resolver.http..");
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("dnsplane.resolver.http..", "dnsplane.resolver")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dnsplane.resolver.http..");
 }

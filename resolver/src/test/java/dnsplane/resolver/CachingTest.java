@@ -43,7 +43,8 @@ class CachingTest {
       h.clock.advance(Duration.ofSeconds(100));
       Message second = h.ask("WWW.aws.test.", Type.A);
       assertEquals(200, ttl(second, Section.ANSWER));
-      assertEquals("WWW.aws.test.", second.getQuestion().getName().toString(), "the query's case is echoed");
+      assertEquals(
+          "WWW.aws.test.", second.getQuestion().getName().toString(), "the query's case is echoed");
       Message overTcp = h.tcp(Harness.query("www.aws.test.", Type.A).toWire());
       assertEquals(200, ttl(overTcp, Section.ANSWER));
       assertEquals(1, h.upstream.queries(), "answered from cache");
@@ -72,12 +73,16 @@ class CachingTest {
   @Test
   void negativeAnswersAreCachedFromTheSoaAndCapped() throws Exception {
     try (Harness h = new Harness(Map.of("max-negative-ttl", "120"))) {
-      h.upstream.script(q -> List.of(q.getQuestion().getName().toString().startsWith("nx")
-          ? nxdomain(q, soa("aws.test.", 3600, 600))
-          : nodata(q, soa("aws.test.", 60, 600))));
+      h.upstream.script(
+          q ->
+              List.of(
+                  q.getQuestion().getName().toString().startsWith("nx")
+                      ? nxdomain(q, soa("aws.test.", 3600, 600))
+                      : nodata(q, soa("aws.test.", 60, 600))));
       Message nx = h.ask("nx.aws.test.", Type.A);
       assertEquals(Rcode.NXDOMAIN, nx.getRcode());
-      assertEquals(120, ttl(nx, Section.AUTHORITY), "min(3600, 600) capped by max-negative-ttl 120");
+      assertEquals(
+          120, ttl(nx, Section.AUTHORITY), "min(3600, 600) capped by max-negative-ttl 120");
       Message nodata = h.ask("nodata.aws.test.", Type.AAAA);
       assertEquals(Rcode.NOERROR, nodata.getRcode());
       assertEquals(0, nodata.getSection(Section.ANSWER).size());
@@ -94,7 +99,10 @@ class CachingTest {
     }
   }
 
-  /** The 2025 failure: with the guard off, an empty answer is believed and outlives the fix by its negative TTL. */
+  /**
+   * The 2025 failure: with the guard off, an empty answer is believed and outlives the fix by its
+   * negative TTL.
+   */
   @Test
   void legacyModeCachesTheEmptyAnswerUntilItsNegativeTtl() throws Exception {
     try (Harness h = new Harness(Map.of("guard", "off"))) {
@@ -108,12 +116,15 @@ class CachingTest {
       assertNull(Harness.ede(empty));
       h.upstream.script(q -> List.of(answer(q, rr))); // the records are restored...
       h.clock.advance(Duration.ofSeconds(299));
-      assertEquals(0, h.ask("dynamodb.us-east-1.aws.test.", Type.A).getSection(Section.ANSWER).size(),
+      assertEquals(
+          0,
+          h.ask("dynamodb.us-east-1.aws.test.", Type.A).getSection(Section.ANSWER).size(),
           "...but the cache keeps the empty answer");
       assertEquals(2, h.upstream.queries());
       assertEquals(0, h.server.metrics().suspectEmpty.sum());
       h.clock.advance(Duration.ofSeconds(2));
-      assertEquals(1, h.ask("dynamodb.us-east-1.aws.test.", Type.A).getSection(Section.ANSWER).size());
+      assertEquals(
+          1, h.ask("dynamodb.us-east-1.aws.test.", Type.A).getSection(Section.ANSWER).size());
     }
   }
 }

@@ -22,7 +22,8 @@ class ControlChannelTest {
   /** A harness with one name cached: a flush shows as one more upstream query for it. */
   private static Harness cachedOne(Map<String, Object> overrides) throws Exception {
     Harness h = new Harness(overrides);
-    h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("f.aws.test.", "192.0.2.120"))));
+    h.upstream.script(
+        q -> List.of(answer(q, UpstreamMismatchTest.a("f.aws.test.", "192.0.2.120"))));
     h.ask("f.aws.test.", Type.A);
     return h;
   }
@@ -36,8 +37,9 @@ class ControlChannelTest {
   @Test
   void withATokenAFlushWithoutTheRightOneIs401() throws Exception {
     try (Harness h = cachedOne(Map.of("api-token", TOKEN))) {
-      for (Map<String, String> headers : List.of(JSON,
-          Map.of("Content-Type", "application/json", "Authorization", "Bearer guess"))) {
+      for (Map<String, String> headers :
+          List.of(
+              JSON, Map.of("Content-Type", "application/json", "Authorization", "Bearer guess"))) {
         HttpResponse<String> r = h.http("POST", "/cache/flush", headers);
         assertEquals(401, r.statusCode(), headers + ": " + r.body());
         assertTrue(r.body().contains("bearer token"), r.body());
@@ -45,8 +47,9 @@ class ControlChannelTest {
       assertTrue(stillCached(h), "a refused flush must not flush");
       assertEquals(200, h.http("GET", "/health", Map.of()).statusCode());
       assertEquals(200, h.http("GET", "/metrics", Map.of()).statusCode());
-      HttpResponse<String> ok = h.http("POST", "/cache/flush?name=f.aws.test",
-          Map.of("Authorization", "Bearer " + TOKEN));
+      HttpResponse<String> ok =
+          h.http(
+              "POST", "/cache/flush?name=f.aws.test", Map.of("Authorization", "Bearer " + TOKEN));
       assertEquals(200, ok.statusCode(), ok.body());
       assertTrue(!stillCached(h), "the flush with the token flushed");
     }
@@ -56,8 +59,11 @@ class ControlChannelTest {
   void withoutATokenAForeignOriginIsRefused() throws Exception {
     try (Harness h = cachedOne(Map.of())) {
       for (String origin : new String[] {"http://evil.example", "null"}) {
-        HttpResponse<String> r = h.http("POST", "/cache/flush",
-            Map.of("Content-Type", "application/json", "Origin", origin));
+        HttpResponse<String> r =
+            h.http(
+                "POST",
+                "/cache/flush",
+                Map.of("Content-Type", "application/json", "Origin", origin));
         assertEquals(403, r.statusCode(), r.body());
         assertTrue(r.body().contains("Origin"), r.body());
       }
@@ -71,7 +77,8 @@ class ControlChannelTest {
       HttpResponse<String> bare = h.http("POST", "/cache/flush", Map.of());
       assertEquals(415, bare.statusCode(), bare.body());
       assertTrue(bare.body().contains("application/json"), bare.body());
-      assertEquals(415, h.http("POST", "/cache/flush", Map.of("Content-Type", "text/plain")).statusCode());
+      assertEquals(
+          415, h.http("POST", "/cache/flush", Map.of("Content-Type", "text/plain")).statusCode());
       assertTrue(stillCached(h));
       HttpResponse<String> ok = h.http("POST", "/cache/flush", JSON);
       assertEquals(200, ok.statusCode(), ok.body());
@@ -81,10 +88,15 @@ class ControlChannelTest {
 
   @Test
   void theFlushApiOnANonLoopbackAddressNeedsAToken() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ResolverConfig.from(Map.of("http", "0.0.0.0:8085")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("http", "0.0.0.0:8085")));
     assertTrue(e.getMessage().contains("DNSPLANE_API_TOKEN"), e.getMessage());
-    assertEquals("0.0.0.0", ResolverConfig.from(Map.of("http", "0.0.0.0:8085", "api-token", TOKEN))
-        .http().getHostString());
+    assertEquals(
+        "0.0.0.0",
+        ResolverConfig.from(Map.of("http", "0.0.0.0:8085", "api-token", TOKEN))
+            .http()
+            .getHostString());
   }
 }

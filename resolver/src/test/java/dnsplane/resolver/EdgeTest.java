@@ -33,7 +33,8 @@ class EdgeTest {
     try (Harness h = new Harness(Map.of("upstream-timeout", "10s", "client-timeout", "10s"))) {
       CountDownLatch release = new CountDownLatch(1);
       Record rr = UpstreamMismatchTest.a("popular.aws.test.", "192.0.2.70");
-      h.upstream.script(q -> {
+      h.upstream.script(
+          q -> {
             try {
               release.await(10, TimeUnit.SECONDS); // hold the answer until every client is waiting
             } catch (InterruptedException e) {
@@ -47,11 +48,15 @@ class EdgeTest {
         for (int i = 0; i < n; i++) {
           answers.add(clients.submit(() -> h.ask("popular.aws.test.", Type.A)));
         }
-        Await.until(n - 1 + " queries joining the first", Duration.ofSeconds(5),
+        Await.until(
+            n - 1 + " queries joining the first",
+            Duration.ofSeconds(5),
             () -> h.server.metrics().coalesced.sum() == n - 1);
         release.countDown();
         for (Future<Message> f : answers) {
-          assertEquals("192.0.2.70", f.get(5, TimeUnit.SECONDS).getSection(Section.ANSWER).get(0).rdataToString());
+          assertEquals(
+              "192.0.2.70",
+              f.get(5, TimeUnit.SECONDS).getSection(Section.ANSWER).get(0).rdataToString());
         }
       } finally {
         clients.shutdownNow();
@@ -64,13 +69,17 @@ class EdgeTest {
   @Test
   void clientsOutsideTheAclAreRefused() throws Exception {
     try (Harness h = new Harness(Map.of("allow", "127.0.0.1/32"))) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("x.aws.test.", "192.0.2.80"))));
-      Message refused = h.udp(Harness.query("x.aws.test.", Type.A).toWire(), InetAddress.getByName("127.0.0.2"));
+      h.upstream.script(
+          q -> List.of(answer(q, UpstreamMismatchTest.a("x.aws.test.", "192.0.2.80"))));
+      Message refused =
+          h.udp(Harness.query("x.aws.test.", Type.A).toWire(), InetAddress.getByName("127.0.0.2"));
       assertNotNull(refused);
       assertEquals(Rcode.REFUSED, refused.getRcode());
       assertEquals(0, h.upstream.queries(), "a refused client never causes an upstream query");
-      assertEquals(Rcode.NOERROR, h.udp(Harness.query("x.aws.test.", Type.A).toWire(),
-          InetAddress.getByName("127.0.0.1")).getRcode());
+      assertEquals(
+          Rcode.NOERROR,
+          h.udp(Harness.query("x.aws.test.", Type.A).toWire(), InetAddress.getByName("127.0.0.1"))
+              .getRcode());
       assertEquals(1, h.server.metrics().refused.sum());
     }
   }
@@ -78,7 +87,8 @@ class EdgeTest {
   @Test
   void malformedQueriesGetFormerrOrSilenceAndTheServerKeepsAnswering() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("ok.aws.test.", "192.0.2.90"))));
+      h.upstream.script(
+          q -> List.of(answer(q, UpstreamMismatchTest.a("ok.aws.test.", "192.0.2.90"))));
       byte[] good = Harness.query("ok.aws.test.", Type.A).toWire();
       // cut short inside the question: the header survives, so FORMERR with the same ID
       byte[] cut = java.util.Arrays.copyOf(good, 20);

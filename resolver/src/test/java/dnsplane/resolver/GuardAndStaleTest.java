@@ -42,7 +42,8 @@ class GuardAndStaleTest {
       assertNotNull(ede, "EDE in the OPT record");
       assertEquals(ExtendedErrorCodeOption.STALE_ANSWER, ede.getErrorCode());
       assertEquals(1, h.server.metrics().staleServed.sum());
-      // the refresh failed: for stale-recheck the stale answer comes at once, without asking upstream
+      // the refresh failed: for stale-recheck the stale answer comes at once, without asking
+      // upstream
       int asked = h.upstream.queries();
       assertNotNull(Harness.ede(h.ask(NAME, Type.A)));
       assertEquals(asked, h.upstream.queries());
@@ -59,7 +60,8 @@ class GuardAndStaleTest {
       h.upstream.script(q -> List.of(answer(q, rr)));
       h.ask(NAME, Type.A);
       h.clock.advance(Duration.ofSeconds(61));
-      h.upstream.script(q -> List.of(nodata(q, soa("aws.test.", 300, 300)))); // the endpoint was emptied
+      h.upstream.script(
+          q -> List.of(nodata(q, soa("aws.test.", 300, 300)))); // the endpoint was emptied
       Message kept = h.ask(NAME, Type.A);
       assertEquals("192.0.2.40", kept.getSection(Section.ANSWER).get(0).rdataToString());
       assertEquals(30, kept.getSection(Section.ANSWER).get(0).getTTL());
@@ -72,8 +74,12 @@ class GuardAndStaleTest {
       h.upstream.script(q -> List.of(answer(q, rr)));
       h.clock.advance(Duration.ofSeconds(2));
       h.scheduler.runAll();
-      Await.until("positive answer cached again", Duration.ofSeconds(5),
-          () -> h.server.resolver().cache().get(key()) != null && h.server.resolver().cache().get(key()).guard() == null);
+      Await.until(
+          "positive answer cached again",
+          Duration.ofSeconds(5),
+          () ->
+              h.server.resolver().cache().get(key()) != null
+                  && h.server.resolver().cache().get(key()).guard() == null);
       Message back = h.ask(NAME, Type.A);
       assertNull(Harness.ede(back));
       assertEquals(60, back.getSection(Section.ANSWER).get(0).getTTL());
@@ -90,13 +96,16 @@ class GuardAndStaleTest {
       h.upstream.script(q -> List.of(nxdomain(q, soa("aws.test.", 300, 300))));
       assertEquals(1, h.ask(NAME, Type.A).getSection(Section.ANSWER).size(), "suspect: kept");
       h.clock.advance(Duration.ofMinutes(2));
-      Message still = h.ask(NAME, Type.A); // a retry is due: asked again, still empty, still inside guard-confirm
+      Message still =
+          h.ask(
+              NAME, Type.A); // a retry is due: asked again, still empty, still inside guard-confirm
       assertEquals(1, still.getSection(Section.ANSWER).size());
       assertNotNull(Harness.ede(still));
       assertEquals(2, h.server.metrics().suspectEmpty.sum());
       h.clock.advance(Duration.ofMinutes(3).plusSeconds(30));
       Message gone = h.ask(NAME, Type.A);
-      assertEquals(Rcode.NXDOMAIN, gone.getRcode(), "seen empty for guard-confirm (5m): a real deletion");
+      assertEquals(
+          Rcode.NXDOMAIN, gone.getRcode(), "seen empty for guard-confirm (5m): a real deletion");
       assertNull(Harness.ede(gone));
       assertEquals(1, h.server.metrics().guardConfirmed.sum());
     }

@@ -23,8 +23,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The guard remembers the last positive answer of guarded names apart from the cache, so neither a flush nor an
- * eviction reopens the 2025 failure; over real sockets and real HTTP.
+ * The guard remembers the last positive answer of guarded names apart from the cache, so neither a
+ * flush nor an eviction reopens the 2025 failure; over real sockets and real HTTP.
  */
 class GuardMemoryTest {
   static final String NAME = "dynamodb.us-east-1.aws.test.";
@@ -35,8 +35,13 @@ class GuardMemoryTest {
 
   /** Upstream answers every name with one A record, its last octet given. */
   static void upstreamHasAddresses(Harness h, int lastOctet) {
-    h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a(q.getQuestion().getName().toString(),
-        "192.0.2." + lastOctet))));
+    h.upstream.script(
+        q ->
+            List.of(
+                answer(
+                    q,
+                    UpstreamMismatchTest.a(
+                        q.getQuestion().getName().toString(), "192.0.2." + lastOctet))));
   }
 
   static void upstreamIsEmpty(Harness h) {
@@ -88,7 +93,8 @@ class GuardMemoryTest {
       upstreamHasAddresses(h, 91);
       h.ask(NAME, Type.A);
       assertTrue(h.server.resolver().cache().contains(key(NAME)));
-      // other names crowd it out; TinyLFU admits a newcomer once it is asked more often than the incumbent
+      // other names crowd it out; TinyLFU admits a newcomer once it is asked more often than the
+      // incumbent
       for (int i = 0; i < 200 && h.server.resolver().cache().contains(key(NAME)); i++) {
         h.ask("other" + (i % 3) + ".example.test.", Type.A);
       }
@@ -107,7 +113,8 @@ class GuardMemoryTest {
       for (String n : List.of("a.aws.test.", "b.aws.test.", "c.aws.test.")) {
         h.ask(n, Type.A);
       }
-      assertTrue(h.http("GET", "/metrics").body().contains("dnsplane_resolver_guard_memory_entries 2\n"));
+      assertTrue(
+          h.http("GET", "/metrics").body().contains("dnsplane_resolver_guard_memory_entries 2\n"));
       h.http("POST", "/cache/flush");
       upstreamIsEmpty(h);
       assertPassedThrough(h.ask("a.aws.test.", Type.A)); // the oldest: forgotten

@@ -16,7 +16,13 @@ class HttpApiTest {
   @Test
   void flushOneNameOrEverything() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a(q.getQuestion().getName().toString(), "192.0.2.110"))));
+      h.upstream.script(
+          q ->
+              List.of(
+                  answer(
+                      q,
+                      UpstreamMismatchTest.a(
+                          q.getQuestion().getName().toString(), "192.0.2.110"))));
       h.ask("a.aws.test.", Type.A);
       h.ask("a.aws.test.", Type.AAAA);
       h.ask("b.aws.test.", Type.A);
@@ -46,22 +52,24 @@ class HttpApiTest {
   @Test
   void healthAndMetrics() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("m.aws.test.", "192.0.2.111"))));
+      h.upstream.script(
+          q -> List.of(answer(q, UpstreamMismatchTest.a("m.aws.test.", "192.0.2.111"))));
       h.ask("m.aws.test.", Type.A);
       h.ask("m.aws.test.", Type.A);
       HttpResponse<String> health = h.http("GET", "/health");
       assertEquals(200, health.statusCode());
       assertEquals("{\"status\":\"ok\"}", health.body());
       String metrics = h.http("GET", "/metrics").body();
-      for (String line : List.of(
-          "dnsplane_resolver_cache_hits_total 1",
-          "dnsplane_resolver_cache_misses_total 1",
-          "dnsplane_resolver_cache_entries 1",
-          "dnsplane_resolver_upstream_latency_seconds_count 1",
-          "dnsplane_resolver_stale_served_total 0",
-          "dnsplane_resolver_suspect_empty_answers_total 0",
-          "dnsplane_resolver_coalesced_queries_total 0",
-          "dnsplane_resolver_cache_negative_hits_total 0")) {
+      for (String line :
+          List.of(
+              "dnsplane_resolver_cache_hits_total 1",
+              "dnsplane_resolver_cache_misses_total 1",
+              "dnsplane_resolver_cache_entries 1",
+              "dnsplane_resolver_upstream_latency_seconds_count 1",
+              "dnsplane_resolver_stale_served_total 0",
+              "dnsplane_resolver_suspect_empty_answers_total 0",
+              "dnsplane_resolver_coalesced_queries_total 0",
+              "dnsplane_resolver_cache_negative_hits_total 0")) {
         assertTrue(metrics.contains(line + "\n"), line + " in\n" + metrics);
       }
     }

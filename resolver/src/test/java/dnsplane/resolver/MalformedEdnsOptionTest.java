@@ -20,30 +20,39 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
- * Fuzz findings R1 and R2: a query whose OPT record carries a malformed option TLV (RFC 6891 §6.1.2; here a lone
- * octet where a 4-octet code + length must start) is FORMERR, at once and with nothing in the log, wherever its
- * name would have gone. The fast parser used to take such a query and dnsjava refused it only when the reply was
- * built: SERVFAIL and an ERROR with a stack trace per packet for a name with no route (R1), and no reply at all
- * once the upstream had failed (R2: the SERVFAIL fallback threw as well).
+ * Fuzz findings R1 and R2: a query whose OPT record carries a malformed option TLV (RFC 6891
+ * §6.1.2; here a lone octet where a 4-octet code + length must start) is FORMERR, at once and with
+ * nothing in the log, wherever its name would have gone. The fast parser used to take such a query
+ * and dnsjava refused it only when the reply was built: SERVFAIL and an ERROR with a stack trace
+ * per packet for a name with no route (R1), and no reply at all once the upstream had failed (R2:
+ * the SERVFAIL fallback threw as well).
  */
 class MalformedEdnsOptionTest {
   private final Logger dnsplane = (Logger) LoggerFactory.getLogger("dnsplane");
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
-  /** A repro from the fuzz run (also in the regression corpus as finding-r1-/finding-r2-…), its ID and route. */
+  /**
+   * A repro from the fuzz run (also in the regression corpus as finding-r1-/finding-r2-…), its ID
+   * and route.
+   */
   private record Case(String what, String hex, int id) {
     byte[] wire() {
       return HexFormat.of().parseHex(hex);
     }
   }
 
-  private static final List<Case> CASES = List.of(
-      // example.com. A IN: no stub zone or forwarder covers it
-      new Case("R1 no route", "123401000001000000000001076578616d706c6503636f6d000001000100002904d00000000000010c",
-          0x1234),
-      // a.sub.aws.test. A IN: routed to the scripted upstream, which never answers
-      new Case("R2 upstream fails",
-          "123501000001000000000001016103737562036177730474657374000001000100002904d00000000000010c", 0x1235));
+  private static final List<Case> CASES =
+      List.of(
+          // example.com. A IN: no stub zone or forwarder covers it
+          new Case(
+              "R1 no route",
+              "123401000001000000000001076578616d706c6503636f6d000001000100002904d00000000000010c",
+              0x1234),
+          // a.sub.aws.test. A IN: routed to the scripted upstream, which never answers
+          new Case(
+              "R2 upstream fails",
+              "123501000001000000000001016103737562036177730474657374000001000100002904d00000000000010c",
+              0x1235));
 
   @BeforeEach
   void attach() {
@@ -59,10 +68,13 @@ class MalformedEdnsOptionTest {
   @Test
   void aMalformedOptionIsFormerrOverUdpAndTcp() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> List.of()); // the upstream fails by silence: before the fix, R2's client heard nothing
+      h.upstream.script(
+          q -> List.of()); // the upstream fails by silence: before the fix, R2's client heard
+      // nothing
       int asked = 0;
       for (Case c : CASES) {
-        // 3 s is the deadline: a FORMERR chosen at the edge is immediate, the upstream timeout is 1 s
+        // 3 s is the deadline: a FORMERR chosen at the edge is immediate, the upstream timeout is 1
+        // s
         Message udp = Harness.udp(h.server.dnsAddress(), c.wire(), null, 3000);
         assertNotNull(udp, c.what() + " over UDP: no reply within 3 s");
         assertFormerr(c, udp, "UDP");

@@ -22,14 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
- * RFC 1035 §3.1: a name is at most 255 octets in wire form, the root label's zero included. The longest legal name
- * is answered; one octet more is FORMERR, and a flood of them leaves the log alone.
+ * RFC 1035 §3.1: a name is at most 255 octets in wire form, the root label's zero included. The
+ * longest legal name is answered; one octet more is FORMERR, and a flood of them leaves the log
+ * alone.
  */
 class NameLengthTest {
   private final Logger dnsplane = (Logger) LoggerFactory.getLogger("dnsplane");
@@ -46,7 +45,10 @@ class NameLengthTest {
     dnsplane.detachAppender(lines);
   }
 
-  /** A wire-form name of exactly {@code octets} octets ending in aws.test. (10 octets with the root). */
+  /**
+   * A wire-form name of exactly {@code octets} octets ending in aws.test. (10 octets with the
+   * root).
+   */
   static byte[] wireName(int octets) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     int left = octets - 10;
@@ -64,7 +66,10 @@ class NameLengthTest {
     return out;
   }
 
-  /** A query (ID 0x4242, RD, EDNS 1232) for {@code name} type A, built by hand: dnsjava refuses to build a long one. */
+  /**
+   * A query (ID 0x4242, RD, EDNS 1232) for {@code name} type A, built by hand: dnsjava refuses to
+   * build a long one.
+   */
   static byte[] query(byte[] name) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(new byte[] {0x42, 0x42, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 1});
@@ -77,8 +82,13 @@ class NameLengthTest {
   @Test
   void theLongestLegalNameIsAnsweredAndOneOctetMoreIsFormerr() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a(q.getQuestion().getName().toString(),
-          "192.0.2.160"))));
+      h.upstream.script(
+          q ->
+              List.of(
+                  answer(
+                      q,
+                      UpstreamMismatchTest.a(
+                          q.getQuestion().getName().toString(), "192.0.2.160"))));
       byte[] legal = query(wireName(255));
       assertNotNull(WireQuery.parse(legal), "255 octets: the fast parser takes it");
       Message ok = h.udp(legal, null);
@@ -109,11 +119,15 @@ class NameLengthTest {
         s.send(new DatagramPacket(bad, bad.length, h.server.dnsAddress()));
         if (i % 100 == 99) {
           int sent = i + 1;
-          Await.until(sent + " received", Duration.ofSeconds(10), () -> h.server.metrics().queries.sum() == sent);
+          Await.until(
+              sent + " received",
+              Duration.ofSeconds(10),
+              () -> h.server.metrics().queries.sum() == sent);
         }
       }
       assertTrue(lines.list.size() <= 1, "log lines: " + lines.list.size());
-      assertTrue(lines.list.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack traces");
+      assertTrue(
+          lines.list.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack traces");
       assertEquals(n, h.server.metrics().formerr.sum());
       assertEquals(0, h.server.metrics().errors.sum());
     }

@@ -23,20 +23,31 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * max-pending-misses: behind an upstream that never answers, distinct misses beyond the bound are turned away at
- * once (SERVFAIL, or stale when there is something to serve) instead of queueing, while hits keep being answered.
+ * max-pending-misses: behind an upstream that never answers, distinct misses beyond the bound are
+ * turned away at once (SERVFAIL, or stale when there is something to serve) instead of queueing,
+ * while hits keep being answered.
  */
 class PendingMissBoundTest {
   private static final int BOUND = 8;
 
   /** Answers only the names given; every other question is met with silence. */
   private static Harness silentExcept(String... answered) throws Exception {
-    Harness h = new Harness(Map.of(
-        "max-pending-misses", String.valueOf(BOUND), "upstream-timeout", "30s", "client-timeout", "30s"));
+    Harness h =
+        new Harness(
+            Map.of(
+                "max-pending-misses",
+                String.valueOf(BOUND),
+                "upstream-timeout",
+                "30s",
+                "client-timeout",
+                "30s"));
     Set<String> names = Set.of(answered);
-    h.upstream.script(q -> {
+    h.upstream.script(
+        q -> {
           String n = q.getQuestion().getName().toString();
-          return names.contains(n) ? List.of(answer(q, UpstreamMismatchTest.a(n, 60, "192.0.2.140"))) : List.of();
+          return names.contains(n)
+              ? List.of(answer(q, UpstreamMismatchTest.a(n, 60, "192.0.2.140")))
+              : List.of();
         });
     return h;
   }
@@ -52,12 +63,17 @@ class PendingMissBoundTest {
       for (int i = 0; i < BOUND; i++) {
         send(stuck, h, Harness.query("slow" + i + ".aws.test.", Type.A));
       }
-      Await.until(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
+      Await.until(
+          BOUND + " resolutions outstanding",
+          Duration.ofSeconds(10),
           () -> m.gaugeValue("pending_misses") == BOUND);
 
       // in-flight dedup still works at the bound: the same question joins, it takes no slot
       send(stuck, h, Harness.query("slow0.aws.test.", Type.A));
-      Await.until("the repeat joined the outstanding query", Duration.ofSeconds(10), () -> m.coalesced.sum() == 1);
+      Await.until(
+          "the repeat joined the outstanding query",
+          Duration.ofSeconds(10),
+          () -> m.coalesced.sum() == 1);
       assertEquals(0, m.overloaded.sum());
 
       int extra = 12;
@@ -78,7 +94,8 @@ class PendingMissBoundTest {
       }
       assertEquals(Set.of(), ids, "every excess query answered");
       assertEquals(extra, m.overloaded.sum());
-      assertEquals(BOUND, m.gaugeValue("pending_misses"), "the outstanding ones are still outstanding");
+      assertEquals(
+          BOUND, m.gaugeValue("pending_misses"), "the outstanding ones are still outstanding");
 
       Message hit = h.ask("cached.aws.test.", Type.A);
       assertEquals("192.0.2.140", hit.getSection(Section.ANSWER).get(0).rdataToString());
@@ -95,10 +112,14 @@ class PendingMissBoundTest {
       for (int i = 0; i < BOUND; i++) {
         send(stuck, h, Harness.query("slow" + i + ".aws.test.", Type.A));
       }
-      Await.until(BOUND + " resolutions outstanding", Duration.ofSeconds(10),
+      Await.until(
+          BOUND + " resolutions outstanding",
+          Duration.ofSeconds(10),
           () -> h.server.metrics().gaugeValue("pending_misses") == BOUND);
 
-      Message r = Harness.udp(h.server.dnsAddress(), Harness.query("old.aws.test.", Type.A).toWire(), null, 5000);
+      Message r =
+          Harness.udp(
+              h.server.dnsAddress(), Harness.query("old.aws.test.", Type.A).toWire(), null, 5000);
       assertNotNull(r, "answered before client-timeout (30 s)");
       assertEquals(Rcode.NOERROR, r.getRcode());
       assertEquals(ExtendedErrorCodeOption.STALE_ANSWER, Harness.ede(r).getErrorCode());

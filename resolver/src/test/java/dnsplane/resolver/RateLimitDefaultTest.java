@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
-/** The default rate limit, untouched by the test: a flood from one address is cut, other clients never notice. */
+/**
+ * The default rate limit, untouched by the test: a flood from one address is cut, other clients
+ * never notice.
+ */
 class RateLimitDefaultTest {
   @Test
   void theDefaultCutsAFloodToItsBurstAndLeavesOtherClientsAlone() throws Exception {
@@ -28,33 +31,42 @@ class RateLimitDefaultTest {
     assertEquals(5000, limit, "the documented default (resolver/README.md)");
     try (Harness h = new Harness(Map.of());
         DatagramSocket flood = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("r.aws.test.", "192.0.2.150"))));
+      h.upstream.script(
+          q -> List.of(answer(q, UpstreamMismatchTest.a("r.aws.test.", "192.0.2.150"))));
       byte[] q = Harness.query("r.aws.test.", Type.A).toWire();
       assertNotNull(h.udp(q, InetAddress.getByName("127.0.0.1")));
       Metrics m = h.server.metrics();
 
-      // the test's clock stands still, so no tokens come back during the flood: exactly the burst gets through
+      // the test's clock stands still, so no tokens come back during the flood: exactly the burst
+      // gets through
       int sent = 1;
       int total = limit + 1000;
       while (sent < total) {
-        int batch = Math.min(250, total - sent); // small batches: the kernel must not drop what we count
+        int batch =
+            Math.min(250, total - sent); // small batches: the kernel must not drop what we count
         for (int i = 0; i < batch; i++) {
           flood.send(new DatagramPacket(q, q.length, h.server.dnsAddress()));
         }
         sent += batch;
         int expect = sent;
-        Await.until(expect + " queries received", Duration.ofSeconds(10), () -> m.queries.sum() == expect);
+        Await.until(
+            expect + " queries received", Duration.ofSeconds(10), () -> m.queries.sum() == expect);
       }
       assertEquals(total - limit, m.rateLimited.sum(), "dropped beyond the burst, each counted");
-      assertNull(Harness.udp(h.server.dnsAddress(), q, InetAddress.getByName("127.0.0.1"), 300),
+      assertNull(
+          Harness.udp(h.server.dnsAddress(), q, InetAddress.getByName("127.0.0.1"), 300),
           "the flooding address gets silence, not REFUSED: nothing to reflect");
 
       for (int i = 0; i < 100; i++) {
-        assertEquals(Rcode.NOERROR, h.udp(q, InetAddress.getByName("127.0.0.2")).getRcode(), "another client");
+        assertEquals(
+            Rcode.NOERROR,
+            h.udp(q, InetAddress.getByName("127.0.0.2")).getRcode(),
+            "another client");
       }
       long limitedBefore = m.rateLimited.sum();
       h.clock.advance(Duration.ofSeconds(1));
-      assertEquals(Rcode.NOERROR, h.udp(q, InetAddress.getByName("127.0.0.1")).getRcode(), "tokens refill");
+      assertEquals(
+          Rcode.NOERROR, h.udp(q, InetAddress.getByName("127.0.0.1")).getRcode(), "tokens refill");
       assertEquals(limitedBefore, m.rateLimited.sum());
     }
   }
@@ -62,16 +74,21 @@ class RateLimitDefaultTest {
   @Test
   void overTcpTooExcessIsDroppedAndTheConnectionStaysUsable() throws Exception {
     try (Harness h = new Harness(Map.of("rate-limit", "2"))) {
-      h.upstream.script(q -> List.of(answer(q, UpstreamMismatchTest.a("t.aws.test.", "192.0.2.151"))));
+      h.upstream.script(
+          q -> List.of(answer(q, UpstreamMismatchTest.a("t.aws.test.", "192.0.2.151"))));
       byte[] q = Harness.query("t.aws.test.", Type.A).toWire();
       assertEquals(Rcode.NOERROR, h.tcp(q).getRcode());
       assertEquals(Rcode.NOERROR, h.tcp(q).getRcode());
-      assertEquals(1, answersAfterADrop(h, q), "the query over the limit got no answer, the next one did");
+      assertEquals(
+          1, answersAfterADrop(h, q), "the query over the limit got no answer, the next one did");
       assertEquals(1, h.server.metrics().rateLimited.sum());
     }
   }
 
-  /** Sends {@code q} (over the limit), then again after a refill, on one connection; returns the answers seen. */
+  /**
+   * Sends {@code q} (over the limit), then again after a refill, on one connection; returns the
+   * answers seen.
+   */
   private static int answersAfterADrop(Harness h, byte[] q) throws Exception {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(h.server.dnsAddress(), 3000);
@@ -82,7 +99,9 @@ class RateLimitDefaultTest {
       framed[1] = (byte) q.length;
       System.arraycopy(q, 0, framed, 2, q.length);
       os.write(framed); // dropped: the bucket is empty
-      Await.until("the dropped query counted", Duration.ofSeconds(5),
+      Await.until(
+          "the dropped query counted",
+          Duration.ofSeconds(5),
           () -> h.server.metrics().rateLimited.sum() == 1);
       h.clock.advance(Duration.ofSeconds(1));
       os.write(framed); // answered on the same connection

@@ -25,10 +25,10 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * A reply that cannot be built is still a reply: SERVFAIL with the query's ID, every failure counted in
- * {@code errors}, at most one ERROR line per interval however many packets fail. The failure here is a cached
- * answer whose bytes do not parse, served stale at once (STALE_NOW): the resolver used to throw out of
- * {@code answer} itself, and the client heard nothing.
+ * A reply that cannot be built is still a reply: SERVFAIL with the query's ID, every failure
+ * counted in {@code errors}, at most one ERROR line per interval however many packets fail. The
+ * failure here is a cached answer whose bytes do not parse, served stale at once (STALE_NOW): the
+ * resolver used to throw out of {@code answer} itself, and the client heard nothing.
  */
 class ReplyFailureTest {
   private static final String NAME = "broken.aws.test.";
@@ -46,14 +46,26 @@ class ReplyFailureTest {
     dnsplane.detachAppender(lines);
   }
 
-  /** Caches, for NAME A, an answer expired a minute ago whose wire form claims a question it does not hold. */
+  /**
+   * Caches, for NAME A, an answer expired a minute ago whose wire form claims a question it does
+   * not hold.
+   */
   private static void cacheBrokenStaleAnswer(Harness h) {
     long now = h.clock.millis();
     byte[] headerOnly = {0, 0, (byte) 0x81, (byte) 0x80, 0, 1, 0, 0, 0, 0, 0, 0};
-    Answer broken = new Answer(headerOnly, new int[0], new int[0], Answer.Kind.POSITIVE, Rcode.NOERROR,
-        now - 120_000, 60);
-    // a refresh failed recently (recheck not yet due), so the plan is STALE_NOW: no upstream, straight to stale
-    QuestionKey key = QuestionKey.of(Name.fromConstantString(NAME).toWireCanonical(), Type.A, DClass.IN);
+    Answer broken =
+        new Answer(
+            headerOnly,
+            new int[0],
+            new int[0],
+            Answer.Kind.POSITIVE,
+            Rcode.NOERROR,
+            now - 120_000,
+            60);
+    // a refresh failed recently (recheck not yet due), so the plan is STALE_NOW: no upstream,
+    // straight to stale
+    QuestionKey key =
+        QuestionKey.of(Name.fromConstantString(NAME).toWireCanonical(), Type.A, DClass.IN);
     h.server.resolver().cache().put(key, new CacheEntry(broken, null, now + 60_000));
   }
 
@@ -74,7 +86,8 @@ class ReplyFailureTest {
       assertEquals(n, h.server.metrics().errors.sum(), "each failure counted");
       assertEquals(n, h.server.metrics().servfail.sum());
       // the harness clock stands still, so the rate-limited log speaks once
-      List<ILoggingEvent> errors = lines.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+      List<ILoggingEvent> errors =
+          lines.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
       assertEquals(1, errors.size(), "ERROR lines: " + errors);
       assertTrue(lines.list.size() == 1, "other lines: " + lines.list);
     }

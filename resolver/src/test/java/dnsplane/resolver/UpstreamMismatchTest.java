@@ -16,7 +16,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** Upstream replies that do not answer the question are discarded; records outside the zone are dropped. */
+/**
+ * Upstream replies that do not answer the question are discarded; records outside the zone are
+ * dropped.
+ */
 class UpstreamMismatchTest {
   static Message withId(Message m, int id) {
     Message copy = m.clone();
@@ -27,7 +30,8 @@ class UpstreamMismatchTest {
   @Test
   void aReplyWithTheWrongIdIsIgnoredAndTheRealOneUsed() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> {
+      h.upstream.script(
+          q -> {
             Message spoof = answer(q, a("id.aws.test.", "203.0.113.66"));
             Message real = answer(q, a("id.aws.test.", "192.0.2.100"));
             return List.of(withId(spoof, (q.getHeader().getID() + 1) & 0xffff), real);
@@ -41,8 +45,11 @@ class UpstreamMismatchTest {
   @Test
   void aReplyForAnotherQuestionIsDiscarded() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> {
-            Message other = Message.newQuery(Record.newRecord(Name.fromConstantString("evil.aws.test."), Type.A, DClass.IN));
+      h.upstream.script(
+          q -> {
+            Message other =
+                Message.newQuery(
+                    Record.newRecord(Name.fromConstantString("evil.aws.test."), Type.A, DClass.IN));
             other.getHeader().setID(q.getHeader().getID());
             return List.of(answer(other, a("evil.aws.test.", "203.0.113.66")));
           });
@@ -55,8 +62,10 @@ class UpstreamMismatchTest {
   @Test
   void recordsOutsideTheZoneAreDropped() throws Exception {
     try (Harness h = new Harness(Map.of())) {
-      h.upstream.script(q -> {
-            Message m = answer(q, a("www.aws.test.", "192.0.2.101"), a("www.example.org.", "203.0.113.67"));
+      h.upstream.script(
+          q -> {
+            Message m =
+                answer(q, a("www.aws.test.", "192.0.2.101"), a("www.example.org.", "203.0.113.67"));
             m.addRecord(a("ns.example.net.", "203.0.113.68"), Section.ADDITIONAL);
             return List.of(m);
           });

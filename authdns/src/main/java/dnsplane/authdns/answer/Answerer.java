@@ -25,9 +25,9 @@ import org.xbill.DNS.Type;
  * <p>Rcodes are chosen here for every query that parses, except those {@code net.TransferRouter}
  * sends elsewhere when transfers are offered: AXFR/IXFR over TCP, IXFR over UDP and NOTIFY get
  * theirs from {@code xfr.XfrResponder}, a TSIG that does not verify from {@code tsig.TsigKeys}.
- * Input that never reaches an answerer gets its rcode from {@code net.ErrorReplies}: bytes that
- * do not parse (FORMERR) and a bug while answering (SERVFAIL). Without transfers offered, the
- * table holds for transfers and NOTIFY too:
+ * Input that never reaches an answerer gets its rcode from {@code net.ErrorReplies}: bytes that do
+ * not parse (FORMERR) and a bug while answering (SERVFAIL). Without transfers offered, the table
+ * holds for transfers and NOTIFY too:
  *
  * <pre>
  *  condition (checked in this order)                  response

@@ -1,8 +1,8 @@
 package dnsplane.authdns.http;
 
-import dnsplane.db.Json;
 import dnsplane.authdns.sync.Rejection;
 import dnsplane.authdns.sync.SyncStatus;
+import dnsplane.db.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

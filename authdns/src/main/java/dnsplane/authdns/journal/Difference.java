@@ -7,8 +7,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
 /**
- * Difference is what turns a client's version of a zone ({@code from}) into ours ({@code to}):
- * one step, possibly condensed from several journal versions (RFC 1995 §4 permits sending one
+ * Difference is what turns a client's version of a zone ({@code from}) into ours ({@code to}): one
+ * step, possibly condensed from several journal versions (RFC 1995 §4 permits sending one
  * difference sequence where the client is more than one version behind; NSD and BIND do the same).
  *
  * @param versions how many journal versions were condensed into this one
@@ -23,8 +23,8 @@ public record Difference(
   }
 
   /**
-   * The records of the incremental IXFR answer (RFC 1995 §4): our SOA, then the difference
-   * sequence (the client's SOA, what to remove, our SOA, what to add), then our SOA to close.
+   * The records of the incremental IXFR answer (RFC 1995 §4): our SOA, then the difference sequence
+   * (the client's SOA, what to remove, our SOA, what to add), then our SOA to close.
    */
   public List<Record> ixfrSequence() {
     List<Record> out = new ArrayList<>(removed.size() + added.size() + 4);

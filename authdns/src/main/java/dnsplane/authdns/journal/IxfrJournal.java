@@ -16,18 +16,18 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Serial;
 
 /**
- * IxfrJournal keeps, per zone, the differences between the versions authdns served, so that an
- * IXFR from a recent serial gets only what changed (RFC 1995). It listens to snapshot swaps
- * ({@link dnsplane.authdns.sync.ChangeLogFollower#onSwap}) and records one step per swap that
- * moved a zone's serial, computed from the snapshots before and after for the rrsets the swap
- * touched (so the cost per swap follows the change, never the zone's size).
+ * IxfrJournal keeps, per zone, the differences between the versions authdns served, so that an IXFR
+ * from a recent serial gets only what changed (RFC 1995). It listens to snapshot swaps ({@link
+ * dnsplane.authdns.sync.ChangeLogFollower#onSwap}) and records one step per swap that moved a
+ * zone's serial, computed from the snapshots before and after for the rrsets the swap touched (so
+ * the cost per swap follows the change, never the zone's size).
  *
  * <p>What starts a zone's journal afresh (clients older than that point get the AXFR form):
  *
  * <ul>
  *   <li>a full load (the first load, or a reload after the log was pruned or the database
- *       replaced): anything may have changed, and a diff would walk every zone, so every journal
- *       is dropped;
+ *       replaced): anything may have changed, and a diff would walk every zone, so every journal is
+ *       dropped;
  *   <li>the zone created (again) or deleted;
  *   <li>a serial that did not move forward (RFC 1982), or content that changed with the serial
  *       unchanged: no difference sequence can express that;

@@ -2,10 +2,10 @@ package dnsplane.authdns.journal;
 
 /**
  * JournalLimits bounds the IXFR journal of each zone: how many versions (snapshot swaps that moved
- * the zone's serial) it keeps, and how many records their differences may hold in all (removed
- * and added, SOAs not counted). The oldest versions go first; a client older than what is left
- * gets the whole zone in AXFR form, which RFC 1995 §4 allows. A single difference larger than
- * {@code maxRecords} is not kept at all (the journal starts afresh after it).
+ * the zone's serial) it keeps, and how many records their differences may hold in all (removed and
+ * added, SOAs not counted). The oldest versions go first; a client older than what is left gets the
+ * whole zone in AXFR form, which RFC 1995 §4 allows. A single difference larger than {@code
+ * maxRecords} is not kept at all (the journal starts afresh after it).
  *
  * <p>The record bound is what bounds memory: a journalled record costs its dnsjava object (about
  * 100 to 200 bytes for an A record), so the default 100,000 is a few tens of MB per busy zone at

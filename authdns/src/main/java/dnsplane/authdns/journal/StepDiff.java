@@ -13,8 +13,8 @@ import org.xbill.DNS.Type;
 /**
  * StepDiff computes one journal step from a zone's snapshots before and after a swap, looking only
  * at the rrsets the swap's changes touched: O(touched × log names), never a walk of the zone. It
- * compares what is really served before and after, not what the changes asked for, so a change
- * that was refused, or kept the served version (an incomplete rrset), contributes nothing. Pure.
+ * compares what is really served before and after, not what the changes asked for, so a change that
+ * was refused, or kept the served version (an incomplete rrset), contributes nothing. Pure.
  */
 final class StepDiff {
   private StepDiff() {}

@@ -40,9 +40,9 @@ public final class ZoneHistory {
   }
 
   /**
-   * This history with {@code step} appended, then trimmed to {@code limits} from the oldest end.
-   * A step that does not continue the newest one (a gap) starts the history afresh; one larger
-   * than the record bound leaves it empty.
+   * This history with {@code step} appended, then trimmed to {@code limits} from the oldest end. A
+   * step that does not continue the newest one (a gap) starts the history afresh; one larger than
+   * the record bound leaves it empty.
    */
   public ZoneHistory plus(JournalStep step, JournalLimits limits) {
     if (limits.isOff() || step.records() > limits.maxRecords()) {
@@ -64,16 +64,16 @@ public final class ZoneHistory {
   }
 
   /**
-   * The difference from a client at serial {@code from} to {@code current}, the SOA of the
-   * snapshot being transferred; empty when the history does not reach the client (it is older
-   * than the oldest version kept, or has a serial we never served). The last version's SOA must
-   * equal {@code current} in every field.
+   * The difference from a client at serial {@code from} to {@code current}, the SOA of the snapshot
+   * being transferred; empty when the history does not reach the client (it is older than the
+   * oldest version kept, or has a serial we never served). The last version's SOA must equal {@code
+   * current} in every field.
    *
-   * <p>One exception: when {@code current} is newer than every version kept, the difference goes
-   * to the newest one. That is the snapshot a moment earlier: the follower swaps the snapshot in
-   * before it hands the swap to the journal, so a transfer starting in between sees a snapshot
-   * one version ahead of the journal. The client is then told, truthfully, of a version we served
-   * an instant ago, and the NOTIFY for the newer one (sent after the journal has it) brings it the
+   * <p>One exception: when {@code current} is newer than every version kept, the difference goes to
+   * the newest one. That is the snapshot a moment earlier: the follower swaps the snapshot in
+   * before it hands the swap to the journal, so a transfer starting in between sees a snapshot one
+   * version ahead of the journal. The client is then told, truthfully, of a version we served an
+   * instant ago, and the NOTIFY for the newer one (sent after the journal has it) brings it the
    * rest; without this, that instant would cost a whole-zone transfer.
    */
   public Optional<Difference> difference(long from, SOARecord current) {

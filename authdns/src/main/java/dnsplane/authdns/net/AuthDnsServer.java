@@ -91,12 +91,18 @@ public final class AuthDnsServer implements AutoCloseable {
     this.tcpChildren = tcpChildren;
     this.metrics = metrics;
     gauge(GAUGE_TCP_CONNECTIONS, "Open TCP connections.", () -> tcpChildren.size());
-    gauge(GAUGE_TCP_PENDING, "Reply bytes queued on TCP connections and not yet written.",
+    gauge(
+        GAUGE_TCP_PENDING,
+        "Reply bytes queued on TCP connections and not yet written.",
         this::tcpPendingBytes);
     if (rrl != null) {
-      gauge(GAUGE_RRL_BUCKETS, "Rate-limit buckets that answered within the last second.",
+      gauge(
+          GAUGE_RRL_BUCKETS,
+          "Rate-limit buckets that answered within the last second.",
           () -> rrl.census(System.nanoTime())[0]);
-      gauge(GAUGE_RRL_LIMITING, "Rate-limit buckets over their rate now.",
+      gauge(
+          GAUGE_RRL_LIMITING,
+          "Rate-limit buckets over their rate now.",
           () -> rrl.census(System.nanoTime())[1]);
     }
   }
@@ -178,7 +184,10 @@ public final class AuthDnsServer implements AutoCloseable {
             epoll ? "epoll" : "nio",
             rrl == null
                 ? "off"
-                : opts.rrl().rate() + "/s slip " + opts.rrl().slip() + " whitelist "
+                : opts.rrl().rate()
+                    + "/s slip "
+                    + opts.rrl().slip()
+                    + " whitelist "
                     + opts.rrl().whitelist());
         return new AuthDnsServer(group, channels, bound, children, metrics, rrl);
       } catch (Exception e) {
@@ -251,8 +260,7 @@ public final class AuthDnsServer implements AutoCloseable {
                     ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                     children.add(ch);
                     ch.pipeline()
-                        .addLast(
-                            new LengthFieldPrepender(2), new TcpHandler(processor, limits));
+                        .addLast(new LengthFieldPrepender(2), new TcpHandler(processor, limits));
                   }
                 });
     try {

@@ -233,10 +233,16 @@ public final class QueryMetrics {
         .append(Long.toString(internalErrors.sum()))
         .append('\n');
     xfr.writePrometheus(out);
-    perClass(out, "dnsplane_authdns_rrl_dropped_total",
-        "UDP responses dropped by response rate limiting.", rrlDropped);
-    perClass(out, "dnsplane_authdns_rrl_slipped_total",
-        "UDP responses sent truncated (TC=1) instead by response rate limiting.", rrlSlipped);
+    perClass(
+        out,
+        "dnsplane_authdns_rrl_dropped_total",
+        "UDP responses dropped by response rate limiting.",
+        rrlDropped);
+    perClass(
+        out,
+        "dnsplane_authdns_rrl_slipped_total",
+        "UDP responses sent truncated (TC=1) instead by response rate limiting.",
+        rrlSlipped);
     out.append("# HELP dnsplane_authdns_tcp_closed_total TCP connections closed by the server.\n");
     out.append("# TYPE dnsplane_authdns_tcp_closed_total counter\n");
     for (TcpClose c : TcpClose.values()) {

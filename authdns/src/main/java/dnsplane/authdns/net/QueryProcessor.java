@@ -16,11 +16,11 @@ import org.xbill.DNS.Message;
 
 /**
  * QueryProcessor turns one query's bytes into one response's bytes for either transport, by
- * deciding which part answers it: the fast path parses the question from the buffer and serves
- * the {@link AnswerCache}'s rendering; the slow path parses with dnsjava and asks the
- * {@link TransferRouter} (is it the xfr package's?), then the pure {@link Answerer}, rendering with
- * {@link Render#toWire}, which truncates and sets TC. It never throws: what no answerer can answer
- * gets its reply from {@link ErrorReplies}. Counting is {@link AnswerCounting}'s.
+ * deciding which part answers it: the fast path parses the question from the buffer and serves the
+ * {@link AnswerCache}'s rendering; the slow path parses with dnsjava and asks the {@link
+ * TransferRouter} (is it the xfr package's?), then the pure {@link Answerer}, rendering with {@link
+ * Render#toWire}, which truncates and sets TC. It never throws: what no answerer can answer gets
+ * its reply from {@link ErrorReplies}. Counting is {@link AnswerCounting}'s.
  */
 final class QueryProcessor {
   private final SnapshotHolder holder;
@@ -113,8 +113,8 @@ final class QueryProcessor {
 
   /**
    * The response to {@code in} from {@code client} (not released here), or null to send nothing.
-   * The client's address matters only to the xfr package, whose transfer ACL decides IXFR over
-   * UDP; null skips that check.
+   * The client's address matters only to the xfr package, whose transfer ACL decides IXFR over UDP;
+   * null skips that check.
    */
   ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc, InetAddress client) {
     ZoneSet zones = holder.get();
@@ -152,8 +152,14 @@ final class QueryProcessor {
       if (transfers.routesDatagrams()) {
         // IXFR over UDP, NOTIFY and queries with a TSIG never reach the cache: their keys are
         // null (see WireQuery). A TSIG is verified there and the answer signed.
-        XfrService.Reply x = transfers.datagram(zones, query, bytes, limit,
-            m -> answerer.answer(zones, m, maxPayload, tcp), client);
+        XfrService.Reply x =
+            transfers.datagram(
+                zones,
+                query,
+                bytes,
+                limit,
+                m -> answerer.answer(zones, m, maxPayload, tcp),
+                client);
         if (x != null) {
           counting.routed(transport, query, x.rcode());
           return x.wire();

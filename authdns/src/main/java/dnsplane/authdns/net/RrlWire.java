@@ -6,8 +6,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * RrlWire reads what response rate limiting needs from a rendered response, without dnsjava and
  * without allocating: its {@link ResponseClass} and the hash of the name its bucket is keyed by;
- * and it cuts a response down to the truncated reply a "slip" sends. Working on the wire keeps
- * rate limiting out of the answer logic and makes cached and freshly rendered answers alike.
+ * and it cuts a response down to the truncated reply a "slip" sends. Working on the wire keeps rate
+ * limiting out of the answer logic and makes cached and freshly rendered answers alike.
  */
 final class RrlWire {
   private static final int HEADER = 12;

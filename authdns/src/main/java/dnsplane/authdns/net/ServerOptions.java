@@ -89,55 +89,145 @@ public record ServerOptions(
 
   /** These options with {@code n} threads. */
   public ServerOptions withThreads(int n) {
-    return new ServerOptions(n, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, preferEpoll,
-        clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        n,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with TCP idle timeout {@code d}. */
   public ServerOptions withTcpIdle(Duration d) {
-    return new ServerOptions(threads, maxPayload, d, cacheEntries, maxTcpConnections, preferEpoll,
-        clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        d,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with {@code n} cached responses per snapshot. */
   public ServerOptions withCacheEntries(int n) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, n, maxTcpConnections, preferEpoll,
-        clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        n,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with epoll preferred or not (NIO is the portable fallback). */
   public ServerOptions withEpoll(boolean epoll) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections, epoll,
-        clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        epoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with at most {@code n} open TCP connections. */
   public ServerOptions withMaxTcpConnections(int n) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, n, preferEpoll,
-        clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        n,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with TCP query-receive timeout {@code d}. */
   public ServerOptions withTcpIoTimeout(Duration d) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections,
-        preferEpoll, clock, d, tcpLifetime, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        d,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with TCP connection lifetime {@code d} (zero: unlimited). */
   public ServerOptions withTcpLifetime(Duration d) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections,
-        preferEpoll, clock, tcpIoTimeout, d, tcpMaxInFlight, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        d,
+        tcpMaxInFlight,
+        rrl);
   }
 
   /** These options with at most {@code n} replies in flight per TCP connection. */
   public ServerOptions withTcpMaxInFlight(int n) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections,
-        preferEpoll, clock, tcpIoTimeout, tcpLifetime, n, rrl);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        n,
+        rrl);
   }
 
   /** These options with response rate limiting {@code r}. */
   public ServerOptions withRrl(RrlConfig r) {
-    return new ServerOptions(threads, maxPayload, tcpIdle, cacheEntries, maxTcpConnections,
-        preferEpoll, clock, tcpIoTimeout, tcpLifetime, tcpMaxInFlight, r);
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        r);
   }
 }

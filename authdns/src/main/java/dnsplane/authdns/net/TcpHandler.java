@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * written) for {@link TcpLimits#currentIdleNanos()}; when a query started more than the I/O timeout
  * ago has still not fully arrived (a slowloris trickling bytes, or a length prefix with nothing
  * after it); and at the connection's lifetime. The timer looks at least once per I/O timeout, so
- * each of these acts within that much of its deadline. While a zone transfer is running none of these
- * apply, and a lifetime reached during one closes the connection when it ends.
+ * each of these acts within that much of its deadline. While a zone transfer is running none of
+ * these apply, and a lifetime reached during one closes the connection when it ends.
  *
  * <p>Frames the {@link TransferRouter} takes as zone transfers go to it: the snapshot is read here,
  * once, and the transfer is rendered on the transfer threads; taking queries pauses until its last

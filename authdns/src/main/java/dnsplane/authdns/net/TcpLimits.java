@@ -33,7 +33,9 @@ record TcpLimits(
     return of(ServerOptions.defaults(), new AtomicInteger(), new QueryMetrics());
   }
 
-  /** The idle timeout now: the I/O timeout, when it is shorter, while over half the slots are used. */
+  /**
+   * The idle timeout now: the I/O timeout, when it is shorter, while over half the slots are used.
+   */
   long currentIdleNanos() {
     return connections.get() * 2 > maxConnections ? Math.min(idleNanos, ioNanos) : idleNanos;
   }

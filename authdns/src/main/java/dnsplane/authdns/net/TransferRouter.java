@@ -51,8 +51,8 @@ final class TransferRouter {
   }
 
   /**
-   * Transfers rendered by {@code transfers} on {@code workers}, the other queries of
-   * {@code xfr}'s to it; a test may render on its own thread, or fail as a bug would.
+   * Transfers rendered by {@code transfers} on {@code workers}, the other queries of {@code xfr}'s
+   * to it; a test may render on its own thread, or fail as a bug would.
    */
   TransferRouter(XfrService xfr, Executor workers, TransferFunction transfers) {
     this.xfr = xfr;
@@ -72,8 +72,8 @@ final class TransferRouter {
 
   /**
    * Renders the transfer {@code query} asks for from {@code zones} on the transfer threads and
-   * tells {@code sink} the outcome. False when the threads refuse it (shutting down): then the
-   * sink hears nothing.
+   * tells {@code sink} the outcome. False when the threads refuse it (shutting down): then the sink
+   * hears nothing.
    */
   boolean startTransfer(ZoneSet zones, byte[] query, InetAddress client, TransferSink sink) {
     try {
@@ -106,9 +106,9 @@ final class TransferRouter {
   }
 
   /**
-   * The answer to parsed {@code query} ({@code wire} its bytes) when it is one of the xfr
-   * package's on the one-message path, within {@code limit} bytes; {@code answer} answers the
-   * ordinary query inside a signed request. Null when it is not one of them: the Answerer answers.
+   * The answer to parsed {@code query} ({@code wire} its bytes) when it is one of the xfr package's
+   * on the one-message path, within {@code limit} bytes; {@code answer} answers the ordinary query
+   * inside a signed request. Null when it is not one of them: the Answerer answers.
    */
   XfrService.Reply datagram(
       ZoneSet zones,

@@ -35,7 +35,8 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    ByteBuf reply = processor.process(
+    ByteBuf reply =
+        processor.process(
             packet.content(), Transport.UDP, ctx.alloc(), packet.sender().getAddress());
     if (reply != null && rrl != null) {
       reply = limit(reply, packet);

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
  * dnsjava: one question, no answer/authority, at most an EDNS(0) OPT whose options dnsjava would
  * read, no compression, nothing trailing. {@link #parse} returns false for anything else, and the
  * caller falls back to dnsjava. Whatever it accepts, dnsjava must read the same way: an answer
- * cached for one accepted query is served to every other with the same key.
- * One instance is reused per event-loop thread, so the fast path allocates nothing here.
+ * cached for one accepted query is served to every other with the same key. One instance is reused
+ * per event-loop thread, so the fast path allocates nothing here.
  */
 final class WireQuery {
   private static final int HEADER = 12;
@@ -123,8 +123,8 @@ final class WireQuery {
   /**
    * True when the OPT RDATA in [{@code p}, {@code end}) is a sequence of option TLVs that dnsjava
    * 3.7 parses: each has its 4 octets of code and length, and that many octets within the RDATA;
-   * the options dnsjava decodes must also hold what it accepts. The walk advances at least 4
-   * octets per option, so it is bounded by RDLENGTH.
+   * the options dnsjava decodes must also hold what it accepts. The walk advances at least 4 octets
+   * per option, so it is bounded by RDLENGTH.
    */
   private static boolean optionsValid(ByteBuf b, int p, int end) {
     while (p < end) {

@@ -29,8 +29,8 @@ import org.xbill.DNS.WireParseException;
 /**
  * SnapshotFile is the on-disk form of a served {@link ZoneSet}: every zone with its serial and
  * every rrset (empty ones too: they are NODATA on the wire), the change-log position it holds, when
- * it was last confirmed current and which database it came from. Records are in DNS wire form, so
- * a copy reads back exactly as it was served.
+ * it was last confirmed current and which database it came from. Records are in DNS wire form, so a
+ * copy reads back exactly as it was served.
  *
  * <pre>
  *   "DPSNAP" 0x00 0x01            magic and format version 1

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SnapshotPersister writes the served snapshot to its {@link SnapshotStore} after swaps, on a thread
- * of its own so the follower never waits for a disk. The policy:
+ * SnapshotPersister writes the served snapshot to its {@link SnapshotStore} after swaps, on a
+ * thread of its own so the follower never waits for a disk. The policy:
  *
  * <ul>
  *   <li>a change is persisted at most {@link Policy#minInterval} (default 5 s) after the previous
@@ -171,8 +171,7 @@ public final class SnapshotPersister implements Swap.Listener, AutoCloseable {
     Instant asOf = confirmed == null || confirmed.isBefore(swappedAt) ? swappedAt : confirmed;
     long start = System.nanoTime();
     try {
-      long bytes =
-          store.save(zones, new SnapshotFile.Header(swap.seq(), asOf, database.get()));
+      long bytes = store.save(zones, new SnapshotFile.Header(swap.seq(), asOf, database.get()));
       long millis = (System.nanoTime() - start) / 1_000_000;
       synchronized (this) {
         saves++;

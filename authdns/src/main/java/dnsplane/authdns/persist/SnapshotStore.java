@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SnapshotStore keeps authdns's durable copies of its snapshot in one directory: {@value #CURRENT}
  * and the one before it, {@value #PREVIOUS}. A save writes a temporary file, fsyncs it, keeps the
- * current copy as the previous one (a hard link: at every instant a whole copy exists under
- * {@value #CURRENT}), renames the new one over the current one and fsyncs the directory. A crash at
- * any point leaves the last good copy in place and, at worst, a temporary file that the next open
+ * current copy as the previous one (a hard link: at every instant a whole copy exists under {@value
+ * #CURRENT}), renames the new one over the current one and fsyncs the directory. A crash at any
+ * point leaves the last good copy in place and, at worst, a temporary file that the next open
  * removes.
  *
  * <p>A load tries the current copy, then the previous one; a copy that fails its checks is refused
@@ -70,7 +70,8 @@ public final class SnapshotStore {
     if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
       throw new IOException("state directory " + dir + " is not a writable directory");
     }
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temps =
+        Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
       for (Path t : temps) {
         log.warn("removing {}: a snapshot save that did not finish (crash?)", t);
         Files.deleteIfExists(t);

@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * RateLimiter decides, for one UDP response about to be sent, whether to send it, drop it or send
- * a truncated reply instead (response rate limiting, as in NSD and Knot). It is pure: time comes
- * in as {@code nowNanos}, so tests drive it with a fake clock.
+ * RateLimiter decides, for one UDP response about to be sent, whether to send it, drop it or send a
+ * truncated reply instead (response rate limiting, as in NSD and Knot). It is pure: time comes in
+ * as {@code nowNanos}, so tests drive it with a fake clock.
  *
  * <p>Each bucket is keyed by (client prefix, {@link ResponseClass}, name hash) and holds a token
  * bucket in GCRA form: one "theoretical arrival time" (TAT). A response conforms when TAT is at
@@ -17,12 +17,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * rate} responses and then sustain {@code rate} per second, with no per-second boundary to game
  * (NSD's counters reset each second).
  *
- * <p>Memory is fixed: buckets live in one preallocated array, so a flood of spoofed sources
- * evicts buckets instead of growing the table. Each key may sit in either of two adjacent slots
- * (one cache line); a new key replaces the emptier one, the slot whose TAT is older, which keeps a
- * bucket that is being limited (TAT far ahead) over one-off junk. Updates are lock-free: a CAS on
- * TAT; a key overwrite racing with another thread is a benign miscount, as in NSD's unlocked
- * table.
+ * <p>Memory is fixed: buckets live in one preallocated array, so a flood of spoofed sources evicts
+ * buckets instead of growing the table. Each key may sit in either of two adjacent slots (one cache
+ * line); a new key replaces the emptier one, the slot whose TAT is older, which keeps a bucket that
+ * is being limited (TAT far ahead) over one-off junk. Updates are lock-free: a CAS on TAT; a key
+ * overwrite racing with another thread is a benign miscount, as in NSD's unlocked table.
  *
  * @implNote the slot layout is {@code [key, tat, limited, spare]} longs, 32 bytes, two slots per
  *     64-byte line.
@@ -50,8 +49,8 @@ public final class RateLimiter {
   }
 
   /**
-   * A limiter with a fixed hash seed (tests). A random seed keeps an attacker from computing
-   * source addresses that collide with a victim's bucket.
+   * A limiter with a fixed hash seed (tests). A random seed keeps an attacker from computing source
+   * addresses that collide with a victim's bucket.
    */
   public RateLimiter(RrlConfig config, long seed) {
     if (!config.enabled()) {
@@ -120,8 +119,8 @@ public final class RateLimiter {
   }
 
   /**
-   * The verdict for a client already reduced to its prefix key (IPv4: the masked address; IPv6:
-   * the masked upper 64 bits, salted so that it cannot equal an IPv4 key by accident).
+   * The verdict for a client already reduced to its prefix key (IPv4: the masked address; IPv6: the
+   * masked upper 64 bits, salted so that it cannot equal an IPv4 key by accident).
    */
   public Verdict decide(long prefix, ResponseClass cls, int nameHash, long nowNanos) {
     long key = mix(mix(prefix ^ seed) ^ (((long) cls.ordinal() << 32) | (nameHash & 0xFFFFFFFFL)));

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * RrlConfig are the response-rate-limiting settings (NSD's rrl-*, Knot's rate-limit).
  *
- * @param rate responses per second allowed per (client prefix, response class, name); 0 turns
- *     rate limiting off
+ * @param rate responses per second allowed per (client prefix, response class, name); 0 turns rate
+ *     limiting off
  * @param slip every slip-th limited response is sent truncated (TC=1) instead of dropped; 0 drops
  *     all, 1 truncates all
  * @param ipv4PrefixLength clients are grouped by this many leading bits of an IPv4 address
@@ -34,8 +34,8 @@ public record RrlConfig(
 
   /** Rate limiting off: every response is sent. */
   public static final RrlConfig OFF =
-      new RrlConfig(0, DEFAULT_SLIP, DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX, List.of(),
-          DEFAULT_TABLE_SIZE);
+      new RrlConfig(
+          0, DEFAULT_SLIP, DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX, List.of(), DEFAULT_TABLE_SIZE);
 
   public RrlConfig {
     if (rate < 0 || rate > 1_000_000_000) {

@@ -33,8 +33,8 @@ public record ImportResult(
   }
 
   /**
-   * "left 3 plan-managed rrsets alone: NAME TYPE, ..." (the first {@value #NAMED}), or "" when
-   * the file agreed with every plan-managed rrset.
+   * "left 3 plan-managed rrsets alone: NAME TYPE, ..." (the first {@value #NAMED}), or "" when the
+   * file agreed with every plan-managed rrset.
    */
   public String leftAloneSummary() {
     if (leftAlone.isEmpty()) {

@@ -26,10 +26,10 @@ import org.xbill.DNS.Type;
  * ZoneFileParser#EMPTY_MARKER} comments.
  *
  * <p>The SOA carries the serial authdns serves, the zone's own counter ({@code zone.serial}, read
- * in the same transaction as the rrsets by {@link ZoneReader#readWhole}), not the one stored in
- * the SOA row (whatever the last imported file said, often 1). A secondary or any other server
- * loaded from the export must be at the version served, or an IXFR/AXFR client fed from it would
- * see the serial go backwards.
+ * in the same transaction as the rrsets by {@link ZoneReader#readWhole}), not the one stored in the
+ * SOA row (whatever the last imported file said, often 1). A secondary or any other server loaded
+ * from the export must be at the version served, or an IXFR/AXFR client fed from it would see the
+ * serial go backwards.
  */
 public final class ZoneExporter {
 
@@ -59,8 +59,10 @@ public final class ZoneExporter {
     for (RrsetRow r : rrsets) {
       stamped.add(r.type().equals("SOA") ? withSerial(r, serial) : r);
     }
-    return render(name, stamped).replaceFirst(
-        "exported by dnsplane authdns\n", "exported by dnsplane authdns, serial " + serial + "\n");
+    return render(name, stamped)
+        .replaceFirst(
+            "exported by dnsplane authdns\n",
+            "exported by dnsplane authdns, serial " + serial + "\n");
   }
 
   /** {@code soa} with the serial field of each rdata replaced by {@code serial}. */
@@ -82,8 +84,18 @@ public final class ZoneExporter {
     try {
       SOARecord s =
           (SOARecord) Record.fromString(dnsName(owner), Type.SOA, DClass.IN, 0, text, Name.root);
-      return new SOARecord(s.getName(), DClass.IN, 0, s.getHost(), s.getAdmin(), serial,
-          s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum()).rdataToString();
+      return new SOARecord(
+              s.getName(),
+              DClass.IN,
+              0,
+              s.getHost(),
+              s.getAdmin(),
+              serial,
+              s.getRefresh(),
+              s.getRetry(),
+              s.getExpire(),
+              s.getMinimum())
+          .rdataToString();
     } catch (IOException e) {
       throw new IllegalStateException("stored SOA does not parse: " + text, e);
     }

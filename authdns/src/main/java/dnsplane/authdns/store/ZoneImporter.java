@@ -2,9 +2,9 @@ package dnsplane.authdns.store;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.changelog.ChangeLogLock;
 import dnsplane.db.zone.RrsetRow;
 import dnsplane.db.zone.ZoneReader;
-import dnsplane.db.changelog.ChangeLogLock;
 import dnsplane.db.zone.ZoneWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -104,8 +104,8 @@ public final class ZoneImporter {
   }
 
   /**
-   * The file was validated alone (a CNAME owns its name), but the rrsets it leaves alone stay:
-   * a CNAME written where a plan-managed rrset lives would break that rule, so it is refused.
+   * The file was validated alone (a CNAME owns its name), but the rrsets it leaves alone stay: a
+   * CNAME written where a plan-managed rrset lives would break that rule, so it is refused.
    */
   private static void refuseCnameAtManagedName(RrsetDiff diff, Set<RrsetRow.Key> managed)
       throws ZoneFileException {

@@ -15,8 +15,8 @@ import org.xbill.DNS.Type;
  * ChangeConverter turns database rows (change-log rows, or the rrsets of a full load) into {@link
  * ZoneChange}s. It is pure: a row it cannot understand is an {@link IllegalArgumentException}
  * naming the row ({@link #toChange}, {@link #rrset}), or, converted leniently ({@link #convert},
- * {@link #parse}), the part that can be applied and what is wrong with the rest; the caller
- * decides what to do with it.
+ * {@link #parse}), the part that can be applied and what is wrong with the rest; the caller decides
+ * what to do with it.
  */
 public final class ChangeConverter {
 
@@ -58,8 +58,7 @@ public final class ChangeConverter {
     try {
       if (row.op().equals("set") && row.ttl() != null && row.rdata() != null) {
         Name zone = name(row.zone(), row);
-        ParsedRrset p =
-            parse(zone, row.name(), row.type(), row.ttl(), row.rdata(), row.serial());
+        ParsedRrset p = parse(zone, row.name(), row.type(), row.ttl(), row.rdata(), row.serial());
         if (p.complete()) {
           return new Conversion(row, p.rrset(), null);
         }
@@ -76,8 +75,8 @@ public final class ChangeConverter {
   }
 
   /**
-   * An rrset as stored, parsed record by record: {@code rrset} holds the records that parse,
-   * {@code problems} one line per record that does not.
+   * An rrset as stored, parsed record by record: {@code rrset} holds the records that parse, {@code
+   * problems} one line per record that does not.
    */
   public record ParsedRrset(ZoneChange.RrsetReplaced rrset, List<String> problems) {
     public ParsedRrset {
@@ -110,9 +109,8 @@ public final class ChangeConverter {
   }
 
   /**
-   * As {@link #rrset}, keeping the records that parse and naming the others. Only a bad owner
-   * name or an unknown type (nothing of the rrset can be served) is an {@link
-   * IllegalArgumentException}.
+   * As {@link #rrset}, keeping the records that parse and naming the others. Only a bad owner name
+   * or an unknown type (nothing of the rrset can be served) is an {@link IllegalArgumentException}.
    */
   public static ParsedRrset parse(
       Name zone, String owner, String typeName, int ttl, List<String> rdata, long serial) {

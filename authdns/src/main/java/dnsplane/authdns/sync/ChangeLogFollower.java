@@ -87,8 +87,10 @@ public final class ChangeLogFollower implements AutoCloseable {
   private volatile Connection current;
   private volatile String database = "";
   private volatile boolean standby;
+
   /** The database a restored snapshot came from, until the first connection checks it. */
   private volatile String restoredFrom;
+
   private Thread thread;
 
   public ChangeLogFollower(
@@ -111,10 +113,10 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   /**
-   * Serves {@code zones}, a persisted copy holding the changes up to {@code seq} of database
-   * {@code from} (see {@link #database()}), confirmed current at {@code confirmedAt}, until the
-   * database answers; then resumes after {@code seq}, or reloads in full if the database is not the
-   * one the copy came from. Call before {@link #start}.
+   * Serves {@code zones}, a persisted copy holding the changes up to {@code seq} of database {@code
+   * from} (see {@link #database()}), confirmed current at {@code confirmedAt}, until the database
+   * answers; then resumes after {@code seq}, or reloads in full if the database is not the one the
+   * copy came from. Call before {@link #start}.
    */
   public synchronized void restore(ZoneSet zones, long seq, Instant confirmedAt, String from) {
     if (thread != null) {
@@ -211,7 +213,9 @@ public final class ChangeLogFollower implements AutoCloseable {
           fullLoad(c, null);
         } else if (from != null && !from.equals(id)) {
           log.warn(
-              "the persisted snapshot came from database {}, connected to {}: full reload", from, id);
+              "the persisted snapshot came from database {}, connected to {}: full reload",
+              from,
+              id);
           fullLoad(c, "persisted snapshot from another database");
         }
         while (!closed) {
@@ -302,7 +306,9 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
   }
 
-  /** What an operator should do about {@code e}, when it is a set-up problem rather than an outage. */
+  /**
+   * What an operator should do about {@code e}, when it is a set-up problem rather than an outage.
+   */
   private static String hint(Exception e) {
     String state = e instanceof SQLException sql ? sql.getSQLState() : null;
     if (state == null) {

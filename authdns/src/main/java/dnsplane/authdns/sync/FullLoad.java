@@ -19,9 +19,8 @@ import org.xbill.DNS.TextParseException;
  * FullLoad turns the full state of the database into the changes that build a snapshot from
  * nothing: each zone created, then each of its rrsets. One bad row cannot keep every other zone
  * from being served, nor empty a served name: an rrset whose records do not all parse keeps the
- * version {@code previous} (the snapshot served until now) holds, all of it, or, when there is
- * none (the first load), is served with the records that parse. Each such rrset is a {@link
- * Rejection}.
+ * version {@code previous} (the snapshot served until now) holds, all of it, or, when there is none
+ * (the first load), is served with the records that parse. Each such rrset is a {@link Rejection}.
  */
 final class FullLoad {
 

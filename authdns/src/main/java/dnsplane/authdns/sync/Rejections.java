@@ -7,9 +7,9 @@ import java.util.TreeMap;
 
 /**
  * Rejections is the set of rrsets whose latest change could not be applied in full (at most one
- * {@link Rejection} per rrset, the latest). Immutable: the follower edits a copy while it applies
- * a batch of changes and hands the result to {@link SyncState} together with the sequence number,
- * so /health never sees one without the other. It is normally empty, and then clearing on every
+ * {@link Rejection} per rrset, the latest). Immutable: the follower edits a copy while it applies a
+ * batch of changes and hands the result to {@link SyncState} together with the sequence number, so
+ * /health never sees one without the other. It is normally empty, and then clearing on every
  * applied change costs nothing.
  */
 final class Rejections {

@@ -20,8 +20,8 @@ import org.xbill.DNS.Type;
  * SnapshotApplier is the follower's other half: what it reads from the database (change-log rows,
  * or the full state) becomes the served snapshot here, swapped in whole, with the swap listeners
  * told and the outcome (applied position, rejected rrsets) recorded in the {@link SyncState}. It
- * owns the rule that a change which cannot be applied in full never empties a served name and
- * never passes silently. Called on the follower thread only.
+ * owns the rule that a change which cannot be applied in full never empties a served name and never
+ * passes silently. Called on the follower thread only.
  */
 final class SnapshotApplier {
 

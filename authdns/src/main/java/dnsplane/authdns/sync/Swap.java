@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * Swap is one replacement of the served snapshot: the set served {@code before}, the set served
- * {@code after}, the change-log position {@code seq} it holds, and what moved it there: the
- * {@code changes} applied (some may have been refused; compare {@code before} and {@code after} for
- * what is really served), or, for a {@code fullLoad}, null: everything may have changed.
+ * {@code after}, the change-log position {@code seq} it holds, and what moved it there: the {@code
+ * changes} applied (some may have been refused; compare {@code before} and {@code after} for what
+ * is really served), or, for a {@code fullLoad}, null: everything may have changed.
  */
 public record Swap(ZoneSet before, ZoneSet after, long seq, List<ZoneChange> changes) {
 

@@ -9,7 +9,9 @@ import org.xbill.DNS.TSIGRecord;
  */
 public sealed interface TsigCheck {
 
-  /** The label used on metrics and in logs: unsigned, verified, badkey, badsig, badtime, formerr. */
+  /**
+   * The label used on metrics and in logs: unsigned, verified, badkey, badsig, badtime, formerr.
+   */
   String label();
 
   /** The request carries no TSIG. */
@@ -29,8 +31,9 @@ public sealed interface TsigCheck {
   }
 
   /**
-   * The request's TSIG does not verify: {@code error} is BADKEY, BADSIG or BADTIME (answered NOTAUTH
-   * with that TSIG error), or FORMERR for a TSIG that is not the last record (answered FORMERR).
+   * The request's TSIG does not verify: {@code error} is BADKEY, BADSIG or BADTIME (answered
+   * NOTAUTH with that TSIG error), or FORMERR for a TSIG that is not the last record (answered
+   * FORMERR).
    */
   record Failed(int error, TSIGRecord request) implements TsigCheck {
     @Override

@@ -18,8 +18,8 @@ import org.xbill.DNS.TSIG;
 public record TsigKey(Name name, Name algorithm, byte[] secret) {
 
   /**
-   * The algorithms accepted, by the names NSD, BIND and dig use. HMAC-MD5 is left out: RFC 8945
-   * §6 says not to use it, and NSD/BIND keys made today are SHA-2.
+   * The algorithms accepted, by the names NSD, BIND and dig use. HMAC-MD5 is left out: RFC 8945 §6
+   * says not to use it, and NSD/BIND keys made today are SHA-2.
    */
   public static final Map<String, Name> ALGORITHMS =
       Map.of(

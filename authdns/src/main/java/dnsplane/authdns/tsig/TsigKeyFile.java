@@ -16,8 +16,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * TsigKeyFile reads TSIG keys from a file in the {@code key} statement syntax of BIND and of
- * {@code tsig-keygen}, which NSD's documentation and every DNS operator knows:
+ * TsigKeyFile reads TSIG keys from a file in the {@code key} statement syntax of BIND and of {@code
+ * tsig-keygen}, which NSD's documentation and every DNS operator knows:
  *
  * <pre>
  * # comments start with # or //
@@ -63,8 +63,7 @@ public final class TsigKeyFile {
     } catch (UnsupportedOperationException e) {
       return; // not a POSIX file system: nothing to check
     }
-    if (p.contains(PosixFilePermission.GROUP_READ)
-        || p.contains(PosixFilePermission.OTHERS_READ)) {
+    if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
       throw new TsigConfigException(
           "TSIG key file " + file + ": readable by group or others; chmod 600 " + file);
     }
@@ -95,8 +94,9 @@ public final class TsigKeyFile {
             secret = t.next("a base64 secret");
             secretLine = at;
           }
-          default -> throw new TsigConfigException(
-              t.where(at) + ": unknown field '" + field + "' in key " + nameText);
+          default ->
+              throw new TsigConfigException(
+                  t.where(at) + ": unknown field '" + field + "' in key " + nameText);
         }
         t.expect(";");
       }
@@ -117,11 +117,10 @@ public final class TsigKeyFile {
   }
 
   /**
-   * Parses {@code ALG:NAME:SECRET[,...]} from the environment variable {@code variable}. Base64
-   * has no ':' or ',', so neither needs quoting.
+   * Parses {@code ALG:NAME:SECRET[,...]} from the environment variable {@code variable}. Base64 has
+   * no ':' or ',', so neither needs quoting.
    */
-  public static List<TsigKey> parseInline(String text, String variable)
-      throws TsigConfigException {
+  public static List<TsigKey> parseInline(String text, String variable) throws TsigConfigException {
     List<TsigKey> out = new ArrayList<>();
     int n = 0;
     for (String entry : text.split(",")) {
@@ -222,7 +221,8 @@ public final class TsigKeyFile {
       int at = line();
       String got = next("'" + token + "'");
       if (!got.equals(token)) {
-        throw new TsigConfigException(where(at) + ": expected '" + token + "', found '" + got + "'");
+        throw new TsigConfigException(
+            where(at) + ": expected '" + token + "', found '" + got + "'");
       }
     }
 

@@ -138,8 +138,8 @@ public final class TsigKeys {
   /**
    * The answer to a request whose TSIG failed, byte for byte what NSD 4.6 sends: NOTAUTH, the
    * query's ID, opcode and RD, no question, and a TSIG record with the error and an empty MAC. Time
-   * signed is ours, except for BADTIME, where it is the request's and our time is in the other
-   * data (RFC 8945 §5.2.3). A misplaced TSIG (FORMERR) gets a plain FORMERR.
+   * signed is ours, except for BADTIME, where it is the request's and our time is in the other data
+   * (RFC 8945 §5.2.3). A misplaced TSIG (FORMERR) gets a plain FORMERR.
    */
   public byte[] failure(Message query, TsigCheck.Failed f) {
     Message m = new Message(query.getHeader().getID());

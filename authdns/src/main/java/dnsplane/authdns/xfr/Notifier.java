@@ -91,8 +91,7 @@ public final class Notifier implements AutoCloseable {
     // Bound to the wildcard: the kernel picks the source address the secondary expects to see
     // (its allow-notify is usually our address on the route to it).
     socket.bind(new InetSocketAddress(0));
-    this.ticks =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "authdns-notify"));
+    this.ticks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "authdns-notify"));
     this.receiver = daemon(this::receive, "authdns-notify-acks");
     receiver.start();
   }
@@ -203,8 +202,12 @@ public final class Notifier implements AutoCloseable {
     try {
       socket.send(ByteBuffer.wrap(wire), s.key().target());
       metrics.notifySent();
-      LOG.debug("NOTIFY {} serial {} to {} (attempt {})", s.key().zone(), s.serial(),
-          s.key().target(), s.attempt());
+      LOG.debug(
+          "NOTIFY {} serial {} to {} (attempt {})",
+          s.key().zone(),
+          s.serial(),
+          s.key().target(),
+          s.attempt());
     } catch (IOException e) {
       LOG.warn("NOTIFY for {} to {}: {}", s.key().zone(), s.key().target(), e.toString());
     }
@@ -263,7 +266,8 @@ public final class Notifier implements AutoCloseable {
             Rcode.string(r.getRcode()),
             verified < 0
                 ? "unsigned"
-                : "fails TSIG check: " + Rcode.TSIGstring(verified)
+                : "fails TSIG check: "
+                    + Rcode.TSIGstring(verified)
                     + (r.getTSIG().getError() == 0
                         ? ""
                         : " (its TSIG error: " + Rcode.TSIGstring(r.getTSIG().getError()) + ")"));

@@ -14,9 +14,9 @@ import org.xbill.DNS.Name;
 /**
  * NotifyScheduler is the timing logic of NOTIFY (RFC 1996 §3.6), with no I/O and no clock of its
  * own: the caller passes "now". There is at most one pending NOTIFY per (zone, secondary): a new
- * serial replaces the pending one, so a burst of changes costs one message. A pending NOTIFY is sent
- * at once, then resent after 1 s, 2 s, 4 s... (capped) until acknowledged or the attempts run out.
- * Not thread-safe: the {@link Notifier} calls it from one thread.
+ * serial replaces the pending one, so a burst of changes costs one message. A pending NOTIFY is
+ * sent at once, then resent after 1 s, 2 s, 4 s... (capped) until acknowledged or the attempts run
+ * out. Not thread-safe: the {@link Notifier} calls it from one thread.
  */
 final class NotifyScheduler {
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.xbill.DNS.Name;
 
 /**
- * NotifyTarget is one secondary sent NOTIFY: its address and, optionally, the TSIG key the NOTIFY is
- * signed with (and its reply must verify with), as NSD's {@code notify: ADDRESS KEYNAME}.
+ * NotifyTarget is one secondary sent NOTIFY: its address and, optionally, the TSIG key the NOTIFY
+ * is signed with (and its reply must verify with), as NSD's {@code notify: ADDRESS KEYNAME}.
  *
  * @param address the secondary's DNS address
  * @param key the key name, or null to send unsigned

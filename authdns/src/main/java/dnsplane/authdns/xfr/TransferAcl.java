@@ -25,8 +25,8 @@ import org.xbill.DNS.TextParseException;
  *  any KEYNAME           requests from anywhere signed with KEYNAME
  * </pre>
  *
- * <p>Like NSD, an entry with a key does not match an unsigned request, and an entry without one does
- * not match a signed request: say which you mean.
+ * <p>Like NSD, an entry with a key does not match an unsigned request, and an entry without one
+ * does not match a signed request: say which you mean.
  */
 public final class TransferAcl {
   private final List<Entry> entries;

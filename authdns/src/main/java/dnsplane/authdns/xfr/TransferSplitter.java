@@ -9,8 +9,8 @@ import org.xbill.DNS.Section;
 
 /**
  * TransferSplitter packs a zone transfer's records into as few DNS messages as fit the limit (RFC
- * 5936 §2.2: many records per message; each message ≤ 65535 bytes over TCP). Pure: records in,
- * wire messages out.
+ * 5936 §2.2: many records per message; each message ≤ 65535 bytes over TCP). Pure: records in, wire
+ * messages out.
  *
  * <p>A record's uncompressed wire length is an upper bound on what it adds to a message
  * (compression only shrinks), so a message is closed before the bound would pass the limit and the
@@ -31,8 +31,11 @@ public final class TransferSplitter {
   public static List<byte[]> split(Message query, List<Record> records, int limit) {
     List<byte[]> out = new ArrayList<>();
     Message m = start(query, true);
-    int size = HEADER + (query.getQuestion() == null ? 0 : query.getQuestion().toWire(
-        Section.QUESTION).length);
+    int size =
+        HEADER
+            + (query.getQuestion() == null
+                ? 0
+                : query.getQuestion().toWire(Section.QUESTION).length);
     int inMessage = 0;
     for (Record r : records) {
       int len = r.toWire(Section.ANSWER).length;

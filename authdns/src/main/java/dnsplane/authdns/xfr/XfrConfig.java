@@ -27,14 +27,18 @@ public record XfrConfig(
     notifyTo = List.copyOf(notifyTo);
     for (Name k : allowTransfer.keyNames()) {
       if (keys.key(k).isEmpty()) {
-        throw new IllegalArgumentException("--allow-transfer names TSIG key " + k
-            + ", which is not configured (--tsig-keys)");
+        throw new IllegalArgumentException(
+            "--allow-transfer names TSIG key " + k + ", which is not configured (--tsig-keys)");
       }
     }
     for (NotifyTarget t : notifyTo) {
       if (t.key() != null && keys.key(t.key()).isEmpty()) {
-        throw new IllegalArgumentException("--notify " + t.address() + " names TSIG key "
-            + t.key() + ", which is not configured (--tsig-keys)");
+        throw new IllegalArgumentException(
+            "--notify "
+                + t.address()
+                + " names TSIG key "
+                + t.key()
+                + ", which is not configured (--tsig-keys)");
       }
     }
   }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * XfrMetrics counts zone transfers served (by type and result), records sent in them, NOTIFY
- * messages sent, acknowledged and given up on, and requests carrying a TSIG by check result. Rendered on /metrics after the query counters.
+ * messages sent, acknowledged and given up on, and requests carrying a TSIG by check result.
+ * Rendered on /metrics after the query counters.
  */
 public final class XfrMetrics {
   private final ConcurrentHashMap<String, LongAdder> transfers = new ConcurrentHashMap<>();
@@ -22,9 +23,9 @@ public final class XfrMetrics {
   private volatile IxfrJournal journal;
 
   /**
-   * One transfer request answered: {@code type} AXFR or IXFR, {@code result} one of full (the
-   * whole zone), incremental (IXFR differences from the journal), uptodate, truncated, refused,
-   * notauth (TSIG failed), formerr, servfail.
+   * One transfer request answered: {@code type} AXFR or IXFR, {@code result} one of full (the whole
+   * zone), incremental (IXFR differences from the journal), uptodate, truncated, refused, notauth
+   * (TSIG failed), formerr, servfail.
    */
   public void transfer(String type, String result, int recordsSent) {
     transfers
@@ -117,22 +118,33 @@ public final class XfrMetrics {
         notifyTsigFailed);
     IxfrJournal j = journal;
     if (j != null) {
-      gauge(out, "dnsplane_authdns_ixfr_journal_versions",
-          "Zone versions kept in the IXFR journal, all zones.", j.versions());
-      gauge(out, "dnsplane_authdns_ixfr_journal_records",
-          "Records kept in the IXFR journal's differences, all zones.", j.records());
-      out.append("# HELP dnsplane_authdns_ixfr_journal_resets_total Times a zone's IXFR journal"
-          + " started afresh (full load, zone created or deleted, serial not moving forward).\n");
+      gauge(
+          out,
+          "dnsplane_authdns_ixfr_journal_versions",
+          "Zone versions kept in the IXFR journal, all zones.",
+          j.versions());
+      gauge(
+          out,
+          "dnsplane_authdns_ixfr_journal_records",
+          "Records kept in the IXFR journal's differences, all zones.",
+          j.records());
+      out.append(
+          "# HELP dnsplane_authdns_ixfr_journal_resets_total Times a zone's IXFR journal started"
+              + " afresh (full load, zone created or deleted, serial not moving forward).\n");
       out.append("# TYPE dnsplane_authdns_ixfr_journal_resets_total counter\n");
       out.append("dnsplane_authdns_ixfr_journal_resets_total ")
-          .append(Long.toString(j.resets())).append('\n');
+          .append(Long.toString(j.resets()))
+          .append('\n');
     }
-    out.append("# HELP dnsplane_authdns_tsig_requests_total Requests carrying a TSIG, by result.\n");
+    out.append(
+        "# HELP dnsplane_authdns_tsig_requests_total Requests carrying a TSIG, by result.\n");
     out.append("# TYPE dnsplane_authdns_tsig_requests_total counter\n");
     Map<String, Long> bad = new TreeMap<>();
     tsig.forEach((k, v) -> bad.put(k, v.sum()));
     for (Map.Entry<String, Long> e : bad.entrySet()) {
-      out.append("dnsplane_authdns_tsig_requests_total{result=\"").append(e.getKey()).append("\"} ");
+      out.append("dnsplane_authdns_tsig_requests_total{result=\"")
+          .append(e.getKey())
+          .append("\"} ");
       out.append(Long.toString(e.getValue())).append('\n');
     }
   }

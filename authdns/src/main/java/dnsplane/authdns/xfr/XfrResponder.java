@@ -21,8 +21,8 @@ import org.xbill.DNS.Type;
 /**
  * XfrResponder decides the answer to transfer requests (AXFR, IXFR) and to NOTIFY; pure: a
  * snapshot, the IXFR journal and a parsed query in, messages out. The caller reads the snapshot
- * holder once, so a whole transfer comes from one snapshot and a concurrent change cannot tear
- * it; an incremental answer comes from the journal's immutable history of that zone alone.
+ * holder once, so a whole transfer comes from one snapshot and a concurrent change cannot tear it;
+ * an incremental answer comes from the journal's immutable history of that zone alone.
  *
  * <pre>
  *  TSIG present and not verifying (see TsigKeys)          NOTAUTH + TSIG error (XfrService)

@@ -130,10 +130,10 @@ public final class XfrService implements AutoCloseable {
   }
 
   /**
-   * The messages answering transfer request {@code query} from {@code client}, all from
-   * {@code zones}; null when the bytes do not parse, or parse without a question (the ordinary
-   * path then answers: FORMERR). A signed request gets every message signed; one whose TSIG fails
-   * gets NSD's NOTAUTH.
+   * The messages answering transfer request {@code query} from {@code client}, all from {@code
+   * zones}; null when the bytes do not parse, or parse without a question (the ordinary path then
+   * answers: FORMERR). A signed request gets every message signed; one whose TSIG fails gets NSD's
+   * NOTAUTH.
    */
   public List<byte[]> transfer(ZoneSet zones, byte[] query, InetAddress client) {
     Message q;
@@ -168,9 +168,7 @@ public final class XfrService implements AutoCloseable {
           client.getHostAddress(),
           check instanceof TsigCheck.Verified v ? "key " + v.key().name() : "an unsigned request");
     }
-    return check instanceof TsigCheck.Verified v
-        ? keys.signStream(t.messages(), v)
-        : t.messages();
+    return check instanceof TsigCheck.Verified v ? keys.signStream(t.messages(), v) : t.messages();
   }
 
   /**
@@ -228,8 +226,7 @@ public final class XfrService implements AutoCloseable {
 
   /** See {@link XfrResponder#datagram}: IXFR over UDP and NOTIFY, unsigned; null otherwise. */
   public Message datagram(ZoneSet zones, Message query) {
-    return XfrResponder.datagram(
-        zones, journal, query, true, XfrResponder.MIN_UDP, metrics);
+    return XfrResponder.datagram(zones, journal, query, true, XfrResponder.MIN_UDP, metrics);
   }
 
   private TsigCheck check(Message q, byte[] wire, InetAddress client) {
@@ -245,8 +242,9 @@ public final class XfrService implements AutoCloseable {
           c.label().toUpperCase(java.util.Locale.ROOT),
           f.request().getName(),
           client == null ? "a client (UDP/TCP query)" : client.getHostAddress(),
-          question == null ? "no question" : question.getName() + " " + Type.string(
-              question.getType()),
+          question == null
+              ? "no question"
+              : question.getName() + " " + Type.string(question.getType()),
           f.error() == Rcode.FORMERR ? "FORMERR" : "NOTAUTH");
     }
     return c;

@@ -1,8 +1,8 @@
 package dnsplane.authdns.zone;
 
+import java.util.List;
 import java.util.Objects;
 import org.xbill.DNS.Name;
-import java.util.List;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 

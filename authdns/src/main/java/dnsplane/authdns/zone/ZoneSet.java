@@ -49,9 +49,9 @@ public final class ZoneSet {
   }
 
   /**
-   * The set {@code empty().apply(changes)} returns, built in bulk: a full load or a restored copy of
-   * a million names takes a fraction of the time of applying them one by one. Refuses what {@link
-   * #apply} refuses, with {@link IllegalArgumentException}.
+   * The set {@code empty().apply(changes)} returns, built in bulk: a full load or a restored copy
+   * of a million names takes a fraction of the time of applying them one by one. Refuses what
+   * {@link #apply} refuses, with {@link IllegalArgumentException}.
    */
   public static ZoneSet build(List<ZoneChange> changes) {
     java.util.Map<Name, ZoneDraft> drafts = new java.util.HashMap<>();
@@ -120,7 +120,12 @@ public final class ZoneSet {
     for (Record r : records) {
       if (!r.getName().equals(name) || r.getRRsetType() != type) {
         throw new IllegalArgumentException(
-            "record " + r + " does not belong to rrset " + name + " " + org.xbill.DNS.Type.string(type));
+            "record "
+                + r
+                + " does not belong to rrset "
+                + name
+                + " "
+                + org.xbill.DNS.Type.string(type));
       }
     }
   }

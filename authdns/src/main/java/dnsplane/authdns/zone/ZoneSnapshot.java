@@ -36,8 +36,8 @@ public final class ZoneSnapshot {
   }
 
   /**
-   * A zone of exactly {@code nodes} (in canonical order; built in linear time, where inserting
-   * name by name costs O(n log n) in allocations), its apex SOA stamped with {@code serial}.
+   * A zone of exactly {@code nodes} (in canonical order; built in linear time, where inserting name
+   * by name costs O(n log n) in allocations), its apex SOA stamped with {@code serial}.
    */
   static ZoneSnapshot of(Name origin, long serial, java.util.SortedMap<Name, Node> nodes) {
     for (Name name : nodes.keySet()) {
@@ -126,8 +126,8 @@ public final class ZoneSnapshot {
   }
 
   /**
-   * Keeps the rrset (name, type) as it is when it serves records, else stores {@code
-   * records}; the serial moves to {@code newSerial} either way.
+   * Keeps the rrset (name, type) as it is when it serves records, else stores {@code records}; the
+   * serial moves to {@code newSerial} either way.
    */
   ZoneSnapshot withRrsetIfAbsent(Name name, int type, List<Record> records, long newSerial) {
     checkInZone(name);

@@ -25,8 +25,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * AuthDnsProcess is {@code authdns serve} as a real process of its own (the JVM that runs the
- * tests must survive a SIGKILL of it), on free loopback ports, its output kept for assertions.
+ * AuthDnsProcess is {@code authdns serve} as a real process of its own (the JVM that runs the tests
+ * must survive a SIGKILL of it), on free loopback ports, its output kept for assertions.
  */
 final class AuthDnsProcess implements AutoCloseable {
 

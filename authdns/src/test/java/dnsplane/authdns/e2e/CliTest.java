@@ -49,8 +49,7 @@ class CliTest {
                 Map.of("DNSPLANE_STATE_DIR", "/srv/dp"));
     assertEquals(java.nio.file.Path.of("/var/lib/a"), flag.persist().dir());
     assertEquals(java.time.Duration.ofSeconds(30), flag.persist().policy().minInterval());
-    Cli.Serve none =
-        (Cli.Serve) Cli.parse(new String[] {"serve", "--state-dir", "none"}, Map.of());
+    Cli.Serve none = (Cli.Serve) Cli.parse(new String[] {"serve", "--state-dir", "none"}, Map.of());
     assertEquals(false, none.persist().enabled());
     assertMessage("at least 1 second", "serve", "--snapshot-interval", "0");
     assertInstanceOf(Cli.Migrate.class, Cli.parse(new String[] {"migrate"}, Map.of()));

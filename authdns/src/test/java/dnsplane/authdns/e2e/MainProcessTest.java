@@ -46,8 +46,14 @@ class MainProcessTest {
 
     Process serve =
         start(
-            db, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
-            "--state-dir", dir.resolve("state").toString());
+            db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--state-dir",
+            dir.resolve("state").toString());
     BufferedReader out =
         new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();

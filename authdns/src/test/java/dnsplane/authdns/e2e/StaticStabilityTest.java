@@ -92,7 +92,8 @@ class StaticStabilityTest {
   @Order(2)
   void servesWithReadRightsAndPersistsTheSnapshot() throws Exception {
     try (AuthDnsProcess authdns = serve(Map.of())) {
-      Await.until("www served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.10")));
+      Await.until(
+          "www served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.10")));
       assertTrue(authdns.http("/health").body().contains("\"status\":\"UP\""));
       assertEquals(0, authdns.stop(), authdns.output().toString());
     }
@@ -116,9 +117,15 @@ class StaticStabilityTest {
 
       // The database returns; a change committed now is served, and the copy is confirmed.
       cluster.startServer();
-      sql(admin, "UPDATE rrset SET rdata = '{192.0.2.20}' WHERE name = 'www.example.org.' AND type = 'A'");
-      Await.until("the change served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
-      Await.until("health UP", DEADLINE, () -> body(authdns, "/health").contains("\"status\":\"UP\""));
+      sql(
+          admin,
+          "UPDATE rrset SET rdata = '{192.0.2.20}' WHERE name = 'www.example.org.' AND type = 'A'");
+      Await.until(
+          "the change served",
+          DEADLINE,
+          () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
+      Await.until(
+          "health UP", DEADLINE, () -> body(authdns, "/health").contains("\"status\":\"UP\""));
       assertTrue(body(authdns, "/health").contains("\"restoredFromDisk\":false"));
       assertEquals(0, authdns.stop(), authdns.output().toString());
     }
@@ -130,9 +137,17 @@ class StaticStabilityTest {
     // The save stalls after 100 bytes, as a process killed in the middle of writing would leave it.
     try (AuthDnsProcess authdns =
         serve(Map.of("DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES", "100"))) {
-      Await.until("the previous change served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
-      sql(admin, "UPDATE rrset SET rdata = '{192.0.2.30}' WHERE name = 'www.example.org.' AND type = 'A'");
-      Await.until("the new change served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.30")));
+      Await.until(
+          "the previous change served",
+          DEADLINE,
+          () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
+      sql(
+          admin,
+          "UPDATE rrset SET rdata = '{192.0.2.30}' WHERE name = 'www.example.org.' AND type = 'A'");
+      Await.until(
+          "the new change served",
+          DEADLINE,
+          () -> addresses(authdns, "www").equals(List.of("192.0.2.30")));
       Await.until("a save in progress", DEADLINE, () -> !temporaryCopies().isEmpty());
       authdns.kill();
     }

@@ -47,8 +47,11 @@ final class Processors {
               new Class<?>[] {fn},
               (proxy, m, args) -> {
                 if (m.getDeclaringClass() == Object.class) {
-                  return m.getName().equals("equals") ? proxy == args[0]
-                      : m.getName().equals("hashCode") ? System.identityHashCode(proxy) : "answerer";
+                  return m.getName().equals("equals")
+                      ? proxy == args[0]
+                      : m.getName().equals("hashCode")
+                          ? System.identityHashCode(proxy)
+                          : "answerer";
                 }
                 return Answerer.answer(
                     (ZoneSet) args[0],

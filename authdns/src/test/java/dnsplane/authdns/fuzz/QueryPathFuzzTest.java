@@ -23,9 +23,9 @@ import org.xbill.DNS.Rcode;
  * <p>Properties: a response (if any) parses with dnsjava, has QR, the query's ID and opcode, and
  * echoes its question byte for byte; it fits the UDP limit the query allows (512, or its EDNS size
  * capped at ours) and 65535 over TCP; no record outside the answering zone; never SERVFAIL (the
- * fixture has no broken zone, so SERVFAIL means an exception inside the answer path). The fast
- * path (WireQuery plus the rendered-response cache) must give exactly the bytes the dnsjava path
- * gives: every input is answered by a caching processor twice, and by one without a cache.
+ * fixture has no broken zone, so SERVFAIL means an exception inside the answer path). The fast path
+ * (WireQuery plus the rendered-response cache) must give exactly the bytes the dnsjava path gives:
+ * every input is answered by a caching processor twice, and by one without a cache.
  */
 class QueryPathFuzzTest {
   static final ZoneSet ZONES = ZoneFixtures.load(ZoneFixtures.TRICKY, ZoneFixtures.CHILD);
@@ -52,9 +52,13 @@ class QueryPathFuzzTest {
       }
       byte[] first = CACHED.process(data, t);
       byte[] again = CACHED.process(data, t);
-      check(Arrays.equals(slow, first), what, "cached/fast path differs from the dnsjava path:\n slow  "
-          + (slow == null ? "null" : WireChecks.hex(slow)) + "\n first "
-          + (first == null ? "null" : WireChecks.hex(first)));
+      check(
+          Arrays.equals(slow, first),
+          what,
+          "cached/fast path differs from the dnsjava path:\n slow  "
+              + (slow == null ? "null" : WireChecks.hex(slow))
+              + "\n first "
+              + (first == null ? "null" : WireChecks.hex(first)));
       check(Arrays.equals(first, again), what, "a cache hit differs from the first answer");
       if (slow != null) {
         checkResponse(data, slow, t, what);
@@ -82,7 +86,10 @@ class QueryPathFuzzTest {
       p += 1 + (data[p] & 0xFF);
     }
     int opt = p + 1 + 4;
-    if (opt + 11 > data.length || data[opt] != 0 || data[opt + 1] != 0 || data[opt + 2] != 41
+    if (opt + 11 > data.length
+        || data[opt] != 0
+        || data[opt + 1] != 0
+        || data[opt + 2] != 41
         || data[opt + 5] == 0 && data[opt + 9] == 0 && data[opt + 10] == 0) {
       return null;
     }
@@ -106,7 +113,10 @@ class QueryPathFuzzTest {
     WireChecks.checkQuestionEcho(q, r, what);
     WireChecks.checkInZone(ZONES, q, r, what);
     if (q == null) {
-      check(r.getRcode() == Rcode.FORMERR, what, "unparseable query answered " + Rcode.string(r.getRcode()));
+      check(
+          r.getRcode() == Rcode.FORMERR,
+          what,
+          "unparseable query answered " + Rcode.string(r.getRcode()));
     }
   }
 }

@@ -28,12 +28,12 @@ import org.xbill.DNS.Type;
 
 /**
  * AXFR/IXFR requests over TCP as TcpHandler hands them over: a frame that {@link
- * XfrService#isTransfer} picks goes to {@link XfrService#transfer}; null from it means the
- * ordinary path answers (FORMERR). An exception from it is still a finding, although TcpHandler
- * answers one SERVFAIL and carries on.
+ * XfrService#isTransfer} picks goes to {@link XfrService#transfer}; null from it means the ordinary
+ * path answers (FORMERR). An exception from it is still a finding, although TcpHandler answers one
+ * SERVFAIL and carries on.
  *
- * <p>Input: byte 0 picks the client (127.0.0.1, ::1, or 192.0.2.77, which the default ACL
- * refuses); the rest is the frame.
+ * <p>Input: byte 0 picks the client (127.0.0.1, ::1, or 192.0.2.77, which the default ACL refuses);
+ * the rest is the frame.
  *
  * <p>Properties: every message parses, fits 65535 octets, has QR, the query's ID and opcode; only
  * the first carries the question, echoed; a client outside the ACL gets one REFUSED and no data; a
@@ -89,7 +89,10 @@ class TransferFuzzTest {
     List<Record> records = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       byte[] m = messages.get(i);
-      check(m.length <= TransferSplitter.TCP_LIMIT, what, "message " + i + " is " + m.length + " octets");
+      check(
+          m.length <= TransferSplitter.TCP_LIMIT,
+          what,
+          "message " + i + " is " + m.length + " octets");
       Message r = WireChecks.parseResponse(m, what + " message " + i);
       WireChecks.checkHeader(frame, r, what);
       if (i == 0) {
@@ -100,21 +103,27 @@ class TransferFuzzTest {
       check(r.getRcode() == parsedRcode(parsed, r), what, "rcode changes between messages");
       parsed.add(r);
       records.addAll(r.getSection(Section.ANSWER));
-      check(r.getSection(Section.AUTHORITY).isEmpty() && r.getSection(Section.ADDITIONAL).isEmpty(),
-          what, "authority or additional records in a transfer");
+      check(
+          r.getSection(Section.AUTHORITY).isEmpty() && r.getSection(Section.ADDITIONAL).isEmpty(),
+          what,
+          "authority or additional records in a transfer");
     }
     int rcode = parsed.get(0).getRcode();
     Record question = q.getQuestion();
     boolean allowed = client.isLoopbackAddress();
     Optional<ZoneSnapshot> zone = ZONES.zone(question.getName());
     if (!allowed || question.getDClass() != DClass.IN || zone.isEmpty()) {
-      check(rcode == Rcode.REFUSED && messages.size() == 1 && records.isEmpty(), what,
+      check(
+          rcode == Rcode.REFUSED && messages.size() == 1 && records.isEmpty(),
+          what,
           "expected one REFUSED without data, got " + Rcode.string(rcode));
       return;
     }
     if (rcode != Rcode.NOERROR) {
       check(records.isEmpty(), what, Rcode.string(rcode) + " with records");
-      check(rcode == Rcode.FORMERR && question.getType() == Type.IXFR, what,
+      check(
+          rcode == Rcode.FORMERR && question.getType() == Type.IXFR,
+          what,
           "unexpected " + Rcode.string(rcode));
       return;
     }
@@ -122,15 +131,18 @@ class TransferFuzzTest {
     for (Record r : records) {
       check(r.getName().subdomain(z.origin()), what, r + " is outside the zone " + z.origin());
     }
-    check(!records.isEmpty() && records.get(0).equals(z.soa()), what, "does not start with the SOA");
+    check(
+        !records.isEmpty() && records.get(0).equals(z.soa()), what, "does not start with the SOA");
     if (records.size() == 1) {
       check(question.getType() == Type.IXFR, what, "an AXFR of the SOA alone");
       return;
     }
     check(records.get(records.size() - 1).equals(z.soa()), what, "does not end with the SOA");
     List<Record> body = records.subList(0, records.size() - 1);
-    check(new HashSet<>(body).equals(new HashSet<>(z.records())) && body.size() == z.records().size(),
-        what, "the transfer is not exactly the zone's records");
+    check(
+        new HashSet<>(body).equals(new HashSet<>(z.records())) && body.size() == z.records().size(),
+        what,
+        "the transfer is not exactly the zone's records");
   }
 
   private static int parsedRcode(List<Message> earlier, Message r) {

@@ -41,8 +41,10 @@ final class WireChecks {
   /** The header of a response to {@code query}: QR set, the query's ID and opcode. */
   static void checkHeader(byte[] query, Message r, String what) {
     check(r.getHeader().getFlag(Flags.QR), what, "QR not set");
-    check(r.getHeader().getID() == id(query), what, "ID " + r.getHeader().getID()
-        + " does not echo the query's " + id(query));
+    check(
+        r.getHeader().getID() == id(query),
+        what,
+        "ID " + r.getHeader().getID() + " does not echo the query's " + id(query));
     int opcode = (query[2] >>> 3) & 0x0F;
     check(r.getHeader().getOpcode() == opcode, what, "opcode not echoed");
   }
@@ -56,18 +58,25 @@ final class WireChecks {
     if (rq == null) {
       return;
     }
-    check(q != null && q.getQuestion() != null, what, "a question in the response to a query without one");
+    check(
+        q != null && q.getQuestion() != null,
+        what,
+        "a question in the response to a query without one");
     Record qq = q.getQuestion();
-    check(rq.getName().toString().equals(qq.getName().toString()), what,
+    check(
+        rq.getName().toString().equals(qq.getName().toString()),
+        what,
         "question " + rq.getName() + " does not echo " + qq.getName());
-    check(rq.getType() == qq.getType() && rq.getDClass() == qq.getDClass(), what,
+    check(
+        rq.getType() == qq.getType() && rq.getDClass() == qq.getDClass(),
+        what,
         "question type/class not echoed");
     check(r.getHeader().getCount(Section.QUESTION) == 1, what, "more than one question");
   }
 
   /**
-   * The zone that answers {@code qname}/{@code qtype}: the longest match, except that DS at a
-   * child apex is the parent's (RFC 4035 §3.1.4.1); empty when none of ours.
+   * The zone that answers {@code qname}/{@code qtype}: the longest match, except that DS at a child
+   * apex is the parent's (RFC 4035 §3.1.4.1); empty when none of ours.
    */
   static Optional<ZoneSnapshot> answeringZone(ZoneSet zones, Name qname, int qtype) {
     Optional<ZoneSnapshot> z = zones.findZone(qname);
@@ -98,16 +107,22 @@ final class WireChecks {
         if (rec.getType() == Type.OPT) {
           continue;
         }
-        check(zone.isPresent(), what, Section.string(s) + " record " + rec
-            + " in a response for a name outside every zone");
-        check(rec.getName().subdomain(zone.get().origin()), what,
+        check(
+            zone.isPresent(),
+            what,
+            Section.string(s) + " record " + rec + " in a response for a name outside every zone");
+        check(
+            rec.getName().subdomain(zone.get().origin()),
+            what,
             Section.string(s) + " record " + rec + " is outside the zone " + zone.get().origin());
       }
     }
     List<Record> answer = r.getSection(Section.ANSWER);
     if (!answer.isEmpty()) {
       // A CNAME chain starts at the question; a wildcard is synthesised at the question's name.
-      check(answer.get(0).getName().equals(qq.getName()), what,
+      check(
+          answer.get(0).getName().equals(qq.getName()),
+          what,
           "the first answer " + answer.get(0) + " is not owned by the question " + qq.getName());
     }
   }

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.xbill.DNS.Name;
 
 /**
- * The parse side of zone import ({@link ZoneFileParser#parse}), the part a hostile upload reaches before
- * anything touches the database.
+ * The parse side of zone import ({@link ZoneFileParser#parse}), the part a hostile upload reaches
+ * before anything touches the database.
  *
  * <p>Input: byte 0 picks the origin given on the command line (none, tricky.test., or
  * example.test.); the rest is the file, UTF-8.
@@ -60,19 +60,23 @@ class ZoneFileFuzzTest {
     try {
       zone = ZoneFileParser.parse(text, origin);
     } catch (ZoneFileException e) {
-      check(e.getMessage() != null && !e.getMessage().isBlank(), what, "rejection without a message");
+      check(
+          e.getMessage() != null && !e.getMessage().isBlank(), what, "rejection without a message");
       // dnsjava's tokenizer also ends a line at a bare CR, so count both.
       long lines = text.chars().filter(c -> c == '\n' || c == '\r').count() + 1;
       check(e.line() >= 0 && e.line() <= lines, what, "line " + e.line() + " is not in the file");
       return;
     }
     String apex = zone.zoneName();
-    check(origin == null || zone.origin().equals(origin), what, "origin changed to " + zone.origin());
+    check(
+        origin == null || zone.origin().equals(origin), what, "origin changed to " + zone.origin());
     int soas = 0;
     Map<String, Integer> typesAt = new HashMap<>();
     for (RrsetRow r : zone.rrsets().values()) {
-      check(r.name().equals(r.name().toLowerCase(java.util.Locale.ROOT)) && r.name().endsWith("."),
-          what, "owner " + r.name() + " is not canonical");
+      check(
+          r.name().equals(r.name().toLowerCase(java.util.Locale.ROOT)) && r.name().endsWith("."),
+          what,
+          "owner " + r.name() + " is not canonical");
       Name owner = name(r.name(), what);
       check(owner.subdomain(zone.origin()), what, r.name() + " is outside the zone " + apex);
       check(r.ttl() >= 0, what, "negative TTL on " + r.key());
@@ -89,7 +93,10 @@ class ZoneFileFuzzTest {
     check(ns != null && !ns.rdata().isEmpty(), what, "no NS at the apex");
     for (RrsetRow r : zone.rrsets().values()) {
       if (r.type().equals("CNAME")) {
-        check(typesAt.get(r.name()) == 1 && r.rdata().size() == 1, what, "CNAME and other data at " + r.name());
+        check(
+            typesAt.get(r.name()) == 1 && r.rdata().size() == 1,
+            what,
+            "CNAME and other data at " + r.name());
       }
     }
     String exported = export(apex, zone.rrsets().values());
@@ -97,9 +104,12 @@ class ZoneFileFuzzTest {
     try {
       again = ZoneFileParser.parse(exported, zone.origin());
     } catch (ZoneFileException e) {
-      throw new AssertionError(what + ": the export does not re-import: " + e.getMessage() + "\n" + exported, e);
+      throw new AssertionError(
+          what + ": the export does not re-import: " + e.getMessage() + "\n" + exported, e);
     }
-    check(again.rrsets().equals(zone.rrsets()), what,
+    check(
+        again.rrsets().equals(zone.rrsets()),
+        what,
         "export/import round trip changed the rrsets:\n" + zone.rrsets() + "\n" + again.rrsets());
   }
 

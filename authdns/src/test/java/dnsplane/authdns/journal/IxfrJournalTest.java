@@ -44,8 +44,10 @@ class IxfrJournalTest {
     assertEquals(11, d.to().getSerial());
     assertEquals(List.of(a("www", 300, "192.0.2.11")), d.removed());
     assertEquals(List.of(a("www", 300, "192.0.2.99")), d.added());
-    assertEquals(List.of(d.to(), d.from(), d.removed().get(0), d.to(), d.added().get(0), d.to()),
-        d.ixfrSequence(), "RFC 1995 §4: new SOA, old SOA, removed, new SOA, added, new SOA");
+    assertEquals(
+        List.of(d.to(), d.from(), d.removed().get(0), d.to(), d.added().get(0), d.to()),
+        d.ixfrSequence(),
+        "RFC 1995 §4: new SOA, old SOA, removed, new SOA, added, new SOA");
     assertEquals(History.texts(h.zones), History.applied(v10, d));
     assertEquals(1, h.journal.versions());
     assertEquals(2, h.journal.records());
@@ -74,13 +76,17 @@ class IxfrJournalTest {
     Difference all = diff(h, 10).orElseThrow();
     assertFalse(all.added().toString().contains("198.51.100.1"), "added and removed: cancels");
     assertEquals(
-        List.of("mail.j.test. 300 IN A 192.0.2.20", "mail.j.test. 300 IN TXT \"v=spf1 -all\"",
-            "www.j.test. 300 IN A 192.0.2.10", "www.j.test. 300 IN A 192.0.2.11"),
+        List.of(
+            "mail.j.test. 300 IN A 192.0.2.20",
+            "mail.j.test. 300 IN TXT \"v=spf1 -all\"",
+            "www.j.test. 300 IN A 192.0.2.10",
+            "www.j.test. 300 IN A 192.0.2.11"),
         text(all.removed()),
         "canonical order; the TTL change sends the whole rrset out...");
     assertEquals(
         List.of("www.j.test. 600 IN A 192.0.2.10", "www.j.test. 600 IN A 192.0.2.11"),
-        text(all.added()), "...and back with the new TTL");
+        text(all.added()),
+        "...and back with the new TTL");
   }
 
   @Test
@@ -136,7 +142,9 @@ class IxfrJournalTest {
     assertTrue(diff(h, 13).isEmpty());
     ZoneSet v14 = h.zones;
     h.swap(h.setA("e", a("e", 60, "198.51.100.9")));
-    assertEquals(History.texts(h.zones), History.applied(v14, diff(h, 14).orElseThrow()),
+    assertEquals(
+        History.texts(h.zones),
+        History.applied(v14, diff(h, 14).orElseThrow()),
         "and the journal goes on from there");
   }
 
@@ -146,9 +154,9 @@ class IxfrJournalTest {
     h.swap(h.setA("www", a("www", 300, "192.0.2.50")));
     assertEquals(1, h.journal.versions());
 
-    h.swap(new ZoneChange.ZoneCreated(ZONE, h.serial + 1),
-        new ZoneChange.RrsetReplaced(ZONE, ZONE, Type.SOA,
-            List.of(soa(h.zones)), h.serial + 1));
+    h.swap(
+        new ZoneChange.ZoneCreated(ZONE, h.serial + 1),
+        new ZoneChange.RrsetReplaced(ZONE, ZONE, Type.SOA, List.of(soa(h.zones)), h.serial + 1));
     assertEquals(0, h.journal.versions(), "created afresh: the old versions are of another zone");
     h.swap(h.setA("www", a("www", 300, "192.0.2.51")));
     assertEquals(1, h.journal.versions());
@@ -171,8 +179,8 @@ class IxfrJournalTest {
     h.swap(h.setA("www", a("www", 300, "192.0.2.50")));
     // The database was restored from an older backup: serial 5, other content.
     ZoneChange back =
-        new ZoneChange.RrsetReplaced(ZONE, name("www"), Type.A, List.of(a("www", 300, "192.0.2.7")),
-            5);
+        new ZoneChange.RrsetReplaced(
+            ZONE, name("www"), Type.A, List.of(a("www", 300, "192.0.2.7")), 5);
     h.swap(back);
     assertEquals(0, h.journal.versions());
     assertTrue(diff(h, 10).isEmpty());

@@ -130,8 +130,8 @@ class MalformedInputTest {
   }
 
   /**
-   * Sends {@code packet} and checks that the server did with it what its rules say, one packet at
-   * a time so that each reply and each count belongs to it: no query's header (shorter than one, or
+   * Sends {@code packet} and checks that the server did with it what its rules say, one packet at a
+   * time so that each reply and each count belongs to it: no query's header (shorter than one, or
    * QR set) is dropped and counted so; anything else is answered with its ID, FORMERR when dnsjava
    * cannot parse it. What dnsjava cannot parse is counted malformed, and nothing else is.
    */
@@ -159,7 +159,9 @@ class MalformedInputTest {
         assertFormErr(reply, id);
       }
     }
-    assertEquals(malformed + (parses ? 0 : 1), METRICS.malformedTotal(Transport.UDP),
+    assertEquals(
+        malformed + (parses ? 0 : 1),
+        METRICS.malformedTotal(Transport.UDP),
         "malformed count after " + what);
   }
 

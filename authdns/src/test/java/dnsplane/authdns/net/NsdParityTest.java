@@ -209,5 +209,4 @@ class NsdParityTest {
           return false;
         });
   }
-
 }

@@ -28,8 +28,8 @@ import org.xbill.DNS.Type;
 
 /**
  * A malformed OPT gets the same answer whether or not a well-formed query for the same question
- * filled the response cache first (fuzz finding F1: an EDNS option whose length ran past the
- * record was served the cached answer, and FORMERR on a cold cache).
+ * filled the response cache first (fuzz finding F1: an EDNS option whose length ran past the record
+ * was served the cached answer, and FORMERR on a cold cache).
  */
 class OptValidationTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -91,11 +91,17 @@ class OptValidationTest {
     byte[] notAtRoot = good();
     // The OPT's owner becomes "a." instead of the root: splice a label in before its type.
     int opt = notAtRoot.length - 11;
-    notAtRoot = concat(Arrays.copyOf(notAtRoot, opt), "0161" + HEX.formatHex(notAtRoot, opt, notAtRoot.length));
+    notAtRoot =
+        concat(
+            Arrays.copyOf(notAtRoot, opt),
+            "0161" + HEX.formatHex(notAtRoot, opt, notAtRoot.length));
     Message withA =
         Message.newQuery(Record.newRecord(Name.fromString("www.tricky.test."), Type.A, DClass.IN));
     withA.addRecord(
-        new ARecord(Name.fromString("www.tricky.test."), DClass.IN, 60,
+        new ARecord(
+            Name.fromString("www.tricky.test."),
+            DClass.IN,
+            60,
             java.net.InetAddress.getByName("192.0.2.1")),
         Section.ADDITIONAL);
     byte[] truncatedWithTc = withOptRdata("000a0100" + "0101010101010101");

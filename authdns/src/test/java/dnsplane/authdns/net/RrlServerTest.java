@@ -27,8 +27,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Response rate limiting over real UDP sockets. Clients bind to different loopback addresses
- * (Linux routes all of 127/8 to lo) to be different /24 prefixes.
+ * Response rate limiting over real UDP sockets. Clients bind to different loopback addresses (Linux
+ * routes all of 127/8 to lo) to be different /24 prefixes.
  */
 class RrlServerTest {
   // Low enough that a burst of 200 is mostly limited, whatever the machine's speed.
@@ -99,8 +99,10 @@ class RrlServerTest {
       StringBuilder text = new StringBuilder();
       metrics.writePrometheus(text);
       assertTrue(
-          text.toString().contains("dnsplane_authdns_rrl_dropped_total{class=\"normal\"} "
-              + (200 - flooded.size())), text.toString());
+          text.toString()
+              .contains(
+                  "dnsplane_authdns_rrl_dropped_total{class=\"normal\"} " + (200 - flooded.size())),
+          text.toString());
       assertTrue(metrics.gaugeValue(AuthDnsServer.GAUGE_RRL_BUCKETS) >= 1);
     }
   }
@@ -146,5 +148,4 @@ class RrlServerTest {
       assertEquals(-1, metrics.gaugeValue(AuthDnsServer.GAUGE_RRL_BUCKETS));
     }
   }
-
 }

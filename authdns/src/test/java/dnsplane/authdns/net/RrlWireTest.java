@@ -74,8 +74,10 @@ class RrlWireTest {
 
   @Test
   void brokenInputIsAnErrorNotAnException() {
-    for (byte[] b : new byte[][] {{}, new byte[11], {0, 1, (byte) 0x84, 0, 0, 1, 0, 0, 0, 1, 0,
-        0, (byte) 0xC0, 12}}) {
+    for (byte[] b :
+        new byte[][] {
+          {}, new byte[11], {0, 1, (byte) 0x84, 0, 0, 1, 0, 0, 0, 1, 0, 0, (byte) 0xC0, 12}
+        }) {
       RrlWire.classify(Unpooled.wrappedBuffer(b));
       RrlWire.slip(Unpooled.wrappedBuffer(b.clone()));
     }

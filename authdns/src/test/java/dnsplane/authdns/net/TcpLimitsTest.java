@@ -113,7 +113,9 @@ class TcpLimitsTest {
       assertNotNull(udp);
       assertEquals(Rcode.NOERROR, new Message(udp).getRcode());
       hog.close();
-      Await.until("the hog's replies to be freed", Duration.ofSeconds(10),
+      Await.until(
+          "the hog's replies to be freed",
+          Duration.ofSeconds(10),
           () -> server.tcpPendingBytes() == 0);
     }
   }
@@ -122,7 +124,8 @@ class TcpLimitsTest {
   void aConnectionIsClosedAtItsLifetime() throws Exception {
     QueryMetrics metrics = new QueryMetrics();
     ServerOptions opts =
-        ServerOptions.defaults().withTcpIdle(Duration.ofSeconds(30))
+        ServerOptions.defaults()
+            .withTcpIdle(Duration.ofSeconds(30))
             .withTcpLifetime(Duration.ofMillis(400));
     try (AuthDnsServer server = start(opts, metrics);
         Socket s = RawClient.connect(server.address())) {
@@ -139,7 +142,8 @@ class TcpLimitsTest {
   void aSlowlorisIsClosedAtTheIoTimeoutThoughItKeepsSending() throws Exception {
     QueryMetrics metrics = new QueryMetrics();
     ServerOptions opts =
-        ServerOptions.defaults().withTcpIdle(Duration.ofSeconds(30))
+        ServerOptions.defaults()
+            .withTcpIdle(Duration.ofSeconds(30))
             .withTcpIoTimeout(Duration.ofMillis(300));
     try (AuthDnsServer server = start(opts, metrics);
         Socket s = RawClient.connect(server.address())) {
@@ -171,8 +175,10 @@ class TcpLimitsTest {
   void idleTimeoutShortensWhenOverHalfTheSlotsAreTaken() throws Exception {
     QueryMetrics metrics = new QueryMetrics();
     ServerOptions opts =
-        ServerOptions.defaults().withTcpIdle(Duration.ofSeconds(30))
-            .withTcpIoTimeout(Duration.ofMillis(300)).withMaxTcpConnections(4);
+        ServerOptions.defaults()
+            .withTcpIdle(Duration.ofSeconds(30))
+            .withTcpIoTimeout(Duration.ofMillis(300))
+            .withMaxTcpConnections(4);
     List<Socket> idle = new ArrayList<>();
     try (AuthDnsServer server = start(opts, metrics)) {
       for (int i = 0; i < 3; i++) {
@@ -180,12 +186,18 @@ class TcpLimitsTest {
       }
       // Three of four slots taken: idle ones are closed at the short timeout, long before 30 s,
       // until no more than half are open.
-      Await.until("an idle connection closed", Duration.ofSeconds(10),
+      Await.until(
+          "an idle connection closed",
+          Duration.ofSeconds(10),
           () -> metrics.tcpClosedTotal(TcpClose.IDLE) >= 1);
-      Await.until("the count to drop", Duration.ofSeconds(10),
+      Await.until(
+          "the count to drop",
+          Duration.ofSeconds(10),
           () -> metrics.gaugeValue(AuthDnsServer.GAUGE_TCP_CONNECTIONS) == 2);
-      assertTrue(!closedWithin(idle.get(0), Duration.ofMillis(100)) || !closedWithin(idle.get(1),
-          Duration.ofMillis(100)) || !closedWithin(idle.get(2), Duration.ofMillis(100)));
+      assertTrue(
+          !closedWithin(idle.get(0), Duration.ofMillis(100))
+              || !closedWithin(idle.get(1), Duration.ofMillis(100))
+              || !closedWithin(idle.get(2), Duration.ofMillis(100)));
       assertEquals(1, metrics.tcpClosedTotal(TcpClose.IDLE), "two of four are not over half");
     } finally {
       for (Socket s : idle) {
@@ -198,8 +210,10 @@ class TcpLimitsTest {
   void oneIdleConnectionUnderHalfTheSlotsKeepsTheLongTimeout() throws Exception {
     QueryMetrics metrics = new QueryMetrics();
     ServerOptions opts =
-        ServerOptions.defaults().withTcpIdle(Duration.ofSeconds(30))
-            .withTcpIoTimeout(Duration.ofMillis(300)).withMaxTcpConnections(4);
+        ServerOptions.defaults()
+            .withTcpIdle(Duration.ofSeconds(30))
+            .withTcpIoTimeout(Duration.ofMillis(300))
+            .withMaxTcpConnections(4);
     try (AuthDnsServer server = start(opts, metrics);
         Socket s = RawClient.connect(server.address())) {
       // Several I/O timeouts pass and it stays open.

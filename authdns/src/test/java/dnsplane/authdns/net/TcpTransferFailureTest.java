@@ -37,7 +37,10 @@ import org.xbill.DNS.Type;
  * timeout).
  */
 class TcpTransferFailureTest {
-  /** The F2 frame: ID 0x1234, TC, one question of five 63-octet labels (321 octets with the root), AXFR IN. */
+  /**
+   * The F2 frame: ID 0x1234, TC, one question of five 63-octet labels (321 octets with the root),
+   * AXFR IN.
+   */
   static byte[] tcLongNameAxfr() {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(new byte[] {0x12, 0x34, 0x02, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
@@ -119,8 +122,7 @@ class TcpTransferFailureTest {
               failing);
       TcpHandler handler = new TcpHandler(p, TcpLimits.defaults());
       EmbeddedChannel ch = new EmbeddedChannel(new LengthFieldPrepender(2), handler);
-      byte[] axfr =
-          Message.newQuery(Record.newRecord(TRICKY, Type.AXFR, DClass.IN)).toWire();
+      byte[] axfr = Message.newQuery(Record.newRecord(TRICKY, Type.AXFR, DClass.IN)).toWire();
       byte[] a = query("www.tricky.test.");
       // Both in one read: the second must wait for the transfer, then be answered.
       byte[] both = new byte[axfr.length + a.length + 4];
@@ -141,7 +143,8 @@ class TcpTransferFailureTest {
       assertNull(ch.readOutbound());
       StringBuilder sb = new StringBuilder();
       metrics.writePrometheus(sb);
-      assertTrue(sb.toString().contains("dnsplane_authdns_internal_errors_total 1\n"), sb.toString());
+      assertTrue(
+          sb.toString().contains("dnsplane_authdns_internal_errors_total 1\n"), sb.toString());
       assertFalse(ch.finish());
     }
   }

@@ -104,13 +104,16 @@ class WireQueryTest {
       if (parsed.getOPT() != null) {
         String hex = java.util.HexFormat.of().formatHex(m);
         assertEquals(
-            (parsed.getOPT().getFlags() & ExtendedFlags.DO) != 0, q.ednsMode == WireQuery.EDNS_DO, hex);
+            (parsed.getOPT().getFlags() & ExtendedFlags.DO) != 0,
+            q.ednsMode == WireQuery.EDNS_DO,
+            hex);
         assertEquals(parsed.getOPT().getPayloadSize(), q.payload, hex);
       }
     }
     assertTrue(accepted > 1000, "the mutations leave many ordinary queries: " + accepted);
     assertFalse(accepted == 20_000);
   }
+
   /** {@code good} with {@code rdata} as its OPT's RDATA: the OPT is the last record. */
   private static byte[] withOptRdata(byte[] good, byte[] rdata) {
     byte[] q = java.util.Arrays.copyOf(good, good.length + rdata.length);

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -35,7 +35,8 @@ public final class SnapshotFileBench {
     if (sizes.isEmpty()) {
       sizes = List.of(100_000, 1_000_000);
     }
-    System.out.printf("%10s %10s %10s %12s %12s%n", "names", "file MB", "bytes/name", "save ms", "restore ms");
+    System.out.printf(
+        "%10s %10s %10s %12s %12s%n", "names", "file MB", "bytes/name", "save ms", "restore ms");
     for (int n : sizes) {
       ZoneSet zones = zone(n);
       Path dir = Files.createTempDirectory("snapshot-bench-");
@@ -71,16 +72,50 @@ public final class SnapshotFileBench {
     Name ns = Name.fromConstantString("ns1.bench.test.");
     List<ZoneChange> changes = new ArrayList<>(n + 4);
     changes.add(new ZoneChange.ZoneCreated(origin, 1));
-    changes.add(new ZoneChange.RrsetReplaced(origin, origin, Type.SOA, List.<Record>of(
-        new SOARecord(origin, DClass.IN, 300, ns, Name.fromConstantString("h.bench.test."), 1, 7200, 3600, 1209600, 60)), 1));
-    changes.add(new ZoneChange.RrsetReplaced(origin, origin, Type.NS, List.<Record>of(new NSRecord(origin, DClass.IN, 300, ns)), 1));
-    changes.add(new ZoneChange.RrsetReplaced(origin, ns, Type.A, List.<Record>of(
-        new ARecord(ns, DClass.IN, 300, java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}))), 1));
+    changes.add(
+        new ZoneChange.RrsetReplaced(
+            origin,
+            origin,
+            Type.SOA,
+            List.<Record>of(
+                new SOARecord(
+                    origin,
+                    DClass.IN,
+                    300,
+                    ns,
+                    Name.fromConstantString("h.bench.test."),
+                    1,
+                    7200,
+                    3600,
+                    1209600,
+                    60)),
+            1));
+    changes.add(
+        new ZoneChange.RrsetReplaced(
+            origin, origin, Type.NS, List.<Record>of(new NSRecord(origin, DClass.IN, 300, ns)), 1));
+    changes.add(
+        new ZoneChange.RrsetReplaced(
+            origin,
+            ns,
+            Type.A,
+            List.<Record>of(
+                new ARecord(
+                    ns,
+                    DClass.IN,
+                    300,
+                    java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}))),
+            1));
     for (int i = 0; i < n; i++) {
       Name name = Name.fromString("ep" + i, origin);
       byte[] a = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
-      changes.add(new ZoneChange.RrsetReplaced(origin, name, Type.A,
-          List.<Record>of(new ARecord(name, DClass.IN, 60, java.net.InetAddress.getByAddress(a))), 1));
+      changes.add(
+          new ZoneChange.RrsetReplaced(
+              origin,
+              name,
+              Type.A,
+              List.<Record>of(
+                  new ARecord(name, DClass.IN, 60, java.net.InetAddress.getByAddress(a))),
+              1));
     }
     return ZoneSet.build(changes);
   }

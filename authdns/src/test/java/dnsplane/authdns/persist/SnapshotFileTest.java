@@ -25,7 +25,8 @@ class SnapshotFileTest {
   static final Name ORG = Name.fromConstantString("example.org.");
   static final Name NET = Name.fromConstantString("example.net.");
   static final SnapshotFile.Header HEADER =
-      new SnapshotFile.Header(4711, Instant.parse("2026-11-29T06:00:00Z"), "7713471354607347831:16384");
+      new SnapshotFile.Header(
+          4711, Instant.parse("2026-11-29T06:00:00Z"), "7713471354607347831:16384");
 
   @TempDir Path dir;
 
@@ -48,8 +49,8 @@ class SnapshotFileTest {
             ORG);
     return org.apply(
         List.of(
-            new ZoneChange.RrsetReplaced(ORG, Name.fromConstantString("gone.example.org."), Type.A,
-                List.of(), 9),
+            new ZoneChange.RrsetReplaced(
+                ORG, Name.fromConstantString("gone.example.org."), Type.A, List.of(), 9),
             new ZoneChange.ZoneCreated(NET, 3)));
   }
 
@@ -70,7 +71,9 @@ class SnapshotFileTest {
       assertEquals(wire(zones.records(z)), wire(back.zones().records(z)), "records of " + z);
     }
     Name gone = Name.fromConstantString("gone.example.org.");
-    assertEquals(List.of(), back.zones().zone(ORG).orElseThrow().node(gone).rrset(Type.A),
+    assertEquals(
+        List.of(),
+        back.zones().zone(ORG).orElseThrow().node(gone).rrset(Type.A),
         "an emptied rrset stays: the name answers NODATA, not NXDOMAIN");
   }
 
@@ -114,7 +117,10 @@ class SnapshotFileTest {
     ZoneSet first = zones();
     store.save(first, HEADER);
     ZoneSet second =
-        first.apply(List.of(new ZoneChange.RrsetRemoved(ORG, Name.fromConstantString("www.example.org."), Type.A, 10)));
+        first.apply(
+            List.of(
+                new ZoneChange.RrsetRemoved(
+                    ORG, Name.fromConstantString("www.example.org."), Type.A, 10)));
     store.save(second, new SnapshotFile.Header(4712, HEADER.confirmedAt(), HEADER.database()));
     assertEquals(4712, store.load().orElseThrow().contents().header().seq());
 

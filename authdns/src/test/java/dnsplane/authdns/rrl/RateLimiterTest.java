@@ -22,7 +22,8 @@ class RateLimiterTest {
   }
 
   /** Responses out of {@code n} sent at one instant that are answered / dropped / slipped. */
-  private static int[] burst(RateLimiter r, InetAddress a, ResponseClass c, int hash, long t, int n) {
+  private static int[] burst(
+      RateLimiter r, InetAddress a, ResponseClass c, int hash, long t, int n) {
     int[] out = new int[3];
     for (int i = 0; i < n; i++) {
       out[r.decide(a, c, hash, t).ordinal()]++;
@@ -49,14 +50,14 @@ class RateLimiterTest {
   @Test
   void slipRatio() throws Exception {
     InetAddress a = ip("192.0.2.1");
-    int[] always = burst(limiter(RrlConfig.OFF.withRate(5).withSlip(1)), a,
-        ResponseClass.NORMAL, 1, 0, 25);
+    int[] always =
+        burst(limiter(RrlConfig.OFF.withRate(5).withSlip(1)), a, ResponseClass.NORMAL, 1, 0, 25);
     assertEquals(List.of(5, 0, 20), List.of(always[0], always[1], always[2]));
-    int[] never = burst(limiter(RrlConfig.OFF.withRate(5).withSlip(0)), a,
-        ResponseClass.NORMAL, 1, 0, 25);
+    int[] never =
+        burst(limiter(RrlConfig.OFF.withRate(5).withSlip(0)), a, ResponseClass.NORMAL, 1, 0, 25);
     assertEquals(List.of(5, 20, 0), List.of(never[0], never[1], never[2]));
-    int[] third = burst(limiter(RrlConfig.OFF.withRate(5).withSlip(3)), a,
-        ResponseClass.NORMAL, 1, 0, 35);
+    int[] third =
+        burst(limiter(RrlConfig.OFF.withRate(5).withSlip(3)), a, ResponseClass.NORMAL, 1, 0, 35);
     assertEquals(List.of(5, 20, 10), List.of(third[0], third[1], third[2]));
   }
 
@@ -78,8 +79,7 @@ class RateLimiterTest {
 
   @Test
   void configuredPrefixLengths() throws Exception {
-    RateLimiter r =
-        limiter(RrlConfig.OFF.withRate(1).withSlip(0).withPrefixLengths(32, 64));
+    RateLimiter r = limiter(RrlConfig.OFF.withRate(1).withSlip(0).withPrefixLengths(32, 64));
     burst(r, ip("192.0.2.1"), ResponseClass.NORMAL, 1, 0, 5);
     assertEquals(Verdict.ANSWER, r.decide(ip("192.0.2.2"), ResponseClass.NORMAL, 1, 0));
     burst(r, ip("2001:db8::1"), ResponseClass.NORMAL, 1, 0, 5);
@@ -89,8 +89,12 @@ class RateLimiterTest {
 
   @Test
   void whitelistedNetworksAreNeverLimited() throws Exception {
-    RateLimiter r = limiter(RrlConfig.OFF.withRate(2).withSlip(0)
-        .withWhitelist(Cidr.parseList("198.51.100.0/24, 2001:db8:1::/48")));
+    RateLimiter r =
+        limiter(
+            RrlConfig.OFF
+                .withRate(2)
+                .withSlip(0)
+                .withWhitelist(Cidr.parseList("198.51.100.0/24, 2001:db8:1::/48")));
     assertEquals(100, burst(r, ip("198.51.100.9"), ResponseClass.NORMAL, 1, 0, 100)[0]);
     assertEquals(100, burst(r, ip("2001:db8:1:ff::1"), ResponseClass.NORMAL, 1, 0, 100)[0]);
     assertEquals(2, burst(r, ip("198.51.101.9"), ResponseClass.NORMAL, 1, 0, 100)[0]);

@@ -24,16 +24,21 @@ class RrlCliTest {
         (Cli.Serve)
             Cli.parse(
                 new String[] {
-                  "serve", "--rrl-rate", "50", "--rrl-whitelist", "192.0.2.0/24,2001:db8::/32",
-                  "--rrl-ipv6-prefix", "48"
+                  "serve",
+                  "--rrl-rate",
+                  "50",
+                  "--rrl-whitelist",
+                  "192.0.2.0/24,2001:db8::/32",
+                  "--rrl-ipv6-prefix",
+                  "48"
                 },
                 Map.of("DNSPLANE_AUTHDNS_RRL_RATE", "7", "DNSPLANE_AUTHDNS_RRL_SLIP", "0"));
     assertEquals(50, s.rrl().rate());
     assertEquals(0, s.rrl().slip());
     assertEquals(24, s.rrl().ipv4PrefixLength());
     assertEquals(48, s.rrl().ipv6PrefixLength());
-    assertEquals(List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8::/32")),
-        s.rrl().whitelist());
+    assertEquals(
+        List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8::/32")), s.rrl().whitelist());
   }
 
   @Test
@@ -44,7 +49,8 @@ class RrlCliTest {
             new String[] {"serve", "--rrl-slip", "-1"},
             new String[] {"serve", "--rrl-whitelist", "example.org"},
             new String[] {"serve", "--rrl-ipv6-prefix", "128"})) {
-      assertThrows(Cli.UsageException.class, () -> Cli.parse(args, Map.of()), String.join(" ", args));
+      assertThrows(
+          Cli.UsageException.class, () -> Cli.parse(args, Map.of()), String.join(" ", args));
     }
   }
 }

@@ -60,8 +60,11 @@ class SeveralServersTest {
           default ->
               sql(
                   db,
-                  "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, '" + label
-                      + ".example.org.', 'A', 60, '{203.0.113." + i + "}' FROM zone"
+                  "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, '"
+                      + label
+                      + ".example.org.', 'A', 60, '{203.0.113."
+                      + i
+                      + "}' FROM zone"
                       + " ON CONFLICT (zone_id, name, type) DO UPDATE SET rdata = EXCLUDED.rdata");
         }
       }
@@ -79,8 +82,12 @@ class SeveralServersTest {
         }
         answers.add(String.join("\n", all));
       }
-      assertEquals(List.of(serial, serial, serial), serials, "every server serves the database's serial");
-      assertEquals(1, answers.stream().distinct().count(), "every server gives the same answers: " + answers);
+      assertEquals(
+          List.of(serial, serial, serial), serials, "every server serves the database's serial");
+      assertEquals(
+          1,
+          answers.stream().distinct().count(),
+          "every server gives the same answers: " + answers);
       assertTrue(serial > before + 20, "the changes moved the serial: " + before + " -> " + serial);
     } finally {
       servers.forEach(AuthDns::close);

@@ -33,9 +33,9 @@ import org.xbill.DNS.Type;
 
 /**
  * authdns attached to a PostgreSQL hot standby (a streaming replica of a primary, both private
- * clusters of this test's own) serves what is committed on the primary. The standby refuses
- * LISTEN, so the follower polls; the test prints the commit-on-primary to answer-from-the-standby
- * latency (deploy/bench/standby.sh runs it as a benchmark).
+ * clusters of this test's own) serves what is committed on the primary. The standby refuses LISTEN,
+ * so the follower polls; the test prints the commit-on-primary to answer-from-the-standby latency
+ * (deploy/bench/standby.sh runs it as a benchmark).
  */
 class StandbyFollowTest {
 
@@ -92,11 +92,16 @@ class StandbyFollowTest {
       List<Long> micros = new ArrayList<>();
       for (int i = 1; i <= CHANGES; i++) {
         String next = "198.51.100." + i;
-        sql(onPrimary, "UPDATE rrset SET rdata = '{" + next + "}' WHERE name = 'www.example.org.' AND type = 'A'");
+        sql(
+            onPrimary,
+            "UPDATE rrset SET rdata = '{"
+                + next
+                + "}' WHERE name = 'www.example.org.' AND type = 'A'");
         long committed = System.nanoTime();
         long deadline = committed + DEADLINE.toNanos();
         while (!address(authdns).equals(next)) {
-          assertTrue(System.nanoTime() < deadline, "change " + i + " not served within " + DEADLINE);
+          assertTrue(
+              System.nanoTime() < deadline, "change " + i + " not served within " + DEADLINE);
           LockSupport.parkNanos(200_000);
         }
         micros.add((System.nanoTime() - committed) / 1_000);

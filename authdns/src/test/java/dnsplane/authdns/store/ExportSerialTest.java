@@ -41,7 +41,9 @@ class ExportSerialTest {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), TEXT, null);
     for (int i = 0; i < 5; i++) {
-      exec(db, "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.serial.test.' AND type = 'A'",
+      exec(
+          db,
+          "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.serial.test.' AND type = 'A'",
           "{192.0.2." + (20 + i) + "}");
     }
     long stored = zoneSerial(db);
@@ -53,7 +55,9 @@ class ExportSerialTest {
     assertTrue(exported.contains("serial " + stored), "the header says so too:\n" + exported);
 
     try (AuthDns served =
-        AuthDns.start(db.settings(), new InetSocketAddress("127.0.0.1", 0),
+        AuthDns.start(
+            db.settings(),
+            new InetSocketAddress("127.0.0.1", 0),
             new InetSocketAddress("127.0.0.1", 0))) {
       assertTrue(served.awaitSynced(Duration.ofSeconds(10)));
       assertEquals(served.snapshot().get().serial(ZONE), soa.getSerial(), "what is served");

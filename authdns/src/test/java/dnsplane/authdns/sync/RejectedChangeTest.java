@@ -37,8 +37,8 @@ import org.xbill.DNS.Type;
 /**
  * Address rdata that authdns cannot parse reaches table rrset (the database's CHECK is dropped
  * here, as on a database without it): a real authdns keeps serving the last good version of that
- * rrset, or on a first load what of it parses, and raises an alarm on /health and /metrics until
- * a valid change for that rrset is applied.
+ * rrset, or on a first load what of it parses, and raises an alarm on /health and /metrics until a
+ * valid change for that rrset is applied.
  */
 @RequiresPostgres
 class RejectedChangeTest {

@@ -38,7 +38,9 @@ class RestoredSnapshotTest {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
     Copy copy = copyOf(db);
-    exec(db, "UPDATE rrset SET rdata = '{192.0.2.77}' WHERE name = 'www.example.org.' AND type = 'A'");
+    exec(
+        db,
+        "UPDATE rrset SET rdata = '{192.0.2.77}' WHERE name = 'www.example.org.' AND type = 'A'");
 
     SnapshotHolder holder = new SnapshotHolder();
     try (ChangeLogFollower f = follower(db, holder)) {
@@ -59,7 +61,11 @@ class RestoredSnapshotTest {
     ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
     Copy copy = copyOf(db);
     for (int i = 0; i < 3; i++) {
-      exec(db, "UPDATE rrset SET rdata = '{192.0.2." + (60 + i) + "}' WHERE name = 'www.example.org.' AND type = 'A'");
+      exec(
+          db,
+          "UPDATE rrset SET rdata = '{192.0.2."
+              + (60 + i)
+              + "}' WHERE name = 'www.example.org.' AND type = 'A'");
     }
     // What the planner's retention does to rows older than its limits: the ones right after the
     // copy's position are gone, the newest stays.
@@ -83,7 +89,9 @@ class RestoredSnapshotTest {
     Copy copy = copyOf(mine);
     TestDb other = TestPostgres.freshDatabase();
     ZoneImporter.importText(
-        other.settings(), ChangeLogFollowerTest.ZONE_TEXT.replace("192.0.2.10", "192.0.2.88"), null);
+        other.settings(),
+        ChangeLogFollowerTest.ZONE_TEXT.replace("192.0.2.10", "192.0.2.88"),
+        null);
     // The other database's counter is ahead of the copy's position: it looks like "more changes".
     for (int i = 0; i < 3; i++) {
       exec(other, "UPDATE rrset SET ttl = " + (60 + i) + " WHERE name = 'ns1.example.org.'");

@@ -56,11 +56,15 @@ class SwapOrderTest {
           });
       f.start();
       for (int i = 1; i <= 5; i++) {
-        exec(db, "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.example.org.'",
+        exec(
+            db,
+            "UPDATE rrset SET rdata = ?::text[] WHERE name = 'www.example.org.'",
             "{192.0.2." + (40 + i) + "}");
       }
-      Await.until("all swaps heard", Duration.ofSeconds(10), () -> seen.size() >= 2
-          && f.status().appliedSeq() == seen.get(seen.size() - 1));
+      Await.until(
+          "all swaps heard",
+          Duration.ofSeconds(10),
+          () -> seen.size() >= 2 && f.status().appliedSeq() == seen.get(seen.size() - 1));
     }
     assertTrue(problems.isEmpty(), problems.toString());
     assertTrue(seen.size() >= 2, "the full load and at least one incremental swap: " + seen);

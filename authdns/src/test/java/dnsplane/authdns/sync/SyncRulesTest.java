@@ -20,8 +20,7 @@ class SyncRulesTest {
     return LongStream.rangeClosed(from, to)
         .mapToObj(
             s ->
-                new ChangeLogRow(
-                    s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
+                new ChangeLogRow(s, "example.org.", "delete", "a.example.org.", "A", null, null, s))
         .toList();
   }
 

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Knot is a real Knot DNS (Debian's /usr/sbin/knotd) run by a test as a secondary on a loopback
- * port, in the foreground, with its configuration, journal, timers and zone files in the test's
- * own folder. As {@link Nsd}, the server settings live here once; a test says which zones Knot
- * pulls from which primary.
+ * port, in the foreground, with its configuration, journal, timers and zone files in the test's own
+ * folder. As {@link Nsd}, the server settings live here once; a test says which zones Knot pulls
+ * from which primary.
  */
 public final class Knot implements AutoCloseable {
 
@@ -34,48 +34,50 @@ public final class Knot implements AutoCloseable {
   }
 
   /**
-   * Starts knotd on 127.0.0.1:{@code port} as a secondary of {@code primary} for {@code zones}:
-   * it takes NOTIFY from and transfers (IXFR, AXFR when it has nothing) from {@code primary}, and
-   * lets 127.0.0.1 transfer the zones from it (so a test can compare them). Its zone files are
-   * {@code dir/ZONE.zone}, written only on demand, never automatically.
+   * Starts knotd on 127.0.0.1:{@code port} as a secondary of {@code primary} for {@code zones}: it
+   * takes NOTIFY from and transfers (IXFR, AXFR when it has nothing) from {@code primary}, and lets
+   * 127.0.0.1 transfer the zones from it (so a test can compare them). Its zone files are {@code
+   * dir/ZONE.zone}, written only on demand, never automatically.
    */
   public static Knot secondary(Path dir, int port, InetSocketAddress primary, List<String> zones)
       throws IOException {
-    List<String> conf = new ArrayList<>(List.of(
-        "server:",
-        "  rundir: \"" + dir + "\"",
-        "  pidfile: \"" + dir.resolve("knot.pid") + "\"",
-        "  listen: 127.0.0.1@" + port,
-        "  udp-workers: 1",
-        "  tcp-workers: 1",
-        "  background-workers: 1",
-        "database:",
-        "  storage: \"" + dir + "\"",
-        "control:",
-        "  listen: \"" + dir.resolve("knot.sock") + "\"",
-        "log:",
-        "  - target: stderr",
-        "    any: info",
-        "remote:",
-        "  - id: primary",
-        "    address: " + primary.getAddress().getHostAddress() + "@" + primary.getPort(),
-        "acl:",
-        "  - id: notify_from_primary",
-        "    address: " + primary.getAddress().getHostAddress(),
-        "    action: notify",
-        "  - id: transfer_to_loopback",
-        "    address: 127.0.0.1",
-        "    action: transfer",
-        "template:",
-        "  - id: default",
-        "    storage: \"" + dir + "\"",
-        "    file: \"%s.zone\"",
-        // The zone file is not the point; the journal keeps what IXFR brought.
-        "    zonefile-sync: -1",
-        "    journal-content: changes",
-        "    master: primary",
-        "    acl: [notify_from_primary, transfer_to_loopback]",
-        "zone:"));
+    List<String> conf =
+        new ArrayList<>(
+            List.of(
+                "server:",
+                "  rundir: \"" + dir + "\"",
+                "  pidfile: \"" + dir.resolve("knot.pid") + "\"",
+                "  listen: 127.0.0.1@" + port,
+                "  udp-workers: 1",
+                "  tcp-workers: 1",
+                "  background-workers: 1",
+                "database:",
+                "  storage: \"" + dir + "\"",
+                "control:",
+                "  listen: \"" + dir.resolve("knot.sock") + "\"",
+                "log:",
+                "  - target: stderr",
+                "    any: info",
+                "remote:",
+                "  - id: primary",
+                "    address: " + primary.getAddress().getHostAddress() + "@" + primary.getPort(),
+                "acl:",
+                "  - id: notify_from_primary",
+                "    address: " + primary.getAddress().getHostAddress(),
+                "    action: notify",
+                "  - id: transfer_to_loopback",
+                "    address: 127.0.0.1",
+                "    action: transfer",
+                "template:",
+                "  - id: default",
+                "    storage: \"" + dir + "\"",
+                "    file: \"%s.zone\"",
+                // The zone file is not the point; the journal keeps what IXFR brought.
+                "    zonefile-sync: -1",
+                "    journal-content: changes",
+                "    master: primary",
+                "    acl: [notify_from_primary, transfer_to_loopback]",
+                "zone:"));
     for (String z : zones) {
       conf.add("  - domain: " + z);
     }

@@ -41,23 +41,25 @@ public final class Nsd implements AutoCloseable {
    */
   public static Nsd start(Path dir, int port, int verbosity, List<String> zoneLines)
       throws IOException {
-    List<String> conf = new ArrayList<>(List.of(
-        "server:",
-        "  ip-address: 127.0.0.1@" + port,
-        "  server-count: 1",
-        "  username: \"\"",
-        "  chroot: \"\"",
-        "  zonesdir: \"" + dir + "\"",
-        "  database: \"\"",
-        "  pidfile: \"" + dir.resolve("nsd.pid") + "\"",
-        "  xfrdfile: \"" + dir.resolve("xfrd.state") + "\"",
-        "  xfrdir: \"" + dir + "\"",
-        "  zonelistfile: \"" + dir.resolve("zone.list") + "\"",
-        // Debian's default rate limiting would drop a test's repeated queries.
-        "  rrl-ratelimit: 0",
-        "  verbosity: " + verbosity,
-        "remote-control:",
-        "  control-enable: no"));
+    List<String> conf =
+        new ArrayList<>(
+            List.of(
+                "server:",
+                "  ip-address: 127.0.0.1@" + port,
+                "  server-count: 1",
+                "  username: \"\"",
+                "  chroot: \"\"",
+                "  zonesdir: \"" + dir + "\"",
+                "  database: \"\"",
+                "  pidfile: \"" + dir.resolve("nsd.pid") + "\"",
+                "  xfrdfile: \"" + dir.resolve("xfrd.state") + "\"",
+                "  xfrdir: \"" + dir + "\"",
+                "  zonelistfile: \"" + dir.resolve("zone.list") + "\"",
+                // Debian's default rate limiting would drop a test's repeated queries.
+                "  rrl-ratelimit: 0",
+                "  verbosity: " + verbosity,
+                "remote-control:",
+                "  control-enable: no"));
     conf.addAll(zoneLines);
     conf.add("");
     Path file = dir.resolve("nsd.conf");

@@ -18,12 +18,11 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
- * TransferClient sends one raw request, as given (signed or not, well formed or not), and reads
- * the raw answers: over TCP every message of a transfer, over UDP the one reply. Tests that
- * compare authdns's bytes with NSD's use it where dnsjava's own client would verify or reject.
+ * TransferClient sends one raw request, as given (signed or not, well formed or not), and reads the
+ * raw answers: over TCP every message of a transfer, over UDP the one reply. Tests that compare
+ * authdns's bytes with NSD's use it where dnsjava's own client would verify or reject.
  */
 public final class TransferClient {
   private TransferClient() {}
@@ -63,10 +62,10 @@ public final class TransferClient {
   }
 
   /**
-   * Where a transfer ends (RFC 5936, RFC 1995): the first SOA carries the serial S sent. A lone
-   * SOA in a one-record first message is an up-to-date IXFR answer; a second record that is an SOA
-   * of another serial starts an incremental answer, which ends at the third SOA with serial S
-   * (after the last difference's "new SOA"); otherwise (the AXFR form) at the second.
+   * Where a transfer ends (RFC 5936, RFC 1995): the first SOA carries the serial S sent. A lone SOA
+   * in a one-record first message is an up-to-date IXFR answer; a second record that is an SOA of
+   * another serial starts an incremental answer, which ends at the third SOA with serial S (after
+   * the last difference's "new SOA"); otherwise (the AXFR form) at the second.
    */
   private static final class End {
     private long serial = -1;
@@ -108,7 +107,8 @@ public final class TransferClient {
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       s.receive(p);
       byte[] got = Arrays.copyOf(buf, p.getLength());
-      assertEquals(((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF), new Message(got).getHeader().getID());
+      assertEquals(
+          ((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF), new Message(got).getHeader().getID());
       return got;
     }
   }

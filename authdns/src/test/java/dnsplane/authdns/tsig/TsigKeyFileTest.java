@@ -47,21 +47,26 @@ class TsigKeyFileTest {
 
   @Test
   void errorsNameTheFileAndLine() {
-    assertError("keys.conf:3: unknown field 'algo'", "key \"k\" {\n algorithm hmac-sha256;\n algo x;\n};");
-    assertError("keys.conf:2: key k.: unsupported algorithm 'hmac-md5'",
+    assertError(
+        "keys.conf:3: unknown field 'algo'", "key \"k\" {\n algorithm hmac-sha256;\n algo x;\n};");
+    assertError(
+        "keys.conf:2: key k.: unsupported algorithm 'hmac-md5'",
         "key k {\n algorithm hmac-md5;\n secret \"" + SECRET + "\";\n};");
-    assertError("keys.conf:3: key k.: secret is not base64",
+    assertError(
+        "keys.conf:3: key k.: secret is not base64",
         "key k {\n algorithm hmac-sha256;\n secret \"not base64!\";\n};");
     assertError("keys.conf:1: key k has no secret", "key k { algorithm hmac-sha256; };");
     assertError("keys.conf:2: expected ';'", "key k { algorithm hmac-sha256\n}");
     assertError("keys.conf:1: expected 'key', found 'server:'", "server: {};");
-    assertError("defined twice",
+    assertError(
+        "defined twice",
         ("key k { algorithm hmac-sha256; secret \"%s\"; };\n").repeat(2).formatted(SECRET, SECRET));
   }
 
   private static void assertError(String expected, String text) {
     TsigKeyFile.TsigConfigException e =
-        assertThrows(TsigKeyFile.TsigConfigException.class, () -> TsigKeyFile.parse(text, "keys.conf"));
+        assertThrows(
+            TsigKeyFile.TsigConfigException.class, () -> TsigKeyFile.parse(text, "keys.conf"));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
     assertFalse(e.getMessage().contains("not base64!"), "the secret is not echoed");
   }
@@ -70,10 +75,12 @@ class TsigKeyFileTest {
   void inlineFormIsDigsOrder() throws Exception {
     List<TsigKey> keys =
         TsigKeyFile.parseInline("hmac-sha256:a:" + SECRET + ", hmac-sha1:b.example:" + SECRET, "V");
-    assertEquals(List.of(Name.fromConstantString("a."), Name.fromConstantString("b.example.")),
+    assertEquals(
+        List.of(Name.fromConstantString("a."), Name.fromConstantString("b.example.")),
         keys.stream().map(TsigKey::name).toList());
     TsigKeyFile.TsigConfigException e =
-        assertThrows(TsigKeyFile.TsigConfigException.class,
+        assertThrows(
+            TsigKeyFile.TsigConfigException.class,
             () -> TsigKeyFile.parseInline("a:" + SECRET, "V"));
     assertEquals("V entry 1: expected ALGORITHM:NAME:SECRET", e.getMessage());
   }
@@ -89,7 +96,8 @@ class TsigKeyFileTest {
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
     assertEquals(1, TsigKeyFile.read(f).size());
     TsigKeyFile.TsigConfigException missing =
-        assertThrows(TsigKeyFile.TsigConfigException.class,
+        assertThrows(
+            TsigKeyFile.TsigConfigException.class,
             () -> TsigKeyFile.read(dir.resolve("nope.conf")));
     assertTrue(missing.getMessage().contains("nope.conf: cannot read"), missing.getMessage());
   }
@@ -104,9 +112,13 @@ class TsigKeyFileTest {
         (Cli.Serve)
             Cli.parse(
                 new String[] {
-                  "serve", "--tsig-keys", f.toString(),
-                  "--allow-transfer", "127.0.0.1 k1,10.0.0.0/8 k2,::1",
-                  "--notify", "127.0.0.1:5300 k2,127.0.0.1:5301"
+                  "serve",
+                  "--tsig-keys",
+                  f.toString(),
+                  "--allow-transfer",
+                  "127.0.0.1 k1,10.0.0.0/8 k2,::1",
+                  "--notify",
+                  "127.0.0.1:5300 k2,127.0.0.1:5301"
                 },
                 Map.of("DNSPLANE_AUTHDNS_TSIG_KEYS", "hmac-sha512:k2:" + SECRET));
     assertEquals(2, s.xfr().keys().all().size());
@@ -114,14 +126,19 @@ class TsigKeyFileTest {
     assertEquals(null, s.xfr().notifyTo().get(1).key());
     assertTrue(s.xfr().allowTransfer().allows(InetAddress.getByName("::1")));
     Cli.UsageException unknown =
-        assertThrows(Cli.UsageException.class,
-            () -> Cli.parse(new String[] {"serve", "--allow-transfer", "127.0.0.1 missing"},
-                Map.of()));
+        assertThrows(
+            Cli.UsageException.class,
+            () ->
+                Cli.parse(
+                    new String[] {"serve", "--allow-transfer", "127.0.0.1 missing"}, Map.of()));
     assertTrue(unknown.getMessage().contains("not configured"), unknown.getMessage());
     Cli.UsageException env =
-        assertThrows(Cli.UsageException.class,
-            () -> Cli.parse(new String[] {"serve"},
-                Map.of("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE", dir.resolve("missing").toString())));
+        assertThrows(
+            Cli.UsageException.class,
+            () ->
+                Cli.parse(
+                    new String[] {"serve"},
+                    Map.of("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE", dir.resolve("missing").toString())));
     assertTrue(env.getMessage().contains("missing: cannot read"), env.getMessage());
   }
 }

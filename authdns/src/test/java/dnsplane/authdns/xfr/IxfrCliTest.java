@@ -27,21 +27,22 @@ class IxfrCliTest {
 
   @Test
   void flagsWinOverTheEnvironment() throws Exception {
-    Map<String, String> env = Map.of(
-        "DNSPLANE_AUTHDNS_IXFR_VERSIONS", "50", "DNSPLANE_AUTHDNS_IXFR_RECORDS", "2000");
+    Map<String, String> env =
+        Map.of("DNSPLANE_AUTHDNS_IXFR_VERSIONS", "50", "DNSPLANE_AUTHDNS_IXFR_RECORDS", "2000");
     assertEquals(new JournalLimits(50, 2_000), journal(env));
     assertEquals(new JournalLimits(7, 2_000), journal(env, "--ixfr-versions", "7"));
-    assertEquals(new JournalLimits(7, 9), journal(env, "--ixfr-versions", "7", "--ixfr-records", "9"));
+    assertEquals(
+        new JournalLimits(7, 9), journal(env, "--ixfr-versions", "7", "--ixfr-records", "9"));
     assertTrue(journal(Map.of(), "--ixfr-versions", "0").isOff(), "0: no journal");
   }
 
   @Test
   void badValuesAreUsageErrorsNamingTheFlag() {
-    Cli.UsageException notANumber = assertThrows(Cli.UsageException.class,
-        () -> journal(Map.of(), "--ixfr-records", "lots"));
+    Cli.UsageException notANumber =
+        assertThrows(Cli.UsageException.class, () -> journal(Map.of(), "--ixfr-records", "lots"));
     assertTrue(notANumber.getMessage().contains("--ixfr-records"), notANumber.getMessage());
-    Cli.UsageException negative = assertThrows(Cli.UsageException.class,
-        () -> journal(Map.of(), "--ixfr-versions", "-1"));
+    Cli.UsageException negative =
+        assertThrows(Cli.UsageException.class, () -> journal(Map.of(), "--ixfr-versions", "-1"));
     assertTrue(negative.getMessage().contains("versions"), negative.getMessage());
   }
 }

@@ -36,8 +36,8 @@ import org.xbill.DNS.ZoneTransferIn;
 /**
  * Incremental IXFR over real loopback sockets, with dnsjava's IXFR client (which applies the RFC
  * 1995 state machine and verifies TSIG on every message): differences, a difference spanning many
- * TCP messages signed throughout, the AXFR form once the journal no longer reaches the client,
- * the inline UDP answer, and the counters that tell incremental from full.
+ * TCP messages signed throughout, the AXFR form once the journal no longer reaches the client, the
+ * inline UDP answer, and the counters that tell incremental from full.
  */
 class IxfrServerTest {
   private static final Name KEY = Name.fromConstantString("ixfr-key.");
@@ -53,11 +53,19 @@ class IxfrServerTest {
     new SecureRandom().nextBytes(secret);
     v = new Versions(new JournalLimits(5, 100_000));
     metrics = new QueryMetrics();
-    xfr = new XfrService(TransferAcl.parse("127.0.0.1/32, any " + KEY),
-        TsigKeys.of(List.of(new TsigKey(KEY, TSIG.HMAC_SHA256, secret))), metrics.xfr(),
-        v.journal);
-    server = AuthDnsServer.start(new InetSocketAddress("127.0.0.1", 0), v.holder, metrics,
-        ServerOptions.defaults().withThreads(2), xfr);
+    xfr =
+        new XfrService(
+            TransferAcl.parse("127.0.0.1/32, any " + KEY),
+            TsigKeys.of(List.of(new TsigKey(KEY, TSIG.HMAC_SHA256, secret))),
+            metrics.xfr(),
+            v.journal);
+    server =
+        AuthDnsServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            v.holder,
+            metrics,
+            ServerOptions.defaults().withThreads(2),
+            xfr);
     v.txt("a", "one"); // 11
     v.manyTxt("bulk", 3_000); // 12: about 130 KB of differences, three TCP messages at least
     v.remove("a", Type.TXT); // 13
@@ -127,8 +135,7 @@ class IxfrServerTest {
       assertEquals(Rcode.NOERROR, verifier.verify(m, w));
       answer.addAll(m.getSection(Section.ANSWER));
     }
-    assertEquals(Versions.texts(v.holder.get()),
-        Versions.applyIxfr(v.at(11), answer, v.serial()));
+    assertEquals(Versions.texts(v.holder.get()), Versions.applyIxfr(v.at(11), answer, v.serial()));
 
     // dnsjava's own client, verifying as it goes.
     ZoneTransferIn t = ZoneTransferIn.newIXFR(ZONE, 11, false, server.address(), tsig());
@@ -145,9 +152,15 @@ class IxfrServerTest {
     w.txt("a", "2");
     w.txt("a", "3");
     QueryMetrics m = new QueryMetrics();
-    try (XfrService x = new XfrService(TransferAcl.loopback(), TsigKeys.none(), m.xfr(), w.journal);
-        AuthDnsServer s = AuthDnsServer.start(new InetSocketAddress("127.0.0.1", 0), w.holder, m,
-            ServerOptions.defaults().withThreads(1), x)) {
+    try (XfrService x =
+            new XfrService(TransferAcl.loopback(), TsigKeys.none(), m.xfr(), w.journal);
+        AuthDnsServer s =
+            AuthDnsServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                w.holder,
+                m,
+                ServerOptions.defaults().withThreads(1),
+                x)) {
       ZoneTransferIn old = ZoneTransferIn.newIXFR(ZONE, 10, false, s.address(), null);
       old.run();
       assertTrue(old.isAXFR(), "10 is older than the journal: the whole zone (RFC 1995 §4)");
@@ -164,7 +177,8 @@ class IxfrServerTest {
   void overUdpASmallDifferenceIsAnsweredInlineALargeOneTruncated() throws Exception {
     Message small = TransferClient.udp(server.address(), Versions.ixfr(13).toWire());
     assertFalse(small.getHeader().getFlag(Flags.TC));
-    assertEquals(Versions.texts(v.holder.get()),
+    assertEquals(
+        Versions.texts(v.holder.get()),
         Versions.applyIxfr(v.at(13), small.getSection(Section.ANSWER), v.serial()));
 
     Message large = TransferClient.udp(server.address(), Versions.ixfr(11).toWire());
@@ -186,11 +200,13 @@ class IxfrServerTest {
     StringWriter out = new StringWriter();
     metrics.writePrometheus(out);
     String text = out.toString();
-    assertTrue(text.contains("dnsplane_authdns_transfers_total{type=\"IXFR\",result=\"incremental\"}"),
+    assertTrue(
+        text.contains("dnsplane_authdns_transfers_total{type=\"IXFR\",result=\"incremental\"}"),
         text);
     assertTrue(text.contains("dnsplane_authdns_ixfr_journal_versions 4"), text);
     assertTrue(text.contains("dnsplane_authdns_ixfr_journal_records " + v.journal.records()), text);
     Set<String> lines = new TreeSet<>(List.of(text.split("\n")));
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("dnsplane_authdns_ixfr_journal_resets_total")));
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("dnsplane_authdns_ixfr_journal_resets_total")));
   }
 }

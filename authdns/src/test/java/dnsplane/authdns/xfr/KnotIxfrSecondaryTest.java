@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Knot DNS follows authdns through more than 1,000 changes committed to PostgreSQL, woken
- * by our NOTIFY and brought up to date by incremental IXFR (Knot checks each difference against
- * its zone: a removal of a record it lacks fails the transfer), and ends with exactly authdns's
- * zone. Knot must be installed (Debian package knot): without it this test fails, not skips.
+ * A real Knot DNS follows authdns through more than 1,000 changes committed to PostgreSQL, woken by
+ * our NOTIFY and brought up to date by incremental IXFR (Knot checks each difference against its
+ * zone: a removal of a record it lacks fails the transfer), and ends with exactly authdns's zone.
+ * Knot must be installed (Debian package knot): without it this test fails, not skips.
  */
 @RequiresPostgres
 class KnotIxfrSecondaryTest {
@@ -61,21 +61,28 @@ class KnotIxfrSecondaryTest {
     String split = follow.transferCounts();
     follow.assertSameZone(at, "Knot's zone");
     String log = knot.log();
-    long knotIxfr = log.lines().filter(l -> l.contains("IXFR, incoming") && l.contains("finished"))
-        .count();
-    long knotAxfr = log.lines().filter(l -> l.contains("AXFR, incoming") && l.contains("finished"))
-        .count();
-    System.out.printf("Knot: %d changes in %d commits; authdns answered %s;"
+    long knotIxfr =
+        log.lines().filter(l -> l.contains("IXFR, incoming") && l.contains("finished")).count();
+    long knotAxfr =
+        log.lines().filter(l -> l.contains("AXFR, incoming") && l.contains("finished")).count();
+    System.out.printf(
+        "Knot: %d changes in %d commits; authdns answered %s;"
             + " Knot logged %d IXFR, %d AXFR finished; %d ms%n",
-        changes, ROUNDS * COMMITS_PER_ROUND, split, knotIxfr, knotAxfr,
+        changes,
+        ROUNDS * COMMITS_PER_ROUND,
+        split,
+        knotIxfr,
+        knotAxfr,
         (System.nanoTime() - start) / 1_000_000);
     assertTrue(changes >= 1_000, "changes committed: " + changes);
     assertTrue(incremental >= ROUNDS, "an incremental transfer each round: " + incremental);
     // The journal (1,000 versions by default) always reached the secondary's serial.
     assertEquals(0, ixfrFull, "every IXFR answered with differences: " + split);
-    assertTrue(full * 4 <= incremental,
+    assertTrue(
+        full * 4 <= incremental,
         "most transfers incremental: " + incremental + " incremental, " + full + " full");
-    assertTrue(!log.contains("fallback to AXFR") && !log.contains("AXFR-style IXFR"),
+    assertTrue(
+        !log.contains("fallback to AXFR") && !log.contains("AXFR-style IXFR"),
         "Knot never had to fall back:\n" + log);
   }
 }

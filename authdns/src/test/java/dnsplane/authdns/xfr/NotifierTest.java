@@ -24,7 +24,8 @@ class NotifierTest {
 
   @Test
   void aLostNotifyIsResentAndTheAcknowledgementEndsIt() throws Exception {
-    ZoneSet zones = ZoneSet.fromMasterText(TransferSplitterTest.zoneText(3), TransferSplitterTest.ZONE);
+    ZoneSet zones =
+        ZoneSet.fromMasterText(TransferSplitterTest.zoneText(3), TransferSplitterTest.ZONE);
     XfrMetrics metrics = new XfrMetrics();
     try (DatagramSocket secondary = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         Notifier n =
@@ -59,7 +60,8 @@ class NotifierTest {
 
   @Test
   void aSecondaryThatNeverAnswersIsGivenUpOnAfterTheLastAttempt() throws Exception {
-    ZoneSet zones = ZoneSet.fromMasterText(TransferSplitterTest.zoneText(1), TransferSplitterTest.ZONE);
+    ZoneSet zones =
+        ZoneSet.fromMasterText(TransferSplitterTest.zoneText(1), TransferSplitterTest.ZONE);
     XfrMetrics metrics = new XfrMetrics();
     try (DatagramSocket secondary = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         Notifier n =

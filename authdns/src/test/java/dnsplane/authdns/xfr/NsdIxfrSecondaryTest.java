@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real NSD follows authdns through more than 1,000 changes committed to PostgreSQL, woken by
- * our NOTIFY and brought up to date by incremental IXFR, and ends with exactly authdns's zone.
- * NSD must be installed (CI installs it): without it this test fails rather than skips.
+ * A real NSD follows authdns through more than 1,000 changes committed to PostgreSQL, woken by our
+ * NOTIFY and brought up to date by incremental IXFR, and ends with exactly authdns's zone. NSD must
+ * be installed (CI installs it): without it this test fails rather than skips.
  */
 @RequiresPostgres
 class NsdIxfrSecondaryTest {
@@ -44,13 +44,18 @@ class NsdIxfrSecondaryTest {
     long start = System.nanoTime();
     InetSocketAddress at = new InetSocketAddress("127.0.0.1", Nsd.freePort());
     follow = new SecondaryFollow(at);
-    nsd = Nsd.start(dir, at.getPort(), 2, List.of(
-        "zone:",
-        "  name: follow.test",
-        "  zonefile: follow.test.zone",
-        "  request-xfr: 127.0.0.1@" + follow.authDns.dnsAddress().getPort() + " NOKEY",
-        "  allow-notify: 127.0.0.1 NOKEY",
-        "  provide-xfr: 127.0.0.1 NOKEY"));
+    nsd =
+        Nsd.start(
+            dir,
+            at.getPort(),
+            2,
+            List.of(
+                "zone:",
+                "  name: follow.test",
+                "  zonefile: follow.test.zone",
+                "  request-xfr: 127.0.0.1@" + follow.authDns.dnsAddress().getPort() + " NOKEY",
+                "  allow-notify: 127.0.0.1 NOKEY",
+                "  provide-xfr: 127.0.0.1 NOKEY"));
     follow.awaitCaughtUp(at, nsd::isAlive, "NSD's first transfer", Duration.ofSeconds(30));
 
     int changes = 0;
@@ -65,9 +70,13 @@ class NsdIxfrSecondaryTest {
     String split = follow.transferCounts();
     follow.assertSameZone(at, "NSD's zone");
     long reloadRaces = nsd.log().lines().filter(l -> l.contains("update failed")).count();
-    System.out.printf("NSD: %d changes in %d commits; authdns answered %s; NSD restarted %d"
+    System.out.printf(
+        "NSD: %d changes in %d commits; authdns answered %s; NSD restarted %d"
             + " transfers after a reload race; %d ms%n",
-        changes, ROUNDS * COMMITS_PER_ROUND, split, reloadRaces,
+        changes,
+        ROUNDS * COMMITS_PER_ROUND,
+        split,
+        reloadRaces,
         (System.nanoTime() - start) / 1_000_000);
     assertTrue(changes >= 1_000, "changes committed: " + changes);
     assertTrue(incremental >= ROUNDS, "an incremental transfer each round: " + incremental);
@@ -75,7 +84,8 @@ class NsdIxfrSecondaryTest {
     assertEquals(0, ixfrFull, "every IXFR answered with differences: " + split);
     // NSD asks AXFR itself when a transfer lands during its reload ("soa serial N update failed,
     // restarting transfer" in its log): those are AXFR requests, not IXFRs we could not answer.
-    assertTrue(full * 4 <= incremental,
+    assertTrue(
+        full * 4 <= incremental,
         "most transfers incremental: " + incremental + " incremental, " + full + " full");
   }
 }

@@ -94,8 +94,11 @@ class NsdSecondaryTest {
         "NSD to load sec.test by AXFR and answer www (log: " + dir.resolve("nsd.log") + ")",
         Duration.ofSeconds(20),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.10")));
-    assertTrue(authDns.metrics().xfr().transfers("AXFR", "full")
-        + authDns.metrics().xfr().transfers("IXFR", "full") >= 1, "NSD transferred from us");
+    assertTrue(
+        authDns.metrics().xfr().transfers("AXFR", "full")
+                + authDns.metrics().xfr().transfers("IXFR", "full")
+            >= 1,
+        "NSD transferred from us");
 
     long ackedBefore = authDns.metrics().xfr().notifiesAcked();
     try (Connection c = dnsplane.db.DbBootstrap.connect(db.settings());
@@ -135,7 +138,9 @@ class NsdSecondaryTest {
     startNsd(dir, nsdAddress, authDns.dnsAddress().getPort(), KEY, secret);
 
     Await.until(
-        "NSD to load sec.test by a signed AXFR and answer www (log: " + dir.resolve("nsd.log") + ")",
+        "NSD to load sec.test by a signed AXFR and answer www (log: "
+            + dir.resolve("nsd.log")
+            + ")",
         Duration.ofSeconds(20),
         () -> addresses(nsdAddress).equals(Set.of("192.0.2.10")));
     assertTrue(authDns.metrics().xfr().tsigRequests("verified") >= 1, "NSD signed its request");
@@ -172,8 +177,11 @@ class NsdSecondaryTest {
         "NSD's unverifiable reply to our signed NOTIFY, counted",
         Duration.ofSeconds(20),
         () -> authDns.metrics().xfr().notifiesTsigFailed() >= 1);
-    assertEquals(0, authDns.metrics().xfr().transfers("AXFR", "full")
-        + authDns.metrics().xfr().transfers("IXFR", "full"), "nothing transferred");
+    assertEquals(
+        0,
+        authDns.metrics().xfr().transfers("AXFR", "full")
+            + authDns.metrics().xfr().transfers("IXFR", "full"),
+        "nothing transferred");
     assertEquals(0, authDns.metrics().xfr().notifiesAcked());
     assertEquals(Rcode.SERVFAIL, rcode(nsdAddress), "NSD has no data for sec.test");
     assertFalse(Files.exists(dir.resolve("sec.test.zone")), "NSD wrote no zone file");
@@ -275,5 +283,4 @@ class NsdSecondaryTest {
     }
     return out;
   }
-
 }

@@ -61,28 +61,35 @@ final class SecondaryFollow implements AutoCloseable {
     // Refresh 5 s, retry 1 s: NOTIFY drives the secondaries, but NSD may give up a transfer that
     // lands during its own reload ("soa serial N update failed, restarting transfer") and then
     // waits for the SOA retry; a short one lets it recover as a tuned production secondary would.
-    StringBuilder z = new StringBuilder(
-        "$ORIGIN follow.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 5 1 1209600 60\n"
-            + "@ NS ns1\nns1 A 192.0.2.1\n");
+    StringBuilder z =
+        new StringBuilder(
+            "$ORIGIN follow.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 5 1 1209600 60\n"
+                + "@ NS ns1\nns1 A 192.0.2.1\n");
     for (int i = 0; i < HOSTS; i++) {
       z.append("h").append(i).append(" A 198.51.100.").append(i % 250 + 1).append('\n');
       hosts.add("h" + i);
     }
     ZoneImporter.importText(db.settings(), z.toString(), null);
-    authDns = AuthDns.start(db.settings(), new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0),
-        new XfrConfig(TransferAcl.parse("127.0.0.1/32"), List.of(notifyTo)));
+    authDns =
+        AuthDns.start(
+            db.settings(),
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            new XfrConfig(TransferAcl.parse("127.0.0.1/32"), List.of(notifyTo)));
   }
 
   long servedSerial() {
     return authDns.snapshot().get().serial(ZONE);
   }
 
-  /** The serial {@code server} answers for follow.test. SOA over UDP, or -1 (none yet, SERVFAIL). */
+  /**
+   * The serial {@code server} answers for follow.test. SOA over UDP, or -1 (none yet, SERVFAIL).
+   */
   static long serialAt(InetSocketAddress server) {
     try {
-      Message r = TransferClient.udp(server,
-          Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)).toWire());
+      Message r =
+          TransferClient.udp(
+              server, Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)).toWire());
       if (r.getRcode() != Rcode.NOERROR) {
         return -1;
       }
@@ -102,15 +109,18 @@ final class SecondaryFollow implements AutoCloseable {
       throws Exception {
     assertTrue(authDns.awaitSynced(Duration.ofSeconds(10)), "authdns serves every commit");
     long want = servedSerial();
-    Await.until(what + " to serve serial " + want, timeout, () -> {
-      assertTrue(alive.getAsBoolean(), what + " exited");
-      return serialAt(at) == want;
-    });
+    Await.until(
+        what + " to serve serial " + want,
+        timeout,
+        () -> {
+          assertTrue(alive.getAsBoolean(), what + " exited");
+          return serialAt(at) == want;
+        });
   }
 
   /**
-   * Commits {@code commits} transactions of about four rrset changes each and returns the
-   * number of changes (change-log rows) they made.
+   * Commits {@code commits} transactions of about four rrset changes each and returns the number of
+   * changes (change-log rows) they made.
    */
   int commitRound(int commits) throws SQLException {
     long before = changeLogRows();
@@ -127,16 +137,23 @@ final class SecondaryFollow implements AutoCloseable {
   private void oneCommit(Connection c, int i) throws SQLException {
     // A new name.
     String fresh = "n" + nextHost++;
-    rrset(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, ?, 'A', 300,"
-        + " ARRAY[?] FROM zone WHERE name = 'follow.test.'", fqdn(fresh), address());
+    rrset(
+        c,
+        "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, ?, 'A', 300,"
+            + " ARRAY[?] FROM zone WHERE name = 'follow.test.'",
+        fqdn(fresh),
+        address());
     hosts.add(fresh);
     // An address changed: sometimes two addresses, sometimes one.
     String h = pick();
     String first = address();
     String second = address();
     // Two distinct addresses: an rrset holds no duplicate records (RFC 2181 §5).
-    rrset(c, "UPDATE rrset SET rdata = ?::text[] WHERE name = ? AND type = 'A'",
-        random.nextBoolean() || first.equals(second) ? "{" + first + "}"
+    rrset(
+        c,
+        "UPDATE rrset SET rdata = ?::text[] WHERE name = ? AND type = 'A'",
+        random.nextBoolean() || first.equals(second)
+            ? "{" + first + "}"
             : "{" + first + "," + second + "}",
         fqdn(h));
     switch (i % 4) {
@@ -149,16 +166,26 @@ final class SecondaryFollow implements AutoCloseable {
       case 1 -> // an rrset emptied: the name stays, NODATA, nothing to transfer
           rrset(c, "UPDATE rrset SET rdata = '{}' WHERE name = ? AND type = 'A'", fqdn(pick()));
       case 2 -> // a TTL change: a secondary must end with the new TTL on every record
-          rrset(c, "UPDATE rrset SET ttl = ? WHERE name = ? AND type = 'A'",
-              60 + random.nextInt(600), fqdn(pick()));
+          rrset(
+              c,
+              "UPDATE rrset SET ttl = ? WHERE name = ? AND type = 'A'",
+              60 + random.nextInt(600),
+              fqdn(pick()));
       default -> {
         String t = pick();
         if (withTxt.add(t)) {
-          rrset(c, "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, ?, 'TXT', 120,"
-              + " ARRAY[?] FROM zone WHERE name = 'follow.test.'", fqdn(t), "\"v" + i + "\"");
+          rrset(
+              c,
+              "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, ?, 'TXT', 120,"
+                  + " ARRAY[?] FROM zone WHERE name = 'follow.test.'",
+              fqdn(t),
+              "\"v" + i + "\"");
         } else {
-          rrset(c, "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'TXT'",
-              "\"w" + i + "\"", fqdn(t));
+          rrset(
+              c,
+              "UPDATE rrset SET rdata = ARRAY[?] WHERE name = ? AND type = 'TXT'",
+              "\"w" + i + "\"",
+              fqdn(t));
         }
       }
     }
@@ -188,8 +215,8 @@ final class SecondaryFollow implements AutoCloseable {
   private long changeLogRows() throws SQLException {
     try (Connection c = DbBootstrap.connect(db.settings());
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT count(*) FROM change_log WHERE zone = 'follow.test.'")) {
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM change_log WHERE zone = 'follow.test.'")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -209,8 +236,10 @@ final class SecondaryFollow implements AutoCloseable {
     records.sort(Comparator.<Record>naturalOrder().thenComparing(Record::toString));
     List<String> out = new ArrayList<>(records.size());
     for (Record r : records) {
-      out.add(r.toString().replaceAll("\\s+", " ") + " | "
-          + HexFormat.of().formatHex(r.toWire(Section.ANSWER)));
+      out.add(
+          r.toString().replaceAll("\\s+", " ")
+              + " | "
+              + HexFormat.of().formatHex(r.toWire(Section.ANSWER)));
     }
     return out;
   }
@@ -227,7 +256,8 @@ final class SecondaryFollow implements AutoCloseable {
         missing.add(r);
       }
     }
-    assertTrue(missing.isEmpty() && extra.isEmpty(),
+    assertTrue(
+        missing.isEmpty() && extra.isEmpty(),
         what + " differs from authdns's: missing " + missing + ", extra " + extra);
     assertEquals(ours, theirs, what);
     assertTrue(ours.size() > HOSTS, "a zone of " + ours.size() + " records compared");
@@ -245,10 +275,14 @@ final class SecondaryFollow implements AutoCloseable {
   /** authdns's transfer counters, for the report: "IXFR incremental N, IXFR full N, ...". */
   String transferCounts() {
     XfrMetrics m = authDns.metrics().xfr();
-    return "IXFR incremental " + m.transfers("IXFR", "incremental")
-        + ", IXFR full " + m.transfers("IXFR", "full")
-        + ", IXFR uptodate " + m.transfers("IXFR", "uptodate")
-        + ", AXFR full " + m.transfers("AXFR", "full");
+    return "IXFR incremental "
+        + m.transfers("IXFR", "incremental")
+        + ", IXFR full "
+        + m.transfers("IXFR", "full")
+        + ", IXFR uptodate "
+        + m.transfers("IXFR", "uptodate")
+        + ", AXFR full "
+        + m.transfers("AXFR", "full");
   }
 
   @Override

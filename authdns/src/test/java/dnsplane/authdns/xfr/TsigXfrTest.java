@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +47,8 @@ import org.xbill.DNS.ZoneTransferIn;
 /**
  * TSIG on zone transfers over real loopback sockets: a 5,000-record zone that takes several
  * messages, transfers allowed to 127.0.0.1 with key k1 and to 127.0.0.2 unsigned. The bad cases are
- * sent to a real NSD 4.6 primary with the same zone and keys too, and the answers must have the same
- * shape (rcode, flags, question, TSIG error, MAC and other-data sizes).
+ * sent to a real NSD 4.6 primary with the same zone and keys too, and the answers must have the
+ * same shape (rcode, flags, question, TSIG error, MAC and other-data sizes).
  */
 class TsigXfrTest {
   private static final Name K1 = Name.fromConstantString("k1.");
@@ -259,8 +258,12 @@ class TsigXfrTest {
     r = same(q, tsig(K2, secret2), null, true);
     assertEquals(Rcode.REFUSED, r.getRcode());
     // (f) UDP queries: a bad signature is NOTAUTH there too; a good one gets a signed answer.
-    r = same(query(Name.fromConstantString("ns1.big.test."), Type.A), tsig(K1, secret2), null,
-        false);
+    r =
+        same(
+            query(Name.fromConstantString("ns1.big.test."), Type.A),
+            tsig(K1, secret2),
+            null,
+            false);
     assertEquals(Rcode.NOTAUTH, r.getRcode());
     q = query(Name.fromConstantString("ns1.big.test."), Type.A);
     byte[] w = TransferClient.udpBytes(server.address(), signed(q, tsig(K1, secret1)));
@@ -275,10 +278,13 @@ class TsigXfrTest {
     assertTrue(metrics.xfr().tsigRequests("badtime") > badtime);
     StringBuilder text = new StringBuilder();
     metrics.xfr().writePrometheus(text);
-    assertTrue(text.toString().contains("dnsplane_authdns_tsig_requests_total{result=\"badsig\"}"),
+    assertTrue(
+        text.toString().contains("dnsplane_authdns_tsig_requests_total{result=\"badsig\"}"),
         text.toString());
-    assertTrue(text.toString().contains(
-        "dnsplane_authdns_transfers_total{type=\"AXFR\",result=\"notauth\"}"), text.toString());
+    assertTrue(
+        text.toString()
+            .contains("dnsplane_authdns_transfers_total{type=\"AXFR\",result=\"notauth\"}"),
+        text.toString());
   }
 
   @Test
@@ -286,7 +292,8 @@ class TsigXfrTest {
     // A TSIG record that is not the last: dnsjava refuses to parse the query, so FORMERR.
     Message q = query(Name.fromConstantString("ns1.big.test."), Type.A);
     tsig(K1, secret1).apply(q, null);
-    q.addRecord(new ARecord(ZONE, DClass.IN, 0, java.net.InetAddress.getByName("192.0.2.1")),
+    q.addRecord(
+        new ARecord(ZONE, DClass.IN, 0, java.net.InetAddress.getByName("192.0.2.1")),
         Section.ADDITIONAL);
     Message r = TransferClient.udp(server.address(), q.toWire());
     assertEquals(Rcode.FORMERR, r.getRcode());
@@ -296,21 +303,34 @@ class TsigXfrTest {
     tsig(K1, secret1).apply(q2, null);
     TSIGRecord t = q2.getTSIG();
     q2.removeRecord(t, Section.ADDITIONAL);
-    q2.addRecord(new TSIGRecord(t.getName(), DClass.ANY, 0, t.getAlgorithm(), t.getTimeSigned(),
-        t.getFudge(), new byte[3], t.getOriginalID(), 0, null), Section.ADDITIONAL);
+    q2.addRecord(
+        new TSIGRecord(
+            t.getName(),
+            DClass.ANY,
+            0,
+            t.getAlgorithm(),
+            t.getTimeSigned(),
+            t.getFudge(),
+            new byte[3],
+            t.getOriginalID(),
+            0,
+            null),
+        Section.ADDITIONAL);
     r = TransferClient.udp(server.address(), q2.toWire());
     assertEquals(Rcode.NOTAUTH, r.getRcode());
     assertEquals(Rcode.BADSIG, r.getTSIG().getError());
     // And ordinary service goes on.
-    assertEquals(Rcode.NOERROR,
+    assertEquals(
+        Rcode.NOERROR,
         TransferClient.udp(
-            server.address(), query(Name.fromConstantString("ns1.big.test."), Type.A).toWire())
+                server.address(), query(Name.fromConstantString("ns1.big.test."), Type.A).toWire())
             .getRcode());
   }
 
   /**
    * Sends {@code q} signed with {@code key} to authdns and, when NSD is installed, to NSD; asserts
-   * the two answers have the same shape and returns authdns's. A signed answer is checked to verify.
+   * the two answers have the same shape and returns authdns's. A signed answer is checked to
+   * verify.
    */
   private static Message same(Message q, TSIG key, TSIG verifyWith, boolean overTcp)
       throws Exception {
@@ -334,16 +354,28 @@ class TsigXfrTest {
   private static String shape(Message m) {
     TSIGRecord t = m.getTSIG();
     return Rcode.string(m.getRcode())
-        + " flags=" + m.getHeader().printFlags()
-        + " qd=" + m.getHeader().getCount(Section.QUESTION)
-        + " an=" + m.getHeader().getCount(Section.ANSWER)
+        + " flags="
+        + m.getHeader().printFlags()
+        + " qd="
+        + m.getHeader().getCount(Section.QUESTION)
+        + " an="
+        + m.getHeader().getCount(Section.ANSWER)
         + (t == null
             ? " no TSIG"
-            : " TSIG " + t.getName() + " " + t.getAlgorithm() + " error="
-                + Rcode.TSIGstring(t.getError()) + " mac=" + t.getSignature().length
-                + " other=" + (t.getOther() == null ? 0 : t.getOther().length)
-                + " fudge=" + t.getFudge().getSeconds()
-                + " origId=" + t.getOriginalID());
+            : " TSIG "
+                + t.getName()
+                + " "
+                + t.getAlgorithm()
+                + " error="
+                + Rcode.TSIGstring(t.getError())
+                + " mac="
+                + t.getSignature().length
+                + " other="
+                + (t.getOther() == null ? 0 : t.getOther().length)
+                + " fudge="
+                + t.getFudge().getSeconds()
+                + " origId="
+                + t.getOriginalID());
   }
 
   private static Message first(InetSocketAddress to, byte[] wire, boolean overTcp)

@@ -24,8 +24,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Versions plays the change-log follower for transfer tests: it swaps new versions of zone
- * ixfr.test. into a holder and hands each swap to the journal, as the follower does (holder
- * first, listeners after), and remembers every version so a test can be a client at any of them.
+ * ixfr.test. into a holder and hands each swap to the journal, as the follower does (holder first,
+ * listeners after), and remembers every version so a test can be a client at any of them.
  */
 final class Versions {
   static final Name ZONE = Name.fromConstantString("ixfr.test.");
@@ -75,15 +75,21 @@ final class Versions {
     List<ZoneChange> changes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Name name = Name.fromConstantString(prefix + i + "." + ZONE);
-      changes.add(new ZoneChange.RrsetReplaced(ZONE, name, Type.TXT,
-          List.of(new TXTRecord(name, DClass.IN, 60, "filler text number " + i)), serial() + 1));
+      changes.add(
+          new ZoneChange.RrsetReplaced(
+              ZONE,
+              name,
+              Type.TXT,
+              List.of(new TXTRecord(name, DClass.IN, 60, "filler text number " + i)),
+              serial() + 1));
     }
     swap(changes.toArray(ZoneChange[]::new));
   }
 
   void remove(String owner, int type) {
-    swap(new ZoneChange.RrsetRemoved(
-        ZONE, Name.fromConstantString(owner + "." + ZONE), type, serial() + 1));
+    swap(
+        new ZoneChange.RrsetRemoved(
+            ZONE, Name.fromConstantString(owner + "." + ZONE), type, serial() + 1));
   }
 
   void swap(ZoneChange... changes) {

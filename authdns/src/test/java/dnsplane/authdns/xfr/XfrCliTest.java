@@ -31,8 +31,7 @@ class XfrCliTest {
             "DNSPLANE_AUTHDNS_NOTIFY", "127.0.0.1:5300");
     Cli.Serve fromEnv = (Cli.Serve) Cli.parse(new String[] {"serve"}, env);
     assertTrue(fromEnv.xfr().allowTransfer().allows(InetAddress.getByName("10.1.2.3")));
-    assertEquals(
-        List.of(new InetSocketAddress("127.0.0.1", 5300)), fromEnv.xfr().notifyTargets());
+    assertEquals(List.of(new InetSocketAddress("127.0.0.1", 5300)), fromEnv.xfr().notifyTargets());
     Cli.Serve s =
         (Cli.Serve)
             Cli.parse(

@@ -20,8 +20,8 @@ import org.xbill.DNS.Type;
 
 /**
  * XfrResponder's IXFR answers as a table: client serial and transport in, answer form out, from a
- * journal bounded to 4 versions of a zone that went through 5 (serial 10 to 15). Every
- * incremental answer is applied to the client's version and must give ours exactly.
+ * journal bounded to 4 versions of a zone that went through 5 (serial 10 to 15). Every incremental
+ * answer is applied to the client's version and must give ours exactly.
  */
 class XfrResponderIxfrTest {
   private static Versions v;
@@ -39,22 +39,24 @@ class XfrResponderIxfrTest {
   /** A row: the client's serial, how it asks, what it must get. */
   private record Row(long client, boolean udp, int udpLimit, String result, int versions) {}
 
-  private static final List<Row> TCP = List.of(
-      new Row(15, false, 0, "uptodate", 0),
-      new Row(16, false, 0, "uptodate", 0), // newer than ours (RFC 1982): up to date
-      new Row(14, false, 0, "incremental", 1),
-      new Row(12, false, 0, "incremental", 3), // condensed
-      new Row(11, false, 0, "incremental", 4), // the oldest the journal reaches
-      new Row(10, false, 0, "full", 0), // dropped from the journal: the AXFR form
-      new Row(3, false, 0, "full", 0)); // never served
+  private static final List<Row> TCP =
+      List.of(
+          new Row(15, false, 0, "uptodate", 0),
+          new Row(16, false, 0, "uptodate", 0), // newer than ours (RFC 1982): up to date
+          new Row(14, false, 0, "incremental", 1),
+          new Row(12, false, 0, "incremental", 3), // condensed
+          new Row(11, false, 0, "incremental", 4), // the oldest the journal reaches
+          new Row(10, false, 0, "full", 0), // dropped from the journal: the AXFR form
+          new Row(3, false, 0, "full", 0)); // never served
 
-  private static final List<Row> UDP = List.of(
-      new Row(15, true, 512, "uptodate", 0),
-      new Row(14, true, 512, "incremental", 1), // small: inline
-      new Row(13, true, 512, "truncated", 0), // 200 records do not fit 512 bytes
-      new Row(13, true, 4096, "truncated", 0), // nor 4096
-      new Row(13, true, 65_535, "incremental", 2), // but a large EDNS size takes them
-      new Row(10, true, 65_535, "truncated", 0)); // not in the journal: TCP, for the AXFR form
+  private static final List<Row> UDP =
+      List.of(
+          new Row(15, true, 512, "uptodate", 0),
+          new Row(14, true, 512, "incremental", 1), // small: inline
+          new Row(13, true, 512, "truncated", 0), // 200 records do not fit 512 bytes
+          new Row(13, true, 4096, "truncated", 0), // nor 4096
+          new Row(13, true, 65_535, "incremental", 2), // but a large EDNS size takes them
+          new Row(10, true, 65_535, "truncated", 0)); // not in the journal: TCP, for the AXFR form
 
   @Test
   void overTcp() throws Exception {
@@ -66,8 +68,11 @@ class XfrResponderIxfrTest {
       assertEquals(t.records(), answer.size(), row + ": records counted as sent");
       switch (row.result()) {
         case "uptodate" -> assertEquals(List.of(soa()), answer, row.toString());
-        case "full" -> assertEquals(
-            TransferSplitter.axfrSequence(v.holder.get().records(ZONE)), answer, row.toString());
+        case "full" ->
+            assertEquals(
+                TransferSplitter.axfrSequence(v.holder.get().records(ZONE)),
+                answer,
+                row.toString());
         default -> checkIncremental(row, answer);
       }
     }
@@ -77,10 +82,17 @@ class XfrResponderIxfrTest {
   void overUdp() throws Exception {
     XfrMetrics metrics = new XfrMetrics();
     for (Row row : UDP) {
-      Message m = XfrResponder.datagram(
-          v.holder.get(), v.journal, Versions.ixfr(row.client()), true, row.udpLimit(), metrics);
+      Message m =
+          XfrResponder.datagram(
+              v.holder.get(),
+              v.journal,
+              Versions.ixfr(row.client()),
+              true,
+              row.udpLimit(),
+              metrics);
       List<Record> answer = m.getSection(Section.ANSWER);
-      assertEquals(row.result().equals("truncated"), m.getHeader().getFlag(Flags.TC), row.toString());
+      assertEquals(
+          row.result().equals("truncated"), m.getHeader().getFlag(Flags.TC), row.toString());
       assertTrue(m.toWire().length <= row.udpLimit(), row + ": fits");
       switch (row.result()) {
         case "uptodate" -> assertEquals(List.of(soa()), answer, row.toString());
@@ -106,11 +118,14 @@ class XfrResponderIxfrTest {
 
   @Test
   void withoutAJournalAnOlderClientGetsTheAxfrFormAsBefore() throws Exception {
-    XfrResponder.Transfer t =
-        XfrResponder.tcp(v.holder.get(), Versions.ixfr(14), true, 65_535);
+    XfrResponder.Transfer t = XfrResponder.tcp(v.holder.get(), Versions.ixfr(14), true, 65_535);
     assertEquals("full", t.result());
-    assertFalse(XfrResponder.datagram(v.holder.get(), Versions.ixfr(14), new XfrMetrics())
-        .getSection(Section.ANSWER).size() > 0, "UDP: TC as before");
+    assertFalse(
+        XfrResponder.datagram(v.holder.get(), Versions.ixfr(14), new XfrMetrics())
+                .getSection(Section.ANSWER)
+                .size()
+            > 0,
+        "UDP: TC as before");
   }
 
   private static void checkIncremental(Row row, List<Record> answer) {
@@ -119,9 +134,12 @@ class XfrResponderIxfrTest {
     long soas = answer.stream().filter(r -> r.getType() == Type.SOA).count();
     assertEquals(4, soas, row + ": one (condensed) difference sequence, however many versions");
     ZoneSet client = v.at(row.client());
-    assertEquals(Versions.texts(v.holder.get()),
-        Versions.applyIxfr(client, answer, v.serial()), row.toString());
-    assertEquals(row.versions(),
+    assertEquals(
+        Versions.texts(v.holder.get()),
+        Versions.applyIxfr(client, answer, v.serial()),
+        row.toString());
+    assertEquals(
+        row.versions(),
         v.journal.difference(ZONE, row.client(), soa()).orElseThrow().versions(),
         row + ": versions condensed");
   }

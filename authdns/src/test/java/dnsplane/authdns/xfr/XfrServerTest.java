@@ -47,7 +47,8 @@ class XfrServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    holder = new SnapshotHolder(ZoneSet.fromMasterText(TransferSplitterTest.zoneText(20_000), ZONE));
+    holder =
+        new SnapshotHolder(ZoneSet.fromMasterText(TransferSplitterTest.zoneText(20_000), ZONE));
     metrics = new QueryMetrics();
     xfr = new XfrService(TransferAcl.parse("127.0.0.1/32"), metrics.xfr());
     server =
@@ -154,8 +155,7 @@ class XfrServerTest {
     // an ordinary query from the same address is still answered
     assertEquals(
         Rcode.NOERROR,
-        udp(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)), "127.0.0.2")
-            .getRcode());
+        udp(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)), "127.0.0.2").getRcode());
   }
 
   @Test

@@ -25,8 +25,7 @@ import org.xbill.DNS.Type;
  * broken question when TC is set) goes back to the ordinary path instead of throwing.
  */
 class XfrServiceTest {
-  private static final ZoneSet ZONES =
-      ZoneFixtures.load(ZoneFixtures.TRICKY, ZoneFixtures.CHILD);
+  private static final ZoneSet ZONES = ZoneFixtures.load(ZoneFixtures.TRICKY, ZoneFixtures.CHILD);
   private static final XfrService XFR = new XfrService(TransferAcl.loopback(), new XfrMetrics());
 
   @AfterAll
@@ -70,7 +69,8 @@ class XfrServiceTest {
 
   @Test
   void anOrdinaryAxfrIsStillATransfer() throws Exception {
-    byte[] q = Message.newQuery(Record.newRecord(ZoneFixtures.TRICKY, Type.AXFR, DClass.IN)).toWire();
+    byte[] q =
+        Message.newQuery(Record.newRecord(ZoneFixtures.TRICKY, Type.AXFR, DClass.IN)).toWire();
     assertTrue(isTransfer(q));
     assertNotNull(XFR.transfer(ZONES, q, InetAddress.getLoopbackAddress()));
   }

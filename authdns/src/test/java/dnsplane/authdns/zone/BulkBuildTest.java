@@ -33,7 +33,10 @@ class BulkBuildTest {
     Random random = new Random(20261129);
     for (int round = 0; round < 300; round++) {
       List<ZoneChange> changes = randomChanges(random, 1 + random.nextInt(60));
-      assertSame(ZoneSet.empty().apply(changes), ZoneSet.build(changes), "round " + round + ": " + changes);
+      assertSame(
+          ZoneSet.empty().apply(changes),
+          ZoneSet.build(changes),
+          "round " + round + ": " + changes);
     }
   }
 
@@ -76,11 +79,24 @@ class BulkBuildTest {
         case 0 -> out.add(new ZoneChange.ZoneCreated(zone, serial));
         case 1 -> out.add(new ZoneChange.ZoneDeleted(zone));
         case 2 -> out.add(new ZoneChange.RrsetRemoved(zone, name, Type.A, serial));
-        case 3 -> out.add(new ZoneChange.RrsetIncomplete(zone, name, Type.A, records(random, name), serial));
-        case 4 -> out.add(new ZoneChange.RrsetReplaced(zone, zone, Type.SOA, List.of(soa(zone, random)), serial));
-        case 5 -> out.add(new ZoneChange.RrsetReplaced(zone, name, Type.TXT,
-            List.of(new TXTRecord(name, DClass.IN, 60, "t" + random.nextInt(3))), serial));
-        default -> out.add(new ZoneChange.RrsetReplaced(zone, name, Type.A, records(random, name), serial));
+        case 3 ->
+            out.add(
+                new ZoneChange.RrsetIncomplete(zone, name, Type.A, records(random, name), serial));
+        case 4 ->
+            out.add(
+                new ZoneChange.RrsetReplaced(
+                    zone, zone, Type.SOA, List.of(soa(zone, random)), serial));
+        case 5 ->
+            out.add(
+                new ZoneChange.RrsetReplaced(
+                    zone,
+                    name,
+                    Type.TXT,
+                    List.of(new TXTRecord(name, DClass.IN, 60, "t" + random.nextInt(3))),
+                    serial));
+        default ->
+            out.add(
+                new ZoneChange.RrsetReplaced(zone, name, Type.A, records(random, name), serial));
       }
     }
     return out;
@@ -90,13 +106,27 @@ class BulkBuildTest {
     List<Record> out = new ArrayList<>();
     int n = random.nextInt(3); // 0: an emptied rrset
     for (int i = 0; i < n; i++) {
-      out.add(new ARecord(name, DClass.IN, 60, InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) (i + random.nextInt(4))})));
+      out.add(
+          new ARecord(
+              name,
+              DClass.IN,
+              60,
+              InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) (i + random.nextInt(4))})));
     }
     return out;
   }
 
   private static SOARecord soa(Name zone, Random random) throws Exception {
-    return new SOARecord(zone, DClass.IN, 300, Name.fromString("ns", zone), Name.fromString("h", zone),
-        random.nextInt(100), 7200, 3600, 1209600, 60);
+    return new SOARecord(
+        zone,
+        DClass.IN,
+        300,
+        Name.fromString("ns", zone),
+        Name.fromString("h", zone),
+        random.nextInt(100),
+        7200,
+        3600,
+        1209600,
+        60);
   }
 }

@@ -74,7 +74,8 @@ public final class AuditLog {
     }
     String sql =
         "SELECT id, at, actor, action, generation, endpoint, previous_generation, new_generation,"
-            + " detail FROM audit_log WHERE (?::text IS NULL OR actor = ?) ORDER BY id DESC LIMIT ?";
+            + " detail FROM audit_log WHERE (?::text IS NULL OR actor = ?) ORDER BY id DESC LIMIT"
+            + " ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, actor);
       ps.setString(2, actor);
@@ -85,9 +86,15 @@ public final class AuditLog {
           Timestamp at = rs.getTimestamp(2);
           out.add(
               new AuditRow(
-                  rs.getLong(1), at.toInstant(), rs.getString(3), rs.getString(4),
-                  (Long) rs.getObject(5), rs.getString(6), (Long) rs.getObject(7),
-                  (Long) rs.getObject(8), rs.getString(9)));
+                  rs.getLong(1),
+                  at.toInstant(),
+                  rs.getString(3),
+                  rs.getString(4),
+                  (Long) rs.getObject(5),
+                  rs.getString(6),
+                  (Long) rs.getObject(7),
+                  (Long) rs.getObject(8),
+                  rs.getString(9)));
         }
       }
       return out;

@@ -20,7 +20,12 @@ public record AuditRow(
 
   /** A new entry (not stored yet). */
   public static AuditRow of(
-      String actor, String action, Long generation, String endpoint, Long previous, Long next,
+      String actor,
+      String action,
+      Long generation,
+      String endpoint,
+      Long previous,
+      Long next,
       String detail) {
     return new AuditRow(null, null, actor, action, generation, endpoint, previous, next, detail);
   }

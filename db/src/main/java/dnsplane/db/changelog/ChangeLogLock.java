@@ -6,8 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * ChangeLogLock is the lock every rrset writer holds from its first rrset statement to commit:
- * the schema's triggers take it on {@code change_log_counter} to number changes gap-free in commit
+ * ChangeLogLock is the lock every rrset writer holds from its first rrset statement to commit: the
+ * schema's triggers take it on {@code change_log_counter} to number changes gap-free in commit
  * order (V1).
  *
  * <p>A writer that takes it explicitly before reading the rrsets it means to replace (the enactor,

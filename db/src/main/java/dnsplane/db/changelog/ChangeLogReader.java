@@ -46,8 +46,8 @@ public final class ChangeLogReader {
   }
 
   /**
-   * All zones and rrsets and the counter, read in ONE repeatable-read transaction, so the rows
-   * are exactly those of the changes up to {@link FullLoadRows#lastSeq}. Leaves {@code c} in
+   * All zones and rrsets and the counter, read in ONE repeatable-read transaction, so the rows are
+   * exactly those of the changes up to {@link FullLoadRows#lastSeq}. Leaves {@code c} in
    * auto-commit, read committed.
    */
   public static FullLoadRows loadAll(Connection c) throws SQLException {
@@ -99,8 +99,7 @@ public final class ChangeLogReader {
   }
 
   /** Up to {@code limit} change-log rows with seq greater than {@code after}, in order. */
-  public static List<ChangeLogRow> since(Connection c, long after, int limit)
-      throws SQLException {
+  public static List<ChangeLogRow> since(Connection c, long after, int limit) throws SQLException {
     List<ChangeLogRow> rows = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * EndpointConfigs reads what the operator configured for a batch of endpoints in one statement,
- * on the caller's connection so the answer belongs to the write transaction it protects.
+ * EndpointConfigs reads what the operator configured for a batch of endpoints in one statement, on
+ * the caller's connection so the answer belongs to the write transaction it protects.
  */
 public final class EndpointConfigs {
 
@@ -33,7 +33,8 @@ public final class EndpointConfigs {
       ps.setArray(1, c.createArrayOf("text", endpoints.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(rs.getString(1),
+          out.put(
+              rs.getString(1),
               new EndpointFamilies(rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
         }
       }

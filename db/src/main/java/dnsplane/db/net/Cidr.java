@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cidr is one network, {@code ADDRESS/LENGTH} (a bare address is one host), as every access list
- * in dnsplane takes them: the resolver's client allow list, authdns's transfer ACL and its
- * rate-limit whitelist. PURE.
+ * Cidr is one network, {@code ADDRESS/LENGTH} (a bare address is one host), as every access list in
+ * dnsplane takes them: the resolver's client allow list, authdns's transfer ACL and its rate-limit
+ * whitelist. PURE.
  *
  * <p>Literal addresses only: a host name in an access list would make start-up depend on DNS. Host
  * bits are cleared ({@code 192.0.2.77/25} is {@code 192.0.2.0/25}), so equal networks are equal
@@ -28,8 +28,8 @@ public record Cidr(byte[] network, int prefixLength) {
       throw new IllegalArgumentException("an address is 4 or 16 bytes, not " + network.length);
     }
     if (prefixLength < 0 || prefixLength > network.length * 8) {
-      throw new IllegalArgumentException("prefix length " + prefixLength + " out of range 0-"
-          + network.length * 8);
+      throw new IllegalArgumentException(
+          "prefix length " + prefixLength + " out of range 0-" + network.length * 8);
     }
     for (int bit = prefixLength; bit < network.length * 8; bit++) {
       network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
@@ -46,7 +46,8 @@ public record Cidr(byte[] network, int prefixLength) {
     int slash = t.indexOf('/');
     String address = slash < 0 ? t : t.substring(0, slash);
     // The JDK would look anything else up by name; only literals may pass.
-    if (address.isEmpty() || !address.matches("[0-9a-fA-F.:]+")
+    if (address.isEmpty()
+        || !address.matches("[0-9a-fA-F.:]+")
         || !(address.contains(":") || address.matches("[0-9.]+"))) {
       throw new IllegalArgumentException("'" + text + "' is not an IP address or ADDRESS/LENGTH");
     }
@@ -73,8 +74,12 @@ public record Cidr(byte[] network, int prefixLength) {
     }
     if (writtenBits == 128 && bytes.length == 4) {
       if (length < MAPPED_PREFIX) {
-        throw new IllegalArgumentException("prefix length " + length + " in '" + text
-            + "' is out of range 96-128 for an IPv4-mapped address");
+        throw new IllegalArgumentException(
+            "prefix length "
+                + length
+                + " in '"
+                + text
+                + "' is out of range 96-128 for an IPv4-mapped address");
       }
       length -= MAPPED_PREFIX;
     }
@@ -150,7 +155,8 @@ public record Cidr(byte[] network, int prefixLength) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Cidr c && c.prefixLength == prefixLength
+    return o instanceof Cidr c
+        && c.prefixLength == prefixLength
         && Arrays.equals(c.network, network);
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
  * one place, guards the planner, the enactors and the resolver.
  *
  * <p>Reads (GET, HEAD, OPTIONS) always pass. A mutating call (any other method) is refused when:
+ *
  * <ol>
  *   <li>it carries an {@code Origin} other than the service's own ({@code http://} + its Host),
  *       {@code null} included: 403. A web page must never drive the API, token or not;
@@ -31,8 +32,13 @@ public final class ControlChannelGuard {
   public record Refusal(int status, String error) {}
 
   /** The parts of a request the rules look at; any header may be null (absent). */
-  public record Call(String method, String host, String origin, String contentType,
-      String authorization, InetAddress client) {}
+  public record Call(
+      String method,
+      String host,
+      String origin,
+      String contentType,
+      String authorization,
+      InetAddress client) {}
 
   private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -40,8 +46,10 @@ public final class ControlChannelGuard {
 
   /** {@code token} null or blank: no token configured. */
   public ControlChannelGuard(String token) {
-    this.expected = token == null || token.isBlank()
-        ? null : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
+    this.expected =
+        token == null || token.isBlank()
+            ? null
+            : ("Bearer " + token.trim()).getBytes(StandardCharsets.UTF_8);
   }
 
   public boolean tokenConfigured() {
@@ -54,8 +62,14 @@ public final class ControlChannelGuard {
       return null;
     }
     if (call.origin() != null && !call.origin().equalsIgnoreCase("http://" + call.host())) {
-      return new Refusal(403, "Origin " + call.origin() + " is not this service's own"
-          + " (http://" + call.host() + "): cross-site requests may not change anything");
+      return new Refusal(
+          403,
+          "Origin "
+              + call.origin()
+              + " is not this service's own"
+              + " (http://"
+              + call.host()
+              + "): cross-site requests may not change anything");
     }
     if (expected != null) {
       String given = call.authorization();
@@ -66,16 +80,25 @@ public final class ControlChannelGuard {
       return new Refusal(401, given == null ? "missing bearer token" : "wrong bearer token");
     }
     if (call.client() == null || !call.client().isLoopbackAddress()) {
-      return new Refusal(403, "without DNSPLANE_API_TOKEN, mutating calls are accepted from"
-          + " loopback clients only, not from " + call.client());
+      return new Refusal(
+          403,
+          "without DNSPLANE_API_TOKEN, mutating calls are accepted from"
+              + " loopback clients only, not from "
+              + call.client());
     }
     if (!isLoopbackHost(call.host())) {
-      return new Refusal(403, "without DNSPLANE_API_TOKEN, mutating calls must address the service"
-          + " by a loopback name (127.0.0.1, [::1], localhost), not " + call.host());
+      return new Refusal(
+          403,
+          "without DNSPLANE_API_TOKEN, mutating calls must address the service"
+              + " by a loopback name (127.0.0.1, [::1], localhost), not "
+              + call.host());
     }
     if (!isJson(call.contentType())) {
-      return new Refusal(415, "mutating calls need Content-Type: application/json (or a bearer"
-          + " token), got " + (call.contentType() == null ? "none" : call.contentType()));
+      return new Refusal(
+          415,
+          "mutating calls need Content-Type: application/json (or a bearer"
+              + " token), got "
+              + (call.contentType() == null ? "none" : call.contentType()));
     }
     return null;
   }
@@ -87,9 +110,13 @@ public final class ControlChannelGuard {
    */
   public static void requireSafeListen(InetSocketAddress bind, String token) {
     if ((token == null || token.isBlank()) && !isLoopbackBind(bind)) {
-      throw new IllegalArgumentException("refusing to listen on " + bind.getHostString() + ":"
-          + bind.getPort() + " without DNSPLANE_API_TOKEN: mutating calls would be open to the"
-          + " network; set a token or listen on loopback");
+      throw new IllegalArgumentException(
+          "refusing to listen on "
+              + bind.getHostString()
+              + ":"
+              + bind.getPort()
+              + " without DNSPLANE_API_TOKEN: mutating calls would be open to the"
+              + " network; set a token or listen on loopback");
     }
   }
 

@@ -4,8 +4,8 @@ import dnsplane.db.Json;
 import java.util.List;
 
 /**
- * PlanAddressRow is one element of {@code plan_entry.addresses} (or {@code held}):
- * {@code {"address":"192.0.2.10","weight":100,"az":"az-a"}}.
+ * PlanAddressRow is one element of {@code plan_entry.addresses} (or {@code held}): {@code
+ * {"address":"192.0.2.10","weight":100,"az":"az-a"}}.
  *
  * <p>An element that has no "address" string is read back with its whole JSON text as {@code
  * address}, which no address parser accepts: a reader that validates (the safe enactor) then

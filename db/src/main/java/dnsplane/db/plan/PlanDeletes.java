@@ -21,8 +21,8 @@ public final class PlanDeletes {
   public static List<Long> deleteUnreferenced(Connection c, List<Long> generations)
       throws SQLException {
     String sql =
-        "DELETE FROM plan p WHERE p.generation = ANY(?) AND NOT EXISTS"
-            + " (SELECT 1 FROM rrset r WHERE r.applied_generation = p.generation) RETURNING generation";
+        "DELETE FROM plan p WHERE p.generation = ANY(?) AND NOT EXISTS (SELECT 1 FROM rrset r WHERE"
+            + " r.applied_generation = p.generation) RETURNING generation";
     List<Long> out = new ArrayList<>();
     if (generations.isEmpty()) {
       return out;
@@ -38,7 +38,9 @@ public final class PlanDeletes {
     return out;
   }
 
-  /** Legacy: deletes plan {@code generation} whatever references it (only the DB guard may refuse). */
+  /**
+   * Legacy: deletes plan {@code generation} whatever references it (only the DB guard may refuse).
+   */
   public static boolean delete(Connection c, long generation) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM plan WHERE generation = ?")) {
       ps.setLong(1, generation);

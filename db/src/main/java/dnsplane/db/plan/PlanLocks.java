@@ -47,8 +47,10 @@ public final class PlanLocks {
     if (generations.isEmpty()) {
       return out;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM plan"
-        + " WHERE generation = ANY(?) ORDER BY generation FOR UPDATE")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT generation FROM plan"
+                + " WHERE generation = ANY(?) ORDER BY generation FOR UPDATE")) {
       ps.setArray(1, c.createArrayOf("bigint", generations.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

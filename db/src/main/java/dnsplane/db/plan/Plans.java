@@ -31,9 +31,9 @@ public final class Plans {
   private static final String HEADS = "SELECT generation, created_at, reason FROM plan";
 
   /**
-   * Entries with their address and held elements, one row per element (or one row with NULLs for
-   * an entry with none), in endpoint and element order. Elements are taken apart in SQL so db
-   * needs no JSON parser; an element with no "address" string keeps its JSON text instead.
+   * Entries with their address and held elements, one row per element (or one row with NULLs for an
+   * entry with none), in endpoint and element order. Elements are taken apart in SQL so db needs no
+   * JSON parser; an element with no "address" string keeps its JSON text instead.
    */
   private static final String ENTRIES =
       "SELECT pe.generation, pe.endpoint, pe.ttl, pe.fail_open, pe.fail_open_families, pe.deleted,"
@@ -64,7 +64,9 @@ public final class Plans {
     return newestGeneration(c, 0);
   }
 
-  /** As {@link #newestGeneration(Connection)}, giving up after {@code timeoutSeconds} (0: never). */
+  /**
+   * As {@link #newestGeneration(Connection)}, giving up after {@code timeoutSeconds} (0: never).
+   */
   public static Optional<Long> newestGeneration(Connection c, int timeoutSeconds)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT max(generation) FROM plan")) {
@@ -113,8 +115,7 @@ public final class Plans {
     return plans.stream().findFirst();
   }
 
-  private static List<PlanRow> read(Connection c, String headSql, Long param)
-      throws SQLException {
+  private static List<PlanRow> read(Connection c, String headSql, Long param) throws SQLException {
     Map<Long, Head> heads = new LinkedHashMap<>();
     try (PreparedStatement st = c.prepareStatement(headSql)) {
       if (param != null) {
@@ -133,7 +134,9 @@ public final class Plans {
     List<PlanRow> out = new ArrayList<>(heads.size());
     heads.forEach(
         (gen, head) ->
-            out.add(new PlanRow(gen, head.createdAt, head.reason, entries.getOrDefault(gen, List.of()))));
+            out.add(
+                new PlanRow(
+                    gen, head.createdAt, head.reason, entries.getOrDefault(gen, List.of()))));
     return out;
   }
 
@@ -151,7 +154,8 @@ public final class Plans {
         while (rs.next()) {
           long generation = rs.getLong(1);
           String endpoint = rs.getString(2);
-          if (current == null || current.generation != generation
+          if (current == null
+              || current.generation != generation
               || !current.endpoint.equals(endpoint)) {
             if (current != null) {
               out.computeIfAbsent(current.generation, g -> new ArrayList<>()).add(current.build());
@@ -201,7 +205,8 @@ public final class Plans {
     }
 
     PlanEntryRow build() {
-      return new PlanEntryRow(generation, endpoint, ttl, failOpen, addresses, families, held, deleted);
+      return new PlanEntryRow(
+          generation, endpoint, ttl, failOpen, addresses, families, held, deleted);
     }
   }
 

@@ -5,8 +5,8 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Refusals recognises the schema's refusals of an rrset write, so callers can count them per
- * entry instead of failing a whole plan: the non-empty guard and the address rdata CHECK.
+ * Refusals recognises the schema's refusals of an rrset write, so callers can count them per entry
+ * instead of failing a whole plan: the non-empty guard and the address rdata CHECK.
  */
 public final class Refusals {
 
@@ -30,7 +30,8 @@ public final class Refusals {
       }
       String msg = t.getMessage();
       if (msg != null
-          && (msg.contains("would publish no address") || msg.contains("still applied to guarded"))) {
+          && (msg.contains("would publish no address")
+              || msg.contains("still applied to guarded"))) {
         return true;
       }
     }

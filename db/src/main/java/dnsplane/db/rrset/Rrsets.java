@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * Rrsets is the SQL by which plans become rrsets. Writes are one statement per batch (unnest
  * arrays). With compare-and-set the statement writes a row only if the row's generation is older
- * than the write's; without it (legacy mode) it overwrites unconditionally. Nothing here deletes
- * an rrset: removing one is writing it empty with the new generation (a tombstone). A writer that
+ * than the write's; without it (legacy mode) it overwrites unconditionally. Nothing here deletes an
+ * rrset: removing one is writing it empty with the new generation (a tombstone). A writer that
  * decides from what the rrsets hold takes {@link dnsplane.db.changelog.ChangeLogLock} first.
  *
  * <p>A write whose content equals what the row holds still advances applied_generation (the
@@ -39,8 +39,12 @@ public final class Rrsets {
           + " ORDER BY u.z, u.n, u.t"
           + " ON CONFLICT (zone_id, name, type) DO UPDATE SET ttl = EXCLUDED.ttl,"
           + "   rdata = EXCLUDED.rdata, applied_generation = EXCLUDED.applied_generation,"
-          + "   version = rrset.version + CASE WHEN " + CONTENT_CHANGES + " THEN 1 ELSE 0 END,"
-          + "   updated_at = CASE WHEN " + CONTENT_CHANGES + " THEN now() ELSE rrset.updated_at END";
+          + "   version = rrset.version + CASE WHEN "
+          + CONTENT_CHANGES
+          + " THEN 1 ELSE 0 END,"
+          + "   updated_at = CASE WHEN "
+          + CONTENT_CHANGES
+          + " THEN now() ELSE rrset.updated_at END";
 
   /** The compare-and-set: the same rule as the enactor's WriteRule, enforced at write time. */
   private static final String CAS =
@@ -61,8 +65,8 @@ public final class Rrsets {
       Connection c, Collection<String> addressNames, Collection<String> txtNames)
       throws SQLException {
     String sql =
-        "SELECT name, type, ttl, rdata, applied_generation FROM rrset"
-            + " WHERE (name = ANY(?) AND type IN ('A', 'AAAA')) OR (name = ANY(?) AND type = 'TXT')";
+        "SELECT name, type, ttl, rdata, applied_generation FROM rrset WHERE (name = ANY(?) AND type"
+            + " IN ('A', 'AAAA')) OR (name = ANY(?) AND type = 'TXT')";
     List<CurrentRrset> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", addressNames.toArray()));
@@ -71,15 +75,22 @@ public final class Rrsets {
         while (rs.next()) {
           long g = rs.getLong(5);
           Long generation = rs.wasNull() ? null : g;
-          out.add(new CurrentRrset(rs.getString(1), rs.getString(2), rs.getInt(3),
-              List.of((String[]) rs.getArray(4).getArray()), generation));
+          out.add(
+              new CurrentRrset(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getInt(3),
+                  List.of((String[]) rs.getArray(4).getArray()),
+                  generation));
         }
       }
     }
     return out;
   }
 
-  /** Each name's A and AAAA rrsets in summary; a name with neither is {@link AddressRrsets#ABSENT}. */
+  /**
+   * Each name's A and AAAA rrsets in summary; a name with neither is {@link AddressRrsets#ABSENT}.
+   */
   public static Map<String, AddressRrsets> addressRrsets(Connection c, Collection<String> names)
       throws SQLException {
     Map<String, AddressRrsets> out = new HashMap<>();
@@ -174,7 +185,8 @@ public final class Rrsets {
     Set<Long> out = new HashSet<>();
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT DISTINCT applied_generation FROM rrset WHERE applied_generation IS NOT NULL");
+                "SELECT DISTINCT applied_generation FROM rrset WHERE applied_generation IS NOT"
+                    + " NULL");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1));
@@ -184,8 +196,8 @@ public final class Rrsets {
   }
 
   /**
-   * Legacy cleanup's second step for one endpoint: empties its A and AAAA rrsets if they still point
-   * at a plan that no longer exists. Returns the rrsets emptied. A guarded endpoint makes the
+   * Legacy cleanup's second step for one endpoint: empties its A and AAAA rrsets if they still
+   * point at a plan that no longer exists. Returns the rrsets emptied. A guarded endpoint makes the
    * database refuse at commit.
    */
   public static int clearIfPlanDeleted(Connection c, String endpoint) throws SQLException {
@@ -199,5 +211,4 @@ public final class Rrsets {
       return ps.executeUpdate();
     }
   }
-
 }

@@ -11,7 +11,12 @@ public final class EnactorStatus {
   private EnactorStatus() {}
 
   public static void upsert(
-      Connection c, String az, String mode, Long lastApplied, boolean stuck, String stuckReason,
+      Connection c,
+      String az,
+      String mode,
+      Long lastApplied,
+      boolean stuck,
+      String stuckReason,
       boolean paused)
       throws SQLException {
     String sql =

@@ -83,10 +83,10 @@ public final class ZoneReader {
    * The plan-managed rrsets an import must leave alone: every rrset of the zone holding a plan
    * generation (tombstones included), and the A, AAAA and {@code _plan} TXT rrsets of every
    * endpoint, whether or not a plan has written them yet. Read it after {@link
-   * dnsplane.db.changelog.ChangeLogLock#take}, the lock every rrset writer takes first, so no enactor write can
-   * change the answer before the import commits. (The planner creates endpoints without that
-   * lock; one created meanwhile is not seen, and its first plan write then overwrites whatever the
-   * import wrote, its compare-and-set admitting any row without a generation.)
+   * dnsplane.db.changelog.ChangeLogLock#take}, the lock every rrset writer takes first, so no
+   * enactor write can change the answer before the import commits. (The planner creates endpoints
+   * without that lock; one created meanwhile is not seen, and its first plan write then overwrites
+   * whatever the import wrote, its compare-and-set admitting any row without a generation.)
    */
   public static Set<RrsetRow.Key> managed(Connection c, long zoneId) throws SQLException {
     Set<RrsetRow.Key> out = new HashSet<>();

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * ZoneWriter writes the rows of whole zones in bulk, on the caller's connection and inside the
- * caller's transaction: the caller takes {@link dnsplane.db.changelog.ChangeLogLock#take} first, then writes.
+ * caller's transaction: the caller takes {@link dnsplane.db.changelog.ChangeLogLock#take} first,
+ * then writes.
  *
  * <p>Rrsets travel as one jsonb array per statement ({@code jsonb_to_recordset}), so a statement
  * writes up to {@value #CHUNK} rrsets: one round trip, one trigger run and one NOTIFY per chunk

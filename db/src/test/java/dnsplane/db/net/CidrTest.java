@@ -73,8 +73,8 @@ class CidrTest {
     assertMessage("prefix length 'x' in '10.0.0.0/x' is not a number", "10.0.0.0/x");
     assertMessage("prefix length '' in '10.0.0.0/' is not a number", "10.0.0.0/");
     assertMessage("prefix length '-1' in '10.0.0.0/-1' is not a number", "10.0.0.0/-1");
-    assertMessage("prefix length 64 in '::ffff:192.0.2.0/64' is out of range 96-128",
-        "::ffff:192.0.2.0/64");
+    assertMessage(
+        "prefix length 64 in '::ffff:192.0.2.0/64' is out of range 96-128", "::ffff:192.0.2.0/64");
     assertThrows(IllegalArgumentException.class, () -> new Cidr(new byte[5], 0));
     assertThrows(IllegalArgumentException.class, () -> new Cidr(new byte[4], 33));
     assertThrows(IllegalStateException.class, () -> Cidr.parse("::1").v4Network());
@@ -88,7 +88,8 @@ class CidrTest {
 
   @Test
   void parsesListsAndKeepsNetworksImmutable() {
-    assertEquals(List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8::/32")),
+    assertEquals(
+        List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("2001:db8::/32")),
         Cidr.parseList(" 192.0.2.0/24, ,2001:db8::/32 "));
     assertTrue(Cidr.parseList(" ").isEmpty());
     byte[] bytes = {10, 0, 0, 0};

@@ -18,8 +18,8 @@ class ControlChannelGuardTest {
   private final ControlChannelGuard open = new ControlChannelGuard(null);
   private final ControlChannelGuard tokened = new ControlChannelGuard("t0ken");
 
-  private static Call call(String method, String host, String origin, String type, String auth,
-      InetAddress client) {
+  private static Call call(
+      String method, String host, String origin, String type, String auth, InetAddress client) {
     return new Call(method, host, origin, type, auth, client);
   }
 
@@ -35,19 +35,33 @@ class ControlChannelGuardTest {
   @Test
   void withoutATokenOnlyLoopbackJsonFromItsOwnOriginPasses() throws Exception {
     assertNull(open.check(call("POST", "127.0.0.1:8082", null, JSON, null, LOOPBACK)));
-    assertNull(open.check(call("DELETE", "localhost:8082", "http://localhost:8082",
-        "application/json; charset=utf-8", null, LOOPBACK)));
+    assertNull(
+        open.check(
+            call(
+                "DELETE",
+                "localhost:8082",
+                "http://localhost:8082",
+                "application/json; charset=utf-8",
+                null,
+                LOOPBACK)));
     assertNull(open.check(call("PUT", "[::1]:8082", null, JSON, null, LOOPBACK)));
-    assertEquals(403, open.check(call("POST", "127.0.0.1:8082", "http://evil.example", JSON, null,
-        LOOPBACK)).status());
-    assertEquals(403,
-        open.check(call("POST", "127.0.0.1:8082", "null", JSON, null, LOOPBACK)).status());
-    assertEquals(415,
-        open.check(call("POST", "127.0.0.1:8082", null, null, null, LOOPBACK)).status());
-    assertEquals(415, open.check(call("POST", "127.0.0.1:8082", null, "text/plain", null, LOOPBACK))
-        .status());
-    assertEquals(403, open.check(call("POST", "127.0.0.1:8082", null, JSON, null,
-        InetAddress.getByName("192.0.2.1"))).status());
+    assertEquals(
+        403,
+        open.check(call("POST", "127.0.0.1:8082", "http://evil.example", JSON, null, LOOPBACK))
+            .status());
+    assertEquals(
+        403, open.check(call("POST", "127.0.0.1:8082", "null", JSON, null, LOOPBACK)).status());
+    assertEquals(
+        415, open.check(call("POST", "127.0.0.1:8082", null, null, null, LOOPBACK)).status());
+    assertEquals(
+        415,
+        open.check(call("POST", "127.0.0.1:8082", null, "text/plain", null, LOOPBACK)).status());
+    assertEquals(
+        403,
+        open.check(
+                call(
+                    "POST", "127.0.0.1:8082", null, JSON, null, InetAddress.getByName("192.0.2.1")))
+            .status());
     ControlChannelGuard.Refusal rebound =
         open.check(call("POST", "evil.example:8082", null, JSON, null, LOOPBACK));
     assertEquals(403, rebound.status());
@@ -58,19 +72,25 @@ class ControlChannelGuardTest {
   void withATokenTheTokenDecidesButAForeignOriginIsStillRefused() throws Exception {
     InetAddress far = InetAddress.getByName("192.0.2.1");
     assertEquals(401, tokened.check(call("POST", "h:1", null, JSON, null, LOOPBACK)).status());
-    assertEquals(401,
-        tokened.check(call("POST", "h:1", null, JSON, "Bearer guess", LOOPBACK)).status());
+    assertEquals(
+        401, tokened.check(call("POST", "h:1", null, JSON, "Bearer guess", LOOPBACK)).status());
     assertNull(tokened.check(call("POST", "h:1", null, "text/plain", "Bearer t0ken", far)));
-    assertEquals(403, tokened.check(call("POST", "h:1", "http://evil.example", JSON, "Bearer t0ken",
-        far)).status());
+    assertEquals(
+        403,
+        tokened
+            .check(call("POST", "h:1", "http://evil.example", JSON, "Bearer t0ken", far))
+            .status());
   }
 
   @Test
   void aNonLoopbackListenNeedsAToken() {
     ControlChannelGuard.requireSafeListen(new InetSocketAddress("127.0.0.1", 8081), null);
     ControlChannelGuard.requireSafeListen(new InetSocketAddress("0.0.0.0", 8081), "t0ken");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ControlChannelGuard.requireSafeListen(new InetSocketAddress("0.0.0.0", 8081), " "));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ControlChannelGuard.requireSafeListen(new InetSocketAddress("0.0.0.0", 8081), " "));
     assertTrue(e.getMessage().contains("DNSPLANE_API_TOKEN"), e.getMessage());
   }
 }

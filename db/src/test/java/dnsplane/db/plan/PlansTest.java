@@ -33,18 +33,29 @@ class PlansTest {
 
   @Test
   void anInsertedPlanReadsBackEntryForEntryIncludingHeldFamiliesAndDeletions() throws Exception {
-    PlanEntryRow web = new PlanEntryRow(0, "web.aws.test.", 60, true,
-        List.of(new PlanAddressRow("192.0.2.10", 100, "az-a"),
-            new PlanAddressRow("2001:db8::10", 50, null)),
-        Set.of("A"), List.of(new PlanAddressRow("198.51.100.7", 100, "az-b")), false);
-    PlanEntryRow gone = new PlanEntryRow(0, "gone.aws.test.", 30, false, List.of(), Set.of(), List.of(), true);
-    PlanEntryRow empty = new PlanEntryRow(0, "empty.aws.test.", 30, false, List.of(), Set.of(), List.of(), false);
+    PlanEntryRow web =
+        new PlanEntryRow(
+            0,
+            "web.aws.test.",
+            60,
+            true,
+            List.of(
+                new PlanAddressRow("192.0.2.10", 100, "az-a"),
+                new PlanAddressRow("2001:db8::10", 50, null)),
+            Set.of("A"),
+            List.of(new PlanAddressRow("198.51.100.7", 100, "az-b")),
+            false);
+    PlanEntryRow gone =
+        new PlanEntryRow(0, "gone.aws.test.", 30, false, List.of(), Set.of(), List.of(), true);
+    PlanEntryRow empty =
+        new PlanEntryRow(0, "empty.aws.test.", 30, false, List.of(), Set.of(), List.of(), false);
 
     long g = tx.write(c -> Plans.insert(c, "test \"quoted\" reason", List.of(web, gone, empty)));
 
     PlanRow read = tx.snapshot(c -> Plans.get(c, g)).orElseThrow();
     assertEquals("test \"quoted\" reason", read.reason());
-    assertEquals(List.of("empty.aws.test.", "gone.aws.test.", "web.aws.test."),
+    assertEquals(
+        List.of("empty.aws.test.", "gone.aws.test.", "web.aws.test."),
         read.entries().stream().map(PlanEntryRow::endpoint).toList());
     PlanEntryRow w = read.entries().get(2);
     assertEquals(web.addresses(), w.addresses());
@@ -61,12 +72,18 @@ class PlansTest {
   @Test
   void anElementWithoutAnAddressIsReadAsItsJsonTextSoValidatingReadersRejectIt() throws Exception {
     // A buggy planner's entry, written in the plan's own transaction (plans are immutable after).
-    long g = tx.write(c -> {
-      long gen = Plans.insert(c, "r", List.of());
-      exec(c, "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (?,"
-          + " 'odd.aws.test.', 60, '[{\"addr\": \"192.0.2.1\"}, {\"address\": \"192.0.2.2\"}]')", gen);
-      return gen;
-    });
+    long g =
+        tx.write(
+            c -> {
+              long gen = Plans.insert(c, "r", List.of());
+              exec(
+                  c,
+                  "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (?,"
+                      + " 'odd.aws.test.', 60, '[{\"addr\": \"192.0.2.1\"}, {\"address\":"
+                      + " \"192.0.2.2\"}]')",
+                  gen);
+              return gen;
+            });
     List<PlanAddressRow> read =
         tx.snapshot(c -> Plans.get(c, g)).orElseThrow().entries().get(0).addresses();
     assertEquals(2, read.size());
@@ -78,14 +95,15 @@ class PlansTest {
   void newestListsPlansNewestFirstAndAMissingPlanIsEmpty() throws Exception {
     long a = tx.write(c -> Plans.insert(c, "a", List.of()));
     long b = tx.write(c -> Plans.insert(c, "b", List.of()));
-    assertEquals(List.of(b, a),
-        tx.read(c -> Plans.newest(c, 5)).stream().map(PlanRow::generation).toList());
+    assertEquals(
+        List.of(b, a), tx.read(c -> Plans.newest(c, 5)).stream().map(PlanRow::generation).toList());
     assertEquals(Optional.empty(), tx.read(c -> Plans.get(c, b + 100)));
   }
 
   @Test
   void jsonStringsEscapeQuotesBackslashesAndControlCharacters() {
-    assertEquals("{\"address\":\"a\\\"b\\\\c\\n\\u0001\",\"weight\":1,\"az\":null}",
+    assertEquals(
+        "{\"address\":\"a\\\"b\\\\c\\n\\u0001\",\"weight\":1,\"az\":null}",
         new PlanAddressRow("a\"b\\c\n\u0001", 1, null).toJson());
   }
 }

@@ -177,8 +177,10 @@ public final class ContainerTier {
       return startPostgres(image);
     } catch (StartFailure e) {
       if (image == null && e.getCause() instanceof DockerImages.Unavailable) {
-        skip("no PostgreSQL image for the Testcontainers tier (" + e.getMessage()
-            + "); build the local one with deploy/docker/base-images");
+        skip(
+            "no PostgreSQL image for the Testcontainers tier ("
+                + e.getMessage()
+                + "); build the local one with deploy/docker/base-images");
       }
       throw e;
     }

@@ -29,8 +29,8 @@ class ContainerTierTest {
     String id;
     try (ContainerTier.Running pg = ContainerTier.startPostgresOrSkip()) {
       id = pg.containerId();
-      System.err.println("[ContainerTierTest] started " + pg + " in " + pg.startup().toMillis()
-          + " ms");
+      System.err.println(
+          "[ContainerTierTest] started " + pg + " in " + pg.startup().toMillis() + " ms");
       assertEquals("running", state(id), "container " + id);
 
       DbSettings db = pg.admin().withDatabase("dnsplane_container_tier");
@@ -43,7 +43,8 @@ class ContainerTierTest {
         assertEquals(
             Sql.longValue(c, "SELECT count(*) FROM flyway_schema_history"),
             Sql.longValue(c, "SELECT count(*) FROM flyway_schema_history WHERE success"));
-        assertEquals(1,
+        assertEquals(
+            1,
             Sql.longValue(c, "SELECT count(*) FROM pg_roles WHERE rolname = 'dnsplane_reader'"),
             "V6's role is missing");
       }
@@ -55,8 +56,9 @@ class ContainerTierTest {
   @Test
   void aContainerThatCannotStartIsAFailureNamingTheImageNotASkip() {
     ContainerTier.assumeDockerEngine();
-    ContainerTier.StartFailure e = assertThrows(
-        ContainerTier.StartFailure.class, () -> ContainerTier.startPostgres(NO_SUCH_IMAGE));
+    ContainerTier.StartFailure e =
+        assertThrows(
+            ContainerTier.StartFailure.class, () -> ContainerTier.startPostgres(NO_SUCH_IMAGE));
     assertEquals(NO_SUCH_IMAGE, e.image());
     assertTrue(e.getMessage().contains(NO_SUCH_IMAGE), e.getMessage());
   }
@@ -65,10 +67,14 @@ class ContainerTierTest {
   void theFixtureFallsBackToTheEmbeddedTierNamingTheImageAndTheReason() throws Exception {
     List<String> tried = new ArrayList<>();
     List<String> stderr = new ArrayList<>();
-    TestPostgres.Found found = TestPostgres.containerThenEmbedded(NO_SUCH_IMAGE, tried, line -> {
-      stderr.add(line);
-      System.err.println(line);
-    });
+    TestPostgres.Found found =
+        TestPostgres.containerThenEmbedded(
+            NO_SUCH_IMAGE,
+            tried,
+            line -> {
+              stderr.add(line);
+              System.err.println(line);
+            });
 
     assertNotNull(found, "neither tier gave a server: " + tried);
     assertTrue(found.source().startsWith("embedded"), found.source());
@@ -87,7 +93,11 @@ class ContainerTierTest {
   /** The container's state as the engine says ("running", "exited"...), or "gone". */
   private static String state(String id) {
     try {
-      return DockerClientFactory.instance().client().inspectContainerCmd(id).exec().getState()
+      return DockerClientFactory.instance()
+          .client()
+          .inspectContainerCmd(id)
+          .exec()
+          .getState()
           .getStatus();
     } catch (NotFoundException e) {
       return "gone";

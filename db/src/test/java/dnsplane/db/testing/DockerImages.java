@@ -42,8 +42,8 @@ final class DockerImages {
   private DockerImages() {}
 
   /**
-   * The name Testcontainers will really use for {@code image}: its configured substitutions
-   * (e.g. {@code ryuk.container.image}) apply, so that is the name to look for on the engine.
+   * The name Testcontainers will really use for {@code image}: its configured substitutions (e.g.
+   * {@code ryuk.container.image}) apply, so that is the name to look for on the engine.
    */
   static String substituted(String image) {
     return ImageNameSubstitutor.instance()
@@ -153,8 +153,13 @@ final class DockerImages {
         ryukReady = true;
         return;
       }
-      ryukProblem = "set " + RYUK_DISABLED_ENV + "=true (the Maven build does): Ryuk's image "
-          + ryuk + " is not on the Docker engine and pulling it failed: " + why;
+      ryukProblem =
+          "set "
+              + RYUK_DISABLED_ENV
+              + "=true (the Maven build does): Ryuk's image "
+              + ryuk
+              + " is not on the Docker engine and pulling it failed: "
+              + why;
     }
     throw new IllegalStateException(ryukProblem);
   }

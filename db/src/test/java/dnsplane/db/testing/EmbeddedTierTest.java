@@ -18,7 +18,9 @@ class EmbeddedTierTest {
   @Test
   void embeddedPostgresStartsAndMigrates() throws Exception {
     DbSettings admin = EmbeddedTier.start();
-    DbSettings db = admin.withDatabase("dnsplane_" + UUID.randomUUID().toString().substring(0, 8).replace("-", ""));
+    DbSettings db =
+        admin.withDatabase(
+            "dnsplane_" + UUID.randomUUID().toString().substring(0, 8).replace("-", ""));
     assertTrue(DbBootstrap.prepare(db) > 0);
     try (Connection c = DbBootstrap.connect(db)) {
       assertEquals(0, Sql.longValue(c, "SELECT count(*) FROM zone"));

@@ -7,7 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** MutableClock only moves when a test moves it: to make data old or a TTL expire without waiting. */
+/**
+ * MutableClock only moves when a test moves it: to make data old or a TTL expire without waiting.
+ */
 public final class MutableClock extends Clock {
 
   /** An arbitrary fixed start (2027-01-15), so runs are reproducible. */

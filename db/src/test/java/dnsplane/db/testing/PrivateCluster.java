@@ -48,12 +48,26 @@ public final class PrivateCluster implements AutoCloseable {
     if (root) {
       run(List.of("chown", "postgres:postgres", dir.toString()), 30);
     }
-    c.pg(List.of("initdb", "-D", c.data.toString(), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-        "--no-sync"), 120);
+    c.pg(
+        List.of(
+            "initdb",
+            "-D",
+            c.data.toString(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync"),
+        120);
     Files.writeString(
         c.data.resolve("postgresql.conf"),
-        "\nlisten_addresses = '127.0.0.1'\nport = " + c.port + "\nunix_socket_directories = '"
-            + dir + "'\nfsync = off\nmax_connections = 50\nshared_buffers = 32MB\n",
+        "\nlisten_addresses = '127.0.0.1'\nport = "
+            + c.port
+            + "\nunix_socket_directories = '"
+            + dir
+            + "'\nfsync = off\nmax_connections = 50\nshared_buffers = 32MB\n",
         StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
     c.startServer();
@@ -71,12 +85,30 @@ public final class PrivateCluster implements AutoCloseable {
       run(List.of("chown", "postgres:postgres", standbyDir.toString()), 30);
     }
     PrivateCluster s = new PrivateCluster(bin, standbyDir, freePort(), asPostgres);
-    s.pg(List.of("pg_basebackup", "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres",
-        "-D", s.data.toString(), "-R", "-X", "stream", "--no-sync"), 180);
+    s.pg(
+        List.of(
+            "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(port),
+            "-U",
+            "postgres",
+            "-D",
+            s.data.toString(),
+            "-R",
+            "-X",
+            "stream",
+            "--no-sync"),
+        180);
     // The copy carries the primary's settings; later lines win.
     Files.writeString(
         s.data.resolve("postgresql.conf"),
-        "\nport = " + s.port + "\nunix_socket_directories = '" + standbyDir + "'\nhot_standby = on\n",
+        "\nport = "
+            + s.port
+            + "\nunix_socket_directories = '"
+            + standbyDir
+            + "'\nhot_standby = on\n",
         StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
     s.startServer();
@@ -101,8 +133,18 @@ public final class PrivateCluster implements AutoCloseable {
 
   /** Starts the server (again) and waits until it accepts connections. */
   public void startServer() throws IOException, InterruptedException {
-    pg(List.of("pg_ctl", "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w", "-t",
-        "60", "start"), 90);
+    pg(
+        List.of(
+            "pg_ctl",
+            "-D",
+            data.toString(),
+            "-l",
+            dir.resolve("log").toString(),
+            "-w",
+            "-t",
+            "60",
+            "start"),
+        90);
   }
 
   /** Stops the server: {@code fast} (a clean stop) or {@code immediate} (as a crash). */
@@ -146,7 +188,10 @@ public final class PrivateCluster implements AutoCloseable {
     }
     if (p.exitValue() != 0) {
       throw new IOException(
-          String.join(" ", cmd) + " failed (" + p.exitValue() + "): "
+          String.join(" ", cmd)
+              + " failed ("
+              + p.exitValue()
+              + "): "
               + new String(out, StandardCharsets.UTF_8));
     }
   }
@@ -167,7 +212,11 @@ public final class PrivateCluster implements AutoCloseable {
         return versions
             .map(v -> v.resolve("bin"))
             .filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+            .max(
+                Comparator.comparingInt(
+                    b ->
+                        Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
             .orElseThrow(() -> new IOException("no PostgreSQL server binaries (initdb) installed"));
       }
     }

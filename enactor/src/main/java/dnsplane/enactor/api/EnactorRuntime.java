@@ -1,9 +1,9 @@
 package dnsplane.enactor.api;
 
-import dnsplane.db.Names;
 import com.zaxxer.hikari.HikariDataSource;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.Names;
 import dnsplane.enactor.Durations;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.EnactorLoop;
@@ -43,10 +43,11 @@ public final class EnactorRuntime implements AutoCloseable {
       @Nullable @Value("${enactor.db.user:}") String dbUser,
       @Nullable @Value("${enactor.db.password:}") String dbPassword)
       throws SQLException {
-    DbSettings db = dbUrl == null || dbUrl.isBlank()
-        ? DbSettings.fromEnv()
-        : new DbSettings(dbUrl, dbUser == null || dbUser.isBlank() ? "postgres" : dbUser,
-            dbPassword);
+    DbSettings db =
+        dbUrl == null || dbUrl.isBlank()
+            ? DbSettings.fromEnv()
+            : new DbSettings(
+                dbUrl, dbUser == null || dbUser.isBlank() ? "postgres" : dbUser, dbPassword);
     Faults faults = new Faults();
     if (delays != null && !delays.isBlank()) {
       for (String d : delays.split(",")) {
@@ -57,8 +58,13 @@ public final class EnactorRuntime implements AutoCloseable {
     this.pool = DbBootstrap.pool(db, "enactor-" + az, 4);
     try {
       Verifier verifier = verify ? new Verifier(address(authdns), Duration.ofSeconds(2)) : null;
-      this.enactor = new Enactor(EnactorSettings.of(az, Mode.parse(mode), keep), pool, faults,
-          new EnactorMetrics(), verifier);
+      this.enactor =
+          new Enactor(
+              EnactorSettings.of(az, Mode.parse(mode), keep),
+              pool,
+              faults,
+              new EnactorMetrics(),
+              verifier);
       this.loop = new EnactorLoop(enactor, db, Durations.parse(poll)).start();
     } catch (SQLException | RuntimeException e) {
       pool.close();

@@ -10,7 +10,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** HealthController serves {@code /health} (database reachable?) and Prometheus {@code /metrics}. */
+/**
+ * HealthController serves {@code /health} (database reachable?) and Prometheus {@code /metrics}.
+ */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class HealthController {

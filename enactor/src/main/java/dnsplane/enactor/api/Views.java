@@ -1,8 +1,8 @@
 package dnsplane.enactor.api;
 
+import dnsplane.db.audit.AuditRow;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.Faults;
-import dnsplane.db.audit.AuditRow;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
@@ -15,17 +15,28 @@ public final class Views {
   /** GET /v1/status. {@code waiting} says which delayed endpoint the enactor is waiting on. */
   @Serdeable
   public record Status(
-      String az, String mode, @Nullable Long lastAppliedGeneration, boolean stuck,
-      @Nullable String stuckReason, boolean paused, List<Fault> faults,
+      String az,
+      String mode,
+      @Nullable Long lastAppliedGeneration,
+      boolean stuck,
+      @Nullable String stuckReason,
+      boolean paused,
+      List<Fault> faults,
       @Nullable Waiting waiting) {
 
     static Status of(Enactor e) {
       Faults.Waiting w = e.faults().waiting();
-      return new Status(e.az(), e.mode().wire(), e.lastApplied(), e.stuckReason() != null,
-          e.stuckReason(), e.paused(),
+      return new Status(
+          e.az(),
+          e.mode().wire(),
+          e.lastApplied(),
+          e.stuckReason() != null,
+          e.stuckReason(),
+          e.paused(),
           e.faults().delays().entrySet().stream()
               .sorted(java.util.Map.Entry.comparingByKey())
-              .map(f -> new Fault(f.getKey(), f.getValue().toString())).toList(),
+              .map(f -> new Fault(f.getKey(), f.getValue().toString()))
+              .toList(),
           w == null ? null : new Waiting(w.endpoint(), w.generation()));
     }
   }
@@ -52,22 +63,43 @@ public final class Views {
 
   /**
    * POST /v1/repair's answer; {@code outcome} is what became of the entry, as its audit action
-   * ({@code write}, {@code unpublish}, {@code unchanged}, {@code stale_skip}, {@code empty_rejected},
-   * {@code empty_family_rejected}, {@code invalid_entry}, {@code guard_refused}, {@code no_zone}).
+   * ({@code write}, {@code unpublish}, {@code unchanged}, {@code stale_skip}, {@code
+   * empty_rejected}, {@code empty_family_rejected}, {@code invalid_entry}, {@code guard_refused},
+   * {@code no_zone}).
    */
   @Serdeable
-  public record Repaired(String endpoint, long generation, String outcome, int written,
-      int guardRefused, Status status) {}
+  public record Repaired(
+      String endpoint,
+      long generation,
+      String outcome,
+      int written,
+      int guardRefused,
+      Status status) {}
 
   /** One audit row. */
   @Serdeable
-  public record Audit(long id, String at, String actor, String action, @Nullable Long generation,
-      @Nullable String endpoint, @Nullable Long previousGeneration, @Nullable Long newGeneration,
+  public record Audit(
+      long id,
+      String at,
+      String actor,
+      String action,
+      @Nullable Long generation,
+      @Nullable String endpoint,
+      @Nullable Long previousGeneration,
+      @Nullable Long newGeneration,
       @Nullable String detail) {
 
     static Audit of(AuditRow e) {
-      return new Audit(e.id(), e.at().toString(), e.actor(), e.action(), e.generation(),
-          e.endpoint(), e.previousGeneration(), e.newGeneration(), e.detail());
+      return new Audit(
+          e.id(),
+          e.at().toString(),
+          e.actor(),
+          e.action(),
+          e.generation(),
+          e.endpoint(),
+          e.previousGeneration(),
+          e.newGeneration(),
+          e.detail());
     }
   }
 

@@ -1,16 +1,16 @@
 package dnsplane.enactor.apply;
 
+import dnsplane.db.Transactions;
+import dnsplane.db.audit.AuditLog;
+import dnsplane.db.audit.AuditRow;
+import dnsplane.db.rrset.ZoneIndex;
+import dnsplane.db.status.EnactorStatus;
 import dnsplane.enactor.rules.LegacyRule;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.rules.PlanEntry;
-import dnsplane.db.audit.AuditRow;
-import dnsplane.db.audit.AuditLog;
-import dnsplane.db.status.EnactorStatus;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.db.Transactions;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * it to every endpoint's rrsets, cleans up old plans and (safe mode) verifies over DNS.
  *
  * <p>legacy, exactly DESIGN.md's four steps: (1) check once, at the start, that the newest plan is
- * newer than the last one this enactor applied; (2) write every endpoint unconditionally, slowly
- * if a delay is injected; (3) delete plans older than the newest K and empty every rrset still
+ * newer than the last one this enactor applied; (2) write every endpoint unconditionally, slowly if
+ * a delay is injected; (3) delete plans older than the newest K and empty every rrset still
  * pointing at a deleted plan; (4) while any endpoint points at a deleted plan, refuse to act until
  * {@link #repair}. safe: the same loop, but every write locks its plan and is a compare-and-set,
  * entries that are empty, malformed or would empty a configured address family are rejected,
@@ -62,8 +62,12 @@ public final class Enactor {
 
   /** {@code verifier} may be null: no post-apply verification. */
   public Enactor(
-      EnactorSettings settings, DataSource ds, Faults faults, EnactorMetrics metrics,
-      Verifier verifier) throws SQLException {
+      EnactorSettings settings,
+      DataSource ds,
+      Faults faults,
+      EnactorMetrics metrics,
+      Verifier verifier)
+      throws SQLException {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tx = new Transactions(ds);
     this.faults = Objects.requireNonNull(faults, "faults");
@@ -111,10 +115,15 @@ public final class Enactor {
     int alarms = m == Mode.SAFE ? verify(r.written()) : 0;
     metrics.observeApply(System.nanoTime() - started);
     saveStatus();
-    log.info("{}: applied plan {} ({}): {}, cleanup {}", settings.az(), p.generation(),
-        m.wire(), r.tally(), c);
-    return new ApplyReport(p.generation(), r.tally(), c.deleted(), c.cleared(),
-        c.guardRefused(), alarms, null);
+    log.info(
+        "{}: applied plan {} ({}): {}, cleanup {}",
+        settings.az(),
+        p.generation(),
+        m.wire(),
+        r.tally(),
+        c);
+    return new ApplyReport(
+        p.generation(), r.tally(), c.deleted(), c.cleared(), c.guardRefused(), alarms, null);
   }
 
   private Optional<Plan> safeStart() throws SQLException {
@@ -145,35 +154,56 @@ public final class Enactor {
   /**
    * The operator's way out of the stuck state: writes the newest plan's entry to {@code endpoint},
    * clears this enactor's stuck state and wakes the other enactors. A legacy enactor writes
-   * unconditionally, as the 2025 operators did; a safe enactor writes exactly as it writes any
-   * plan (plan lock, compare-and-set, every rule), so a repair that read a plan which is stale by
-   * the time it writes cannot roll the endpoint back, and an empty entry is refused.
+   * unconditionally, as the 2025 operators did; a safe enactor writes exactly as it writes any plan
+   * (plan lock, compare-and-set, every rule), so a repair that read a plan which is stale by the
+   * time it writes cannot roll the endpoint back, and an empty entry is refused.
    */
   public ApplyReport repair(String endpoint) throws SQLException, InterruptedException {
     Objects.requireNonNull(endpoint, "endpoint");
     Mode m = mode;
-    Plan newest = plans.newestGeneration().flatMap(this::loadQuietly)
-        .orElseThrow(() -> new IllegalStateException("there is no plan to repair from"));
-    PlanEntry entry = newest.entries().stream().filter(e -> e.endpoint().equals(endpoint))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException(
-            "endpoint " + endpoint + " is not in the newest plan " + newest.generation()));
+    Plan newest =
+        plans
+            .newestGeneration()
+            .flatMap(this::loadQuietly)
+            .orElseThrow(() -> new IllegalStateException("there is no plan to repair from"));
+    PlanEntry entry =
+        newest.entries().stream()
+            .filter(e -> e.endpoint().equals(endpoint))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "endpoint "
+                            + endpoint
+                            + " is not in the newest plan "
+                            + newest.generation()));
     ZoneIndex zones = tx.write(ZoneIndex::load);
-    appendAudit(List.of(AuditRow.of(settings.az(), "repair", newest.generation(), endpoint,
-        null, newest.generation(), m == Mode.SAFE
-            ? "operator repair: newest plan written through the safe rules and compare-and-set"
-            : "operator repair: newest plan written unconditionally (legacy)")));
+    appendAudit(
+        List.of(
+            AuditRow.of(
+                settings.az(),
+                "repair",
+                newest.generation(),
+                endpoint,
+                null,
+                newest.generation(),
+                m == Mode.SAFE
+                    ? "operator repair: newest plan written through the safe rules and"
+                        + " compare-and-set"
+                    : "operator repair: newest plan written unconditionally (legacy)")));
     RrsetWriter repairer = new RrsetWriter(settings.az(), tx.dataSource(), new Faults(), 1);
     RrsetWriter.Result r = repairer.write(m, List.of(entry), zones);
     count(r.tally());
     setStuck(null);
     saveStatus();
-    tx.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('dnsplane_plan', ?)")) {
-        ps.setString(1, Long.toString(newest.generation()));
-        ps.execute();
-      }
-      return null;
-    });
+    tx.write(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('dnsplane_plan', ?)")) {
+            ps.setString(1, Long.toString(newest.generation()));
+            ps.execute();
+          }
+          return null;
+        });
     return new ApplyReport(newest.generation(), r.tally(), 0, 0, 0, 0, null);
   }
 
@@ -189,8 +219,7 @@ public final class Enactor {
     if (verifier == null || written.isEmpty()) {
       return 0;
     }
-    List<Expectation> sample =
-        written.subList(0, Math.min(written.size(), settings.verifyLimit()));
+    List<Expectation> sample = written.subList(0, Math.min(written.size(), settings.verifyLimit()));
     List<VerifyVerdict> verdicts = verifier.verifyAll(sample);
     int alarms = 0;
     for (int i = 0; i < verdicts.size(); i++) {
@@ -201,11 +230,23 @@ public final class Enactor {
       Expectation e = sample.get(i);
       alarms++;
       metrics.verificationFailures.incrementAndGet();
-      log.error("{}: verification alarm for {} (wrote plan {}): {}", settings.az(), e.endpoint(),
-          e.generation(), v);
+      log.error(
+          "{}: verification alarm for {} (wrote plan {}): {}",
+          settings.az(),
+          e.endpoint(),
+          e.generation(),
+          v);
       try {
-        appendAudit(List.of(AuditRow.of(settings.az(), "verify_alarm", e.generation(),
-            e.endpoint(), null, e.generation(), v.toString())));
+        appendAudit(
+            List.of(
+                AuditRow.of(
+                    settings.az(),
+                    "verify_alarm",
+                    e.generation(),
+                    e.endpoint(),
+                    null,
+                    e.generation(),
+                    v.toString())));
       } catch (SQLException ex) {
         log.warn("{}: cannot audit verification alarm: {}", settings.az(), ex.getMessage());
       }
@@ -230,8 +271,7 @@ public final class Enactor {
     if (changed) {
       if (reason != null) {
         log.error("{}: stuck: {}", settings.az(), reason);
-        appendAudit(List.of(AuditRow.of(settings.az(), "stuck", null, null, null, null,
-            reason)));
+        appendAudit(List.of(AuditRow.of(settings.az(), "stuck", null, null, null, null, reason)));
       }
       saveStatus();
     }
@@ -239,19 +279,22 @@ public final class Enactor {
 
   private void saveStatus() throws SQLException {
     String reason = stuckReason;
-    tx.read(c -> {
-      EnactorStatus.upsert(c, settings.az(), mode.wire(), lastApplied, reason != null, reason,
-          paused);
-      return null;
-    });
+    tx.read(
+        c -> {
+          EnactorStatus.upsert(
+              c, settings.az(), mode.wire(), lastApplied, reason != null, reason, paused);
+          return null;
+        });
   }
 
   public void setMode(Mode m) throws SQLException {
     Mode old = mode;
     mode = Objects.requireNonNull(m, "mode");
     if (old != m) {
-      appendAudit(List.of(AuditRow.of(settings.az(), "mode", null, null, null, null,
-          old.wire() + " -> " + m.wire())));
+      appendAudit(
+          List.of(
+              AuditRow.of(
+                  settings.az(), "mode", null, null, null, null, old.wire() + " -> " + m.wire())));
     }
     saveStatus();
   }
@@ -302,9 +345,10 @@ public final class Enactor {
 
   /** Appends audit rows in a transaction of their own (events outside any write). */
   private void appendAudit(List<AuditRow> rows) throws SQLException {
-    tx.write(c -> {
-      AuditLog.append(c, rows);
-      return null;
-    });
+    tx.write(
+        c -> {
+          AuditLog.append(c, rows);
+          return null;
+        });
   }
 }

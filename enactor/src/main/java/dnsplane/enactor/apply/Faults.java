@@ -97,7 +97,8 @@ public final class Faults {
   }
 
   /** Waits up to {@code delay} before writing {@code endpoint}; ends early on clear/release. */
-  public WaitEnd await(String endpoint, long generation, Duration delay) throws InterruptedException {
+  public WaitEnd await(String endpoint, long generation, Duration delay)
+      throws InterruptedException {
     lock.lock();
     try {
       waiting = new Waiting(endpoint, generation);

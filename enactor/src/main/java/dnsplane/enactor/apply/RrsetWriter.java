@@ -1,5 +1,11 @@
 package dnsplane.enactor.apply;
 
+import dnsplane.db.Transactions;
+import dnsplane.db.audit.AuditLog;
+import dnsplane.db.audit.AuditRow;
+import dnsplane.db.plan.PlanLocks;
+import dnsplane.db.rrset.Refusals;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.rules.AddressFamily;
 import dnsplane.enactor.rules.EndpointConfig;
 import dnsplane.enactor.rules.EntryRdata;
@@ -10,14 +16,8 @@ import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.rules.RrsetState;
 import dnsplane.enactor.rules.WriteDecision;
 import dnsplane.enactor.rules.WriteRule;
-import dnsplane.db.audit.AuditRow;
-import dnsplane.db.audit.AuditLog;
 import dnsplane.enactor.store.EndpointConfigs;
-import dnsplane.db.plan.PlanLocks;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.db.Transactions;
-import dnsplane.db.rrset.Refusals;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RrsetWriter writes a plan's entries to their rrsets in batches: the pure {@link WriteRule} decides
- * per endpoint, the SQL compare-and-set decides again, and every outcome is audited in the same
- * transaction as the write. An injected delay on an endpoint is honoured just before it is written.
+ * RrsetWriter writes a plan's entries to their rrsets in batches: the pure {@link WriteRule}
+ * decides per endpoint, the SQL compare-and-set decides again, and every outcome is audited in the
+ * same transaction as the write. An injected delay on an endpoint is honoured just before it is
+ * written.
  *
  * <p>A safe batch is one transaction of a fixed number of statements, whatever its size: lock the
  * plan row (FOR KEY SHARE, so safe cleanup cannot delete the plan under the write), take the
@@ -50,9 +51,8 @@ final class RrsetWriter {
   private static final Logger log = LoggerFactory.getLogger(RrsetWriter.class);
 
   /**
-   * What writing a plan (or part of it) did; {@code written} (entries whose addresses were
-   * written, deletions excluded, each with the marker generation the write left) feeds
-   * verification.
+   * What writing a plan (or part of it) did; {@code written} (entries whose addresses were written,
+   * deletions excluded, each with the marker generation the write left) feeds verification.
    */
   record Result(WriteTally tally, List<Expectation> written) {}
 
@@ -89,8 +89,15 @@ final class RrsetWriter {
       if (delay != null) {
         tally = tally.plus(flush(mode, batch, zones, written));
         batch.clear();
-        audit(AuditRow.of(az, "delay_wait", e.generation(), e.endpoint(), null, null,
-            "waiting up to " + delay + " before writing"));
+        audit(
+            AuditRow.of(
+                az,
+                "delay_wait",
+                e.generation(),
+                e.endpoint(),
+                null,
+                null,
+                "waiting up to " + delay + " before writing"));
         Faults.WaitEnd end = faults.await(e.endpoint(), e.generation(), delay);
         log.info("{}: delay on {} with plan {} ended: {}", az, e.endpoint(), e.generation(), end);
         tally = tally.plus(flush(mode, List.of(e), zones, written));
@@ -106,17 +113,19 @@ final class RrsetWriter {
     return new Result(tally, written);
   }
 
-  private WriteTally flush(Mode mode, List<PlanEntry> batch, ZoneIndex zones,
-      List<Expectation> out) throws SQLException {
+  private WriteTally flush(Mode mode, List<PlanEntry> batch, ZoneIndex zones, List<Expectation> out)
+      throws SQLException {
     if (batch.isEmpty()) {
       return WriteTally.NONE;
     }
     List<Expectation> written = new ArrayList<>();
     try {
-      WriteTally t = tx.write(c -> {
-        written.clear();
-        return writeBatch(c, mode, batch, zones, written);
-      });
+      WriteTally t =
+          tx.write(
+              c -> {
+                written.clear();
+                return writeBatch(c, mode, batch, zones, written);
+              });
       out.addAll(written);
       return t;
     } catch (SQLException e) {
@@ -132,10 +141,22 @@ final class RrsetWriter {
             .plus(flush(mode, batch.subList(half, batch.size()), zones, out));
       }
       PlanEntry one = batch.get(0);
-      log.warn("{}: the database refused plan {} for {} ({}): {}", az, one.generation(),
-          one.endpoint(), refused.action(), e.getMessage());
-      audit(AuditRow.of(az, refused.action(), one.generation(), one.endpoint(), null,
-          one.generation(), firstLine(e.getMessage())));
+      log.warn(
+          "{}: the database refused plan {} for {} ({}): {}",
+          az,
+          one.generation(),
+          one.endpoint(),
+          refused.action(),
+          e.getMessage());
+      audit(
+          AuditRow.of(
+              az,
+              refused.action(),
+              one.generation(),
+              one.endpoint(),
+              null,
+              one.generation(),
+              firstLine(e.getMessage())));
       return WriteTally.of(refused, 1);
     }
   }
@@ -170,23 +191,29 @@ final class RrsetWriter {
     WriteTally tally = WriteTally.NONE;
     for (PlanEntry e : batch) {
       RrsetState s = states.get(e.endpoint());
-      WriteDecision d = WriteRule.decide(mode, s, e,
-          configs.getOrDefault(e.endpoint(), EndpointConfig.NONE));
+      WriteDecision d =
+          WriteRule.decide(mode, s, e, configs.getOrDefault(e.endpoint(), EndpointConfig.NONE));
       Outcome o = outcome(d);
       if (o == Outcome.WRITE) {
-        toWrite.add(new RrsetStore.Write(e,
-            EntryRdata.of(mode, e, published.get(e.endpoint()))));
+        toWrite.add(new RrsetStore.Write(e, EntryRdata.of(mode, e, published.get(e.endpoint()))));
         continue;
       }
       tally = tally.plus(WriteTally.of(o, 1));
       if (o != Outcome.UNCHANGED) {
-        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(),
-            s.appliedGeneration(), e.generation(), why(d, s)));
+        audit.add(
+            AuditRow.of(
+                az,
+                o.action(),
+                e.generation(),
+                e.endpoint(),
+                s.appliedGeneration(),
+                e.generation(),
+                why(d, s)));
       }
     }
     Set<String> done = rrsets.write(c, mode, toWrite, zones);
-    List<String> lost = toWrite.stream().map(w -> w.entry().endpoint())
-        .filter(n -> !done.contains(n)).toList();
+    List<String> lost =
+        toWrite.stream().map(w -> w.entry().endpoint()).filter(n -> !done.contains(n)).toList();
     // A lost compare-and-set: another enactor committed this plan or a newer one meanwhile.
     Map<String, RrsetState> now = lost.isEmpty() ? Map.of() : rrsets.states(c, lost);
     for (RrsetStore.Write w : toWrite) {
@@ -199,18 +226,39 @@ final class RrsetWriter {
         if (!e.deleted()) {
           written.add(new Expectation(e.endpoint(), e.generation(), w.rdata().marker()));
         }
-        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), prev,
-            e.generation(), wrote(mode, w)));
+        audit.add(
+            AuditRow.of(
+                az,
+                o.action(),
+                e.generation(),
+                e.endpoint(),
+                prev,
+                e.generation(),
+                wrote(mode, w)));
       } else if (zones.zoneFor(e.endpoint()) == null) {
         o = Outcome.NO_ZONE;
-        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), prev, null,
-            "no served zone contains this name"));
+        audit.add(
+            AuditRow.of(
+                az,
+                o.action(),
+                e.generation(),
+                e.endpoint(),
+                prev,
+                null,
+                "no served zone contains this name"));
       } else if (held != null && held == e.generation()) {
         o = Outcome.UNCHANGED;
       } else {
         o = Outcome.STALE_SKIP;
-        audit.add(AuditRow.of(az, o.action(), e.generation(), e.endpoint(), held,
-            e.generation(), "lost the compare-and-set to a newer plan"));
+        audit.add(
+            AuditRow.of(
+                az,
+                o.action(),
+                e.generation(),
+                e.endpoint(),
+                held,
+                e.generation(),
+                "lost the compare-and-set to a newer plan"));
       }
       tally = tally.plus(WriteTally.of(o, 1));
     }
@@ -221,12 +269,22 @@ final class RrsetWriter {
   /** Safe: the plan row is gone (cleanup deleted it first); nothing of it may be written. */
   private WriteTally skipDeletedPlan(Connection c, List<PlanEntry> batch) throws SQLException {
     long g = batch.get(0).generation();
-    log.info("{}: plan {} was deleted before it could be written; {} endpoints skipped", az, g,
+    log.info(
+        "{}: plan {} was deleted before it could be written; {} endpoints skipped",
+        az,
+        g,
         batch.size());
     List<AuditRow> audit = new ArrayList<>();
     for (PlanEntry e : batch) {
-      audit.add(AuditRow.of(az, Outcome.STALE_SKIP.action(), g, e.endpoint(), null, g,
-          "plan " + g + " was deleted before it could be written"));
+      audit.add(
+          AuditRow.of(
+              az,
+              Outcome.STALE_SKIP.action(),
+              g,
+              e.endpoint(),
+              null,
+              g,
+              "plan " + g + " was deleted before it could be written"));
     }
     AuditLog.append(c, audit);
     return WriteTally.of(Outcome.STALE_SKIP, batch.size());
@@ -256,17 +314,23 @@ final class RrsetWriter {
     } else if (d instanceof WriteDecision.RejectEmpty) {
       return "plan entry has no address";
     } else if (d instanceof WriteDecision.RejectEmptyFamily f) {
-      String families = f.families().stream().sorted()
-          .map(x -> "IPv" + x.version()).collect(Collectors.joining(" and "));
+      String families =
+          f.families().stream()
+              .sorted()
+              .map(x -> "IPv" + x.version())
+              .collect(Collectors.joining(" and "));
       if (f.entry().deleted()) {
         return "deletion entry, but the endpoint is not deleted and has " + families + " targets";
       }
-      return f.families().stream().sorted()
-          .map(x -> x.rrtype() + " would publish no address (holds " + s.count(x) + " now)")
-          .collect(Collectors.joining("; ")) + " while the endpoint has " + families + " targets";
+      return f.families().stream()
+              .sorted()
+              .map(x -> x.rrtype() + " would publish no address (holds " + s.count(x) + " now)")
+              .collect(Collectors.joining("; "))
+          + " while the endpoint has "
+          + families
+          + " targets";
     } else if (d instanceof WriteDecision.RejectInvalid i) {
-      return i.malformed().stream().map(PlanAddress::problem)
-          .collect(Collectors.joining("; "));
+      return i.malformed().stream().map(PlanAddress::problem).collect(Collectors.joining("; "));
     }
     return null;
   }
@@ -278,19 +342,30 @@ final class RrsetWriter {
       return mode.wire() + ": endpoint deleted; A, AAAA and " + e.markerName() + " emptied";
     }
     EntryRdata r = w.rdata();
-    String counts = mode.wire() + " " + AddressFamily.V4.rrtype() + "=" + r.a().size() + " "
-        + AddressFamily.V6.rrtype() + "=" + r.aaaa().size();
+    String counts =
+        mode.wire()
+            + " "
+            + AddressFamily.V4.rrtype()
+            + "="
+            + r.a().size()
+            + " "
+            + AddressFamily.V6.rrtype()
+            + "="
+            + r.aaaa().size();
     return r.keepsMarkerOf(e)
-        ? counts + " (addresses unchanged: only the generation advanced; _plan stays "
-            + r.marker() + ")"
+        ? counts
+            + " (addresses unchanged: only the generation advanced; _plan stays "
+            + r.marker()
+            + ")"
         : counts;
   }
 
   private void audit(AuditRow entry) throws SQLException {
-    tx.write(c -> {
-      AuditLog.append(c, List.of(entry));
-      return null;
-    });
+    tx.write(
+        c -> {
+          AuditLog.append(c, List.of(entry));
+          return null;
+        });
   }
 
   /** The first non-blank line (PostgreSQL's messages may start with a line break). */

@@ -65,7 +65,6 @@ public final class WriteTally {
     return count(Outcome.GUARD_REFUSED);
   }
 
-
   /** The outcomes that happened, in declaration order (e.g. {@code [write, stale_skip]}). */
   public List<String> actions() {
     List<String> out = new ArrayList<>();

@@ -16,8 +16,8 @@ public record EndpointConfig(boolean deleted, Set<AddressFamily> targetFamilies)
   public static final EndpointConfig NONE = new EndpointConfig(false, Set.of());
 
   public EndpointConfig {
-    targetFamilies = targetFamilies.isEmpty()
-        ? Set.of() : Set.copyOf(EnumSet.copyOf(targetFamilies));
+    targetFamilies =
+        targetFamilies.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(targetFamilies));
   }
 
   /** A live endpoint with targets of {@code families}. */

@@ -62,8 +62,7 @@ public record EntryRdata(List<String> a, List<String> aaaa, Long marker) {
     }
     boolean same = holds(now.a(), e.ttl(), a) && holds(now.aaaa(), e.ttl(), aaaa);
     Long kept = now.markerGeneration();
-    boolean keep = same && kept != null && kept <= e.generation()
-        && now.marker().ttl() == e.ttl();
+    boolean keep = same && kept != null && kept <= e.generation() && now.marker().ttl() == e.ttl();
     return new EntryRdata(a, aaaa, keep ? kept : e.generation());
   }
 

@@ -37,8 +37,11 @@ public record IpAddress(AddressFamily family, String canonical) {
     }
     byte[] b = parseV6(s, raw);
     if (isV4Mapped(b)) {
-      throw new IllegalArgumentException("IPv4-mapped address \"" + raw + "\" is not allowed; use "
-          + formatV4(new byte[] {b[12], b[13], b[14], b[15]}));
+      throw new IllegalArgumentException(
+          "IPv4-mapped address \""
+              + raw
+              + "\" is not allowed; use "
+              + formatV4(new byte[] {b[12], b[13], b[14], b[15]}));
     }
     return new IpAddress(AddressFamily.V6, formatV6(b));
   }
@@ -82,8 +85,12 @@ public record IpAddress(AddressFamily family, String canonical) {
     int[] tail = gap < 0 ? new int[0] : groups(s.substring(gap + 2), true, raw);
     int n = head.length + tail.length;
     if (gap < 0 ? n != 8 : n > 7) {
-      throw invalid(raw, "IPv6 address", gap < 0 ? "expected eight 16-bit groups"
-          : "\"::\" must stand for at least one zero group");
+      throw invalid(
+          raw,
+          "IPv6 address",
+          gap < 0
+              ? "expected eight 16-bit groups"
+              : "\"::\" must stand for at least one zero group");
     }
     byte[] out = new byte[16];
     for (int i = 0; i < head.length; i++) {
@@ -144,7 +151,9 @@ public record IpAddress(AddressFamily family, String canonical) {
     return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
   }
 
-  /** RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::". */
+  /**
+   * RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::".
+   */
   static String formatV6(byte[] b) {
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -42,7 +42,11 @@ public final class LegacyRule {
       public String reason(Map<String, Long> applied) {
         String first = endpoints.get(0);
         String more = endpoints.size() > 1 ? " (and " + (endpoints.size() - 1) + " more)" : "";
-        return "endpoint " + first + " points at deleted plan " + applied.get(first) + more
+        return "endpoint "
+            + first
+            + " points at deleted plan "
+            + applied.get(first)
+            + more
             + "; run repair";
       }
     }

@@ -2,12 +2,17 @@ package dnsplane.enactor.rules;
 
 import java.util.Locale;
 
-/** Mode is how an enactor writes: {@code legacy} reproduces the 2025 automation, {@code safe} fixes it. */
+/**
+ * Mode is how an enactor writes: {@code legacy} reproduces the 2025 automation, {@code safe} fixes
+ * it.
+ */
 public enum Mode {
   SAFE,
   LEGACY;
 
-  /** Parses "safe" or "legacy" (any case); anything else is an IllegalArgumentException naming it. */
+  /**
+   * Parses "safe" or "legacy" (any case); anything else is an IllegalArgumentException naming it.
+   */
   public static Mode parse(String text) {
     if (text != null) {
       for (Mode m : values()) {

@@ -9,7 +9,12 @@ public record Plan(long generation, List<PlanEntry> entries) {
     for (PlanEntry e : entries) {
       if (e.generation() != generation) {
         throw new IllegalArgumentException(
-            "entry for " + e.endpoint() + " has generation " + e.generation() + ", plan " + generation);
+            "entry for "
+                + e.endpoint()
+                + " has generation "
+                + e.generation()
+                + ", plan "
+                + generation);
       }
     }
   }

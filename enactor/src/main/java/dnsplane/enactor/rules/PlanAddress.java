@@ -57,7 +57,9 @@ public final class PlanAddress {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PlanAddress p && address.equals(p.address) && weight == p.weight
+    return o instanceof PlanAddress p
+        && address.equals(p.address)
+        && weight == p.weight
         && Objects.equals(az, p.az);
   }
 

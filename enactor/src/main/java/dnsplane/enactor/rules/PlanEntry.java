@@ -13,7 +13,11 @@ import java.util.Set;
  * safe enactor must refuse it.
  */
 public record PlanEntry(
-    long generation, String endpoint, int ttl, List<PlanAddress> addresses, boolean failOpen,
+    long generation,
+    String endpoint,
+    int ttl,
+    List<PlanAddress> addresses,
+    boolean failOpen,
     boolean deleted) {
 
   public PlanEntry {

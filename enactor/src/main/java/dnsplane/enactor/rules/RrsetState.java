@@ -21,5 +21,4 @@ public record RrsetState(Long appliedGeneration, int v4Count, int v6Count) {
   public int count(AddressFamily family) {
     return family == AddressFamily.V4 ? v4Count : v6Count;
   }
-
 }

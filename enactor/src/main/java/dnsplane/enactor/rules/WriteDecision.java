@@ -34,8 +34,10 @@ public sealed interface WriteDecision {
 
     /** The rrset types, in A, AAAA order, for audit text. */
     public List<String> rrtypes() {
-      return java.util.Arrays.stream(AddressFamily.values()).filter(families::contains)
-          .map(AddressFamily::rrtype).toList();
+      return java.util.Arrays.stream(AddressFamily.values())
+          .filter(families::contains)
+          .map(AddressFamily::rrtype)
+          .toList();
     }
   }
 

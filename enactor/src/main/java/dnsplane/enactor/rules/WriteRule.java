@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * WriteRule decides whether an enactor may write a plan entry over an endpoint's current rrsets,
  * given what the operator configured for the endpoint (read from tables endpoint and target, not
- * from the plan). The SQL compare-and-set enforces the generation order again at write time (a
- * lost race is normal). Safe mode checks the entry's content first, then its generation:
+ * from the plan). The SQL compare-and-set enforces the generation order again at write time (a lost
+ * race is normal). Safe mode checks the entry's content first, then its generation:
  *
  * <pre>
  *  mode   | offered entry           | endpoint (configured)        | decision

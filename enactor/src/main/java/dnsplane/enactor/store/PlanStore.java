@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** PlanStore reads plans as the planner wrote them (db's {@link Plans}) as the enactor's rules see them. */
+/**
+ * PlanStore reads plans as the planner wrote them (db's {@link Plans}) as the enactor's rules see
+ * them.
+ */
 public final class PlanStore {
 
   private final Transactions tx;
@@ -47,7 +50,8 @@ public final class PlanStore {
         addresses.add(new PlanAddress(a.address(), a.weight(), a.az()));
       }
       entries.add(
-          new PlanEntry(row.generation(), e.endpoint(), e.ttl(), addresses, e.failOpen(), e.deleted()));
+          new PlanEntry(
+              row.generation(), e.endpoint(), e.ttl(), addresses, e.failOpen(), e.deleted()));
     }
     return new Plan(row.generation(), entries);
   }

@@ -67,8 +67,7 @@ public final class RrsetStore {
   public Map<String, RrsetState> states(Connection c, Collection<String> endpoints)
       throws SQLException {
     Map<String, RrsetState> out = new HashMap<>();
-    Rrsets.addressRrsets(c, endpoints)
-        .forEach((name, s) -> out.put(name, toState(s)));
+    Rrsets.addressRrsets(c, endpoints).forEach((name, s) -> out.put(name, toState(s)));
     return out;
   }
 

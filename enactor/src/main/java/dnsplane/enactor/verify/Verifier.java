@@ -74,8 +74,8 @@ public final class Verifier {
   private VerifyVerdict verify(Expectation expected, long end) {
     while (true) {
       Observation o = observe(expected.endpoint());
-      VerifyVerdict v = VerifyVerdict.judge(expected.marker(), o.rcode(), o.addresses(),
-          o.generation());
+      VerifyVerdict v =
+          VerifyVerdict.judge(expected.marker(), o.rcode(), o.addresses(), o.generation());
       if (!v.alarm() || System.nanoTime() >= end || o.rcode() < 0) {
         return v;
       }

@@ -3,8 +3,8 @@ package dnsplane.enactor.verify;
 /**
  * VerifyVerdict judges what authdns answered for an endpoint after this enactor wrote to it,
  * leaving its {@code _plan} TXT at {@code expected}: the plan that last changed the endpoint's
- * addresses, which is the written plan when the write changed them and an older one when it did
- * not (a heartbeat). PURE.
+ * addresses, which is the written plan when the write changed them and an older one when it did not
+ * (a heartbeat). PURE.
  *
  * <pre>
  *  rcode      | addresses | _plan TXT generation  | verdict

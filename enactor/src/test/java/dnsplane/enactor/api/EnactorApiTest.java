@@ -73,9 +73,16 @@ class EnactorApiTest implements TestPropertyProvider {
 
   @Test
   void aFormBodyIs415WithoutATokenAndBadJsonIs400() {
-    HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
-        () -> http.toBlocking().exchange(HttpRequest.PUT("/v1/mode", "{\"mode\":\"safe\"}")
-            .contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED_TYPE), String.class));
+    HttpClientResponseException e =
+        assertThrows(
+            HttpClientResponseException.class,
+            () ->
+                http.toBlocking()
+                    .exchange(
+                        HttpRequest.PUT("/v1/mode", "{\"mode\":\"safe\"}")
+                            .contentType(
+                                io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED_TYPE),
+                        String.class));
     assertEquals(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getStatus());
     assertBad(HttpRequest.PUT("/v1/mode", "not json"), "body is not");
     assertBad(HttpRequest.POST("/v1/repair", ""), "body is missing");
@@ -83,25 +90,36 @@ class EnactorApiTest implements TestPropertyProvider {
 
   @Test
   void faultsAreSetShownAndCleared() {
-    String body = http.toBlocking().retrieve(HttpRequest.PUT("/v1/faults/delay",
-        "{\"endpoint\":\"DynamoDB.us-east-1.aws.test\",\"delay\":\"20s\"}"));
+    String body =
+        http.toBlocking()
+            .retrieve(
+                HttpRequest.PUT(
+                    "/v1/faults/delay",
+                    "{\"endpoint\":\"DynamoDB.us-east-1.aws.test\",\"delay\":\"20s\"}"));
     assertTrue(body.contains("{\"endpoint\":\"" + DDB + "\",\"delay\":\"PT20S\"}"), body);
-    assertBad(HttpRequest.PUT("/v1/faults/delay", "{\"endpoint\":\"" + DDB
-        + "\",\"delay\":\"soon\"}"), "soon");
-    assertBad(HttpRequest.PUT("/v1/faults/delay", "{\"endpoint\":\"bad name!\",\"delay\":\"1s\"}"),
+    assertBad(
+        HttpRequest.PUT("/v1/faults/delay", "{\"endpoint\":\"" + DDB + "\",\"delay\":\"soon\"}"),
+        "soon");
+    assertBad(
+        HttpRequest.PUT("/v1/faults/delay", "{\"endpoint\":\"bad name!\",\"delay\":\"1s\"}"),
         "bad name!");
-    body = http.toBlocking().retrieve(HttpRequest.DELETE("/v1/faults")
-        .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE));
+    body =
+        http.toBlocking()
+            .retrieve(
+                HttpRequest.DELETE("/v1/faults")
+                    .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE));
     assertTrue(body.contains("\"faults\":[]"), body);
   }
 
   @Test
   void pauseAndResume() throws Exception {
-    assertTrue(http.toBlocking().retrieve(HttpRequest.POST("/v1/pause", ""))
-        .contains("\"paused\":true"));
+    assertTrue(
+        http.toBlocking().retrieve(HttpRequest.POST("/v1/pause", "")).contains("\"paused\":true"));
     assertEquals("t", text(db, "SELECT paused FROM enactor_status WHERE az = 'az-a'"));
-    assertTrue(http.toBlocking().retrieve(HttpRequest.POST("/v1/resume", ""))
-        .contains("\"paused\":false"));
+    assertTrue(
+        http.toBlocking()
+            .retrieve(HttpRequest.POST("/v1/resume", ""))
+            .contains("\"paused\":false"));
   }
 
   @Test
@@ -109,18 +127,24 @@ class EnactorApiTest implements TestPropertyProvider {
     assertBad(HttpRequest.POST("/v1/repair", "{}"), "endpoint");
     exec(db, "INSERT INTO zone (name) VALUES ('aws.test.') ON CONFLICT DO NOTHING");
     // A plan and its entries in one transaction (one statement), as the schema requires.
-    exec(db, "WITH p AS (INSERT INTO plan (reason) VALUES ('api test') RETURNING generation)"
-        + " INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
-        + DDB + "', 60, '[{\"address\":\"192.0.2.10\",\"weight\":100,\"az\":\"az-a\"}]' FROM p");
+    exec(
+        db,
+        "WITH p AS (INSERT INTO plan (reason) VALUES ('api test') RETURNING generation)"
+            + " INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
+            + DDB
+            + "', 60, '[{\"address\":\"192.0.2.10\",\"weight\":100,\"az\":\"az-a\"}]' FROM p");
     String gen = text(db, "SELECT max(generation) FROM plan");
-    String body = http.toBlocking().retrieve(HttpRequest.POST("/v1/repair",
-        "{\"endpoint\":\"" + DDB + "\"}"));
+    String body =
+        http.toBlocking()
+            .retrieve(HttpRequest.POST("/v1/repair", "{\"endpoint\":\"" + DDB + "\"}"));
     assertTrue(body.contains("\"generation\":" + gen), body);
     // The apply loop may have written the plan first: then the safe repair finds it unchanged.
     assertTrue(body.matches(".*\"outcome\":\"(write|unchanged)\".*"), body);
-    assertEquals("{192.0.2.10}",
+    assertEquals(
+        "{192.0.2.10}",
         text(db, "SELECT rdata FROM rrset WHERE name = '" + DDB + "' AND type = 'A'"));
-    assertEquals("{\"\\\"" + gen + "\\\"\"}",
+    assertEquals(
+        "{\"\\\"" + gen + "\\\"\"}",
         text(db, "SELECT rdata FROM rrset WHERE name = '_plan." + DDB + "' AND type = 'TXT'"));
     assertBad(HttpRequest.POST("/v1/repair", "{\"endpoint\":\"s3.aws.test.\"}"), "s3.aws.test.");
     String audit = http.toBlocking().retrieve("/v1/audit?limit=50");
@@ -143,8 +167,10 @@ class EnactorApiTest implements TestPropertyProvider {
   }
 
   private void assertBad(HttpRequest<?> request, String named) {
-    HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
-        () -> http.toBlocking().exchange(request, String.class));
+    HttpClientResponseException e =
+        assertThrows(
+            HttpClientResponseException.class,
+            () -> http.toBlocking().exchange(request, String.class));
     assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
     String body = e.getResponse().getBody(String.class).orElse("");
     assertTrue(body.contains(named), "the 400 must name " + named + ": " + body);

@@ -37,12 +37,14 @@ class EnactorCrossSiteTest implements TestPropertyProvider {
   void aForeignOriginIsRefusedAndTheModeStaysSafe() {
     RawHttp http = new RawHttp(server.getURI());
     for (String origin : new String[] {"http://evil.example", "null"}) {
-      HttpResponse<String> r = http.send("PUT", "/v1/mode", LEGACY,
-          Map.of("Content-Type", JSON, "Origin", origin));
+      HttpResponse<String> r =
+          http.send("PUT", "/v1/mode", LEGACY, Map.of("Content-Type", JSON, "Origin", origin));
       assertEquals(403, r.statusCode(), r.body());
       assertTrue(r.body().contains("Origin"), "the 403 must name the Origin: " + r.body());
-      assertEquals(403, http.send("POST", "/v1/pause", null,
-          Map.of("Content-Type", JSON, "Origin", origin)).statusCode());
+      assertEquals(
+          403,
+          http.send("POST", "/v1/pause", null, Map.of("Content-Type", JSON, "Origin", origin))
+              .statusCode());
     }
     assertUntouched(http);
   }
@@ -53,13 +55,25 @@ class EnactorCrossSiteTest implements TestPropertyProvider {
     HttpResponse<String> pause = http.send("POST", "/v1/pause", null, Map.of());
     assertEquals(415, pause.statusCode(), pause.body());
     assertTrue(pause.body().contains("application/json"), pause.body());
-    assertEquals(415, http.send("PUT", "/v1/mode", LEGACY, Map.of("Content-Type", "text/plain"))
-        .statusCode());
-    assertEquals(415, http.send("PUT", "/v1/faults/delay",
-        "{\"endpoint\":\"a.aws.test.\",\"delay\":\"20s\"}",
-        Map.of("Content-Type", "application/x-www-form-urlencoded")).statusCode());
-    assertEquals(415, http.send("POST", "/v1/repair", "{\"endpoint\":\"a.aws.test.\"}",
-        Map.of("Content-Type", "text/plain")).statusCode());
+    assertEquals(
+        415,
+        http.send("PUT", "/v1/mode", LEGACY, Map.of("Content-Type", "text/plain")).statusCode());
+    assertEquals(
+        415,
+        http.send(
+                "PUT",
+                "/v1/faults/delay",
+                "{\"endpoint\":\"a.aws.test.\",\"delay\":\"20s\"}",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"))
+            .statusCode());
+    assertEquals(
+        415,
+        http.send(
+                "POST",
+                "/v1/repair",
+                "{\"endpoint\":\"a.aws.test.\"}",
+                Map.of("Content-Type", "text/plain"))
+            .statusCode());
     assertUntouched(http);
   }
 
@@ -73,8 +87,12 @@ class EnactorCrossSiteTest implements TestPropertyProvider {
     HttpResponse<String> resume = http.send("POST", "/v1/resume", "{}", json);
     assertEquals(200, resume.statusCode(), resume.body());
     assertTrue(resume.body().contains("\"paused\":false"), resume.body());
-    HttpResponse<String> legacy = http.send("PUT", "/v1/mode", LEGACY,
-        Map.of("Content-Type", JSON, "Origin", "http://" + server.getURI().getAuthority()));
+    HttpResponse<String> legacy =
+        http.send(
+            "PUT",
+            "/v1/mode",
+            LEGACY,
+            Map.of("Content-Type", JSON, "Origin", "http://" + server.getURI().getAuthority()));
     assertEquals(200, legacy.statusCode(), legacy.body());
     assertEquals(200, http.send("PUT", "/v1/mode", "{\"mode\":\"safe\"}", json).statusCode());
     assertEquals(200, http.send("DELETE", "/v1/faults", null, json).statusCode());

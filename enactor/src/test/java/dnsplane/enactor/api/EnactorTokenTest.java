@@ -14,7 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** With DNSPLANE_API_TOKEN configured, every mutating call needs it; status, health, metrics do not. */
+/**
+ * With DNSPLANE_API_TOKEN configured, every mutating call needs it; status, health, metrics do not.
+ */
 @RequiresPostgres
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -33,19 +35,27 @@ class EnactorTokenTest implements TestPropertyProvider {
   @Test
   void mutatingCallsWithoutTheRightTokenAre401AndChangeNothing() {
     RawHttp http = new RawHttp(server.getURI());
-    for (Map<String, String> headers : java.util.List.of(
-        Map.of("Content-Type", "application/json"),
-        Map.of("Content-Type", "application/json", "Authorization", "Bearer guess"),
-        Map.of("Content-Type", "application/json", "Authorization", TOKEN))) {
+    for (Map<String, String> headers :
+        java.util.List.of(
+            Map.of("Content-Type", "application/json"),
+            Map.of("Content-Type", "application/json", "Authorization", "Bearer guess"),
+            Map.of("Content-Type", "application/json", "Authorization", TOKEN))) {
       HttpResponse<String> mode = http.send("PUT", "/v1/mode", LEGACY, headers);
       assertEquals(401, mode.statusCode(), headers + ": " + mode.body());
       assertTrue(mode.body().contains("bearer token"), mode.body());
-      assertEquals(401, http.send("PUT", "/v1/faults/delay",
-          "{\"endpoint\":\"a.aws.test.\",\"delay\":\"20s\"}", headers).statusCode());
+      assertEquals(
+          401,
+          http.send(
+                  "PUT",
+                  "/v1/faults/delay",
+                  "{\"endpoint\":\"a.aws.test.\",\"delay\":\"20s\"}",
+                  headers)
+              .statusCode());
       assertEquals(401, http.send("POST", "/v1/pause", null, headers).statusCode());
       assertEquals(401, http.send("DELETE", "/v1/faults", null, headers).statusCode());
-      assertEquals(401, http.send("POST", "/v1/repair", "{\"endpoint\":\"a.aws.test.\"}", headers)
-          .statusCode());
+      assertEquals(
+          401,
+          http.send("POST", "/v1/repair", "{\"endpoint\":\"a.aws.test.\"}", headers).statusCode());
     }
     String status = http.get("/v1/status");
     assertTrue(status.contains("\"mode\":\"safe\""), status);
@@ -60,8 +70,12 @@ class EnactorTokenTest implements TestPropertyProvider {
     HttpResponse<String> mode = http.send("PUT", "/v1/mode", LEGACY, good);
     assertEquals(200, mode.statusCode(), mode.body());
     assertTrue(mode.body().contains("\"mode\":\"legacy\""), mode.body());
-    HttpResponse<String> safe = http.send("PUT", "/v1/mode", "{\"mode\":\"safe\"}",
-        Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
+    HttpResponse<String> safe =
+        http.send(
+            "PUT",
+            "/v1/mode",
+            "{\"mode\":\"safe\"}",
+            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
     assertEquals(200, safe.statusCode(), safe.body());
   }
 

@@ -13,8 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * Backends is a DataSource that opens a new connection per call and remembers each one's server
- * process id, so a test can ask PostgreSQL whether a component it runs is blocked on a lock
- * ({@code pg_stat_activity.wait_event_type = 'Lock'}) instead of guessing with a sleep.
+ * process id, so a test can ask PostgreSQL whether a component it runs is blocked on a lock ({@code
+ * pg_stat_activity.wait_event_type = 'Lock'}) instead of guessing with a sleep.
  */
 final class Backends implements DataSource {
 
@@ -48,8 +48,10 @@ final class Backends implements DataSource {
   /** The statement one of this source's connections is blocked on a lock in, or null. */
   String blockedStatement() throws SQLException {
     try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT query FROM pg_stat_activity"
-            + " WHERE pid = ANY(?) AND wait_event_type = 'Lock' LIMIT 1")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT query FROM pg_stat_activity"
+                    + " WHERE pid = ANY(?) AND wait_event_type = 'Lock' LIMIT 1")) {
       ps.setArray(1, c.createArrayOf("integer", pids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;

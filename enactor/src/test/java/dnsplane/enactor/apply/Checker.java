@@ -4,9 +4,9 @@ import dnsplane.enactor.verify.Verifier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Checker is a DNS client that queries authdns for one endpoint in a loop, as resolvers would,
- * and counts what it must never see: an empty answer (NOERROR, no address) once the endpoint has
- * been published, and a generation older than one it already saw.
+ * Checker is a DNS client that queries authdns for one endpoint in a loop, as resolvers would, and
+ * counts what it must never see: an empty answer (NOERROR, no address) once the endpoint has been
+ * published, and a generation older than one it already saw.
  */
 final class Checker implements AutoCloseable {
 
@@ -47,8 +47,15 @@ final class Checker implements AutoCloseable {
   }
 
   String counts() {
-    return endpoint + ": " + queries.get() + " answers, " + empty.get() + " empty, "
-        + regressions.get() + " generation regressions, highest plan seen " + highest.get();
+    return endpoint
+        + ": "
+        + queries.get()
+        + " answers, "
+        + empty.get()
+        + " empty, "
+        + regressions.get()
+        + " generation regressions, highest plan seen "
+        + highest.get();
   }
 
   @Override

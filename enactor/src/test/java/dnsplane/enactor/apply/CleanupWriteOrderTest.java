@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.plan.PlanDeletes;
+import dnsplane.db.plan.PlanLocks;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
-import dnsplane.db.plan.PlanDeletes;
-import dnsplane.db.plan.PlanLocks;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.db.rrset.ZoneIndex;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -48,26 +48,44 @@ class CleanupWriteOrderTest {
       // compare-and-set), and has not committed yet.
       writer.setAutoCommit(false);
       assertTrue(PlanLocks.lockForWrite(writer, g1));
-      new RrsetStore().write(writer, Mode.SAFE,
-          EnactorDbTest.writes(Mode.SAFE, entries.toArray(PlanEntry[]::new)), ZoneIndex.load(writer));
+      new RrsetStore()
+          .write(
+              writer,
+              Mode.SAFE,
+              EnactorDbTest.writes(Mode.SAFE, entries.toArray(PlanEntry[]::new)),
+              ZoneIndex.load(writer));
 
       // Another enactor's safe cleanup (keep 1) sees g1 as old and, in its snapshot, unreferenced.
       Backends cleanupDb = new Backends(s.db);
       Cleaner cleaner = new Cleaner("az-b", cleanupDb, new PlanStore(cleanupDb));
       Future<Cleaner.Tally> cleanup = pool.submit(() -> cleaner.cleanup(Mode.SAFE, 1));
-      Await.until("cleanup blocks on a lock or finishes",
+      Await.until(
+          "cleanup blocks on a lock or finishes",
           () -> cleanupDb.blockedOnALock() || cleanup.isDone());
       String blockedIn = cleanupDb.blockedStatement();
 
       writer.commit();
       Cleaner.Tally t = cleanup.get(30, TimeUnit.SECONDS);
-      assertTrue(s.planExists(g1), "safe cleanup deleted plan " + g1 + " while a write of it was"
-          + " in flight: " + X + " now points at a deleted plan (" + t + ")");
-      assertTrue(blockedIn != null && blockedIn.contains("FOR UPDATE"),
+      assertTrue(
+          s.planExists(g1),
+          "safe cleanup deleted plan "
+              + g1
+              + " while a write of it was"
+              + " in flight: "
+              + X
+              + " now points at a deleted plan ("
+              + t
+              + ")");
+      assertTrue(
+          blockedIn != null && blockedIn.contains("FOR UPDATE"),
           "cleanup must wait for the in-flight write on the plan row, not race it: " + blockedIn);
       assertEquals(1, t.keptReferenced(), t.toString());
-      assertEquals(1, s.count("SELECT count(*) FROM audit_log WHERE action ="
-          + " 'cleanup_keep_referenced' AND generation = " + g1));
+      assertEquals(
+          1,
+          s.count(
+              "SELECT count(*) FROM audit_log WHERE action ="
+                  + " 'cleanup_keep_referenced' AND generation = "
+                  + g1));
     } finally {
       pool.shutdownNow();
     }
@@ -96,16 +114,24 @@ class CleanupWriteOrderTest {
       Backends writerDb = new Backends(s.db);
       RrsetWriter writer = new RrsetWriter("az-a", writerDb, new Faults(), 1000);
       Future<RrsetWriter.Result> write = pool.submit(() -> writer.write(Mode.SAFE, entries, zones));
-      Await.until("the write blocks on a lock or finishes",
+      Await.until(
+          "the write blocks on a lock or finishes",
           () -> writerDb.blockedOnALock() || write.isDone());
       String blockedIn = writerDb.blockedStatement();
 
       cleanup.commit();
       RrsetWriter.Result r = write.get(30, TimeUnit.SECONDS);
       assertFalse(s.planExists(g1));
-      assertNull(EnactorDbTest.rdata(s, X, "A"), X + " was written with plan " + g1
-          + ", which cleanup had deleted: it points at a deleted plan (" + r.tally() + ")");
-      assertTrue(blockedIn != null && blockedIn.contains("FOR KEY SHARE"),
+      assertNull(
+          EnactorDbTest.rdata(s, X, "A"),
+          X
+              + " was written with plan "
+              + g1
+              + ", which cleanup had deleted: it points at a deleted plan ("
+              + r.tally()
+              + ")");
+      assertTrue(
+          blockedIn != null && blockedIn.contains("FOR KEY SHARE"),
           "the write must wait for the in-flight cleanup on the plan row, not race it: "
               + blockedIn);
       assertEquals(1, r.tally().stale(), r.tally().toString());
@@ -127,9 +153,12 @@ class CleanupWriteOrderTest {
 
       // A delayed legacy enactor writes plan g1 to X (no plan lock) and has not committed yet.
       writer.setAutoCommit(false);
-      new RrsetStore().write(writer, Mode.LEGACY,
-          EnactorDbTest.writes(Mode.LEGACY, entries.toArray(PlanEntry[]::new)),
-          ZoneIndex.load(writer));
+      new RrsetStore()
+          .write(
+              writer,
+              Mode.LEGACY,
+              EnactorDbTest.writes(Mode.LEGACY, entries.toArray(PlanEntry[]::new)),
+              ZoneIndex.load(writer));
 
       Backends cleanupDb = new Backends(s.db);
       Cleaner cleaner = new Cleaner("az-b", cleanupDb, new PlanStore(cleanupDb));
@@ -139,7 +168,9 @@ class CleanupWriteOrderTest {
       assertEquals(1, t.deleted(), "legacy deletes the old plan without waiting: " + t);
       writer.commit();
       assertFalse(s.planExists(g1));
-      assertEquals("{198.51.100.1}", EnactorDbTest.rdata(s, X, "A"),
+      assertEquals(
+          "{198.51.100.1}",
+          EnactorDbTest.rdata(s, X, "A"),
           X + " now points at a deleted plan: the 2025 state legacy must still reach");
     } finally {
       pool.shutdownNow();

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.db.DbBootstrap;
+import dnsplane.db.Transactions;
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.db.Transactions;
-import dnsplane.db.Transactions;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.testing.Plans;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * enactor's own RrsetWriter and Cleaner, while a planner thread keeps publishing. A reader follows
  * change_log as authdns does (seq &gt; last, in order) and checks every change it sees: an address
  * rrset is never empty, and an endpoint's generation never goes back. Each plan's IPv6 address
- * carries its place in the planner's order, so the reader checks the addresses themselves, not only the marker.
+ * carries its place in the planner's order, so the reader checks the addresses themselves, not only
+ * the marker.
  */
 @RequiresPostgres
 class ConcurrentWritesStressTest {
@@ -53,7 +53,8 @@ class ConcurrentWritesStressTest {
   private static final int THREADS = 8;
   private static final int OPERATIONS = 10_000;
 
-  private static final String ZONE = """
+  private static final String ZONE =
+      """
       $ORIGIN aws.test.
       $TTL 300
       @        SOA ns1 hostmaster 1 7200 3600 1209600 60
@@ -67,7 +68,9 @@ class ConcurrentWritesStressTest {
     assertEquals(List.of(), problems.subList(0, Math.min(problems.size(), 10)));
   }
 
-  /** The reader can see a violation: legacy's unconditional stale writes make generations go back. */
+  /**
+   * The reader can see a violation: legacy's unconditional stale writes make generations go back.
+   */
   @Test
   void theSameReaderSeesLegacyGoBack() throws Exception {
     List<String> problems = stress(Mode.LEGACY, 2_000);
@@ -80,10 +83,18 @@ class ConcurrentWritesStressTest {
     try (Connection c = db.connect();
         Statement st = c.createStatement()) {
       for (String e : ENDPOINTS) {
-        st.execute("INSERT INTO endpoint (name, zone_id, guarded) SELECT '" + e + "', id, false"
-            + " FROM zone WHERE name = 'aws.test.'");
-        st.execute("INSERT INTO target (endpoint, address, az) VALUES ('" + e + "', '192.0.2.10',"
-            + " 'az-a'), ('" + e + "', '2001:db8::10', 'az-b')");
+        st.execute(
+            "INSERT INTO endpoint (name, zone_id, guarded) SELECT '"
+                + e
+                + "', id, false"
+                + " FROM zone WHERE name = 'aws.test.'");
+        st.execute(
+            "INSERT INTO target (endpoint, address, az) VALUES ('"
+                + e
+                + "', '192.0.2.10',"
+                + " 'az-a'), ('"
+                + e
+                + "', '2001:db8::10', 'az-b')");
       }
     }
     List<Long> generations = new ArrayList<>();
@@ -94,47 +105,53 @@ class ConcurrentWritesStressTest {
       ChangeLogReader reader = new ChangeLogReader(db, stop, seen);
       ExecutorService threads = Executors.newFixedThreadPool(THREADS + 2);
       Future<?> reading = threads.submit(reader);
-      Future<?> planning = threads.submit(() -> {
-        for (int i = 2; i <= 400 && !stop.get(); i++) {
-          long g = publish(db, i);
-          synchronized (generations) {
-            generations.add(g);
-          }
-        }
-        return null;
-      });
+      Future<?> planning =
+          threads.submit(
+              () -> {
+                for (int i = 2; i <= 400 && !stop.get(); i++) {
+                  long g = publish(db, i);
+                  synchronized (generations) {
+                    generations.add(g);
+                  }
+                }
+                return null;
+              });
       AtomicLong writes = new AtomicLong();
       AtomicLong cleanups = new AtomicLong();
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         long seed = 1000 + t;
         String az = "az-" + t;
-        workers.add(threads.submit(() -> {
-          Random r = new Random(seed);
-          PlanStore plans = new PlanStore(pool);
-          RrsetWriter writer = new RrsetWriter(az, pool, new Faults(), 1000);
-          Cleaner cleaner = new Cleaner(az, pool, plans);
-          ZoneIndex zones = new Transactions(pool).write(ZoneIndex::load);
-          for (int i = 0; i < operations / THREADS; i++) {
-            if (r.nextInt(4) == 0) {
-              cleaner.cleanup(mode, 1 + r.nextInt(3));
-              cleanups.incrementAndGet();
-              continue;
-            }
-            long g;
-            synchronized (generations) {
-              // Mostly recent plans, now and then a stale one from far back.
-              int n = generations.size();
-              g = generations.get(r.nextInt(4) == 0 ? r.nextInt(n) : Math.max(0, n - 1 - r.nextInt(3)));
-            }
-            Optional<Plan> plan = plans.load(g);
-            if (plan.isPresent()) {
-              writer.write(mode, plan.get().entries(), zones);
-            }
-            writes.incrementAndGet();
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  PlanStore plans = new PlanStore(pool);
+                  RrsetWriter writer = new RrsetWriter(az, pool, new Faults(), 1000);
+                  Cleaner cleaner = new Cleaner(az, pool, plans);
+                  ZoneIndex zones = new Transactions(pool).write(ZoneIndex::load);
+                  for (int i = 0; i < operations / THREADS; i++) {
+                    if (r.nextInt(4) == 0) {
+                      cleaner.cleanup(mode, 1 + r.nextInt(3));
+                      cleanups.incrementAndGet();
+                      continue;
+                    }
+                    long g;
+                    synchronized (generations) {
+                      // Mostly recent plans, now and then a stale one from far back.
+                      int n = generations.size();
+                      g =
+                          generations.get(
+                              r.nextInt(4) == 0 ? r.nextInt(n) : Math.max(0, n - 1 - r.nextInt(3)));
+                    }
+                    Optional<Plan> plan = plans.load(g);
+                    if (plan.isPresent()) {
+                      writer.write(mode, plan.get().entries(), zones);
+                    }
+                    writes.incrementAndGet();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> w : workers) {
         w.get(5, TimeUnit.MINUTES);
@@ -148,9 +165,10 @@ class ConcurrentWritesStressTest {
       if (dangling != null) {
         seen.add(dangling);
       }
-      System.out.printf("stress (%s): %d threads, %d writes + %d cleanups, %d change-log rows"
-          + " read, %d problems%n", mode.wire(), THREADS, writes.get(), cleanups.get(),
-          reader.rows.get(), seen.size());
+      System.out.printf(
+          "stress (%s): %d threads, %d writes + %d cleanups, %d change-log rows"
+              + " read, %d problems%n",
+          mode.wire(), THREADS, writes.get(), cleanups.get(), reader.rows.get(), seen.size());
       assertTrue(writes.get() + cleanups.get() >= operations);
       assertTrue(reader.rows.get() > 100, "the reader barely read: " + reader.rows.get());
       return new ArrayList<>(seen);
@@ -159,10 +177,12 @@ class ConcurrentWritesStressTest {
 
   private static String danglingReference(TestDb db) throws SQLException {
     try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT r.name || ' ' || r.type || ' holds plan '"
-            + " || r.applied_generation || ', which was deleted' FROM rrset r"
-            + " WHERE r.applied_generation IS NOT NULL AND NOT EXISTS"
-            + " (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation) LIMIT 1");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT r.name || ' ' || r.type || ' holds plan '"
+                    + " || r.applied_generation || ', which was deleted' FROM rrset r"
+                    + " WHERE r.applied_generation IS NOT NULL AND NOT EXISTS"
+                    + " (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation) LIMIT 1");
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getString(1) : null;
     }
@@ -202,8 +222,10 @@ class ConcurrentWritesStressTest {
     public Void call() throws Exception {
       long last = 0;
       try (Connection c = db.connect();
-          PreparedStatement ps = c.prepareStatement("SELECT seq, op, name, type, rdata FROM"
-              + " change_log WHERE seq > ? ORDER BY seq LIMIT 5000")) {
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, op, name, type, rdata FROM"
+                      + " change_log WHERE seq > ? ORDER BY seq LIMIT 5000")) {
         boolean drained = false;
         while (!drained) {
           boolean finalPass = stop.get();
@@ -213,7 +235,11 @@ class ConcurrentWritesStressTest {
             while (rs.next()) {
               n++;
               last = rs.getLong(1);
-              check(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              check(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
                   rs.getArray(5) == null ? null : (String[]) rs.getArray(5).getArray());
             }
           }

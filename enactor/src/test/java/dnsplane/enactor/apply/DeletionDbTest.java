@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Verifier;
 import java.sql.Connection;
 import java.time.Duration;
@@ -26,8 +26,8 @@ import org.xbill.DNS.Type;
 /**
  * Deleting an endpoint, against real Postgres and authdns: safe mode unpublishes it through a plan
  * (tombstones with the plan's generation) and refuses a deletion entry for a live endpoint; legacy
- * is not left stuck on the tombstones once their plan is cleaned up. The fixture helpers are
- * {@link EnactorDbTest}'s.
+ * is not left stuck on the tombstones once their plan is cleaned up. The fixture helpers are {@link
+ * EnactorDbTest}'s.
  */
 @RequiresPostgres
 class DeletionDbTest {
@@ -36,20 +36,31 @@ class DeletionDbTest {
   void safeUnpublishesADeletedEndpointWithThePlansGeneration() throws Exception {
     try (Stack s = new Stack(List.of(X, Y), true)) {
       s.targets(Y, "192.0.2.1", "2001:db8::1");
-      Enactor a = new Enactor(new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 5), s.pool,
-          new Faults(), new EnactorMetrics(), new Verifier(s.authdns.dnsAddress(),
-              Duration.ofSeconds(5)));
-      long g1 = s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1",
-          "2001:db8::1")));
+      Enactor a =
+          new Enactor(
+              new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 5),
+              s.pool,
+              new Faults(),
+              new EnactorMetrics(),
+              new Verifier(s.authdns.dnsAddress(), Duration.ofSeconds(5)));
+      long g1 =
+          s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1", "2001:db8::1")));
       a.applyOnce();
       // The operator deletes Y: the planner marks it deleted and publishes a deletion entry.
       s.sql("UPDATE endpoint SET deleted_at = now() WHERE name = '" + Y + "'");
       long g2 = s.publish(Map.of(X, List.of("198.51.100.2")), Set.of(Y));
       ApplyReport r = a.applyOnce();
-      for (String[] rr : List.of(new String[] {Y, "A"}, new String[] {Y, "AAAA"},
-          new String[] {"_plan." + Y, "TXT"})) {
-        assertEquals("{}", EnactorDbTest.rdata(s, rr[0], rr[1]), rr[0] + " " + rr[1] + " (" + r.writes() + ")");
-        assertEquals(String.valueOf(g2), EnactorDbTest.generationOf(s, rr[0], rr[1]), rr[0] + " " + rr[1]);
+      for (String[] rr :
+          List.of(
+              new String[] {Y, "A"},
+              new String[] {Y, "AAAA"},
+              new String[] {"_plan." + Y, "TXT"})) {
+        assertEquals(
+            "{}",
+            EnactorDbTest.rdata(s, rr[0], rr[1]),
+            rr[0] + " " + rr[1] + " (" + r.writes() + ")");
+        assertEquals(
+            String.valueOf(g2), EnactorDbTest.generationOf(s, rr[0], rr[1]), rr[0] + " " + rr[1]);
       }
       assertEquals(1, s.audited("az-a", "unpublish", Y));
       assertEquals(1, r.writes().unpublished());
@@ -67,8 +78,8 @@ class DeletionDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
-          .write(Mode.SAFE, old, zones);
+      RrsetWriter.Result late =
+          new RrsetWriter("az-c", s.pool, new Faults(), 1000).write(Mode.SAFE, old, zones);
       assertEquals(2, late.tally().stale());
       assertEquals("{}", EnactorDbTest.rdata(s, Y, "A"));
     }

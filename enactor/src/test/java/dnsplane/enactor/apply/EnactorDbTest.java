@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.EntryRdata;
 import dnsplane.enactor.rules.Mode;
@@ -12,7 +13,6 @@ import dnsplane.enactor.rules.PlanAddress;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.rules.Published;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Expectation;
 import dnsplane.enactor.verify.Verifier;
 import dnsplane.enactor.verify.VerifyVerdict;
@@ -35,15 +35,24 @@ class EnactorDbTest {
   static final String Y = "dynamodb.us-east-1.aws.test.";
 
   static Enactor enactor(Stack s, String az, Mode mode, int keep) throws Exception {
-    return new Enactor(new EnactorSettings(az, mode, keep, 1000, 5), s.pool, new Faults(),
-        new EnactorMetrics(), null);
+    return new Enactor(
+        new EnactorSettings(az, mode, keep, 1000, 5),
+        s.pool,
+        new Faults(),
+        new EnactorMetrics(),
+        null);
   }
 
   static String rdata(Stack s, String name, String type) throws Exception {
     try (Connection c = s.db.connect();
         var st = c.createStatement();
-        var rs = st.executeQuery("SELECT rdata::text FROM rrset WHERE name = '" + name
-            + "' AND type = '" + type + "'")) {
+        var rs =
+            st.executeQuery(
+                "SELECT rdata::text FROM rrset WHERE name = '"
+                    + name
+                    + "' AND type = '"
+                    + type
+                    + "'")) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
@@ -51,11 +60,15 @@ class EnactorDbTest {
   /** The writes of {@code entries} as if nothing were published yet (the rules bypassed). */
   static List<RrsetStore.Write> writes(Mode mode, PlanEntry... entries) {
     return java.util.Arrays.stream(entries)
-        .map(e -> new RrsetStore.Write(e, EntryRdata.of(mode, e, Published.NOTHING))).toList();
+        .map(e -> new RrsetStore.Write(e, EntryRdata.of(mode, e, Published.NOTHING)))
+        .toList();
   }
 
   static PlanEntry entry(long g, String endpoint, String... addresses) {
-    return new PlanEntry(g, endpoint, 60,
+    return new PlanEntry(
+        g,
+        endpoint,
+        60,
         java.util.Arrays.stream(addresses).map(a -> new PlanAddress(a, 100, "az-a")).toList(),
         false);
   }
@@ -66,14 +79,15 @@ class EnactorDbTest {
         Connection c = s.db.connect()) {
       RrsetStore store = new RrsetStore();
       ZoneIndex zones = ZoneIndex.load(c);
-      assertEquals(Set.of(Y), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(5, Y, "192.0.2.5")),
-          zones));
-      assertEquals(Set.of(), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(3, Y, "192.0.2.3")),
-          zones));
+      assertEquals(
+          Set.of(Y), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(5, Y, "192.0.2.5")), zones));
+      assertEquals(
+          Set.of(), store.write(c, Mode.SAFE, writes(Mode.SAFE, entry(3, Y, "192.0.2.3")), zones));
       assertEquals("{192.0.2.5}", rdata(s, Y, "A"));
       assertEquals("{\"\\\"5\\\"\"}", rdata(s, "_plan." + Y, "TXT"));
-      assertEquals(Set.of(Y), store.write(c, Mode.LEGACY,
-          writes(Mode.LEGACY, entry(3, Y, "192.0.2.3")), zones));
+      assertEquals(
+          Set.of(Y),
+          store.write(c, Mode.LEGACY, writes(Mode.LEGACY, entry(3, Y, "192.0.2.3")), zones));
       assertEquals("{192.0.2.3}", rdata(s, Y, "A"));
     }
   }
@@ -97,8 +111,13 @@ class EnactorDbTest {
   static String generationOf(Stack s, String name, String type) throws Exception {
     try (Connection c = s.db.connect();
         var st = c.createStatement();
-        var rs = st.executeQuery("SELECT applied_generation FROM rrset WHERE name = '" + name
-            + "' AND type = '" + type + "'")) {
+        var rs =
+            st.executeQuery(
+                "SELECT applied_generation FROM rrset WHERE name = '"
+                    + name
+                    + "' AND type = '"
+                    + type
+                    + "'")) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
@@ -106,8 +125,13 @@ class EnactorDbTest {
   static String auditDetail(Stack s, String action, String endpoint) throws Exception {
     try (Connection c = s.db.connect();
         var st = c.createStatement();
-        var rs = st.executeQuery("SELECT detail FROM audit_log WHERE action = '" + action
-            + "' AND endpoint = '" + endpoint + "' ORDER BY id DESC LIMIT 1")) {
+        var rs =
+            st.executeQuery(
+                "SELECT detail FROM audit_log WHERE action = '"
+                    + action
+                    + "' AND endpoint = '"
+                    + endpoint
+                    + "' ORDER BY id DESC LIMIT 1")) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
@@ -123,8 +147,10 @@ class EnactorDbTest {
       // A buggy planner drops the IPv6 family although the endpoint still has an IPv6 target.
       s.publish(Map.of(Y, List.of("192.0.2.2")));
       ApplyReport r = a.applyOnce();
-      assertEquals("{2001:db8::1}", rdata(s, Y, "AAAA"), "the AAAA rrset was emptied while "
-          + Y + " has an IPv6 target (" + r.writes() + ")");
+      assertEquals(
+          "{2001:db8::1}",
+          rdata(s, Y, "AAAA"),
+          "the AAAA rrset was emptied while " + Y + " has an IPv6 target (" + r.writes() + ")");
       assertEquals("{192.0.2.1}", rdata(s, Y, "A"), "the entry is refused whole");
       assertEquals(String.valueOf(g1), generationOf(s, Y, "AAAA"));
       assertEquals(1, s.audited("az-a", "empty_family_rejected", Y));
@@ -173,7 +199,8 @@ class EnactorDbTest {
       assertEquals("{198.51.100.2}", rdata(s, X, "A"), "the rest of the plan is applied");
       assertEquals("{192.0.2.1}", rdata(s, Y, "A"), "the bad entry is rejected whole");
       assertEquals(1, s.audited("az-a", "invalid_entry", Y));
-      assertTrue(auditDetail(s, "invalid_entry", Y).contains("192.0.2.010"),
+      assertTrue(
+          auditDetail(s, "invalid_entry", Y).contains("192.0.2.010"),
           auditDetail(s, "invalid_entry", Y));
       assertEquals(1, r.writes().written());
       assertEquals(1, r.writes().rejectedInvalid());
@@ -187,13 +214,16 @@ class EnactorDbTest {
       Enactor a = enactor(s, "az-a", Mode.SAFE, 3);
       s.publish(Map.of(Y, List.of("192.0.2.1")));
       a.applyOnce();
-      s.sql("WITH p AS (INSERT INTO plan (reason) VALUES ('buggy') RETURNING generation)"
-          + " INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
-          + Y + "', 60, '[{\"address\":\"192.0.2.2\"}, {\"weight\":100}]' FROM p");
+      s.sql(
+          "WITH p AS (INSERT INTO plan (reason) VALUES ('buggy') RETURNING generation) INSERT INTO"
+              + " plan_entry (generation, endpoint, ttl, addresses) SELECT generation, '"
+              + Y
+              + "', 60, '[{\"address\":\"192.0.2.2\"}, {\"weight\":100}]' FROM p");
       ApplyReport r = a.applyOnce();
       assertEquals(1, r.writes().rejectedInvalid(), r.writes().toString());
       assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
-      assertTrue(auditDetail(s, "invalid_entry", Y).contains("{\"weight\": 100}"),
+      assertTrue(
+          auditDetail(s, "invalid_entry", Y).contains("{\"weight\": 100}"),
           auditDetail(s, "invalid_entry", Y));
     }
   }
@@ -209,7 +239,8 @@ class EnactorDbTest {
       assertEquals("{198.51.100.2}", rdata(s, X, "A"), "the rest of the batch is written");
       assertEquals("{192.0.2.1}", rdata(s, Y, "A"));
       assertEquals(1, s.audited("az-a", "invalid_entry", Y));
-      assertTrue(auditDetail(s, "invalid_entry", Y).contains("rrset_address_rdata_valid"),
+      assertTrue(
+          auditDetail(s, "invalid_entry", Y).contains("rrset_address_rdata_valid"),
           auditDetail(s, "invalid_entry", Y));
       assertEquals(1, r.writes().written());
       assertEquals(1, r.writes().rejectedInvalid());
@@ -273,8 +304,12 @@ class EnactorDbTest {
       assertEquals(g3, r.generation());
       assertTrue(s.planExists(g1), "X still holds plan 1");
       assertFalse(s.planExists(g2));
-      assertTrue(s.count("SELECT count(*) FROM audit_log WHERE action = 'cleanup_keep_referenced'"
-          + " AND generation = " + g1) > 0);
+      assertTrue(
+          s.count(
+                  "SELECT count(*) FROM audit_log WHERE action = 'cleanup_keep_referenced'"
+                      + " AND generation = "
+                      + g1)
+              > 0);
 
       Enactor legacy = enactor(s, "az-b", Mode.LEGACY, 1);
       legacy.applyOnce();
@@ -293,20 +328,29 @@ class EnactorDbTest {
   @Test
   void safeVerifiesOverDnsAfterApplyingAndAlarmsWhenAuthdnsDoesNotAnswer() throws Exception {
     try (Stack s = new Stack(List.of(X, Y), true)) {
-      Enactor good = new Enactor(new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 5), s.pool,
-          new Faults(), new EnactorMetrics(), new Verifier(s.authdns.dnsAddress(),
-              Duration.ofSeconds(5)));
+      Enactor good =
+          new Enactor(
+              new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 5),
+              s.pool,
+              new Faults(),
+              new EnactorMetrics(),
+              new Verifier(s.authdns.dnsAddress(), Duration.ofSeconds(5)));
       s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of("192.0.2.1")));
       assertEquals(0, good.applyOnce().verificationAlarms());
       assertEquals(0, good.metrics().verificationFailures());
 
       java.net.InetSocketAddress nobody;
-      try (java.net.DatagramSocket free = new java.net.DatagramSocket(0,
-          java.net.InetAddress.getLoopbackAddress())) {
+      try (java.net.DatagramSocket free =
+          new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
         nobody = new java.net.InetSocketAddress("127.0.0.1", free.getLocalPort());
       }
-      Enactor blind = new Enactor(new EnactorSettings("az-b", Mode.SAFE, 3, 1000, 5), s.pool,
-          new Faults(), new EnactorMetrics(), new Verifier(nobody, Duration.ofMillis(200)));
+      Enactor blind =
+          new Enactor(
+              new EnactorSettings("az-b", Mode.SAFE, 3, 1000, 5),
+              s.pool,
+              new Faults(),
+              new EnactorMetrics(),
+              new Verifier(nobody, Duration.ofMillis(200)));
       s.publish(Map.of(X, List.of("198.51.100.2"), Y, List.of("192.0.2.2")));
       assertEquals(1, blind.applyOnce().verificationAlarms(), "one alarm, not one per endpoint");
       assertEquals(1, blind.metrics().verificationFailures());
@@ -325,8 +369,13 @@ class EnactorDbTest {
       assertEquals(1, r.cleanupGuardRefusals());
       assertTrue(s.planExists(g1), "plan_delete_guard kept the plan X still holds");
       assertEquals("{198.51.100.1}", rdata(s, X, "A"));
-      assertEquals(1, s.count("SELECT count(*) FROM audit_log WHERE action = 'guard_refused'"
-          + " AND generation = " + g1 + " AND endpoint IS NULL"));
+      assertEquals(
+          1,
+          s.count(
+              "SELECT count(*) FROM audit_log WHERE action = 'guard_refused'"
+                  + " AND generation = "
+                  + g1
+                  + " AND endpoint IS NULL"));
     }
   }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.Plan;
 import dnsplane.enactor.store.PlanStore;
-import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.enactor.verify.Verifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,8 +47,12 @@ class NoChurnDbTest {
   static final String C = "192.0.2.3";
 
   static Enactor verifying(Stack s, String az, int keep) throws SQLException {
-    return new Enactor(new EnactorSettings(az, Mode.SAFE, keep, 1000, 20), s.pool, new Faults(),
-        new EnactorMetrics(), new Verifier(s.authdns.dnsAddress(), Duration.ofSeconds(5)));
+    return new Enactor(
+        new EnactorSettings(az, Mode.SAFE, keep, 1000, 20),
+        s.pool,
+        new Faults(),
+        new EnactorMetrics(),
+        new Verifier(s.authdns.dnsAddress(), Duration.ofSeconds(5)));
   }
 
   static long changeLogRows(Stack s) throws Exception {
@@ -61,8 +65,16 @@ class NoChurnDbTest {
 
   /** Every rrset of {@code endpoint} (A, AAAA, _plan TXT) holds generation {@code g}. */
   static void allHold(Stack s, String endpoint, long g) throws Exception {
-    assertEquals(3, s.count("SELECT count(*) FROM rrset WHERE applied_generation = " + g
-        + " AND (name = '" + endpoint + "' OR name = '_plan." + endpoint + "')"),
+    assertEquals(
+        3,
+        s.count(
+            "SELECT count(*) FROM rrset WHERE applied_generation = "
+                + g
+                + " AND (name = '"
+                + endpoint
+                + "' OR name = '_plan."
+                + endpoint
+                + "')"),
         endpoint + " should hold plan " + g + " in A, AAAA and _plan");
   }
 
@@ -79,8 +91,8 @@ class NoChurnDbTest {
     try (Stack s = new Stack(List.of(X, Y), true)) {
       s.targets(X, "198.51.100.1");
       s.targets(Y, A, "2001:db8::1");
-      Map<String, List<String>> content = Map.of(X, List.of("198.51.100.1"),
-          Y, List.of(A, "2001:db8::1"));
+      Map<String, List<String>> content =
+          Map.of(X, List.of("198.51.100.1"), Y, List.of(A, "2001:db8::1"));
       Enactor a = verifying(s, "az-a", 1);
       long g1 = s.publish(content);
       assertEquals(2, a.applyOnce().writes().written());
@@ -101,7 +113,9 @@ class NoChurnDbTest {
         assertEquals(List.of(), changeNotificationsBefore(s, listener), "and sends no NOTIFY");
         allHold(s, X, g2);
         allHold(s, Y, g2);
-        assertEquals(marker(g1), rdata(s, "_plan." + Y, "TXT"),
+        assertEquals(
+            marker(g1),
+            rdata(s, "_plan." + Y, "TXT"),
             "_plan names the plan that last changed the addresses");
         assertFalse(s.planExists(g1), "no rrset holds plan 1 any more: cleanup (keep 1) took it");
         String audited = EnactorDbTest.auditDetail(s, "write", Y);
@@ -117,8 +131,8 @@ class NoChurnDbTest {
 
   /**
    * The regression case: plans N {a,b,c}, N+2 {a,b}, N+5 {a,b,c}. Once N+5 is applied (the same
-   * content as N, so nothing is logged and _plan still says N), a delayed enactor carrying N+2
-   * must still lose the compare-and-set, and authdns must keep serving {a,b,c}.
+   * content as N, so nothing is logged and _plan still says N), a delayed enactor carrying N+2 must
+   * still lose the compare-and-set, and authdns must keep serving {a,b,c}.
    */
   @Test
   void aDelayedOlderPlanStillLosesAfterANewerPlanThatChangedNothing() throws Exception {
@@ -153,8 +167,9 @@ class NoChurnDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
-          .write(Mode.SAFE, carried.entries(), zones);
+      RrsetWriter.Result late =
+          new RrsetWriter("az-c", s.pool, new Faults(), 1000)
+              .write(Mode.SAFE, carried.entries(), zones);
       assertEquals(1, late.tally().stale(), "N+2 must lose to N+5: " + late.tally());
       assertEquals(0, late.tally().written());
       assertEquals(1, s.audited("az-c", "stale_skip", Y));
@@ -190,8 +205,9 @@ class NoChurnDbTest {
       try (Connection c = s.db.connect()) {
         zones = ZoneIndex.load(c);
       }
-      RrsetWriter.Result late = new RrsetWriter("az-c", s.pool, new Faults(), 1000)
-          .write(Mode.SAFE, carried.entries(), zones);
+      RrsetWriter.Result late =
+          new RrsetWriter("az-c", s.pool, new Faults(), 1000)
+              .write(Mode.SAFE, carried.entries(), zones);
       assertEquals(1, late.tally().stale());
       assertEquals("{" + A + "," + B + "," + C + "}", rdata(s, Y, "A"));
       assertEquals(rows + 2, changeLogRows(s));
@@ -213,10 +229,16 @@ class NoChurnDbTest {
       long g2 = s.publish(Map.of(X, List.of("198.51.100.1"), Y, List.of(B, "2001:db8::1")));
       ApplyReport r = a.applyOnce();
       assertEquals(0, r.verificationAlarms());
-      assertEquals(List.of("set " + Y + " A {" + B + "} " + (serial + 1),
+      assertEquals(
+          List.of(
+              "set " + Y + " A {" + B + "} " + (serial + 1),
               "set _plan." + Y + " TXT {\"\\\"" + g2 + "\\\"\"} " + (serial + 1)),
-          column(s, "SELECT op || ' ' || name || ' ' || type || ' ' || rdata::text || ' ' || serial"
-              + " FROM change_log WHERE seq > " + seq + " ORDER BY type, name"));
+          column(
+              s,
+              "SELECT op || ' ' || name || ' ' || type || ' ' || rdata::text || ' ' || serial"
+                  + " FROM change_log WHERE seq > "
+                  + seq
+                  + " ORDER BY type, name"));
       assertEquals(serial + 1, serial(s), "one statement, one serial bump");
       allHold(s, X, g2);
       allHold(s, Y, g2);
@@ -240,9 +262,15 @@ class NoChurnDbTest {
       long g2 = s.publish(Map.of(X, List.of("198.51.100.1")), Set.of(Y));
       ApplyReport r = a.applyOnce();
       assertEquals(1, r.writes().unpublished());
-      assertEquals(List.of("set " + Y + " A {}", "set _plan." + Y + " TXT {}"),
-          column(s, "SELECT op || ' ' || name || ' ' || type || ' ' || rdata::text FROM change_log"
-              + " WHERE seq > " + seq + " ORDER BY type, name"), "AAAA was already empty: not logged");
+      assertEquals(
+          List.of("set " + Y + " A {}", "set _plan." + Y + " TXT {}"),
+          column(
+              s,
+              "SELECT op || ' ' || name || ' ' || type || ' ' || rdata::text FROM change_log"
+                  + " WHERE seq > "
+                  + seq
+                  + " ORDER BY type, name"),
+          "AAAA was already empty: not logged");
       allHold(s, Y, g2);
 
       long rows = changeLogRows(s);
@@ -288,18 +316,27 @@ class NoChurnDbTest {
   @Test
   void theSchemaLogsOnlyRowsWhoseContentChanged() throws Exception {
     try (Stack s = new Stack(List.of(), false)) {
-      s.sql("INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, n, 'A', 60,"
-          + " '{192.0.2.9}' FROM zone, unnest(ARRAY['p.aws.test.', 'q.aws.test.']) n"
-          + " WHERE zone.name = 'aws.test.'");
+      s.sql(
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, n, 'A', 60,"
+              + " '{192.0.2.9}' FROM zone, unnest(ARRAY['p.aws.test.', 'q.aws.test.']) n"
+              + " WHERE zone.name = 'aws.test.'");
       long seq = s.count("SELECT max(seq) FROM change_log");
       long serial = serial(s);
-      s.sql("UPDATE rrset SET ttl = ttl, rdata = rdata WHERE name IN ('p.aws.test.', 'q.aws.test.')");
+      s.sql(
+          "UPDATE rrset SET ttl = ttl, rdata = rdata WHERE name IN ('p.aws.test.', 'q.aws.test.')");
       assertEquals(seq, s.count("SELECT max(seq) FROM change_log"));
       assertEquals(serial, serial(s));
-      s.sql("UPDATE rrset SET rdata = CASE name WHEN 'p.aws.test.' THEN '{192.0.2.8}'::text[]"
-          + " ELSE rdata END WHERE name IN ('p.aws.test.', 'q.aws.test.')");
-      assertEquals(List.of("set p.aws.test. {192.0.2.8}"), column(s, "SELECT op || ' ' || name"
-          + " || ' ' || rdata::text FROM change_log WHERE seq > " + seq + " ORDER BY seq"));
+      s.sql(
+          "UPDATE rrset SET rdata = CASE name WHEN 'p.aws.test.' THEN '{192.0.2.8}'::text[]"
+              + " ELSE rdata END WHERE name IN ('p.aws.test.', 'q.aws.test.')");
+      assertEquals(
+          List.of("set p.aws.test. {192.0.2.8}"),
+          column(
+              s,
+              "SELECT op || ' ' || name"
+                  + " || ' ' || rdata::text FROM change_log WHERE seq > "
+                  + seq
+                  + " ORDER BY seq"));
       assertEquals(serial + 1, serial(s));
       s.sql("UPDATE rrset SET ttl = 61 WHERE name = 'q.aws.test.'");
       assertEquals(serial + 2, serial(s), "a TTL is content too");
@@ -325,30 +362,47 @@ class NoChurnDbTest {
           Connection cleaner = s.db.connect()) {
         writer.setAutoCommit(false);
         try (Statement st = writer.createStatement()) {
-          assertEquals(2, st.executeUpdate("UPDATE rrset SET applied_generation = " + g2
-              + " WHERE name = '" + Y + "'"));
+          assertEquals(
+              2,
+              st.executeUpdate(
+                  "UPDATE rrset SET applied_generation = " + g2 + " WHERE name = '" + Y + "'"));
         }
         int cleanerPid = Backends.pid(cleaner);
-        CompletableFuture<Integer> delete = CompletableFuture.supplyAsync(() -> {
-          try (Statement st = cleaner.createStatement()) {
-            return st.executeUpdate("DELETE FROM plan WHERE generation = " + g2);
-          } catch (SQLException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        Await.until("the plan delete waits for the in-flight no-op write", () -> s.count(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = "
-                + cleanerPid) > 0 || delete.isDone());
+        CompletableFuture<Integer> delete =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (Statement st = cleaner.createStatement()) {
+                    return st.executeUpdate("DELETE FROM plan WHERE generation = " + g2);
+                  } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        Await.until(
+            "the plan delete waits for the in-flight no-op write",
+            () ->
+                s.count(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                + " AND pid = "
+                                + cleanerPid)
+                        > 0
+                    || delete.isDone());
         assertFalse(delete.isDone(), "the delete did not wait for the write's plan lock");
         writer.commit();
-        ExecutionException refused = assertThrows(ExecutionException.class,
-            () -> delete.get(30, TimeUnit.SECONDS));
-        assertTrue(refused.getCause().getCause().getMessage().contains("still applied"),
+        ExecutionException refused =
+            assertThrows(ExecutionException.class, () -> delete.get(30, TimeUnit.SECONDS));
+        assertTrue(
+            refused.getCause().getCause().getMessage().contains("still applied"),
             refused.getCause().getCause().getMessage());
       }
       assertTrue(s.planExists(g2));
-      SQLException unmanage = assertThrows(SQLException.class, () -> s.sql(
-          "UPDATE rrset SET applied_generation = NULL WHERE name = '" + Y + "' AND type = 'A'"));
+      SQLException unmanage =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  s.sql(
+                      "UPDATE rrset SET applied_generation = NULL WHERE name = '"
+                          + Y
+                          + "' AND type = 'A'"));
       assertTrue(unmanage.getMessage().contains("plan-managed"), unmanage.getMessage());
     }
   }

@@ -2,13 +2,13 @@ package dnsplane.enactor.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dnsplane.db.rrset.ZoneIndex;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.rules.PlanEntry;
 import dnsplane.enactor.store.PlanStore;
 import dnsplane.enactor.store.RrsetStore;
-import dnsplane.db.rrset.ZoneIndex;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -43,8 +43,13 @@ class RepairTest {
       EnactorDbTest.enactor(s, "az-b", Mode.SAFE, 3).applyOnce();
       s.publish(Map.of(Y, List.of("192.0.2.2")));
       Backends repairDb = new Backends(s.db);
-      Enactor a = new Enactor(new EnactorSettings("az-a", mode, 3, 1000, 5), repairDb,
-          new Faults(), new EnactorMetrics(), null);
+      Enactor a =
+          new Enactor(
+              new EnactorSettings("az-a", mode, 3, 1000, 5),
+              repairDb,
+              new Faults(),
+              new EnactorMetrics(),
+              null);
 
       gate.setAutoCommit(false);
       try (Statement st = gate.createStatement()) {
@@ -55,8 +60,12 @@ class RepairTest {
 
       long g3 = s.publish(Map.of(Y, List.of("192.0.2.3")));
       List<PlanEntry> newer = new PlanStore(s.pool).load(g3).orElseThrow().entries();
-      new RrsetStore().write(gate, Mode.SAFE,
-          EnactorDbTest.writes(Mode.SAFE, newer.toArray(PlanEntry[]::new)), ZoneIndex.load(gate));
+      new RrsetStore()
+          .write(
+              gate,
+              Mode.SAFE,
+              EnactorDbTest.writes(Mode.SAFE, newer.toArray(PlanEntry[]::new)),
+              ZoneIndex.load(gate));
       gate.commit();
       ApplyReport r = repair.get(30, TimeUnit.SECONDS);
       return new Raced(r, EnactorDbTest.rdata(s, Y, "A"), g3);
@@ -68,8 +77,16 @@ class RepairTest {
   @Test
   void safeRepairThatLostTheRaceToANewerPlanDoesNotRollItBack() throws Exception {
     Raced r = repairRacingANewerPlan(Mode.SAFE);
-    assertEquals("{192.0.2.3}", r.a(), "the stale repair rolled " + Y + " back from plan "
-        + r.newer() + " to the plan it had read (" + r.report().writes() + ")");
+    assertEquals(
+        "{192.0.2.3}",
+        r.a(),
+        "the stale repair rolled "
+            + Y
+            + " back from plan "
+            + r.newer()
+            + " to the plan it had read ("
+            + r.report().writes()
+            + ")");
     assertEquals(1, r.report().writes().stale(), r.report().writes().toString());
     assertEquals(0, r.report().writes().written());
   }
@@ -89,7 +106,9 @@ class RepairTest {
       safe.applyOnce();
       s.publish(Map.of(Y, List.of()));
       ApplyReport r = safe.repair(Y);
-      assertEquals("{192.0.2.1}", EnactorDbTest.rdata(s, Y, "A"),
+      assertEquals(
+          "{192.0.2.1}",
+          EnactorDbTest.rdata(s, Y, "A"),
           "safe repair emptied " + Y + " (" + r.writes() + ")");
       assertEquals(1, r.writes().rejectedEmpty());
       assertEquals(1, s.audited("az-a", "empty_rejected", Y));

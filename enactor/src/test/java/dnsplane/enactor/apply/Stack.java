@@ -27,7 +27,8 @@ import java.util.Set;
  */
 final class Stack implements AutoCloseable {
 
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN aws.test.
       $TTL 300
       @        SOA ns1 hostmaster 1 7200 3600 1209600 60
@@ -46,8 +47,12 @@ final class Stack implements AutoCloseable {
     db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ZONE, null);
     for (String e : endpoints) {
-      sql("INSERT INTO endpoint (name, zone_id, ttl, guarded) SELECT '" + e + "', id, 60, "
-          + guarded + " FROM zone WHERE name = 'aws.test.'");
+      sql(
+          "INSERT INTO endpoint (name, zone_id, ttl, guarded) SELECT '"
+              + e
+              + "', id, 60, "
+              + guarded
+              + " FROM zone WHERE name = 'aws.test.'");
     }
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     authdns = AuthDns.start(db.settings(), any, any);
@@ -58,8 +63,13 @@ final class Stack implements AutoCloseable {
   /** Starts az-a, az-b, az-c in {@code mode} with cleanup keeping {@code keep} plans. */
   void startEnactors(Mode mode, int keep, Duration poll) throws Exception {
     for (String az : List.of("az-a", "az-b", "az-c")) {
-      Enactor e = new Enactor(new EnactorSettings(az, mode, keep, 1000, 5), pool, new Faults(),
-          new EnactorMetrics(), null);
+      Enactor e =
+          new Enactor(
+              new EnactorSettings(az, mode, keep, 1000, 5),
+              pool,
+              new Faults(),
+              new EnactorMetrics(),
+              null);
       enactors.add(e);
       loops.add(new EnactorLoop(e, db.settings(), poll).start());
     }
@@ -75,12 +85,11 @@ final class Stack implements AutoCloseable {
   }
 
   /**
-   * Writes plan N+1 with an entry per endpoint of {@code addresses}, and a deletion entry
-   * ({@code deleted}, no address) for every endpoint of {@code deleted}; the plan row and its
-   * entries in one transaction, as the schema requires.
+   * Writes plan N+1 with an entry per endpoint of {@code addresses}, and a deletion entry ({@code
+   * deleted}, no address) for every endpoint of {@code deleted}; the plan row and its entries in
+   * one transaction, as the schema requires.
    */
-  long publish(Map<String, List<String>> addresses, Set<String> deleted)
-      throws Exception {
+  long publish(Map<String, List<String>> addresses, Set<String> deleted) throws Exception {
     try (Connection c = db.connect()) {
       return Plans.publish(c, addresses, deleted);
     }
@@ -89,8 +98,12 @@ final class Stack implements AutoCloseable {
   /** Configures targets for {@code endpoint} (the operator's intent the enactor reads). */
   void targets(String endpoint, String... addresses) throws Exception {
     for (String a : addresses) {
-      sql("INSERT INTO target (endpoint, address, az) VALUES ('" + endpoint + "', '" + a
-          + "', 'az-a')");
+      sql(
+          "INSERT INTO target (endpoint, address, az) VALUES ('"
+              + endpoint
+              + "', '"
+              + a
+              + "', 'az-a')");
     }
   }
 
@@ -126,14 +139,22 @@ final class Stack implements AutoCloseable {
   org.xbill.DNS.Message query(String name, int type) throws Exception {
     org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver(authdns.dnsAddress());
     r.setTimeout(Duration.ofSeconds(2));
-    return r.send(org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
-        org.xbill.DNS.Name.fromString(name), type, org.xbill.DNS.DClass.IN)));
+    return r.send(
+        org.xbill.DNS.Message.newQuery(
+            org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString(name), type, org.xbill.DNS.DClass.IN)));
   }
 
   /** Audit rows by {@code actor} with {@code action} on {@code endpoint}. */
   long audited(String actor, String action, String endpoint) throws Exception {
-    return count("SELECT count(*) FROM audit_log WHERE actor = '" + actor + "' AND action = '"
-        + action + "' AND endpoint = '" + endpoint + "'");
+    return count(
+        "SELECT count(*) FROM audit_log WHERE actor = '"
+            + actor
+            + "' AND action = '"
+            + action
+            + "' AND endpoint = '"
+            + endpoint
+            + "'");
   }
 
   @Override

@@ -16,17 +16,41 @@ import java.util.Random;
  */
 final class StressRun {
 
-  static final List<String> ENDPOINTS = List.of("cloudfront.aws.test.",
-      "dynamodb.us-east-1.aws.test.", "s3.us-east-1.aws.test.", "sqs.us-east-1.aws.test.");
+  static final List<String> ENDPOINTS =
+      List.of(
+          "cloudfront.aws.test.",
+          "dynamodb.us-east-1.aws.test.",
+          "s3.us-east-1.aws.test.",
+          "sqs.us-east-1.aws.test.");
 
   /** Totals over every checker. */
-  record Result(Mode mode, long seed, int plans, long answers, long empty, long regressions,
-      boolean stuck, Duration took) {
+  record Result(
+      Mode mode,
+      long seed,
+      int plans,
+      long answers,
+      long empty,
+      long regressions,
+      boolean stuck,
+      Duration took) {
     @Override
     public String toString() {
-      return "stress " + mode.wire() + " seed " + seed + ": " + plans + " plans in "
-          + took.toMillis() + " ms, " + answers + " answers, " + empty + " empty answers, "
-          + regressions + " generation regressions" + (stuck ? ", enactors stuck" : "");
+      return "stress "
+          + mode.wire()
+          + " seed "
+          + seed
+          + ": "
+          + plans
+          + " plans in "
+          + took.toMillis()
+          + " ms, "
+          + answers
+          + " answers, "
+          + empty
+          + " empty answers, "
+          + regressions
+          + " generation regressions"
+          + (stuck ? ", enactors stuck" : "");
     }
   }
 
@@ -47,8 +71,10 @@ final class StressRun {
         for (int i = 1; i <= plans && System.nanoTime() < end; i++) {
           if (rnd.nextInt(10) < 3) {
             Enactor e = s.enactors.get(rnd.nextInt(3));
-            e.faults().setDelay(ENDPOINTS.get(rnd.nextInt(ENDPOINTS.size())),
-                Duration.ofMillis(rnd.nextInt(80)));
+            e.faults()
+                .setDelay(
+                    ENDPOINTS.get(rnd.nextInt(ENDPOINTS.size())),
+                    Duration.ofMillis(rnd.nextInt(80)));
           } else if (rnd.nextInt(10) < 3) {
             s.enactors.get(rnd.nextInt(3)).faults().clear();
           }
@@ -65,15 +91,21 @@ final class StressRun {
             break; // legacy refuses to act until repair: nothing more can happen.
           }
           // Pace the planner to the fastest enactor, so plans are applied, not only piled up.
-          Await.until("an enactor reached plan " + target, () ->
-              s.enactors.stream().anyMatch(e -> e.lastApplied() != null && e.lastApplied() >= target)
-                  || s.enactors.stream().anyMatch(e -> e.stuckReason() != null));
+          Await.until(
+              "an enactor reached plan " + target,
+              () ->
+                  s.enactors.stream()
+                          .anyMatch(e -> e.lastApplied() != null && e.lastApplied() >= target)
+                      || s.enactors.stream().anyMatch(e -> e.stuckReason() != null));
         }
         if (!stuck && mode == Mode.SAFE) {
           s.enactors.forEach(e -> e.faults().clear());
           long fin = last;
-          Await.until("every enactor applied the last plan", () -> s.enactors.stream()
-              .allMatch(e -> e.lastApplied() != null && e.lastApplied() == fin));
+          Await.until(
+              "every enactor applied the last plan",
+              () ->
+                  s.enactors.stream()
+                      .allMatch(e -> e.lastApplied() != null && e.lastApplied() == fin));
         }
         if (mode == Mode.LEGACY) {
           // Give the checkers a look at the final state (empty until repair, if it was emptied).
@@ -89,7 +121,14 @@ final class StressRun {
       long answers = checkers.stream().mapToLong(c -> c.queries.get()).sum();
       long empty = checkers.stream().mapToLong(c -> c.empty.get()).sum();
       long regressions = checkers.stream().mapToLong(c -> c.regressions.get()).sum();
-      return new Result(mode, seed, published, answers, empty, regressions, stuck,
+      return new Result(
+          mode,
+          seed,
+          published,
+          answers,
+          empty,
+          regressions,
+          stuck,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
@@ -101,14 +140,16 @@ final class StressRun {
   static void settle(Stack s) throws Exception {
     s.enactors.forEach(e -> e.faults().clear());
     long[] passes = s.enactors.stream().mapToLong(Enactor::passes).toArray();
-    Await.until("every enactor finished two more passes", () -> {
-      for (int i = 0; i < passes.length; i++) {
-        if (s.enactors.get(i).passes() < passes[i] + 2) {
-          return false;
-        }
-      }
-      return true;
-    });
+    Await.until(
+        "every enactor finished two more passes",
+        () -> {
+          for (int i = 0; i < passes.length; i++) {
+            if (s.enactors.get(i).passes() < passes[i] + 2) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   /** Random non-empty addresses per endpoint, always with at least one IPv4 address. */

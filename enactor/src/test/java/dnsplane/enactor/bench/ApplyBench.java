@@ -21,12 +21,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * ApplyBench prints, for 1, 1,000 and 10,000 guarded endpoints (an IPv4 and an IPv6 target each)
- * on a throwaway database: the time to apply a plan that creates every rrset, the time to apply the
- * next plan that changes every address
- * (the steady state), and commit-to-served latency: plan committed until the in-process authdns
- * answers the new generation for the last endpoint written. Args: {@code [--noop] [N...]},
- * endpoint counts (default 1 1000 10000).
+ * ApplyBench prints, for 1, 1,000 and 10,000 guarded endpoints (an IPv4 and an IPv6 target each) on
+ * a throwaway database: the time to apply a plan that creates every rrset, the time to apply the
+ * next plan that changes every address (the steady state), and commit-to-served latency: plan
+ * committed until the in-process authdns answers the new generation for the last endpoint written.
+ * Args: {@code [--noop] [N...]}, endpoint counts (default 1 1000 10000).
  *
  * <p>{@code --noop} adds the heartbeat figures ({@link HeartbeatBench}): what a plan with the same
  * content under a new generation costs, in change-log rows and serial bumps, and what it does to
@@ -34,7 +33,8 @@ import java.util.Locale;
  */
 public final class ApplyBench {
 
-  private static final String ZONE = """
+  private static final String ZONE =
+      """
       $ORIGIN bench.test.
       $TTL 300
       @   SOA ns1 hostmaster 1 7200 3600 1209600 60
@@ -46,8 +46,11 @@ public final class ApplyBench {
 
   public static void main(String[] args) throws Exception {
     boolean noop = java.util.Arrays.asList(args).contains("--noop");
-    int[] sizes = java.util.Arrays.stream(args).filter(a -> !a.equals("--noop"))
-        .mapToInt(Integer::parseInt).toArray();
+    int[] sizes =
+        java.util.Arrays.stream(args)
+            .filter(a -> !a.equals("--noop"))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     if (sizes.length == 0) {
       sizes = new int[] {1, 1000, 10000};
     }
@@ -69,25 +72,34 @@ public final class ApplyBench {
     TestDb db = TestPostgres.freshDatabase();
     ZoneImporter.importText(db.settings(), ZONE, null);
     try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO endpoint (name, zone_id, guarded)"
-            + " SELECT 'ep' || i || '.bench.test.', z.id, true FROM generate_series(1, ?) i,"
-            + " zone z WHERE z.name = 'bench.test.'")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO endpoint (name, zone_id, guarded) SELECT 'ep' || i || '.bench.test.',"
+                    + " z.id, true FROM generate_series(1, ?) i, zone z WHERE z.name ="
+                    + " 'bench.test.'")) {
       ps.setInt(1, n);
       ps.executeUpdate();
     }
     // An IPv4 and an IPv6 target per endpoint: the safe enactor reads them (one query per batch)
     // to refuse an entry that would empty a family; the plans below publish both families.
     try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO target (endpoint, address, az)"
-            + " SELECT e.name, a.address::inet, 'az-a' FROM endpoint e,"
-            + " (VALUES ('192.0.2.1'), ('2001:db8::1')) a(address)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO target (endpoint, address, az)"
+                    + " SELECT e.name, a.address::inet, 'az-a' FROM endpoint e,"
+                    + " (VALUES ('192.0.2.1'), ('2001:db8::1')) a(address)")) {
       ps.executeUpdate();
     }
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     try (AuthDns authdns = AuthDns.start(db.settings(), any, any);
         HikariDataSource pool = DbBootstrap.pool(db.settings(), "bench", 4)) {
-      Enactor e = new Enactor(new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 0), pool,
-          new Faults(), new EnactorMetrics(), null);
+      Enactor e =
+          new Enactor(
+              new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 0),
+              pool,
+              new Faults(),
+              new EnactorMetrics(),
+              null);
       publish(db, n, 1);
       long t0 = System.nanoTime();
       ApplyReport first = e.applyOnce();
@@ -113,12 +125,12 @@ public final class ApplyBench {
       if (first.writes().written() != n || next.writes().written() != n) {
         throw new IllegalStateException("expected " + n + " writes: " + first + " / " + next);
       }
-      System.out.println(String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs,
-          servedMs));
+      System.out.println(
+          String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs, servedMs));
       if (heartbeats != null) {
         // The next plans carry round 2's content again: what the planner's heartbeat writes.
-        heartbeats.add(new HeartbeatBench(db, e, authdns.dnsAddress(), n, () -> publish(db, n, 2))
-            .measure());
+        heartbeats.add(
+            new HeartbeatBench(db, e, authdns.dnsAddress(), n, () -> publish(db, n, 2)).measure());
       }
     }
   }
@@ -139,18 +151,20 @@ public final class ApplyBench {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       long g;
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO plan (reason) VALUES ('bench') RETURNING generation");
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO plan (reason) VALUES ('bench') RETURNING generation");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
         g = rs.getLong(1);
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT ?, 'ep' || i ||"
-              + " '.bench.test.', 60, jsonb_build_array(jsonb_build_object('address', '192.0.2.'"
-              + " || ((i + ?) % 250 + 1), 'weight', 100, 'az', 'az-a'), jsonb_build_object("
-              + "'address', '2001:db8::' || ?, 'weight', 100, 'az', 'az-b'))"
-              + " FROM generate_series(1, ?) i")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) SELECT ?, 'ep' || i ||"
+                  + " '.bench.test.', 60, jsonb_build_array(jsonb_build_object('address',"
+                  + " '192.0.2.' || ((i + ?) % 250 + 1), 'weight', 100, 'az', 'az-a'),"
+                  + " jsonb_build_object('address', '2001:db8::' || ?, 'weight', 100, 'az',"
+                  + " 'az-b')) FROM generate_series(1, ?) i")) {
         ps.setLong(1, g);
         ps.setInt(2, round);
         ps.setInt(3, round);

@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class HeartbeatBench {
 
-  static final String HEADER = "heartbeat (same content, new generation):\n"
-      + "endpoints  noop-apply-ms  change-log-rows  serial-bumps  audit-rows"
-      + "  qps-idle  qps-heartbeats  heartbeats  change-log-rows-in-window";
+  static final String HEADER =
+      "heartbeat (same content, new generation):\n"
+          + "endpoints  noop-apply-ms  change-log-rows  serial-bumps  audit-rows"
+          + "  qps-idle  qps-heartbeats  heartbeats  change-log-rows-in-window";
 
   /** Writes the next plan (with the content already served) and returns its generation. */
   @FunctionalInterface
@@ -54,8 +55,8 @@ final class HeartbeatBench {
   private final int endpoints;
   private final Publisher heartbeat;
 
-  HeartbeatBench(TestDb db, Enactor enactor, InetSocketAddress authdns, int endpoints,
-      Publisher heartbeat) {
+  HeartbeatBench(
+      TestDb db, Enactor enactor, InetSocketAddress authdns, int endpoints, Publisher heartbeat) {
     this.db = db;
     this.enactor = enactor;
     this.authdns = authdns;
@@ -78,8 +79,8 @@ final class HeartbeatBench {
     // The generation must advance on every rrset even when nothing published changes.
     long holding = scalar("SELECT count(*) FROM rrset WHERE applied_generation = " + g);
     if (holding != 3L * endpoints) {
-      throw new IllegalStateException(holding + " rrsets hold plan " + g + ", expected "
-          + 3L * endpoints);
+      throw new IllegalStateException(
+          holding + " rrsets hold plan " + g + ", expected " + 3L * endpoints);
     }
     long rows = scalar("SELECT last_seq FROM change_log_counter") - seq0;
     long bumps = scalar("SELECT serial FROM zone WHERE name = 'bench.test.'") - serial0;
@@ -106,8 +107,18 @@ final class HeartbeatBench {
         Files.deleteIfExists(queries);
       }
     }
-    return String.format(Locale.ROOT, "%9d  %13d  %15d  %12d  %10d  %8s  %14s  %10d  %25d",
-        endpoints, applyMs, rows, bumps, audit, idle, busy, applied, windowRows);
+    return String.format(
+        Locale.ROOT,
+        "%9d  %13d  %15d  %12d  %10d  %8s  %14s  %10d  %25d",
+        endpoints,
+        applyMs,
+        rows,
+        bumps,
+        audit,
+        idle,
+        busy,
+        applied,
+        windowRows);
   }
 
   private static String qps(double rate) {
@@ -145,10 +156,23 @@ final class HeartbeatBench {
 
   /** dnsperf against authdns on loopback for {@link #SECONDS} seconds. */
   private Dnsperf dnsperf(Path queries) throws IOException {
-    Process p = new ProcessBuilder("dnsperf", "-s", authdns.getAddress().getHostAddress(),
-        "-p", Integer.toString(authdns.getPort()), "-d", queries.toString(),
-        "-l", Integer.toString(SECONDS), "-c", "4", "-q", "200")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "dnsperf",
+                "-s",
+                authdns.getAddress().getHostAddress(),
+                "-p",
+                Integer.toString(authdns.getPort()),
+                "-d",
+                queries.toString(),
+                "-l",
+                Integer.toString(SECONDS),
+                "-c",
+                "4",
+                "-q",
+                "200")
+            .redirectErrorStream(true)
+            .start();
     return new Dnsperf(p);
   }
 

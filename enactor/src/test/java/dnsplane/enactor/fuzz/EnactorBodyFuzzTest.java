@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * /v1/audit with the body's first two lines as {@code limit} and {@code actor}. The rest is the
  * body, UTF-8.
  *
- * <p>Properties: never a 5xx; every 4xx is {@code {"error": "..."}} with a non-blank message; a
- * 4xx changes nothing: the mode, the faults, the audit log and the rrsets are as before.
+ * <p>Properties: never a 5xx; every 4xx is {@code {"error": "..."}} with a non-blank message; a 4xx
+ * changes nothing: the mode, the faults, the audit log and the rrsets are as before.
  */
 @RequiresPostgres
 class EnactorBodyFuzzTest {
@@ -54,7 +54,8 @@ class EnactorBodyFuzzTest {
       p.put("enactor.db.url", db.settings().jdbcUrl());
       p.put("enactor.db.user", db.settings().user());
       p.put("enactor.db.password", db.settings().password());
-      ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, p).getApplicationContext();
+      ApplicationContext ctx =
+          ApplicationContext.run(EmbeddedServer.class, p).getApplicationContext();
       URI base = ctx.getBean(EmbeddedServer.class).getURI();
       enactor = new Enactor(ctx, db, base, HttpClient.newHttpClient());
     }
@@ -72,13 +73,25 @@ class EnactorBodyFuzzTest {
     String method;
     String path;
     switch ((data[0] & 0xFF) % 4) {
-      case 0 -> { method = "PUT"; path = "/v1/mode"; }
-      case 1 -> { method = "PUT"; path = "/v1/faults/delay"; }
-      case 2 -> { method = "POST"; path = "/v1/repair"; }
+      case 0 -> {
+        method = "PUT";
+        path = "/v1/mode";
+      }
+      case 1 -> {
+        method = "PUT";
+        path = "/v1/faults/delay";
+      }
+      case 2 -> {
+        method = "POST";
+        path = "/v1/repair";
+      }
       default -> {
         String[] lines = body.split("\n", 3);
         method = "GET";
-        path = "/v1/audit?limit=" + enc(lines[0]) + (lines.length > 1 ? "&actor=" + enc(lines[1]) : "");
+        path =
+            "/v1/audit?limit="
+                + enc(lines[0])
+                + (lines.length > 1 ? "&actor=" + enc(lines[1]) : "");
         body = null;
       }
     }
@@ -96,8 +109,14 @@ class EnactorBodyFuzzTest {
       }
       String after = snapshot(e);
       if (!before.equals(after)) {
-        throw new AssertionError(what + ": rejected with " + status + " but state changed:\n before "
-            + before + "\n after  " + after);
+        throw new AssertionError(
+            what
+                + ": rejected with "
+                + status
+                + " but state changed:\n before "
+                + before
+                + "\n after  "
+                + after);
       }
     }
   }
@@ -107,8 +126,14 @@ class EnactorBodyFuzzTest {
   }
 
   private static HttpResponse<String> send(Enactor e, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(e.base().resolve(path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(e.base().resolve(path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -130,11 +155,15 @@ class EnactorBodyFuzzTest {
     String mode = field(status, "\"mode\":\"[^\"]*\"");
     String faults = field(status, "\"faults\":\\[[^\\]]*\\]");
     String paused = field(status, "\"paused\":[a-z]+");
-    try (Connection c = e.db().connect(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT concat_ws(' | ',"
-            + " (SELECT count(*) FROM audit_log),"
-            + " (SELECT string_agg(concat_ws(',', name, type, rdata::text, applied_generation), ';' ORDER BY name, type) FROM rrset),"
-            + " (SELECT string_agg(concat_ws(',', az, mode, last_applied_generation, stuck), ';' ORDER BY az) FROM enactor_status))")) {
+    try (Connection c = e.db().connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT concat_ws(' | ', (SELECT count(*) FROM audit_log), (SELECT"
+                    + " string_agg(concat_ws(',', name, type, rdata::text, applied_generation), ';'"
+                    + " ORDER BY name, type) FROM rrset), (SELECT string_agg(concat_ws(',', az,"
+                    + " mode, last_applied_generation, stuck), ';' ORDER BY az) FROM"
+                    + " enactor_status))")) {
       rs.next();
       return mode + " " + faults + " " + paused + " | " + rs.getString(1);
     } catch (SQLException ex) {

@@ -27,18 +27,27 @@ public final class InterleavingBench {
         steps += run.steps();
         if (run.violated() || !run.failures().isEmpty()) {
           violations++;
-          System.out.printf("seed %d: %s %s%s%n", run.seed(), run.violation(), run.failures(),
-              scenario.diagnose());
+          System.out.printf(
+              "seed %d: %s %s%s%n",
+              run.seed(), run.violation(), run.failures(), scenario.diagnose());
         }
         if ((i + 1) % 500 == 0) {
-          System.out.printf("  %d interleavings, %d statements, %d violations, %.0f s%n", i + 1,
-              steps, violations, (System.nanoTime() - started) / 1e9);
+          System.out.printf(
+              "  %d interleavings, %d statements, %d violations, %.0f s%n",
+              i + 1, steps, violations, (System.nanoTime() - started) / 1e9);
         }
       }
     }
-    System.out.printf("interleavings: %d (%s), seeds %d..%d, %d statements scheduled,"
-        + " %d broke an invariant, %.0f s%n", count, mode.wire(), seed, seed + count - 1, steps,
-        violations, (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        "interleavings: %d (%s), seeds %d..%d, %d statements scheduled,"
+            + " %d broke an invariant, %.0f s%n",
+        count,
+        mode.wire(),
+        seed,
+        seed + count - 1,
+        steps,
+        violations,
+        (System.nanoTime() - started) / 1e9);
     System.exit(violations == 0 ? 0 : 1);
   }
 }

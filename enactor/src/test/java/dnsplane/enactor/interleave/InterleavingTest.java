@@ -16,8 +16,8 @@ import org.junit.jupiter.api.TestInstance;
  * Interleavings of the real SQL, statement by statement, on separate PostgreSQL connections (see
  * {@link Scenario}): safe mode never breaks an invariant in any of them, and the same harness finds
  * the 2025 failure in legacy mode, so it is able to see one. The full-size run (10,000
- * interleavings) is {@code deploy/bench/interleavings.sh}; this one runs a smaller count
- * ({@code -Ddnsplane.interleavings=N} to change it).
+ * interleavings) is {@code deploy/bench/interleavings.sh}; this one runs a smaller count ({@code
+ * -Ddnsplane.interleavings=N} to change it).
  */
 @RequiresPostgres
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,12 +46,22 @@ class InterleavingTest {
       Scheduler.Run run = scenario.run(SEED + i, Mode.SAFE);
       steps += run.steps();
       if (run.violated() || !run.failures().isEmpty()) {
-        broken.add("seed " + run.seed() + ": " + run.violation() + " " + run.failures()
-            + scenario.diagnose() + "\n  schedule:\n  " + String.join("\n  ", run.schedule()));
+        broken.add(
+            "seed "
+                + run.seed()
+                + ": "
+                + run.violation()
+                + " "
+                + run.failures()
+                + scenario.diagnose()
+                + "\n  schedule:\n  "
+                + String.join("\n  ", run.schedule()));
       }
     }
-    System.out.printf("interleavings (safe): %d runs from seed %d, %d statements scheduled,"
-        + " %d broke an invariant%n", COUNT, SEED, steps, broken.size());
+    System.out.printf(
+        "interleavings (safe): %d runs from seed %d, %d statements scheduled,"
+            + " %d broke an invariant%n",
+        COUNT, SEED, steps, broken.size());
     assertEquals(List.of(), broken);
   }
 
@@ -85,9 +95,11 @@ class InterleavingTest {
         found = run;
       }
     }
-    assertTrue(found != null, "no legacy interleaving of " + tried + " emptied a family or went back");
-    System.out.printf("interleavings (legacy): seed %d broke an invariant after %d tries: %s%n"
-        + "  schedule:%n  %s%n", found.seed(), tried, found.violation(),
-        String.join("\n  ", found.schedule()));
+    assertTrue(
+        found != null, "no legacy interleaving of " + tried + " emptied a family or went back");
+    System.out.printf(
+        "interleavings (legacy): seed %d broke an invariant after %d tries: %s%n"
+            + "  schedule:%n  %s%n",
+        found.seed(), tried, found.violation(), String.join("\n  ", found.schedule()));
   }
 }

@@ -32,9 +32,9 @@ final class SafetyInvariants {
           + "   AND family(t.address) = CASE r.type WHEN 'A' THEN 4 ELSE 6 END)";
 
   private static final String DANGLING =
-      "SELECT r.name || ' ' || r.type || ' holds generation ' || r.applied_generation"
-          + " || ', a plan that no longer exists' FROM rrset r WHERE r.applied_generation IS NOT NULL"
-          + " AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation)";
+      "SELECT r.name || ' ' || r.type || ' holds generation ' || r.applied_generation || ', a plan"
+          + " that no longer exists' FROM rrset r WHERE r.applied_generation IS NOT NULL AND NOT"
+          + " EXISTS (SELECT 1 FROM plan p WHERE p.generation = r.applied_generation)";
 
   private static final String CONTENT =
       "SELECT r.name || ' ' || r.type || ' holds ' || r.rdata::text || ' but plan '"
@@ -66,8 +66,16 @@ final class SafetyInvariants {
   }
 
   String currentState(Connection c) throws SQLException {
-    return first(c, "(" + EMPTY_FAMILY + " LIMIT 1) UNION ALL (" + DANGLING + " LIMIT 1)"
-        + " UNION ALL (" + CONTENT + " LIMIT 1)");
+    return first(
+        c,
+        "("
+            + EMPTY_FAMILY
+            + " LIMIT 1) UNION ALL ("
+            + DANGLING
+            + " LIMIT 1)"
+            + " UNION ALL ("
+            + CONTENT
+            + " LIMIT 1)");
   }
 
   String noEmptyFamily(Connection c) throws SQLException {
@@ -75,8 +83,10 @@ final class SafetyInvariants {
   }
 
   String noRegression(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT name || ' ' || type, applied_generation"
-        + " FROM rrset WHERE applied_generation IS NOT NULL");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name || ' ' || type, applied_generation"
+                    + " FROM rrset WHERE applied_generation IS NOT NULL");
         ResultSet rs = ps.executeQuery()) {
       String broken = null;
       while (rs.next()) {
@@ -90,7 +100,6 @@ final class SafetyInvariants {
       return broken;
     }
   }
-
 
   private static String first(Connection c, String sql) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql);

@@ -25,15 +25,17 @@ import java.util.Set;
  * Scenario is one seeded race on a real database, replayed statement by statement: a planner
  * publishing plans (now and then a buggy one that omits a family, or one with a malformed address),
  * three enactors applying and cleaning up, an operator's repair and an operator's re-import of an
- * old zone export, all in the same mode. Everything runs through production code: Enactor.applyOnce,
- * Enactor.repair, ZoneImporter; the planner's plan write is the same two statements PlanStore runs.
+ * old zone export, all in the same mode. Everything runs through production code:
+ * Enactor.applyOnce, Enactor.repair, ZoneImporter; the planner's plan write is the same two
+ * statements PlanStore runs.
  */
 final class Scenario implements AutoCloseable {
 
   static final String DUAL = "dual.aws.test.";
   static final String V4_ONLY = "v4.aws.test.";
 
-  private static final String ZONE = """
+  private static final String ZONE =
+      """
       $ORIGIN aws.test.
       $TTL 300
       @        SOA ns1 hostmaster 1 7200 3600 1209600 60
@@ -43,12 +45,15 @@ final class Scenario implements AutoCloseable {
       """;
 
   /** An export from long ago: the endpoint's old addresses, and an edit elsewhere. */
-  private static final String OLD_EXPORT = ZONE.replace("www      A   192.0.2.2", """
-      www      A   192.0.2.3
-      dual     A   192.0.2.99
-      dual     AAAA 2001:db8::99
-      _plan.dual TXT "1"
-      """);
+  private static final String OLD_EXPORT =
+      ZONE.replace(
+          "www      A   192.0.2.2",
+          """
+          www      A   192.0.2.3
+          dual     A   192.0.2.99
+          dual     AAAA 2001:db8::99
+          _plan.dual TXT "1"
+          """);
 
   private static final List<String> DUAL_V4 = List.of("192.0.2.10", "192.0.2.11");
   private static final List<String> DUAL_V6 = List.of("2001:db8::10", "2001:db8::11");
@@ -74,17 +79,26 @@ final class Scenario implements AutoCloseable {
     observer = DbBootstrap.connect(db.settings());
     scheduler = new Scheduler(gate, ds, observer);
     ZoneImporter.importText(db.settings(), ZONE, null);
-    sql("INSERT INTO endpoint (name, zone_id, ttl) SELECT n, id, 60 FROM zone,"
-        + " unnest(ARRAY['" + DUAL + "', '" + V4_ONLY + "']) n WHERE zone.name = 'aws.test.'");
+    sql(
+        "INSERT INTO endpoint (name, zone_id, ttl) SELECT n, id, 60 FROM zone,"
+            + " unnest(ARRAY['"
+            + DUAL
+            + "', '"
+            + V4_ONLY
+            + "']) n WHERE zone.name = 'aws.test.'");
     List<String> targets = new ArrayList<>();
     DUAL_V4.forEach(a -> targets.add("('" + DUAL + "', '" + a + "')"));
     DUAL_V6.forEach(a -> targets.add("('" + DUAL + "', '" + a + "')"));
     V4_ONLY_V4.forEach(a -> targets.add("('" + V4_ONLY + "', '" + a + "')"));
-    sql("INSERT INTO target (endpoint, address, az) SELECT e, a::inet, 'az-a' FROM (VALUES "
-        + String.join(", ", targets) + ") AS t(e, a)");
+    sql(
+        "INSERT INTO target (endpoint, address, az) SELECT e, a::inet, 'az-a' FROM (VALUES "
+            + String.join(", ", targets)
+            + ") AS t(e, a)");
   }
 
-  /** One interleaving of {@code seed} with every enactor in {@code mode}, checking every invariant. */
+  /**
+   * One interleaving of {@code seed} with every enactor in {@code mode}, checking every invariant.
+   */
   Scheduler.Run run(long seed, Mode mode) throws Exception {
     return run(seed, mode, invariants.all());
   }
@@ -109,29 +123,38 @@ final class Scenario implements AutoCloseable {
     for (int i = 0; i < plans; i++) {
       drafts.add(plan(r, true));
     }
-    tasks.add(new Scheduler.Task("planner", () -> {
-      for (Map<String, List<String>> d : drafts) {
-        publish(d);
-      }
-    }));
+    tasks.add(
+        new Scheduler.Task(
+            "planner",
+            () -> {
+              for (Map<String, List<String>> d : drafts) {
+                publish(d);
+              }
+            }));
     for (String az : List.of("az-a", "az-b", "az-c")) {
       Enactor e = enactor(az, mode, 1 + r.nextInt(3));
       int passes = 1 + r.nextInt(2);
-      tasks.add(new Scheduler.Task(az, () -> {
-        for (int i = 0; i < passes; i++) {
-          e.applyOnce();
-        }
-      }));
+      tasks.add(
+          new Scheduler.Task(
+              az,
+              () -> {
+                for (int i = 0; i < passes; i++) {
+                  e.applyOnce();
+                }
+              }));
     }
     if (r.nextBoolean()) {
       Enactor operator = enactor("operator", mode, 3);
-      tasks.add(new Scheduler.Task("repair", () -> {
-        try {
-          operator.repair(DUAL);
-        } catch (IllegalStateException | IllegalArgumentException nothingToRepairFrom) {
-          // the newest plan may be gone or lack the endpoint at this point of the race
-        }
-      }));
+      tasks.add(
+          new Scheduler.Task(
+              "repair",
+              () -> {
+                try {
+                  operator.repair(DUAL);
+                } catch (IllegalStateException | IllegalArgumentException nothingToRepairFrom) {
+                  // the newest plan may be gone or lack the endpoint at this point of the race
+                }
+              }));
     }
     if (r.nextBoolean()) {
       tasks.add(new Scheduler.Task("import", () -> ZoneImporter.importText(ds, OLD_EXPORT, null)));
@@ -180,14 +203,17 @@ final class Scenario implements AutoCloseable {
   /** The state and the audit trail, for a report on a run that broke an invariant. */
   String diagnose() throws SQLException {
     StringBuilder out = new StringBuilder();
-    for (String q : List.of(
-        "SELECT 'plans ' || string_agg(generation::text, ',' ORDER BY generation) FROM plan",
-        "SELECT 'rrset ' || name || ' ' || type || ' ' || rdata::text || ' @' || applied_generation"
-            + " FROM rrset WHERE applied_generation IS NOT NULL ORDER BY name, type",
-        "SELECT 'audit ' || id || ' ' || actor || ' ' || action || ' g=' || coalesce(generation::text,"
-            + " '-') || ' ' || coalesce(endpoint, '') || ' ' || coalesce(previous_generation::text,"
-            + " '-') || '->' || coalesce(new_generation::text, '-') || ' ' || coalesce(detail, '')"
-            + " FROM audit_log ORDER BY id")) {
+    for (String q :
+        List.of(
+            "SELECT 'plans ' || string_agg(generation::text, ',' ORDER BY generation) FROM plan",
+            "SELECT 'rrset ' || name || ' ' || type || ' ' || rdata::text || ' @' ||"
+                + " applied_generation FROM rrset WHERE applied_generation IS NOT NULL ORDER BY"
+                + " name, type",
+            "SELECT 'audit ' || id || ' ' || actor || ' ' || action || ' g=' ||"
+                + " coalesce(generation::text, '-') || ' ' || coalesce(endpoint, '') || ' ' ||"
+                + " coalesce(previous_generation::text, '-') || '->' ||"
+                + " coalesce(new_generation::text, '-') || ' ' || coalesce(detail, '') FROM"
+                + " audit_log ORDER BY id")) {
       try (PreparedStatement ps = observer.prepareStatement(q);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -199,8 +225,8 @@ final class Scenario implements AutoCloseable {
   }
 
   private Enactor enactor(String az, Mode mode, int keep) throws SQLException {
-    return new Enactor(new EnactorSettings(az, mode, keep, 1000, 0), ds, new Faults(),
-        new EnactorMetrics(), null);
+    return new Enactor(
+        new EnactorSettings(az, mode, keep, 1000, 0), ds, new Faults(), new EnactorMetrics(), null);
   }
 
   /** Back to a zone with endpoints and targets and nothing planned, triggers bypassed. */
@@ -209,10 +235,18 @@ final class Scenario implements AutoCloseable {
         Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       st.execute("SET LOCAL session_replication_role = replica");
-      st.execute("DELETE FROM audit_log; DELETE FROM enactor_status; DELETE FROM plan_entry;"
-          + " DELETE FROM plan; DELETE FROM rrset WHERE applied_generation IS NOT NULL"
-          + " OR name IN ('" + DUAL + "', '" + V4_ONLY + "', '_plan." + DUAL + "', '_plan."
-          + V4_ONLY + "')");
+      st.execute(
+          "DELETE FROM audit_log; DELETE FROM enactor_status; DELETE FROM plan_entry;"
+              + " DELETE FROM plan; DELETE FROM rrset WHERE applied_generation IS NOT NULL"
+              + " OR name IN ('"
+              + DUAL
+              + "', '"
+              + V4_ONLY
+              + "', '_plan."
+              + DUAL
+              + "', '_plan."
+              + V4_ONLY
+              + "')");
       st.execute("UPDATE endpoint SET guarded = " + guarded);
       c.commit();
     }

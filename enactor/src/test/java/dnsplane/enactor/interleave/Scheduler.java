@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * Scheduler runs actors (production code on threads of their own, through a {@link StatementGate})
  * one statement at a time. At each point where every actor is at the gate, finished, or waiting on
  * a row lock inside the server, it checks the invariants against the committed state and lets one
- * actor, chosen by a seeded generator, run its next statement. The same seed makes the same choices,
- * so a violation's schedule can be replayed.
+ * actor, chosen by a seeded generator, run its next statement. The same seed makes the same
+ * choices, so a violation's schedule can be replayed.
  */
 final class Scheduler implements AutoCloseable {
 
@@ -51,11 +51,13 @@ final class Scheduler implements AutoCloseable {
   private final StatementGate gate;
   private final GatedDataSource ds;
   private final Connection observer;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "interleave-actor");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "interleave-actor");
+            t.setDaemon(true);
+            return t;
+          });
 
   Scheduler(StatementGate gate, GatedDataSource ds, Connection observer) {
     this.gate = gate;
@@ -69,16 +71,17 @@ final class Scheduler implements AutoCloseable {
     for (Task t : tasks) {
       Actor a = new Actor(t.name());
       actors.add(a);
-      threads.submit(() -> {
-        gate.bind(a);
-        try {
-          t.body().run();
-        } catch (Throwable e) {
-          a.failure = e;
-        } finally {
-          gate.unbind();
-        }
-      });
+      threads.submit(
+          () -> {
+            gate.bind(a);
+            try {
+              t.body().run();
+            } catch (Throwable e) {
+              a.failure = e;
+            } finally {
+              gate.unbind();
+            }
+          });
     }
     List<String> schedule = new ArrayList<>();
     String violation = null;
@@ -87,7 +90,8 @@ final class Scheduler implements AutoCloseable {
     while (true) {
       awaitQuiescent(actors);
       if (last != null && last.state == State.IN_STATEMENT) {
-        schedule.set(schedule.size() - 1, schedule.get(schedule.size() - 1) + "   [waits on a lock]");
+        schedule.set(
+            schedule.size() - 1, schedule.get(schedule.size() - 1) + "   [waits on a lock]");
       }
       if (violation == null) {
         violation = firstViolation(invariants, schedule);
@@ -130,9 +134,9 @@ final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Until no actor runs Java or a statement that is not waiting on a lock: then the committed
-   * state is stable and exactly one actor moves next. Waiting on a lock is read from the server,
-   * so this is a fact, not a timeout.
+   * Until no actor runs Java or a statement that is not waiting on a lock: then the committed state
+   * is stable and exactly one actor moves next. Waiting on a lock is read from the server, so this
+   * is a fact, not a timeout.
    */
   private void awaitQuiescent(List<Actor> actors) throws SQLException {
     long deadline = System.nanoTime() + QUIESCE_DEADLINE_NANOS;
@@ -154,8 +158,10 @@ final class Scheduler implements AutoCloseable {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("actors neither reached the gate nor waited on a lock in"
-            + " 60 s: " + actors.stream().map(a -> a.name + "=" + a.state + " " + a.pending).toList());
+        throw new IllegalStateException(
+            "actors neither reached the gate nor waited on a lock in"
+                + " 60 s: "
+                + actors.stream().map(a -> a.name + "=" + a.state + " " + a.pending).toList());
       }
       LockSupport.parkNanos(round < 50 ? 20_000 : 200_000);
     }
@@ -164,8 +170,9 @@ final class Scheduler implements AutoCloseable {
   /** Every actor inside a statement has a backend waiting on a lock. */
   private boolean allWaitingOnLocks(List<Actor> actors) throws SQLException {
     Set<Long> waiting = new HashSet<>();
-    try (PreparedStatement ps = observer.prepareStatement(
-        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+    try (PreparedStatement ps =
+            observer.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         waiting.add(rs.getLong(1));

@@ -18,8 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
- * StatementGate makes production code run one SQL statement at a time under a scheduler's
- * control. Each actor (one thread running, say, {@code Enactor.applyOnce}) gets connections whose
+ * StatementGate makes production code run one SQL statement at a time under a scheduler's control.
+ * Each actor (one thread running, say, {@code Enactor.applyOnce}) gets connections whose
  * statements, commits and rollbacks first wait at the gate until the scheduler lets that actor go;
  * the code itself is unchanged. Statements that touch only bookkeeping tables (audit, status) pass
  * without waiting: they take no lock another actor waits for, and gating them would only multiply
@@ -39,8 +39,9 @@ final class StatementGate {
   }
 
   /** Tables whose statements are interleaved; anything else passes straight through. */
-  private static final Pattern SHARED = Pattern.compile(
-      "\\b(rrset|plan|plan_entry|target|endpoint|zone|change_log|change_log_counter)\\b");
+  private static final Pattern SHARED =
+      Pattern.compile(
+          "\\b(rrset|plan|plan_entry|target|endpoint|zone|change_log|change_log_counter)\\b");
 
   /** One actor: a thread, its connections (with their server pids) and its place at the gate. */
   static final class Actor {
@@ -92,9 +93,11 @@ final class StatementGate {
 
   /** Wraps a physical connection of {@code a}; close() returns it to the actor's idle list. */
   Connection wrap(Actor a, Connection physical) {
-    return (Connection) Proxy.newProxyInstance(
-        StatementGate.class.getClassLoader(), new Class<?>[] {Connection.class},
-        new ConnectionHandler(a, physical));
+    return (Connection)
+        Proxy.newProxyInstance(
+            StatementGate.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            new ConnectionHandler(a, physical));
   }
 
   private void enter(Actor a, String what) {
@@ -180,12 +183,14 @@ final class StatementGate {
     }
 
     private Object statementProxy(Object st, Class<?> type, String preparedSql) {
-      return Proxy.newProxyInstance(StatementGate.class.getClassLoader(), new Class<?>[] {type},
+      return Proxy.newProxyInstance(
+          StatementGate.class.getClassLoader(),
+          new Class<?>[] {type},
           (p, m, args) -> {
             String name = m.getName();
             boolean runs = name.startsWith("execute");
-            String sql = args != null && args.length > 0 && args[0] instanceof String s
-                ? s : preparedSql;
+            String sql =
+                args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
             if (!runs || !shared(sql)) {
               return StatementGate.invoke(st, m, args);
             }

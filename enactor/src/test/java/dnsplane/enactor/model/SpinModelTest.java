@@ -32,19 +32,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * plans, 3 enactors each picking the newest plan, writing it and cleaning up, every interleaving.
  *
  * <ul>
- *   <li>safe (keep 1, 2, 3, and with a planner that may publish an empty entry): no state breaks
- *       I1 (never empty), I2 (generation never goes back) or I3 (no reference to a deleted plan),
- *       and every enactor statement but the expected ones is reached (the check is not vacuous);
+ *   <li>safe (keep 1, 2, 3, and with a planner that may publish an empty entry): no state breaks I1
+ *       (never empty), I2 (generation never goes back) or I3 (no reference to a deleted plan), and
+ *       every enactor statement but the expected ones is reached (the check is not vacuous);
  *   <li>legacy: Spin finds a counterexample for every keep; the shortest trail is printed;
- *   <li>the safe protocol with half of the fix removed breaks I3: RACY_CLEANUP (cleanup without
- *       its FOR UPDATE statement, so the DELETE's reference check predates the writes it waits
- *       for) and NO_PLAN_LOCK (writers neither lock their plan nor notice it is gone).
+ *   <li>the safe protocol with half of the fix removed breaks I3: RACY_CLEANUP (cleanup without its
+ *       FOR UPDATE statement, so the DELETE's reference check predates the writes it waits for) and
+ *       NO_PLAN_LOCK (writers neither lock their plan nor notice it is gone).
  * </ul>
  *
  * <p>Needs {@code spin} and {@code gcc} on PATH ({@code apt-get install spin gcc}); without them
  * the test fails, unless {@code DNSPLANE_SPIN=skip}. Figures and trails go to stdout (with this
- * build's surefire settings: {@code target/surefire-reports/*SpinModelTest-output.txt}).
- * Larger bounds: {@code src/test/spin/check.sh}.
+ * build's surefire settings: {@code target/surefire-reports/*SpinModelTest-output.txt}). Larger
+ * bounds: {@code src/test/spin/check.sh}.
  */
 class SpinModelTest {
 
@@ -80,20 +80,47 @@ class SpinModelTest {
     for (int keep = 1; keep <= 3; keep++) {
       out.add(config("safe keep=" + keep, Expect.HOLDS, "-DMODE=safe", "-DKEEP=" + keep));
     }
-    out.add(config("safe keep=1, planner may publish empty entries", Expect.HOLDS,
-        "-DMODE=safe", "-DKEEP=1", "-DBUGGY_PLANNER"));
+    out.add(
+        config(
+            "safe keep=1, planner may publish empty entries",
+            Expect.HOLDS,
+            "-DMODE=safe",
+            "-DKEEP=1",
+            "-DBUGGY_PLANNER"));
     for (int keep = 1; keep <= 3; keep++) {
-      out.add(config("legacy keep=" + keep, Expect.VIOLATES_I1_OR_I2, "-DMODE=legacy",
-          "-DKEEP=" + keep));
+      out.add(
+          config(
+              "legacy keep=" + keep, Expect.VIOLATES_I1_OR_I2, "-DMODE=legacy", "-DKEEP=" + keep));
     }
-    out.add(config("legacy keep=1, the 2025 sequence (I1 after a stale write)", Expect.VIOLATES_I1,
-        "-DMODE=legacy", "-DKEEP=1", "-DCHECK_I2=0", "-DOUTAGE_2025"));
-    out.add(config("safe keep=1, RACY_CLEANUP (lone DELETE ... NOT EXISTS)",
-        Expect.VIOLATES_I3, "-DMODE=safe", "-DKEEP=1", "-DRACY_CLEANUP"));
-    out.add(config("safe keep=2, RACY_CLEANUP (lone DELETE ... NOT EXISTS)",
-        Expect.VIOLATES_I3, "-DMODE=safe", "-DKEEP=2", "-DRACY_CLEANUP"));
-    out.add(config("safe keep=1, NO_PLAN_LOCK (writer neither locks nor rechecks its plan)",
-        Expect.VIOLATES_I3, "-DMODE=safe", "-DKEEP=1", "-DNO_PLAN_LOCK"));
+    out.add(
+        config(
+            "legacy keep=1, the 2025 sequence (I1 after a stale write)",
+            Expect.VIOLATES_I1,
+            "-DMODE=legacy",
+            "-DKEEP=1",
+            "-DCHECK_I2=0",
+            "-DOUTAGE_2025"));
+    out.add(
+        config(
+            "safe keep=1, RACY_CLEANUP (lone DELETE ... NOT EXISTS)",
+            Expect.VIOLATES_I3,
+            "-DMODE=safe",
+            "-DKEEP=1",
+            "-DRACY_CLEANUP"));
+    out.add(
+        config(
+            "safe keep=2, RACY_CLEANUP (lone DELETE ... NOT EXISTS)",
+            Expect.VIOLATES_I3,
+            "-DMODE=safe",
+            "-DKEEP=2",
+            "-DRACY_CLEANUP"));
+    out.add(
+        config(
+            "safe keep=1, NO_PLAN_LOCK (writer neither locks nor rechecks its plan)",
+            Expect.VIOLATES_I3,
+            "-DMODE=safe",
+            "-DKEEP=1",
+            "-DNO_PLAN_LOCK"));
     return out.stream();
   }
 
@@ -109,8 +136,10 @@ class SpinModelTest {
     if (missing.isEmpty()) {
       return;
     }
-    String why = String.join(" and ", missing) + " not found on PATH: apt-get install spin gcc"
-        + " (CI installs them)";
+    String why =
+        String.join(" and ", missing)
+            + " not found on PATH: apt-get install spin gcc"
+            + " (CI installs them)";
     if ("skip".equals(System.getenv("DNSPLANE_SPIN"))) {
       Assumptions.assumeTrue(false, why + "; skipped because DNSPLANE_SPIN=skip");
     }
@@ -155,7 +184,8 @@ class SpinModelTest {
     Run checked = run(dir, PAN_TIMEOUT, pan);
     Pan p = Pan.parse(checked.output());
     assertNotNull(p.errors(), "no 'errors:' line from pan:\n" + checked.output());
-    assertFalse(checked.output().contains("max search depth too small"),
+    assertFalse(
+        checked.output().contains("max search depth too small"),
         "search depth " + MAX_DEPTH + " too small:\n" + checked.output());
     double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -163,7 +193,8 @@ class SpinModelTest {
       if (p.errors() != 0) {
         fail(c + ": Spin found a violation:\n" + checked.output() + "\n" + trail(dir, c, 20_000));
       }
-      assertFalse(checked.output().contains("Search not completed"),
+      assertFalse(
+          checked.output().contains("Search not completed"),
           "the search was not exhaustive:\n" + checked.output());
       List<String> unreached = new ArrayList<>(p.unreachedEnactor());
       unreached.removeIf(s -> s.contains("\"-end-\""));
@@ -174,10 +205,18 @@ class SpinModelTest {
         assertEquals(1, unreached.size(), "enactor statements never reached: " + unreached);
         assertTrue(unreached.get(0).contains("rejects plan"), unreached.get(0));
       }
-      String line = String.format(Locale.ROOT,
-          "%-72s errors: 0   %,12.0f states stored, %,12.0f matched, %,13.0f transitions,"
-              + " depth %d, pan %.2f s, total %.1f s",
-          c.name(), p.stored(), p.matched(), p.transitions(), p.depth(), p.elapsed(), seconds);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%-72s errors: 0   %,12.0f states stored, %,12.0f matched, %,13.0f transitions,"
+                  + " depth %d, pan %.2f s, total %.1f s",
+              c.name(),
+              p.stored(),
+              p.matched(),
+              p.transitions(),
+              p.depth(),
+              p.elapsed(),
+              seconds);
       System.out.println("spin " + line);
       SUMMARY.add(line);
       return;
@@ -198,11 +237,20 @@ class SpinModelTest {
       String text = String.join("\n", story.lines());
       assertTrue(text.contains("STALE") && text.contains("CLEARS"), text);
     }
-    String line = String.format(Locale.ROOT,
-        "%-72s errors: %d   violates %s %s; shortest trail: %d narrated of %d spin steps;"
-            + " %,.0f states stored, pan %.2f s, total %.1f s",
-        c.name(), p.errors(), inv, violated, story.narrated(), story.steps(), p.stored(),
-        p.elapsed(), seconds);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%-72s errors: %d   violates %s %s; shortest trail: %d narrated of %d spin steps;"
+                + " %,.0f states stored, pan %.2f s, total %.1f s",
+            c.name(),
+            p.errors(),
+            inv,
+            violated,
+            story.narrated(),
+            story.steps(),
+            p.stored(),
+            p.elapsed(),
+            seconds);
     System.out.println("spin " + line);
     System.out.println("  trail (spin -t -p, narrated steps and the failed assertion):");
     story.lines().forEach(s -> System.out.println("    " + s));
@@ -266,11 +314,17 @@ class SpinModelTest {
   }
 
   /** What pan printed. Counts are doubles: pan prints large ones as 1.0817666e+08. */
-  record Pan(Integer errors, double stored, double matched, double transitions, int depth,
-      double elapsed, String violated, List<String> unreachedEnactor) {
+  record Pan(
+      Integer errors,
+      double stored,
+      double matched,
+      double transitions,
+      int depth,
+      double elapsed,
+      String violated,
+      List<String> unreachedEnactor) {
 
-    private static final Pattern ERRORS =
-        Pattern.compile("depth reached (\\d+), errors: (\\d+)");
+    private static final Pattern ERRORS = Pattern.compile("depth reached (\\d+), errors: (\\d+)");
     private static final String NUM = "([0-9.]+(?:e[+-]?[0-9]+)?)";
     private static final Pattern STORED = Pattern.compile(NUM + " states, stored");
     private static final Pattern MATCHED = Pattern.compile(NUM + " states, matched");
@@ -293,8 +347,15 @@ class SpinModelTest {
       while (v.find()) {
         violated = v.group(1);
       }
-      return new Pan(errors, last(STORED, out), last(MATCHED, out), last(TRANSITIONS, out), depth,
-          last(ELAPSED, out), violated, unreached(out, "enactor"));
+      return new Pan(
+          errors,
+          last(STORED, out),
+          last(MATCHED, out),
+          last(TRANSITIONS, out),
+          depth,
+          last(ELAPSED, out),
+          violated,
+          unreached(out, "enactor"));
     }
 
     private static double last(Pattern p, String out) {
@@ -330,12 +391,20 @@ class SpinModelTest {
   private static Run run(Path dir, Duration timeout, List<String> cmd)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "run", ".out");
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      fail(String.join(" ", cmd) + " did not finish within " + timeout + ":\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
+      fail(
+          String.join(" ", cmd)
+              + " did not finish within "
+              + timeout
+              + ":\n"
+              + Files.readString(log, StandardCharsets.UTF_8));
     }
     return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }

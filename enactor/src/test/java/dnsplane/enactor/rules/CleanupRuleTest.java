@@ -17,16 +17,19 @@ class CleanupRuleTest {
 
   @Test
   void decisionTable() {
-    List<Case> cases = List.of(
-        new Case(Mode.SAFE, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(), List.of(1L, 2L)),
-        new Case(Mode.SAFE, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(2L, 5L), List.of(1L)),
-        new Case(Mode.LEGACY, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(2L, 5L), List.of(1L, 2L)),
-        new Case(Mode.SAFE, List.of(5L, 3L, 4L), 3, Set.of(), List.of()),
-        new Case(Mode.LEGACY, List.of(9L, 7L, 8L), 1, Set.of(7L), List.of(7L, 8L)),
-        new Case(Mode.SAFE, List.of(), 1, Set.of(), List.of()));
+    List<Case> cases =
+        List.of(
+            new Case(Mode.SAFE, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(), List.of(1L, 2L)),
+            new Case(Mode.SAFE, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(2L, 5L), List.of(1L)),
+            new Case(Mode.LEGACY, List.of(1L, 2L, 3L, 4L, 5L), 3, Set.of(2L, 5L), List.of(1L, 2L)),
+            new Case(Mode.SAFE, List.of(5L, 3L, 4L), 3, Set.of(), List.of()),
+            new Case(Mode.LEGACY, List.of(9L, 7L, 8L), 1, Set.of(7L), List.of(7L, 8L)),
+            new Case(Mode.SAFE, List.of(), 1, Set.of(), List.of()));
     for (Case c : cases) {
-      assertEquals(c.deletable(),
-          CleanupRule.deletablePlans(c.mode(), c.plans(), c.keep(), c.referenced()), c.toString());
+      assertEquals(
+          c.deletable(),
+          CleanupRule.deletablePlans(c.mode(), c.plans(), c.keep(), c.referenced()),
+          c.toString());
     }
   }
 
@@ -38,20 +41,23 @@ class CleanupRuleTest {
         assertFalse(CleanupRule.deletablePlans(Mode.SAFE, plans, keep, Set.of(ref)).contains(ref));
       }
     }
-    assertTrue(CleanupRule.deletablePlans(Mode.LEGACY, plans, 1, Set.of(2L)).contains(2L),
+    assertTrue(
+        CleanupRule.deletablePlans(Mode.LEGACY, plans, 1, Set.of(2L)).contains(2L),
         "legacy deletes a referenced plan: that is the 2025 bug");
   }
 
   @Test
   void keepMustBePositive() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> CleanupRule.deletablePlans(Mode.SAFE, List.of(1L), 0, Set.of()));
   }
 
   @Test
   void legacyClearsEndpointsPointingAtDeletedPlansSafeNever() {
     Map<String, Long> applied = Map.of("a.aws.test.", 2L, "b.aws.test.", 6L);
-    assertEquals(List.of("a.aws.test."),
+    assertEquals(
+        List.of("a.aws.test."),
         CleanupRule.endpointsToClear(Mode.LEGACY, applied, Set.of(4L, 5L, 6L)));
     assertEquals(List.of(), CleanupRule.endpointsToClear(Mode.SAFE, applied, Set.of(4L, 5L, 6L)));
   }
@@ -59,10 +65,12 @@ class CleanupRuleTest {
   @Test
   void legacyChecksOnceAtStartAndIsStuckWhileAnEndpointPointsAtADeletedPlan() {
     Set<Long> existing = Set.of(4L, 5L, 6L);
-    assertEquals(new LegacyRule.Start.Apply(6),
+    assertEquals(
+        new LegacyRule.Start.Apply(6),
         LegacyRule.start(6L, 5L, Map.of("a.aws.test.", 5L), existing));
     assertEquals(new LegacyRule.Start.Apply(6), LegacyRule.start(6L, null, Map.of(), existing));
-    assertInstanceOf(LegacyRule.Start.UpToDate.class,
+    assertInstanceOf(
+        LegacyRule.Start.UpToDate.class,
         LegacyRule.start(6L, 6L, Map.of("a.aws.test.", 6L), existing));
     LegacyRule.Start stuck = LegacyRule.start(7L, 6L, Map.of("a.aws.test.", 2L), existing);
     LegacyRule.Start.Stuck s = assertInstanceOf(LegacyRule.Start.Stuck.class, stuck);

@@ -19,7 +19,10 @@ class WriteRuleTest {
       new EndpointConfig(true, Set.of(AddressFamily.V4, AddressFamily.V6));
 
   static PlanEntry entry(long g, String... addresses) {
-    return new PlanEntry(g, EP, 60,
+    return new PlanEntry(
+        g,
+        EP,
+        60,
         java.util.Arrays.stream(addresses).map(a -> new PlanAddress(a, 100, "az-a")).toList(),
         false);
   }
@@ -32,7 +35,11 @@ class WriteRuleTest {
     return new RrsetState(g, v4, v6);
   }
 
-  record Case(Mode mode, RrsetState current, PlanEntry offered, EndpointConfig configured,
+  record Case(
+      Mode mode,
+      RrsetState current,
+      PlanEntry offered,
+      EndpointConfig configured,
       Class<?> expected) {}
 
   @Test
@@ -42,42 +49,45 @@ class WriteRuleTest {
     PlanEntry empty = entry(5);
     PlanEntry bad = entry(5, "192.0.2.10", "192.0.2.010");
     PlanEntry gone = deletion(5);
-    List<Case> cases = List.of(
-        // generation order
-        new Case(Mode.SAFE, RrsetState.ABSENT, five, NONE, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(4, 1, 0), five, V4, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(5, 1, 0), five, V4, WriteDecision.Unchanged.class),
-        new Case(Mode.SAFE, held(6, 1, 0), five, V4, WriteDecision.SkipStale.class),
-        // no address at all
-        new Case(Mode.SAFE, held(4, 1, 0), empty, NONE, WriteDecision.RejectEmpty.class),
-        new Case(Mode.SAFE, RrsetState.ABSENT, empty, NONE, WriteDecision.RejectEmpty.class),
-        // per family: the endpoint's targets decide, not the plan
-        new Case(Mode.SAFE, held(4, 1, 1), five, BOTH, WriteDecision.RejectEmptyFamily.class),
-        new Case(Mode.SAFE, held(4, 1, 0), five, BOTH, WriteDecision.RejectEmptyFamily.class),
-        new Case(Mode.SAFE, held(4, 1, 1), five, V6, WriteDecision.RejectEmptyFamily.class),
-        new Case(Mode.SAFE, held(4, 1, 1), five, V4, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(4, 1, 1), five, NONE, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(4, 1, 1), fiveBoth, BOTH, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(6, 1, 1), five, DELETED, WriteDecision.SkipStale.class),
-        // malformed addresses: the whole entry, whatever else is true
-        new Case(Mode.SAFE, held(4, 1, 0), bad, V4, WriteDecision.RejectInvalid.class),
-        new Case(Mode.SAFE, held(6, 1, 0), bad, V4, WriteDecision.RejectInvalid.class),
-        // deletion entries
-        new Case(Mode.SAFE, held(4, 1, 1), gone, DELETED, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(4, 1, 1), gone, NONE, WriteDecision.Write.class),
-        new Case(Mode.SAFE, held(5, 0, 0), gone, DELETED, WriteDecision.Unchanged.class),
-        new Case(Mode.SAFE, held(6, 1, 0), gone, DELETED, WriteDecision.SkipStale.class),
-        new Case(Mode.SAFE, held(4, 1, 1), gone, V6, WriteDecision.RejectEmptyFamily.class),
-        // legacy: unconditional
-        new Case(Mode.LEGACY, held(6, 1, 0), five, V4, WriteDecision.Write.class),
-        new Case(Mode.LEGACY, held(5, 1, 0), five, V4, WriteDecision.Write.class),
-        new Case(Mode.LEGACY, held(4, 1, 0), empty, V4, WriteDecision.Write.class),
-        new Case(Mode.LEGACY, held(4, 1, 1), five, BOTH, WriteDecision.Write.class),
-        new Case(Mode.LEGACY, held(4, 1, 0), bad, V4, WriteDecision.Write.class),
-        new Case(Mode.LEGACY, held(4, 1, 1), gone, BOTH, WriteDecision.Write.class));
+    List<Case> cases =
+        List.of(
+            // generation order
+            new Case(Mode.SAFE, RrsetState.ABSENT, five, NONE, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(4, 1, 0), five, V4, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(5, 1, 0), five, V4, WriteDecision.Unchanged.class),
+            new Case(Mode.SAFE, held(6, 1, 0), five, V4, WriteDecision.SkipStale.class),
+            // no address at all
+            new Case(Mode.SAFE, held(4, 1, 0), empty, NONE, WriteDecision.RejectEmpty.class),
+            new Case(Mode.SAFE, RrsetState.ABSENT, empty, NONE, WriteDecision.RejectEmpty.class),
+            // per family: the endpoint's targets decide, not the plan
+            new Case(Mode.SAFE, held(4, 1, 1), five, BOTH, WriteDecision.RejectEmptyFamily.class),
+            new Case(Mode.SAFE, held(4, 1, 0), five, BOTH, WriteDecision.RejectEmptyFamily.class),
+            new Case(Mode.SAFE, held(4, 1, 1), five, V6, WriteDecision.RejectEmptyFamily.class),
+            new Case(Mode.SAFE, held(4, 1, 1), five, V4, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(4, 1, 1), five, NONE, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(4, 1, 1), fiveBoth, BOTH, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(6, 1, 1), five, DELETED, WriteDecision.SkipStale.class),
+            // malformed addresses: the whole entry, whatever else is true
+            new Case(Mode.SAFE, held(4, 1, 0), bad, V4, WriteDecision.RejectInvalid.class),
+            new Case(Mode.SAFE, held(6, 1, 0), bad, V4, WriteDecision.RejectInvalid.class),
+            // deletion entries
+            new Case(Mode.SAFE, held(4, 1, 1), gone, DELETED, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(4, 1, 1), gone, NONE, WriteDecision.Write.class),
+            new Case(Mode.SAFE, held(5, 0, 0), gone, DELETED, WriteDecision.Unchanged.class),
+            new Case(Mode.SAFE, held(6, 1, 0), gone, DELETED, WriteDecision.SkipStale.class),
+            new Case(Mode.SAFE, held(4, 1, 1), gone, V6, WriteDecision.RejectEmptyFamily.class),
+            // legacy: unconditional
+            new Case(Mode.LEGACY, held(6, 1, 0), five, V4, WriteDecision.Write.class),
+            new Case(Mode.LEGACY, held(5, 1, 0), five, V4, WriteDecision.Write.class),
+            new Case(Mode.LEGACY, held(4, 1, 0), empty, V4, WriteDecision.Write.class),
+            new Case(Mode.LEGACY, held(4, 1, 1), five, BOTH, WriteDecision.Write.class),
+            new Case(Mode.LEGACY, held(4, 1, 0), bad, V4, WriteDecision.Write.class),
+            new Case(Mode.LEGACY, held(4, 1, 1), gone, BOTH, WriteDecision.Write.class));
     for (Case c : cases) {
-      assertInstanceOf(c.expected(),
-          WriteRule.decide(c.mode(), c.current(), c.offered(), c.configured()), c.toString());
+      assertInstanceOf(
+          c.expected(),
+          WriteRule.decide(c.mode(), c.current(), c.offered(), c.configured()),
+          c.toString());
     }
   }
 
@@ -85,8 +95,9 @@ class WriteRuleTest {
   void stalePlanNeverOverwritesNewer() {
     for (long held = 1; held <= 20; held++) {
       for (long offered = 1; offered < held; offered++) {
-        WriteDecision d = WriteRule.decide(Mode.SAFE, held(held, 1, 1),
-            entry(offered, "192.0.2.1", "2001:db8::1"), BOTH);
+        WriteDecision d =
+            WriteRule.decide(
+                Mode.SAFE, held(held, 1, 1), entry(offered, "192.0.2.1", "2001:db8::1"), BOTH);
         WriteDecision.SkipStale skip = assertInstanceOf(WriteDecision.SkipStale.class, d);
         assertEquals(held, skip.currentGeneration());
       }
@@ -97,8 +108,8 @@ class WriteRuleTest {
   void emptyAddressSetIsRejected() {
     for (RrsetState s : List.of(RrsetState.ABSENT, held(1, 3, 0), held(9, 0, 0))) {
       for (EndpointConfig c : List.of(NONE, V4, DELETED)) {
-        assertInstanceOf(WriteDecision.RejectEmpty.class,
-            WriteRule.decide(Mode.SAFE, s, entry(5), c));
+        assertInstanceOf(
+            WriteDecision.RejectEmpty.class, WriteRule.decide(Mode.SAFE, s, entry(5), c));
       }
     }
   }
@@ -112,21 +123,24 @@ class WriteRuleTest {
     assertEquals(4L, r.currentGeneration());
 
     WriteDecision both = WriteRule.decide(Mode.SAFE, held(4, 1, 1), deletion(5), BOTH);
-    assertEquals(List.of("A", "AAAA"),
+    assertEquals(
+        List.of("A", "AAAA"),
         assertInstanceOf(WriteDecision.RejectEmptyFamily.class, both).rrtypes());
   }
 
   @Test
   void anOperatorRemovingAFamilyLetsTheEntryEmptyIt() {
     // AAAA holds 2 addresses; the endpoint has no IPv6 target any more: the write is a tombstone.
-    assertInstanceOf(WriteDecision.Write.class,
+    assertInstanceOf(
+        WriteDecision.Write.class,
         WriteRule.decide(Mode.SAFE, held(4, 1, 2), entry(5, "192.0.2.1"), V4));
   }
 
   @Test
   void aMalformedAddressRejectsTheEntryAndIsNamed() {
-    WriteDecision d = WriteRule.decide(Mode.SAFE, RrsetState.ABSENT,
-        entry(5, "192.0.2.1", "2001:db8::g", "10.0.0.1"), V4);
+    WriteDecision d =
+        WriteRule.decide(
+            Mode.SAFE, RrsetState.ABSENT, entry(5, "192.0.2.1", "2001:db8::g", "10.0.0.1"), V4);
     WriteDecision.RejectInvalid r = assertInstanceOf(WriteDecision.RejectInvalid.class, d);
     assertEquals(List.of("2001:db8::g"), r.malformed().stream().map(PlanAddress::address).toList());
     assertEquals(true, r.malformed().get(0).problem().contains("2001:db8::g"));
@@ -156,11 +170,14 @@ class WriteRuleTest {
   void rdataPerModeAndForDeletions() {
     PlanEntry e = entry(12, "192.0.2.1", "2001:DB8::1", "192.0.2.1:53");
     Published nothing = Published.NOTHING;
-    assertEquals(new EntryRdata(List.of("192.0.2.1"), List.of("2001:db8::1"), 12L),
+    assertEquals(
+        new EntryRdata(List.of("192.0.2.1"), List.of("2001:db8::1"), 12L),
         EntryRdata.of(Mode.SAFE, e, nothing));
     assertEquals(List.of("\"12\""), EntryRdata.of(Mode.SAFE, e, nothing).txt());
-    assertEquals(new EntryRdata(List.of("192.0.2.1"), List.of("2001:DB8::1", "192.0.2.1:53"),
-        12L), EntryRdata.of(Mode.LEGACY, e, nothing), "legacy trusts the plan's text");
+    assertEquals(
+        new EntryRdata(List.of("192.0.2.1"), List.of("2001:DB8::1", "192.0.2.1:53"), 12L),
+        EntryRdata.of(Mode.LEGACY, e, nothing),
+        "legacy trusts the plan's text");
     EntryRdata none = new EntryRdata(List.of(), List.of(), null);
     assertEquals(none, EntryRdata.of(Mode.SAFE, deletion(3), nothing));
     assertEquals(none, EntryRdata.of(Mode.LEGACY, deletion(3), nothing));
@@ -169,7 +186,10 @@ class WriteRuleTest {
 
   @Test
   void aDeletionEntryCannotCarryAddresses() {
-    assertThrows(IllegalArgumentException.class, () -> new PlanEntry(1, EP, 60,
-        List.of(new PlanAddress("192.0.2.1", 100, "az-a")), false, true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PlanEntry(
+                1, EP, 60, List.of(new PlanAddress("192.0.2.1", 100, "az-a")), false, true));
   }
 }

@@ -15,9 +15,9 @@ import java.util.TreeMap;
 
 /**
  * ModelStore is the in-memory model of what Postgres holds for the simulation: plans, each
- * endpoint's targets (which address families the operator configured) and its address rrsets.
- * Its writes enforce what the SQL enforces (the compare-and-set in safe mode; with {@code guard}
- * on, the schema's guard triggers, per family as in V2).
+ * endpoint's targets (which address families the operator configured) and its address rrsets. Its
+ * writes enforce what the SQL enforces (the compare-and-set in safe mode; with {@code guard} on,
+ * the schema's guard triggers, per family as in V2).
  */
 final class ModelStore {
 
@@ -44,7 +44,8 @@ final class ModelStore {
 
   RrsetState state(String endpoint) {
     Rr r = rrsets.get(endpoint);
-    return r == null ? RrsetState.ABSENT
+    return r == null
+        ? RrsetState.ABSENT
         : new RrsetState(r.generation(), r.v4().size(), r.v6().size());
   }
 
@@ -57,7 +58,9 @@ final class ModelStore {
   /** Returns false when the store refused (a lost compare-and-set or the guard). */
   boolean write(Mode mode, PlanEntry e) {
     Rr current = rrsets.get(e.endpoint());
-    if (mode == Mode.SAFE && current != null && current.generation() != null
+    if (mode == Mode.SAFE
+        && current != null
+        && current.generation() != null
         && current.generation() >= e.generation()) {
       return false;
     }

@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * Simulation drives the pure rules with a seeded scheduler over a {@link ModelStore}: one planner,
- * one operator and three enactors, each step one atomic action of one actor (publish a plan; add
- * or remove an endpoint's IPv6 targets and publish, as the planner's endpoint API does in one
+ * one operator and three enactors, each step one atomic action of one actor (publish a plan; add or
+ * remove an endpoint's IPv6 targets and publish, as the planner's endpoint API does in one
  * transaction; start an apply; write one endpoint; delete old plans; clear endpoints), actors
  * chosen at random with per-run speeds and one injected stall. The planner is sometimes buggy: an
  * entry drops a family the endpoint has targets of. After every step it checks what a DNS client
@@ -31,18 +31,30 @@ final class Simulation {
 
   static final List<String> ENDPOINTS =
       List.of("dynamodb.us-east-1.aws.test.", "s3.us-east-1.aws.test.", "sqs.us-east-1.aws.test.");
+
   /** Bounds a run: plenty for 3 enactors to apply every plan of a run many times over. */
   static final int MAX_STEPS = 3000;
 
   /**
-   * What a run found; {@code violation} is null when the invariants held throughout.
-   * {@code familyRejections} counts RejectEmptyFamily decisions, {@code familiesRemoved} the
-   * families an operator's removal legitimately emptied.
+   * What a run found; {@code violation} is null when the invariants held throughout. {@code
+   * familyRejections} counts RejectEmptyFamily decisions, {@code familiesRemoved} the families an
+   * operator's removal legitimately emptied.
    */
-  record Outcome(long seed, Mode mode, String violation, int steps, List<String> trace,
-      int familyRejections, int familiesRemoved) {}
+  record Outcome(
+      long seed,
+      Mode mode,
+      String violation,
+      int steps,
+      List<String> trace,
+      int familyRejections,
+      int familiesRemoved) {}
 
-  private enum Phase { IDLE, WRITING, DELETE, CLEAR }
+  private enum Phase {
+    IDLE,
+    WRITING,
+    DELETE,
+    CLEAR
+  }
 
   private static final class Actor {
     final String az;
@@ -75,12 +87,29 @@ final class Simulation {
     slow.stallAt = rnd.nextInt(ENDPOINTS.size());
     slow.stallSteps = rnd.nextInt(60);
     List<String> trace = new ArrayList<>();
-    trace.add("seed " + seed + " " + mode.wire() + " guard=" + guard + " keep=" + keep
-        + " plans=" + plansToPublish + " stall " + slow.az + " at #" + slow.stallAt + " for "
-        + slow.stallSteps);
+    trace.add(
+        "seed "
+            + seed
+            + " "
+            + mode.wire()
+            + " guard="
+            + guard
+            + " keep="
+            + keep
+            + " plans="
+            + plansToPublish
+            + " stall "
+            + slow.az
+            + " at #"
+            + slow.stallAt
+            + " for "
+            + slow.stallSteps);
     for (String ep : ENDPOINTS) {
-      store.targets.put(ep, rnd.nextBoolean() ? EnumSet.of(AddressFamily.V4)
-          : EnumSet.of(AddressFamily.V4, AddressFamily.V6));
+      store.targets.put(
+          ep,
+          rnd.nextBoolean()
+              ? EnumSet.of(AddressFamily.V4)
+              : EnumSet.of(AddressFamily.V4, AddressFamily.V6));
     }
     Map<String, Long> highest = new HashMap<>();
     Map<String, ModelStore.Rr> seen = new HashMap<>();
@@ -115,8 +144,8 @@ final class Simulation {
         return new Outcome(seed, mode, v, step, trace, rejections(enactors), familiesRemoved[0]);
       }
     }
-    return new Outcome(seed, mode, null, MAX_STEPS, trace, rejections(enactors),
-        familiesRemoved[0]);
+    return new Outcome(
+        seed, mode, null, MAX_STEPS, trace, rejections(enactors), familiesRemoved[0]);
   }
 
   private static int rejections(List<Actor> enactors) {
@@ -156,16 +185,16 @@ final class Simulation {
         int n = 1 + rnd.nextInt(3);
         for (int k = 0; k < n; k++) {
           int host = 10 * i + rnd.nextInt(10);
-          String a = f == AddressFamily.V4
-              ? "192.0.2." + host : "2001:db8::" + Integer.toHexString(host);
+          String a =
+              f == AddressFamily.V4 ? "192.0.2." + host : "2001:db8::" + Integer.toHexString(host);
           addresses.add(new PlanAddress(a, 100, "az-a"));
         }
       }
       entries.put(ep, new PlanEntry(g, ep, 60, addresses, false));
     }
     store.plans.put(g, entries);
-    trace.add("planner publishes plan " + g
-        + (bugs.isEmpty() ? "" : " (buggy: drops " + bugs + ")"));
+    trace.add(
+        "planner publishes plan " + g + (bugs.isEmpty() ? "" : " (buggy: drops " + bugs + ")"));
   }
 
   private static void stepEnactor(Actor a, Mode mode, int keep, ModelStore s, List<String> t) {
@@ -183,11 +212,21 @@ final class Simulation {
         }
         if (d instanceof WriteDecision.Write) {
           boolean ok = s.write(mode, e);
-          t.add(a.az + (ok ? " writes plan " : " refused writing plan ") + e.generation() + " to "
-              + e.endpoint());
+          t.add(
+              a.az
+                  + (ok ? " writes plan " : " refused writing plan ")
+                  + e.generation()
+                  + " to "
+                  + e.endpoint());
         } else {
-          t.add(a.az + " " + d.getClass().getSimpleName() + " plan " + e.generation() + " for "
-              + e.endpoint());
+          t.add(
+              a.az
+                  + " "
+                  + d.getClass().getSimpleName()
+                  + " plan "
+                  + e.generation()
+                  + " for "
+                  + e.endpoint());
         }
         if (a.next == a.holding.size()) {
           a.lastApplied = a.holding.get(0).generation();
@@ -202,8 +241,8 @@ final class Simulation {
         a.phase = mode == Mode.LEGACY ? Phase.CLEAR : Phase.IDLE;
       }
       case CLEAR -> {
-        for (String ep : CleanupRule.endpointsToClear(mode, s.appliedByEndpoint(),
-            s.plans.keySet())) {
+        for (String ep :
+            CleanupRule.endpointsToClear(mode, s.appliedByEndpoint(), s.plans.keySet())) {
           boolean ok = s.clear(ep);
           t.add(a.az + (ok ? " clears " : " refused clearing ") + ep);
         }
@@ -235,12 +274,15 @@ final class Simulation {
   }
 
   /**
-   * The client's view: never empty once published; a family never goes from some addresses to
-   * none while the endpoint has targets of it (an operator's removal may empty it); the generation
-   * never goes back.
+   * The client's view: never empty once published; a family never goes from some addresses to none
+   * while the endpoint has targets of it (an operator's removal may empty it); the generation never
+   * goes back.
    */
-  private static String check(ModelStore s, Map<String, Long> highest,
-      Map<String, ModelStore.Rr> seen, int[] familiesRemoved) {
+  private static String check(
+      ModelStore s,
+      Map<String, Long> highest,
+      Map<String, ModelStore.Rr> seen,
+      int[] familiesRemoved) {
     for (Map.Entry<String, ModelStore.Rr> e : s.rrsets.entrySet()) {
       ModelStore.Rr r = e.getValue();
       if (r.size() == 0) {
@@ -250,19 +292,28 @@ final class Simulation {
       for (AddressFamily f : AddressFamily.values()) {
         if (before != null && !before.of(f).isEmpty() && r.of(f).isEmpty()) {
           if (s.targets.get(e.getKey()).contains(f)) {
-            return "FAMILY_EMPTIED " + f.rrtype() + " of " + e.getKey() + " by plan "
-                + r.generation() + " while it has targets of that family";
+            return "FAMILY_EMPTIED "
+                + f.rrtype()
+                + " of "
+                + e.getKey()
+                + " by plan "
+                + r.generation()
+                + " while it has targets of that family";
           }
           familiesRemoved[0]++;
         }
       }
       Long seenGeneration = highest.get(e.getKey());
       if (seenGeneration != null && r.generation() < seenGeneration) {
-        return "REGRESSION " + e.getKey() + " went from plan " + seenGeneration + " back to "
+        return "REGRESSION "
+            + e.getKey()
+            + " went from plan "
+            + seenGeneration
+            + " back to "
             + r.generation();
       }
-      highest.put(e.getKey(), Math.max(seenGeneration == null ? 0 : seenGeneration,
-          r.generation()));
+      highest.put(
+          e.getKey(), Math.max(seenGeneration == null ? 0 : seenGeneration, r.generation()));
     }
     return null;
   }

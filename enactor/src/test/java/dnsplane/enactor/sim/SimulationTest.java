@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
 
   static final int SEEDS = 5000;
+
   /** Found by legacyFindsTheOutage; replayed below. */
   static final long KNOWN_FAILING_SEED = 0;
 
@@ -29,9 +30,16 @@ class SimulationTest {
       rejections += o.familyRejections();
       removals += o.familiesRemoved();
     }
-    System.out.println("simulation safe: " + SEEDS + " seeds, " + failures.size() + " violations, "
-        + rejections + " family-emptying entries refused, " + removals
-        + " families emptied after the operator removed their targets");
+    System.out.println(
+        "simulation safe: "
+            + SEEDS
+            + " seeds, "
+            + failures.size()
+            + " violations, "
+            + rejections
+            + " family-emptying entries refused, "
+            + removals
+            + " families emptied after the operator removed their targets");
     assertEquals(List.of(), failures);
     assertTrue(rejections > 0, "the buggy planner never tested the per-family rule");
     assertTrue(removals > 0, "no operator removal ever emptied a family");
@@ -56,9 +64,18 @@ class SimulationTest {
         }
       }
     }
-    System.out.println("simulation legacy: " + SEEDS + " seeds, " + empty + " emptied an endpoint, "
-        + families + " emptied a family, " + regressions + " regressed a generation first;"
-        + " first emptying seed " + first);
+    System.out.println(
+        "simulation legacy: "
+            + SEEDS
+            + " seeds, "
+            + empty
+            + " emptied an endpoint, "
+            + families
+            + " emptied a family, "
+            + regressions
+            + " regressed a generation first;"
+            + " first emptying seed "
+            + first);
     assertTrue(empty > 0, "legacy never emptied an endpoint: the reproduction is not faithful");
     assertTrue(families > 0, "legacy never wrote a buggy plan's family-emptying entry");
     assertTrue(regressions > 0, "legacy never regressed a generation");

@@ -32,29 +32,39 @@ class ContainerTierCasTest {
   @Test
   void aNewerWriteWinsAndAStaleOneIsRefusedOnAContainer() throws Exception {
     try (ContainerTier.Running pg = ContainerTier.startPostgresOrSkip()) {
-      System.err.println("[ContainerTierCasTest] on " + pg + ", started in "
-          + pg.startup().toMillis() + " ms");
+      System.err.println(
+          "[ContainerTierCasTest] on " + pg + ", started in " + pg.startup().toMillis() + " ms");
       DbSettings db = pg.admin().withDatabase("dnsplane_cas");
       DbBootstrap.prepare(db);
       try (Connection c = DbBootstrap.connect(db)) {
         exec(c, "INSERT INTO zone (name) VALUES ('aws.test.')");
-        exec(c, "INSERT INTO endpoint (name, zone_id, ttl, guarded) SELECT '" + Y
-            + "', id, 60, false FROM zone");
+        exec(
+            c,
+            "INSERT INTO endpoint (name, zone_id, ttl, guarded) SELECT '"
+                + Y
+                + "', id, 60, false FROM zone");
         RrsetStore store = new RrsetStore();
         ZoneIndex zones = ZoneIndex.load(c);
 
-        assertEquals(Set.of(Y), store.write(c, Mode.SAFE, writes(entry(5, "192.0.2.5")), zones),
+        assertEquals(
+            Set.of(Y),
+            store.write(c, Mode.SAFE, writes(entry(5, "192.0.2.5")), zones),
             "the first write of an rrset must win");
         assertEquals(List.of("{192.0.2.5}", "5", "1"), row(c, Y, "A"));
 
-        assertEquals(Set.of(), store.write(c, Mode.SAFE, writes(entry(3, "192.0.2.3")), zones),
+        assertEquals(
+            Set.of(),
+            store.write(c, Mode.SAFE, writes(entry(3, "192.0.2.3")), zones),
             "a write of an older plan (3 < 5) must lose the compare-and-set");
-        assertEquals(Set.of(), store.write(c, Mode.SAFE, writes(entry(5, "192.0.2.55")), zones),
+        assertEquals(
+            Set.of(),
+            store.write(c, Mode.SAFE, writes(entry(5, "192.0.2.55")), zones),
             "a second write of the same plan must lose too");
         assertEquals(List.of("{192.0.2.5}", "5", "1"), row(c, Y, "A"), "a refused write changed A");
         assertEquals(List.of("{\"\\\"5\\\"\"}", "5", "1"), row(c, "_plan." + Y, "TXT"));
 
-        assertEquals(Set.of(Y),
+        assertEquals(
+            Set.of(Y),
             store.write(c, Mode.SAFE, writes(entry(7, "192.0.2.7", "2001:db8::7")), zones),
             "a write of a newer plan (7 > 5) must win");
         assertEquals(List.of("{192.0.2.7}", "7", "2"), row(c, Y, "A"));
@@ -65,8 +75,12 @@ class ContainerTierCasTest {
   }
 
   static PlanEntry entry(long g, String... addresses) {
-    return new PlanEntry(g, Y, 60,
-        Arrays.stream(addresses).map(a -> new PlanAddress(a, 100, "az-a")).toList(), false);
+    return new PlanEntry(
+        g,
+        Y,
+        60,
+        Arrays.stream(addresses).map(a -> new PlanAddress(a, 100, "az-a")).toList(),
+        false);
   }
 
   /** The writes of {@code entries} as if nothing were published (the rules bypassed). */
@@ -79,8 +93,14 @@ class ContainerTierCasTest {
   /** rdata, applied_generation and version of one rrset. */
   static List<String> row(Connection c, String name, String type) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT rdata::text, applied_generation, version FROM rrset"
-            + " WHERE name = '" + name + "' AND type = '" + type + "'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT rdata::text, applied_generation, version FROM rrset"
+                    + " WHERE name = '"
+                    + name
+                    + "' AND type = '"
+                    + type
+                    + "'")) {
       return rs.next() ? List.of(rs.getString(1), rs.getString(2), rs.getString(3)) : List.of();
     }
   }

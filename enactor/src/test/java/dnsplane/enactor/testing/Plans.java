@@ -27,11 +27,12 @@ public final class Plans {
     List<String> endpoints = new ArrayList<>();
     List<String> json = new ArrayList<>();
     List<Boolean> deletions = new ArrayList<>();
-    addresses.forEach((endpoint, list) -> {
-      endpoints.add(endpoint);
-      json.add(json(list));
-      deletions.add(false);
-    });
+    addresses.forEach(
+        (endpoint, list) -> {
+          endpoints.add(endpoint);
+          json.add(json(list));
+          deletions.add(false);
+        });
     for (String endpoint : deleted) {
       endpoints.add(endpoint);
       json.add("[]");
@@ -47,9 +48,11 @@ public final class Plans {
         rs.next();
         g = rs.getLong(1);
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO plan_entry (generation, endpoint,"
-          + " ttl, addresses, deleted) SELECT ?, e, 60, a::jsonb, d"
-          + " FROM unnest(?::text[], ?::text[], ?::boolean[]) AS x(e, a, d)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO plan_entry (generation, endpoint,"
+                  + " ttl, addresses, deleted) SELECT ?, e, 60, a::jsonb, d"
+                  + " FROM unnest(?::text[], ?::text[], ?::boolean[]) AS x(e, a, d)")) {
         ps.setLong(1, g);
         ps.setArray(2, c.createArrayOf("text", endpoints.toArray()));
         ps.setArray(3, c.createArrayOf("text", json.toArray()));
@@ -71,7 +74,9 @@ public final class Plans {
   public static String json(List<String> addresses) {
     StringBuilder b = new StringBuilder("[");
     for (String a : addresses) {
-      b.append(b.length() > 1 ? "," : "").append("{\"address\":\"").append(a)
+      b.append(b.length() > 1 ? "," : "")
+          .append("{\"address\":\"")
+          .append(a)
           .append("\",\"weight\":100,\"az\":\"az-a\"}");
     }
     return b.append("]").toString();

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations parses configuration durations: "0", "250ms", "2s", "1m", "1h", "7d" or ISO-8601 "PT2S".
- * PURE.
+ * Durations parses configuration durations: "0", "250ms", "2s", "1m", "1h", "7d" or ISO-8601
+ * "PT2S". PURE.
  */
 public final class Durations {
 
@@ -15,7 +15,9 @@ public final class Durations {
 
   private Durations() {}
 
-  /** @throws IllegalArgumentException naming the bad text */
+  /**
+   * @throws IllegalArgumentException naming the bad text
+   */
   public static Duration parse(String text) {
     String s = text == null ? "" : text.trim().toLowerCase();
     Matcher m = SIMPLE.matcher(s);
@@ -38,7 +40,8 @@ public final class Durations {
     try {
       return Duration.parse(text.trim().toUpperCase());
     } catch (DateTimeParseException | NullPointerException e) {
-      throw new IllegalArgumentException("invalid duration '" + text + "' (e.g. 0, 500ms, 2s, 1m, 7d)");
+      throw new IllegalArgumentException(
+          "invalid duration '" + text + "' (e.g. 0, 500ms, 2s, 1m, 7d)");
     }
   }
 }

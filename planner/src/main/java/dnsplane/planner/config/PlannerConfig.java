@@ -39,11 +39,15 @@ public final class PlannerConfig {
       throw new IllegalArgumentException(
           "dnsplane.planner.velocity-limit must be in (0, 1], got " + velocityLimit);
     }
-    this.velocity = new VelocityPolicy(velocityLimit, positive("dnsplane.planner.velocity-window", velocityWindow));
+    this.velocity =
+        new VelocityPolicy(
+            velocityLimit, positive("dnsplane.planner.velocity-window", velocityWindow));
     if (retiredVelocityStep != null && !retiredVelocityStep.isBlank()) {
       // Said out loud: a setting that silently stops working is a trap.
-      log.warn("dnsplane.planner.velocity-step (DNSPLANE_PLANNER_VELOCITY_STEP) is no longer used and is ignored:"
-          + " held removals are re-evaluated when dnsplane.planner.velocity-window allows the next one");
+      log.warn(
+          "dnsplane.planner.velocity-step (DNSPLANE_PLANNER_VELOCITY_STEP) is no longer used and is"
+              + " ignored: held removals are re-evaluated when dnsplane.planner.velocity-window"
+              + " allows the next one");
     }
     this.riseFall = new RiseFall(rise, fall);
     this.checkInterval = positive("dnsplane.planner.check.interval", checkInterval);

@@ -8,13 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Addresses parses served addresses (IPv4 dotted quad or IPv6) strictly, without ever resolving
- * a host name, and prints them in one canonical form (RFC 5952 for IPv6) so that the API, the
- * plans and the database agree on spelling. PURE.
+ * Addresses parses served addresses (IPv4 dotted quad or IPv6) strictly, without ever resolving a
+ * host name, and prints them in one canonical form (RFC 5952 for IPv6) so that the API, the plans
+ * and the database agree on spelling. PURE.
  */
 public final class Addresses {
 
-  private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern V4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern V6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
   private Addresses() {}
@@ -64,7 +65,9 @@ public final class Addresses {
     return canonical.contains(":");
   }
 
-  /** RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::". */
+  /**
+   * RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::".
+   */
   static String formatV6(byte[] b) {
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * BulkRequest is the body of {@code PUT /v1/endpoints} as the client sent it, before validation:
- * {@code {"endpoints":[{"name":"a.aws.test","ttl":60,"guarded":true,"failOpen":"family","targets":[...]},
- * ...]}}. Each
- * element is the body of {@code PUT /v1/endpoints/{name}} plus its name.
+ * {@code
+ * {"endpoints":[{"name":"a.aws.test","ttl":60,"guarded":true,"failOpen":"family","targets":[...]},
+ * ...]}}. Each element is the body of {@code PUT /v1/endpoints/{name}} plus its name.
  */
 @Serdeable
 public record BulkRequest(@Nullable List<Item> endpoints) {
@@ -22,7 +22,10 @@ public record BulkRequest(@Nullable List<Item> endpoints) {
       @Nullable Object failOpen,
       @Nullable List<EndpointRequest.TargetRequest> targets) {
 
-    /** The same endpoint as a single PUT's body, so both are validated by one {@link EndpointSpec#from}. */
+    /**
+     * The same endpoint as a single PUT's body, so both are validated by one {@link
+     * EndpointSpec#from}.
+     */
     public EndpointRequest body() {
       return new EndpointRequest(ttl, guarded, failOpen, targets);
     }

@@ -5,15 +5,16 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * CheckTargets validates where an active check connects: {@code host:port} (tcp) or an http(s)
- * URL. Their host is an address parsed as strictly as a served one ({@link Addresses}), or a DNS
- * host name. A host that looks like an address is never taken for a name: "1.2.3" or "192.0.2.010"
- * would otherwise reach a resolver that reads them as 1.2.0.3 or as octal, and the check would probe
+ * CheckTargets validates where an active check connects: {@code host:port} (tcp) or an http(s) URL.
+ * Their host is an address parsed as strictly as a served one ({@link Addresses}), or a DNS host
+ * name. A host that looks like an address is never taken for a name: "1.2.3" or "192.0.2.010" would
+ * otherwise reach a resolver that reads them as 1.2.0.3 or as octal, and the check would probe
  * somewhere else than the operator meant. PURE.
  */
 final class CheckTargets {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
   /** A last label of digits (or 0x-hex) makes a host an IPv4 attempt, as URL parsers read it. */
   private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");
 
@@ -44,7 +45,8 @@ final class CheckTargets {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("needs an http(s) url, got " + text);
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getRawAuthority() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getRawAuthority() == null) {
       throw new IllegalArgumentException("needs an http(s) url, got " + text);
     }
     // URI leaves the host null when it is no valid name or address ("192.0.2.300"): take it from
@@ -67,14 +69,18 @@ final class CheckTargets {
       throw new IllegalArgumentException("address is empty");
     }
     String[] labels = h.split("\\.", -1);
-    if (h.contains(":") || h.contains("%") || NUMERIC_LABEL.matcher(labels[labels.length - 1]).matches()) {
+    if (h.contains(":")
+        || h.contains("%")
+        || NUMERIC_LABEL.matcher(labels[labels.length - 1]).matches()) {
       return Addresses.canonical(h);
     }
     String name = h.toLowerCase(Locale.ROOT);
     for (String label : name.split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {
         throw new IllegalArgumentException(
-            "invalid host " + raw + " (an IPv4 or IPv6 address, or a host name of letters, digits and '-')");
+            "invalid host "
+                + raw
+                + " (an IPv4 or IPv6 address, or a host name of letters, digits and '-')");
       }
     }
     return name;

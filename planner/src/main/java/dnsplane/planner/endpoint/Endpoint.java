@@ -24,7 +24,8 @@ public record Endpoint(
   }
 
   /** An endpoint failing open per family (the default scope). */
-  public Endpoint(String name, String zone, int ttl, boolean guarded, List<Target> targets, boolean deleted) {
+  public Endpoint(
+      String name, String zone, int ttl, boolean guarded, List<Target> targets, boolean deleted) {
     this(name, zone, ttl, guarded, targets, deleted, FailOpenScope.FAMILY);
   }
 

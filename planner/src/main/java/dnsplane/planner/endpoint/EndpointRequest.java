@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * EndpointRequest is the body of {@code PUT /v1/endpoints/{name}} as the client sent it, before
- * validation: {@code {"ttl":60,"guarded":true,"failOpen":"family","targets":[{"address":"192.0.2.10",
- * "weight":100,"az":"az-a","check":null}]}}. {@code failOpen} is the {@link FailOpenScope}: any JSON value
- * here, so that {@link EndpointSpec#from} can refuse a non-string one naming the field.
+ * validation: {@code
+ * {"ttl":60,"guarded":true,"failOpen":"family","targets":[{"address":"192.0.2.10",
+ * "weight":100,"az":"az-a","check":null}]}}. {@code failOpen} is the {@link FailOpenScope}: any
+ * JSON value here, so that {@link EndpointSpec#from} can refuse a non-string one naming the field.
  */
 @Serdeable
 public record EndpointRequest(
@@ -25,9 +26,13 @@ public record EndpointRequest(
       @Nullable String az,
       @Nullable CheckRequest check) {}
 
-  /** A health check as sent: {@code {"kind":"tcp","address":"127.0.0.1:9000"}} or kind http with url. */
+  /**
+   * A health check as sent: {@code {"kind":"tcp","address":"127.0.0.1:9000"}} or kind http with
+   * url.
+   */
   @Serdeable
-  public record CheckRequest(@Nullable String kind, @Nullable String address, @Nullable String url) {}
+  public record CheckRequest(
+      @Nullable String kind, @Nullable String address, @Nullable String url) {}
 
   /** The body of {@code PUT .../targets/{address}/health}. */
   @Serdeable

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * EndpointSpec is a validated endpoint definition: canonical name, TTL, guard, fail-open scope and
- * targets with canonical addresses. {@link #from} is the one place request bodies are checked. PURE.
+ * targets with canonical addresses. {@link #from} is the one place request bodies are checked.
+ * PURE.
  */
 public record EndpointSpec(
     String name, int ttl, boolean guarded, FailOpenScope failOpenScope, List<TargetSpec> targets) {
@@ -36,7 +37,8 @@ public record EndpointSpec(
     boolean guarded = req.guarded() == null || req.guarded();
     FailOpenScope scope = FailOpenScope.parse(req.failOpen());
     if (req.targets() == null || req.targets().isEmpty()) {
-      throw new IllegalArgumentException("endpoint " + name + " has no targets (at least one is required)");
+      throw new IllegalArgumentException(
+          "endpoint " + name + " has no targets (at least one is required)");
     }
     Set<String> seen = new HashSet<>();
     List<TargetSpec> targets =
@@ -52,7 +54,8 @@ public record EndpointSpec(
                   }
                   return spec;
                 })
-            .sorted(java.util.Comparator.comparing(TargetSpec::address, EndpointSpec::compareAddresses))
+            .sorted(
+                java.util.Comparator.comparing(TargetSpec::address, EndpointSpec::compareAddresses))
             .toList();
     return new EndpointSpec(name, ttl, guarded, scope, targets);
   }
@@ -66,7 +69,10 @@ public record EndpointSpec(
     }
     if (t.az() == null || !AZ.matcher(t.az()).matches()) {
       throw new IllegalArgumentException(
-          "target " + address + " needs an az of lower-case letters, digits and '-', got " + t.az());
+          "target "
+              + address
+              + " needs an az of lower-case letters, digits and '-', got "
+              + t.az());
     }
     return new TargetSpec(address, weight, t.az(), check(address, t.check()));
   }

@@ -23,9 +23,17 @@ public record EndpointView(
   /** A target as the API shows it. */
   @Serdeable
   public record TargetView(
-      String address, int weight, String az, @Nullable CheckView check, boolean healthy, String healthChangedAt) {}
+      String address,
+      int weight,
+      String az,
+      @Nullable CheckView check,
+      boolean healthy,
+      String healthChangedAt) {}
 
-  /** An active check: {@code {"kind":"tcp","address":"127.0.0.1:9000"}} or {@code {"kind":"http","url":...}}. */
+  /**
+   * An active check: {@code {"kind":"tcp","address":"127.0.0.1:9000"}} or {@code
+   * {"kind":"http","url":...}}.
+   */
   @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CheckView(String kind, @Nullable String address, @Nullable String url) {}
@@ -38,8 +46,15 @@ public record EndpointView(
         e.guarded(),
         e.failOpenScope().value(),
         e.targets().stream()
-            .map(t -> new TargetView(t.address(), t.weight(), t.az(), check(t.check()), t.healthy(),
-                t.healthChangedAt().toString()))
+            .map(
+                t ->
+                    new TargetView(
+                        t.address(),
+                        t.weight(),
+                        t.az(),
+                        check(t.check()),
+                        t.healthy(),
+                        t.healthChangedAt().toString()))
             .toList(),
         generation);
   }

@@ -44,9 +44,13 @@ public enum FailOpenScope {
         }
       }
       throw new IllegalArgumentException(
-          "failOpen must be \"family\" (the default) or \"endpoint\" (the pre-fix rule), got \"" + text + "\"");
+          "failOpen must be \"family\" (the default) or \"endpoint\" (the pre-fix rule), got \""
+              + text
+              + "\"");
     }
     throw new IllegalArgumentException(
-        "failOpen must be the string \"family\" (the default) or \"endpoint\" (the pre-fix rule), got " + json);
+        "failOpen must be the string \"family\" (the default) or \"endpoint\" (the pre-fix rule),"
+            + " got "
+            + json);
   }
 }

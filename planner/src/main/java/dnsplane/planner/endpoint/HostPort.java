@@ -3,7 +3,9 @@ package dnsplane.planner.endpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** HostPort is a parsed {@code HOST:PORT} ("127.0.0.1:8081", "[::1]:8081", "localhost:8081"). PURE. */
+/**
+ * HostPort is a parsed {@code HOST:PORT} ("127.0.0.1:8081", "[::1]:8081", "localhost:8081"). PURE.
+ */
 public record HostPort(String host, int port) {
 
   public HostPort {

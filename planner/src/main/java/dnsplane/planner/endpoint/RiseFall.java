@@ -2,14 +2,15 @@ package dnsplane.planner.endpoint;
 
 /**
  * RiseFall is the health-check state machine: a healthy target turns unhealthy after {@code fall}
- * consecutive failed probes, an unhealthy one healthy after {@code rise} consecutive successes.
- * One odd result never flips a target. PURE.
+ * consecutive failed probes, an unhealthy one healthy after {@code rise} consecutive successes. One
+ * odd result never flips a target. PURE.
  */
 public record RiseFall(int rise, int fall) {
 
   public RiseFall {
     if (rise < 1 || fall < 1) {
-      throw new IllegalArgumentException("rise and fall must be at least 1, got " + rise + "/" + fall);
+      throw new IllegalArgumentException(
+          "rise and fall must be at least 1, got " + rise + "/" + fall);
     }
   }
 

@@ -4,11 +4,16 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Target is one address an endpoint may publish, with its weight, availability zone, health
- * source and current health. {@code address} is canonical (see {@link Addresses}).
+ * Target is one address an endpoint may publish, with its weight, availability zone, health source
+ * and current health. {@code address} is canonical (see {@link Addresses}).
  */
 public record Target(
-    String address, int weight, String az, HealthCheck check, boolean healthy, Instant healthChangedAt) {
+    String address,
+    int weight,
+    String az,
+    HealthCheck check,
+    boolean healthy,
+    Instant healthChangedAt) {
 
   public Target {
     Objects.requireNonNull(address, "address");

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * ActiveHealthChecker runs one round of active checks at a time: probe every actively checked
- * target in parallel, feed each result through {@link RiseFall}, and store the targets whose
- * health flipped together with (at most) one new plan. The scheduler calls {@link #runRound}.
+ * target in parallel, feed each result through {@link RiseFall}, and store the targets whose health
+ * flipped together with (at most) one new plan. The scheduler calls {@link #runRound}.
  */
 @Singleton
 public final class ActiveHealthChecker {
@@ -53,11 +53,14 @@ public final class ActiveHealthChecker {
     this.prober = prober;
     this.config = config;
     this.metrics = metrics;
-    this.probes = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "planner-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.probes =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "planner-probe");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Runs one round; returns the generation of the plan written, or null. */
@@ -88,7 +91,8 @@ public final class ActiveHealthChecker {
       return null;
     }
     String reason = "health check: " + describe(flipped);
-    return writer.run(
+    return writer
+        .run(
             reason,
             false,
             (c, now) -> {
@@ -116,7 +120,9 @@ public final class ActiveHealthChecker {
     StringBuilder b = new StringBuilder();
     for (ActiveTarget f : flipped) {
       b.append(b.length() == 0 ? "" : ", ")
-          .append(f.address()).append(" of ").append(f.endpoint())
+          .append(f.address())
+          .append(" of ")
+          .append(f.endpoint())
           .append(f.healthy() ? " healthy" : " unhealthy");
     }
     return b.toString();

@@ -13,8 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Prober performs one active health check: a TCP connect to {@code host:port}, or an HTTP GET of
- * a URL that must answer 2xx (redirects are not followed). It contacts only the configured check
+ * Prober performs one active health check: a TCP connect to {@code host:port}, or an HTTP GET of a
+ * URL that must answer 2xx (redirects are not followed). It contacts only the configured check
  * address and never throws: any failure is an unhealthy result.
  */
 @Singleton

@@ -26,8 +26,8 @@ import java.util.Set;
  *       which is worse than a possibly dead address. This is per family: IPv6 being healthy does
  *       not help an IPv4-only client. An endpoint whose {@link FailOpenScope} is {@code ENDPOINT}
  *       (for reproducing the pre-fix behaviour only) fails open only when every one of its targets
- *       is unhealthy, and then in every family; otherwise a family without a healthy target goes
- *       on to the next rule like any other, and may be emptied.
+ *       is unhealthy, and then in every family; otherwise a family without a healthy target goes on
+ *       to the next rule like any other, and may be emptied.
  *   <li>Otherwise the healthy targets are published, and unhealthy addresses the previous plan
  *       published are removed within the velocity limit ({@link VelocityLimit}): the rest stay
  *       published and are listed as held.
@@ -55,7 +55,8 @@ public final class PlanCalculator {
       VelocityPolicy policy,
       Instant now) {
     Map<String, List<HealthRemoval>> removalsByEndpoint = new HashMap<>();
-    removals.forEach(r -> removalsByEndpoint.computeIfAbsent(r.endpoint(), k -> new ArrayList<>()).add(r));
+    removals.forEach(
+        r -> removalsByEndpoint.computeIfAbsent(r.endpoint(), k -> new ArrayList<>()).add(r));
     List<PlanEntry> entries = new ArrayList<>(endpoints.size());
     List<String> failOpen = new ArrayList<>();
     List<HealthRemoval> removed = new ArrayList<>();
@@ -76,12 +77,15 @@ public final class PlanCalculator {
       // The naive pre-fix rule (scope ENDPOINT) asks whether the whole endpoint is unhealthy.
       boolean endpointUnhealthy = e.targets().stream().noneMatch(Target::healthy);
       for (AddressFamily family : AddressFamily.values()) {
-        List<Target> targets = e.targets().stream().filter(t -> AddressFamily.of(t.address()) == family).toList();
+        List<Target> targets =
+            e.targets().stream().filter(t -> AddressFamily.of(t.address()) == family).toList();
         if (targets.isEmpty()) {
           continue;
         }
         boolean failsOpen =
-            e.failOpenScope() == FailOpenScope.ENDPOINT ? endpointUnhealthy : targets.stream().noneMatch(Target::healthy);
+            e.failOpenScope() == FailOpenScope.ENDPOINT
+                ? endpointUnhealthy
+                : targets.stream().noneMatch(Target::healthy);
         if (failsOpen) {
           failedOpen.add(family);
           targets.forEach(t -> publish.add(t.address()));
@@ -93,14 +97,19 @@ public final class PlanCalculator {
         }
         VelocityLimit.Decision d =
             VelocityLimit.decide(
-                targets, published(before, family), familyRemovals(removalsByEndpoint, e.name(), family), policy, now);
+                targets,
+                published(before, family),
+                familyRemovals(removalsByEndpoint, e.name(), family),
+                policy,
+                now);
         d.remove().forEach(t -> removed.add(new HealthRemoval(e.name(), t.address(), now)));
         for (Target t : d.hold()) {
           publish.add(t.address());
           held.add(t.address());
           newlyHeld += wasHeld(before, t.address()) ? 0 : 1;
         }
-        if (d.nextRelease() != null && (nextRelease == null || d.nextRelease().isBefore(nextRelease))) {
+        if (d.nextRelease() != null
+            && (nextRelease == null || d.nextRelease().isBefore(nextRelease))) {
           nextRelease = d.nextRelease();
         }
       }
@@ -108,10 +117,16 @@ public final class PlanCalculator {
         failOpen.add(e.name());
       }
       entries.add(
-          PlanEntry.live(e.name(), e.ttl(), addresses(e.targets(), publish), failedOpen, addresses(e.targets(), held)));
+          PlanEntry.live(
+              e.name(),
+              e.ttl(),
+              addresses(e.targets(), publish),
+              failedOpen,
+              addresses(e.targets(), held)));
     }
     boolean changed = !sameAs(entries, previous);
-    return new PlanDraft(entries, changed, failOpen, removed, newlyHeld, Optional.ofNullable(nextRelease));
+    return new PlanDraft(
+        entries, changed, failOpen, removed, newlyHeld, Optional.ofNullable(nextRelease));
   }
 
   private static Set<String> published(PlanEntry entry, AddressFamily family) {
@@ -125,7 +140,9 @@ public final class PlanCalculator {
 
   private static List<HealthRemoval> familyRemovals(
       Map<String, List<HealthRemoval>> byEndpoint, String endpoint, AddressFamily family) {
-    return byEndpoint.getOrDefault(endpoint, List.of()).stream().filter(r -> r.family() == family).toList();
+    return byEndpoint.getOrDefault(endpoint, List.of()).stream()
+        .filter(r -> r.family() == family)
+        .toList();
   }
 
   private static boolean wasHeld(PlanEntry before, String address) {

@@ -8,14 +8,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * PlanDiff is what changed between two plans: per endpoint (in name order), the addresses added
- * and removed. Endpoints absent from one side count as having no addresses there; endpoints with
- * no change are left out. PURE.
+ * PlanDiff is what changed between two plans: per endpoint (in name order), the addresses added and
+ * removed. Endpoints absent from one side count as having no addresses there; endpoints with no
+ * change are left out. PURE.
  */
 public record PlanDiff(long from, long to, List<EndpointDiff> endpoints) {
 
   /** The change of one endpoint. */
-    public record EndpointDiff(String endpoint, List<String> added, List<String> removed) {}
+  public record EndpointDiff(String endpoint, List<String> added, List<String> removed) {}
 
   public static PlanDiff between(Plan from, Plan to) {
     Map<String, Set<String>> a = byEndpoint(from);

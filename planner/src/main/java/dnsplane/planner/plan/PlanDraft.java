@@ -8,8 +8,8 @@ import java.util.Optional;
  * PlanDraft is what {@link PlanCalculator} proposes:
  *
  * <ul>
- *   <li>the entries of the next plan, and whether they differ from the previous plan
- *       ({@code changed == false} is the "no change" answer);
+ *   <li>the entries of the next plan, and whether they differ from the previous plan ({@code
+ *       changed == false} is the "no change" answer);
  *   <li>the endpoints that fail open (in any family);
  *   <li>the health removals the plan makes, to record for the velocity limit;
  *   <li>how many addresses the velocity limit started to hold back in this plan;

@@ -32,19 +32,26 @@ public record PlanEntry(
     addresses = List.copyOf(addresses);
     failOpenFamilies =
         Collections.unmodifiableSet(
-            failOpenFamilies.isEmpty() ? EnumSet.noneOf(AddressFamily.class) : EnumSet.copyOf(failOpenFamilies));
+            failOpenFamilies.isEmpty()
+                ? EnumSet.noneOf(AddressFamily.class)
+                : EnumSet.copyOf(failOpenFamilies));
     held = List.copyOf(held);
     if (deleted && !(addresses.isEmpty() && held.isEmpty() && failOpenFamilies.isEmpty())) {
-      throw new IllegalArgumentException("the deletion entry of " + endpoint + " must publish nothing");
+      throw new IllegalArgumentException(
+          "the deletion entry of " + endpoint + " must publish nothing");
     }
     if (!new HashSet<>(addresses).containsAll(held)) {
-      throw new IllegalArgumentException("held addresses of " + endpoint + " must be published: " + held);
+      throw new IllegalArgumentException(
+          "held addresses of " + endpoint + " must be published: " + held);
     }
   }
 
   /** An endpoint's entry as health and the velocity limit leave it. */
   public static PlanEntry live(
-      String endpoint, int ttl, List<PlannedAddress> addresses, Set<AddressFamily> failOpenFamilies,
+      String endpoint,
+      int ttl,
+      List<PlannedAddress> addresses,
+      Set<AddressFamily> failOpenFamilies,
       List<PlannedAddress> held) {
     return new PlanEntry(endpoint, ttl, addresses, failOpenFamilies, held, false);
   }

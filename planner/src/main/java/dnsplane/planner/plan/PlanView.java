@@ -10,7 +10,7 @@ import java.util.List;
 public record PlanView(long generation, String createdAt, String reason, List<EntryView> entries) {
 
   /** One endpoint of a plan; the fields are those of {@link PlanEntry}. */
-    public record EntryView(
+  public record EntryView(
       String endpoint,
       int ttl,
       boolean failOpen,
@@ -33,6 +33,9 @@ public record PlanView(long generation, String createdAt, String reason, List<En
 
   public static PlanView of(Plan p) {
     return new PlanView(
-        p.generation(), p.createdAt().toString(), p.reason(), p.entries().stream().map(EntryView::of).toList());
+        p.generation(),
+        p.createdAt().toString(),
+        p.reason(),
+        p.entries().stream().map(EntryView::of).toList());
   }
 }

@@ -34,23 +34,31 @@ final class VelocityLimit {
   /**
    * @param targets the endpoint's configured targets of one family
    * @param published the addresses of that family the previous plan published
-   * @param removals health removals of this endpoint and family (any age; older than the window
-   *     are ignored)
+   * @param removals health removals of this endpoint and family (any age; older than the window are
+   *     ignored)
    */
   static Decision decide(
-      List<Target> targets, Set<String> published, List<HealthRemoval> removals, VelocityPolicy policy,
+      List<Target> targets,
+      Set<String> published,
+      List<HealthRemoval> removals,
+      VelocityPolicy policy,
       Instant now) {
     List<Target> unhealthy =
-        targets.stream().filter(t -> !t.healthy() && published.contains(t.address())).sorted(FAILED_FIRST).toList();
+        targets.stream()
+            .filter(t -> !t.healthy() && published.contains(t.address()))
+            .sorted(FAILED_FIRST)
+            .toList();
     if (unhealthy.isEmpty() || policy.unlimited()) {
       return new Decision(unhealthy, List.of(), null);
     }
     Instant windowStart = now.minus(policy.window());
-    List<HealthRemoval> recent = removals.stream().filter(r -> r.at().isAfter(windowStart)).toList();
+    List<HealthRemoval> recent =
+        removals.stream().filter(r -> r.at().isAfter(windowStart)).toList();
     Set<String> baseline = new HashSet<>();
     recent.forEach(r -> baseline.add(r.address()));
     for (Target t : targets) {
-      if (published.contains(t.address()) && (t.healthy() || !t.healthChangedAt().isBefore(windowStart))) {
+      if (published.contains(t.address())
+          && (t.healthy() || !t.healthChangedAt().isBefore(windowStart))) {
         baseline.add(t.address());
       }
     }
@@ -63,7 +71,9 @@ final class VelocityLimit {
     // Something is held, so the window is full (room was smaller than the demand): the next
     // removal can be allowed once the oldest removal in it ages out.
     Instant oldest =
-        Stream.concat(recent.stream().map(HealthRemoval::at), remove.isEmpty() ? Stream.empty() : Stream.of(now))
+        Stream.concat(
+                recent.stream().map(HealthRemoval::at),
+                remove.isEmpty() ? Stream.empty() : Stream.of(now))
             .min(Comparator.naturalOrder())
             .orElse(now);
     return new Decision(remove, hold, oldest.plus(policy.window()));

@@ -30,7 +30,12 @@ public final class Pruner {
    * keys; what is left over waits for the next pass, so that a large backlog is worked off in
    * bounded steps. Stops between batches once {@code stopping} says so.
    */
-  public Pass prune(PrunedTable table, RetentionLimits limits, int batchSize, int maxBatches, BooleanSupplier stopping) {
+  public Pass prune(
+      PrunedTable table,
+      RetentionLimits limits,
+      int batchSize,
+      int maxBatches,
+      BooleanSupplier stopping) {
     Pass none = new Pass(table, 0, 0, 0, 0);
     if (!limits.prunes()) {
       return none;
@@ -51,9 +56,10 @@ public final class Pruner {
         break;
       }
       Batch batch = next.get();
-      OptionalLong young = batch.needsAgeCheck()
-          ? store.firstNotOlder(table, batch.ageCheckFrom(), batch.to(), ageCut)
-          : OptionalLong.empty();
+      OptionalLong young =
+          batch.needsAgeCheck()
+              ? store.firstNotOlder(table, batch.ageCheckFrom(), batch.to(), ageCut)
+              : OptionalLong.empty();
       long to = batch.deleteTo(young);
       if (to >= batch.from()) {
         deleted += store.delete(table, batch.from(), to);
@@ -69,6 +75,8 @@ public final class Pruner {
       }
       from = after.getAsLong();
     }
-    return deleted == 0 && batches == 0 ? none : new Pass(table, deleted, batches, bounds.get().oldest(), last);
+    return deleted == 0 && batches == 0
+        ? none
+        : new Pass(table, deleted, batches, bounds.get().oldest(), last);
   }
 }

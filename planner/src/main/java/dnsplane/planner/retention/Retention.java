@@ -49,16 +49,25 @@ public final class Retention {
         Pass pass = pruner.prune(t, limits, config.batchSize(), MAX_BATCHES_PER_PASS, stopping);
         metrics.rowsPruned(t.table(), pass.deleted());
         if (pass.deleted() > 0) {
-          log.info("retention: pruned {} rows of {} ({} {}..{}) in {} batches, {} ms (max-age {}, max-rows {},"
-                  + " min-rows {})",
-              pass.deleted(), t.table(), t.key(), pass.first(), pass.last(), pass.batches(),
-              (System.nanoTime() - started) / 1_000_000, limits.ageLimited() ? spelled(limits.maxAge()) : "off",
-              limits.countLimited() ? limits.maxRows() : "off", limits.minRows());
+          log.info(
+              "retention: pruned {} rows of {} ({} {}..{}) in {} batches, {} ms (max-age {},"
+                  + " max-rows {}, min-rows {})",
+              pass.deleted(),
+              t.table(),
+              t.key(),
+              pass.first(),
+              pass.last(),
+              pass.batches(),
+              (System.nanoTime() - started) / 1_000_000,
+              limits.ageLimited() ? spelled(limits.maxAge()) : "off",
+              limits.countLimited() ? limits.maxRows() : "off",
+              limits.minRows());
         }
         done.add(pass);
       } catch (RuntimeException e) {
         metrics.retentionFailed(t.table());
-        log.warn("retention: pruning {} failed, the next pass retries: {}", t.table(), e.toString());
+        log.warn(
+            "retention: pruning {} failed, the next pass retries: {}", t.table(), e.toString());
       }
     }
     return done;

@@ -47,7 +47,8 @@ public final class RetentionConfig {
     return new RetentionConfig("60s", "10000", "7d", "1000000", "10000", "90d", "1000000", "1");
   }
 
-  private static RetentionLimits limits(String table, String maxAge, String maxRows, String minRows) {
+  private static RetentionLimits limits(
+      String table, String maxAge, String maxRows, String minRows) {
     Duration age = durationOrOff(table + "max-age", maxAge);
     long max = count(table + "max-rows", maxRows, true);
     long min = count(table + "min-rows", minRows, false);
@@ -55,7 +56,9 @@ public final class RetentionConfig {
       throw bad(table + "min-rows", minRows, "must be at least 1 (the newest row is always kept)");
     }
     if (max != 0 && max < min) {
-      throw bad(table + "max-rows", maxRows,
+      throw bad(
+          table + "max-rows",
+          maxRows,
           "must be 0/off or at least " + PREFIX + table + "min-rows (" + min + ")");
     }
     return new RetentionLimits(age, max, min);
@@ -102,7 +105,8 @@ public final class RetentionConfig {
   private static IllegalArgumentException bad(String name, String text, String rule) {
     String property = PREFIX + name;
     String env = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    return new IllegalArgumentException(property + " (" + env + ") " + rule + ", got '" + text + "'");
+    return new IllegalArgumentException(
+        property + " (" + env + ") " + rule + ", got '" + text + "'");
   }
 
   /** How often a pass runs; zero: never (retention off). */

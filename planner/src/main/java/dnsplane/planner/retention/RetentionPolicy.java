@@ -11,9 +11,9 @@ import java.util.OptionalLong;
  * <p>Everything is in key order (seq, id), never by scanning the time column: keys are the primary
  * key, and the time column grows with the key. Not strictly, though: change_log.committed_at is the
  * writing transaction's start, and seq is taken at commit order, so a long transaction can leave a
- * younger row before an older one. The age rule therefore deletes only a <em>prefix</em> of old rows
- * and stops at the first row that is not old enough: it may keep a row past its age, never delete
- * one before it.
+ * younger row before an older one. The age rule therefore deletes only a <em>prefix</em> of old
+ * rows and stops at the first row that is not old enough: it may keep a row past its age, never
+ * delete one before it.
  */
 public final class RetentionPolicy {
 
@@ -54,7 +54,8 @@ public final class RetentionPolicy {
       }
       long young = firstNotOld.getAsLong();
       if (young < ageCheckFrom || young > to) {
-        throw new IllegalArgumentException("first young key " + young + " outside " + ageCheckFrom + ".." + to);
+        throw new IllegalArgumentException(
+            "first young key " + young + " outside " + ageCheckFrom + ".." + to);
       }
       return young - 1;
     }
@@ -73,15 +74,18 @@ public final class RetentionPolicy {
     long nothing = oldest - 1;
     // Keys are positive (seq from 1, bigserial ids), so these differences cannot overflow.
     long ceiling = Math.max(nothing, newest - limits.minRows());
-    long always = limits.countLimited() ? Math.max(nothing, Math.min(newest - limits.maxRows(), ceiling)) : nothing;
+    long always =
+        limits.countLimited()
+            ? Math.max(nothing, Math.min(newest - limits.maxRows(), ceiling))
+            : nothing;
     long ifOlder = limits.ageLimited() ? ceiling : always;
     return new Cutoff(always, ifOlder);
   }
 
   /**
    * The batch starting at key {@code from} (the oldest key not yet deleted), at most {@code size}
-   * keys wide, or empty when the cut-off leaves nothing from there. Bounding the key range bounds the
-   * rows: each key is at most one row.
+   * keys wide, or empty when the cut-off leaves nothing from there. Bounding the key range bounds
+   * the rows: each key is at most one row.
    */
   public static Optional<Batch> batch(long from, Cutoff cutoff, int size) {
     if (size < 1) {

@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * RetentionSchedule runs a {@link Retention} pass every {@code dnsplane.planner.retention.interval}
  * (unless it is off), on a thread of its own: a pass working off a backlog must not delay the
- * heartbeat or health checks on the planner's shared scheduler. Passes never overlap (fixed
- * delay).
+ * heartbeat or health checks on the planner's shared scheduler. Passes never overlap (fixed delay).
  */
 @Singleton
 final class RetentionSchedule {
@@ -35,14 +34,18 @@ final class RetentionSchedule {
   @EventListener
   synchronized void onStartup(StartupEvent event) {
     if (!config.enabled()) {
-      log.info("retention: off (dnsplane.planner.retention.interval is 0): change_log and audit_log grow unbounded");
+      log.info(
+          "retention: off (dnsplane.planner.retention.interval is 0): change_log and audit_log grow"
+              + " unbounded");
       return;
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "planner-retention");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "planner-retention");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = config.interval().toMillis();
     executor.scheduleWithFixedDelay(this::pass, ms, ms, TimeUnit.MILLISECONDS);
   }

@@ -44,86 +44,107 @@ public final class RetentionStore {
 
   /** The key bounds (two index lookups), or empty for an empty table. */
   public Optional<Bounds> bounds(PrunedTable t) {
-    return inShortTransaction(c -> {
-      try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT min(" + t.key() + "), max(" + t.key() + ") FROM " + t.table())) {
-        rs.next();
-        long oldest = rs.getLong(1);
-        return rs.wasNull() ? Optional.empty() : Optional.of(new Bounds(oldest, rs.getLong(2)));
-      }
-    });
+    return inShortTransaction(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT min(" + t.key() + "), max(" + t.key() + ") FROM " + t.table())) {
+            rs.next();
+            long oldest = rs.getLong(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(new Bounds(oldest, rs.getLong(2)));
+          }
+        });
   }
 
   /** The database's clock: every planner measures ages by it, as plan writes do. */
   public Instant now() {
-    return inShortTransaction(c -> {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
-        rs.next();
-        return rs.getObject(1, OffsetDateTime.class).toInstant();
-      }
-    });
+    return inShortTransaction(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+          }
+        });
   }
 
   /**
-   * The first key in {@code from..to} whose row is not older than {@code cut} (its time at or
-   * after it). Scans at most {@code to - from + 1} keys of the primary key.
+   * The first key in {@code from..to} whose row is not older than {@code cut} (its time at or after
+   * it). Scans at most {@code to - from + 1} keys of the primary key.
    */
   public OptionalLong firstNotOlder(PrunedTable t, long from, long to, Instant cut) {
-    String sql = "SELECT min(" + t.key() + ") FROM " + t.table()
-        + " WHERE " + t.key() + " BETWEEN ? AND ? AND " + t.time() + " >= ?";
-    return inShortTransaction(c -> {
-      try (PreparedStatement st = c.prepareStatement(sql)) {
-        st.setLong(1, from);
-        st.setLong(2, to);
-        st.setObject(3, OffsetDateTime.ofInstant(cut, ZoneOffset.UTC));
-        try (ResultSet rs = st.executeQuery()) {
-          rs.next();
-          long k = rs.getLong(1);
-          return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(k);
-        }
-      }
-    });
+    String sql =
+        "SELECT min("
+            + t.key()
+            + ") FROM "
+            + t.table()
+            + " WHERE "
+            + t.key()
+            + " BETWEEN ? AND ? AND "
+            + t.time()
+            + " >= ?";
+    return inShortTransaction(
+        c -> {
+          try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, from);
+            st.setLong(2, to);
+            st.setObject(3, OffsetDateTime.ofInstant(cut, ZoneOffset.UTC));
+            try (ResultSet rs = st.executeQuery()) {
+              rs.next();
+              long k = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(k);
+            }
+          }
+        });
   }
 
   /** Deletes keys {@code from..to}; returns the rows deleted. */
   public int delete(PrunedTable t, long from, long to) {
     String sql = "DELETE FROM " + t.table() + " WHERE " + t.key() + " BETWEEN ? AND ?";
-    return inShortTransaction(c -> {
-      try (PreparedStatement st = c.prepareStatement(sql)) {
-        st.setLong(1, from);
-        st.setLong(2, to);
-        return st.executeUpdate();
-      }
-    });
+    return inShortTransaction(
+        c -> {
+          try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, from);
+            st.setLong(2, to);
+            return st.executeUpdate();
+          }
+        });
   }
 
   /** The smallest key after {@code key}: skips a gap (audit_log ids) in one index lookup. */
   public OptionalLong nextKey(PrunedTable t, long key) {
     String sql = "SELECT min(" + t.key() + ") FROM " + t.table() + " WHERE " + t.key() + " > ?";
-    return inShortTransaction(c -> {
-      try (PreparedStatement st = c.prepareStatement(sql)) {
-        st.setLong(1, key);
-        try (ResultSet rs = st.executeQuery()) {
-          rs.next();
-          long k = rs.getLong(1);
-          return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(k);
-        }
-      }
-    });
+    return inShortTransaction(
+        c -> {
+          try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+              rs.next();
+              long k = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(k);
+            }
+          }
+        });
   }
 
   private <T> T inShortTransaction(Transactions.Work<T> work) {
-    return db.inTransaction(c -> {
-      limitWaiting(c);
-      return work.run(c);
-    });
+    return db.inTransaction(
+        c -> {
+          limitWaiting(c);
+          return work.run(c);
+        });
   }
 
   private static void limitWaiting(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       // SET LOCAL: the settings end with this transaction and never leak into the shared pool.
-      st.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'; SET LOCAL statement_timeout = '"
-          + STATEMENT_TIMEOUT + "'");
+      st.execute(
+          "SET LOCAL lock_timeout = '"
+              + LOCK_TIMEOUT
+              + "'; SET LOCAL statement_timeout = '"
+              + STATEMENT_TIMEOUT
+              + "'");
     }
   }
 }

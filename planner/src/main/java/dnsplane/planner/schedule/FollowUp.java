@@ -6,8 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * FollowUp keeps at most one velocity follow-up pending, at the earliest moment any evaluation
- * asked for. One is enough: every evaluation releases whatever the window allows at that moment
- * and asks again for the next one.
+ * asked for. One is enough: every evaluation releases whatever the window allows at that moment and
+ * asks again for the next one.
  */
 public final class FollowUp {
 
@@ -42,15 +42,19 @@ public final class FollowUp {
     }
     ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
     try {
-      self[0] = scheduler.later(wait, "velocity follow-up", () -> {
-        // No longer pending once started, so that the evaluation can ask for the next one.
-        synchronized (this) {
-          if (pending == self[0]) {
-            pending = null;
-          }
-        }
-        evaluation.run();
-      });
+      self[0] =
+          scheduler.later(
+              wait,
+              "velocity follow-up",
+              () -> {
+                // No longer pending once started, so that the evaluation can ask for the next one.
+                synchronized (this) {
+                  if (pending == self[0]) {
+                    pending = null;
+                  }
+                }
+                evaluation.run();
+              });
     } catch (RejectedExecutionException e) {
       // The planner is stopping. Nothing is lost: the history is in the database, and every
       // planner evaluates at start.

@@ -17,8 +17,8 @@ import java.util.Map;
  * BulkEndpointService carries out {@code PUT /v1/endpoints}: many endpoints created or replaced in
  * one transaction that writes one plan. A single PUT per endpoint would write N plans of up to N
  * entries each (O(N²) rows); this writes N endpoints and one plan. All or nothing: every element is
- * validated before anything is stored, and a problem found inside the transaction rolls it back.
- * An upsert, not a sync: endpoints the request does not list are left alone (never deleted).
+ * validated before anything is stored, and a problem found inside the transaction rolls it back. An
+ * upsert, not a sync: endpoints the request does not list are left alone (never deleted).
  */
 @Singleton
 public final class BulkEndpointService {
@@ -47,9 +47,15 @@ public final class BulkEndpointService {
                 EndpointSpec spec = specs.get(i);
                 int index = i;
                 String zone =
-                    Names.zoneOf(spec.name(), zones.keySet()).orElseThrow(() -> new Invalid(
-                        element(index, request.endpoints().get(index).name()) + ": name " + spec.name()
-                            + " is outside every served zone " + zones.keySet()));
+                    Names.zoneOf(spec.name(), zones.keySet())
+                        .orElseThrow(
+                            () ->
+                                new Invalid(
+                                    element(index, request.endpoints().get(index).name())
+                                        + ": name "
+                                        + spec.name()
+                                        + " is outside every served zone "
+                                        + zones.keySet()));
                 placed.add(new EndpointStore.Placed(spec, zones.get(zone)));
               }
               return store.replaceAll(c, placed, now);
@@ -61,14 +67,18 @@ public final class BulkEndpointService {
   private static List<EndpointSpec> validate(BulkRequest request) {
     List<BulkRequest.Item> items = request.endpoints();
     if (items == null) {
-      throw new Malformed("body must be {\"endpoints\": [{\"name\": ..., \"targets\": [...]}, ...]}");
+      throw new Malformed(
+          "body must be {\"endpoints\": [{\"name\": ..., \"targets\": [...]}, ...]}");
     }
     if (items.isEmpty()) {
       throw new Malformed("endpoints is empty: list at least one endpoint");
     }
     if (items.size() > MAX_ENDPOINTS) {
       throw new TooLarge(
-          items.size() + " endpoints in one request; at most " + MAX_ENDPOINTS + ", send the rest in another");
+          items.size()
+              + " endpoints in one request; at most "
+              + MAX_ENDPOINTS
+              + ", send the rest in another");
     }
     List<EndpointSpec> specs = new ArrayList<>(items.size());
     Map<String, Integer> firstIndex = new HashMap<>();
@@ -86,7 +96,12 @@ public final class BulkEndpointService {
       Integer earlier = firstIndex.putIfAbsent(spec.name(), i);
       if (earlier != null) {
         throw new Malformed(
-            element(i, item.name()) + ": duplicate name " + spec.name() + ", already endpoints[" + earlier + "]");
+            element(i, item.name())
+                + ": duplicate name "
+                + spec.name()
+                + ", already endpoints["
+                + earlier
+                + "]");
       }
       specs.add(spec);
     }

@@ -51,7 +51,8 @@ public final class EndpointService {
 
   public EndpointView get(String rawName) {
     String name = canonicalName(rawName);
-    return EndpointView.of(db.read(c -> store.find(c, name)).orElseThrow(() -> unknown(name)), null);
+    return EndpointView.of(
+        db.read(c -> store.find(c, name)).orElseThrow(() -> unknown(name)), null);
   }
 
   public Put put(String rawName, EndpointRequest request) {
@@ -70,8 +71,12 @@ public final class EndpointService {
               String zone =
                   Names.zoneOf(spec.name(), zones.keySet())
                       .orElseThrow(
-                          () -> new Invalid(
-                              "name " + spec.name() + " is outside every served zone " + zones.keySet()));
+                          () ->
+                              new Invalid(
+                                  "name "
+                                      + spec.name()
+                                      + " is outside every served zone "
+                                      + zones.keySet()));
               return store.replace(c, spec, zones.get(zone), now);
             });
     Endpoint stored = db.read(c -> store.find(c, spec.name())).orElseThrow();
@@ -124,8 +129,15 @@ public final class EndpointService {
                           () -> new NotFound("endpoint " + name + " has no target " + address));
               if (t.check().active()) {
                 throw new Conflict(
-                    "target " + address + " of " + name + " is checked actively ("
-                        + t.check().kind().column() + " " + t.check().address() + "); its health cannot be reported");
+                    "target "
+                        + address
+                        + " of "
+                        + name
+                        + " is checked actively ("
+                        + t.check().kind().column()
+                        + " "
+                        + t.check().address()
+                        + "); its health cannot be reported");
               }
               store.setHealth(c, name, address, t.check(), healthy, now);
               return e;

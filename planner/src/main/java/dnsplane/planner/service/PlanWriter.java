@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * PlanWriter is the only code that writes plans. Each call is one transaction that
  *
  * <ol>
- *   <li>takes the plan writers' advisory lock ({@link Plans#lockForNextPlan}), so plan writes
- *       (from any planner process) are serialized and none is computed from a view older than
- *       the previous plan;
+ *   <li>takes the plan writers' advisory lock ({@link Plans#lockForNextPlan}), so plan writes (from
+ *       any planner process) are serialized and none is computed from a view older than the
+ *       previous plan;
  *   <li>reads the time from the database, so every planner measures the velocity window alike;
  *   <li>applies the caller's mutation (an endpoint replaced or deleted, a health change), if any;
  *   <li>reads every endpoint, the newest plan and the health removals within the velocity window,
@@ -101,11 +101,17 @@ public final class PlanWriter {
               Instant now = Plans.lockForNextPlan(c);
               T value = mutation.apply(c, now);
               Map<String, PlanEntry> previous = new HashMap<>();
-              plans.latest(c).ifPresent(p -> p.entries().forEach(e -> previous.put(e.endpoint(), e)));
+              plans
+                  .latest(c)
+                  .ifPresent(p -> p.entries().forEach(e -> previous.put(e.endpoint(), e)));
               Instant windowStart = now.minus(policy.window());
               PlanDraft draft =
                   PlanCalculator.calculate(
-                      endpoints.allForPlanning(c), previous, velocity.since(c, windowStart), policy, now);
+                      endpoints.allForPlanning(c),
+                      previous,
+                      velocity.since(c, windowStart),
+                      policy,
+                      now);
               Long generation = null;
               if (force || draft.changed()) {
                 generation = plans.insert(c, reason, draft.entries());
@@ -117,11 +123,19 @@ public final class PlanWriter {
     PlanDraft d = out.draft();
     if (out.generation() != null) {
       metrics.planWritten(
-          out.generation(), d.failOpenEndpoints().size(), d.heldAddresses(), d.newlyHeld(), d.removals().size(),
+          out.generation(),
+          d.failOpenEndpoints().size(),
+          d.heldAddresses(),
+          d.newlyHeld(),
+          d.removals().size(),
           (System.nanoTime() - start) / 1e9);
       log.info(
           "wrote plan {} ({}): {} endpoints, fail open {}, health removals {}, held {}",
-          out.generation(), reason, d.entries().size(), d.failOpenEndpoints(), d.removals().size(),
+          out.generation(),
+          reason,
+          d.entries().size(),
+          d.failOpenEndpoints(),
+          d.removals().size(),
           d.heldAddresses());
     }
     // Also when no plan was written: an evaluation that came too early must still be followed up.

@@ -9,9 +9,9 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 /**
- * DataSourceFactory builds the planner's connection pool from {@code datasources.default.*}
- * (set by {@code Application} from DNSPLANE_DB_*, and by tests from the fixture), falling back to
- * the environment. (Times the planner stores come from the database's clock, read by PlanWriter.)
+ * DataSourceFactory builds the planner's connection pool from {@code datasources.default.*} (set by
+ * {@code Application} from DNSPLANE_DB_*, and by tests from the fixture), falling back to the
+ * environment. (Times the planner stores come from the database's clock, read by PlanWriter.)
  */
 @Factory
 final class DataSourceFactory {
@@ -24,7 +24,9 @@ final class DataSourceFactory {
       @Value("${datasources.default.password:}") String password,
       @Value("${dnsplane.planner.pool-size:8}") int poolSize) {
     DbSettings settings =
-        url.isBlank() ? DbSettings.fromEnv() : new DbSettings(url, user.isBlank() ? "postgres" : user, password);
+        url.isBlank()
+            ? DbSettings.fromEnv()
+            : new DbSettings(url, user.isBlank() ? "postgres" : user, password);
     HikariDataSource pool = DbBootstrap.pool(settings, "planner", poolSize);
     // Hikari waits 30 s for a connection by default; a dead database should give a prompt 503.
     pool.setConnectionTimeout(5_000);

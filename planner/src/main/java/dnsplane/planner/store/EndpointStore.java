@@ -28,11 +28,11 @@ public final class EndpointStore {
   public record ActiveTarget(String endpoint, String address, HealthCheck check, boolean healthy) {}
 
   private static final String ENDPOINTS =
-      "SELECT e.name, z.name AS zone, e.ttl, e.guarded, e.deleted_at IS NOT NULL AS deleted, e.fail_open_scope"
-          + " FROM endpoint e JOIN zone z ON z.id = e.zone_id";
+      "SELECT e.name, z.name AS zone, e.ttl, e.guarded, e.deleted_at IS NOT NULL AS deleted,"
+          + " e.fail_open_scope FROM endpoint e JOIN zone z ON z.id = e.zone_id";
   private static final String TARGETS =
-      "SELECT endpoint, host(address) AS address, weight, az, health_source, check_address, healthy,"
-          + " health_changed_at FROM target";
+      "SELECT endpoint, host(address) AS address, weight, az, health_source, check_address,"
+          + " healthy, health_changed_at FROM target";
 
   /** Served zones by name → id. */
   public Map<String, Long> zones(Connection c) throws SQLException {
@@ -87,8 +87,13 @@ public final class EndpointStore {
           ts.sort((a, b) -> EndpointSpec.compareAddresses(a.address(), b.address()));
           out.add(
               new Endpoint(
-                  rs.getString("name"), rs.getString("zone"), rs.getInt("ttl"), rs.getBoolean("guarded"), ts,
-                  rs.getBoolean("deleted"), FailOpenScope.parse(rs.getString("fail_open_scope"))));
+                  rs.getString("name"),
+                  rs.getString("zone"),
+                  rs.getInt("ttl"),
+                  rs.getBoolean("guarded"),
+                  ts,
+                  rs.getBoolean("deleted"),
+                  FailOpenScope.parse(rs.getString("fail_open_scope"))));
         }
       }
     }
@@ -97,7 +102,10 @@ public final class EndpointStore {
 
   private static Target target(ResultSet rs) throws SQLException {
     HealthCheck.Kind kind = HealthCheck.Kind.fromColumn(rs.getString("health_source"));
-    HealthCheck check = kind == HealthCheck.Kind.REPORT ? HealthCheck.REPORTED : new HealthCheck(kind, rs.getString("check_address"));
+    HealthCheck check =
+        kind == HealthCheck.Kind.REPORT
+            ? HealthCheck.REPORTED
+            : new HealthCheck(kind, rs.getString("check_address"));
     return new Target(
         Addresses.canonical(rs.getString("address")),
         rs.getInt("weight"),
@@ -115,7 +123,8 @@ public final class EndpointStore {
    * source keeps its health; new or re-sourced targets start healthy. A deleted endpoint of the
    * same name is revived (and counts as created). Returns true when created.
    */
-  public boolean replace(Connection c, EndpointSpec spec, long zoneId, Instant now) throws SQLException {
+  public boolean replace(Connection c, EndpointSpec spec, long zoneId, Instant now)
+      throws SQLException {
     return replaceAll(c, List.of(new Placed(spec, zoneId)), now) == 1;
   }
 
@@ -168,11 +177,11 @@ public final class EndpointStore {
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO endpoint (name, zone_id, ttl, guarded, fail_open_scope)"
-                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[], ?::text[])"
-                + " ON CONFLICT (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl,"
-                + " guarded = EXCLUDED.guarded, fail_open_scope = EXCLUDED.fail_open_scope, deleted_at = NULL,"
-                + " updated_at = ?")) {
+            "INSERT INTO endpoint (name, zone_id, ttl, guarded, fail_open_scope) SELECT * FROM"
+                + " unnest(?::text[], ?::bigint[], ?::int[], ?::boolean[], ?::text[]) ON CONFLICT"
+                + " (name) DO UPDATE SET zone_id = EXCLUDED.zone_id, ttl = EXCLUDED.ttl, guarded ="
+                + " EXCLUDED.guarded, fail_open_scope = EXCLUDED.fail_open_scope, deleted_at ="
+                + " NULL, updated_at = ?")) {
       st.setArray(1, c.createArrayOf("text", names));
       st.setArray(2, c.createArrayOf("bigint", zoneIds));
       st.setArray(3, c.createArrayOf("int4", ttls));
@@ -196,16 +205,17 @@ public final class EndpointStore {
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO target (endpoint, address, weight, az, health_source, check_address, healthy,"
-                + " health_changed_at) SELECT e, a, w, z, s, k, true, ?::timestamptz"
-                + " FROM unnest(?::text[], ?::inet[], ?::int[], ?::text[], ?::text[], ?::text[]) AS u(e, a, w, z, s, k)"
-                + " ON CONFLICT (endpoint, address) DO UPDATE SET weight = EXCLUDED.weight, az = EXCLUDED.az,"
-                + " health_source = EXCLUDED.health_source, check_address = EXCLUDED.check_address,"
-                + " healthy = CASE WHEN (target.health_source, target.check_address) IS NOT DISTINCT FROM"
-                + "   (EXCLUDED.health_source, EXCLUDED.check_address) THEN target.healthy ELSE true END,"
-                + " health_changed_at = CASE WHEN (target.health_source, target.check_address) IS NOT DISTINCT"
-                + "   FROM (EXCLUDED.health_source, EXCLUDED.check_address) THEN target.health_changed_at"
-                + "   ELSE EXCLUDED.health_changed_at END")) {
+            "INSERT INTO target (endpoint, address, weight, az, health_source, check_address,"
+                + " healthy, health_changed_at) SELECT e, a, w, z, s, k, true, ?::timestamptz FROM"
+                + " unnest(?::text[], ?::inet[], ?::int[], ?::text[], ?::text[], ?::text[]) AS u(e,"
+                + " a, w, z, s, k) ON CONFLICT (endpoint, address) DO UPDATE SET weight ="
+                + " EXCLUDED.weight, az = EXCLUDED.az, health_source = EXCLUDED.health_source,"
+                + " check_address = EXCLUDED.check_address, healthy = CASE WHEN"
+                + " (target.health_source, target.check_address) IS NOT DISTINCT FROM  "
+                + " (EXCLUDED.health_source, EXCLUDED.check_address) THEN target.healthy ELSE true"
+                + " END, health_changed_at = CASE WHEN (target.health_source, target.check_address)"
+                + " IS NOT DISTINCT   FROM (EXCLUDED.health_source, EXCLUDED.check_address) THEN"
+                + " target.health_changed_at   ELSE EXCLUDED.health_changed_at END")) {
       st.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       st.setArray(2, c.createArrayOf("text", tEndpoint.toArray()));
       st.setArray(3, c.createArrayOf("text", tAddress.toArray()));
@@ -219,14 +229,15 @@ public final class EndpointStore {
   }
 
   /**
-   * Marks a live endpoint deleted and drops its targets. The row stays: plans keep a deletion
-   * entry for it, so enactors unpublish it, and a PUT of the name revives it. False when there is
-   * no live endpoint of that name.
+   * Marks a live endpoint deleted and drops its targets. The row stays: plans keep a deletion entry
+   * for it, so enactors unpublish it, and a PUT of the name revives it. False when there is no live
+   * endpoint of that name.
    */
   public boolean softDelete(Connection c, String name, Instant now) throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
-            "UPDATE endpoint SET deleted_at = ?, updated_at = ? WHERE name = ? AND deleted_at IS NULL")) {
+            "UPDATE endpoint SET deleted_at = ?, updated_at = ? WHERE name = ? AND deleted_at IS"
+                + " NULL")) {
       OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
       st.setObject(1, at);
       st.setObject(2, at);
@@ -247,12 +258,18 @@ public final class EndpointStore {
    * result from a check that was just reconfigured is dropped). Returns true when it changed.
    */
   public boolean setHealth(
-      Connection c, String endpoint, String address, HealthCheck source, boolean healthy, Instant now)
+      Connection c,
+      String endpoint,
+      String address,
+      HealthCheck source,
+      boolean healthy,
+      Instant now)
       throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
-            "UPDATE target SET healthy = ?, health_changed_at = ? WHERE endpoint = ? AND address = ?::inet"
-                + " AND healthy <> ? AND health_source = ? AND check_address IS NOT DISTINCT FROM ?")) {
+            "UPDATE target SET healthy = ?, health_changed_at = ? WHERE endpoint = ? AND address ="
+                + " ?::inet AND healthy <> ? AND health_source = ? AND check_address IS NOT"
+                + " DISTINCT FROM ?")) {
       st.setBoolean(1, healthy);
       st.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       st.setString(3, endpoint);
@@ -267,7 +284,8 @@ public final class EndpointStore {
   public List<ActiveTarget> activeTargets(Connection c) throws SQLException {
     List<ActiveTarget> out = new ArrayList<>();
     try (PreparedStatement st =
-            c.prepareStatement(TARGETS + " WHERE health_source <> 'report' ORDER BY endpoint, address");
+            c.prepareStatement(
+                TARGETS + " WHERE health_source <> 'report' ORDER BY endpoint, address");
         ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         Target t = target(rs);

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * PlanStore reads and inserts plans through db's {@link Plans}, in the planner's terms. Each
- * method runs on the caller's connection, inside its transaction.
+ * PlanStore reads and inserts plans through db's {@link Plans}, in the planner's terms. Each method
+ * runs on the caller's connection, inside its transaction.
  */
 @Singleton
 public final class PlanStore {
@@ -44,14 +44,24 @@ public final class PlanStore {
     for (PlanEntry e : entries) {
       Set<String> families = new TreeSet<>();
       e.failOpenFamilies().forEach(f -> families.add(f.name()));
-      rows.add(new PlanEntryRow(0, e.endpoint(), e.ttl(), e.failOpen(), rows(e.addresses()),
-          families, rows(e.held()), e.deleted()));
+      rows.add(
+          new PlanEntryRow(
+              0,
+              e.endpoint(),
+              e.ttl(),
+              e.failOpen(),
+              rows(e.addresses()),
+              families,
+              rows(e.held()),
+              e.deleted()));
     }
     return Plans.insert(c, reason, rows);
   }
 
   private static List<PlanAddressRow> rows(List<PlannedAddress> addresses) {
-    return addresses.stream().map(a -> new PlanAddressRow(a.address(), a.weight(), a.az())).toList();
+    return addresses.stream()
+        .map(a -> new PlanAddressRow(a.address(), a.weight(), a.az()))
+        .toList();
   }
 
   private static Plan toPlan(PlanRow row) {
@@ -64,8 +74,9 @@ public final class PlanStore {
         // Written before fail open was per family: then it meant every target, so every family.
         addresses.forEach(a -> failOpen.add(AddressFamily.of(a.address())));
       }
-      entries.add(new PlanEntry(e.endpoint(), e.ttl(), addresses, failOpen, addresses(e.held()),
-          e.deleted()));
+      entries.add(
+          new PlanEntry(
+              e.endpoint(), e.ttl(), addresses, failOpen, addresses(e.held()), e.deleted()));
     }
     return new Plan(row.generation(), row.createdAt(), row.reason(), entries);
   }

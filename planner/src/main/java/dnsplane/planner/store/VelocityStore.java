@@ -31,8 +31,11 @@ public final class VelocityStore {
       st.setObject(1, at(since));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          out.add(new HealthRemoval(
-              rs.getString(1), Addresses.canonical(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant()));
+          out.add(
+              new HealthRemoval(
+                  rs.getString(1),
+                  Addresses.canonical(rs.getString(2)),
+                  rs.getObject(3, OffsetDateTime.class).toInstant()));
         }
       }
     }
@@ -40,7 +43,8 @@ public final class VelocityStore {
   }
 
   /** Records the removals plan {@code generation} made. */
-  public void record(Connection c, List<HealthRemoval> removals, long generation) throws SQLException {
+  public void record(Connection c, List<HealthRemoval> removals, long generation)
+      throws SQLException {
     if (removals.isEmpty()) {
       return;
     }
@@ -56,8 +60,8 @@ public final class VelocityStore {
     }
     try (PreparedStatement st =
         c.prepareStatement(
-            "INSERT INTO velocity_removal (endpoint, address, removed_at, generation)"
-                + " SELECT e, a, r, ? FROM unnest(?::text[], ?::inet[], ?::timestamptz[]) AS x(e, a, r)")) {
+            "INSERT INTO velocity_removal (endpoint, address, removed_at, generation) SELECT e, a,"
+                + " r, ? FROM unnest(?::text[], ?::inet[], ?::timestamptz[]) AS x(e, a, r)")) {
       st.setLong(1, generation);
       st.setArray(2, c.createArrayOf("text", endpoints));
       st.setArray(3, c.createArrayOf("text", addresses));
@@ -68,7 +72,8 @@ public final class VelocityStore {
 
   /** Deletes the removals at or before {@code upTo}: the window no longer counts them. */
   public void prune(Connection c, Instant upTo) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("DELETE FROM velocity_removal WHERE removed_at <= ?")) {
+    try (PreparedStatement st =
+        c.prepareStatement("DELETE FROM velocity_removal WHERE removed_at <= ?")) {
       st.setObject(1, at(upTo));
       st.executeUpdate();
     }
@@ -76,7 +81,8 @@ public final class VelocityStore {
 
   /** Deletes the history of a deleted endpoint, so that a revived one starts afresh. */
   public void forget(Connection c, String endpoint) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("DELETE FROM velocity_removal WHERE endpoint = ?")) {
+    try (PreparedStatement st =
+        c.prepareStatement("DELETE FROM velocity_removal WHERE endpoint = ?")) {
       st.setString(1, endpoint);
       st.executeUpdate();
     }

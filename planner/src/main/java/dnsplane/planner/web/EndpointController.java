@@ -41,7 +41,12 @@ final class EndpointController {
   }
 
   /** Creates or replaces every listed endpoint in one transaction that writes one plan. */
-  @Put(consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
+  @Put(
+      consumes = {
+        MediaType.APPLICATION_JSON,
+        MediaType.TEXT_PLAIN,
+        MediaType.APPLICATION_FORM_URLENCODED
+      })
   BulkRequest.Result putAll(@Nullable @Body String body) {
     return bulk.put(parse(body, BulkRequest.class));
   }
@@ -51,7 +56,13 @@ final class EndpointController {
     return service.get(name);
   }
 
-  @Put(value = "/{name}", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
+  @Put(
+      value = "/{name}",
+      consumes = {
+        MediaType.APPLICATION_JSON,
+        MediaType.TEXT_PLAIN,
+        MediaType.APPLICATION_FORM_URLENCODED
+      })
   HttpResponse<EndpointView> put(String name, @Nullable @Body String body) {
     EndpointService.Put put = service.put(name, parse(body, EndpointRequest.class));
     return put.created() ? HttpResponse.created(put.endpoint()) : HttpResponse.ok(put.endpoint());
@@ -63,7 +74,13 @@ final class EndpointController {
     return service.delete(name);
   }
 
-  @Put(value = "/{name}/targets/{address}/health", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED})
+  @Put(
+      value = "/{name}/targets/{address}/health",
+      consumes = {
+        MediaType.APPLICATION_JSON,
+        MediaType.TEXT_PLAIN,
+        MediaType.APPLICATION_FORM_URLENCODED
+      })
   EndpointView health(String name, String address, @Nullable @Body String body) {
     EndpointRequest.HealthReport report = parse(body, EndpointRequest.HealthReport.class);
     if (report.healthy() == null) {

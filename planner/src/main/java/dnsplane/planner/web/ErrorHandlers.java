@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ErrorHandlers turns exceptions into {@code {"error": "..."}} responses. The only place that
- * knows which status each kind of refusal gets.
+ * ErrorHandlers turns exceptions into {@code {"error": "..."}} responses. The only place that knows
+ * which status each kind of refusal gets.
  */
 @Factory
 final class ErrorHandlers {

@@ -28,12 +28,19 @@ final class JsonErrorProcessor implements ErrorResponseProcessor<ErrorHandlers.E
     }
     String message;
     if (response.getStatus() == HttpStatus.NOT_FOUND) {
-      message = "no such path: " + context.getRequest().getMethod() + " " + context.getRequest().getPath();
+      message =
+          "no such path: "
+              + context.getRequest().getMethod()
+              + " "
+              + context.getRequest().getPath();
     } else if (context.hasErrors()) {
-      message = context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));
+      message =
+          context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));
     } else {
       message = response.getStatus().getReason();
     }
-    return response.contentType(MediaType.APPLICATION_JSON_TYPE).body(new ErrorHandlers.ErrorBody(message));
+    return response
+        .contentType(MediaType.APPLICATION_JSON_TYPE)
+        .body(new ErrorHandlers.ErrorBody(message));
   }
 }

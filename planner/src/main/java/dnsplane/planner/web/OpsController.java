@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** OpsController serves {@code /health}, Prometheus {@code /metrics} and the {@code /openapi.yml}. */
+/**
+ * OpsController serves {@code /health}, Prometheus {@code /metrics} and the {@code /openapi.yml}.
+ */
 @Controller
 final class OpsController {
 
@@ -37,8 +39,7 @@ final class OpsController {
   HttpResponse<Map<String, Object>> health() {
     Map<String, Object> body = new LinkedHashMap<>();
     try {
-      Long latest =
-          db.read(c -> Plans.newestGeneration(c, 2)).orElse(null);
+      Long latest = db.read(c -> Plans.newestGeneration(c, 2)).orElse(null);
       body.put("status", "up");
       body.put("latestGeneration", latest);
       return HttpResponse.ok(body);

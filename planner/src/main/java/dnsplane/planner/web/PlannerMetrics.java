@@ -34,7 +34,8 @@ public final class PlannerMetrics implements PlanWriteMetrics, CheckMetrics, Ret
   private double latencySum;
 
   @Override
-  public void planWritten(long generation, int failOpen, int held, int newlyHeld, int removals, double seconds) {
+  public void planWritten(
+      long generation, int failOpen, int held, int newlyHeld, int removals, double seconds) {
     plansWritten.increment();
     failOpenEntries.add(failOpen);
     synchronized (latestGeneration) {
@@ -60,7 +61,9 @@ public final class PlannerMetrics implements PlanWriteMetrics, CheckMetrics, Ret
 
   @Override
   public void checkResult(String kind, boolean success) {
-    checks.computeIfAbsent(kind + "\",result=\"" + (success ? "success" : "failure"), k -> new LongAdder())
+    checks
+        .computeIfAbsent(
+            kind + "\",result=\"" + (success ? "success" : "failure"), k -> new LongAdder())
         .increment();
   }
 
@@ -91,33 +94,73 @@ public final class PlannerMetrics implements PlanWriteMetrics, CheckMetrics, Ret
   public String render() {
     StringBuilder b = new StringBuilder();
     counter(b, "dnsplane_planner_plans_written_total", "Plans written.", plansWritten.sum());
-    gauge(b, "dnsplane_planner_latest_generation", "Generation of the newest plan this planner wrote.",
+    gauge(
+        b,
+        "dnsplane_planner_latest_generation",
+        "Generation of the newest plan this planner wrote.",
         latestGeneration.get());
-    gauge(b, "dnsplane_planner_fail_open_endpoints", "Endpoints failing open in the newest plan written.",
+    gauge(
+        b,
+        "dnsplane_planner_fail_open_endpoints",
+        "Endpoints failing open in the newest plan written.",
         failOpenEndpoints.get());
-    counter(b, "dnsplane_planner_fail_open_entries_total", "Plan entries written failing open.",
+    counter(
+        b,
+        "dnsplane_planner_fail_open_entries_total",
+        "Plan entries written failing open.",
         failOpenEntries.sum());
-    counter(b, "dnsplane_planner_velocity_deferred_removals_total",
-        "Removals the velocity limit started to hold back (each address once per hold).", deferredRemovals.sum());
-    gauge(b, "dnsplane_planner_velocity_held_addresses",
-        "Unhealthy addresses still published by the newest plan written because the velocity limit holds them.",
+    counter(
+        b,
+        "dnsplane_planner_velocity_deferred_removals_total",
+        "Removals the velocity limit started to hold back (each address once per hold).",
+        deferredRemovals.sum());
+    gauge(
+        b,
+        "dnsplane_planner_velocity_held_addresses",
+        "Unhealthy addresses still published by the newest plan written because the velocity limit"
+            + " holds them.",
         heldAddresses.get());
-    counter(b, "dnsplane_planner_velocity_removals_total",
-        "Addresses health removed from published sets (what the velocity limit counts).", healthRemovals.sum());
-    b.append("# HELP dnsplane_planner_health_checks_total Active health-check probes by kind and result.\n")
+    counter(
+        b,
+        "dnsplane_planner_velocity_removals_total",
+        "Addresses health removed from published sets (what the velocity limit counts).",
+        healthRemovals.sum());
+    b.append(
+            "# HELP dnsplane_planner_health_checks_total Active health-check probes by kind and"
+                + " result.\n")
         .append("# TYPE dnsplane_planner_health_checks_total counter\n");
     checks.forEach(
-        (k, v) -> b.append("dnsplane_planner_health_checks_total{kind=\"").append(k).append("\"} ")
-            .append(v.sum()).append('\n'));
-    labelled(b, "dnsplane_planner_retention_pruned_rows_total", "Rows retention deleted, by table.", prunedRows);
-    labelled(b, "dnsplane_planner_retention_failures_total",
-        "Retention passes over a table that failed (the next pass retries), by table.", retentionFailures);
+        (k, v) ->
+            b.append("dnsplane_planner_health_checks_total{kind=\"")
+                .append(k)
+                .append("\"} ")
+                .append(v.sum())
+                .append('\n'));
+    labelled(
+        b,
+        "dnsplane_planner_retention_pruned_rows_total",
+        "Rows retention deleted, by table.",
+        prunedRows);
+    labelled(
+        b,
+        "dnsplane_planner_retention_failures_total",
+        "Retention passes over a table that failed (the next pass retries), by table.",
+        retentionFailures);
     String h = "dnsplane_planner_plan_write_seconds";
-    b.append("# HELP ").append(h).append(" Time to compute and commit a plan.\n")
-        .append("# TYPE ").append(h).append(" histogram\n");
+    b.append("# HELP ")
+        .append(h)
+        .append(" Time to compute and commit a plan.\n")
+        .append("# TYPE ")
+        .append(h)
+        .append(" histogram\n");
     synchronized (latencyBuckets) {
       for (int i = 0; i < BUCKETS.length; i++) {
-        b.append(h).append("_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(latencyBuckets[i]).append('\n');
+        b.append(h)
+            .append("_bucket{le=\"")
+            .append(BUCKETS[i])
+            .append("\"} ")
+            .append(latencyBuckets[i])
+            .append('\n');
       }
       b.append(h).append("_bucket{le=\"+Inf\"} ").append(latencyCount).append('\n');
       b.append(h).append("_sum ").append(latencySum).append('\n');
@@ -127,21 +170,53 @@ public final class PlannerMetrics implements PlanWriteMetrics, CheckMetrics, Ret
   }
 
   private static void counter(StringBuilder b, String name, String help, long value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(" counter\n")
-        .append(name).append(' ').append(value).append('\n');
+    b.append("# HELP ")
+        .append(name)
+        .append(' ')
+        .append(help)
+        .append('\n')
+        .append("# TYPE ")
+        .append(name)
+        .append(" counter\n")
+        .append(name)
+        .append(' ')
+        .append(value)
+        .append('\n');
   }
 
-  private static void labelled(StringBuilder b, String name, String help, Map<String, LongAdder> byTable) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(" counter\n");
-    new TreeMap<>(byTable).forEach(
-        (table, v) -> b.append(name).append("{table=\"").append(table).append("\"} ").append(v.sum()).append('\n'));
+  private static void labelled(
+      StringBuilder b, String name, String help, Map<String, LongAdder> byTable) {
+    b.append("# HELP ")
+        .append(name)
+        .append(' ')
+        .append(help)
+        .append('\n')
+        .append("# TYPE ")
+        .append(name)
+        .append(" counter\n");
+    new TreeMap<>(byTable)
+        .forEach(
+            (table, v) ->
+                b.append(name)
+                    .append("{table=\"")
+                    .append(table)
+                    .append("\"} ")
+                    .append(v.sum())
+                    .append('\n'));
   }
 
   private static void gauge(StringBuilder b, String name, String help, long value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(" gauge\n")
-        .append(name).append(' ').append(value).append('\n');
+    b.append("# HELP ")
+        .append(name)
+        .append(' ')
+        .append(help)
+        .append('\n')
+        .append("# TYPE ")
+        .append(name)
+        .append(" gauge\n")
+        .append(name)
+        .append(' ')
+        .append(value)
+        .append('\n');
   }
 }

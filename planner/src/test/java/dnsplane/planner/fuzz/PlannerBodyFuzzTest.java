@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The planner's JSON request bodies through the real application (Micronaut, HTTP, the
- * controllers' parsing and validation, a fresh PostgreSQL database with zone aws.test.).
+ * The planner's JSON request bodies through the real application (Micronaut, HTTP, the controllers'
+ * parsing and validation, a fresh PostgreSQL database with zone aws.test.).
  *
  * <p>Input: byte 0 picks the call: PUT /v1/endpoints/NAME for one of a few names (so that valid
  * bodies replace endpoints instead of piling them up), PUT /v1/endpoints (bulk), PUT of a target's
@@ -37,14 +37,18 @@ class PlannerBodyFuzzTest {
   private static synchronized Planner planner() {
     if (planner == null) {
       TestDb[] db = new TestDb[1];
-      Map<String, Object> props = new java.util.HashMap<>(
-          TestSupport.freshPlanner(db, Map.of("dnsplane.planner.check.interval", "1h")));
-      ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+      Map<String, Object> props =
+          new java.util.HashMap<>(
+              TestSupport.freshPlanner(db, Map.of("dnsplane.planner.check.interval", "1h")));
+      ApplicationContext ctx =
+          ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
       EmbeddedServer server = ctx.getBean(EmbeddedServer.class);
       JsonMapper json = ctx.getBean(JsonMapper.class);
       Api api = new Api(server.getURI(), json, null);
-      Api.Response seed = api.put("/v1/endpoints/kept.aws.test",
-          "{\"targets\":[{\"address\":\"192.0.2.1\",\"az\":\"az-a\"},{\"address\":\"192.0.2.2\",\"az\":\"az-b\"}]}");
+      Api.Response seed =
+          api.put(
+              "/v1/endpoints/kept.aws.test",
+              "{\"targets\":[{\"address\":\"192.0.2.1\",\"az\":\"az-a\"},{\"address\":\"192.0.2.2\",\"az\":\"az-b\"}]}");
       if (seed.status() / 100 != 2) {
         throw new IllegalStateException("cannot create the seed endpoint: " + seed);
       }
@@ -65,12 +69,17 @@ class PlannerBodyFuzzTest {
     switch ((data[0] & 0xFF) % 4) {
       case 0 -> path = "/v1/endpoints/" + NAMES[((data[0] & 0xFF) / 4) % NAMES.length];
       case 1 -> path = "/v1/endpoints";
-      case 2 -> path = "/v1/endpoints/kept.aws.test/targets/192.0.2." + (1 + (data[0] & 0xFF) / 4 % 3) + "/health";
+      case 2 ->
+          path =
+              "/v1/endpoints/kept.aws.test/targets/192.0.2."
+                  + (1 + (data[0] & 0xFF) / 4 % 3)
+                  + "/health";
       default -> {
         int nl = body.indexOf('\n');
         String name = nl < 0 ? body : body.substring(0, nl);
         body = nl < 0 ? "" : body.substring(nl + 1);
-        path = "/v1/endpoints/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        path =
+            "/v1/endpoints/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
       }
     }
     String what = "PUT " + path + " " + body;
@@ -87,12 +96,21 @@ class PlannerBodyFuzzTest {
     if (r.status() >= 400) {
       String error = error(p.json(), r.body());
       if (error == null || error.isBlank()) {
-        throw new AssertionError(what + ": " + r.status() + " without an error message: " + r.body());
+        throw new AssertionError(
+            what + ": " + r.status() + " without an error message: " + r.body());
       }
       String after = TestSupport.snapshot(p.db());
       if (!before.equals(after)) {
-        throw new AssertionError(what + ": rejected with " + r.status() + " (" + error
-            + ") but the database changed:\n before " + before + "\n after  " + after);
+        throw new AssertionError(
+            what
+                + ": rejected with "
+                + r.status()
+                + " ("
+                + error
+                + ") but the database changed:\n before "
+                + before
+                + "\n after  "
+                + after);
       }
     }
   }

@@ -3,10 +3,8 @@ package dnsplane.planner.plan;
 import static dnsplane.planner.plan.PlanFixtures.EP;
 import static dnsplane.planner.plan.PlanFixtures.NOW;
 import static dnsplane.planner.plan.PlanFixtures.WINDOW;
-import static dnsplane.planner.plan.PlanFixtures.addresses;
 import static dnsplane.planner.plan.PlanFixtures.calculate;
 import static dnsplane.planner.plan.PlanFixtures.endpoint;
-import static dnsplane.planner.plan.PlanFixtures.held;
 import static dnsplane.planner.plan.PlanFixtures.policy;
 import static dnsplane.planner.plan.PlanFixtures.previous;
 import static dnsplane.planner.plan.PlanFixtures.published;
@@ -30,7 +28,10 @@ import org.junit.jupiter.api.Test;
 /** Fail-open scope: "family" (the default) and "endpoint" (the pre-fix rule, kept for the demo). */
 class FailOpenScopeCalculatorTest {
 
-  /** The outage-demo family schedule: a dual-stack endpoint loses both IPv4 targets, one report at a time. */
+  /**
+   * The outage-demo family schedule: a dual-stack endpoint loses both IPv4 targets, one report at a
+   * time.
+   */
   private static World dualStack(FailOpenScope scope) {
     World w = new World(0.5, "192.0.2.1", "192.0.2.2", "2001:db8::1");
     w.scope = scope;
@@ -38,7 +39,10 @@ class FailOpenScopeCalculatorTest {
     w.advance(Duration.ofSeconds(2));
     w.fail("192.0.2.1");
     w.plan();
-    assertEquals(List.of("192.0.2.2", "2001:db8::1"), w.published(), "the first IPv4 failure is an ordinary removal");
+    assertEquals(
+        List.of("192.0.2.2", "2001:db8::1"),
+        w.published(),
+        "the first IPv4 failure is an ordinary removal");
     w.advance(Duration.ofSeconds(2));
     w.fail("192.0.2.2");
     return w;
@@ -48,7 +52,10 @@ class FailOpenScopeCalculatorTest {
   void familyScopeFailsOpenForIpv4WhileIpv6IsHealthy() {
     World w = dualStack(FailOpenScope.FAMILY);
     PlanDraft d = w.plan();
-    assertEquals(List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"), w.published(), "every IPv4 address, published anyway");
+    assertEquals(
+        List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+        w.published(),
+        "every IPv4 address, published anyway");
     assertEquals(EnumSet.of(AddressFamily.A), w.entry().failOpenFamilies());
     assertEquals(List.of(EP), d.failOpenEndpoints());
     assertEquals(List.of(), w.held());
@@ -69,7 +76,9 @@ class FailOpenScopeCalculatorTest {
     assertEquals(List.of("192.0.2.2"), w.held());
     assertEquals(Set.of(), w.entry().failOpenFamilies());
     assertEquals(List.of(), d.failOpenEndpoints());
-    Instant release = d.nextRelease().orElseThrow(() -> new AssertionError("a held removal asks for a follow-up"));
+    Instant release =
+        d.nextRelease()
+            .orElseThrow(() -> new AssertionError("a held removal asks for a follow-up"));
     w.now = release;
     PlanDraft after = w.plan();
     assertTrue(after.changed());
@@ -80,13 +89,21 @@ class FailOpenScopeCalculatorTest {
 
   @Test
   void endpointScopeWithoutAVelocityLimitEmptiesIpv4AtOnce() {
-    Endpoint e = endpoint("192.0.2.1-", "192.0.2.2-", "2001:db8::1+").withFailOpenScope(FailOpenScope.ENDPOINT);
+    Endpoint e =
+        endpoint("192.0.2.1-", "192.0.2.2-", "2001:db8::1+")
+            .withFailOpenScope(FailOpenScope.ENDPOINT);
     PlanDraft d = calculate(e, previous("192.0.2.1", "192.0.2.2", "2001:db8::1"), 1.0);
     assertEquals(List.of("2001:db8::1"), published(d));
     assertEquals(Set.of(), d.entries().get(0).failOpenFamilies());
-    PlanDraft family = calculate(e.withFailOpenScope(FailOpenScope.FAMILY),
-        previous("192.0.2.1", "192.0.2.2", "2001:db8::1"), 1.0);
-    assertEquals(List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"), published(family), "the same health, scope family");
+    PlanDraft family =
+        calculate(
+            e.withFailOpenScope(FailOpenScope.FAMILY),
+            previous("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+            1.0);
+    assertEquals(
+        List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+        published(family),
+        "the same health, scope family");
     assertEquals(Set.of(AddressFamily.A), family.entries().get(0).failOpenFamilies());
   }
 
@@ -126,13 +143,20 @@ class FailOpenScopeCalculatorTest {
       boolean allUnhealthy = e.targets().stream().noneMatch(Target::healthy);
       for (AddressFamily f : AddressFamily.values()) {
         boolean configured = e.targets().stream().anyMatch(t -> AddressFamily.of(t.address()) == f);
-        boolean published = entry.addresses().stream().anyMatch(a -> AddressFamily.of(a.address()) == f);
-        boolean healthy = e.targets().stream().anyMatch(t -> t.healthy() && AddressFamily.of(t.address()) == f);
-        assertEquals(configured && (healthy || allUnhealthy), published, "round " + round + ", family " + f);
-        assertEquals(configured && allUnhealthy, entry.failOpenFamilies().contains(f), "round " + round + ", family " + f);
+        boolean published =
+            entry.addresses().stream().anyMatch(a -> AddressFamily.of(a.address()) == f);
+        boolean healthy =
+            e.targets().stream().anyMatch(t -> t.healthy() && AddressFamily.of(t.address()) == f);
+        assertEquals(
+            configured && (healthy || allUnhealthy), published, "round " + round + ", family " + f);
+        assertEquals(
+            configured && allUnhealthy,
+            entry.failOpenFamilies().contains(f),
+            "round " + round + ", family " + f);
         familiesEmptied += configured && !published ? 1 : 0;
       }
     }
-    assertTrue(familiesEmptied > 100, "the naive rule must be seen emptying a family: " + familiesEmptied);
+    assertTrue(
+        familiesEmptied > 100, "the naive rule must be seen emptying a family: " + familiesEmptied);
   }
 }

@@ -2,7 +2,6 @@ package dnsplane.planner.plan;
 
 import static dnsplane.planner.plan.PlanFixtures.EP;
 import static dnsplane.planner.plan.PlanFixtures.NOW;
-import static dnsplane.planner.plan.PlanFixtures.addresses;
 import static dnsplane.planner.plan.PlanFixtures.calculate;
 import static dnsplane.planner.plan.PlanFixtures.endpoint;
 import static dnsplane.planner.plan.PlanFixtures.held;
@@ -33,8 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PlanCalculatorTest {
 
   record Case(
-      String name, Endpoint endpoint, Map<String, PlanEntry> previous, double share,
-      List<String> expected, Set<AddressFamily> failOpen, List<String> held, boolean changed) {
+      String name,
+      Endpoint endpoint,
+      Map<String, PlanEntry> previous,
+      double share,
+      List<String> expected,
+      Set<AddressFamily> failOpen,
+      List<String> held,
+      boolean changed) {
     @Override
     public String toString() {
       return name;
@@ -46,59 +51,150 @@ class PlanCalculatorTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("first plan publishes the healthy targets",
-            endpoint("192.0.2.1+", "192.0.2.2+", "192.0.2.3-"), Map.of(), 0.5,
-            List.of("192.0.2.1", "192.0.2.2"), NONE, List.of(), true),
-        new Case("allUnhealthyFailsOpen: every target published",
-            endpoint("192.0.2.1-", "192.0.2.2-"), previous("192.0.2.1"), 0.5,
-            List.of("192.0.2.1", "192.0.2.2"), V4, List.of(), true),
-        new Case("allUnhealthyFailsOpen on the first plan too",
-            endpoint("192.0.2.1-"), Map.of(), 0.5, List.of("192.0.2.1"), V4, List.of(), true),
-        new Case("two published, one unhealthy: 50% of 2 is 1, allowed",
-            endpoint("192.0.2.1+", "192.0.2.2-"), previous("192.0.2.1", "192.0.2.2"), 0.5,
-            List.of("192.0.2.1"), NONE, List.of(), true),
-        new Case("4 published, 3 unhealthy, 50% → remove 2, hold 1",
+        new Case(
+            "first plan publishes the healthy targets",
+            endpoint("192.0.2.1+", "192.0.2.2+", "192.0.2.3-"),
+            Map.of(),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.2"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "allUnhealthyFailsOpen: every target published",
+            endpoint("192.0.2.1-", "192.0.2.2-"),
+            previous("192.0.2.1"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.2"),
+            V4,
+            List.of(),
+            true),
+        new Case(
+            "allUnhealthyFailsOpen on the first plan too",
+            endpoint("192.0.2.1-"),
+            Map.of(),
+            0.5,
+            List.of("192.0.2.1"),
+            V4,
+            List.of(),
+            true),
+        new Case(
+            "two published, one unhealthy: 50% of 2 is 1, allowed",
+            endpoint("192.0.2.1+", "192.0.2.2-"),
+            previous("192.0.2.1", "192.0.2.2"),
+            0.5,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "4 published, 3 unhealthy, 50% → remove 2, hold 1",
             endpoint("192.0.2.1+", "192.0.2.2-", "192.0.2.3-", "192.0.2.4-"),
-            previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"), 0.5,
-            List.of("192.0.2.1", "192.0.2.4"), NONE, List.of("192.0.2.4"), true),
-        new Case("floor rounding: 3 published, 2 unhealthy, 50% of 3 → 1",
+            previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.4"),
+            NONE,
+            List.of("192.0.2.4"),
+            true),
+        new Case(
+            "floor rounding: 3 published, 2 unhealthy, 50% of 3 → 1",
             endpoint("192.0.2.1+", "192.0.2.2-", "192.0.2.3-"),
-            previous("192.0.2.1", "192.0.2.2", "192.0.2.3"), 0.5,
-            List.of("192.0.2.1", "192.0.2.3"), NONE, List.of("192.0.2.3"), true),
-        new Case("at least one removal so a lone dead address can be left",
-            endpoint("192.0.2.1-", "192.0.2.2+"), previous("192.0.2.1"), 0.5,
-            List.of("192.0.2.2"), NONE, List.of(), true),
-        new Case("share 1 disables the limit",
+            previous("192.0.2.1", "192.0.2.2", "192.0.2.3"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.3"),
+            NONE,
+            List.of("192.0.2.3"),
+            true),
+        new Case(
+            "at least one removal so a lone dead address can be left",
+            endpoint("192.0.2.1-", "192.0.2.2+"),
+            previous("192.0.2.1"),
+            0.5,
+            List.of("192.0.2.2"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "share 1 disables the limit",
             endpoint("192.0.2.1+", "192.0.2.2-", "192.0.2.3-", "192.0.2.4-"),
-            previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"), 1.0,
-            List.of("192.0.2.1"), NONE, List.of(), true),
-        new Case("leaving fail open is not limited",
+            previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"),
+            1.0,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "leaving fail open is not limited",
             endpoint("192.0.2.1+", "192.0.2.2-", "192.0.2.3-", "192.0.2.4-"),
-            previous(V4, "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"), 0.5,
-            List.of("192.0.2.1"), NONE, List.of(), true),
-        new Case("targets an operator removed are not limited",
-            endpoint("192.0.2.1+"), previous("192.0.2.1", "192.0.2.2", "192.0.2.3"), 0.5,
-            List.of("192.0.2.1"), NONE, List.of(), true),
-        new Case("recovered target comes back at once",
-            endpoint("192.0.2.1+", "192.0.2.2+"), previous("192.0.2.1"), 0.5,
-            List.of("192.0.2.1", "192.0.2.2"), NONE, List.of(), true),
-        new Case("unchangedHealthWritesNoPlan",
-            endpoint("192.0.2.1+", "192.0.2.2-"), previous("192.0.2.1"), 0.5,
-            List.of("192.0.2.1"), NONE, List.of(), false),
-        new Case("unchangedHealthWritesNoPlan while failing open",
-            endpoint("192.0.2.1-", "192.0.2.2-"), previous(V4, "192.0.2.1", "192.0.2.2"), 0.5,
-            List.of("192.0.2.1", "192.0.2.2"), V4, List.of(), false),
-        new Case("dual stack, every IPv4 unhealthy: IPv4 fails open, IPv6 as usual",
+            previous(V4, "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"),
+            0.5,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "targets an operator removed are not limited",
+            endpoint("192.0.2.1+"),
+            previous("192.0.2.1", "192.0.2.2", "192.0.2.3"),
+            0.5,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "recovered target comes back at once",
+            endpoint("192.0.2.1+", "192.0.2.2+"),
+            previous("192.0.2.1"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.2"),
+            NONE,
+            List.of(),
+            true),
+        new Case(
+            "unchangedHealthWritesNoPlan",
+            endpoint("192.0.2.1+", "192.0.2.2-"),
+            previous("192.0.2.1"),
+            0.5,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            false),
+        new Case(
+            "unchangedHealthWritesNoPlan while failing open",
+            endpoint("192.0.2.1-", "192.0.2.2-"),
+            previous(V4, "192.0.2.1", "192.0.2.2"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.2"),
+            V4,
+            List.of(),
+            false),
+        new Case(
+            "dual stack, every IPv4 unhealthy: IPv4 fails open, IPv6 as usual",
             endpoint("192.0.2.1-", "192.0.2.2-", "2001:db8::1+", "2001:db8::2-"),
-            previous("192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2"), 0.5,
-            List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"), V4, List.of(), true),
-        new Case("dual stack, every IPv6 unhealthy: IPv6 fails open, IPv4 as usual",
+            previous("192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2"),
+            0.5,
+            List.of("192.0.2.1", "192.0.2.2", "2001:db8::1"),
+            V4,
+            List.of(),
+            true),
+        new Case(
+            "dual stack, every IPv6 unhealthy: IPv6 fails open, IPv4 as usual",
             endpoint("192.0.2.1+", "192.0.2.2-", "2001:db8::1-", "2001:db8::2-"),
-            previous("192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2"), 0.5,
-            List.of("192.0.2.1", "2001:db8::1", "2001:db8::2"), Set.of(AddressFamily.AAAA), List.of(), true),
-        new Case("a family with no targets left is configuration: not published, not failing open",
-            endpoint("192.0.2.1+"), previous("192.0.2.1", "2001:db8::1"), 0.5,
-            List.of("192.0.2.1"), NONE, List.of(), true));
+            previous("192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2"),
+            0.5,
+            List.of("192.0.2.1", "2001:db8::1", "2001:db8::2"),
+            Set.of(AddressFamily.AAAA),
+            List.of(),
+            true),
+        new Case(
+            "a family with no targets left is configuration: not published, not failing open",
+            endpoint("192.0.2.1+"),
+            previous("192.0.2.1", "2001:db8::1"),
+            0.5,
+            List.of("192.0.2.1"),
+            NONE,
+            List.of(),
+            true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -125,25 +221,36 @@ class PlanCalculatorTest {
   @Test
   void aDeletedEndpointGetsADeletionEntryUntilItIsRevived() {
     Endpoint deleted = new Endpoint(EP, "aws.test.", 30, true, List.of(), true);
-    PlanDraft d = PlanCalculator.calculate(List.of(deleted), previous("192.0.2.1"), List.of(), policy(0.5), NOW);
+    PlanDraft d =
+        PlanCalculator.calculate(
+            List.of(deleted), previous("192.0.2.1"), List.of(), policy(0.5), NOW);
     assertEquals(List.of(PlanEntry.deletion(EP, 30)), d.entries());
     assertTrue(d.changed());
     assertEquals(List.of(), d.removals(), "deletion is configuration, not health");
-    PlanDraft again = PlanCalculator.calculate(
-        List.of(deleted), Map.of(EP, d.entries().get(0)), List.of(), policy(0.5), NOW);
+    PlanDraft again =
+        PlanCalculator.calculate(
+            List.of(deleted), Map.of(EP, d.entries().get(0)), List.of(), policy(0.5), NOW);
     assertFalse(again.changed(), "the deletion entry stays in every later plan");
-    PlanDraft revived = PlanCalculator.calculate(
-        List.of(endpoint("192.0.2.7+")), Map.of(EP, d.entries().get(0)), List.of(), policy(0.5), NOW);
+    PlanDraft revived =
+        PlanCalculator.calculate(
+            List.of(endpoint("192.0.2.7+")),
+            Map.of(EP, d.entries().get(0)),
+            List.of(),
+            policy(0.5),
+            NOW);
     assertEquals(List.of("192.0.2.7"), published(revived));
     assertFalse(revived.entries().get(0).deleted());
   }
 
   @Test
   void aDeletionEntryPublishesNothing() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PlanEntry(EP, 60, planned("192.0.2.1"), Set.of(), List.of(), true));
-    assertThrows(IllegalArgumentException.class,
-        () -> PlanEntry.live(EP, 60, planned("192.0.2.1"), Set.of(), planned("192.0.2.2")), "held must be published");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PlanEntry.live(EP, 60, planned("192.0.2.1"), Set.of(), planned("192.0.2.2")),
+        "held must be published");
   }
 
   @Test
@@ -162,32 +269,42 @@ class PlanCalculatorTest {
       }
       List<HealthRemoval> history = new ArrayList<>();
       for (int i = random.nextInt(4); i > 0; i--) {
-        history.add(new HealthRemoval(EP, "192.0.2." + (1 + random.nextInt(8)), NOW.minusSeconds(random.nextInt(900))));
+        history.add(
+            new HealthRemoval(
+                EP, "192.0.2." + (1 + random.nextInt(8)), NOW.minusSeconds(random.nextInt(900))));
       }
       Endpoint e = endpoint(targets);
       double share = 0.05 + random.nextDouble() * 0.95;
       PlanDraft d = PlanCalculator.calculate(List.of(e), prev, history, policy(share), NOW);
       for (AddressFamily f : AddressFamily.values()) {
         boolean configured = e.targets().stream().anyMatch(t -> AddressFamily.of(t.address()) == f);
-        boolean published = d.entries().get(0).addresses().stream().anyMatch(a -> AddressFamily.of(a.address()) == f);
-        assertEquals(configured, published, "round " + round + ", family " + f + ": " + List.of(targets));
+        boolean published =
+            d.entries().get(0).addresses().stream()
+                .anyMatch(a -> AddressFamily.of(a.address()) == f);
+        assertEquals(
+            configured, published, "round " + round + ", family " + f + ": " + List.of(targets));
       }
     }
   }
 
   @Test
   void everyEndpointIsCoveredInNameOrder() {
-    Endpoint a = new Endpoint("a.aws.test.", "aws.test.", 30, true, endpoint("192.0.2.1+").targets());
-    Endpoint b = new Endpoint("b.aws.test.", "aws.test.", 30, false, endpoint("2001:db8::1-").targets());
+    Endpoint a =
+        new Endpoint("a.aws.test.", "aws.test.", 30, true, endpoint("192.0.2.1+").targets());
+    Endpoint b =
+        new Endpoint("b.aws.test.", "aws.test.", 30, false, endpoint("2001:db8::1-").targets());
     PlanDraft d = PlanCalculator.calculate(List.of(a, b), Map.of(), List.of(), policy(0.5), NOW);
-    assertEquals(List.of("a.aws.test.", "b.aws.test."), d.entries().stream().map(PlanEntry::endpoint).toList());
+    assertEquals(
+        List.of("a.aws.test.", "b.aws.test."),
+        d.entries().stream().map(PlanEntry::endpoint).toList());
     assertEquals(EnumSet.of(AddressFamily.AAAA), d.entries().get(1).failOpenFamilies());
     assertEquals(30, d.entries().get(0).ttl());
   }
 
   @Test
   void endpointGoneFromTheTableIsAChange() {
-    PlanDraft d = PlanCalculator.calculate(List.of(), previous("192.0.2.1"), List.of(), policy(0.5), NOW);
+    PlanDraft d =
+        PlanCalculator.calculate(List.of(), previous("192.0.2.1"), List.of(), policy(0.5), NOW);
     assertTrue(d.changed());
     assertTrue(d.entries().isEmpty());
   }

@@ -1,6 +1,5 @@
 package dnsplane.planner.plan;
 
-
 import dnsplane.planner.endpoint.Endpoint;
 import dnsplane.planner.endpoint.FailOpenScope;
 import dnsplane.planner.endpoint.HealthCheck;
@@ -27,12 +26,16 @@ final class PlanFixtures {
     return new VelocityPolicy(share, WINDOW);
   }
 
-  /** "192.0.2.1+" is a healthy target, "192.0.2.1-" an unhealthy one; health changed a second ago. */
+  /**
+   * "192.0.2.1+" is a healthy target, "192.0.2.1-" an unhealthy one; health changed a second ago.
+   */
   static Endpoint endpoint(String... targets) {
     List<Target> ts = new ArrayList<>();
     for (String t : targets) {
       String address = t.substring(0, t.length() - 1);
-      ts.add(new Target(address, 100, "az-a", HealthCheck.REPORTED, t.endsWith("+"), NOW.minusSeconds(1)));
+      ts.add(
+          new Target(
+              address, 100, "az-a", HealthCheck.REPORTED, t.endsWith("+"), NOW.minusSeconds(1)));
     }
     return new Endpoint(EP, "aws.test.", 60, true, ts);
   }
@@ -97,8 +100,12 @@ final class PlanFixtures {
     }
 
     PlanDraft plan() {
-      Endpoint e = new Endpoint(EP, "aws.test.", 60, true, new ArrayList<>(targets.values())).withFailOpenScope(scope);
-      PlanDraft d = PlanCalculator.calculate(List.of(e), previous, history, new VelocityPolicy(share, WINDOW), now);
+      Endpoint e =
+          new Endpoint(EP, "aws.test.", 60, true, new ArrayList<>(targets.values()))
+              .withFailOpenScope(scope);
+      PlanDraft d =
+          PlanCalculator.calculate(
+              List.of(e), previous, history, new VelocityPolicy(share, WINDOW), now);
       previous = Map.of(EP, d.entries().get(0));
       history.addAll(d.removals());
       return d;

@@ -26,7 +26,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The velocity limit over a sliding window, per endpoint and family, fed back as PlanWriter does. */
+/**
+ * The velocity limit over a sliding window, per endpoint and family, fed back as PlanWriter does.
+ */
 class VelocityWindowTest {
 
   @Test
@@ -37,10 +39,16 @@ class VelocityWindowTest {
       w.advance(Duration.ofSeconds(5));
       w.fail("192.0.2." + i);
       PlanDraft d = w.plan();
-      assertTrue(w.removedWithinWindow() <= 4, "after failure " + i + ": " + w.removedWithinWindow() + " removed");
-      assertEquals(i > 4, d.nextRelease().isPresent(), "a follow-up is asked for exactly while something is held");
+      assertTrue(
+          w.removedWithinWindow() <= 4,
+          "after failure " + i + ": " + w.removedWithinWindow() + " removed");
+      assertEquals(
+          i > 4,
+          d.nextRelease().isPresent(),
+          "a follow-up is asked for exactly while something is held");
     }
-    assertEquals(List.of("192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9"), w.published());
+    assertEquals(
+        List.of("192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9"), w.published());
     assertEquals(List.of("192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8"), w.held());
     // The window allows the next removal when the first removal (5 s after the start) ages out.
     assertEquals(Optional.of(NOW.plusSeconds(5).plus(WINDOW)), w.plan().nextRelease());
@@ -83,7 +91,9 @@ class VelocityWindowTest {
       w.now = next.get();
       w.plan();
       sizes.add(w.published().size());
-      assertTrue(w.removedWithinWindow() <= 4, "at " + w.now + ": " + w.removedWithinWindow() + " within the window");
+      assertTrue(
+          w.removedWithinWindow() <= 4,
+          "at " + w.now + ": " + w.removedWithinWindow() + " within the window");
     }
     assertEquals(List.of("192.0.2.9"), w.published(), "the endpoint drains to its healthy target");
     assertEquals(List.of(), w.held());
@@ -92,10 +102,21 @@ class VelocityWindowTest {
 
   @Test
   void eachAddressFamilyHasItsOwnBudget() {
-    World w = new World(0.5, "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4",
-        "2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8::4");
+    World w =
+        new World(
+            0.5,
+            "192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.3",
+            "192.0.2.4",
+            "2001:db8::1",
+            "2001:db8::2",
+            "2001:db8::3",
+            "2001:db8::4");
     w.plan();
-    for (String a : List.of("192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2", "2001:db8::3", "192.0.2.3")) {
+    for (String a :
+        List.of(
+            "192.0.2.1", "192.0.2.2", "2001:db8::1", "2001:db8::2", "2001:db8::3", "192.0.2.3")) {
       w.fail(a);
       w.plan();
     }
@@ -107,22 +128,33 @@ class VelocityWindowTest {
   void removalsOlderThanTheWindowDoNotCount() {
     Endpoint e = endpoint("192.0.2.1+", "192.0.2.2+", "192.0.2.3-", "192.0.2.4+");
     Map<String, PlanEntry> prev = previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4");
-    List<HealthRemoval> old = List.of(
-        new HealthRemoval(EP, "192.0.2.5", NOW.minus(WINDOW)), new HealthRemoval(EP, "192.0.2.6", NOW.minus(WINDOW)));
+    List<HealthRemoval> old =
+        List.of(
+            new HealthRemoval(EP, "192.0.2.5", NOW.minus(WINDOW)),
+            new HealthRemoval(EP, "192.0.2.6", NOW.minus(WINDOW)));
     PlanDraft d = PlanCalculator.calculate(List.of(e), prev, old, policy(0.5), NOW);
     assertEquals(List.of("192.0.2.1", "192.0.2.2", "192.0.2.4"), published(d));
-    List<HealthRemoval> recent = Stream.of("192.0.2.5", "192.0.2.6", "192.0.2.7")
-        .map(a -> new HealthRemoval(EP, a, NOW.minusSeconds(60))).toList();
+    List<HealthRemoval> recent =
+        Stream.of("192.0.2.5", "192.0.2.6", "192.0.2.7")
+            .map(a -> new HealthRemoval(EP, a, NOW.minusSeconds(60)))
+            .toList();
     PlanDraft limited = PlanCalculator.calculate(List.of(e), prev, recent, policy(0.5), NOW);
-    assertEquals(List.of("192.0.2.3"), held(limited), "three of seven went within the window: 50% of 7 is 3, no more");
+    assertEquals(
+        List.of("192.0.2.3"),
+        held(limited),
+        "three of seven went within the window: 50% of 7 is 3, no more");
   }
 
   @Test
   void operatorRemovalsAreNeitherLimitedNorRecorded() {
-    PlanDraft d = calculate(endpoint("192.0.2.1+", "192.0.2.2-"),
-        previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"), 0.5);
+    PlanDraft d =
+        calculate(
+            endpoint("192.0.2.1+", "192.0.2.2-"),
+            previous("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"),
+            0.5);
     assertEquals(List.of("192.0.2.1"), published(d));
-    assertEquals(List.of(new HealthRemoval(EP, "192.0.2.2", NOW)), d.removals(), "only the health removal");
+    assertEquals(
+        List.of(new HealthRemoval(EP, "192.0.2.2", NOW)), d.removals(), "only the health removal");
   }
 
   @Test
@@ -135,15 +167,28 @@ class VelocityWindowTest {
       List<String> healthy = new ArrayList<>(List.of(addresses("198.51.100.", n)));
       for (int step = 0; step < 40; step++) {
         w.advance(Duration.ofSeconds(random.nextInt(240)));
-        // Failures only, never the last healthy target: one or several per plan, or none (a heartbeat).
+        // Failures only, never the last healthy target: one or several per plan, or none (a
+        // heartbeat).
         for (int k = random.nextInt(3); k > 0 && healthy.size() > 1; k--) {
           w.fail(healthy.remove(random.nextInt(healthy.size())));
         }
         w.plan();
         long allowed = Math.max(1, n / 2);
-        assertTrue(w.removedWithinWindow() <= allowed,
-            "round " + round + " step " + step + ": " + w.removedWithinWindow() + " of " + n + " within the window");
-        assertEquals(w.published().size() - healthy.size(), w.held().size(), "every unhealthy address published is held");
+        assertTrue(
+            w.removedWithinWindow() <= allowed,
+            "round "
+                + round
+                + " step "
+                + step
+                + ": "
+                + w.removedWithinWindow()
+                + " of "
+                + n
+                + " within the window");
+        assertEquals(
+            w.published().size() - healthy.size(),
+            w.held().size(),
+            "every unhealthy address published is held");
       }
     }
   }

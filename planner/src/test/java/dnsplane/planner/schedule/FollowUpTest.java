@@ -1,8 +1,6 @@
 package dnsplane.planner.schedule;
 
 import dnsplane.db.testing.Await;
-
-import dnsplane.planner.web.Api;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +36,14 @@ class FollowUpTest {
   void aRunningFollowUpCanAskForTheNext() {
     AtomicInteger chained = new AtomicInteger();
     FollowUp[] self = new FollowUp[1];
-    self[0] = new FollowUp(scheduler, () -> {
-      if (chained.incrementAndGet() < 3) {
-        self[0].after(Duration.ZERO);
-      }
-    });
+    self[0] =
+        new FollowUp(
+            scheduler,
+            () -> {
+              if (chained.incrementAndGet() < 3) {
+                self[0].after(Duration.ZERO);
+              }
+            });
     self[0].after(Duration.ZERO);
     Await.until("three chained follow-ups", Duration.ofSeconds(5), () -> chained.get() == 3);
   }

@@ -52,7 +52,10 @@ public final class Api {
     return send("DELETE", path, null);
   }
 
-  /** Sends JSON (a mutating call always says {@code Content-Type: application/json}), with the token if any. */
+  /**
+   * Sends JSON (a mutating call always says {@code Content-Type: application/json}), with the token
+   * if any.
+   */
   public Response send(String method, String path, String body) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (body != null || !method.equals("GET")) {
@@ -66,8 +69,13 @@ public final class Api {
 
   /** Sends exactly these headers (and nothing else this client would add). */
   public Response raw(String method, String path, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

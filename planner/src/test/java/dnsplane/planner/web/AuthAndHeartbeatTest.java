@@ -1,9 +1,9 @@
 package dnsplane.planner.web;
 
-import dnsplane.db.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.planner.plan.PlanView;
@@ -33,10 +33,12 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return TestSupport.freshPlanner(db, Map.of(
-        "dnsplane.api.token", TOKEN,
-        "dnsplane.planner.heartbeat", "300ms",
-        "dnsplane.planner.check.interval", "1h"));
+    return TestSupport.freshPlanner(
+        db,
+        Map.of(
+            "dnsplane.api.token", TOKEN,
+            "dnsplane.planner.heartbeat", "300ms",
+            "dnsplane.planner.check.interval", "1h"));
   }
 
   @Test
@@ -47,26 +49,40 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
     String body = PlannerApiTest.body(60, "192.0.2.1", "192.0.2.2");
     // The heartbeat keeps writing plans all along (every 300 ms), so a refused call is checked
     // against what only a call can change: the endpoints and their targets.
-    String endpointsBefore = TestSupport.query(db[0], "SELECT count(*) FROM endpoint") + "/"
-        + TestSupport.query(db[0], "SELECT count(*) FROM target");
+    String endpointsBefore =
+        TestSupport.query(db[0], "SELECT count(*) FROM endpoint")
+            + "/"
+            + TestSupport.query(db[0], "SELECT count(*) FROM target");
     for (Api api : List.of(anonymous, wrong)) {
       Api.Response r = api.put("/v1/endpoints/auth.aws.test", body);
       assertEquals(401, r.status(), r.body());
       assertTrue(r.body().contains("bearer token"), r.body());
       assertEquals(401, api.post("/v1/plans").status());
       assertEquals(401, api.delete("/v1/endpoints/auth.aws.test").status());
-      assertEquals(401, api.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
-          .status());
+      assertEquals(
+          401,
+          api.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
+              .status());
     }
-    assertEquals(endpointsBefore, TestSupport.query(db[0], "SELECT count(*) FROM endpoint") + "/"
-        + TestSupport.query(db[0], "SELECT count(*) FROM target"));
+    assertEquals(
+        endpointsBefore,
+        TestSupport.query(db[0], "SELECT count(*) FROM endpoint")
+            + "/"
+            + TestSupport.query(db[0], "SELECT count(*) FROM target"));
     assertEquals(201, good.put("/v1/endpoints/auth.aws.test", body).status());
-    assertEquals(200, good.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
-        .status());
-    assertEquals(401, anonymous.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
-        .status());
-    assertEquals(200, good.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
-        .status());
+    assertEquals(
+        200,
+        good.put("/v1/endpoints", Bulk.body(Bulk.item("bulk.auth.aws.test", 60, "192.0.2.5")))
+            .status());
+    assertEquals(
+        401,
+        anonymous
+            .put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
+            .status());
+    assertEquals(
+        200,
+        good.put("/v1/endpoints/auth.aws.test/targets/192.0.2.1/health", "{\"healthy\":false}")
+            .status());
     // Reads stay open.
     assertEquals(200, anonymous.get("/v1/endpoints/auth.aws.test").status());
     assertEquals(200, anonymous.get("/v1/plans/latest").status());
@@ -77,12 +93,25 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
   void theTokenStandsInForTheJsonTypeButNotForAForeignOrigin() {
     String auth = "Bearer " + TOKEN;
     Api anonymous = new Api(server.getURI(), json, null);
-    Api.Response text = anonymous.raw("PUT", "/v1/endpoints/text.auth.aws.test",
-        PlannerApiTest.body(60, "192.0.2.7"), Map.of("Content-Type", "text/plain", "Authorization", auth));
+    Api.Response text =
+        anonymous.raw(
+            "PUT",
+            "/v1/endpoints/text.auth.aws.test",
+            PlannerApiTest.body(60, "192.0.2.7"),
+            Map.of("Content-Type", "text/plain", "Authorization", auth));
     assertEquals(201, text.status(), text.body());
-    Api.Response evil = anonymous.raw("PUT", "/v1/endpoints/evil.auth.aws.test",
-        PlannerApiTest.body(60, "192.0.2.8"),
-        Map.of("Content-Type", "application/json", "Authorization", auth, "Origin", "http://evil.example"));
+    Api.Response evil =
+        anonymous.raw(
+            "PUT",
+            "/v1/endpoints/evil.auth.aws.test",
+            PlannerApiTest.body(60, "192.0.2.8"),
+            Map.of(
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                auth,
+                "Origin",
+                "http://evil.example"));
     assertEquals(403, evil.status(), evil.body());
     assertEquals(404, anonymous.get("/v1/endpoints/evil.auth.aws.test").status());
   }
@@ -94,22 +123,25 @@ class AuthAndHeartbeatTest implements TestPropertyProvider {
     // one before it. Plans the other tests' calls wrote may come first; two heartbeat plans in a
     // row are what this test waits for, and then compares.
     PlanView[] pair = new PlanView[2];
-    Await.until("two heartbeat plans in a row", Duration.ofSeconds(10), () -> {
-      Api.Response latest = api.get("/v1/plans/latest");
-      if (latest.status() != 200) {
-        return false;
-      }
-      pair[1] = api.read(latest, PlanView.class);
-      if (!pair[1].reason().equals("heartbeat") || pair[1].generation() < 2) {
-        return false;
-      }
-      Api.Response before = api.get("/v1/plans/" + (pair[1].generation() - 1));
-      if (before.status() != 200) {
-        return false;
-      }
-      pair[0] = api.read(before, PlanView.class);
-      return pair[0].reason().equals("heartbeat");
-    });
+    Await.until(
+        "two heartbeat plans in a row",
+        Duration.ofSeconds(10),
+        () -> {
+          Api.Response latest = api.get("/v1/plans/latest");
+          if (latest.status() != 200) {
+            return false;
+          }
+          pair[1] = api.read(latest, PlanView.class);
+          if (!pair[1].reason().equals("heartbeat") || pair[1].generation() < 2) {
+            return false;
+          }
+          Api.Response before = api.get("/v1/plans/" + (pair[1].generation() - 1));
+          if (before.status() != 200) {
+            return false;
+          }
+          pair[0] = api.read(before, PlanView.class);
+          return pair[0].reason().equals("heartbeat");
+        });
     assertEquals(pair[0].entries(), pair[1].entries(), "a heartbeat plan changes nothing");
   }
 }

@@ -19,10 +19,14 @@ final class Bulk {
   static String many(String prefix, int n) {
     StringBuilder b = new StringBuilder("{\"endpoints\":[");
     for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "" : ",").append(item(prefix + "-" + i + ".aws.test", 60,
-          "10." + (i >> 8 & 255) + "." + (i & 255) + ".1",
-          "10." + (i >> 8 & 255) + "." + (i & 255) + ".2",
-          "10." + (i >> 8 & 255) + "." + (i & 255) + ".3"));
+      b.append(i == 0 ? "" : ",")
+          .append(
+              item(
+                  prefix + "-" + i + ".aws.test",
+                  60,
+                  "10." + (i >> 8 & 255) + "." + (i & 255) + ".1",
+                  "10." + (i >> 8 & 255) + "." + (i & 255) + ".2",
+                  "10." + (i >> 8 & 255) + "." + (i & 255) + ".3"));
     }
     return b.append("]}").toString();
   }

@@ -46,13 +46,20 @@ class CrossSiteTest implements TestPropertyProvider {
   void foreignOriginIsRefusedAndChangesNothing() {
     String before = TestSupport.snapshot(db[0]);
     for (String origin : new String[] {EVIL, "null"}) {
-      Api.Response put = api.raw("PUT", "/v1/endpoints/evil.aws.test",
-          PlannerApiTest.body(60, "192.0.2.66"),
-          Map.of("Content-Type", "application/json", "Origin", origin));
+      Api.Response put =
+          api.raw(
+              "PUT",
+              "/v1/endpoints/evil.aws.test",
+              PlannerApiTest.body(60, "192.0.2.66"),
+              Map.of("Content-Type", "application/json", "Origin", origin));
       assertEquals(403, put.status(), put.body());
       assertTrue(put.body().contains("Origin"), put.body());
-      Api.Response plan = api.raw("POST", "/v1/plans", null,
-          Map.of("Content-Type", "application/json", "Origin", origin));
+      Api.Response plan =
+          api.raw(
+              "POST",
+              "/v1/plans",
+              null,
+              Map.of("Content-Type", "application/json", "Origin", origin));
       assertEquals(403, plan.status(), plan.body());
     }
     assertEquals(before, TestSupport.snapshot(db[0]));
@@ -65,8 +72,12 @@ class CrossSiteTest implements TestPropertyProvider {
     assertEquals(415, bare.status(), bare.body());
     assertTrue(bare.body().contains("application/json"), bare.body());
     for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
-      Api.Response r = api.raw("PUT", "/v1/endpoints/form.aws.test",
-          PlannerApiTest.body(60, "192.0.2.81"), Map.of("Content-Type", type));
+      Api.Response r =
+          api.raw(
+              "PUT",
+              "/v1/endpoints/form.aws.test",
+              PlannerApiTest.body(60, "192.0.2.81"),
+              Map.of("Content-Type", type));
       assertEquals(415, r.status(), type + ": " + r.body());
     }
     assertEquals(before, TestSupport.snapshot(db[0]));
@@ -74,13 +85,19 @@ class CrossSiteTest implements TestPropertyProvider {
 
   @Test
   void theSameCallsAsJsonAreAccepted() {
-    Api.Response plan = api.raw("POST", "/v1/plans", null, Map.of("Content-Type", "application/json"));
+    Api.Response plan =
+        api.raw("POST", "/v1/plans", null, Map.of("Content-Type", "application/json"));
     assertEquals(201, plan.status(), plan.body());
-    Api.Response empty = api.raw("POST", "/v1/plans", "{}", Map.of("Content-Type", "application/json"));
+    Api.Response empty =
+        api.raw("POST", "/v1/plans", "{}", Map.of("Content-Type", "application/json"));
     assertEquals(201, empty.status(), empty.body());
     String own = "http://" + server.getURI().getAuthority();
-    Api.Response put = api.raw("PUT", "/v1/endpoints/json.aws.test", PlannerApiTest.body(60, "192.0.2.82"),
-        Map.of("Content-Type", "application/json; charset=utf-8", "Origin", own));
+    Api.Response put =
+        api.raw(
+            "PUT",
+            "/v1/endpoints/json.aws.test",
+            PlannerApiTest.body(60, "192.0.2.82"),
+            Map.of("Content-Type", "application/json; charset=utf-8", "Origin", own));
     assertEquals(201, put.status(), put.body());
   }
 }

@@ -22,6 +22,7 @@ class OpsControllerTest {
     assertEquals(503, r.getStatus().getCode());
     Map<String, Object> body = r.body();
     assertEquals("down", body.get("status"));
-    assertEquals(true, String.valueOf(body.get("error")).contains("Connection"), String.valueOf(body));
+    assertEquals(
+        true, String.valueOf(body.get("error")).contains("Connection"), String.valueOf(body));
   }
 }

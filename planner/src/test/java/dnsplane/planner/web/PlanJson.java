@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PlanJson reads plans as plain JSON maps, so that a test sees exactly the fields the API sends (and
- * fails with the body in hand when one is missing) rather than what a Java record would default to.
+ * PlanJson reads plans as plain JSON maps, so that a test sees exactly the fields the API sends
+ * (and fails with the body in hand when one is missing) rather than what a Java record would
+ * default to.
  */
 public final class PlanJson {
 
@@ -61,12 +62,16 @@ public final class PlanJson {
   public static Map<String, Object> entry(Map<String, Object> plan, String endpoint) {
     Map<String, Object> entry = entryOrNull(plan, endpoint);
     if (entry == null) {
-      throw new AssertionError(endpoint + " has no entry in plan " + plan.get("generation") + ": " + plan);
+      throw new AssertionError(
+          endpoint + " has no entry in plan " + plan.get("generation") + ": " + plan);
     }
     return entry;
   }
 
-  /** The addresses of an entry's {@code field} ("addresses" or "held"); fails naming a missing field. */
+  /**
+   * The addresses of an entry's {@code field} ("addresses" or "held"); fails naming a missing
+   * field.
+   */
   @SuppressWarnings("unchecked")
   public static List<String> addressesOf(Map<String, Object> entry, String field) {
     Object list = entry.get(field);

@@ -1,12 +1,12 @@
 package dnsplane.planner.web;
 
-import dnsplane.db.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.planner.endpoint.EndpointView;
@@ -46,9 +46,11 @@ class PlannerApiTest implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return TestSupport.freshPlanner(db, Map.of(
-        "dnsplane.planner.velocity-window", "1s",
-        "dnsplane.planner.check.interval", "1h"));
+    return TestSupport.freshPlanner(
+        db,
+        Map.of(
+            "dnsplane.planner.velocity-window", "1s",
+            "dnsplane.planner.check.interval", "1h"));
   }
 
   @BeforeEach
@@ -60,8 +62,13 @@ class PlannerApiTest implements TestPropertyProvider {
     StringBuilder b = new StringBuilder("{\"ttl\":" + ttl + ",\"targets\":[");
     for (int i = 0; i < targets.length; i++) {
       b.append(i == 0 ? "" : ",")
-          .append("{\"address\":\"").append(targets[i]).append("\",\"weight\":").append(10 + i)
-          .append(",\"az\":\"az-").append((char) ('a' + i % 3)).append("\",\"check\":null}");
+          .append("{\"address\":\"")
+          .append(targets[i])
+          .append("\",\"weight\":")
+          .append(10 + i)
+          .append(",\"az\":\"az-")
+          .append((char) ('a' + i % 3))
+          .append("\",\"check\":null}");
     }
     return b.append("]}").toString();
   }
@@ -81,20 +88,25 @@ class PlannerApiTest implements TestPropertyProvider {
   }
 
   static PlanView.EntryView entry(PlanView plan, String endpoint) {
-    return plan.entries().stream().filter(e -> e.endpoint().equals(endpoint)).findFirst()
+    return plan.entries().stream()
+        .filter(e -> e.endpoint().equals(endpoint))
+        .findFirst()
         .orElseThrow(() -> new AssertionError(endpoint + " not in plan " + plan.generation()));
   }
 
   private EndpointView health(String endpoint, String address, boolean healthy) {
-    Api.Response r = api.put("/v1/endpoints/" + endpoint + "/targets/" + address + "/health",
-        "{\"healthy\":" + healthy + "}");
+    Api.Response r =
+        api.put(
+            "/v1/endpoints/" + endpoint + "/targets/" + address + "/health",
+            "{\"healthy\":" + healthy + "}");
     assertEquals(200, r.status(), r.body());
     return api.read(r, EndpointView.class);
   }
 
   @Test
   void createEndpointWritesAPlanWithItsAddresses() {
-    Api.Response r = api.put("/v1/endpoints/Create.AWS.test", body(30, "2001:DB8::1", "192.0.2.10"));
+    Api.Response r =
+        api.put("/v1/endpoints/Create.AWS.test", body(30, "2001:DB8::1", "192.0.2.10"));
     assertEquals(201, r.status(), r.body());
     EndpointView e = api.read(r, EndpointView.class);
     assertEquals("create.aws.test.", e.name(), "non-canonical name is canonicalised");
@@ -106,14 +118,21 @@ class PlannerApiTest implements TestPropertyProvider {
     assertEquals(30, entry.ttl());
     assertFalse(entry.failOpen());
     // Ordered as PostgreSQL orders inet: IPv4 first; IPv6 printed canonically.
-    assertEquals(List.of(new PlannedAddress("192.0.2.10", 11, "az-b"), new PlannedAddress("2001:db8::1", 10, "az-a")),
+    assertEquals(
+        List.of(
+            new PlannedAddress("192.0.2.10", 11, "az-b"),
+            new PlannedAddress("2001:db8::1", 10, "az-a")),
         entry.addresses());
     assertTrue(latest().generation() >= e.generation());
     // The stored JSON is exactly what enactors read.
-    assertEquals("[{\"az\": \"az-b\", \"weight\": 11, \"address\": \"192.0.2.10\"}, "
+    assertEquals(
+        "[{\"az\": \"az-b\", \"weight\": 11, \"address\": \"192.0.2.10\"}, "
             + "{\"az\": \"az-a\", \"weight\": 10, \"address\": \"2001:db8::1\"}]",
-        TestSupport.query(db[0], "SELECT addresses::text FROM plan_entry WHERE endpoint = 'create.aws.test.'"
-            + " AND generation = " + e.generation()));
+        TestSupport.query(
+            db[0],
+            "SELECT addresses::text FROM plan_entry WHERE endpoint = 'create.aws.test.'"
+                + " AND generation = "
+                + e.generation()));
     // Replacing is a 200 and writes another plan.
     Api.Response again = api.put("/v1/endpoints/create.aws.test.", body(30, "192.0.2.10"));
     assertEquals(200, again.status(), again.body());
@@ -124,8 +143,11 @@ class PlannerApiTest implements TestPropertyProvider {
 
   @Test
   void unhealthyTargetLeavesTheNextPlanAndDiffShowsIt() {
-    long g1 = api.read(api.put("/v1/endpoints/health.aws.test", body(60, "192.0.2.1", "192.0.2.2")),
-        EndpointView.class).generation();
+    long g1 =
+        api.read(
+                api.put("/v1/endpoints/health.aws.test", body(60, "192.0.2.1", "192.0.2.2")),
+                EndpointView.class)
+            .generation();
     EndpointView marked = health("health.aws.test", "192.0.2.2", false);
     assertNotNull(marked.generation(), "a plan was written");
     assertFalse(marked.targets().get(1).healthy());
@@ -139,7 +161,8 @@ class PlannerApiTest implements TestPropertyProvider {
     assertEquals(before, latest().generation());
 
     PlanDiff d = api.read(api.get("/v1/plans/" + g1 + "/diff/" + g2), PlanDiff.class);
-    assertEquals(List.of(new PlanDiff.EndpointDiff("health.aws.test.", List.of(), List.of("192.0.2.2"))),
+    assertEquals(
+        List.of(new PlanDiff.EndpointDiff("health.aws.test.", List.of(), List.of("192.0.2.2"))),
         d.endpoints());
 
     long g3 = health("health.aws.test.", "192.0.2.2", true).generation();
@@ -153,9 +176,16 @@ class PlannerApiTest implements TestPropertyProvider {
     long g = health("open.aws.test", "192.0.2.22", false).generation();
     PlanView.EntryView e = entry(plan(g), "open.aws.test.");
     assertTrue(e.failOpen());
-    assertEquals(List.of("192.0.2.21", "192.0.2.22"), e.addresses().stream().map(PlannedAddress::address).toList());
-    assertEquals("true", TestSupport.query(db[0],
-        "SELECT fail_open::text FROM plan_entry WHERE endpoint = 'open.aws.test.' AND generation = " + g));
+    assertEquals(
+        List.of("192.0.2.21", "192.0.2.22"),
+        e.addresses().stream().map(PlannedAddress::address).toList());
+    assertEquals(
+        "true",
+        TestSupport.query(
+            db[0],
+            "SELECT fail_open::text FROM plan_entry WHERE endpoint = 'open.aws.test.' AND"
+                + " generation = "
+                + g));
     assertTrue(api.get("/metrics").body().contains("dnsplane_planner_fail_open_entries_total "));
     long back = health("open.aws.test", "192.0.2.22", true).generation();
     assertFalse(entry(plan(back), "open.aws.test.").failOpen());
@@ -174,8 +204,15 @@ class PlannerApiTest implements TestPropertyProvider {
     assertEquals(List.of("192.0.2.91", "192.0.2.92", "2001:db8::91"), PlanJson.published(e));
     assertEquals(List.of("A"), PlanJson.failOpenFamilies(e));
     assertEquals(Boolean.TRUE, e.get("failOpen"));
-    assertEquals("true {A}", TestSupport.query(db[0], "SELECT fail_open || ' ' || fail_open_families::text"
-        + " FROM plan_entry WHERE endpoint = '" + ep + "' AND generation = " + g));
+    assertEquals(
+        "true {A}",
+        TestSupport.query(
+            db[0],
+            "SELECT fail_open || ' ' || fail_open_families::text"
+                + " FROM plan_entry WHERE endpoint = '"
+                + ep
+                + "' AND generation = "
+                + g));
     // One IPv4 address recovers: the family stops failing open and the other goes at once.
     long back = health(ep, "192.0.2.91", true).generation();
     Map<String, Object> after = PlanJson.entry(plans.plan("/v1/plans/" + back), ep);
@@ -186,16 +223,24 @@ class PlannerApiTest implements TestPropertyProvider {
 
   @Test
   void velocityLimitDefersRemovalsToALaterPlan() {
-    api.put("/v1/endpoints/velocity.aws.test", body(60, "192.0.2.31", "192.0.2.32", "192.0.2.33", "192.0.2.34"));
+    api.put(
+        "/v1/endpoints/velocity.aws.test",
+        body(60, "192.0.2.31", "192.0.2.32", "192.0.2.33", "192.0.2.34"));
     // Three of four fail at once, as a burst of health-source updates would.
-    assertEquals(3, TestSupport.update(db[0], "UPDATE target SET healthy = false WHERE endpoint = 'velocity.aws.test.'"
-        + " AND address <> '192.0.2.31'"));
+    assertEquals(
+        3,
+        TestSupport.update(
+            db[0],
+            "UPDATE target SET healthy = false WHERE endpoint = 'velocity.aws.test.'"
+                + " AND address <> '192.0.2.31'"));
     Api.Response forced = api.post("/v1/plans");
     assertEquals(201, forced.status(), forced.body());
     PlanView step1 = api.read(forced, PlanView.class);
     // 50% of 4 is 2: one unhealthy target stays for now.
     assertEquals(List.of("192.0.2.31", "192.0.2.34"), addresses(step1, "velocity.aws.test."));
-    Await.until("the velocity follow-up plan", Duration.ofSeconds(10),
+    Await.until(
+        "the velocity follow-up plan",
+        Duration.ofSeconds(10),
         () -> addresses(latest(), "velocity.aws.test.").equals(List.of("192.0.2.31")));
     assertEquals("velocity follow-up", latest().reason());
     assertTrue(latest().generation() > step1.generation());
@@ -218,8 +263,12 @@ class PlannerApiTest implements TestPropertyProvider {
     api.put("/v1/endpoints/listed.aws.test", body(60, "192.0.2.51"));
     EndpointView[] all = api.read(api.get("/v1/endpoints"), EndpointView[].class);
     assertTrue(List.of(all).stream().anyMatch(e -> e.name().equals("listed.aws.test.")));
-    assertEquals("192.0.2.51", api.read(api.get("/v1/endpoints/LISTED.aws.test"), EndpointView.class)
-        .targets().get(0).address());
+    assertEquals(
+        "192.0.2.51",
+        api.read(api.get("/v1/endpoints/LISTED.aws.test"), EndpointView.class)
+            .targets()
+            .get(0)
+            .address());
     Api.Response del = api.delete("/v1/endpoints/listed.aws.test");
     assertEquals(200, del.status(), del.body());
     PlanView p = latest();
@@ -248,7 +297,9 @@ class PlannerApiTest implements TestPropertyProvider {
     for (int i = 0; i < 12; i++) {
       targets[i] = "198.51.100." + (i + 1);
     }
-    long created = api.read(api.put("/v1/endpoints/race.aws.test", body(60, targets)), EndpointView.class).generation();
+    long created =
+        api.read(api.put("/v1/endpoints/race.aws.test", body(60, targets)), EndpointView.class)
+            .generation();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
       List<Callable<Api.Response>> calls = new ArrayList<>();
@@ -262,14 +313,22 @@ class PlannerApiTest implements TestPropertyProvider {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(List.of("198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.10", "198.51.100.11",
-        "198.51.100.12"), addresses(latest(), "race.aws.test."));
+    assertEquals(
+        List.of(
+            "198.51.100.7",
+            "198.51.100.8",
+            "198.51.100.9",
+            "198.51.100.10",
+            "198.51.100.11",
+            "198.51.100.12"),
+        addresses(latest(), "race.aws.test."));
     // Each report saw every earlier one: the endpoint shrank by exactly one per plan.
     List<Integer> sizes = new ArrayList<>();
     PlanView[] plans = api.read(api.get("/v1/plans?limit=100"), PlanView[].class);
     for (int i = plans.length - 1; i >= 0; i--) {
       if (plans[i].generation() > created) {
-        plans[i].entries().stream().filter(e -> e.endpoint().equals("race.aws.test."))
+        plans[i].entries().stream()
+            .filter(e -> e.endpoint().equals("race.aws.test."))
             .forEach(e -> sizes.add(e.addresses().size()));
       }
     }
@@ -283,10 +342,15 @@ class PlannerApiTest implements TestPropertyProvider {
     assertTrue(h.body().contains("\"status\":\"up\""), h.body());
     api.post("/v1/plans");
     String m = api.get("/metrics").body();
-    for (String name : List.of("dnsplane_planner_plans_written_total", "dnsplane_planner_fail_open_endpoints",
-        "dnsplane_planner_velocity_deferred_removals_total", "dnsplane_planner_velocity_held_addresses",
-        "dnsplane_planner_velocity_removals_total", "dnsplane_planner_health_checks_total",
-        "dnsplane_planner_plan_write_seconds_count")) {
+    for (String name :
+        List.of(
+            "dnsplane_planner_plans_written_total",
+            "dnsplane_planner_fail_open_endpoints",
+            "dnsplane_planner_velocity_deferred_removals_total",
+            "dnsplane_planner_velocity_held_addresses",
+            "dnsplane_planner_velocity_removals_total",
+            "dnsplane_planner_health_checks_total",
+            "dnsplane_planner_plan_write_seconds_count")) {
       assertTrue(m.contains(name), name);
     }
     assertFalse(m.contains("dnsplane_planner_plans_written_total 0\n"), m);
@@ -311,17 +375,22 @@ class PlannerApiTest implements TestPropertyProvider {
       }
     }
     // Micronaut adds a HEAD route for every GET by itself; those need no documentation.
-    List<String> routes = router.uriRoutes()
-        .filter(route -> !route.getHttpMethod().name().equals("HEAD"))
-        .map(route -> route.getHttpMethod() + " " + route.getUriMatchTemplate().toString())
-        .distinct()
-        .toList();
+    List<String> routes =
+        router
+            .uriRoutes()
+            .filter(route -> !route.getHttpMethod().name().equals("HEAD"))
+            .map(route -> route.getHttpMethod() + " " + route.getUriMatchTemplate().toString())
+            .distinct()
+            .toList();
     assertTrue(routes.size() >= 13, routes.toString());
     for (String route : routes) {
       String[] parts = route.split(" ", 2);
-      assertTrue(documented.getOrDefault(parts[1], List.of()).contains(parts[0]), "undocumented route " + route);
+      assertTrue(
+          documented.getOrDefault(parts[1], List.of()).contains(parts[0]),
+          "undocumented route " + route);
     }
     int documentedCount = documented.values().stream().mapToInt(List::size).sum();
-    assertEquals(routes.size(), documentedCount, "documented routes that do not exist: " + documented);
+    assertEquals(
+        routes.size(), documentedCount, "documented routes that do not exist: " + documented);
   }
 }

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every API path that takes an address parses it strictly: a malformed one gets a 422 naming it
- * and nothing is stored. Paths: single PUT, bulk PUT, health PUT by address, and the addresses of
- * tcp and http checks.
+ * Every API path that takes an address parses it strictly: a malformed one gets a 422 naming it and
+ * nothing is stored. Paths: single PUT, bulk PUT, health PUT by address, and the addresses of tcp
+ * and http checks.
  */
 @RequiresPostgres
 @MicronautTest(transactional = false)
@@ -48,10 +48,13 @@ class StrictAddressTest implements TestPropertyProvider {
 
   @BeforeAll
   void existing() {
-    assertEquals(201, api().put("/v1/endpoints/strict.aws.test", PlannerApiTest.body(60, "192.0.2.1")).status());
+    assertEquals(
+        201,
+        api().put("/v1/endpoints/strict.aws.test", PlannerApiTest.body(60, "192.0.2.1")).status());
   }
 
-  record Case(String path, String address, String method, String uri, String body, String expected) {
+  record Case(
+      String path, String address, String method, String uri, String body, String expected) {
     @Override
     public String toString() {
       return path + " '" + address + "'";
@@ -59,7 +62,11 @@ class StrictAddressTest implements TestPropertyProvider {
   }
 
   private static String target(String address, String check) {
-    return "{\"targets\":[{\"address\":\"" + address + "\",\"az\":\"az-a\",\"check\":" + check + "}]}";
+    return "{\"targets\":[{\"address\":\""
+        + address
+        + "\",\"az\":\"az-a\",\"check\":"
+        + check
+        + "}]}";
   }
 
   /** The host part of a check: IPv6 literals are bracketed in host:port and URLs. */
@@ -71,20 +78,50 @@ class StrictAddressTest implements TestPropertyProvider {
     List<Case> out = new ArrayList<>();
     for (String a : MALFORMED) {
       String named = a.isBlank() ? "address is empty" : a;
-      out.add(new Case("single PUT", a, "PUT", "/v1/endpoints/new.strict.aws.test", target(a, "null"), named));
-      out.add(new Case("bulk PUT", a, "PUT", "/v1/endpoints",
-          Bulk.body(Bulk.item("ok.strict.aws.test", 60, "192.0.2.2"),
-              "{\"name\":\"bad.strict.aws.test\"," + target(a, "null").substring(1)),
-          "endpoints[1] (bad.strict.aws.test): " + (a.isBlank() ? "address is empty" : "")));
-      out.add(new Case("health PUT", a, "PUT",
-          "/v1/endpoints/strict.aws.test/targets/" + a.replace("%", "%25").replace(" ", "%20") + "/health",
-          "{\"healthy\":false}", named));
-      out.add(new Case("tcp check", a, "PUT", "/v1/endpoints/new.strict.aws.test",
-          target("192.0.2.9", "{\"kind\":\"tcp\",\"address\":\"" + host(a) + ":9\"}"),
-          "tcp check of 192.0.2.9"));
-      out.add(new Case("http check", a, "PUT", "/v1/endpoints/new.strict.aws.test",
-          target("192.0.2.9", "{\"kind\":\"http\",\"url\":\"http://" + host(a) + "/health\"}"),
-          "http check of 192.0.2.9"));
+      out.add(
+          new Case(
+              "single PUT",
+              a,
+              "PUT",
+              "/v1/endpoints/new.strict.aws.test",
+              target(a, "null"),
+              named));
+      out.add(
+          new Case(
+              "bulk PUT",
+              a,
+              "PUT",
+              "/v1/endpoints",
+              Bulk.body(
+                  Bulk.item("ok.strict.aws.test", 60, "192.0.2.2"),
+                  "{\"name\":\"bad.strict.aws.test\"," + target(a, "null").substring(1)),
+              "endpoints[1] (bad.strict.aws.test): " + (a.isBlank() ? "address is empty" : "")));
+      out.add(
+          new Case(
+              "health PUT",
+              a,
+              "PUT",
+              "/v1/endpoints/strict.aws.test/targets/"
+                  + a.replace("%", "%25").replace(" ", "%20")
+                  + "/health",
+              "{\"healthy\":false}",
+              named));
+      out.add(
+          new Case(
+              "tcp check",
+              a,
+              "PUT",
+              "/v1/endpoints/new.strict.aws.test",
+              target("192.0.2.9", "{\"kind\":\"tcp\",\"address\":\"" + host(a) + ":9\"}"),
+              "tcp check of 192.0.2.9"));
+      out.add(
+          new Case(
+              "http check",
+              a,
+              "PUT",
+              "/v1/endpoints/new.strict.aws.test",
+              target("192.0.2.9", "{\"kind\":\"http\",\"url\":\"http://" + host(a) + "/health\"}"),
+              "http check of 192.0.2.9"));
     }
     return out.stream();
   }
@@ -97,7 +134,8 @@ class StrictAddressTest implements TestPropertyProvider {
     assertEquals(422, r.status(), r.body());
     Map<?, ?> body = readMap(r);
     String error = String.valueOf(body.get("error"));
-    assertTrue(error.contains(c.expected()), "error should contain '" + c.expected() + "': " + r.body());
+    assertTrue(
+        error.contains(c.expected()), "error should contain '" + c.expected() + "': " + r.body());
     if (!c.address().isBlank()) {
       assertTrue(error.contains(c.address()), "error should name " + c.address() + ": " + r.body());
     }

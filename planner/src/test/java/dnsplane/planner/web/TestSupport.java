@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
-/** TestSupport gives each test class a fresh database with the zone aws.test., and looks at its tables. */
+/**
+ * TestSupport gives each test class a fresh database with the zone aws.test., and looks at its
+ * tables.
+ */
 public final class TestSupport {
 
   private TestSupport() {}
@@ -29,7 +32,8 @@ public final class TestSupport {
   /** A fresh migrated database serving the zone aws.test. */
   public static TestDb freshDatabaseWithZone() {
     TestDb db = TestPostgres.freshDatabase();
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute("INSERT INTO zone (name) VALUES ('aws.test.')");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -39,18 +43,20 @@ public final class TestSupport {
 
   /** Everything the planner stores, as one string: equal before and after means nothing changed. */
   public static String snapshot(TestDb db) {
-    return query(db,
-        "SELECT concat_ws(' | ',"
-            + " (SELECT string_agg(concat_ws(',', name, zone_id, ttl, guarded, fail_open_scope, updated_at, deleted_at), ';' ORDER BY name) FROM endpoint),"
-            + " (SELECT string_agg(concat_ws(',', endpoint, address, weight, az, health_source, check_address, healthy),"
-            + "   ';' ORDER BY endpoint, address) FROM target),"
-            + " (SELECT string_agg(generation::text, ',' ORDER BY generation) FROM plan),"
-            + " (SELECT count(*) FROM plan_entry),"
-            + " (SELECT count(*) FROM velocity_removal))");
+    return query(
+        db,
+        "SELECT concat_ws(' | ', (SELECT string_agg(concat_ws(',', name, zone_id, ttl, guarded,"
+            + " fail_open_scope, updated_at, deleted_at), ';' ORDER BY name) FROM endpoint),"
+            + " (SELECT string_agg(concat_ws(',', endpoint, address, weight, az, health_source,"
+            + " check_address, healthy),   ';' ORDER BY endpoint, address) FROM target), (SELECT"
+            + " string_agg(generation::text, ',' ORDER BY generation) FROM plan), (SELECT count(*)"
+            + " FROM plan_entry), (SELECT count(*) FROM velocity_removal))");
   }
 
   public static String query(TestDb db, String sql) {
-    try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -58,7 +64,8 @@ public final class TestSupport {
   }
 
   public static int update(TestDb db, String sql) {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       return st.executeUpdate(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);

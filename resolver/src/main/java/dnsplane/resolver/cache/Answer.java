@@ -13,9 +13,10 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Answer is one upstream response as the cache keeps it: already rendered to wire form (ID 0, QR+RA, no OPT) with
- * the offset of every TTL, so a hit only copies bytes and patches the ID, the question's case and the TTLs
- * ({@link ReplyWriter} does that: the bytes on the wire are its business, freshness is ours).
+ * Answer is one upstream response as the cache keeps it: already rendered to wire form (ID 0,
+ * QR+RA, no OPT) with the offset of every TTL, so a hit only copies bytes and patches the ID, the
+ * question's case and the TTLs ({@link ReplyWriter} does that: the bytes on the wire are its
+ * business, freshness is ours).
  *
  * @param wire the rendered response
  * @param ttlOffsets where each record's TTL lives in {@code wire}
@@ -26,7 +27,13 @@ import org.xbill.DNS.Type;
  * @param ttlSeconds how long it is fresh
  */
 public record Answer(
-    byte[] wire, int[] ttlOffsets, int[] ttls, Kind kind, int rcode, long storedAtMillis, int ttlSeconds)
+    byte[] wire,
+    int[] ttlOffsets,
+    int[] ttls,
+    Kind kind,
+    int rcode,
+    long storedAtMillis,
+    int ttlSeconds)
     implements StoredReply {
 
   /** Positive answers hold data; negative ones are NXDOMAIN or NODATA (RFC 2308). */
@@ -36,10 +43,11 @@ public record Answer(
   }
 
   /**
-   * Renders {@code upstream}'s sections with every TTL set by {@code ttlFor}; the OPT record is dropped, AA cleared
-   * (a cache is not authoritative) and RA set.
+   * Renders {@code upstream}'s sections with every TTL set by {@code ttlFor}; the OPT record is
+   * dropped, AA cleared (a cache is not authoritative) and RA set.
    */
-  public static Answer of(Message upstream, Kind kind, long now, int ttl, ToIntFunction<Record> ttlFor) {
+  public static Answer of(
+      Message upstream, Kind kind, long now, int ttl, ToIntFunction<Record> ttlFor) {
     Message m = new Message(0);
     m.getHeader().setFlag(Flags.QR);
     m.getHeader().setFlag(Flags.RA);

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * CacheEntry is what the cache holds for one question: the answer to serve, the guard state while an empty answer
- * is suspect (the answer is then the last positive one), and when a failed refresh may be retried (RFC 8767's
- * failure recheck). Replaced as a whole on every change; only the hit counter and prefetch flag mutate.
+ * CacheEntry is what the cache holds for one question: the answer to serve, the guard state while
+ * an empty answer is suspect (the answer is then the last positive one), and when a failed refresh
+ * may be retried (RFC 8767's failure recheck). Replaced as a whole on every change; only the hit
+ * counter and prefetch flag mutate.
  */
 public final class CacheEntry {
   private final Answer answer;

@@ -4,8 +4,9 @@ import java.util.List;
 import org.xbill.DNS.Name;
 
 /**
- * EmptyAnswerGuard decides (PURE) whether an empty answer (NXDOMAIN or NODATA) from upstream is believed. This is
- * the fix for the 2025 failure mode where caches kept an empty answer after the records were restored.
+ * EmptyAnswerGuard decides (PURE) whether an empty answer (NXDOMAIN or NODATA) from upstream is
+ * believed. This is the fix for the 2025 failure mode where caches kept an empty answer after the
+ * records were restored.
  *
  * <pre>
  *  guard | name under a guarded suffix | positive answer within stale-max | seen empty since   | decision
@@ -18,14 +19,18 @@ import org.xbill.DNS.Name;
  *  on    | yes                         | yes                              | &gt;= guard-confirm| Confirmed
  * </pre>
  *
- * A positive answer in between clears the suspicion, so "seen empty since" means seen consistently. "Positive
- * answer within stale-max" is known from the cache, or from the {@link GuardMemory} when a flush or an eviction has
- * taken it out of the cache; "empty" includes a CNAME chain that ends without data ({@link ResponseShape}).
+ * A positive answer in between clears the suspicion, so "seen empty since" means seen consistently.
+ * "Positive answer within stale-max" is known from the cache, or from the {@link GuardMemory} when
+ * a flush or an eviction has taken it out of the cache; "empty" includes a CNAME chain that ends
+ * without data ({@link ResponseShape}).
  */
 public final class EmptyAnswerGuard {
   private EmptyAnswerGuard() {}
 
-  /** The facts the decision rests on; {@code suspectSinceMillis} is null when no empty answer is pending. */
+  /**
+   * The facts the decision rests on; {@code suspectSinceMillis} is null when no empty answer is
+   * pending.
+   */
   public record Input(
       boolean guardOn,
       boolean guardedName,
@@ -40,10 +45,15 @@ public final class EmptyAnswerGuard {
   /** Believe the empty answer: cache and serve it. */
   public record PassThrough(String why) implements Decision {}
 
-  /** Keep serving the last positive answer; {@code first} marks the start of a suspicion (logged once). */
+  /**
+   * Keep serving the last positive answer; {@code first} marks the start of a suspicion (logged
+   * once).
+   */
   public record Suspect(boolean first, long sinceMillis) implements Decision {}
 
-  /** The empty answer has been seen consistently for guard-confirm: a real deletion, let it through. */
+  /**
+   * The empty answer has been seen consistently for guard-confirm: a real deletion, let it through.
+   */
   public record Confirmed(long sinceMillis) implements Decision {}
 
   public static Decision decide(Input in) {
@@ -60,7 +70,9 @@ public final class EmptyAnswerGuard {
       return new Suspect(true, in.nowMillis());
     }
     long since = in.suspectSinceMillis();
-    return in.nowMillis() - since >= in.confirmMillis() ? new Confirmed(since) : new Suspect(false, since);
+    return in.nowMillis() - since >= in.confirmMillis()
+        ? new Confirmed(since)
+        : new Suspect(false, since);
   }
 
   /** Whether {@code name} is at or below one of {@code suffixes}. */

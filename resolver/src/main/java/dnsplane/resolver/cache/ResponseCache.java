@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * ResponseCache is the bounded question → {@link CacheEntry} map, built on Caffeine (W-TinyLFU eviction).
+ * ResponseCache is the bounded question → {@link CacheEntry} map, built on Caffeine (W-TinyLFU
+ * eviction).
  *
- * <p>Caffeine cannot bound entries and weight at once, so every entry weighs at least maxBytes / maxEntries: the sum
- * of weights then bounds both the bytes (weight ≥ size) and the number of entries. Entries expire (through the
- * injected clock) once they are past their TTL plus stale-max, when not even serve-stale can use them.
+ * <p>Caffeine cannot bound entries and weight at once, so every entry weighs at least maxBytes /
+ * maxEntries: the sum of weights then bounds both the bytes (weight ≥ size) and the number of
+ * entries. Entries expire (through the injected clock) once they are past their TTL plus stale-max,
+ * when not even serve-stale can use them.
  */
 public final class ResponseCache {
   private final Cache<QuestionKey, CacheEntry> cache;
@@ -29,11 +31,16 @@ public final class ResponseCache {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
-            .weigher((QuestionKey k, CacheEntry e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(slot, k.size() + e.size())))
+            .weigher(
+                (QuestionKey k, CacheEntry e) ->
+                    (int) Math.min(Integer.MAX_VALUE, Math.max(slot, k.size() + e.size())))
             .ticker(() -> clock.millis() * 1_000_000L)
             .expireAfter(new StaleWindowExpiry(staleMaxMillis, clock))
             .executor(Runnable::run)
-            .removalListener((QuestionKey k, CacheEntry e, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
+            .removalListener(
+                (QuestionKey k,
+                    CacheEntry e,
+                    com.github.benmanes.caffeine.cache.RemovalCause c) -> {
                   if (k != null && e != null) {
                     bytes.addAndGet(-(k.size() + e.size()));
                   }
@@ -46,7 +53,10 @@ public final class ResponseCache {
     return cache.getIfPresent(key);
   }
 
-  /** Whether an entry for {@code key} is held, without counting as a use (a get would raise its frequency). */
+  /**
+   * Whether an entry for {@code key} is held, without counting as a use (a get would raise its
+   * frequency).
+   */
   public boolean contains(QuestionKey key) {
     return cache.asMap().containsKey(key);
   }
@@ -63,13 +73,17 @@ public final class ResponseCache {
   /** Removes every entry whose owner name equals {@code lowerWireName}; returns how many. */
   public int flushName(byte[] lowerWireName) {
     int[] n = {0};
-    cache.asMap().keySet().removeIf(k -> {
-          boolean match = Arrays.equals(k.wireName(), lowerWireName);
-          if (match) {
-            n[0]++;
-          }
-          return match;
-        });
+    cache
+        .asMap()
+        .keySet()
+        .removeIf(
+            k -> {
+              boolean match = Arrays.equals(k.wireName(), lowerWireName);
+              if (match) {
+                n[0]++;
+              }
+              return match;
+            });
     return n[0];
   }
 

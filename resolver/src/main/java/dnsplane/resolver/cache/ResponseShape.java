@@ -13,8 +13,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * ResponseShape says (PURE) what an upstream reply to (qname, qtype) is. The answer section is read as a chain:
- * from qname, follow CNAMEs (and DNAMEs) until a name holds data of the asked type or the chain stops.
+ * ResponseShape says (PURE) what an upstream reply to (qname, qtype) is. The answer section is read
+ * as a chain: from qname, follow CNAMEs (and DNAMEs) until a name holds data of the asked type or
+ * the chain stops.
  *
  * <pre>
  *  rcode    | chain from qname                           | SOA in authority | AA  | shape
@@ -28,11 +29,12 @@ import org.xbill.DNS.Type;
  *  other    |                                            |                  |     | UNUSABLE
  * </pre>
  *
- * A chain ending with the SOA is the upstream saying "the target has no such data" (RFC 2308 §2.2 NODATA after a
- * CNAME): an alias whose regional endpoint was emptied. It is an empty answer like any other, for the guard and
- * for negative caching. A chain ending without the SOA stops where the upstream stops being authoritative (a
- * target in another zone, or a referral after the CNAME, RFC 1034 §4.3.2): a partial answer the client continues,
- * cached as the upstream sent it. NXDOMAIN describes the last name of the chain (RFC 6604).
+ * A chain ending with the SOA is the upstream saying "the target has no such data" (RFC 2308 §2.2
+ * NODATA after a CNAME): an alias whose regional endpoint was emptied. It is an empty answer like
+ * any other, for the guard and for negative caching. A chain ending without the SOA stops where the
+ * upstream stops being authoritative (a target in another zone, or a referral after the CNAME, RFC
+ * 1034 §4.3.2): a partial answer the client continues, cached as the upstream sent it. NXDOMAIN
+ * describes the last name of the chain (RFC 6604).
  */
 public final class ResponseShape {
   private ResponseShape() {}
@@ -65,13 +67,15 @@ public final class ResponseShape {
     if (!answer.isEmpty()) {
       return Shape.POSITIVE;
     }
-    // RFC 2308 §2.2 NODATA type 3 (no SOA) is only an answer when it is authoritative; else a referral or lame
+    // RFC 2308 §2.2 NODATA type 3 (no SOA) is only an answer when it is authoritative; else a
+    // referral or lame
     return reply.getHeader().getFlag(Flags.AA) ? Shape.EMPTY : Shape.UNUSABLE;
   }
 
   /**
-   * Whether following CNAME and DNAME records from {@code qname} through {@code answer} reaches a record of
-   * {@code qtype} (any record, for ANY). A CNAME or DNAME question is answered by the record itself.
+   * Whether following CNAME and DNAME records from {@code qname} through {@code answer} reaches a
+   * record of {@code qtype} (any record, for ANY). A CNAME or DNAME question is answered by the
+   * record itself.
    */
   static boolean chainEndsInData(List<Record> answer, Name qname, int qtype) {
     Name current = qname;
@@ -87,7 +91,10 @@ public final class ResponseShape {
     return false;
   }
 
-  /** Where the chain goes from {@code name}: its CNAME's target, else a DNAME above it rewritten; null at the end. */
+  /**
+   * Where the chain goes from {@code name}: its CNAME's target, else a DNAME above it rewritten;
+   * null at the end.
+   */
   private static Name next(List<Record> answer, Name name) {
     for (Record r : answer) {
       if (r instanceof CNAMERecord c && c.getName().equals(name)) {

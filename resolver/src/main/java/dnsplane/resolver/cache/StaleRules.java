@@ -27,7 +27,10 @@ public final class StaleRules {
     SUSPECT_RETRY
   }
 
-  /** Prefetch when the entry has had {@code minHits} hits and less than this share of its TTL is left. */
+  /**
+   * Prefetch when the entry has had {@code minHits} hits and less than this share of its TTL is
+   * left.
+   */
   public static final int PREFETCH_PERCENT = 10;
 
   public static Plan plan(CacheEntry e, long now, long staleMaxMillis) {

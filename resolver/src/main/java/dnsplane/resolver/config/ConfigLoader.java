@@ -14,13 +14,15 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * ConfigLoader merges the three sources of configuration, later ones winning: the YAML file ({@code --config FILE}
- * or DNSPLANE_RESOLVER_CONFIG), environment variables (DNSPLANE_RESOLVER_ + key in upper case with _ for -), and
- * command-line flags ({@code --key value}; {@code --stub-zone} may repeat). The flush API's token
- * comes from DNSPLANE_API_TOKEN, like the other services' (DNSPLANE_RESOLVER_API_TOKEN works too).
+ * ConfigLoader merges the three sources of configuration, later ones winning: the YAML file ({@code
+ * --config FILE} or DNSPLANE_RESOLVER_CONFIG), environment variables (DNSPLANE_RESOLVER_ + key in
+ * upper case with _ for -), and command-line flags ({@code --key value}; {@code --stub-zone} may
+ * repeat). The flush API's token comes from DNSPLANE_API_TOKEN, like the other services'
+ * (DNSPLANE_RESOLVER_API_TOKEN works too).
  */
 public final class ConfigLoader {
   static final String ENV_PREFIX = "DNSPLANE_RESOLVER_";
+
   /** The token every dnsplane service reads (the planner and the enactors too). */
   static final String API_TOKEN_ENV = "DNSPLANE_API_TOKEN";
 
@@ -56,7 +58,8 @@ public final class ConfigLoader {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + a + "' (flags are --key value)");
+        throw new IllegalArgumentException(
+            "unexpected argument '" + a + "' (flags are --key value)");
       }
       String key = a.substring(2);
       String value;
@@ -76,7 +79,8 @@ public final class ConfigLoader {
       if (prev == null) {
         out.put(key, value);
       } else {
-        List<Object> l = prev instanceof List<?> pl ? new ArrayList<>(pl) : new ArrayList<>(List.of(prev));
+        List<Object> l =
+            prev instanceof List<?> pl ? new ArrayList<>(pl) : new ArrayList<>(List.of(prev));
         l.add(value);
         out.put(key, l);
       }

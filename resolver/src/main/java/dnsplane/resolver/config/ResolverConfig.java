@@ -15,8 +15,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TextParseException;
 
 /**
- * ResolverConfig is the resolver's whole configuration, every key documented in resolver/README.md. Built from a
- * flat key → value map (file, then environment, then flags) by {@link #from}; defaults are those of the README.
+ * ResolverConfig is the resolver's whole configuration, every key documented in resolver/README.md.
+ * Built from a flat key → value map (file, then environment, then flags) by {@link #from}; defaults
+ * are those of the README.
  */
 public record ResolverConfig(
     InetSocketAddress listen,
@@ -54,8 +55,13 @@ public record ResolverConfig(
   /** Never prints the token. */
   @Override
   public String toString() {
-    return "ResolverConfig[listen=" + listen + ", http=" + http + ", apiToken="
-        + (apiToken.isEmpty() ? "unset" : "set") + "]";
+    return "ResolverConfig[listen="
+        + listen
+        + ", http="
+        + http
+        + ", apiToken="
+        + (apiToken.isEmpty() ? "unset" : "set")
+        + "]";
   }
 
   /** One stub zone: queries at or below {@code zone} go to {@code servers}. */
@@ -115,7 +121,8 @@ public record ResolverConfig(
     Set<String> unknown = new java.util.TreeSet<>(values.keySet());
     unknown.removeAll(DEFAULTS.keySet());
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown configuration key(s): " + unknown + "; known: " + DEFAULTS.keySet());
+      throw new IllegalArgumentException(
+          "unknown configuration key(s): " + unknown + "; known: " + DEFAULTS.keySet());
     }
     Map<String, Object> v = new LinkedHashMap<>(DEFAULTS);
     v.putAll(values);
@@ -130,7 +137,9 @@ public record ResolverConfig(
         Values.hostPort("listen", v.get("listen"), 1054),
         http,
         stubZones(v.get("stub-zones")),
-        Values.list(v.get("forwarder")).stream().map(s -> Values.hostPort("forwarder", s, 53)).toList(),
+        Values.list(v.get("forwarder")).stream()
+            .map(s -> Values.hostPort("forwarder", s, 53))
+            .toList(),
         noRoute(v.get("no-route")),
         (int) nonNegative("max-ttl", v),
         (int) nonNegative("max-negative-ttl", v),
@@ -181,7 +190,8 @@ public record ResolverConfig(
   private static int positiveInt(String key, Map<String, Object> v) {
     long n = Values.number(key, v.get(key));
     if (n < 1 || n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(key + ": must be between 1 and " + Integer.MAX_VALUE + ", got " + n);
+      throw new IllegalArgumentException(
+          key + ": must be between 1 and " + Integer.MAX_VALUE + ", got " + n);
     }
     return (int) n;
   }
@@ -198,7 +208,9 @@ public record ResolverConfig(
     return switch (String.valueOf(v).trim().toLowerCase(java.util.Locale.ROOT)) {
       case "refused" -> Rcode.REFUSED;
       case "servfail" -> Rcode.SERVFAIL;
-      default -> throw new IllegalArgumentException("no-route: expected refused or servfail, got '" + v + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "no-route: expected refused or servfail, got '" + v + "'");
     };
   }
 
@@ -212,7 +224,8 @@ public record ResolverConfig(
 
   /**
    * Stub zones from YAML ({@code {aws.test.: [127.0.0.1:1053]}}) or text ({@code
-   * aws.test.=127.0.0.1:1053,127.0.0.1:1055;example.=192.0.2.1}). Longest zone first, so the most specific wins.
+   * aws.test.=127.0.0.1:1053,127.0.0.1:1055;example.=192.0.2.1}). Longest zone first, so the most
+   * specific wins.
    */
   static List<StubZone> stubZones(Object v) {
     List<StubZone> out = new ArrayList<>();
@@ -231,7 +244,8 @@ public record ResolverConfig(
         }
         int eq = spec.indexOf('=');
         if (eq < 0) {
-          throw new IllegalArgumentException("stub-zones: expected ZONE=HOST:PORT[,HOST:PORT], got '" + spec + "'");
+          throw new IllegalArgumentException(
+              "stub-zones: expected ZONE=HOST:PORT[,HOST:PORT], got '" + spec + "'");
         }
         out.add(stub(spec.substring(0, eq).trim(), Values.list(spec.substring(eq + 1))));
       }
@@ -245,6 +259,7 @@ public record ResolverConfig(
       throw new IllegalArgumentException("stub-zones: zone " + zone + " has no servers");
     }
     return new StubZone(
-        name("stub-zones", zone), servers.stream().map(s -> Values.hostPort("stub-zones", s, 53)).toList());
+        name("stub-zones", zone),
+        servers.stream().map(s -> Values.hostPort("stub-zones", s, 53)).toList());
   }
 }

@@ -25,7 +25,8 @@ public final class Values {
         default -> Duration.ofSeconds(n);
       };
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(key + ": not a duration: '" + v + "' (use e.g. 30s, 5m, 1d, 250ms)");
+      throw new IllegalArgumentException(
+          key + ": not a duration: '" + v + "' (use e.g. 30s, 5m, 1d, 250ms)");
     }
   }
 
@@ -33,12 +34,13 @@ public final class Values {
   public static long size(String key, Object v) {
     String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
     try {
-      long mult = switch (s.charAt(s.length() - 1)) {
-        case 'k' -> 1024L;
-        case 'm' -> 1024L * 1024;
-        case 'g' -> 1024L * 1024 * 1024;
-        default -> 1L;
-      };
+      long mult =
+          switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+          };
       String digits = mult == 1 ? s : s.substring(0, s.length() - 1);
       return Long.parseLong(digits) * mult;
     } catch (RuntimeException e) {
@@ -64,7 +66,10 @@ public final class Values {
     };
   }
 
-  /** HOST:PORT, [V6]:PORT, or HOST alone with {@code defaultPort}. Literal addresses only: no DNS lookups here. */
+  /**
+   * HOST:PORT, [V6]:PORT, or HOST alone with {@code defaultPort}. Literal addresses only: no DNS
+   * lookups here.
+   */
   public static InetSocketAddress hostPort(String key, Object v, int defaultPort) {
     String s = String.valueOf(v).trim();
     String host = s;

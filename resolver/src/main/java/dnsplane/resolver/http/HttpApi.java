@@ -18,43 +18,61 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * HttpApi serves {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code POST /cache/flush[?name=N]}
- * on the JDK HTTP server, on its own threads so it never competes with the DNS event loop. The flush is a
- * mutating call, guarded by {@link ControlChannelGuard} (token, loopback, JSON, no foreign Origin); reads are open.
+ * HttpApi serves {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code POST
+ * /cache/flush[?name=N]} on the JDK HTTP server, on its own threads so it never competes with the
+ * DNS event loop. The flush is a mutating call, guarded by {@link ControlChannelGuard} (token,
+ * loopback, JSON, no foreign Origin); reads are open.
  *
- * <p>A flush of everything leaves the empty-answer guard's memory alone: it is the broad tool used to clear bad
- * state, and must not disarm the guard of every name at once. A flush of one name also forgets that name in the
- * guard's memory: the operator's way to make a real deletion take effect at once, without waiting for
- * guard-confirm.
+ * <p>A flush of everything leaves the empty-answer guard's memory alone: it is the broad tool used
+ * to clear bad state, and must not disarm the guard of every name at once. A flush of one name also
+ * forgets that name in the guard's memory: the operator's way to make a real deletion take effect
+ * at once, without waiting for guard-confirm.
  */
 public final class HttpApi implements AutoCloseable {
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "resolver-http");
-        t.setDaemon(true);
-        return t;
-      });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "resolver-http");
+            t.setDaemon(true);
+            return t;
+          });
 
   public HttpApi(
-      InetSocketAddress bind, String apiToken, Metrics metrics, ResponseCache cache, GuardMemory guardMemory,
+      InetSocketAddress bind,
+      String apiToken,
+      Metrics metrics,
+      ResponseCache cache,
+      GuardMemory guardMemory,
       BooleanSupplier healthy)
       throws IOException {
     ControlChannelGuard guard = new ControlChannelGuard(apiToken);
     server = HttpServer.create(bind, 64);
     server.setExecutor(pool);
-    server.createContext("/health", ex -> {
+    server.createContext(
+        "/health",
+        ex -> {
           if (!method(ex, "GET")) {
             return;
           }
           boolean ok = healthy.getAsBoolean();
-          send(ex, ok ? 200 : 503, "application/json", ok ? "{\"status\":\"ok\"}" : "{\"status\":\"down\"}");
+          send(
+              ex,
+              ok ? 200 : 503,
+              "application/json",
+              ok ? "{\"status\":\"ok\"}" : "{\"status\":\"down\"}");
         });
-    server.createContext("/metrics", ex -> {
+    server.createContext(
+        "/metrics",
+        ex -> {
           if (method(ex, "GET")) {
             send(ex, 200, "text/plain; version=0.0.4", metrics.prometheus());
           }
         });
-    server.createContext("/cache/flush", ex -> {
+    server.createContext(
+        "/cache/flush",
+        ex -> {
           if (!method(ex, "POST") || refused(guard, ex)) {
             return;
           }
@@ -67,15 +85,27 @@ public final class HttpApi implements AutoCloseable {
           try {
             n = Name.fromString(name.endsWith(".") ? name : name + ".");
           } catch (TextParseException e) {
-            send(ex, 400, "application/json", "{\"error\":\"name: not a domain name: " + json(name) + "\"}");
+            send(
+                ex,
+                400,
+                "application/json",
+                "{\"error\":\"name: not a domain name: " + json(name) + "\"}");
             return;
           }
           byte[] wire = n.toWireCanonical(); // canonical form is lower case, like the cache keys
-          // the memory first: an empty answer applied in between then finds the cache entry still there, and
+          // the memory first: an empty answer applied in between then finds the cache entry still
+          // there, and
           // the flush below removes what it kept; the other order could leave a kept entry behind
           guardMemory.forgetName(wire);
-          send(ex, 200, "application/json",
-              "{\"name\":\"" + json(n.toString()) + "\",\"flushed\":" + cache.flushName(wire) + "}");
+          send(
+              ex,
+              200,
+              "application/json",
+              "{\"name\":\""
+                  + json(n.toString())
+                  + "\",\"flushed\":"
+                  + cache.flushName(wire)
+                  + "}");
         });
   }
 
@@ -102,9 +132,15 @@ public final class HttpApi implements AutoCloseable {
   /** Answers the refusal when {@code guard} refuses the call; true then. */
   private static boolean refused(ControlChannelGuard guard, HttpExchange ex) throws IOException {
     var h = ex.getRequestHeaders();
-    ControlChannelGuard.Refusal r = guard.check(new ControlChannelGuard.Call(ex.getRequestMethod(),
-        h.getFirst("Host"), h.getFirst("Origin"), h.getFirst("Content-Type"), h.getFirst("Authorization"),
-        ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress()));
+    ControlChannelGuard.Refusal r =
+        guard.check(
+            new ControlChannelGuard.Call(
+                ex.getRequestMethod(),
+                h.getFirst("Host"),
+                h.getFirst("Origin"),
+                h.getFirst("Content-Type"),
+                h.getFirst("Authorization"),
+                ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress()));
     if (r == null) {
       return false;
     }
@@ -132,7 +168,8 @@ public final class HttpApi implements AutoCloseable {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, b.length);

@@ -29,7 +29,9 @@ public final class Metrics {
   public final LongAdder tcpTimeouts = new LongAdder();
 
   /** Upper bounds, in seconds, of the upstream latency histogram buckets. */
-  static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  static final double[] BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
 
   private final LongAdder[] latency = new LongAdder[BUCKETS.length + 1];
   private final LongAdder latencyCount = new LongAdder();
@@ -63,7 +65,10 @@ public final class Metrics {
     gauges.add(new Gauge(name, help, value));
   }
 
-  /** The current value of the gauge {@code name}, or -1 when none is registered (for tests and checks). */
+  /**
+   * The current value of the gauge {@code name}, or -1 when none is registered (for tests and
+   * checks).
+   */
   public long gaugeValue(String name) {
     for (Gauge g : gauges) {
       if (g.name().equals(name)) {
@@ -89,31 +94,80 @@ public final class Metrics {
     StringBuilder sb = new StringBuilder(4096);
     counter(sb, "queries", "Queries received", queries);
     counter(sb, "cache_hits", "Answers served fresh from the cache (positive and negative)", hits);
-    counter(sb, "cache_negative_hits", "Cache hits that were negative answers (NXDOMAIN or NODATA)", negativeHits);
+    counter(
+        sb,
+        "cache_negative_hits",
+        "Cache hits that were negative answers (NXDOMAIN or NODATA)",
+        negativeHits);
     counter(sb, "cache_misses", "Queries that had to ask upstream before answering", misses);
-    counter(sb, "stale_served", "Answers served stale (RFC 8767), including those kept by the guard", staleServed);
-    counter(sb, "suspect_empty_answers", "Empty upstream answers for guarded names held back as suspect", suspectEmpty);
-    counter(sb, "guard_confirmed", "Empty answers let through after being seen for guard-confirm", guardConfirmed);
-    counter(sb, "coalesced_queries", "Queries that joined an upstream query already in flight", coalesced);
+    counter(
+        sb,
+        "stale_served",
+        "Answers served stale (RFC 8767), including those kept by the guard",
+        staleServed);
+    counter(
+        sb,
+        "suspect_empty_answers",
+        "Empty upstream answers for guarded names held back as suspect",
+        suspectEmpty);
+    counter(
+        sb,
+        "guard_confirmed",
+        "Empty answers let through after being seen for guard-confirm",
+        guardConfirmed);
+    counter(
+        sb,
+        "coalesced_queries",
+        "Queries that joined an upstream query already in flight",
+        coalesced);
     counter(sb, "prefetches", "Popular entries refreshed before expiry", prefetches);
     counter(sb, "upstream_queries", "Queries sent upstream (each attempt)", upstreamQueries);
-    counter(sb, "upstream_failures", "Upstream resolutions that failed after all attempts", upstreamFailures);
-    counter(sb, "upstream_mismatched", "Upstream replies discarded: wrong ID, question or format", upstreamMismatched);
-    counter(sb, "upstream_scrubbed_records", "Records dropped from upstream replies for being outside the zone", upstreamScrubbed);
+    counter(
+        sb,
+        "upstream_failures",
+        "Upstream resolutions that failed after all attempts",
+        upstreamFailures);
+    counter(
+        sb,
+        "upstream_mismatched",
+        "Upstream replies discarded: wrong ID, question or format",
+        upstreamMismatched);
+    counter(
+        sb,
+        "upstream_scrubbed_records",
+        "Records dropped from upstream replies for being outside the zone",
+        upstreamScrubbed);
     counter(sb, "refused", "Queries refused by the client ACL", refused);
     counter(sb, "rate_limited", "Queries dropped by the per-client rate limit", rateLimited);
     counter(sb, "formerr", "Malformed queries answered FORMERR", formerr);
     counter(sb, "servfail", "SERVFAIL answers", servfail);
     counter(sb, "no_route", "Queries for names with no stub zone or forwarder", noRoute);
-    counter(sb, "overloaded", "Misses turned away (SERVFAIL or stale) because max-pending-misses were outstanding",
+    counter(
+        sb,
+        "overloaded",
+        "Misses turned away (SERVFAIL or stale) because max-pending-misses were outstanding",
         overloaded);
-    counter(sb, "errors", "Unexpected errors answered SERVFAIL (each counted; logged at most once per 10 s)",
+    counter(
+        sb,
+        "errors",
+        "Unexpected errors answered SERVFAIL (each counted; logged at most once per 10 s)",
         errors);
-    counter(sb, "tcp_shed", "TCP connections closed at once because tcp-max-connections were open", tcpShed);
-    counter(sb, "tcp_timeouts", "TCP connections closed by tcp-idle-timeout or tcp-max-lifetime", tcpTimeouts);
+    counter(
+        sb,
+        "tcp_shed",
+        "TCP connections closed at once because tcp-max-connections were open",
+        tcpShed);
+    counter(
+        sb,
+        "tcp_timeouts",
+        "TCP connections closed by tcp-idle-timeout or tcp-max-lifetime",
+        tcpTimeouts);
     gauge(sb, "cache_entries", "Entries in the cache", cacheEntries.getAsLong());
     gauge(sb, "cache_bytes", "Approximate bytes held by the cache", cacheBytes.getAsLong());
-    gauge(sb, "guard_memory_entries", "Guarded questions whose last positive answer the guard remembers",
+    gauge(
+        sb,
+        "guard_memory_entries",
+        "Guarded questions whose last positive answer the guard remembers",
         guardMemoryEntries.getAsLong());
     for (Gauge g : gauges) {
       gauge(sb, g.name(), g.help(), g.value().getAsLong());
@@ -124,7 +178,12 @@ public final class Metrics {
     long cum = 0;
     for (int i = 0; i < BUCKETS.length; i++) {
       cum += latency[i].sum();
-      sb.append(h).append("_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(cum).append('\n');
+      sb.append(h)
+          .append("_bucket{le=\"")
+          .append(BUCKETS[i])
+          .append("\"} ")
+          .append(cum)
+          .append('\n');
     }
     cum += latency[BUCKETS.length].sum();
     sb.append(h).append("_bucket{le=\"+Inf\"} ").append(cum).append('\n');

@@ -4,7 +4,10 @@ import dnsplane.db.net.Cidr;
 import java.net.InetAddress;
 import java.util.List;
 
-/** ClientAcl says which client networks get answers (PURE); everyone else is REFUSED, so this is never an open resolver. */
+/**
+ * ClientAcl says which client networks get answers (PURE); everyone else is REFUSED, so this is
+ * never an open resolver.
+ */
 public final class ClientAcl {
   private final List<Cidr> allow;
 

@@ -45,42 +45,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DnsServer is the UDP and TCP listener (Netty, epoll where available). Both framings feed the same {@link
- * QueryHandler}; TCP uses the 2-byte length prefix of RFC 1035 §4.2.2.
+ * DnsServer is the UDP and TCP listener (Netty, epoll where available). Both framings feed the same
+ * {@link QueryHandler}; TCP uses the 2-byte length prefix of RFC 1035 §4.2.2.
  *
- * <p>TCP is where one client can tie up the server, so each connection is bounded (resolver/README.md, "Limits"):
+ * <p>TCP is where one client can tie up the server, so each connection is bounded
+ * (resolver/README.md, "Limits"):
+ *
  * <ol>
- *   <li>at most {@code tcp-pipeline} of its queries are answered at once; further ones wait, and reading stops
- *       while any wait;
- *   <li>reading also stops while its replies pile up unsent (more than {@link #WRITE_HIGH} bytes: a client that
- *       does not read), and resumes once they drain below {@link #WRITE_LOW};
- *   <li>it is closed after {@code tcp-idle-timeout} without a complete query (a byte now and then is not a
- *       query: slowloris), and after {@code tcp-max-lifetime} whatever it does;
+ *   <li>at most {@code tcp-pipeline} of its queries are answered at once; further ones wait, and
+ *       reading stops while any wait;
+ *   <li>reading also stops while its replies pile up unsent (more than {@link #WRITE_HIGH} bytes: a
+ *       client that does not read), and resumes once they drain below {@link #WRITE_LOW};
+ *   <li>it is closed after {@code tcp-idle-timeout} without a complete query (a byte now and then
+ *       is not a query: slowloris), and after {@code tcp-max-lifetime} whatever it does;
  *   <li>at most {@code tcp-max-connections} are open; more are closed at once.
  * </ol>
  */
 public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+
   /** A large receive buffer absorbs bursts instead of dropping them (NSD uses 2 MB too). */
   private static final int RCVBUF = 2 * 1024 * 1024;
-  /** Largest UDP query read in a batch; longer ones are cut and answered FORMERR, as no real query is that big. */
+
+  /**
+   * Largest UDP query read in a batch; longer ones are cut and answered FORMERR, as no real query
+   * is that big.
+   */
   private static final int MAX_QUERY = 1232;
+
   private static final int BATCH = 32;
-  /** Unsent reply bytes per TCP connection above which reading stops, and below which it resumes. */
+
+  /**
+   * Unsent reply bytes per TCP connection above which reading stops, and below which it resumes.
+   */
   static final int WRITE_HIGH = 64 * 1024;
+
   static final int WRITE_LOW = 32 * 1024;
-  /** Largest TCP read: what one read can bring in beyond the pipeline limit before reading stops. */
+
+  /**
+   * Largest TCP read: what one read can bring in beyond the pipeline limit before reading stops.
+   */
   static final int TCP_READ_MAX = 16 * 1024;
 
   /** The TCP bounds, from the configuration. */
-  public record TcpLimits(Duration idleTimeout, Duration maxLifetime, int maxConnections, int pipeline) {}
+  public record TcpLimits(
+      Duration idleTimeout, Duration maxLifetime, int maxConnections, int pipeline) {}
 
   private final AtomicInteger tcpConnections = new AtomicInteger();
-  /** Queries read from TCP clients and not yet answered (answering or waiting), over all connections. */
+
+  /**
+   * Queries read from TCP clients and not yet answered (answering or waiting), over all
+   * connections.
+   */
   private final AtomicInteger tcpQueries = new AtomicInteger();
+
   private final AtomicInteger tcpPaused = new AtomicInteger();
   private final ChannelGroup tcpChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final RateLimitedLog problems = new RateLimitedLog(log, Clock.systemUTC(), QueryHandler.LOG_INTERVAL);
+  private final RateLimitedLog problems =
+      new RateLimitedLog(log, Clock.systemUTC(), QueryHandler.LOG_INTERVAL);
 
   private final QueryHandler handler;
   private final TcpLimits limits;
@@ -94,13 +116,24 @@ public final class DnsServer implements AutoCloseable {
     this.handler = handler;
     this.limits = limits;
     this.metrics = metrics;
-    this.group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    metrics.gauge("tcp_connections", "Open TCP connections (bounded by tcp-max-connections)", tcpConnections::get);
-    metrics.gauge("tcp_queries_in_flight", "TCP queries read and not yet answered, over all connections",
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    metrics.gauge(
+        "tcp_connections",
+        "Open TCP connections (bounded by tcp-max-connections)",
+        tcpConnections::get);
+    metrics.gauge(
+        "tcp_queries_in_flight",
+        "TCP queries read and not yet answered, over all connections",
         tcpQueries::get);
-    metrics.gauge("tcp_pending_write_bytes", "Reply bytes queued for TCP clients and not yet sent",
+    metrics.gauge(
+        "tcp_pending_write_bytes",
+        "Reply bytes queued for TCP clients and not yet sent",
         this::tcpPendingWriteBytes);
-    metrics.gauge("tcp_reads_paused", "TCP connections not being read: replies unsent or pipeline full",
+    metrics.gauge(
+        "tcp_reads_paused",
+        "TCP connections not being read: replies unsent or pipeline full",
         tcpPaused::get);
   }
 
@@ -115,7 +148,10 @@ public final class DnsServer implements AutoCloseable {
     return sum;
   }
 
-  /** Binds UDP and TCP on {@code listen} (port 0: any free port, the same for both); returns the bound address. */
+  /**
+   * Binds UDP and TCP on {@code listen} (port 0: any free port, the same for both); returns the
+   * bound address.
+   */
   public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
     // with port 0 the kernel picks the UDP port; TCP may find it taken, so try a few
     for (int attempt = 1; ; attempt++) {
@@ -135,11 +171,12 @@ public final class DnsServer implements AutoCloseable {
   }
 
   private Channel bindUdp(InetSocketAddress listen) throws InterruptedException {
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-        .option(ChannelOption.SO_RCVBUF, RCVBUF)
-        .handler(new UdpHandler());
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, RCVBUF)
+            .handler(new UdpHandler());
     if (epoll) {
       // recvmmsg: up to BATCH queries per system call instead of one
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
@@ -153,24 +190,32 @@ public final class DnsServer implements AutoCloseable {
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, TCP_READ_MAX))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+        .childOption(
+            ChannelOption.RCVBUF_ALLOCATOR,
+            new AdaptiveRecvByteBufAllocator(64, 1024, TCP_READ_MAX))
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
                 if (tcpConnections.incrementAndGet() > limits.maxConnections()) {
                   tcpConnections.decrementAndGet();
                   metrics.tcpShed.increment();
-                  ch.close(); // too many open: shed the newcomer rather than run out of file descriptors
+                  ch.close(); // too many open: shed the newcomer rather than run out of file
+                  // descriptors
                   return;
                 }
                 ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                 tcpChannels.add(ch);
                 ch.pipeline()
                     .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
-                    // after the decoder, so only a complete query counts as activity: a slowloris trickling
+                    // after the decoder, so only a complete query counts as activity: a slowloris
+                    // trickling
                     // bytes never completes one and is closed like an idle client
-                    .addLast(new ReadTimeoutHandler(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .addLast(
+                        new ReadTimeoutHandler(
+                            limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                     .addLast(new LengthFieldPrepender(2))
                     .addLast(new TcpHandler());
               }
@@ -206,13 +251,18 @@ public final class DnsServer implements AutoCloseable {
         }
         return;
       }
-      handler.handle(raw, sender.getAddress(), false, out -> {
+      handler.handle(
+          raw,
+          sender.getAddress(),
+          false,
+          out -> {
             if (out == null) {
               return;
             }
             DatagramPacket reply = new DatagramPacket(Unpooled.wrappedBuffer(out), sender);
             if (ctx.executor().inEventLoop()) {
-              // answered during this read: flushed once in channelReadComplete, one syscall per batch
+              // answered during this read: flushed once in channelReadComplete, one syscall per
+              // batch
               ctx.write(reply, ctx.voidPromise());
               pending = true;
             } else {
@@ -236,8 +286,9 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /**
-   * TcpHandler answers one connection's queries, at most {@code tcp-pipeline} at once, in the order they came; it
-   * reads only while nothing waits and its unsent replies stay under the high water mark. Event-loop confined.
+   * TcpHandler answers one connection's queries, at most {@code tcp-pipeline} at once, in the order
+   * they came; it reads only while nothing waits and its unsent replies stay under the high water
+   * mark. Event-loop confined.
    */
   private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
@@ -249,10 +300,15 @@ public final class DnsServer implements AutoCloseable {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      lifetime = ctx.executor().schedule(() -> {
-            metrics.tcpTimeouts.increment();
-            ctx.close();
-          }, limits.maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
+      lifetime =
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    metrics.tcpTimeouts.increment();
+                    ctx.close();
+                  },
+                  limits.maxLifetime().toMillis(),
+                  TimeUnit.MILLISECONDS);
       ctx.fireChannelActive();
     }
 
@@ -261,7 +317,8 @@ public final class DnsServer implements AutoCloseable {
       if (lifetime != null) {
         lifetime.cancel(false);
       }
-      tcpQueries.addAndGet(-waiting.size()); // never to be answered; those being answered count down on reply
+      tcpQueries.addAndGet(
+          -waiting.size()); // never to be answered; those being answered count down on reply
       waiting.clear();
       if (paused) {
         paused = false;
@@ -286,7 +343,10 @@ public final class DnsServer implements AutoCloseable {
       ctx.fireChannelWritabilityChanged();
     }
 
-    /** Starts waiting queries while the pipeline and the write buffer allow, then reads again only if all started. */
+    /**
+     * Starts waiting queries while the pipeline and the write buffer allow, then reads again only
+     * if all started.
+     */
     private void drain(ChannelHandlerContext ctx) {
       if (draining) {
         return; // a hit answered inside the loop below: the loop goes on by itself
@@ -294,10 +354,17 @@ public final class DnsServer implements AutoCloseable {
       draining = true;
       try {
         Channel ch = ctx.channel();
-        while (!waiting.isEmpty() && answering < limits.pipeline() && ch.isWritable() && ch.isActive()) {
+        while (!waiting.isEmpty()
+            && answering < limits.pipeline()
+            && ch.isWritable()
+            && ch.isActive()) {
           answering++;
           InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-          handler.handle(waiting.poll(), remote.getAddress(), true, out -> {
+          handler.handle(
+              waiting.poll(),
+              remote.getAddress(),
+              true,
+              out -> {
                 if (ctx.executor().inEventLoop()) {
                   answered(ctx, out);
                 } else {
@@ -312,7 +379,8 @@ public final class DnsServer implements AutoCloseable {
         flushDue = false;
         ctx.flush();
       }
-      boolean pause = !waiting.isEmpty() || answering >= limits.pipeline() || !ctx.channel().isWritable();
+      boolean pause =
+          !waiting.isEmpty() || answering >= limits.pipeline() || !ctx.channel().isWritable();
       if (pause != paused) {
         paused = pause;
         tcpPaused.addAndGet(pause ? 1 : -1);

@@ -23,16 +23,17 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
 /**
- * Resolver answers queries from the cache and resolves the rest upstream. The hit path ({@link #tryHit}) runs on
- * the network thread and only copies and patches bytes; everything else ({@link #answer}) follows the plan that
- * {@link StaleRules} picks:
+ * Resolver answers queries from the cache and resolves the rest upstream. The hit path ({@link
+ * #tryHit}) runs on the network thread and only copies and patches bytes; everything else ({@link
+ * #answer}) follows the plan that {@link StaleRules} picks:
  *
  * <ol>
  *   <li>FRESH: render the cached answer with its TTLs counted down.
  *   <li>MISS: ask upstream (coalesced) and wait for the outcome; SERVFAIL if it fails.
- *   <li>REFRESH_THEN_STALE / SUSPECT_RETRY: ask upstream, but answer stale once client-timeout passes or the ask
- *       fails; the ask carries on in the background and updates the cache.
- *   <li>STALE_NOW / SUSPECT_STALE: answer stale at once (a refresh failed recently, or a guard retry is not due).
+ *   <li>REFRESH_THEN_STALE / SUSPECT_RETRY: ask upstream, but answer stale once client-timeout
+ *       passes or the ask fails; the ask carries on in the background and updates the cache.
+ *   <li>STALE_NOW / SUSPECT_STALE: answer stale at once (a refresh failed recently, or a guard
+ *       retry is not due).
  * </ol>
  *
  * Upstream outcomes are applied to the cache by {@link CacheUpdater}.
@@ -63,10 +64,13 @@ public final class Resolver {
     this.clock = clock;
     this.upstream = upstream;
     this.coalescer = new Coalescer<>(metrics.coalesced, cfg.maxPendingMisses(), metrics.overloaded);
-    metrics.gauge("pending_misses", "Upstream resolutions outstanding (bounded by max-pending-misses)",
+    metrics.gauge(
+        "pending_misses",
+        "Upstream resolutions outstanding (bounded by max-pending-misses)",
         coalescer::inFlight);
     this.staleMaxMillis = cfg.staleMax().toMillis();
-    this.updater = new CacheUpdater(cfg, cache, guardMemory, metrics, clock, scheduler, this::refresh);
+    this.updater =
+        new CacheUpdater(cfg, cache, guardMemory, metrics, clock, scheduler, this::refresh);
   }
 
   /** A fresh cache hit for {@code q}, rendered; null when the slow path must answer. */
@@ -77,8 +81,8 @@ public final class Resolver {
   }
 
   /**
-   * A fresh cache hit for {@code q} over UDP written into a buffer from {@code alloc}; null when the slow path
-   * must answer (miss, stale, suspect, or too big for the client's UDP size).
+   * A fresh cache hit for {@code q} over UDP written into a buffer from {@code alloc}; null when
+   * the slow path must answer (miss, stale, suspect, or too big for the client's UDP size).
    */
   public ByteBuf tryHitUdp(WireQuery q, ByteBufAllocator alloc) {
     long now = clock.millis();
@@ -125,8 +129,9 @@ public final class Resolver {
   }
 
   /**
-   * The answer to {@code q}, following the plan for its cache entry. Throws or completes exceptionally only on a
-   * bug (say, a reply dnsjava cannot build); the caller then answers SERVFAIL ({@code QueryHandler}).
+   * The answer to {@code q}, following the plan for its cache entry. Throws or completes
+   * exceptionally only on a bug (say, a reply dnsjava cannot build); the caller then answers
+   * SERVFAIL ({@code QueryHandler}).
    */
   public CompletableFuture<byte[]> answer(WireQuery q, boolean tcp) {
     long now = clock.millis();
@@ -160,7 +165,8 @@ public final class Resolver {
     return fetch
         .copy()
         .completeOnTimeout(null, deadline, TimeUnit.MILLISECONDS)
-        .handle((ne, ex) -> {
+        .handle(
+            (ne, ex) -> {
               if (ne != null) {
                 return served(ne, q, tcp);
               }
@@ -170,14 +176,18 @@ public final class Resolver {
   }
 
   /**
-   * Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome. Beyond
-   * max-pending-misses questions in flight it fails at once ({@link Coalescer.Overloaded}) without touching the
-   * cache: a miss then gets SERVFAIL, an expired entry is served stale.
+   * Asks upstream for {@code key} (at most one ask in flight per question) and applies the outcome.
+   * Beyond max-pending-misses questions in flight it fails at once ({@link Coalescer.Overloaded})
+   * without touching the cache: a miss then gets SERVFAIL, an expired entry is served stale.
    */
   CompletableFuture<CacheEntry> refresh(QuestionKey key, Router.Route route) {
     Name qname = nameOf(key);
-    return coalescer.run(key, () -> upstream.query(qname, key.qtype(), route)
-            .handle((msg, ex) -> updater.apply(key, qname, route, msg, ex)));
+    return coalescer.run(
+        key,
+        () ->
+            upstream
+                .query(qname, key.qtype(), route)
+                .handle((msg, ex) -> updater.apply(key, qname, route, msg, ex)));
   }
 
   /** Serves what the cache now holds for a question just fetched. */
@@ -194,15 +204,19 @@ public final class Resolver {
       return servfail(q);
     }
     metrics.staleServed.increment();
-    String text = e.guard() != null
-        ? dnsplane.resolver.cache.EmptyAnswerGuard.reason(e.guard().suspectSinceMillis(), now)
-        : "upstream unreachable; answer expired " + Math.max(0, (now - e.answer().expiresAtMillis()) / 1000) + "s ago";
+    String text =
+        e.guard() != null
+            ? dnsplane.resolver.cache.EmptyAnswerGuard.reason(e.guard().suspectSinceMillis(), now)
+            : "upstream unreachable; answer expired "
+                + Math.max(0, (now - e.answer().expiresAtMillis()) / 1000)
+                + "s ago";
     return Responses.stale(e.answer(), q, cfg.staleTtl(), text, tcp);
   }
 
   private byte[] servfail(WireQuery q) {
     byte[] out = Responses.error(q, Rcode.SERVFAIL);
-    metrics.servfail.increment(); // after the build: when it throws, the caller counts its own SERVFAIL
+    metrics.servfail
+        .increment(); // after the build: when it throws, the caller counts its own SERVFAIL
     return out;
   }
 

@@ -1,8 +1,9 @@
 package dnsplane.resolver.upstream;
 
 /**
- * Backoff computes retry delays (PURE): exponential growth from {@code base}, capped, with "equal jitter" (half
- * fixed, half random) so that retries from many resolvers spread out instead of arriving as a herd.
+ * Backoff computes retry delays (PURE): exponential growth from {@code base}, capped, with "equal
+ * jitter" (half fixed, half random) so that retries from many resolvers spread out instead of
+ * arriving as a herd.
  */
 public final class Backoff {
   private Backoff() {}

@@ -7,14 +7,17 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Coalescer keeps at most one upstream resolution in flight per key: concurrent callers for the same key share the
- * first caller's future (counted), and the key is released when that future completes. At most {@code maxPending}
- * keys are in flight at once; a caller for a new key beyond that gets a future failed with {@link Overloaded}
- * (counted) at once, so a flood of distinct misses cannot queue unbounded work behind a slow upstream. Joining a
- * key already in flight never counts against the bound.
+ * Coalescer keeps at most one upstream resolution in flight per key: concurrent callers for the
+ * same key share the first caller's future (counted), and the key is released when that future
+ * completes. At most {@code maxPending} keys are in flight at once; a caller for a new key beyond
+ * that gets a future failed with {@link Overloaded} (counted) at once, so a flood of distinct
+ * misses cannot queue unbounded work behind a slow upstream. Joining a key already in flight never
+ * counts against the bound.
  */
 public final class Coalescer<K, V> {
-  /** The failure of a resolution that was never started because {@code maxPending} were in flight. */
+  /**
+   * The failure of a resolution that was never started because {@code maxPending} were in flight.
+   */
   public static final class Overloaded extends RuntimeException {
     Overloaded() {
       super("too many upstream resolutions outstanding", null, false, false);
@@ -44,8 +47,8 @@ public final class Coalescer<K, V> {
   }
 
   /**
-   * Runs {@code start} unless a resolution for {@code key} is already in flight, in which case joins it; fails
-   * with {@link Overloaded} when {@code maxPending} other keys are in flight.
+   * Runs {@code start} unless a resolution for {@code key} is already in flight, in which case
+   * joins it; fails with {@link Overloaded} when {@code maxPending} other keys are in flight.
    */
   public CompletableFuture<V> run(K key, Supplier<CompletableFuture<V>> start) {
     CompletableFuture<V> mine = new CompletableFuture<>();
@@ -68,7 +71,8 @@ public final class Coalescer<K, V> {
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    work.whenComplete((v, ex) -> {
+    work.whenComplete(
+        (v, ex) -> {
           inFlight.remove(key, mine);
           pending.decrementAndGet();
           if (ex != null) {

@@ -9,8 +9,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * ResponseCheck decides (PURE) whether an upstream reply answers the query that was sent, and strips records that
- * the upstream has no authority to give (outside the zone it was asked as): the classic cache-poisoning defences.
+ * ResponseCheck decides (PURE) whether an upstream reply answers the query that was sent, and
+ * strips records that the upstream has no authority to give (outside the zone it was asked as): the
+ * classic cache-poisoning defences.
  */
 public final class ResponseCheck {
   private ResponseCheck() {}
@@ -28,15 +29,17 @@ public final class ResponseCheck {
     if (a == null || reply.getHeader().getCount(Section.QUESTION) != 1) {
       return "no single question";
     }
-    if (!a.getName().equals(q.getName()) || a.getType() != q.getType() || a.getDClass() != q.getDClass()) {
+    if (!a.getName().equals(q.getName())
+        || a.getType() != q.getType()
+        || a.getDClass() != q.getDClass()) {
       return "question differs: " + a.getName() + "/" + Type.string(a.getType());
     }
     return null;
   }
 
   /**
-   * A copy of {@code reply} without records outside {@code zone}; the count of dropped records is added to
-   * {@code dropped[0]}.
+   * A copy of {@code reply} without records outside {@code zone}; the count of dropped records is
+   * added to {@code dropped[0]}.
    */
   public static Message scrub(Message reply, Name zone, int[] dropped) {
     Message out = new Message(reply.getHeader().getID());

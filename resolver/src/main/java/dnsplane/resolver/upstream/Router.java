@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
 
-/** Router picks where a name is resolved (PURE): the longest matching stub zone, else the forwarder, else nowhere. */
+/**
+ * Router picks where a name is resolved (PURE): the longest matching stub zone, else the forwarder,
+ * else nowhere.
+ */
 public final class Router {
   /** A destination: the zone it serves (the root for a forwarder) and its servers. */
   public record Route(Name zone, List<InetSocketAddress> servers) {}
@@ -22,7 +25,10 @@ public final class Router {
     this.routes = List.copyOf(r);
   }
 
-  /** The route for {@code name}, or null. Stub zones arrive longest first, so the first match is the most specific. */
+  /**
+   * The route for {@code name}, or null. Stub zones arrive longest first, so the first match is the
+   * most specific.
+   */
   public Route route(Name name) {
     for (Route r : routes) {
       if (name.subdomain(r.zone())) {

@@ -25,10 +25,11 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * UpstreamClient asks one question of a route's servers (I/O). Each attempt uses a fresh random query ID and a
- * fresh socket on a kernel-chosen ephemeral port, waits for a reply that matches the question (others are
- * discarded and counted), falls back to TCP on TC, and removes records outside the zone. Failed attempts are
- * retried on the next server after an exponential backoff with jitter.
+ * UpstreamClient asks one question of a route's servers (I/O). Each attempt uses a fresh random
+ * query ID and a fresh socket on a kernel-chosen ephemeral port, waits for a reply that matches the
+ * question (others are discarded and counted), falls back to TCP on TC, and removes records outside
+ * the zone. Failed attempts are retried on the next server after an exponential backoff with
+ * jitter.
  */
 public final class UpstreamClient {
   /** Thrown (inside the future) when every attempt failed. */
@@ -46,7 +47,8 @@ public final class UpstreamClient {
   private final int attempts;
   private final long backoffMillis;
 
-  public UpstreamClient(Executor io, Metrics metrics, Duration timeout, int attempts, Duration backoff) {
+  public UpstreamClient(
+      Executor io, Metrics metrics, Duration timeout, int attempts, Duration backoff) {
     this.io = io;
     this.metrics = metrics;
     this.timeoutMillis = timeout.toMillis();
@@ -54,31 +56,40 @@ public final class UpstreamClient {
     this.backoffMillis = backoff.toMillis();
   }
 
-  /** Resolves {@code qname}/{@code qtype} through {@code route}; completes exceptionally with UpstreamException. */
+  /**
+   * Resolves {@code qname}/{@code qtype} through {@code route}; completes exceptionally with
+   * UpstreamException.
+   */
   public CompletableFuture<Message> query(Name qname, int qtype, Router.Route route) {
     return attempt(qname, qtype, route, 0, "no attempt");
   }
 
-  private CompletableFuture<Message> attempt(Name qname, int qtype, Router.Route route, int n, String last) {
+  private CompletableFuture<Message> attempt(
+      Name qname, int qtype, Router.Route route, int n, String last) {
     if (n >= attempts) {
       metrics.upstreamFailures.increment();
       return CompletableFuture.failedFuture(
-          new UpstreamException(qname + ": upstream failed after " + attempts + " attempt(s): " + last));
+          new UpstreamException(
+              qname + ": upstream failed after " + attempts + " attempt(s): " + last));
     }
     InetSocketAddress server = route.servers().get(n % route.servers().size());
     CompletableFuture<Object> one = new CompletableFuture<>();
-    Runnable task = () -> {
+    Runnable task =
+        () -> {
           try {
             one.complete(exchange(qname, qtype, route.zone(), server));
           } catch (IOException e) {
-            one.complete(server + ": " + (e instanceof SocketTimeoutException ? "timeout" : e.toString()));
+            one.complete(
+                server + ": " + (e instanceof SocketTimeoutException ? "timeout" : e.toString()));
           } catch (RuntimeException e) {
             one.completeExceptionally(e);
           }
         };
-    // The pool's queue is bounded: a refusal must fail this attempt, never leave the future hanging (a retry's
+    // The pool's queue is bounded: a refusal must fail this attempt, never leave the future hanging
+    // (a retry's
     // submission happens later, on the delaying thread, where nobody would see the exception).
-    Executor guarded = t -> {
+    Executor guarded =
+        t -> {
           try {
             io.execute(t);
           } catch (RejectedExecutionException e) {
@@ -88,12 +99,16 @@ public final class UpstreamClient {
     if (n == 0) {
       guarded.execute(task);
     } else {
-      long delay = Backoff.delayMillis(n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble());
+      long delay =
+          Backoff.delayMillis(
+              n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble());
       CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, guarded).execute(task);
     }
-    return one.thenCompose(r -> r instanceof Message m
-            ? CompletableFuture.completedFuture(m)
-            : attempt(qname, qtype, route, n + 1, String.valueOf(r)));
+    return one.thenCompose(
+        r ->
+            r instanceof Message m
+                ? CompletableFuture.completedFuture(m)
+                : attempt(qname, qtype, route, n + 1, String.valueOf(r)));
   }
 
   Message exchange(Name qname, int qtype, Name zone, InetSocketAddress server) throws IOException {
@@ -133,7 +148,8 @@ public final class UpstreamClient {
         if (reply != null && ResponseCheck.mismatch(query, reply) == null) {
           return reply;
         }
-        metrics.upstreamMismatched.increment(); // keep listening: a spoofed reply must not end the wait
+        metrics.upstreamMismatched
+            .increment(); // keep listening: a spoofed reply must not end the wait
       }
     }
   }

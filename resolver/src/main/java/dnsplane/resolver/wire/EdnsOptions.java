@@ -1,13 +1,14 @@
 package dnsplane.resolver.wire;
 
 /**
- * EdnsOptions checks an OPT record's RDATA (RFC 6891 §6.1.2) as strictly as dnsjava 3.7 reads it, so that
- * {@link WireQuery#parse} never takes a query dnsjava refuses: every reply that is not a cache hit is built with
- * dnsjava, and such a query could not be answered (fuzz findings R1/R2). It allocates nothing: it runs for every
- * query on the hit path.
+ * EdnsOptions checks an OPT record's RDATA (RFC 6891 §6.1.2) as strictly as dnsjava 3.7 reads it,
+ * so that {@link WireQuery#parse} never takes a query dnsjava refuses: every reply that is not a
+ * cache hit is built with dnsjava, and such a query could not be answered (fuzz findings R1/R2). It
+ * allocates nothing: it runs for every query on the hit path.
  *
- * <p>The RDATA is a list of options, each a 2-octet code, a 2-octet length and that many octets of data, the list
- * filling RDLENGTH exactly. dnsjava also reads the data of some options, and refuses:
+ * <p>The RDATA is a list of options, each a 2-octet code, a 2-octet length and that many octets of
+ * data, the list filling RDLENGTH exactly. dnsjava also reads the data of some options, and
+ * refuses:
  *
  * <pre>
  *  option (code)               refused when its data is
@@ -22,8 +23,9 @@ package dnsplane.resolver.wire;
  *  any other                   never: dnsjava keeps it as opaque octets
  * </pre>
  *
- * dnsjava forgives a malformed OPT record when the query has TC set (it drops the record); this check does not,
- * and such a query goes the dnsjava way ({@link Responses#check}), which decides on it.
+ * dnsjava forgives a malformed OPT record when the query has TC set (it drops the record); this
+ * check does not, and such a query goes the dnsjava way ({@link Responses#check}), which decides on
+ * it.
  */
 final class EdnsOptions {
   static final int CLIENT_SUBNET = 8;
@@ -91,7 +93,8 @@ final class EdnsOptions {
     if (family == 2 && octets >= 12 && ipv4Mapped(b, addr)) {
       return false;
     }
-    // no bit set past the source prefix: only the last octet can hold one, when the prefix ends inside it
+    // no bit set past the source prefix: only the last octet can hold one, when the prefix ends
+    // inside it
     return source % 8 == 0 || (b[addr + octets - 1] & (0xff >>> (source % 8))) == 0;
   }
 

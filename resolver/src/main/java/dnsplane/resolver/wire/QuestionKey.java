@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * QuestionKey is the cache key: the question's owner name in wire form folded to lower case, followed by QTYPE and
- * QCLASS. Building it from the raw query bytes keeps the hit path free of dnsjava parsing.
+ * QuestionKey is the cache key: the question's owner name in wire form folded to lower case,
+ * followed by QTYPE and QCLASS. Building it from the raw query bytes keeps the hit path free of
+ * dnsjava parsing.
  */
 public final class QuestionKey {
   private final byte[] bytes;
@@ -47,7 +48,9 @@ public final class QuestionKey {
     return ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
   }
 
-  /** The presentation form of the name, e.g. {@code www.aws.test.}; labels are printed as raw ASCII. */
+  /**
+   * The presentation form of the name, e.g. {@code www.aws.test.}; labels are printed as raw ASCII.
+   */
   public String name() {
     StringBuilder sb = new StringBuilder();
     int i = 0;

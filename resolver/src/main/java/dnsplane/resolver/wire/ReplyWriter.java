@@ -38,8 +38,8 @@ public final class ReplyWriter {
     out[3] = (byte) ((out[3] & ~0x10) | (q.cd() ? 0x10 : 0));
     // The question has our question's length (the same name modulo case): copying it echoes the
     // client's case.
-    System.arraycopy(q.raw(), WireQuery.HEADER, out, WireQuery.HEADER,
-        q.questionEnd() - WireQuery.HEADER);
+    System.arraycopy(
+        q.raw(), WireQuery.HEADER, out, WireQuery.HEADER, q.questionEnd() - WireQuery.HEADER);
     int[] offsets = stored.ttlOffsets();
     int[] ttls = stored.ttls();
     long elapsed = elapsedSeconds(stored, now);
@@ -67,8 +67,8 @@ public final class ReplyWriter {
     out.setShort(base, q.id());
     out.setByte(base + 2, (wire[2] & ~0x01) | (q.rd() ? 0x01 : 0));
     out.setByte(base + 3, (wire[3] & ~0x10) | (q.cd() ? 0x10 : 0));
-    out.setBytes(base + WireQuery.HEADER, q.raw(), WireQuery.HEADER,
-        q.questionEnd() - WireQuery.HEADER);
+    out.setBytes(
+        base + WireQuery.HEADER, q.raw(), WireQuery.HEADER, q.questionEnd() - WireQuery.HEADER);
     int[] offsets = stored.ttlOffsets();
     int[] ttls = stored.ttls();
     long elapsed = elapsedSeconds(stored, now);

@@ -14,7 +14,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** Responses builds the replies that are not plain cache hits (errors, stale answers) with dnsjava. */
+/**
+ * Responses builds the replies that are not plain cache hits (errors, stale answers) with dnsjava.
+ */
 public final class Responses {
   private Responses() {}
 
@@ -28,8 +30,9 @@ public final class Responses {
   }
 
   /**
-   * {@code a} served stale (RFC 8767): every TTL set to {@code staleTtl}, and when the client speaks EDNS an
-   * Extended DNS Error (RFC 8914) 3 "Stale Answer" (19 for a stale NXDOMAIN) with {@code text}.
+   * {@code a} served stale (RFC 8767): every TTL set to {@code staleTtl}, and when the client
+   * speaks EDNS an Extended DNS Error (RFC 8914) 3 "Stale Answer" (19 for a stale NXDOMAIN) with
+   * {@code text}.
    */
   public static byte[] stale(StoredReply a, WireQuery q, int staleTtl, String text, boolean tcp) {
     Message cached;
@@ -45,11 +48,13 @@ public final class Responses {
       }
     }
     if (q.edns()) {
-      int code = a.rcode() == Rcode.NXDOMAIN
-          ? ExtendedErrorCodeOption.STALE_NXDOMAIN_ANSWER
-          : ExtendedErrorCodeOption.STALE_ANSWER;
+      int code =
+          a.rcode() == Rcode.NXDOMAIN
+              ? ExtendedErrorCodeOption.STALE_NXDOMAIN_ANSWER
+              : ExtendedErrorCodeOption.STALE_ANSWER;
       out.addRecord(
-          new OPTRecord(ReplyWriter.MAX_UDP, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))),
+          new OPTRecord(
+              ReplyWriter.MAX_UDP, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))),
           Section.ADDITIONAL);
     }
     byte[] wire = out.toWire(ReplyWriter.limit(q, tcp));
@@ -78,12 +83,14 @@ public final class Responses {
   }
 
   /**
-   * The question exactly as the client spelled it, read from the question's own octets: the rest of the query (its
-   * OPT record above all) is never parsed again, so a reply does not depend on dnsjava liking all of it.
+   * The question exactly as the client spelled it, read from the question's own octets: the rest of
+   * the query (its OPT record above all) is never parsed again, so a reply does not depend on
+   * dnsjava liking all of it.
    */
   private static Record question(WireQuery q) {
     try {
-      return Record.fromWire(Arrays.copyOfRange(q.raw(), WireQuery.HEADER, q.questionEnd()), Section.QUESTION);
+      return Record.fromWire(
+          Arrays.copyOfRange(q.raw(), WireQuery.HEADER, q.questionEnd()), Section.QUESTION);
     } catch (IOException e) {
       throw new IllegalStateException("parsed question does not parse again", e);
     }
@@ -102,13 +109,15 @@ public final class Responses {
   public record Drop(String why) implements Checked {}
 
   /**
-   * Looks at a query with dnsjava: in the 1035 shape it is rewritten to the normal form (question plus OPT);
-   * otherwise the reply names the problem through its rcode (FORMERR for malformed, NOTIMP for other opcodes,
-   * and {@link #policyRcode} for questions this resolver does not resolve).
+   * Looks at a query with dnsjava: in the 1035 shape it is rewritten to the normal form (question
+   * plus OPT); otherwise the reply names the problem through its rcode (FORMERR for malformed,
+   * NOTIMP for other opcodes, and {@link #policyRcode} for questions this resolver does not
+   * resolve).
    */
   public static Checked check(byte[] raw) {
     if (raw.length < 12 || (raw[2] & 0x80) != 0) {
-      return new Drop(raw.length < 12 ? "shorter than a header" : "QR set: a response, not a query");
+      return new Drop(
+          raw.length < 12 ? "shorter than a header" : "QR set: a response, not a query");
     }
     Message m;
     try {
@@ -146,8 +155,9 @@ public final class Responses {
   }
 
   /**
-   * The rcode for a question this resolver will not resolve, or NOERROR for one it will. The one place both the
-   * fast parser's queries and dnsjava's normalised ones are judged, so the two paths cannot drift apart:
+   * The rcode for a question this resolver will not resolve, or NOERROR for one it will. The one
+   * place both the fast parser's queries and dnsjava's normalised ones are judged, so the two paths
+   * cannot drift apart:
    *
    * <pre>
    *  question                                              rcode
@@ -164,7 +174,11 @@ public final class Responses {
     if (q.key().qclass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
       return Rcode.REFUSED;
     }
-    if (qtype == Type.OPT || qtype == Type.TSIG || qtype == Type.TKEY || qtype == Type.MAILA || qtype == Type.MAILB
+    if (qtype == Type.OPT
+        || qtype == Type.TSIG
+        || qtype == Type.TKEY
+        || qtype == Type.MAILA
+        || qtype == Type.MAILB
         || qtype >= 128 && qtype <= 248) {
       return Rcode.FORMERR;
     }

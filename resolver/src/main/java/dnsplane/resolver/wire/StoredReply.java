@@ -1,9 +1,9 @@
 package dnsplane.resolver.wire;
 
 /**
- * StoredReply is a response rendered to wire form once (ID 0, no OPT) with the offset of every
- * TTL, so that each reply is stamped from it by {@link ReplyWriter} rather than rendered again.
- * The cache's entries are StoredReplies; the wire format stays here, the caching rules there.
+ * StoredReply is a response rendered to wire form once (ID 0, no OPT) with the offset of every TTL,
+ * so that each reply is stamped from it by {@link ReplyWriter} rather than rendered again. The
+ * cache's entries are StoredReplies; the wire format stays here, the caching rules there.
  *
  * <p>Implementations hand out their arrays without copying: callers only read them.
  */

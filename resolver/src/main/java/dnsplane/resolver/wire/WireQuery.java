@@ -1,11 +1,11 @@
 package dnsplane.resolver.wire;
 
 /**
- * WireQuery is a plain DNS query read straight from its bytes: one question, no answer or authority records, and at
- * most one OPT record (version 0, owned by the root, last, with options dnsjava reads: {@link EdnsOptions}).
- * Anything else returns {@code null} from {@link #parse} and takes the dnsjava path, which either normalises it or
- * answers FORMERR. Whatever this parser takes, dnsjava reads too: the replies other than cache hits are built with
- * it.
+ * WireQuery is a plain DNS query read straight from its bytes: one question, no answer or authority
+ * records, and at most one OPT record (version 0, owned by the root, last, with options dnsjava
+ * reads: {@link EdnsOptions}). Anything else returns {@code null} from {@link #parse} and takes the
+ * dnsjava path, which either normalises it or answers FORMERR. Whatever this parser takes, dnsjava
+ * reads too: the replies other than cache hits are built with it.
  *
  * @param raw the query bytes
  * @param id the query ID
@@ -17,11 +17,22 @@ package dnsplane.resolver.wire;
  * @param udpSize the client's UDP payload size (512 without EDNS, at least 512 with it)
  */
 public record WireQuery(
-    byte[] raw, int id, boolean rd, boolean cd, int questionEnd, QuestionKey key, boolean edns, int udpSize) {
+    byte[] raw,
+    int id,
+    boolean rd,
+    boolean cd,
+    int questionEnd,
+    QuestionKey key,
+    boolean edns,
+    int udpSize) {
 
   static final int HEADER = 12;
   static final int TYPE_OPT = 41;
-  /** RFC 1035 §2.3.4 and §3.1: a name is at most 255 octets on the wire, the terminating zero included. */
+
+  /**
+   * RFC 1035 §2.3.4 and §3.1: a name is at most 255 octets on the wire, the terminating zero
+   * included.
+   */
   static final int MAX_NAME = 255;
 
   /** Name length in wire form (the question occupies [12, 12 + nameLength + 4)). */
@@ -65,7 +76,8 @@ public record WireQuery(
         return null; // compression or extended labels have no place in a question
       }
       p += len + 1;
-      // RFC 1035 §3.1: 255 octets at most, the root label's zero included, so the labels before it may take 254;
+      // RFC 1035 §3.1: 255 octets at most, the root label's zero included, so the labels before it
+      // may take 254;
       // a longer name goes to dnsjava, which answers FORMERR
       if (p - HEADER > MAX_NAME - 1) {
         return null;
@@ -91,7 +103,8 @@ public record WireQuery(
       }
       udp = Math.max(512, u16(b, p + 3));
       int rdlen = u16(b, p + 9);
-      // the OPT record ends the message, and its options must be ones dnsjava reads: every reply but a cache hit
+      // the OPT record ends the message, and its options must be ones dnsjava reads: every reply
+      // but a cache hit
       // is built with dnsjava, which would refuse the query only then (fuzz findings R1/R2)
       if (p + 11 + rdlen != b.length || !EdnsOptions.valid(b, p + 11, b.length)) {
         return null;

@@ -32,7 +32,9 @@ class AnswerTest {
 
   @Test
   void hitPatchesIdCaseAndTtlsAndAddsOpt() throws Exception {
-    Message up = ScriptedUpstream.answer(Harness.query("www.aws.test.", Type.A), a("www.aws.test.", 300, "192.0.2.1"));
+    Message up =
+        ScriptedUpstream.answer(
+            Harness.query("www.aws.test.", Type.A), a("www.aws.test.", 300, "192.0.2.1"));
     Answer ans = Answer.of(up, Answer.Kind.POSITIVE, T0, 300, r -> (int) r.getTTL());
     assertFalse(Harness.aa(new Message(ans.wire())), "a cache does not claim authority");
 
@@ -57,7 +59,9 @@ class AnswerTest {
     }
     Message up = ScriptedUpstream.answer(q, many.toArray(new Record[0]));
     Answer ans = Answer.of(up, Answer.Kind.POSITIVE, T0, 60, r -> 60);
-    Message noEdns = Message.newQuery(Record.newRecord(Name.fromConstantString("big.aws.test."), Type.A, DClass.IN));
+    Message noEdns =
+        Message.newQuery(
+            Record.newRecord(Name.fromConstantString("big.aws.test."), Type.A, DClass.IN));
     Message udp = new Message(ReplyWriter.render(ans, WireQuery.parse(noEdns.toWire()), T0, false));
     assertTrue(udp.getHeader().getFlag(Flags.TC));
     assertTrue(udp.getSection(Section.ANSWER).isEmpty());

@@ -22,7 +22,8 @@ class GuardMemoryBoundsTest {
     GuardMemory m = new GuardMemory(2, STALE_MAX);
     m.remember(ResponseCacheTest.key(1), positive(T0, 60));
     m.remember(ResponseCacheTest.key(2), positive(T0, 60));
-    assertNotNull(m.recall(ResponseCacheTest.key(1), T0), "an empty answer for 1 arrives: 1 is used");
+    assertNotNull(
+        m.recall(ResponseCacheTest.key(1), T0), "an empty answer for 1 arrives: 1 is used");
     m.remember(ResponseCacheTest.key(3), positive(T0, 60));
     assertEquals(2, m.size());
     assertNull(m.recall(ResponseCacheTest.key(2), T0), "2 was used least recently");
@@ -54,7 +55,10 @@ class GuardMemoryBoundsTest {
     assertFalse(m.recall(ResponseCacheTest.key(1), T0).suspect());
     m.markSuspect(ResponseCacheTest.key(1), T0 + 5);
     m.markSuspect(ResponseCacheTest.key(1), T0 + 9);
-    assertEquals(T0 + 5, m.recall(ResponseCacheTest.key(1), T0 + 10).suspectSinceMillis(), "the first one counts");
+    assertEquals(
+        T0 + 5,
+        m.recall(ResponseCacheTest.key(1), T0 + 10).suspectSinceMillis(),
+        "the first one counts");
     m.remember(ResponseCacheTest.key(1), positive(T0 + 20, 60));
     assertFalse(m.recall(ResponseCacheTest.key(1), T0 + 20).suspect());
   }

@@ -21,7 +21,8 @@ class ResponseCacheTest {
   }
 
   static CacheEntry entry(long now, int ttl, int bytes) {
-    return CacheEntry.of(new Answer(new byte[bytes], new int[0], new int[0], Answer.Kind.POSITIVE, 0, now, ttl));
+    return CacheEntry.of(
+        new Answer(new byte[bytes], new int[0], new int[0], Answer.Kind.POSITIVE, 0, now, ttl));
   }
 
   @Test

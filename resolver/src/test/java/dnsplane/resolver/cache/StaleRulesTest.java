@@ -27,7 +27,8 @@ class StaleRulesTest {
     assertEquals(FRESH, StaleRules.plan(e, T0 + 59_999, DAY));
     assertEquals(REFRESH_THEN_STALE, StaleRules.plan(e, T0 + 60_000, DAY));
     assertEquals(STALE_NOW, StaleRules.plan(e.withStaleRecheckAt(T0 + 90_000), T0 + 61_000, DAY));
-    assertEquals(REFRESH_THEN_STALE, StaleRules.plan(e.withStaleRecheckAt(T0 + 90_000), T0 + 90_000, DAY));
+    assertEquals(
+        REFRESH_THEN_STALE, StaleRules.plan(e.withStaleRecheckAt(T0 + 90_000), T0 + 90_000, DAY));
     // past stale-max nothing can be served
     assertEquals(MISS, StaleRules.plan(e, T0 + 60_000 + DAY, DAY));
     CacheEntry suspect = e.withGuard(new GuardState(T0, T0 + 5_000, 1));

@@ -47,20 +47,28 @@ class ResolverConfigTest {
   @Test
   void limitsMustLetSomethingThrough() {
     for (String key : new String[] {"max-pending-misses", "tcp-max-connections", "tcp-pipeline"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0")));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0")));
       assertTrue(e.getMessage().startsWith(key + ":"), e.getMessage());
     }
     for (String key : new String[] {"tcp-idle-timeout", "tcp-max-lifetime"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0s")));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> ResolverConfig.from(Map.of(key, "0s")));
       assertTrue(e.getMessage().startsWith(key + ":"), e.getMessage());
     }
-    assertEquals(0, ResolverConfig.from(Map.of("rate-limit", "0")).rateLimit(), "0 turns the rate limit off");
+    assertEquals(
+        0,
+        ResolverConfig.from(Map.of("rate-limit", "0")).rateLimit(),
+        "0 turns the rate limit off");
   }
 
   @Test
   void fileThenEnvThenFlags(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("resolver.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         max-ttl: 300
         guard: off
         stub-zones:
@@ -68,9 +76,10 @@ class ResolverConfigTest {
           corp.aws.test.: 127.0.0.1:1056
         allow: [127.0.0.0/8, 10.0.0.0/8]
         """);
-    ResolverConfig c = ConfigLoader.load(
-        new String[] {"--config", f.toString(), "--max-ttl", "120", "--listen=127.0.0.1:5300"},
-        Map.of("DNSPLANE_RESOLVER_MAX_TTL", "200", "DNSPLANE_RESOLVER_STALE_TTL", "10"));
+    ResolverConfig c =
+        ConfigLoader.load(
+            new String[] {"--config", f.toString(), "--max-ttl", "120", "--listen=127.0.0.1:5300"},
+            Map.of("DNSPLANE_RESOLVER_MAX_TTL", "200", "DNSPLANE_RESOLVER_STALE_TTL", "10"));
     assertEquals(120, c.maxTtl(), "flag wins over env and file");
     assertEquals(10, c.staleTtl(), "env wins over default");
     assertFalse(c.guard());
@@ -83,15 +92,28 @@ class ResolverConfigTest {
 
   @Test
   void badValuesNameTheKey() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("stale-max", "forever")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("stale-max", "forever")));
     assertTrue(e.getMessage().startsWith("stale-max"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("max-tll", "5")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("max-tll", "5")));
     assertTrue(e.getMessage().contains("max-tll"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("no-route", "drop")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("no-route", "drop")));
     assertTrue(e.getMessage().startsWith("no-route"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("guard-memory", "-1")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("guard-memory", "-1")));
     assertTrue(e.getMessage().startsWith("guard-memory"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ResolverConfig.from(Map.of("forwarder", "dns.google")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("forwarder", "dns.google")));
     assertTrue(e.getMessage().startsWith("forwarder"), e.getMessage());
   }
 
@@ -99,11 +121,16 @@ class ResolverConfigTest {
   void allowListEntriesAreSharedCidrsAndBadOnesNameTheKey() {
     ResolverConfig c = ResolverConfig.from(Map.of("allow", "127.0.0.0/8, ::ffff:10.0.0.0/104"));
     assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), c.allow());
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ResolverConfig.from(Map.of("allow", "10.0.0.0/33")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("allow", "10.0.0.0/33")));
     assertEquals("allow: prefix length 33 in '10.0.0.0/33' is out of range 0-32", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ResolverConfig.from(Map.of("allow", "localhost")));
-    assertTrue(e.getMessage().startsWith("allow: 'localhost' is not an IP address"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ResolverConfig.from(Map.of("allow", "localhost")));
+    assertTrue(
+        e.getMessage().startsWith("allow: 'localhost' is not an IP address"), e.getMessage());
   }
 }

@@ -29,13 +29,15 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The outage on the wire, against a real authdns on a real PostgreSQL: the endpoint's rrset is emptied and then
- * restored. A guard-off resolver caches the empty answer and keeps serving it after the fix; a guard-on resolver
- * keeps serving the addresses (EDE 3) and is back to fresh data as soon as upstream is.
+ * The outage on the wire, against a real authdns on a real PostgreSQL: the endpoint's rrset is
+ * emptied and then restored. A guard-off resolver caches the empty answer and keeps serving it
+ * after the fix; a guard-on resolver keeps serving the addresses (EDE 3) and is back to fresh data
+ * as soon as upstream is.
  */
 @RequiresPostgres
 class ResolverAgainstAuthDnsTest {
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN aws.test.
       $TTL 300
       @        SOA ns1 hostmaster 1 7200 3600 1209600 60
@@ -55,11 +57,16 @@ class ResolverAgainstAuthDnsTest {
     ManualScheduler scheduler = new ManualScheduler();
     try (AuthDns auth = AuthDns.start(db.settings(), any, any);
         ResolverServer guarded = new ResolverServer(config(auth, "on"), clock, scheduler).start();
-        ResolverServer legacy = new ResolverServer(config(auth, "off"), clock, new ManualScheduler()).start()) {
+        ResolverServer legacy =
+            new ResolverServer(config(auth, "off"), clock, new ManualScheduler()).start()) {
       assertEquals(List.of("192.0.2.10"), addresses(ask(guarded)));
       assertEquals(List.of("192.0.2.10"), addresses(ask(legacy)));
 
-      sql(db, "UPDATE rrset SET rdata = '{}' WHERE name = '" + NAME + "' AND type = 'A'"); // the endpoint is emptied
+      sql(
+          db,
+          "UPDATE rrset SET rdata = '{}' WHERE name = '"
+              + NAME
+              + "' AND type = 'A'"); // the endpoint is emptied
       assertTrue(auth.awaitSynced(DEADLINE));
       clock.advance(Duration.ofSeconds(61));
       Message kept = ask(guarded);
@@ -70,25 +77,34 @@ class ResolverAgainstAuthDnsTest {
       assertEquals(List.of(), addresses(ask(legacy)), "legacy believes the empty answer");
       assertEquals(1, guarded.metrics().suspectEmpty.sum());
 
-      sql(db, "UPDATE rrset SET rdata = ARRAY['192.0.2.10'] WHERE name = '" + NAME + "' AND type = 'A'"); // fixed
+      sql(
+          db,
+          "UPDATE rrset SET rdata = ARRAY['192.0.2.10'] WHERE name = '"
+              + NAME
+              + "' AND type = 'A'"); // fixed
       assertTrue(auth.awaitSynced(DEADLINE));
       clock.advance(Duration.ofSeconds(10));
-      Message back = ask(guarded); // the guard's retry is due (backoff from 1 s): asked again, fresh data
+      Message back =
+          ask(guarded); // the guard's retry is due (backoff from 1 s): asked again, fresh data
       assertEquals(List.of("192.0.2.10"), addresses(back));
       assertNull(Harness.ede(back));
-      assertEquals(List.of(), addresses(ask(legacy)), "the fix is not seen: the empty answer is cached (60 s)");
+      assertEquals(
+          List.of(),
+          addresses(ask(legacy)),
+          "the fix is not seen: the empty answer is cached (60 s)");
       clock.advance(Duration.ofSeconds(51));
       assertEquals(List.of("192.0.2.10"), addresses(ask(legacy)), "only after the negative TTL");
     }
   }
 
   static ResolverConfig config(AuthDns auth, String guard) {
-    return ResolverConfig.from(Map.of(
-        "listen", "127.0.0.1:0",
-        "http", "127.0.0.1:0",
-        "stub-zones", "aws.test.=127.0.0.1:" + auth.dnsAddress().getPort(),
-        "guard", guard,
-        "client-timeout", "1s"));
+    return ResolverConfig.from(
+        Map.of(
+            "listen", "127.0.0.1:0",
+            "http", "127.0.0.1:0",
+            "stub-zones", "aws.test.=127.0.0.1:" + auth.dnsAddress().getPort(),
+            "guard", guard,
+            "client-timeout", "1s"));
   }
 
   static Message ask(ResolverServer r) throws Exception {

@@ -10,10 +10,15 @@ final class Loopback {
   private Loopback() {}
 
   static void allowOnly() {
-    // Set at the start of every input: Jazzer resets the policy when fuzzing starts. It is global (the connections
+    // Set at the start of every input: Jazzer resets the policy when fuzzing starts. It is global
+    // (the connections
     // come from other threads), and never closed.
     BugDetectors.allowNetworkConnections(
-        (host, port) -> host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
-            || host.equals("0:0:0:0:0:0:0:1") || host.equals("/127.0.0.1"));
+        (host, port) ->
+            host.equals("localhost")
+                || host.startsWith("127.")
+                || host.equals("::1")
+                || host.equals("0:0:0:0:0:0:0:1")
+                || host.equals("/127.0.0.1"));
   }
 }

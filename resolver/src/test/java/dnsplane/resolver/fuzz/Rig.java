@@ -59,13 +59,17 @@ final class Rig {
     m.putAll(overrides);
     cfg = ResolverConfig.from(m);
     cache =
-        new ResponseCache(cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), CLOCK);
+        new ResponseCache(
+            cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), CLOCK);
     GuardMemory guard = new GuardMemory(cfg.guardMemory(), cfg.staleMax().toMillis());
     UpstreamClient upstream =
-        new UpstreamClient(IO, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
+        new UpstreamClient(
+            IO, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
     // Guard retries are background work; the frozen clock never makes them due, so drop them.
-    resolver = new Resolver(cfg, cache, guard, upstream, metrics, CLOCK, (delay, task) -> { });
-    handler = new QueryHandler(resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), CLOCK), metrics);
+    resolver = new Resolver(cfg, cache, guard, upstream, metrics, CLOCK, (delay, task) -> {});
+    handler =
+        new QueryHandler(
+            resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), CLOCK), metrics);
   }
 
   /** Every record of a cached rendering whose owner is outside {@code zone}, as text. */

@@ -18,9 +18,9 @@ import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Zone;
 
 /**
- * SeedZone is a well-behaved authoritative server for aws.test. built on dnsjava's own {@link
- * Zone} lookup: the upstream the client-side fuzz target resolves through, so that target explores
- * the resolver's handling of client bytes against sane answers (positive, CNAME, NXDOMAIN, NODATA,
+ * SeedZone is a well-behaved authoritative server for aws.test. built on dnsjava's own {@link Zone}
+ * lookup: the upstream the client-side fuzz target resolves through, so that target explores the
+ * resolver's handling of client bytes against sane answers (positive, CNAME, NXDOMAIN, NODATA,
  * referral, and an answer too big for UDP).
  */
 final class SeedZone {
@@ -91,7 +91,11 @@ final class SeedZone {
       Name asked = name;
       SetResponse sr = ZONE.findRecords(asked, question.getType());
       if (sr.isSuccessful()) {
-        sr.answers().forEach(set -> set.rrs().forEach(r -> m.addRecord(r.withName(nameOf(r, asked)), Section.ANSWER)));
+        sr.answers()
+            .forEach(
+                set ->
+                    set.rrs()
+                        .forEach(r -> m.addRecord(r.withName(nameOf(r, asked)), Section.ANSWER)));
         break;
       }
       if (sr.isCNAME()) {

@@ -31,32 +31,52 @@ import org.xbill.DNS.Type;
  * CacheUpdater, for a client query that misses the cache.
  *
  * <p>Input: byte 0 picks the question; byte 1 holds flags: bit 0 patch the reply's ID to the
- * query's, bit 1 splice the query's question in after the reply's 12-byte header, bit 2 first
- * cache a good positive answer (so the empty-answer guard has something to protect), bit 3 build
- * the reply from records (below) instead of raw bytes, bit 4 force QR and opcode QUERY. The rest is
- * the reply: raw bytes, or for bit 3 a header byte (rcode and AA) then 4-byte record instructions
+ * query's, bit 1 splice the query's question in after the reply's 12-byte header, bit 2 first cache
+ * a good positive answer (so the empty-answer guard has something to protect), bit 3 build the
+ * reply from records (below) instead of raw bytes, bit 4 force QR and opcode QUERY. The rest is the
+ * reply: raw bytes, or for bit 3 a header byte (rcode and AA) then 4-byte record instructions
  * (section, owner, type/target, TTL) over names in and out of aws.test.
  *
  * <p>After the fuzzed reply the upstream always sends a SERVFAIL that matches the query, so a
  * rejected reply ends the wait at once. Properties: the client gets a well-formed reply echoing its
  * ID and question, within its UDP size; the cache entry for the question holds no record outside
- * aws.test. and no TTL over max-ttl; a reply that does not match the query (ID, QR/opcode, question)
- * changes nothing in the cache; after a good positive answer for a guarded name, no upstream reply
- * makes the client see an empty answer (the guard serves the last positive one); nothing is logged
- * at ERROR.
+ * aws.test. and no TTL over max-ttl; a reply that does not match the query (ID, QR/opcode,
+ * question) changes nothing in the cache; after a good positive answer for a guarded name, no
+ * upstream reply makes the client see an empty answer (the guard serves the last positive one);
+ * nothing is logged at ERROR.
  */
 class UpstreamReplyFuzzTest {
   static final FuzzUpstream UPSTREAM = upstream();
   static final ErrorLogs ERRORS = ErrorLogs.attach();
   static final String[] QUESTIONS = {
-    "www.aws.test./A", "www.aws.test./AAAA", "alias.aws.test./A", "dynamodb.us-east-1.aws.test./A",
-    "deep.sub.aws.test./TXT", "aws.test./SOA", "aws.test./NS", "WwW.AwS.TeSt./A", "x.aws.test./CNAME",
+    "www.aws.test./A",
+    "www.aws.test./AAAA",
+    "alias.aws.test./A",
+    "dynamodb.us-east-1.aws.test./A",
+    "deep.sub.aws.test./TXT",
+    "aws.test./SOA",
+    "aws.test./NS",
+    "WwW.AwS.TeSt./A",
+    "x.aws.test./CNAME",
     "aws.test./ANY"
   };
-  static final Name[] OWNERS = names(
-      "QNAME", "aws.test.", "www.aws.test.", "sub.aws.test.", "x.www.aws.test.", "evil.test.",
-      "aws.test.evil.", "test.", ".", "waws.test.", "target.example.org.", "ns1.aws.test.");
-  static final int[] TYPES = {Type.A, Type.AAAA, Type.CNAME, Type.DNAME, Type.NS, Type.SOA, Type.TXT, Type.MX};
+  static final Name[] OWNERS =
+      names(
+          "QNAME",
+          "aws.test.",
+          "www.aws.test.",
+          "sub.aws.test.",
+          "x.www.aws.test.",
+          "evil.test.",
+          "aws.test.evil.",
+          "test.",
+          ".",
+          "waws.test.",
+          "target.example.org.",
+          "ns1.aws.test.");
+  static final int[] TYPES = {
+    Type.A, Type.AAAA, Type.CNAME, Type.DNAME, Type.NS, Type.SOA, Type.TXT, Type.MX
+  };
   // dnsjava refuses to build TTLs above 2^31-1; raw replies reach those.
   static final long[] TTLS = {0, 1, 60, 300, 86_400, 86_401, 604_800, 0x7FFF_FFFFL};
   static final Name QNAME_MARK = Name.fromConstantString("QNAME.");
@@ -70,8 +90,10 @@ class UpstreamReplyFuzzTest {
   }
 
   private static Name[] names(String... s) {
-    return Arrays.stream(s).map(x -> x.equals("QNAME") ? Name.fromConstantString("QNAME.")
-        : Name.fromConstantString(x)).toArray(Name[]::new);
+    return Arrays.stream(s)
+        .map(
+            x -> x.equals("QNAME") ? Name.fromConstantString("QNAME.") : Name.fromConstantString(x))
+        .toArray(Name[]::new);
   }
 
   @FuzzTest(maxDuration = "10m")
@@ -100,7 +122,8 @@ class UpstreamReplyFuzzTest {
     CacheEntry before = rig.cache.get(wq.key());
     AtomicReference<byte[]> sentQuery = new AtomicReference<>();
     AtomicReference<byte[]> fuzzed = new AtomicReference<>();
-    UPSTREAM.script((q, tcp) -> {
+    UPSTREAM.script(
+        (q, tcp) -> {
           sentQuery.set(q);
           byte[] reply = reply(q, flags, body, qname);
           fuzzed.set(reply);
@@ -111,9 +134,16 @@ class UpstreamReplyFuzzTest {
     UPSTREAM.script((q, tcp) -> List.of());
 
     Message r = parse(answer, what);
-    check(r.getHeader().getFlag(Flags.QR) && r.getHeader().getID() == wq.id(), what, "ID/QR not echoed");
-    check(r.getQuestion() != null && r.getQuestion().getName().toString().equals(qname.toString())
-        && r.getQuestion().getType() == qtype, what, "question not echoed: " + r.getQuestion());
+    check(
+        r.getHeader().getFlag(Flags.QR) && r.getHeader().getID() == wq.id(),
+        what,
+        "ID/QR not echoed");
+    check(
+        r.getQuestion() != null
+            && r.getQuestion().getName().toString().equals(qname.toString())
+            && r.getQuestion().getType() == qtype,
+        what,
+        "question not echoed: " + r.getQuestion());
     check(answer.length <= Math.min(wq.udpSize(), 1232), what, "reply over the client's UDP size");
     for (String bad : Rig.outside(answer, Rig.ZONE)) {
       throw new AssertionError(what + ": out of bailiwick record reached the client: " + bad);
@@ -129,12 +159,17 @@ class UpstreamReplyFuzzTest {
     }
     String mismatch = mismatch(sentQuery.get(), fuzzed.get());
     if (mismatch != null) {
-      check(after == before || (after != null && before != null && after.answer() == before.answer()),
-          what, "a reply that does not match (" + mismatch + ") changed the cached answer");
+      check(
+          after == before || (after != null && before != null && after.answer() == before.answer()),
+          what,
+          "a reply that does not match (" + mismatch + ") changed the cached answer");
     }
     if (guardedPositive) {
-      check(!r.getSection(Section.ANSWER).isEmpty(), what,
-          "after a positive answer the guarded name was served empty: " + Rcode.string(r.getRcode()));
+      check(
+          !r.getSection(Section.ANSWER).isEmpty(),
+          what,
+          "after a positive answer the guarded name was served empty: "
+              + Rcode.string(r.getRcode()));
     }
     ERRORS.assertNone(what);
   }
@@ -184,11 +219,14 @@ class UpstreamReplyFuzzTest {
     Record q = m.getQuestion();
     try {
       if (q.getType() == Type.A || q.getType() == Type.ANY) {
-        m.addRecord(new ARecord(q.getName(), DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.1")),
+        m.addRecord(
+            new ARecord(q.getName(), DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.1")),
             Section.ANSWER);
       } else {
-        m.addRecord(Record.fromString(q.getName(), q.getType(), DClass.IN, 300,
-            goodRdata(q.getType()), Name.root), Section.ANSWER);
+        m.addRecord(
+            Record.fromString(
+                q.getName(), q.getType(), DClass.IN, 300, goodRdata(q.getType()), Name.root),
+            Section.ANSWER);
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -262,7 +300,8 @@ class UpstreamReplyFuzzTest {
     }
     List<int[]> ins = new ArrayList<>();
     for (int i = 1; i + 3 < body.length && ins.size() < 40; i += 4) {
-      ins.add(new int[] {body[i] & 0xFF, body[i + 1] & 0xFF, body[i + 2] & 0xFF, body[i + 3] & 0xFF});
+      ins.add(
+          new int[] {body[i] & 0xFF, body[i + 1] & 0xFF, body[i + 2] & 0xFF, body[i + 3] & 0xFF});
     }
     for (int[] x : ins) {
       int section = 1 + x[0] % 3;
@@ -282,14 +321,16 @@ class UpstreamReplyFuzzTest {
 
   private static Record record(Name owner, int type, Name target, long ttl, int salt) {
     try {
-      String rdata = switch (type) {
-        case Type.A -> "192.0.2." + salt;
-        case Type.AAAA -> "2001:db8::" + Integer.toHexString(salt);
-        case Type.CNAME, Type.DNAME, Type.NS -> target.toString();
-        case Type.SOA -> target + " hostmaster.aws.test. " + salt + " 7200 3600 1209600 " + (salt * 13);
-        case Type.MX -> "10 " + target;
-        default -> "\"t" + salt + "\"";
-      };
+      String rdata =
+          switch (type) {
+            case Type.A -> "192.0.2." + salt;
+            case Type.AAAA -> "2001:db8::" + Integer.toHexString(salt);
+            case Type.CNAME, Type.DNAME, Type.NS -> target.toString();
+            case Type.SOA ->
+                target + " hostmaster.aws.test. " + salt + " 7200 3600 1209600 " + (salt * 13);
+            case Type.MX -> "10 " + target;
+            default -> "\"t" + salt + "\"";
+          };
       return Record.fromString(owner, type, DClass.IN, ttl, rdata, Name.root);
     } catch (IOException e) {
       throw new IllegalStateException(e);

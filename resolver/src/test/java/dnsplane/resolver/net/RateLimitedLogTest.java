@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class RateLimitedLogTest {
-  private final Logger logger = (Logger) LoggerFactory.getLogger("dnsplane.resolver.net.RateLimitedLogTest");
+  private final Logger logger =
+      (Logger) LoggerFactory.getLogger("dnsplane.resolver.net.RateLimitedLogTest");
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private final MutableClock clock = new MutableClock();
 
@@ -47,7 +48,8 @@ class RateLimitedLogTest {
     clock.advance(Duration.ofSeconds(1));
     assertTrue(log.error("query from {} failed", "192.0.2.1", boom));
     assertEquals(2, lines.list.size());
-    assertEquals("query from 192.0.2.1 failed (1000 similar suppressed since the last report)",
+    assertEquals(
+        "query from 192.0.2.1 failed (1000 similar suppressed since the last report)",
         lines.list.get(1).getFormattedMessage());
   }
 

@@ -17,7 +17,10 @@ class RateLimiterTest {
     return InetAddress.getByName(s);
   }
 
-  /** Queries allowed out of {@code n} sent evenly over {@code seconds} (the clock moved between them). */
+  /**
+   * Queries allowed out of {@code n} sent evenly over {@code seconds} (the clock moved between
+   * them).
+   */
   private int allowed(RateLimiter l, InetAddress client, int n, int seconds) {
     int ok = 0;
     long clockMillis = 0;
@@ -72,7 +75,8 @@ class RateLimiterTest {
   void theClientTableStaysBoundedUnderAFloodOfSources() throws Exception {
     RateLimiter l = new RateLimiter(10, clock, 1000);
     for (int i = 0; i < 50_000; i++) {
-      l.tryAcquire(InetAddress.getByAddress(new byte[] {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i}));
+      l.tryAcquire(
+          InetAddress.getByAddress(new byte[] {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i}));
     }
     assertTrue(l.clients() <= 1000, "tracked " + l.clients());
   }

@@ -26,7 +26,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
-/** The TCP bounds: back-pressure on clients that do not read, idle and lifetime timeouts, the connection cap. */
+/**
+ * The TCP bounds: back-pressure on clients that do not read, idle and lifetime timeouts, the
+ * connection cap.
+ */
 class TcpLimitsTest {
   private static final String NAME = "t.aws.test.";
   private static final int PIPELINE = 16;
@@ -62,7 +65,9 @@ class TcpLimitsTest {
     return t;
   }
 
-  /** Whether the server closed {@code s} within {@code timeoutMillis}: EOF or a reset while reading. */
+  /**
+   * Whether the server closed {@code s} within {@code timeoutMillis}: EOF or a reset while reading.
+   */
   private static boolean closedByServer(Socket s, int timeoutMillis) throws IOException {
     s.setSoTimeout(timeoutMillis);
     InputStream in = s.getInputStream();
@@ -80,12 +85,14 @@ class TcpLimitsTest {
 
   @Test
   void aClientThatPipelinesButNeverReadsIsStalledAndOthersAreStillAnswered() throws Exception {
-    try (Harness h = harness(Map.of("tcp-pipeline", String.valueOf(PIPELINE), "tcp-idle-timeout", "60s"))) {
+    try (Harness h =
+        harness(Map.of("tcp-pipeline", String.valueOf(PIPELINE), "tcp-idle-timeout", "60s"))) {
       Metrics m = h.server.metrics();
       byte[] q = Harness.query(NAME, Type.A).toWire();
       assertEquals(Rcode.NOERROR, h.tcp(q).getRcode()); // cached: every query below is a hit
 
-      // 1000 queries per write, 200 writes: far more replies than the kernel buffers in between can hold
+      // 1000 queries per write, 200 writes: far more replies than the kernel buffers in between can
+      // hold
       byte[] one = framed(q);
       byte[] block = new byte[one.length * 1000];
       for (int i = 0; i < 1000; i++) {
@@ -95,20 +102,27 @@ class TcpLimitsTest {
         hog.setReceiveBufferSize(4096);
         hog.connect(h.server.dnsAddress(), 3000);
         OutputStream os = hog.getOutputStream();
-        Thread writer = daemon("non-reading-client", () -> {
-              try {
-                for (int i = 0; i < 200; i++) {
-                  os.write(block);
-                }
-              } catch (IOException closed) {
-                // the test closed the socket while this write was blocked: expected
-              }
-            });
+        Thread writer =
+            daemon(
+                "non-reading-client",
+                () -> {
+                  try {
+                    for (int i = 0; i < 200; i++) {
+                      os.write(block);
+                    }
+                  } catch (IOException closed) {
+                    // the test closed the socket while this write was blocked: expected
+                  }
+                });
 
-        Await.until("the server to stop reading the non-reading client", Duration.ofSeconds(20),
+        Await.until(
+            "the server to stop reading the non-reading client",
+            Duration.ofSeconds(20),
             () -> m.gaugeValue("tcp_reads_paused") == 1);
         assertBounded(m);
-        assertTrue(writer.isAlive(), "the client's writes are blocked too: the server is not reading them");
+        assertTrue(
+            writer.isAlive(),
+            "the client's writes are blocked too: the server is not reading them");
 
         // meanwhile, everyone else is served
         for (int i = 0; i < 20; i++) {
@@ -119,18 +133,26 @@ class TcpLimitsTest {
         assertBounded(m);
         assertEquals(1, m.gaugeValue("tcp_reads_paused"), "the hog is still held off");
       }
-      Await.until("the hog's connection and its queries to go", Duration.ofSeconds(10),
+      Await.until(
+          "the hog's connection and its queries to go",
+          Duration.ofSeconds(10),
           () -> m.gaugeValue("tcp_connections") == 0 && m.gaugeValue("tcp_queries_in_flight") == 0);
     }
   }
 
-  /** What one stalled connection may hold: a write buffer's worth of replies, one read's worth of queries. */
+  /**
+   * What one stalled connection may hold: a write buffer's worth of replies, one read's worth of
+   * queries.
+   */
   private static void assertBounded(Metrics m) {
     long pending = m.gaugeValue("tcp_pending_write_bytes");
     long inFlight = m.gaugeValue("tcp_queries_in_flight");
-    assertTrue(pending >= 0 && pending <= DnsServer.WRITE_HIGH + 2048, "pending reply bytes " + pending);
+    assertTrue(
+        pending >= 0 && pending <= DnsServer.WRITE_HIGH + 2048, "pending reply bytes " + pending);
     // the shortest query is 17 octets + 2 of length prefix
-    assertTrue(inFlight >= 0 && inFlight <= PIPELINE + DnsServer.TCP_READ_MAX / 19, "queries held " + inFlight);
+    assertTrue(
+        inFlight >= 0 && inFlight <= PIPELINE + DnsServer.TCP_READ_MAX / 19,
+        "queries held " + inFlight);
   }
 
   @Test
@@ -140,21 +162,26 @@ class TcpLimitsTest {
       slow.connect(h.server.dnsAddress(), 3000);
       OutputStream os = slow.getOutputStream();
       AtomicBoolean stop = new AtomicBoolean();
-      // a length prefix promising 255 octets, then one octet every 100 ms: bytes arrive, a query does not for 25 s
-      Thread trickle = daemon("slowloris", () -> {
-            try {
-              os.write(new byte[] {0, (byte) 0xff});
-              while (!stop.get()) {
-                os.write(0);
-                os.flush();
-                LockSupport.parkNanos(100_000_000L); // the attack's pace, not a synchronisation
-              }
-            } catch (IOException closed) {
-              // the server hung up: the point of the test
-            }
-          });
+      // a length prefix promising 255 octets, then one octet every 100 ms: bytes arrive, a query
+      // does not for 25 s
+      Thread trickle =
+          daemon(
+              "slowloris",
+              () -> {
+                try {
+                  os.write(new byte[] {0, (byte) 0xff});
+                  while (!stop.get()) {
+                    os.write(0);
+                    os.flush();
+                    LockSupport.parkNanos(100_000_000L); // the attack's pace, not a synchronisation
+                  }
+                } catch (IOException closed) {
+                  // the server hung up: the point of the test
+                }
+              });
       try {
-        assertTrue(closedByServer(slow, 10_000), "closed well before the trickle would complete a query");
+        assertTrue(
+            closedByServer(slow, 10_000), "closed well before the trickle would complete a query");
       } finally {
         stop.set(true);
         trickle.join(5000);
@@ -197,7 +224,9 @@ class TcpLimitsTest {
           open[i] = new Socket();
           open[i].connect(h.server.dnsAddress(), 3000);
         }
-        Await.until("three connections", Duration.ofSeconds(5),
+        Await.until(
+            "three connections",
+            Duration.ofSeconds(5),
             () -> h.server.metrics().gaugeValue("tcp_connections") == 3);
         try (Socket fourth = new Socket()) {
           fourth.connect(h.server.dnsAddress(), 3000);
@@ -211,7 +240,9 @@ class TcpLimitsTest {
           }
         }
       }
-      Await.until("the slots to free", Duration.ofSeconds(5),
+      Await.until(
+          "the slots to free",
+          Duration.ofSeconds(5),
           () -> h.server.metrics().gaugeValue("tcp_connections") == 0);
       assertEquals(Rcode.NOERROR, h.tcp(Harness.query(NAME, Type.A).toWire()).getRcode());
     }

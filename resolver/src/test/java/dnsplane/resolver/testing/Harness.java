@@ -28,8 +28,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * Harness runs a real resolver on 127.0.0.1 (ports 0) in front of a {@link ScriptedUpstream}, with a clock and
- * scheduler the test controls, and offers a small DNS client over real sockets.
+ * Harness runs a real resolver on 127.0.0.1 (ports 0) in front of a {@link ScriptedUpstream}, with
+ * a clock and scheduler the test controls, and offers a small DNS client over real sockets.
  */
 public final class Harness implements AutoCloseable {
   public final ScriptedUpstream upstream;
@@ -42,8 +42,12 @@ public final class Harness implements AutoCloseable {
     Map<String, Object> cfg = new HashMap<>();
     cfg.put("listen", "127.0.0.1:0");
     cfg.put("http", "127.0.0.1:0");
-    cfg.put("stub-zones", "aws.test.=127.0.0.1:" + upstream.port() + ";example.test.=127.0.0.1:" + upstream.port());
-    cfg.put("upstream-timeout", "1s"); // generous: a loaded CI machine must not turn answers into timeouts
+    cfg.put(
+        "stub-zones",
+        "aws.test.=127.0.0.1:" + upstream.port() + ";example.test.=127.0.0.1:" + upstream.port());
+    cfg.put(
+        "upstream-timeout",
+        "1s"); // generous: a loaded CI machine must not turn answers into timeouts
     cfg.put("upstream-attempts", "1");
     cfg.put("client-timeout", "2s");
     cfg.putAll(overrides);
@@ -61,19 +65,23 @@ public final class Harness implements AutoCloseable {
     return udp(query(name, type).toWire(), null);
   }
 
-  /** Sends {@code wire} over UDP (from {@code source} if given) and returns the reply, or null after 3 s. */
+  /**
+   * Sends {@code wire} over UDP (from {@code source} if given) and returns the reply, or null after
+   * 3 s.
+   */
   public Message udp(byte[] wire, InetAddress source) throws IOException {
     return udp(server.dnsAddress(), wire, source);
   }
 
   /** Sends {@code wire} over UDP to {@code to} and returns the reply, or null after 3 s. */
-  public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source) throws IOException {
+  public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source)
+      throws IOException {
     return udp(to, wire, source, 3000);
   }
 
   /** Sends {@code wire} over UDP and returns the reply, or null after {@code timeoutMillis}. */
-  public static Message udp(InetSocketAddress to, byte[] wire, InetAddress source, int timeoutMillis)
-      throws IOException {
+  public static Message udp(
+      InetSocketAddress to, byte[] wire, InetAddress source, int timeoutMillis) throws IOException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(source, 0))) {
       s.setSoTimeout(timeoutMillis);
       s.send(new DatagramPacket(wire, wire.length, to));
@@ -121,16 +129,20 @@ public final class Harness implements AutoCloseable {
   }
 
   /** A call as our scripts make it: mutating ones say {@code Content-Type: application/json}. */
-  public HttpResponse<String> http(String method, String path) throws IOException, InterruptedException {
-    return http(method, path, method.equals("GET") ? Map.of() : Map.of("Content-Type", "application/json"));
+  public HttpResponse<String> http(String method, String path)
+      throws IOException, InterruptedException {
+    return http(
+        method, path, method.equals("GET") ? Map.of() : Map.of("Content-Type", "application/json"));
   }
 
   /** A body-less call with exactly these headers. */
   public HttpResponse<String> http(String method, String path, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5));
     headers.forEach(req::header);
     return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ManualScheduler keeps scheduled tasks until the test runs them, so background work happens only on demand. */
+/**
+ * ManualScheduler keeps scheduled tasks until the test runs them, so background work happens only
+ * on demand.
+ */
 public final class ManualScheduler implements TaskScheduler {
   private final List<Runnable> tasks = new ArrayList<>();
 

@@ -23,8 +23,9 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 
 /**
- * ScriptedUpstream is a tiny UDP+TCP DNS server on 127.0.0.1 whose every reply the test decides: a script maps
- * each query to the packets to send back (none = time out, several = e.g. a spoofed reply before the real one).
+ * ScriptedUpstream is a tiny UDP+TCP DNS server on 127.0.0.1 whose every reply the test decides: a
+ * script maps each query to the packets to send back (none = time out, several = e.g. a spoofed
+ * reply before the real one).
  */
 public final class ScriptedUpstream implements AutoCloseable {
   private final DatagramSocket udp;
@@ -160,7 +161,16 @@ public final class ScriptedUpstream implements AutoCloseable {
   /** The zone's SOA with the given TTL and MINIMUM. */
   public static SOARecord soa(String zone, long ttl, long minimum) {
     Name z = Name.fromConstantString(zone);
-    return new SOARecord(z, org.xbill.DNS.DClass.IN, ttl, Name.fromConstantString("ns1." + zone),
-        Name.fromConstantString("hostmaster." + zone), 1, 3600, 600, 86400, minimum);
+    return new SOARecord(
+        z,
+        org.xbill.DNS.DClass.IN,
+        ttl,
+        Name.fromConstantString("ns1." + zone),
+        Name.fromConstantString("hostmaster." + zone),
+        1,
+        3600,
+        600,
+        86400,
+        minimum);
   }
 }

@@ -11,6 +11,7 @@ class BackoffTest {
     assertEquals(999, Backoff.delayMillis(0, 1000, 60_000, 0.999));
     assertEquals(2000, Backoff.delayMillis(2, 1000, 60_000, 0.0));
     assertEquals(30_000, Backoff.delayMillis(20, 1000, 60_000, 0.0));
-    assertEquals(30_000, Backoff.delayMillis(63, 1000, 60_000, 0.0), "no overflow on huge attempts");
+    assertEquals(
+        30_000, Backoff.delayMillis(63, 1000, 60_000, 0.0), "no overflow on huge attempts");
   }
 }
