@@ -3,12 +3,12 @@ package dnsplane.planner;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dnsplane.db.testing.Layering;
 import java.util.Timer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -23,20 +23,7 @@ import java.util.concurrent.Future;
 class ArchitectureTest {
 
   /** The plan calculation is a function of its arguments: no database, framework or network. */
-  @ArchTest
-  static final ArchRule planIsPure =
-      noClasses()
-          .that()
-          .resideInAPackage("dnsplane.planner.plan..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.netty..",
-              "java.sql..",
-              "javax.sql..",
-              "org.postgresql..",
-              "com.zaxxer..",
-              "io.micronaut..");
+  @ArchTest static final ArchRule planIsPure = Layering.pure("dnsplane.planner.plan");
 
   /** Nor does it schedule anything: timing belongs to the callers. */
   @ArchTest
@@ -51,19 +38,10 @@ class ArchitectureTest {
                   .or(assignableTo(Future.class))
                   .or(assignableTo(Timer.class)));
 
-  @ArchTest
-  static final ArchRule noPackageCycles =
-      slices().matching("dnsplane.planner.(*)..").should().beFreeOfCycles();
+  @ArchTest static final ArchRule noPackageCycles = Layering.noCycles("dnsplane.planner");
 
   /** Services answer in their own terms; turning that into HTTP is the web layer's job. */
-  @ArchTest
-  static final ArchRule onlyWebKnowsWeb =
-      noClasses()
-          .that()
-          .resideOutsideOfPackage("dnsplane.planner.web..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage("dnsplane.planner.web..");
+  @ArchTest static final ArchRule onlyWebKnowsWeb = Layering.onlyComposedBy("dnsplane.planner.web");
 
   /** The root package wires the planner together, so nothing below it may lean on it. */
   @ArchTest
