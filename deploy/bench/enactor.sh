@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # enactor.sh — how long the enactor takes to apply a plan, and how long until authdns serves it.
 #
-# usage: deploy/bench/enactor.sh [--noop] [N...]   (default: 1 1000 10000 endpoints)
+# usage: deploy/bench/enactor.sh [--noop] [--micronaut] [N...]   (default: 1 1000 10000 endpoints)
 #
 # Runs dnsplane.enactor.bench.ApplyBench (enactor test scope) against a throwaway database on the
 # PostgreSQL the test fixture finds (DNSPLANE_TEST_DB_URL, else 127.0.0.1:5432, else embedded) with
@@ -10,11 +10,12 @@
 # --noop adds a heartbeat table: a plan with the content already served under a new generation —
 # its apply time, the change-log rows, serial bumps and audit rows it caused, and authdns's query
 # rate (dnsperf, if installed) with no plan and while such plans are applied back to back
-# (window: -Ddnsplane.bench.seconds via DNSPLANE_BENCH_SECONDS, default 10).
+# (window: -Ddnsplane.bench.seconds via DNSPLANE_BENCH_SECONDS, default 10). --micronaut applies
+# through the service's transactions (Micronaut Data's transaction manager) instead of a plain pool.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 for n in "$@"; do
-  [[ "$n" == --noop || ("$n" =~ ^[0-9]+$ && "$n" -gt 0) ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
+  [[ "$n" == --noop || "$n" == --micronaut || ("$n" =~ ^[0-9]+$ && "$n" -gt 0) ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
 done
 cd "$ROOT"
 cp="$(mktemp /tmp/enactor-bench-cp.XXXXXX)"

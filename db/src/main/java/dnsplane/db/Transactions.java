@@ -2,108 +2,71 @@ package dnsplane.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Transactions runs units of JDBC work on a pool: in one transaction that is retried when
- * PostgreSQL reports a deadlock or a serialization failure, as plain reads, or in one consistent
- * snapshot. It is the one way the planner and the enactor begin a transaction.
+ * Transactions runs units of JDBC work: in one transaction that is retried when PostgreSQL reports
+ * a deadlock or a serialization failure, as plain reads, or in one consistent snapshot. It is the
+ * one way the planner and the enactor begin a transaction. {@link #over} runs on a plain pool;
+ * {@code dnsplane.db.micronaut.MicronautTransactions} runs on Micronaut's transaction manager, so
+ * Micronaut Data repositories called inside a unit join its transaction.
  *
- * <p>A retried unit runs again from the start on a fresh connection, so it must keep its effects
- * inside the database (or make them idempotent): everything it wrote was rolled back.
+ * <p>A retried unit runs again from the start, so it must keep its effects inside the database (or
+ * make them idempotent): everything it wrote was rolled back.
  */
-public final class Transactions {
+public interface Transactions {
 
   /** A unit of work on one connection. */
   @FunctionalInterface
-  public interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
-  /** Attempts before a deadlock or serialization failure is given up on (each is rare). */
-  public static final int MAX_ATTEMPTS = 5;
-
-  private final DataSource dataSource;
-
-  public Transactions(DataSource dataSource) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  /** One attempt at a transaction, from begin to commit or rollback. */
+  @FunctionalInterface
+  interface Attempt<T> {
+    T run() throws SQLException;
   }
 
-  public DataSource dataSource() {
-    return dataSource;
+  /** Attempts before a deadlock or serialization failure is given up on (each is rare). */
+  int MAX_ATTEMPTS = 5;
+
+  /** Transactions on a plain pool (no Micronaut context). */
+  static Transactions over(DataSource dataSource) {
+    return new JdbcTransactions(dataSource);
   }
 
   /**
    * Runs {@code work} in one READ COMMITTED transaction and commits; rolls back on any exception
    * (including an unchecked one thrown midway) and retries a deadlock or serialization failure.
    */
-  public <T> T write(Work<T> work) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c);
-          if (e instanceof SQLException s && retryable(s) && attempt < MAX_ATTEMPTS) {
-            continue;
-          }
-          throw e;
-        } finally {
-          resetQuietly(c);
-        }
-      }
-    }
-  }
+  <T> T write(Work<T> work) throws SQLException;
 
-  /** Runs {@code work} in autocommit mode: each statement is its own transaction. */
-  public <T> T read(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
-    }
-  }
+  /** Runs {@code work} on a connection in autocommit mode: each statement its own transaction. */
+  <T> T read(Work<T> work) throws SQLException;
 
   /**
    * Runs {@code work} in one REPEATABLE READ snapshot that is rolled back afterwards: several reads
    * that must agree (a plan and its entries, never a plan deleted half-way through).
    */
-  public <T> T snapshot(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setAutoCommit(false);
-      try {
-        return work.run(c);
-      } finally {
-        rollbackQuietly(c);
-        // The pool hands this connection on: whoever gets it next relies on READ COMMITTED.
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        resetQuietly(c);
-      }
-    }
-  }
+  <T> T snapshot(Work<T> work) throws SQLException;
 
   /** Deadlock detected (40P01) or serialization failure (40001): the same work may succeed now. */
-  public static boolean retryable(SQLException e) {
+  static boolean retryable(SQLException e) {
     String state = e.getSQLState();
     return "40P01".equals(state) || "40001".equals(state);
   }
 
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-
-  private static void resetQuietly(Connection c) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // As above: a broken connection is not reused.
+  /** Runs {@code attempt} again after a retryable failure, {@link #MAX_ATTEMPTS} times at most. */
+  static <T> T retrying(Attempt<T> attempt) throws SQLException {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.run();
+      } catch (SQLException e) {
+        if (!retryable(e) || n >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 }

@@ -18,7 +18,7 @@ class TransactionsTest {
     TestDb db = TestPostgres.freshDatabase();
     AtomicInteger attempts = new AtomicInteger();
     int v =
-        new Transactions(db.dataSource())
+        Transactions.over(db.dataSource())
             .write(
                 c -> {
                   if (attempts.incrementAndGet() < 3) {
@@ -38,7 +38,7 @@ class TransactionsTest {
     assertThrows(
         SQLException.class,
         () ->
-            new Transactions(db.dataSource())
+            Transactions.over(db.dataSource())
                 .write(
                     c -> {
                       once.incrementAndGet();
@@ -50,7 +50,7 @@ class TransactionsTest {
     assertThrows(
         SQLException.class,
         () ->
-            new Transactions(db.dataSource())
+            Transactions.over(db.dataSource())
                 .write(
                     c -> {
                       forever.incrementAndGet();
@@ -64,7 +64,7 @@ class TransactionsTest {
     TestDb db = TestPostgres.freshDatabase();
     // One connection, so the snapshot's connection is the one the next unit gets.
     try (var pool = dnsplane.db.DbBootstrap.pool(db.settings(), "tx-test", 1)) {
-      Transactions tx = new Transactions(pool);
+      Transactions tx = Transactions.over(pool);
       assertThrows(
           IllegalStateException.class,
           () ->

@@ -2,15 +2,13 @@ package dnsplane.db.audit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * AuditLog appends to and reads audit_log on the caller's connection. An append is one statement
- * per batch and joins the caller's transaction, so a write and its audit rows commit together.
+ * AuditLog appends to audit_log on the caller's connection (reads: {@link AuditRepository}). An
+ * append is one statement per batch and joins the caller's transaction, so a write and its audit
+ * rows commit together.
  */
 public final class AuditLog {
 
@@ -58,11 +56,11 @@ public final class AuditLog {
   }
 
   /**
-   * The newest {@code limit} rows, newest first; {@code actor} null means every actor.
+   * Refuses a query no row can answer or that would fail in PostgreSQL.
    *
-   * @throws IllegalArgumentException for a limit out of range or an actor no row can have
+   * @throws IllegalArgumentException for a limit out of range or an actor containing NUL
    */
-  public static List<AuditRow> recent(Connection c, String actor, int limit) throws SQLException {
+  public static void checkQuery(String actor, int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException(
           "limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
@@ -71,33 +69,6 @@ public final class AuditLog {
     // actor can match.
     if (actor != null && actor.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("actor must not contain NUL characters");
-    }
-    String sql =
-        "SELECT id, at, actor, action, generation, endpoint, previous_generation, new_generation,"
-            + " detail FROM audit_log WHERE (?::text IS NULL OR actor = ?) ORDER BY id DESC LIMIT"
-            + " ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, actor);
-      ps.setString(2, actor);
-      ps.setInt(3, limit);
-      List<AuditRow> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Timestamp at = rs.getTimestamp(2);
-          out.add(
-              new AuditRow(
-                  rs.getLong(1),
-                  at.toInstant(),
-                  rs.getString(3),
-                  rs.getString(4),
-                  (Long) rs.getObject(5),
-                  rs.getString(6),
-                  (Long) rs.getObject(7),
-                  (Long) rs.getObject(8),
-                  rs.getString(9)));
-        }
-      }
-      return out;
     }
   }
 }

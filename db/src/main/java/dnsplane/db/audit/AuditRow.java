@@ -1,5 +1,9 @@
 package dnsplane.db.audit;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.GeneratedValue;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 
 /**
@@ -7,16 +11,17 @@ import java.time.Instant;
  * to do with plan {@code generation} on {@code endpoint}. {@code id} and {@code at} are null until
  * the row is stored.
  */
+@MappedEntity("audit_log")
 public record AuditRow(
-    Long id,
-    Instant at,
+    @Id @GeneratedValue @Nullable Long id,
+    @Nullable Instant at,
     String actor,
     String action,
-    Long generation,
-    String endpoint,
-    Long previousGeneration,
-    Long newGeneration,
-    String detail) {
+    @Nullable Long generation,
+    @Nullable String endpoint,
+    @Nullable Long previousGeneration,
+    @Nullable Long newGeneration,
+    @Nullable String detail) {
 
   /** A new entry (not stored yet). */
   public static AuditRow of(

@@ -25,7 +25,7 @@ class PlansTest {
   @BeforeEach
   void fresh() throws Exception {
     db = TestPostgres.freshDatabase();
-    tx = new Transactions(db.dataSource());
+    tx = Transactions.over(db.dataSource());
     try (Connection c = db.connect()) {
       exec(c, "INSERT INTO zone (name) VALUES ('aws.test.')");
     }

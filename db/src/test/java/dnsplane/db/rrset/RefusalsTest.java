@@ -21,7 +21,7 @@ class RefusalsTest {
         assertThrows(
             SQLException.class,
             () ->
-                new Transactions(db.dataSource())
+                Transactions.over(db.dataSource())
                     .write(
                         c -> {
                           try (var st = c.createStatement()) {
@@ -46,7 +46,7 @@ class RefusalsTest {
         assertThrows(
             SQLException.class,
             () ->
-                new Transactions(db.dataSource())
+                Transactions.over(db.dataSource())
                     .write(
                         c -> {
                           try (var st = c.createStatement()) {

@@ -2,6 +2,7 @@ package dnsplane.enactor.api;
 
 import dnsplane.db.Names;
 import dnsplane.db.audit.AuditLog;
+import dnsplane.db.audit.AuditRepository;
 import dnsplane.enactor.Durations;
 import dnsplane.enactor.apply.ApplyReport;
 import dnsplane.enactor.apply.Enactor;
@@ -38,11 +39,13 @@ final class EnactorController {
 
   private final EnactorRuntime runtime;
   private final Enactor enactor;
+  private final AuditRepository audit;
   private final ObjectMapper json;
 
-  EnactorController(EnactorRuntime runtime, ObjectMapper json) {
+  EnactorController(EnactorRuntime runtime, AuditRepository audit, ObjectMapper json) {
     this.runtime = runtime;
     this.enactor = runtime.enactor();
+    this.audit = audit;
     this.json = json;
   }
 
@@ -138,11 +141,8 @@ final class EnactorController {
         throw new IllegalArgumentException("limit must be a number, got \"" + limit + "\"");
       }
     }
-    if (n < 1 || n > AuditLog.MAX_LIMIT) {
-      throw new IllegalArgumentException(
-          "limit must be between 1 and " + AuditLog.MAX_LIMIT + ", got " + n);
-    }
-    return Views.audits(enactor.recentAudit(actor, n));
+    AuditLog.checkQuery(actor, n);
+    return Views.audits(audit.recent(actor, n));
   }
 
   @Error(exception = IllegalArgumentException.class)

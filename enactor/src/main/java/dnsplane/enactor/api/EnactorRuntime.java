@@ -1,9 +1,8 @@
 package dnsplane.enactor.api;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.Names;
+import dnsplane.db.Transactions;
 import dnsplane.enactor.Durations;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.EnactorLoop;
@@ -13,7 +12,6 @@ import dnsplane.enactor.apply.Faults;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.verify.Verifier;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
@@ -21,13 +19,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * EnactorRuntime owns one enactor inside the Micronaut service: its connection pool, the enactor,
- * its faults, verifier and apply loop, built from the {@code enactor.*} properties.
+ * EnactorRuntime owns one enactor inside the Micronaut service: the enactor, its faults, verifier
+ * and apply loop, built from the {@code enactor.*} properties on {@link EnactorDatabase}'s beans.
  */
 @Singleton
 public final class EnactorRuntime implements AutoCloseable {
 
-  private final HikariDataSource pool;
   private final Enactor enactor;
   private final EnactorLoop loop;
 
@@ -39,15 +36,9 @@ public final class EnactorRuntime implements AutoCloseable {
       @Value("${enactor.authdns:127.0.0.1:1053}") String authdns,
       @Value("${enactor.verify:true}") boolean verify,
       @Value("${enactor.poll:2s}") String poll,
-      @Nullable @Value("${enactor.db.url:}") String dbUrl,
-      @Nullable @Value("${enactor.db.user:}") String dbUser,
-      @Nullable @Value("${enactor.db.password:}") String dbPassword)
+      DbSettings db,
+      Transactions tx)
       throws SQLException {
-    DbSettings db =
-        dbUrl == null || dbUrl.isBlank()
-            ? DbSettings.fromEnv()
-            : new DbSettings(
-                dbUrl, dbUser == null || dbUser.isBlank() ? "postgres" : dbUser, dbPassword);
     Faults faults = new Faults();
     if (delays != null && !delays.isBlank()) {
       for (String d : delays.split(",")) {
@@ -55,21 +46,15 @@ public final class EnactorRuntime implements AutoCloseable {
         faults.setDelay(Names.canonical(d.substring(0, eq)), Durations.parse(d.substring(eq + 1)));
       }
     }
-    this.pool = DbBootstrap.pool(db, "enactor-" + az, 4);
-    try {
-      Verifier verifier = verify ? new Verifier(address(authdns), Duration.ofSeconds(2)) : null;
-      this.enactor =
-          new Enactor(
-              EnactorSettings.of(az, Mode.parse(mode), keep),
-              pool,
-              faults,
-              new EnactorMetrics(),
-              verifier);
-      this.loop = new EnactorLoop(enactor, db, Durations.parse(poll)).start();
-    } catch (SQLException | RuntimeException e) {
-      pool.close();
-      throw e;
-    }
+    Verifier verifier = verify ? new Verifier(address(authdns), Duration.ofSeconds(2)) : null;
+    this.enactor =
+        new Enactor(
+            EnactorSettings.of(az, Mode.parse(mode), keep),
+            tx,
+            faults,
+            new EnactorMetrics(),
+            verifier);
+    this.loop = new EnactorLoop(enactor, db, Durations.parse(poll)).start();
   }
 
   static InetSocketAddress address(String hostPort) {
@@ -89,14 +74,9 @@ public final class EnactorRuntime implements AutoCloseable {
     return loop;
   }
 
-  public HikariDataSource pool() {
-    return pool;
-  }
-
   @PreDestroy
   @Override
   public void close() {
     loop.close();
-    pool.close();
   }
 }

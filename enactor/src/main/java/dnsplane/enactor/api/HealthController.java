@@ -7,7 +7,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -26,8 +25,8 @@ final class HealthController {
   @Get("/health")
   HttpResponse<Views.Health> health() {
     String az = runtime.enactor().az();
-    try (Connection c = runtime.pool().getConnection()) {
-      if (c.isValid(2)) {
+    try {
+      if (runtime.enactor().transactions().read(c -> c.isValid(2))) {
         return HttpResponse.ok(new Views.Health("ok", az, null));
       }
       return HttpResponse.<Views.Health>status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -42,8 +42,12 @@ final class Cleaner {
   private final RrsetStore rrsets = new RrsetStore();
 
   Cleaner(String az, DataSource ds, PlanStore plans) {
+    this(az, Transactions.over(ds), plans);
+  }
+
+  Cleaner(String az, Transactions tx, PlanStore plans) {
     this.az = Objects.requireNonNull(az, "az");
-    this.tx = new Transactions(ds);
+    this.tx = Objects.requireNonNull(tx, "tx");
     this.plans = Objects.requireNonNull(plans, "plans");
   }
 

@@ -60,7 +60,7 @@ public final class Enactor {
   private volatile Long lastApplied;
   private volatile String stuckReason;
 
-  /** {@code verifier} may be null: no post-apply verification. */
+  /** On a plain pool; {@code verifier} may be null: no post-apply verification. */
   public Enactor(
       EnactorSettings settings,
       DataSource ds,
@@ -68,14 +68,25 @@ public final class Enactor {
       EnactorMetrics metrics,
       Verifier verifier)
       throws SQLException {
+    this(settings, Transactions.over(ds), faults, metrics, verifier);
+  }
+
+  /** On {@code tx} (the service's are Micronaut's); {@code verifier} may be null. */
+  public Enactor(
+      EnactorSettings settings,
+      Transactions tx,
+      Faults faults,
+      EnactorMetrics metrics,
+      Verifier verifier)
+      throws SQLException {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.tx = new Transactions(ds);
+    this.tx = Objects.requireNonNull(tx, "tx");
     this.faults = Objects.requireNonNull(faults, "faults");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.verifier = verifier;
-    this.plans = new PlanStore(ds);
-    this.writer = new RrsetWriter(settings.az(), ds, faults, settings.batchSize());
-    this.cleaner = new Cleaner(settings.az(), ds, plans);
+    this.plans = new PlanStore(tx);
+    this.writer = new RrsetWriter(settings.az(), tx, faults, settings.batchSize());
+    this.cleaner = new Cleaner(settings.az(), tx, plans);
     this.mode = settings.mode();
     this.lastApplied = tx.read(c -> EnactorStatus.lastApplied(c, settings.az()));
     saveStatus();
@@ -191,7 +202,7 @@ public final class Enactor {
                     ? "operator repair: newest plan written through the safe rules and"
                         + " compare-and-set"
                     : "operator repair: newest plan written unconditionally (legacy)")));
-    RrsetWriter repairer = new RrsetWriter(settings.az(), tx.dataSource(), new Faults(), 1);
+    RrsetWriter repairer = new RrsetWriter(settings.az(), tx, new Faults(), 1);
     RrsetWriter.Result r = repairer.write(m, List.of(entry), zones);
     count(r.tally());
     setStuck(null);
@@ -338,9 +349,9 @@ public final class Enactor {
     return metrics;
   }
 
-  /** The newest {@code limit} audit rows, newest first; {@code actor} null means every enactor. */
-  public List<AuditRow> recentAudit(String actor, int limit) throws SQLException {
-    return tx.read(c -> AuditLog.recent(c, actor, limit));
+  /** The transactions this enactor runs on (the health check's probe uses them too). */
+  public Transactions transactions() {
+    return tx;
   }
 
   /** Appends audit rows in a transaction of their own (events outside any write). */

@@ -63,8 +63,12 @@ final class RrsetWriter {
   private final int batchSize;
 
   RrsetWriter(String az, DataSource ds, Faults faults, int batchSize) {
+    this(az, Transactions.over(ds), faults, batchSize);
+  }
+
+  RrsetWriter(String az, Transactions tx, Faults faults, int batchSize) {
     this.az = Objects.requireNonNull(az, "az");
-    this.tx = new Transactions(ds);
+    this.tx = Objects.requireNonNull(tx, "tx");
     this.faults = Objects.requireNonNull(faults, "faults");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);

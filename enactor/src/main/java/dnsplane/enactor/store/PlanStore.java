@@ -24,7 +24,11 @@ public final class PlanStore {
   private final Transactions tx;
 
   public PlanStore(DataSource ds) {
-    this.tx = new Transactions(ds);
+    this(Transactions.over(ds));
+  }
+
+  public PlanStore(Transactions tx) {
+    this.tx = tx;
   }
 
   /** Every plan generation that exists now. */

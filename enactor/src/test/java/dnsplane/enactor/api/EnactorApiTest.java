@@ -3,9 +3,13 @@ package dnsplane.enactor.api;
 import static dnsplane.db.testing.Sql.exec;
 import static dnsplane.db.testing.Sql.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.Transactions;
+import dnsplane.db.micronaut.MicronautTransactions;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -49,6 +53,26 @@ class EnactorApiTest implements TestPropertyProvider {
     p.put("enactor.db.user", db.settings().user());
     p.put("enactor.db.password", db.settings().password());
     return p;
+  }
+
+  @Inject Transactions transactions;
+
+  @Test
+  void theServiceRunsOnMicronautsTransactions() {
+    assertInstanceOf(MicronautTransactions.class, transactions);
+  }
+
+  @Test
+  void theAuditIsReadThroughTheRepositoryFilteredByActor() throws Exception {
+    exec(
+        db,
+        "INSERT INTO audit_log (actor, action, detail) VALUES ('az-x', 'probe', 'x1'),"
+            + " ('az-y', 'probe', 'y1'), ('az-x', 'probe', 'x2')");
+    String x = http.toBlocking().retrieve("/v1/audit?limit=10&actor=az-x");
+    assertTrue(x.indexOf("\"detail\":\"x2\"") < x.indexOf("\"detail\":\"x1\""), x);
+    assertTrue(x.contains("\"x1\"") && x.contains("\"x2\""), x);
+    assertFalse(x.contains("az-y"), x);
+    assertBad(HttpRequest.GET("/v1/audit?actor=a%00b"), "NUL");
   }
 
   @Test

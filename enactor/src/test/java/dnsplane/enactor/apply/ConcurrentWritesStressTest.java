@@ -129,7 +129,7 @@ class ConcurrentWritesStressTest {
                   PlanStore plans = new PlanStore(pool);
                   RrsetWriter writer = new RrsetWriter(az, pool, new Faults(), 1000);
                   Cleaner cleaner = new Cleaner(az, pool, plans);
-                  ZoneIndex zones = new Transactions(pool).write(ZoneIndex::load);
+                  ZoneIndex zones = Transactions.over(pool).write(ZoneIndex::load);
                   for (int i = 0; i < operations / THREADS; i++) {
                     if (r.nextInt(4) == 0) {
                       cleaner.cleanup(mode, 1 + r.nextInt(3));

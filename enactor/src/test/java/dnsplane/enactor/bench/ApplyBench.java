@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dnsplane.authdns.AuthDns;
 import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.db.DbBootstrap;
+import dnsplane.db.Transactions;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import dnsplane.enactor.apply.ApplyReport;
@@ -13,12 +14,14 @@ import dnsplane.enactor.apply.EnactorSettings;
 import dnsplane.enactor.apply.Faults;
 import dnsplane.enactor.rules.Mode;
 import dnsplane.enactor.verify.Verifier;
+import io.micronaut.context.ApplicationContext;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Locale;
+import javax.sql.DataSource;
 
 /**
  * ApplyBench prints, for 1, 1,000 and 10,000 guarded endpoints (an IPv4 and an IPv6 target each) on
@@ -42,13 +45,34 @@ public final class ApplyBench {
       ns1 A   192.0.2.1
       """;
 
+  /** --micronaut: apply through the service's transactions (Micronaut's), not a plain pool. */
+  private static boolean micronaut;
+
   private ApplyBench() {}
+
+  /** The transactions the enactor runs on: the service's own (Micronaut's) or the plain pool's. */
+  private static Transactions transactions(
+      TestDb db, DataSource pool, java.util.List<AutoCloseable> close) {
+    if (!micronaut) {
+      return Transactions.over(pool);
+    }
+    ApplicationContext ctx =
+        ApplicationContext.run(
+            java.util.Map.of(
+                "enactor.az", "az-a",
+                "enactor.db.url", db.settings().jdbcUrl(),
+                "enactor.db.user", db.settings().user(),
+                "enactor.db.password", db.settings().password()));
+    close.add(ctx);
+    return ctx.getBean(Transactions.class);
+  }
 
   public static void main(String[] args) throws Exception {
     boolean noop = java.util.Arrays.asList(args).contains("--noop");
+    micronaut = java.util.Arrays.asList(args).contains("--micronaut");
     int[] sizes =
         java.util.Arrays.stream(args)
-            .filter(a -> !a.equals("--noop"))
+            .filter(a -> !a.startsWith("--"))
             .mapToInt(Integer::parseInt)
             .toArray();
     if (sizes.length == 0) {
@@ -93,10 +117,11 @@ public final class ApplyBench {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     try (AuthDns authdns = AuthDns.start(db.settings(), any, any);
         HikariDataSource pool = DbBootstrap.pool(db.settings(), "bench", 4)) {
+      java.util.List<AutoCloseable> close = new java.util.ArrayList<>();
       Enactor e =
           new Enactor(
               new EnactorSettings("az-a", Mode.SAFE, 3, 1000, 0),
-              pool,
+              transactions(db, pool, close),
               new Faults(),
               new EnactorMetrics(),
               null);
@@ -126,7 +151,11 @@ public final class ApplyBench {
         throw new IllegalStateException("expected " + n + " writes: " + first + " / " + next);
       }
       System.out.println(
-          String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs, servedMs));
+          String.format(Locale.ROOT, "%9d  %14d  %13d  %19d", n, firstMs, nextMs, servedMs)
+              + (micronaut ? "  (Micronaut transactions)" : ""));
+      for (AutoCloseable c : close) {
+        c.close();
+      }
       if (heartbeats != null) {
         // The next plans carry round 2's content again: what the planner's heartbeat writes.
         heartbeats.add(

@@ -3,10 +3,16 @@ package dnsplane.planner.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.Transactions;
+import dnsplane.db.micronaut.MicronautTransactions;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.data.connection.ConnectionOperations;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 
 /**
  * DataSourceFactory builds the planner's connection pool from {@code datasources.default.*} (set by
@@ -17,6 +23,7 @@ import jakarta.inject.Singleton;
 final class DataSourceFactory {
 
   @Singleton
+  @Named("default")
   @Bean(preDestroy = "close")
   HikariDataSource dataSource(
       @Value("${datasources.default.url:}") String url,
@@ -31,5 +38,17 @@ final class DataSourceFactory {
     // Hikari waits 30 s for a connection by default; a dead database should give a prompt 503.
     pool.setConnectionTimeout(5_000);
     return pool;
+  }
+
+  /**
+   * The planner's transactions run on Micronaut's transaction manager, so repositories called in a
+   * unit of work join it (and plain {@code getConnection()} on the pool, which Micronaut Data
+   * wraps, works only inside one).
+   */
+  @Singleton
+  Transactions transactions(
+      TransactionOperations<Connection> transactions,
+      ConnectionOperations<Connection> connections) {
+    return new MicronautTransactions(transactions, connections);
   }
 }

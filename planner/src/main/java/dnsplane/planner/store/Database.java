@@ -3,7 +3,6 @@ package dnsplane.planner.store;
 import dnsplane.db.Transactions;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 
 /**
  * Database is the planner's door to db's {@link Transactions} (which retries deadlocks and
@@ -15,8 +14,8 @@ public final class Database {
 
   private final Transactions tx;
 
-  public Database(DataSource dataSource) {
-    this.tx = new Transactions(dataSource);
+  public Database(Transactions tx) {
+    this.tx = tx;
   }
 
   /** One transaction; rolled back on any exception, including a refusal midway. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.Transactions;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.planner.retention.Pruner.Pass;
@@ -252,7 +253,7 @@ class RetentionDbTest {
   }
 
   private static Pruner pruner(TestDb db) {
-    return new Pruner(new RetentionStore(new Database(db.dataSource())));
+    return new Pruner(new RetentionStore(new Database(Transactions.over(db.dataSource()))));
   }
 
   private static void age(TestDb db, long from, long to, String age) throws SQLException {

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dnsplane.db.Transactions;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.planner.store.Database;
@@ -62,7 +63,8 @@ class RetentionPassTest {
     RetentionConfig config =
         new RetentionConfig("60s", "4", "7d", "1000000", "5", "90d", "1000000", "1");
     Retention retention =
-        new Retention(new RetentionStore(new Database(db.dataSource())), config, metrics);
+        new Retention(
+            new RetentionStore(new Database(Transactions.over(db.dataSource()))), config, metrics);
 
     retention.runPass(() -> false);
 
@@ -99,7 +101,7 @@ class RetentionPassTest {
     PlannerMetrics metrics = new PlannerMetrics();
     Retention retention =
         new Retention(
-            new RetentionStore(new Database(db.dataSource())),
+            new RetentionStore(new Database(Transactions.over(db.dataSource()))),
             new RetentionConfig("60s", "10", "7d", "off", "1", "90d", "off", "1"),
             metrics);
     try (Connection ddl = db.connect();
