@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
+import dnsplane.db.testing.Sql;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import dnsplane.planner.web.Api;
@@ -13,6 +15,7 @@ import io.micronaut.json.JsonMapper;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,16 @@ class ApplicationStartTest {
           401, api.post("/v1/plans").status(), "the token from the environment is enforced");
       assertEquals(201, api.withToken("t0ken").post("/v1/plans").status());
     }
+    // Micronaut Data proxies the pool bean; stopping must still close the pool itself.
+    Await.until(
+        "the planner's connections to close",
+        Duration.ofSeconds(20),
+        () ->
+            Sql.longValue(
+                    db,
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND pid <> pg_backend_pid()")
+                == 0);
   }
 
   @Test

@@ -5,12 +5,12 @@ import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.Transactions;
 import dnsplane.db.micronaut.MicronautTransactions;
-import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.transaction.TransactionOperations;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -24,6 +24,12 @@ import java.sql.Connection;
 @Factory
 final class EnactorDatabase {
 
+  /**
+   * The pool this factory made. Micronaut Data replaces the bean with a proxy, on which
+   * {@code @Bean(preDestroy = "close")} fails: the factory closes the pool itself instead.
+   */
+  private HikariDataSource pool;
+
   @Singleton
   DbSettings settings(
       @Nullable @Value("${enactor.db.url:}") String url,
@@ -36,9 +42,16 @@ final class EnactorDatabase {
 
   @Singleton
   @Named("default")
-  @Bean(preDestroy = "close")
   HikariDataSource pool(DbSettings settings, @Value("${enactor.az}") String az) {
-    return DbBootstrap.pool(settings, "enactor-" + az, 4);
+    pool = DbBootstrap.pool(settings, "enactor-" + az, 4);
+    return pool;
+  }
+
+  @PreDestroy
+  void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   @Singleton

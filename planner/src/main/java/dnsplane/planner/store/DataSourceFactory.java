@@ -5,11 +5,11 @@ import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.Transactions;
 import dnsplane.db.micronaut.MicronautTransactions;
-import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.transaction.TransactionOperations;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -22,9 +22,14 @@ import java.sql.Connection;
 @Factory
 final class DataSourceFactory {
 
+  /**
+   * The pool this factory made. Micronaut Data replaces the bean with a proxy, on which
+   * {@code @Bean(preDestroy = "close")} fails: the factory closes the pool itself instead.
+   */
+  private HikariDataSource pool;
+
   @Singleton
   @Named("default")
-  @Bean(preDestroy = "close")
   HikariDataSource dataSource(
       @Value("${datasources.default.url:}") String url,
       @Value("${datasources.default.username:}") String user,
@@ -34,10 +39,17 @@ final class DataSourceFactory {
         url.isBlank()
             ? DbSettings.fromEnv()
             : new DbSettings(url, user.isBlank() ? "postgres" : user, password);
-    HikariDataSource pool = DbBootstrap.pool(settings, "planner", poolSize);
+    pool = DbBootstrap.pool(settings, "planner", poolSize);
     // Hikari waits 30 s for a connection by default; a dead database should give a prompt 503.
     pool.setConnectionTimeout(5_000);
     return pool;
+  }
+
+  @PreDestroy
+  void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   /**
