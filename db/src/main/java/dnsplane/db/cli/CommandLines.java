@@ -31,6 +31,8 @@ public final class CommandLines {
     CommandLine cl = new CommandLine(command);
     cl.setDefaultValueProvider(new EnvDefaults(env));
     cl.setOverwrittenOptionsAllowed(true);
+    // A value may start with '@' (a token, a TSIG secret): never read it as a file of arguments.
+    cl.setExpandAtFiles(false);
     cl.setUsageHelpWidth(100);
     listEnvironment(cl);
     return cl;

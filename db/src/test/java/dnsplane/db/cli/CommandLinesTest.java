@@ -51,6 +51,12 @@ class CommandLinesTest {
   }
 
   @Test
+  void aValueStartingWithAnAtSignIsTheValueNotAFile() {
+    assertEquals("@/etc/passwd", parse(Map.of(), "--listen", "@/etc/passwd").listen);
+    assertEquals(2, run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "@/etc/hosts"));
+  }
+
+  @Test
   void theLastOfARepeatedFlagWins() {
     assertEquals(7, parse(Map.of(), "--count", "5", "--count", "7").count);
   }
