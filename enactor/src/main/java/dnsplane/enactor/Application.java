@@ -2,12 +2,15 @@ package dnsplane.enactor;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.cli.CommandLines;
 import dnsplane.db.net.ControlChannelGuard;
+import dnsplane.enactor.config.Flags;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
+import picocli.CommandLine;
 
 /**
  * Application is the enactor's main: {@code --az NAME [--mode safe|legacy] [--http HOST:PORT]
@@ -20,33 +23,44 @@ public final class Application {
   private Application() {}
 
   public static void main(String[] args) {
-    Flags flags;
-    try {
-      flags = Flags.parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("enactor: " + e.getMessage());
-      System.exit(2);
-      return;
+    Map<String, String> env = System.getenv();
+    CommandLine cl = Flags.commandLine(env);
+    int code =
+        CommandLines.run(
+            "enactor",
+            cl,
+            args,
+            System.out,
+            System.err,
+            parsed -> {
+              Flags flags = Flags.from(cl);
+              String token = env.get("DNSPLANE_API_TOKEN");
+              try {
+                ControlChannelGuard.requireSafeListen(
+                    InetSocketAddress.createUnresolved(flags.httpHost(), flags.httpPort()), token);
+              } catch (IllegalArgumentException e) {
+                throw CommandLines.invalid(cl, e.getMessage());
+              }
+              start(flags, DbSettings.fromEnv(env), token);
+              return 0; // Micronaut's threads keep serving
+            });
+    if (code != 0) {
+      System.exit(code);
     }
-    String token = System.getenv("DNSPLANE_API_TOKEN");
-    try {
-      ControlChannelGuard.requireSafeListen(
-          InetSocketAddress.createUnresolved(flags.httpHost(), flags.httpPort()), token);
-    } catch (IllegalArgumentException e) {
-      System.err.println("enactor: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    DbSettings db = DbSettings.fromEnv();
+  }
+
+  /** Migrates the database and starts the service; the caller owns the returned context. */
+  static ApplicationContext start(Flags flags, DbSettings db, String token) {
     DbBootstrap.prepare(db);
-    Micronaut.build(new String[0])
+    return Micronaut.build(new String[0])
         .mainClass(Application.class)
         .banner(false)
         .properties(properties(flags, db, token))
+        .singletons(flags.config())
         .start();
   }
 
-  /** The Micronaut properties these flags and database settings become. */
+  /** Micronaut's own properties: where to listen, the API token, the database. */
   static Map<String, Object> properties(Flags flags, DbSettings db, String token) {
     Map<String, Object> p = new HashMap<>();
     if (token != null && !token.isBlank()) {
@@ -54,15 +68,6 @@ public final class Application {
     }
     p.put("micronaut.server.host", flags.httpHost());
     p.put("micronaut.server.port", flags.httpPort());
-    p.put("enactor.az", flags.az());
-    p.put("enactor.mode", flags.mode().wire());
-    p.put("enactor.keep", flags.keep());
-    p.put("enactor.authdns", flags.authdns());
-    p.put(
-        "enactor.delays",
-        flags.delays().entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining(",")));
     p.put("enactor.db.url", db.jdbcUrl());
     p.put("enactor.db.user", db.user());
     p.put("enactor.db.password", db.password());

@@ -5,6 +5,7 @@ import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.Transactions;
 import dnsplane.db.micronaut.MicronautTransactions;
+import dnsplane.enactor.config.EnactorConfig;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -42,8 +43,8 @@ final class EnactorDatabase {
 
   @Singleton
   @Named("default")
-  HikariDataSource pool(DbSettings settings, @Value("${enactor.az}") String az) {
-    pool = DbBootstrap.pool(settings, "enactor-" + az, 4);
+  HikariDataSource pool(DbSettings settings, EnactorConfig config) {
+    pool = DbBootstrap.pool(settings, "enactor-" + config.az(), 4);
     return pool;
   }
 

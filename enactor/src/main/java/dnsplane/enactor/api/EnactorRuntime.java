@@ -1,17 +1,13 @@
 package dnsplane.enactor.api;
 
 import dnsplane.db.DbSettings;
-import dnsplane.db.Names;
 import dnsplane.db.Transactions;
-import dnsplane.enactor.Durations;
 import dnsplane.enactor.apply.Enactor;
 import dnsplane.enactor.apply.EnactorLoop;
 import dnsplane.enactor.apply.EnactorMetrics;
-import dnsplane.enactor.apply.EnactorSettings;
 import dnsplane.enactor.apply.Faults;
-import dnsplane.enactor.rules.Mode;
+import dnsplane.enactor.config.EnactorConfig;
 import dnsplane.enactor.verify.Verifier;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
@@ -20,7 +16,7 @@ import java.time.Duration;
 
 /**
  * EnactorRuntime owns one enactor inside the Micronaut service: the enactor, its faults, verifier
- * and apply loop, built from the {@code enactor.*} properties on {@link EnactorDatabase}'s beans.
+ * and apply loop, built from its {@link EnactorConfig} on {@link EnactorDatabase}'s beans.
  */
 @Singleton
 public final class EnactorRuntime implements AutoCloseable {
@@ -28,33 +24,13 @@ public final class EnactorRuntime implements AutoCloseable {
   private final Enactor enactor;
   private final EnactorLoop loop;
 
-  EnactorRuntime(
-      @Value("${enactor.az}") String az,
-      @Value("${enactor.mode:safe}") String mode,
-      @Value("${enactor.keep:3}") int keep,
-      @Value("${enactor.delays:}") String delays,
-      @Value("${enactor.authdns:127.0.0.1:1053}") String authdns,
-      @Value("${enactor.verify:true}") boolean verify,
-      @Value("${enactor.poll:2s}") String poll,
-      DbSettings db,
-      Transactions tx)
-      throws SQLException {
+  EnactorRuntime(EnactorConfig config, DbSettings db, Transactions tx) throws SQLException {
     Faults faults = new Faults();
-    if (delays != null && !delays.isBlank()) {
-      for (String d : delays.split(",")) {
-        int eq = d.indexOf('=');
-        faults.setDelay(Names.canonical(d.substring(0, eq)), Durations.parse(d.substring(eq + 1)));
-      }
-    }
-    Verifier verifier = verify ? new Verifier(address(authdns), Duration.ofSeconds(2)) : null;
-    this.enactor =
-        new Enactor(
-            EnactorSettings.of(az, Mode.parse(mode), keep),
-            tx,
-            faults,
-            new EnactorMetrics(),
-            verifier);
-    this.loop = new EnactorLoop(enactor, db, Durations.parse(poll)).start();
+    config.delays().forEach(faults::setDelay);
+    Verifier verifier =
+        config.verify() ? new Verifier(address(config.authdns()), Duration.ofSeconds(2)) : null;
+    this.enactor = new Enactor(config.settings(), tx, faults, new EnactorMetrics(), verifier);
+    this.loop = new EnactorLoop(enactor, db, config.poll()).start();
   }
 
   static InetSocketAddress address(String hostPort) {

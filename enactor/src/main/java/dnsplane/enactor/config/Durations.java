@@ -1,4 +1,4 @@
-package dnsplane.enactor;
+package dnsplane.enactor.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
