@@ -1,17 +1,24 @@
 package dnsplane.resolver;
 
+import dnsplane.db.cli.CommandLines;
 import dnsplane.resolver.config.ConfigLoader;
+import dnsplane.resolver.config.Flags;
 import dnsplane.resolver.config.ResolverConfig;
 import io.netty.util.ResourceLeakDetector;
+import java.io.PrintStream;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * Main runs the resolver: {@code [--listen HOST:PORT] [--http HOST:PORT] [--config FILE] [--KEY
- * VALUE]...}. Every key of resolver/README.md can be given as a flag, an environment variable
- * (DNSPLANE_RESOLVER_KEY) or in the file.
+ * Main runs the resolver: {@code [-h] [--config FILE] [--KEY VALUE]...}. Every key of
+ * resolver/README.md can be given as a flag, an environment variable (DNSPLANE_RESOLVER_KEY) or in
+ * the file; {@code --help} lists them with their defaults and variables.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -23,20 +30,15 @@ public final class Main {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
-    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println(
-          "usage: resolver [--listen HOST:PORT] [--http HOST:PORT] [--config FILE] [--KEY"
-              + " VALUE]...");
-      System.out.println("keys and defaults: " + ResolverConfig.DEFAULTS);
+    AtomicReference<ResolverConfig> parsed = new AtomicReference<>();
+    int code = configure(args, System.getenv(), System.out, System.err, parsed::set);
+    if (code != 0) {
+      System.exit(code);
       return;
     }
-    ResolverConfig cfg;
-    try {
-      cfg = ConfigLoader.load(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("resolver: " + e.getMessage());
-      System.exit(2);
-      return;
+    ResolverConfig cfg = parsed.get();
+    if (cfg == null) {
+      return; // --help
     }
     ResolverServer server =
         new ResolverServer(cfg, Clock.systemUTC(), ResolverServer.realScheduler()).start();
@@ -56,5 +58,35 @@ public final class Main {
                   done.countDown();
                 }));
     done.await();
+  }
+
+  /**
+   * Reads the command line and the environment into a configuration for {@code use}; prints the
+   * help, or what is wrong with a bad command line or value (as {@code resolver: MESSAGE} and the
+   * synopsis), the way every dnsplane main does ({@link CommandLines#run}).
+   *
+   * @return the exit code: 0 (a configuration went to {@code use}, or the help was printed), or 2
+   */
+  static int configure(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      Consumer<ResolverConfig> use) {
+    CommandLine cl = Flags.commandLine(env);
+    return CommandLines.run(
+        Flags.PROGRAM,
+        cl,
+        args,
+        out,
+        err,
+        parsed -> {
+          try {
+            use.accept(ConfigLoader.load(parsed, env));
+          } catch (IllegalArgumentException e) {
+            throw CommandLines.invalid(cl, e.getMessage());
+          }
+          return 0;
+        });
   }
 }
