@@ -1,5 +1,6 @@
 package dnsplane.enactor.rules;
 
+import dnsplane.db.net.Ipv6Text;
 import java.util.Objects;
 
 /**
@@ -43,7 +44,7 @@ public record IpAddress(AddressFamily family, String canonical) {
               + "\" is not allowed; use "
               + formatV4(new byte[] {b[12], b[13], b[14], b[15]}));
     }
-    return new IpAddress(AddressFamily.V6, formatV6(b));
+    return new IpAddress(AddressFamily.V6, Ipv6Text.format(b));
   }
 
   private static byte[] parseV4(String s, String raw) {
@@ -149,46 +150,6 @@ public record IpAddress(AddressFamily family, String canonical) {
 
   private static String formatV4(byte[] b) {
     return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-  }
-
-  /**
-   * RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::".
-   */
-  static String formatV6(byte[] b) {
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(g[i]));
-    }
-    return out.toString();
   }
 
   private static boolean allDecimal(String s) {

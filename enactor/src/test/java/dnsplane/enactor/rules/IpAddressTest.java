@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.net.Ipv6Text;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -111,7 +112,7 @@ class IpAddressTest {
     }
     try {
       InetAddress a = InetAddress.getByName(s);
-      return a instanceof Inet4Address ? null : IpAddress.formatV6(((Inet6Address) a).getAddress());
+      return a instanceof Inet4Address ? null : Ipv6Text.format(((Inet6Address) a).getAddress());
     } catch (UnknownHostException e) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dnsplane.planner.endpoint;
 
+import dnsplane.db.net.Ipv6Text;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -57,51 +58,11 @@ public final class Addresses {
       throw new IllegalArgumentException(
           "IPv4-mapped address " + raw + " is not allowed; use " + parsed.getHostAddress());
     }
-    return formatV6(((Inet6Address) parsed).getAddress());
+    return Ipv6Text.format(((Inet6Address) parsed).getAddress());
   }
 
   /** True for an IPv6 address (an AAAA record), false for IPv4 (an A record). */
   public static boolean isV6(String canonical) {
     return canonical.contains(":");
-  }
-
-  /**
-   * RFC 5952: lower-case hex, no leading zeros, the first longest run (≥ 2) of zero groups as "::".
-   */
-  static String formatV6(byte[] b) {
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(g[i]));
-    }
-    return out.toString();
   }
 }
