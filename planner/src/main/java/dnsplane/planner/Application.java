@@ -2,11 +2,30 @@ package dnsplane.planner;
 
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.cli.CommandLines;
+import dnsplane.db.cli.Env;
+import dnsplane.db.cli.HelpOption;
+import dnsplane.planner.config.ApiProperties;
+import dnsplane.planner.config.InvalidSettingException;
+import dnsplane.planner.config.PlannerProperties;
+import dnsplane.planner.config.Settings;
 import dnsplane.planner.endpoint.HostPort;
+import dnsplane.planner.retention.RetentionProperties;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.BeanInstantiationException;
+import io.micronaut.context.exceptions.DependencyInjectionException;
 import io.micronaut.runtime.Micronaut;
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Application starts the planner: {@code [--http HOST:PORT]} (default 127.0.0.1:8081, env
@@ -17,29 +36,94 @@ public final class Application {
 
   public static final String DEFAULT_HTTP = "127.0.0.1:8081";
 
+  static final String PROGRAM = "planner";
+  static final String HTTP_ENV = "DNSPLANE_PLANNER_HTTP";
+
   private Application() {}
 
   /** The parsed command line. */
   public record Options(HostPort http) {}
 
+  /** The flags, as picocli fills them. */
+  @Command(
+      name = PROGRAM,
+      description = {
+        "Keeps endpoints, their targets and health, and writes immutable, versioned plans.",
+        "Creates and migrates the database (DNSPLANE_DB_*) first, then serves the HTTP API."
+      })
+  static final class Flags {
+    @Mixin HelpOption help;
+
+    @Env(HTTP_ENV)
+    @Option(
+        names = "--http",
+        paramLabel = "HOST:PORT",
+        defaultValue = DEFAULT_HTTP,
+        description = {
+          "Where the HTTP API listens (default " + DEFAULT_HTTP + "); IPv6 as [::1]:8081.",
+          "Anything but loopback needs DNSPLANE_API_TOKEN."
+        })
+    String http;
+  }
+
   public static void main(String[] args) {
-    try {
-      start(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println("planner: " + e.getMessage());
-      System.err.println("usage: planner [--http HOST:PORT]   (default " + DEFAULT_HTTP + ")");
-      System.exit(2);
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
     }
+  }
+
+  /**
+   * Runs the planner as {@code main} does: help goes to {@code out} (0); a bad command line, an
+   * unsafe listen address or a bad setting to {@code err} (2); otherwise the planner starts and
+   * keeps running (0).
+   */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Flags flags = new Flags();
+    CommandLine cl = commandLine(flags, env);
+    return CommandLines.run(
+        PROGRAM,
+        cl,
+        args,
+        out,
+        err,
+        parsed -> {
+          Options options = options(cl, parsed, flags);
+          try {
+            requireSafeListen(options.http(), env.get("DNSPLANE_API_TOKEN"));
+          } catch (IllegalArgumentException e) {
+            throw CommandLines.invalid(cl, e.getMessage());
+          }
+          try {
+            start(options, env, err);
+          } catch (RuntimeException e) {
+            if (badSetting(e) == null) {
+              throw e;
+            }
+            return CommandLines.USAGE; // said on err by the start's error mapping
+          }
+          return 0;
+        });
   }
 
   /**
    * Parses {@code args}, checks the listen policy, migrates the database named by {@code env} and
    * starts the HTTP service; the caller owns (and eventually closes) the returned context.
    *
-   * @throws IllegalArgumentException for a bad command line or an unsafe listen address
+   * @throws ParameterException for a bad command line
+   * @throws IllegalArgumentException for an unsafe listen address
    */
   public static ApplicationContext start(String[] args, Map<String, String> env) {
-    Options options = parse(args, env);
+    return start(parse(args, env), env, System.err);
+  }
+
+  /**
+   * Starts the planner. A bad setting that stops Micronaut's start is said on {@code err} as {@code
+   * planner: SETTING (VARIABLE) must be …} and exits 2; outside tests Micronaut exits itself, after
+   * logging the error.
+   */
+  private static ApplicationContext start(
+      Options options, Map<String, String> env, PrintStream err) {
     requireSafeListen(options.http(), env.get("DNSPLANE_API_TOKEN"));
     DbSettings db = DbSettings.fromEnv(env);
     DbBootstrap.prepare(db);
@@ -53,26 +137,94 @@ public final class Application {
     if (token != null && !token.isBlank()) {
       props.put("dnsplane.api.token", token);
     }
-    return Micronaut.build(new String[0]).mainClass(Application.class).properties(props).start();
+    return Micronaut.build(new String[0])
+        .mainClass(Application.class)
+        .properties(props)
+        .mapError(BeanInstantiationException.class, e -> exitCode(e, err))
+        .mapError(DependencyInjectionException.class, e -> exitCode(e, err))
+        .start();
   }
 
-  /** Parses the command line; the environment supplies defaults. */
+  /** The exit code for a failed start: 2, said on {@code err}, for a bad setting; else 1. */
+  private static int exitCode(Throwable e, PrintStream err) {
+    InvalidSettingException bad = badSetting(e);
+    if (bad == null) {
+      return 1;
+    }
+    err.println(PROGRAM + ": " + bad.getMessage());
+    err.flush();
+    return CommandLines.USAGE;
+  }
+
+  /**
+   * Parses the command line; the environment supplies defaults. Help is {@link #run}'s to answer:
+   * here {@code --help} is parsed and otherwise ignored.
+   *
+   * @throws ParameterException for a bad command line, naming the problem
+   */
   public static Options parse(String[] args, Map<String, String> env) {
-    String http = env.getOrDefault("DNSPLANE_PLANNER_HTTP", DEFAULT_HTTP);
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--http")) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--http needs HOST:PORT");
+    Flags flags = new Flags();
+    CommandLine cl = commandLine(flags, env);
+    return options(cl, CommandLines.parse(cl, args), flags);
+  }
+
+  private static CommandLine commandLine(Flags flags, Map<String, String> env) {
+    CommandLine cl = CommandLines.create(flags, env);
+    List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+    footer.addAll(settingsHelp());
+    cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    return cl;
+  }
+
+  /** The settings section of the help: every variable with its default. */
+  private static List<String> settingsHelp() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Settings, with their defaults (each variable is also a Micronaut property:");
+    lines.add("DNSPLANE_PLANNER_CHECK_RISE is dnsplane.planner.check.rise):");
+    String row = "  %-48s %s";
+    lines.add(String.format(row, "DNSPLANE_DB_URL", DbSettings.DEFAULT_URL));
+    lines.add(String.format(row, "DNSPLANE_DB_USER", DbSettings.DEFAULT_USER));
+    lines.add(String.format(row, "DNSPLANE_DB_PASSWORD", "unset"));
+    for (Class<? extends Record> type :
+        List.of(ApiProperties.class, PlannerProperties.class, RetentionProperties.class)) {
+      for (Settings.Entry e : Settings.of(type)) {
+        if (e.setting().property().equals("dnsplane.planner.velocity-step")) {
+          continue; // retired
         }
-        http = args[++i];
-      } else if (a.startsWith("--http=")) {
-        http = a.substring("--http=".length());
-      } else {
-        throw new IllegalArgumentException("unknown argument " + a);
+        String fallback = e.defaultValue();
+        if (e.setting().property().equals("dnsplane.api.token")) {
+          fallback = "unset: no auth, loopback only";
+        }
+        lines.add(String.format(row, e.setting().env(), fallback == null ? "unset" : fallback));
       }
     }
-    return new Options(HostPort.parse(http));
+    lines.add("Durations: 500ms, 2s, 10m, 24h, 7d or ISO-8601 (PT2S); a bare number is seconds.");
+    lines.add("A heartbeat of 0 disables it; 0/off disables a retention interval or limit.");
+    return lines;
+  }
+
+  /** The options {@code parsed} holds, the listen address read and checked. */
+  private static Options options(CommandLine cl, ParseResult parsed, Flags flags) {
+    try {
+      return new Options(HostPort.parse(flags.http));
+    } catch (IllegalArgumentException e) {
+      String where =
+          parsed.hasMatchedOption("--http")
+              ? "option '--http'"
+              : HTTP_ENV + " (the default of --http)";
+      throw CommandLines.invalid(cl, "Invalid value for " + where + ": " + e.getMessage());
+    }
+  }
+
+  /** The bad setting that stopped the start, or null. */
+  private static InvalidSettingException badSetting(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidSettingException bad) {
+        return bad;
+      }
+    }
+    return null;
   }
 
   /**

@@ -2,17 +2,19 @@ package dnsplane.planner.config;
 
 import dnsplane.planner.endpoint.RiseFall;
 import dnsplane.planner.plan.VelocityPolicy;
-import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PlannerConfig is every planner setting with its default. Each is a Micronaut property, so it can
- * also be set from the environment (DNSPLANE_PLANNER_HEARTBEAT → dnsplane.planner.heartbeat).
+ * PlannerConfig is the planner's settings ({@link PlannerProperties}, {@link ApiProperties}) read
+ * into the types the planner works with. A bad value stops the planner at start ({@code @Context}:
+ * made with the application context, whoever uses it) with an {@link InvalidSettingException}
+ * naming the setting and its environment variable.
  */
-@Singleton
+@Context
 public final class PlannerConfig {
 
   private static final Logger log = LoggerFactory.getLogger(PlannerConfig.class);
@@ -24,43 +26,33 @@ public final class PlannerConfig {
   private final Duration checkTimeout;
   private final String apiToken;
 
-  public PlannerConfig(
-      @Value("${dnsplane.planner.heartbeat:60s}") String heartbeat,
-      @Value("${dnsplane.planner.velocity-limit:0.5}") double velocityLimit,
-      @Value("${dnsplane.planner.velocity-window:10m}") String velocityWindow,
-      @Value("${dnsplane.planner.velocity-step:}") String retiredVelocityStep,
-      @Value("${dnsplane.planner.check.rise:2}") int rise,
-      @Value("${dnsplane.planner.check.fall:3}") int fall,
-      @Value("${dnsplane.planner.check.interval:2s}") String checkInterval,
-      @Value("${dnsplane.planner.check.timeout:1s}") String checkTimeout,
-      @Value("${dnsplane.api.token:}") String apiToken) {
-    this.heartbeat = Durations.parse(heartbeat);
-    if (!(velocityLimit > 0 && velocityLimit <= 1)) {
-      throw new IllegalArgumentException(
-          "dnsplane.planner.velocity-limit must be in (0, 1], got " + velocityLimit);
-    }
+  /**
+   * @throws InvalidSettingException naming the first bad setting
+   */
+  @Inject
+  public PlannerConfig(PlannerProperties planner, ApiProperties api) {
+    String p = PlannerProperties.PREFIX;
+    this.heartbeat = Setting.of(p, "heartbeat").duration(planner.heartbeat(), "no heartbeat");
     this.velocity =
         new VelocityPolicy(
-            velocityLimit, positive("dnsplane.planner.velocity-window", velocityWindow));
-    if (retiredVelocityStep != null && !retiredVelocityStep.isBlank()) {
+            Setting.of(p, "velocity-limit").share(planner.velocityLimit()),
+            Setting.of(p, "velocity-window").positiveDuration(planner.velocityWindow()));
+    if (planner.velocityStep() != null && !planner.velocityStep().isBlank()) {
       // Said out loud: a setting that silently stops working is a trap.
       log.warn(
           "dnsplane.planner.velocity-step (DNSPLANE_PLANNER_VELOCITY_STEP) is no longer used and is"
               + " ignored: held removals are re-evaluated when dnsplane.planner.velocity-window"
               + " allows the next one");
     }
-    this.riseFall = new RiseFall(rise, fall);
-    this.checkInterval = positive("dnsplane.planner.check.interval", checkInterval);
-    this.checkTimeout = positive("dnsplane.planner.check.timeout", checkTimeout);
-    this.apiToken = apiToken == null ? "" : apiToken.trim();
-  }
-
-  private static Duration positive(String name, String text) {
-    Duration d = Durations.parse(text);
-    if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + text);
-    }
-    return d;
+    PlannerProperties.Check check = planner.check();
+    String c = p + "." + PlannerProperties.Check.PREFIX;
+    this.riseFall =
+        new RiseFall(
+            Setting.of(c, "rise").wholeNumber(check.rise(), 1, Integer.MAX_VALUE),
+            Setting.of(c, "fall").wholeNumber(check.fall(), 1, Integer.MAX_VALUE));
+    this.checkInterval = Setting.of(c, "interval").positiveDuration(check.interval());
+    this.checkTimeout = Setting.of(c, "timeout").positiveDuration(check.timeout());
+    this.apiToken = api.token() == null ? "" : api.token().trim();
   }
 
   /** How often a plan is written even without change; zero disables the heartbeat. */
@@ -76,14 +68,17 @@ public final class PlannerConfig {
     return velocity;
   }
 
+  /** The active checks' thresholds. */
   public RiseFall riseFall() {
     return riseFall;
   }
 
+  /** How often every actively checked target is probed. */
   public Duration checkInterval() {
     return checkInterval;
   }
 
+  /** How long one probe may take. */
   public Duration checkTimeout() {
     return checkTimeout;
   }

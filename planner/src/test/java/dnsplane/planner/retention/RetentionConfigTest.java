@@ -108,7 +108,7 @@ class RetentionConfigTest {
     }
   }
 
-  /** The defaults with setting {@code i} (constructor order) replaced. */
+  /** The defaults with setting {@code i} (in RetentionProperties' order) replaced. */
   private static String[] with(int i, String value) {
     String[] s = {"60s", "10000", "7d", "1000000", "10000", "90d", "1000000", "1"};
     s[i] = value;
@@ -116,6 +116,11 @@ class RetentionConfigTest {
   }
 
   private static RetentionConfig config(String... s) {
-    return new RetentionConfig(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+    return new RetentionConfig(
+        new RetentionProperties(
+            s[0],
+            s[1],
+            new RetentionProperties.ChangeLog(s[2], s[3], s[4]),
+            new RetentionProperties.AuditLog(s[5], s[6], s[7])));
   }
 }

@@ -61,7 +61,12 @@ class RetentionPassTest {
     // change_log: seq 1..20, all older than 7 days, min 5: 1..15 go. audit_log: 5 fresh rows, under
     // every limit.
     RetentionConfig config =
-        new RetentionConfig("60s", "4", "7d", "1000000", "5", "90d", "1000000", "1");
+        new RetentionConfig(
+            new RetentionProperties(
+                "60s",
+                "4",
+                new RetentionProperties.ChangeLog("7d", "1000000", "5"),
+                new RetentionProperties.AuditLog("90d", "1000000", "1")));
     Retention retention =
         new Retention(
             new RetentionStore(new Database(Transactions.over(db.dataSource()))), config, metrics);
@@ -102,7 +107,12 @@ class RetentionPassTest {
     Retention retention =
         new Retention(
             new RetentionStore(new Database(Transactions.over(db.dataSource()))),
-            new RetentionConfig("60s", "10", "7d", "off", "1", "90d", "off", "1"),
+            new RetentionConfig(
+                new RetentionProperties(
+                    "60s",
+                    "10",
+                    new RetentionProperties.ChangeLog("7d", "off", "1"),
+                    new RetentionProperties.AuditLog("90d", "off", "1"))),
             metrics);
     try (Connection ddl = db.connect();
         Statement st = ddl.createStatement()) {
