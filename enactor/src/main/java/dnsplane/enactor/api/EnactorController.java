@@ -51,7 +51,8 @@ final class EnactorController {
 
   /**
    * Bodies are read as text and parsed here. Which content types get this far is the {@link
-   * ControlChannelFilter}'s decision: {@code application/json}, or any with a bearer token.
+   * dnsplane.db.micronaut.ControlChannelFilter}'s decision: {@code application/json}, or any with a
+   * bearer token.
    */
   private <T> T parse(String body, Class<T> type, String shape) {
     if (body == null || body.isBlank()) {

@@ -1,7 +1,7 @@
-package dnsplane.planner.web;
+package dnsplane.db.micronaut;
 
 import dnsplane.db.net.ControlChannelGuard;
-import dnsplane.planner.config.PlannerConfig;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
@@ -14,16 +14,18 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * ControlChannelFilter applies {@link ControlChannelGuard} to every request, before any other
- * filter (Micronaut's CORS filter included), so a refusal always names its reason.
+ * ControlChannelFilter applies {@link ControlChannelGuard} to every request of a dnsplane HTTP
+ * service (the planner's, the enactors'), before any other filter (Micronaut's CORS filter
+ * included), so a refusal always names its reason. The token is {@code dnsplane.api.token}
+ * (DNSPLANE_API_TOKEN), the same for every service.
  */
 @ServerFilter("/**")
 final class ControlChannelFilter implements Ordered {
 
   private final ControlChannelGuard guard;
 
-  ControlChannelFilter(PlannerConfig config) {
-    this.guard = new ControlChannelGuard(config.apiToken());
+  ControlChannelFilter(@Nullable @Value("${dnsplane.api.token:}") String token) {
+    this.guard = new ControlChannelGuard(token);
   }
 
   @Override
