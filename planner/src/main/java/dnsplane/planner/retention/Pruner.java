@@ -1,8 +1,9 @@
 package dnsplane.planner.retention;
 
+import dnsplane.db.retention.LogRanges.Bounds;
+import dnsplane.db.retention.PrunedTable;
 import dnsplane.planner.retention.RetentionPolicy.Batch;
 import dnsplane.planner.retention.RetentionPolicy.Cutoff;
-import dnsplane.planner.retention.RetentionStore.Bounds;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;

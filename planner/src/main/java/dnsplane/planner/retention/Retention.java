@@ -1,5 +1,6 @@
 package dnsplane.planner.retention;
 
+import dnsplane.db.retention.PrunedTable;
 import dnsplane.planner.retention.Pruner.Pass;
 import jakarta.inject.Singleton;
 import java.time.Duration;

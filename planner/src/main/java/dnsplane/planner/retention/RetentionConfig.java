@@ -1,5 +1,6 @@
 package dnsplane.planner.retention;
 
+import dnsplane.db.retention.PrunedTable;
 import dnsplane.planner.config.InvalidSettingException;
 import dnsplane.planner.config.Setting;
 import io.micronaut.context.annotation.Context;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.retention.PrunedTable;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import dnsplane.planner.endpoint.RiseFall;
 import dnsplane.planner.plan.VelocityPolicy;
-import dnsplane.planner.retention.PrunedTable;
 import dnsplane.planner.retention.RetentionConfig;
 import dnsplane.planner.retention.RetentionLimits;
 import dnsplane.planner.retention.RetentionProperties;

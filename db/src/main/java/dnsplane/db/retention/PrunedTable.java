@@ -1,4 +1,4 @@
-package dnsplane.planner.retention;
+package dnsplane.db.retention;
 
 /**
  * PrunedTable names a table retention prunes, its key (the primary key, which grows with time) and
