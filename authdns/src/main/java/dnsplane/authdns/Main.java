@@ -7,20 +7,24 @@ import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.db.DatabaseUnavailableException;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
+import dnsplane.db.cli.CommandLines;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * Main is the authdns command: {@code serve}, {@code migrate}, {@code zone import} and {@code zone
- * export} (see {@link Cli#USAGE}). Exit codes: 0 done, 1 failed (bad zone file, database
- * unreachable), 2 bad command line.
+ * export} ({@code authdns --help}; the command line is {@link CliCommand}'s). Exit codes: 0 done, 1
+ * failed (bad zone file, database unreachable), 2 bad command line.
  */
 public final class Main {
 
@@ -38,23 +42,40 @@ public final class Main {
 
   /** Runs one command; returns the exit code. */
   public static int run(String[] args) {
-    Cli cli;
-    try {
-      cli = Cli.parse(args, System.getenv());
-    } catch (Cli.UsageException e) {
-      System.err.println("authdns: " + e.getMessage());
-      System.err.println(Cli.USAGE);
-      return 2;
-    }
-    if (cli instanceof Cli.Help) {
-      System.out.println(Cli.USAGE);
-      return 0;
-    }
-    DbSettings db = DbSettings.fromEnv();
+    return run(args, System.getenv(), System.out, System.err);
+  }
+
+  /**
+   * Runs one command with the environment {@code env}, writing to {@code out} and {@code err};
+   * returns the exit code. Help goes to {@code out} (0); a bad command line is answered on {@code
+   * err} with {@code authdns: WHAT IS WRONG} and the command's synopsis (2), as every dnsplane main
+   * does.
+   */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    CommandLine cl = CliCommand.commandLine(env);
+    return CommandLines.run(
+        "authdns",
+        cl,
+        args,
+        out,
+        err,
+        parsed -> {
+          Cli cli = CliCommand.toCli(parsed, env);
+          if (cli instanceof Cli.Help) {
+            // 'authdns help [COMMAND]': -h/--help never get here.
+            out.print(CliCommand.helpText(parsed));
+            out.flush();
+            return 0;
+          }
+          return execute(cli, DbSettings.fromEnv(env), out, err);
+        });
+  }
+
+  private static int execute(Cli cli, DbSettings db, PrintStream out, PrintStream err) {
     try {
       if (cli instanceof Cli.Migrate) {
         int applied = DbBootstrap.prepare(db);
-        System.out.println(
+        out.println(
             "database "
                 + db.databaseName()
                 + " is migrated ("
@@ -71,37 +92,36 @@ public final class Main {
         DbBootstrap.prepare(db);
         String text = Files.readString(i.file(), StandardCharsets.UTF_8);
         ImportResult r = ZoneImporter.importText(db, text, i.origin());
-        System.out.println("imported " + r);
+        out.println("imported " + r);
         if (!r.leftAlone().isEmpty()) {
           // The enactors own these; the file's version of them was not applied.
-          System.out.println(r.leftAloneSummary());
+          out.println(r.leftAloneSummary());
         }
         return 0;
       }
       if (cli instanceof Cli.Export e) {
-        System.out.print(ZoneExporter.export(db, e.zone()));
+        out.print(ZoneExporter.export(db, e.zone()));
         return 0;
       }
       throw new IllegalStateException("unhandled command " + cli);
     } catch (ZoneFileException e) {
-      System.err.println("authdns: zone file rejected, nothing changed: " + e.getMessage());
+      err.println("authdns: zone file rejected, nothing changed: " + e.getMessage());
       return 1;
     } catch (NoSuchElementException e) {
-      System.err.println("authdns: " + e.getMessage());
+      err.println("authdns: " + e.getMessage());
       return 1;
     } catch (DatabaseUnavailableException e) {
-      System.err.println("authdns: " + e.getMessage());
+      err.println("authdns: " + e.getMessage());
       return 1;
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
-        System.err.println("authdns: the database has no dnsplane schema; run 'authdns migrate'");
+        err.println("authdns: the database has no dnsplane schema; run 'authdns migrate'");
         return 1;
       }
-      System.err.println(
-          "authdns: database refused the change, nothing changed: " + e.getMessage());
+      err.println("authdns: database refused the change, nothing changed: " + e.getMessage());
       return 1;
     } catch (IOException e) {
-      System.err.println("authdns: " + e);
+      err.println("authdns: " + e);
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -132,6 +132,7 @@ class TsigKeyFileTest {
                 Cli.parse(
                     new String[] {"serve", "--allow-transfer", "127.0.0.1 missing"}, Map.of()));
     assertTrue(unknown.getMessage().contains("not configured"), unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("--allow-transfer"), unknown.getMessage());
     Cli.UsageException env =
         assertThrows(
             Cli.UsageException.class,
@@ -140,5 +141,16 @@ class TsigKeyFileTest {
                     new String[] {"serve"},
                     Map.of("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE", dir.resolve("missing").toString())));
     assertTrue(env.getMessage().contains("missing: cannot read"), env.getMessage());
+    assertTrue(
+        env.getMessage().startsWith("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE (--tsig-keys): "),
+        env.getMessage());
+    Cli.UsageException inline =
+        assertThrows(
+            Cli.UsageException.class,
+            () ->
+                Cli.parse(
+                    new String[] {"serve"}, Map.of("DNSPLANE_AUTHDNS_TSIG_KEYS", "hmac-sha256:k")));
+    assertTrue(
+        inline.getMessage().contains("DNSPLANE_AUTHDNS_TSIG_KEYS entry 1"), inline.getMessage());
   }
 }

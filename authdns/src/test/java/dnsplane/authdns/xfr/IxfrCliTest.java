@@ -40,9 +40,20 @@ class IxfrCliTest {
   void badValuesAreUsageErrorsNamingTheFlag() {
     Cli.UsageException notANumber =
         assertThrows(Cli.UsageException.class, () -> journal(Map.of(), "--ixfr-records", "lots"));
-    assertTrue(notANumber.getMessage().contains("--ixfr-records"), notANumber.getMessage());
+    assertTrue(notANumber.getMessage().startsWith("--ixfr-records: "), notANumber.getMessage());
+    assertTrue(notANumber.getMessage().contains("'lots'"), notANumber.getMessage());
     Cli.UsageException negative =
         assertThrows(Cli.UsageException.class, () -> journal(Map.of(), "--ixfr-versions", "-1"));
-    assertTrue(negative.getMessage().contains("versions"), negative.getMessage());
+    assertTrue(
+        negative.getMessage().startsWith("--ixfr-versions: must be 0 or more"),
+        negative.getMessage());
+    assertTrue(negative.getMessage().contains("'-1'"), negative.getMessage());
+    Cli.UsageException fromEnv =
+        assertThrows(
+            Cli.UsageException.class,
+            () -> journal(Map.of("DNSPLANE_AUTHDNS_IXFR_VERSIONS", "ten")));
+    assertTrue(
+        fromEnv.getMessage().startsWith("DNSPLANE_AUTHDNS_IXFR_VERSIONS (--ixfr-versions): "),
+        fromEnv.getMessage());
   }
 }

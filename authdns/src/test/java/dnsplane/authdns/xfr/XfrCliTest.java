@@ -1,6 +1,7 @@
 package dnsplane.authdns.xfr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,12 +48,45 @@ class XfrCliTest {
   }
 
   @Test
-  void badValuesAreUsageErrors() {
-    assertThrows(
-        Cli.UsageException.class,
-        () -> Cli.parse(new String[] {"serve", "--allow-transfer", "10.0.0.0/99"}, Map.of()));
-    assertThrows(
-        Cli.UsageException.class,
-        () -> Cli.parse(new String[] {"serve", "--notify", "nohostport"}, Map.of()));
+  void anEmptyVariableStillMeansEmpty() throws Exception {
+    Cli.Serve nobody =
+        (Cli.Serve)
+            Cli.parse(new String[] {"serve"}, Map.of("DNSPLANE_AUTHDNS_ALLOW_TRANSFER", ""));
+    assertFalse(nobody.xfr().allowTransfer().allows(InetAddress.getByName("127.0.0.1")));
+    assertFalse(nobody.xfr().allowTransfer().allows(InetAddress.getByName("::1")));
+    Cli.Serve flag =
+        (Cli.Serve)
+            Cli.parse(
+                new String[] {"serve", "--allow-transfer="},
+                Map.of("DNSPLANE_AUTHDNS_ALLOW_TRANSFER", "10.0.0.0/8"));
+    assertFalse(flag.xfr().allowTransfer().allows(InetAddress.getByName("10.1.2.3")));
+  }
+
+  @Test
+  void badValuesAreUsageErrorsNamingTheFlagAndTheText() {
+    assertMessage(
+        List.of("--allow-transfer", "10.0.0.0/99"), "serve", "--allow-transfer", "10.0.0.0/99");
+    assertMessage(List.of("--notify", "'nohostport'"), "serve", "--notify", "nohostport");
+    assertMessage(
+        List.of("--notify", "expected HOST:PORT [KEY]", "127.0.0.1:53 k1 k2"),
+        "serve",
+        "--notify",
+        "127.0.0.1:53 k1 k2");
+    Cli.UsageException env =
+        assertThrows(
+            Cli.UsageException.class,
+            () ->
+                Cli.parse(new String[] {"serve"}, Map.of("DNSPLANE_AUTHDNS_NOTIFY", "nohostport")));
+    assertTrue(
+        env.getMessage().contains("DNSPLANE_AUTHDNS_NOTIFY (--notify)")
+            && env.getMessage().contains("'nohostport'"),
+        env.getMessage());
+  }
+
+  private static void assertMessage(List<String> expected, String... args) {
+    Cli.UsageException e = assertThrows(Cli.UsageException.class, () -> Cli.parse(args, Map.of()));
+    for (String part : expected) {
+      assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
+    }
   }
 }

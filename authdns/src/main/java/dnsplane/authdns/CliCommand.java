@@ -1,0 +1,416 @@
+package dnsplane.authdns;
+
+import dnsplane.authdns.journal.JournalLimits;
+import dnsplane.authdns.rrl.RrlConfig;
+import dnsplane.db.DbSettings;
+import dnsplane.db.cli.CommandLines;
+import dnsplane.db.cli.Env;
+import dnsplane.db.cli.EnvDefaults;
+import dnsplane.db.cli.HelpOption;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * CliCommand is the authdns command line as picocli commands ({@code serve}, {@code migrate},
+ * {@code zone import}, {@code zone export}, {@code help}), and the checks that turn a parse of it
+ * into {@link Cli}'s records. Flags are read as text and checked here, so that a bad value names
+ * the flag, or the variable it came from, and the text.
+ */
+final class CliCommand {
+
+  /** The heading {@link CommandLines} puts over a command's variables. */
+  private static final String ENVIRONMENT = "Environment (a flag wins over its variable):";
+
+  /** The database's variables, which every command reads. */
+  private static final String[] DATABASE =
+      new String[] {
+        row("DNSPLANE_DB_URL", "the database (" + DbSettings.DEFAULT_URL + ")"),
+        row("DNSPLANE_DB_USER", "its user (" + DbSettings.DEFAULT_USER + ")"),
+        row("DNSPLANE_DB_PASSWORD", "its user's password")
+      };
+
+  private CliCommand() {}
+
+  @Command(
+      name = "authdns",
+      synopsisSubcommandLabel = "COMMAND",
+      description = {
+        "Authoritative DNS server: answers for the zones kept in PostgreSQL from an in-memory"
+            + " snapshot, and keeps answering from its saved copy while PostgreSQL is down.",
+      },
+      commandListHeading = "%nCommands:%n",
+      subcommands = {
+        ServeCommand.class,
+        MigrateCommand.class,
+        ZoneCommand.class,
+        HelpCommand.class
+      },
+      footer = {
+        "",
+        "Run 'authdns COMMAND --help' for a command's flags and what it does.",
+        "Exit codes: 0 done, 1 failed (bad zone file, database unreachable or refusing),"
+            + " 2 bad command line."
+      })
+  static final class TopCommand {
+    @Mixin HelpOption help;
+  }
+
+  @Command(
+      name = "serve",
+      sortOptions = false,
+      sortSynopsis = false,
+      abbreviateSynopsis = true,
+      description = {
+        "Answer DNS (UDP and TCP) from PostgreSQL's zones, with health and metrics on HTTP.",
+        "",
+        "AXFR/IXFR over TCP for --allow-transfer (default loopback), NOTIFY to --notify on each"
+            + " change; an entry with a TSIG KEY needs requests signed with it / signs the NOTIFY."
+            + " Keys come from FILE (BIND 'key' statements, mode 600) or"
+            + " DNSPLANE_AUTHDNS_TSIG_KEYS ('ALG:NAME:SECRET,...'), never from the command line.",
+        "",
+        "IXFR sends differences from a journal of each zone's last --ixfr-versions versions"
+            + " holding up to --ixfr-records records (0 versions: always the whole zone), else"
+            + " the whole zone.",
+        "",
+        "--rrl-rate N limits UDP responses to N/s per client /24 (IPv4) or /56 (IPv6) and kind"
+            + " of answer (default 0: off); every --rrl-slip-th limited response (0 drops all)"
+            + " goes out truncated so real clients retry over TCP, which is never limited;"
+            + " --rrl-whitelist networks are exempt.",
+        "",
+        "TCP: 1024 connections, 10 s idle (2 s when over half are open), 2 s to receive a query,"
+            + " 2 min lifetime, 100 replies queued.",
+        "",
+        "The snapshot is saved to --state-dir at most every --snapshot-interval seconds and"
+            + " served at start, so authdns answers while PostgreSQL is down. Serving needs read"
+            + " rights only and never migrates. On a hot standby (no LISTEN there) the change log"
+            + " is polled every --standby-poll-ms.",
+      },
+      optionListHeading = "%nFlags:%n")
+  static final class ServeCommand {
+    @Mixin HelpOption help;
+
+    @Env("DNSPLANE_AUTHDNS_LISTEN")
+    @Option(
+        names = "--listen",
+        paramLabel = "HOST:PORT",
+        defaultValue = "127.0.0.1:1053",
+        description = "DNS address, UDP and TCP; IPv6 as [ADDR]:PORT (default 127.0.0.1:1053).")
+    String listen;
+
+    @Env("DNSPLANE_AUTHDNS_HTTP")
+    @Option(
+        names = "--http",
+        paramLabel = "HOST:PORT",
+        defaultValue = "127.0.0.1:8080",
+        description = "HTTP address for /health and /metrics (default 127.0.0.1:8080).")
+    String http;
+
+    @Env("DNSPLANE_AUTHDNS_ALLOW_TRANSFER")
+    @Option(
+        names = "--allow-transfer",
+        paramLabel = "'CIDR [KEY][,...]'",
+        defaultValue = "127.0.0.0/8,::1",
+        description =
+            "Who may AXFR/IXFR; KEY: requests must be signed with that TSIG key (default"
+                + " 127.0.0.0/8,::1 unsigned; empty: nobody).")
+    String allowTransfer;
+
+    @Env("DNSPLANE_AUTHDNS_NOTIFY")
+    @Option(
+        names = "--notify",
+        paramLabel = "'HOST:PORT [KEY][,...]'",
+        defaultValue = "",
+        description = "Secondaries sent a NOTIFY on each change, signed with KEY (default none).")
+    String notify;
+
+    @Env("DNSPLANE_AUTHDNS_TSIG_KEYS_FILE")
+    @Option(
+        names = "--tsig-keys",
+        paramLabel = "FILE",
+        defaultValue = "",
+        description = "TSIG keys as BIND 'key' statements; mode 600 (default none).")
+    String tsigKeys;
+
+    @Env("DNSPLANE_AUTHDNS_STATE_DIR")
+    @Option(
+        names = "--state-dir",
+        paramLabel = "DIR|none",
+        defaultValue = "",
+        description =
+            "Where the snapshot copy is kept, 'none' for nowhere (default"
+                + " $DNSPLANE_STATE_DIR/authdns, else $XDG_STATE_HOME/dnsplane/authdns, else"
+                + " $HOME/.local/state/dnsplane/authdns).")
+    String stateDir;
+
+    @Env("DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL")
+    @Option(
+        names = "--snapshot-interval",
+        paramLabel = "SECONDS",
+        defaultValue = "5",
+        description = "Least seconds between two saves of the copy (default 5).")
+    String snapshotInterval;
+
+    @Env("DNSPLANE_AUTHDNS_STANDBY_POLL_MS")
+    @Option(
+        names = "--standby-poll-ms",
+        paramLabel = "MS",
+        defaultValue = "100",
+        description = "Change-log poll on a hot standby, 1 to 60000 ms (default 100).")
+    String standbyPollMs;
+
+    @Env("DNSPLANE_AUTHDNS_RRL_RATE")
+    @Option(
+        names = "--rrl-rate",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "UDP responses per second per bucket (default 0: rate limiting off).")
+    String rrlRate;
+
+    @Env("DNSPLANE_AUTHDNS_RRL_SLIP")
+    @Option(
+        names = "--rrl-slip",
+        paramLabel = "N",
+        defaultValue = "" + RrlConfig.DEFAULT_SLIP,
+        description = "Every N-th limited response is sent truncated (default 2; 0: drop all).")
+    String rrlSlip;
+
+    @Env("DNSPLANE_AUTHDNS_RRL_WHITELIST")
+    @Option(
+        names = "--rrl-whitelist",
+        paramLabel = "CIDR[,CIDR...]",
+        defaultValue = "",
+        description = "Networks exempt from rate limiting (default none).")
+    String rrlWhitelist;
+
+    @Env("DNSPLANE_AUTHDNS_RRL_IPV4_PREFIX")
+    @Option(
+        names = "--rrl-ipv4-prefix",
+        paramLabel = "LEN",
+        defaultValue = "" + RrlConfig.DEFAULT_IPV4_PREFIX,
+        description = "IPv4 clients share a bucket per /LEN, 1 to 32 (default 24).")
+    String rrlIpv4Prefix;
+
+    @Env("DNSPLANE_AUTHDNS_RRL_IPV6_PREFIX")
+    @Option(
+        names = "--rrl-ipv6-prefix",
+        paramLabel = "LEN",
+        defaultValue = "" + RrlConfig.DEFAULT_IPV6_PREFIX,
+        description = "IPv6 clients share a bucket per /LEN, 1 to 64 (default 56).")
+    String rrlIpv6Prefix;
+
+    @Env("DNSPLANE_AUTHDNS_IXFR_VERSIONS")
+    @Option(
+        names = "--ixfr-versions",
+        paramLabel = "N",
+        defaultValue = "" + JournalLimits.DEFAULT_VERSIONS,
+        description = "IXFR journal: versions kept per zone (default 1000; 0: journal off).")
+    String ixfrVersions;
+
+    @Env("DNSPLANE_AUTHDNS_IXFR_RECORDS")
+    @Option(
+        names = "--ixfr-records",
+        paramLabel = "N",
+        defaultValue = "" + JournalLimits.DEFAULT_RECORDS,
+        description = "IXFR journal: records kept per zone, all versions (default 100000).")
+    String ixfrRecords;
+  }
+
+  @Command(
+      name = "migrate",
+      description = {
+        "Create the database if missing and apply the schema migrations (needs rights to"
+            + " create; serve never migrates)."
+      })
+  static final class MigrateCommand {
+    @Mixin HelpOption help;
+  }
+
+  @Command(
+      name = "zone",
+      synopsisSubcommandLabel = "(import | export)",
+      description = {"Replace a zone from a master file, or print one as a master file."},
+      commandListHeading = "%nCommands:%n",
+      subcommands = {ImportCommand.class, ExportCommand.class})
+  static final class ZoneCommand {
+    @Mixin HelpOption help;
+  }
+
+  @Command(
+      name = "import",
+      description = {
+        "Replace zone NAME (default: the owner of the file's SOA) with the RFC 1035 master FILE,"
+            + " in one transaction; creates the database if missing and migrates it.",
+        "",
+        "Plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone, and listed."
+      })
+  static final class ImportCommand {
+    @Mixin HelpOption help;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The master file.")
+    String file;
+
+    @Option(
+        names = "--origin",
+        paramLabel = "NAME",
+        description = "The zone to replace (default: the owner of the file's SOA).")
+    String origin;
+  }
+
+  @Command(
+      name = "export",
+      description = {
+        "Print zone NAME as a master file, SOA first, with the serial authdns serves; an empty"
+            + " rrset is written as a ';dnsplane-empty' comment, which import reads back."
+      })
+  static final class ExportCommand {
+    @Mixin HelpOption help;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The zone.")
+    String zone;
+  }
+
+  @Command(
+      name = "help",
+      helpCommand = true,
+      description = {"Print the help of authdns, or of COMMAND."})
+  static final class HelpCommand {
+    @Mixin HelpOption help;
+
+    @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "For example: zone import.")
+    List<String> command = new ArrayList<>();
+  }
+
+  /** The command line, reading unset flags from {@code env}. */
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = CommandLines.create(new TopCommand(), env);
+    CommandLine serve = cl.getSubcommands().get("serve");
+    CommandLine zone = cl.getSubcommands().get("zone");
+    environment(
+        serve,
+        row("DNSPLANE_AUTHDNS_TSIG_KEYS", "TSIG keys inline, 'ALG:NAME:SECRET,...' (no flag)"),
+        row("DNSPLANE_STATE_DIR", "--state-dir's default is its authdns directory"));
+    environment(serve, DATABASE);
+    environment(cl.getSubcommands().get("migrate"), DATABASE);
+    environment(zone.getSubcommands().get("import"), DATABASE);
+    environment(zone.getSubcommands().get("export"), DATABASE);
+    List<String> all = new ArrayList<>();
+    for (OptionSpec option : serve.getCommandSpec().options()) {
+      String variable = EnvDefaults.variable(option);
+      if (variable != null) {
+        all.add(row(variable, "serve " + option.longestName()));
+      }
+    }
+    all.add(row("DNSPLANE_AUTHDNS_TSIG_KEYS", "serve: TSIG keys inline (no flag)"));
+    all.addAll(List.of(DATABASE));
+    environment(cl, all.toArray(String[]::new));
+    return cl;
+  }
+
+  /** Adds {@code lines} to the Environment section of {@code cl}'s help, making one if needed. */
+  private static void environment(CommandLine cl, String... lines) {
+    CommandSpec spec = cl.getCommandSpec();
+    List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+    if (!footer.contains(ENVIRONMENT)) {
+      footer.add("");
+      footer.add(ENVIRONMENT);
+    }
+    footer.addAll(List.of(lines));
+    spec.usageMessage().footer(footer.toArray(String[]::new));
+  }
+
+  /** One line of an Environment section, as {@link CommandLines} writes them. */
+  private static String row(String variable, String what) {
+    return String.format("  %-38s %s", variable, what);
+  }
+
+  /**
+   * The command {@code parsed} names, as a record.
+   *
+   * @throws ParameterException for a command line that cannot be run, naming the flag and value
+   */
+  static Cli toCli(ParseResult parsed, Map<String, String> env) {
+    if (CommandLines.helpRequested(parsed)) {
+      return new Cli.Help();
+    }
+    CommandLine top = parsed.commandSpec().commandLine();
+    if (!parsed.hasSubcommand()) {
+      throw CommandLines.invalid(top, "no command given");
+    }
+    ParseResult sub = parsed.subcommand();
+    Object command = sub.commandSpec().userObject();
+    if (command instanceof ServeCommand s) {
+      return new ServeValues(sub, env).serve(s);
+    }
+    if (command instanceof MigrateCommand) {
+      return new Cli.Migrate();
+    }
+    if (command instanceof HelpCommand) {
+      helpTarget(parsed); // rejects 'help NOSUCHCOMMAND'
+      return new Cli.Help();
+    }
+    if (command instanceof ZoneCommand) {
+      CommandLine zone = sub.commandSpec().commandLine();
+      if (!sub.hasSubcommand()) {
+        throw CommandLines.invalid(zone, "zone: expected 'zone import FILE' or 'zone export NAME'");
+      }
+      ParseResult leaf = sub.subcommand();
+      CommandLine cl = leaf.commandSpec().commandLine();
+      if (leaf.commandSpec().userObject() instanceof ImportCommand i) {
+        Path file;
+        try {
+          file = Path.of(i.file);
+        } catch (InvalidPathException e) {
+          throw CommandLines.invalid(cl, "FILE: bad path '" + i.file + "': " + e.getReason());
+        }
+        return new Cli.Import(file, i.origin == null ? null : name(cl, "--origin", i.origin));
+      }
+      ExportCommand e = (ExportCommand) leaf.commandSpec().userObject();
+      return new Cli.Export(name(cl, "NAME", e.zone));
+    }
+    throw new IllegalStateException("unhandled command " + command);
+  }
+
+  /** The help {@code authdns help [COMMAND...]} asks for. */
+  static String helpText(ParseResult parsed) {
+    return helpTarget(parsed).getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
+
+  private static CommandLine helpTarget(ParseResult parsed) {
+    CommandLine top = parsed.commandSpec().commandLine();
+    ParseResult sub = parsed.subcommand();
+    CommandLine target = top;
+    if (sub != null && sub.commandSpec().userObject() instanceof HelpCommand h) {
+      for (String word : h.command) {
+        CommandLine next = target.getSubcommands().get(word);
+        if (next == null || next.getCommandSpec().userObject() instanceof HelpCommand) {
+          throw CommandLines.invalid(
+              sub.commandSpec().commandLine(), "help: unknown command '" + word + "'");
+        }
+        target = next;
+      }
+    }
+    return target;
+  }
+
+  static Name name(CommandLine cl, String what, String text) {
+    try {
+      return Name.fromString(text, Name.root);
+    } catch (TextParseException e) {
+      throw CommandLines.invalid(cl, what + ": bad name '" + text + "' (" + e.getMessage() + ")");
+    }
+  }
+}
