@@ -3,7 +3,8 @@
 # commit-to-served latency.
 #
 # usage: deploy/bench/authdns.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-u UPDATES]
-#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200
+#                               [-r CHANGES_PER_SECOND]
+#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000
 #
 # Throughput: each server in turn is pinned to CPU 0 (taskset -c 0), dnsperf to CPU 1; one
 # warm-up pass over the query file (-n 1), then a measured run of -l seconds. dnsperf saturates its
@@ -11,27 +12,32 @@
 # /proc/PID/stat, children included) is printed too, and queries per server-CPU-second with it.
 # Queries: A for every name of the zone, shuffled (all positive answers).
 #
+# Churn: the authdns run again while a driver (CPU 1, with dnsperf) commits -r rrset changes per
+# second to random names of the zone (a transaction every 10 ms); its queries/s against the static
+# run's is the ratio the answer cache is for (0 skips the churn run).
+#
 # Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
 # loop until the new address is served; repeated -u times; p50/p99/max of commit-returned →
 # first-answer-with-new-data.
 #
 # What it starts it stops (trap EXIT): NSD (temp config), authdns, the throwaway database.
 # environment: AUTHDNS_JAR, COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
-#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1.
+#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1, AUTHDNS_OPTS (JVM flags for authdns, e.g. a JFR recording).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200
-usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "l:c:q:n:u:h" opt; do
+DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "l:c:q:n:u:r:h" opt; do
   case "$opt" in
     l) DURATION="$OPTARG" ;; c) CLIENTS="$OPTARG" ;; q) OUTSTANDING="$OPTARG" ;;
-    n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; *) usage ;;
+    n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; r) CHURN="$OPTARG" ;; *) usage ;;
   esac
 done
 for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES"; do
   [[ "$v" =~ ^[0-9]+$ && "$v" -gt 0 ]] || { echo "authdns.sh: options take positive integers" >&2; usage; }
 done
+[[ "$CHURN" =~ ^[0-9]+$ ]] || { echo "authdns.sh: -r takes a whole number" >&2; usage; }
 
 die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
@@ -78,13 +84,60 @@ export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
-taskset -c 0 java -Xmx512m -XX:+UseParallelGC -jar "$AUTHDNS_JAR" serve \
+# shellcheck disable=SC2086 # AUTHDNS_OPTS is a list of JVM flags (e.g. a JFR recording)
+taskset -c 0 java -Xmx512m -XX:+UseParallelGC ${AUTHDNS_OPTS:-} -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" --state-dir "$WORK/state" \
   >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$!
 bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
 log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"
 bench_dnsperf authdns "$AUTH_PORT"
+
+# ---- churn: the same run while rrset changes are committed -------------------------------------
+if ((CHURN > 0)); then
+  cat >"$WORK/ChurnDriver.java" <<'JAVA'
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.Random;
+
+/** Commits RATE rrset changes per second to random h-names, a transaction every 10 ms, for SECONDS. */
+public class ChurnDriver {
+  public static void main(String[] a) throws Exception {
+    String url = a[0], user = a[1], pw = a[2];
+    int rate = Integer.parseInt(a[3]), seconds = Integer.parseInt(a[4]), names = Integer.parseInt(a[5]);
+    int perTick = Math.max(1, rate / 100);
+    Random random = new Random(1);
+    long changed = 0, start = System.nanoTime(), end = start + seconds * 1_000_000_000L;
+    try (Connection c = DriverManager.getConnection(url, user, pw);
+        PreparedStatement ps = c.prepareStatement(
+            "UPDATE rrset SET rdata = ARRAY[?] WHERE type = 'A' AND name = ANY (?)")) {
+      for (long tick = 0; System.nanoTime() < end; tick++) {
+        String[] batch = new String[perTick];
+        for (int i = 0; i < perTick; i++) {
+          batch[i] = "h" + random.nextInt(names) + ".bench.test.";
+        }
+        ps.setString(1, "198.51.100." + (1 + tick % 250));
+        ps.setArray(2, c.createArrayOf("text", batch));
+        changed += ps.executeUpdate();
+        // Pacing, not synchronization: the next transaction is due 10 ms after the last one was.
+        long due = start + (tick + 1) * 10_000_000L;
+        long wait = due - System.nanoTime();
+        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+    }
+    System.out.printf("%.0f%n", changed / ((System.nanoTime() - start) / 1e9));
+  }
+}
+JAVA
+  # Long enough for dnsperf's warm-up pass and its measured run.
+  taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "$DNSPLANE_DB_URL" "$PG_USER" \
+    "$PGPASSWORD" "$CHURN" $((DURATION + 15)) $((NAMES - 2)) >"$WORK/churn.out" 2>"$WORK/churn.err" &
+  CHURN_PID=$!
+  bench_dnsperf authdns-churn "$AUTH_PORT"
+  wait "$CHURN_PID" || die "churn driver failed: $(tail -5 "$WORK/churn.err")"
+  CHURN_RATE="$(tail -1 "$WORK/churn.out")"
+fi
 
 # ---- commit-to-served latency ------------------------------------------------------------------
 cat >"$WORK/LatencyProbe.java" <<'JAVA'
@@ -136,9 +189,16 @@ bench_stop_server
 # ---- report ------------------------------------------------------------------------------------
 echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1"
-printf '%-8s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
-for s in nsd authdns; do
+printf '%-13s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
+runs=(nsd authdns)
+((CHURN > 0)) && runs+=(authdns-churn)
+for s in "${runs[@]}"; do
   per="$(bench_per_cpu "$s")"
-  printf '%-8s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
+  printf '%-13s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
 done
+if ((CHURN > 0)); then
+  awk -v c="${QPS[authdns-churn]}" -v s="${QPS[authdns]}" -v pc="$(bench_per_cpu authdns-churn)" \
+    -v ps="$(bench_per_cpu authdns)" -v r="$CHURN_RATE" 'BEGIN {
+      printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps }'
+fi
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"

@@ -162,6 +162,9 @@ public final class AuthDns implements AutoCloseable {
             FIRST_LOAD.toSeconds());
       }
       server = AuthDnsServer.start(dns, holder, metrics, options, xfr);
+      // The answer cache keeps what a swap does not touch; a swap before this line empties it.
+      AuthDnsServer serving = server;
+      follower.beforeSwap(swap -> serving.beforeSwap(swap.before(), swap.after(), swap.changes()));
       HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
       return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics, persister);

@@ -5,6 +5,8 @@ import dnsplane.authdns.net.QueryMetrics.TcpClose;
 import dnsplane.authdns.rrl.RateLimiter;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
+import dnsplane.authdns.zone.ZoneChange;
+import dnsplane.authdns.zone.ZoneSet;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -70,12 +72,14 @@ public final class AuthDnsServer implements AutoCloseable {
   static final String GAUGE_TCP_PENDING = "dnsplane_authdns_tcp_pending_bytes";
   static final String GAUGE_RRL_BUCKETS = "dnsplane_authdns_rrl_buckets_active";
   static final String GAUGE_RRL_LIMITING = "dnsplane_authdns_rrl_buckets_limiting";
+  static final String GAUGE_CACHED_ANSWERS = "dnsplane_authdns_cached_answers";
 
   private final EventLoopGroup group;
   private final List<Channel> channels;
   private final InetSocketAddress address;
   private final ChannelGroup tcpChildren;
   private final QueryMetrics metrics;
+  private final QueryProcessor processor;
   private final List<Map.Entry<String, LongSupplier>> gauges = new ArrayList<>();
 
   private AuthDnsServer(
@@ -84,8 +88,10 @@ public final class AuthDnsServer implements AutoCloseable {
       InetSocketAddress address,
       ChannelGroup tcpChildren,
       QueryMetrics metrics,
-      RateLimiter rrl) {
+      RateLimiter rrl,
+      QueryProcessor processor) {
     this.group = group;
+    this.processor = processor;
     this.channels = channels;
     this.address = address;
     this.tcpChildren = tcpChildren;
@@ -95,6 +101,7 @@ public final class AuthDnsServer implements AutoCloseable {
         GAUGE_TCP_PENDING,
         "Reply bytes queued on TCP connections and not yet written.",
         this::tcpPendingBytes);
+    gauge(GAUGE_CACHED_ANSWERS, "Rendered answers in the answer cache.", processor::cachedAnswers);
     if (rrl != null) {
       gauge(
           GAUGE_RRL_BUCKETS,
@@ -105,6 +112,14 @@ public final class AuthDnsServer implements AutoCloseable {
           "Rate-limit buckets over their rate now.",
           () -> rrl.census(System.nanoTime())[1]);
     }
+  }
+
+  /**
+   * Called on the follower thread before {@code next} replaces {@code before}: the answer cache
+   * drops what {@code changes} (null: a full load) touch, and keeps the rest.
+   */
+  public void beforeSwap(ZoneSet before, ZoneSet next, List<ZoneChange> changes) {
+    processor.beforeSwap(before, next, changes);
   }
 
   private void gauge(String name, String help, LongSupplier value) {
@@ -189,7 +204,7 @@ public final class AuthDnsServer implements AutoCloseable {
                     + opts.rrl().slip()
                     + " whitelist "
                     + opts.rrl().whitelist());
-        return new AuthDnsServer(group, channels, bound, children, metrics, rrl);
+        return new AuthDnsServer(group, channels, bound, children, metrics, rrl, processor);
       } catch (Exception e) {
         last = e;
         channels.forEach(c -> c.close().awaitUninterruptibly());

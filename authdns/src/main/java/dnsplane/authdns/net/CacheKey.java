@@ -40,6 +40,11 @@ final class CacheKey {
     return this;
   }
 
+  /** How many bytes the key holds. */
+  int length() {
+    return length;
+  }
+
   /** An immutable copy, safe to store in the cache. */
   CacheKey copy() {
     CacheKey k = new CacheKey(0);

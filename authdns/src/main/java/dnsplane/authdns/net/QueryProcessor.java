@@ -1,9 +1,11 @@
 package dnsplane.authdns.net;
 
+import dnsplane.authdns.answer.AnswerDependencies;
 import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.answer.Render;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
+import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,7 +14,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 
 /**
  * QueryProcessor turns one query's bytes into one response's bytes for either transport, by
@@ -23,6 +27,9 @@ import org.xbill.DNS.Message;
  * its reply from {@link ErrorReplies}. Counting is {@link AnswerCounting}'s.
  */
 final class QueryProcessor {
+  /** The answer cache's byte bound: 100,000 answers of about 300 bytes fit twice. */
+  static final long CACHE_BYTES = 64L << 20;
+
   private final SnapshotHolder holder;
   private final int maxPayload;
   private final AnswerCache cache;
@@ -86,9 +93,27 @@ final class QueryProcessor {
     this.maxPayload = maxPayload;
     this.answerer = answerer;
     this.transfers = transfers;
-    this.cache = new AnswerCache(holder.get(), cacheEntries);
+    this.cache = new AnswerCache(holder, cacheEntries, cacheBytes(cacheEntries));
     this.counting = new AnswerCounting(metrics);
     this.errors = new ErrorReplies(metrics, clock);
+  }
+
+  /**
+   * The byte bound of the answer cache: {@link #CACHE_BYTES}, or less for a small entry bound (a
+   * test's), never more than 2 KB an entry.
+   */
+  static long cacheBytes(int cacheEntries) {
+    return Math.min(CACHE_BYTES, cacheEntries * 2048L);
+  }
+
+  /** Called before {@code next} replaces {@code before} as the served snapshot; see AnswerCache. */
+  void beforeSwap(ZoneSet before, ZoneSet next, List<ZoneChange> changes) {
+    cache.beforeSwap(before, next, changes);
+  }
+
+  /** The answers cached now. */
+  int cachedAnswers() {
+    return cache.size();
   }
 
   /** The snapshot holder answers come from. */
@@ -118,28 +143,22 @@ final class QueryProcessor {
    */
   ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc, InetAddress client) {
     ZoneSet zones = holder.get();
-    ResponseCache c = cache.of(zones);
     WireQuery q = parsers.get();
     CacheKey key = null;
     if (q.parse(in)) {
       key = q.key(transport, q.limit(transport, maxPayload));
-      ResponseCache.Entry hit = c.get(key);
+      ResponseCache.Entry hit = cache.get(zones, key);
       if (hit != null) {
         counting.count(hit, transport);
         return AnswerCache.reply(hit, q, in, alloc);
       }
     }
-    byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, c, client);
+    byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, client);
     return wire == null ? null : alloc.ioBuffer(wire.length).writeBytes(wire);
   }
 
   private byte[] slowPath(
-      byte[] bytes,
-      ZoneSet zones,
-      Transport transport,
-      CacheKey key,
-      ResponseCache c,
-      InetAddress client) {
+      byte[] bytes, ZoneSet zones, Transport transport, CacheKey key, InetAddress client) {
     Message query;
     try {
       query = new Message(bytes);
@@ -174,7 +193,8 @@ final class QueryProcessor {
       ResponseCache.Entry entry = counting.entry(wire, query, response);
       counting.count(entry, transport);
       if (key != null) {
-        c.put(key.copy(), entry);
+        Name qname = query.getQuestion() == null ? null : query.getQuestion().getName();
+        cache.put(zones, key, entry, AnswerDependencies.of(zones, qname, response));
       }
       return wire;
     } catch (RuntimeException e) {
