@@ -25,30 +25,40 @@ final class ResponseCache {
   /** What one cached answer costs beyond its bytes: key, entry, index slots (measured order). */
   static final int OVERHEAD_BYTES = 200;
 
-  /** Rendered response and the metric series it counts in. */
+  /**
+   * Rendered response, the metric series it counts in, and, once cached, what invalidates it. One
+   * object per answer: the hit path follows as few pointers as it can.
+   */
   record Entry(
       byte[] wire,
       LongAdder udpQueries,
       LongAdder tcpQueries,
       LongAdder nodata,
-      boolean truncated) {}
+      boolean truncated,
+      Name zone,
+      SerialEpoch epoch,
+      int serialEpoch,
+      Name[] names,
+      long bytes) {
 
-  /** A cached entry with what invalidates it. */
-  private record Cached(
-      Entry entry, Name zone, SerialEpoch epoch, int serialEpoch, Name[] names, long bytes) {
+    /** A rendered answer, not cached yet. */
+    Entry(byte[] wire, LongAdder udp, LongAdder tcp, LongAdder nodata, boolean truncated) {
+      this(wire, udp, tcp, nodata, truncated, null, null, -1, new Name[0], 0);
+    }
+
     boolean valid() {
       return serialEpoch < 0 || epoch.value == serialEpoch;
     }
   }
 
   /** Bumped each time a zone's serial changes: answers holding the old serial stop matching. */
-  private static final class SerialEpoch {
+  static final class SerialEpoch {
     volatile int value;
   }
 
   private final int maxEntries;
   private final long maxBytes;
-  private final ConcurrentHashMap<CacheKey, Cached> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CacheKey, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Name, CacheKey[]> dependents = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Name, SerialEpoch> epochs = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
@@ -62,8 +72,8 @@ final class ResponseCache {
 
   /** The cached answer for {@code key}, or null. */
   Entry get(CacheKey key) {
-    Cached c = entries.get(key);
-    return c != null && c.valid() ? c.entry : null;
+    Entry e = entries.get(key);
+    return e != null && e.valid() ? e : null;
   }
 
   /** Whether anything may be cached at all. */
@@ -78,18 +88,22 @@ final class ResponseCache {
   Object put(CacheKey key, Entry entry, AnswerDependencies deps) {
     SerialEpoch epoch =
         deps.zone() == null ? null : epochs.computeIfAbsent(deps.zone(), z -> new SerialEpoch());
-    Cached c =
-        new Cached(
-            entry,
+    Entry c =
+        new Entry(
+            entry.wire(),
+            entry.udpQueries(),
+            entry.tcpQueries(),
+            entry.nodata(),
+            entry.truncated(),
             deps.zone(),
             epoch,
             deps.serialBound() && epoch != null ? epoch.value : -1,
             deps.names().toArray(Name[]::new),
             (long) entry.wire().length + key.length() + OVERHEAD_BYTES);
-    Cached old = entries.put(key, c);
+    Entry old = entries.put(key, c);
     account(old, -1);
     account(c, +1);
-    for (Name n : c.names) {
+    for (Name n : c.names()) {
       dependents.merge(n, new CacheKey[] {key}, ResponseCache::with);
     }
     if (size.get() > maxEntries || bytes.get() > maxBytes) {
@@ -100,7 +114,7 @@ final class ResponseCache {
 
   /** Removes {@code key} if it still holds {@code token}. */
   void remove(CacheKey key, Object token) {
-    if (token instanceof Cached c && entries.remove(key, c)) {
+    if (token instanceof Entry c && entries.remove(key, c)) {
       account(c, -1);
       unindex(key, c);
     }
@@ -122,7 +136,7 @@ final class ResponseCache {
       CacheKey[] keys = dependents.remove(n);
       if (keys != null) {
         for (CacheKey k : keys) {
-          Cached c = entries.remove(k);
+          Entry c = entries.remove(k);
           if (c != null) {
             account(c, -1);
             unindex(k, c);
@@ -131,7 +145,7 @@ final class ResponseCache {
       }
     }
     if (!inv.zones().isEmpty()) {
-      removeIf((k, c) -> c.zone != null && inv.zones().contains(c.zone));
+      removeIf((k, c) -> c.zone() != null && inv.zones().contains(c.zone()));
     }
   }
 
@@ -149,12 +163,12 @@ final class ResponseCache {
   }
 
   private interface Match {
-    boolean test(CacheKey k, Cached c);
+    boolean test(CacheKey k, Entry c);
   }
 
   private void removeIf(Match m) {
-    for (Iterator<Map.Entry<CacheKey, Cached>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<CacheKey, Cached> e = it.next();
+    for (Iterator<Map.Entry<CacheKey, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<CacheKey, Entry> e = it.next();
       if (m.test(e.getKey(), e.getValue()) && entries.remove(e.getKey(), e.getValue())) {
         account(e.getValue(), -1);
         unindex(e.getKey(), e.getValue());
@@ -170,9 +184,9 @@ final class ResponseCache {
     try {
       int entryTarget = maxEntries - maxEntries / 8;
       long byteTarget = maxBytes - maxBytes / 8;
-      for (Iterator<Map.Entry<CacheKey, Cached>> it = entries.entrySet().iterator();
+      for (Iterator<Map.Entry<CacheKey, Entry>> it = entries.entrySet().iterator();
           it.hasNext() && (size.get() > entryTarget || bytes.get() > byteTarget); ) {
-        Map.Entry<CacheKey, Cached> e = it.next();
+        Map.Entry<CacheKey, Entry> e = it.next();
         if (entries.remove(e.getKey(), e.getValue())) {
           account(e.getValue(), -1);
           unindex(e.getKey(), e.getValue());
@@ -183,15 +197,15 @@ final class ResponseCache {
     }
   }
 
-  private void account(Cached c, int sign) {
+  private void account(Entry c, int sign) {
     if (c != null) {
       size.addAndGet(sign);
-      bytes.addAndGet(sign * c.bytes);
+      bytes.addAndGet(sign * c.bytes());
     }
   }
 
-  private void unindex(CacheKey key, Cached c) {
-    for (Name n : c.names) {
+  private void unindex(CacheKey key, Entry c) {
+    for (Name n : c.names()) {
       dependents.computeIfPresent(n, (name, keys) -> without(keys, key));
     }
   }
