@@ -11,8 +11,6 @@ import dnsplane.db.cli.CommandLines;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -90,8 +88,8 @@ public final class Main {
       if (cli instanceof Cli.Import i) {
         // An import is an operator's write, often the first thing done to a new database.
         DbBootstrap.prepare(db);
-        String text = Files.readString(i.file(), StandardCharsets.UTF_8);
-        ImportResult r = ZoneImporter.importText(db, text, i.origin());
+        // Streamed: the file is never held whole, whatever its size.
+        ImportResult r = ZoneImporter.importFile(db, i.file(), i.origin());
         out.println("imported " + r);
         if (!r.leftAlone().isEmpty()) {
           // The enactors own these; the file's version of them was not applied.

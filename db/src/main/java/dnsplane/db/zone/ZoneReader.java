@@ -24,6 +24,16 @@ public final class ZoneReader {
   /** Rows per round trip: a 100,000-rrset zone in ten, not in one (nor in 100,000). */
   private static final int FETCH = 10_000;
 
+  /**
+   * The (name, type) of every plan-managed rrset of a zone ({@link #managed}); its three parameters
+   * are the zone's id. {@link StagedZone} reads the same set.
+   */
+  static final String MANAGED =
+      "SELECT name, type FROM rrset WHERE zone_id = ? AND applied_generation IS NOT NULL"
+          + " UNION SELECT e.name, t.type FROM endpoint e"
+          + "   CROSS JOIN (VALUES ('A'), ('AAAA')) AS t (type) WHERE e.zone_id = ?"
+          + " UNION SELECT '_plan.' || e.name, 'TXT' FROM endpoint e WHERE e.zone_id = ?";
+
   private ZoneReader() {}
 
   /**
@@ -90,12 +100,7 @@ public final class ZoneReader {
    */
   public static Set<RrsetRow.Key> managed(Connection c, long zoneId) throws SQLException {
     Set<RrsetRow.Key> out = new HashSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT name, type FROM rrset WHERE zone_id = ? AND applied_generation IS NOT NULL"
-                + " UNION SELECT e.name, t.type FROM endpoint e"
-                + "   CROSS JOIN (VALUES ('A'), ('AAAA')) AS t (type) WHERE e.zone_id = ?"
-                + " UNION SELECT '_plan.' || e.name, 'TXT' FROM endpoint e WHERE e.zone_id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(MANAGED)) {
       ps.setLong(1, zoneId);
       ps.setLong(2, zoneId);
       ps.setLong(3, zoneId);

@@ -17,7 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Bulk rrset writes of a zone import: exact rows, one trigger run per chunk, under the lock. */
+/**
+ * Zone creation and the bulk rrset writes of a zone import: exact rows, one trigger run per chunk.
+ */
 @RequiresPostgres
 class ZoneWriterTest {
 
@@ -41,18 +43,18 @@ class ZoneWriterTest {
 
   @Test
   void insertUpdateAndDeleteWriteExactlyTheRowsGiven() throws SQLException {
-    // Rdata that JSON must escape: quotes, backslashes, a tab, a control character.
+    // Rdata that COPY must escape: quotes, backslashes, a tab, a control character.
     RrsetRow txt =
         new RrsetRow("t.aws.test.", "TXT", 60, List.of("\"a \\\"b\\\"\"", "\"x\ty\u0001\""));
     RrsetRow www = new RrsetRow("www.aws.test.", "A", 60, List.of("192.0.2.1", "192.0.2.2"));
     RrsetRow empty = new RrsetRow("empty.aws.test.", "A", 30, List.of());
     try (Connection c = db.connect()) {
-      ZoneWriter.insert(c, zoneId, List.of(txt, www, empty));
+      Stage.replace(c, zoneId, txt, www, empty);
       assertEquals(rows(txt, www, empty), ZoneReader.rrsets(c, zoneId));
 
       RrsetRow www2 = new RrsetRow("www.aws.test.", "A", 120, List.of("192.0.2.3"));
-      ZoneWriter.update(c, zoneId, List.of(www2));
-      ZoneWriter.delete(c, zoneId, List.of(txt));
+      // Updates www, deletes txt, leaves empty as it is.
+      Stage.replace(c, zoneId, www2, empty);
 
       assertEquals(rows(www2, empty), ZoneReader.rrsets(c, zoneId));
       assertEquals(2, longValue(c, "SELECT version FROM rrset WHERE name = 'www.aws.test.'"));
@@ -68,7 +70,7 @@ class ZoneWriterTest {
     try (Connection c = db.connect()) {
       long serial = longValue(c, "SELECT serial FROM zone WHERE id = ?", zoneId);
 
-      ZoneWriter.insert(c, zoneId, many);
+      Stage.replace(c, zoneId, many);
 
       assertEquals(ZoneWriter.CHUNK + 1, longValue(c, "SELECT count(*) FROM rrset"));
       assertEquals(

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * RrsetDiff is what an import must write to turn the stored rrsets of a zone into the wanted ones:
- * only rrsets that differ appear, so the change log grows with the change and not with the zone.
- * Rdata is compared as a set (record order inside an rrset carries no meaning).
+ * RrsetDiff is the reference model of the replace-zone diff, in memory: the import computed it this
+ * way before it streamed, and the SQL of {@link dnsplane.db.zone.StagedZone} must agree with it
+ * (ImportDiffModelTest). RrsetDiff is what an import must write to turn the stored rrsets of a zone
+ * into the wanted ones: only rrsets that differ appear, so the change log grows with the change and
+ * not with the zone. Rdata is compared as a set (record order inside an rrset carries no meaning).
  *
  * <p>Plan-managed rrsets ({@code managed}) are never written: where the file would insert, update
  * or delete one, it is listed in {@link #leftAlone} instead.
