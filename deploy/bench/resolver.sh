@@ -3,7 +3,8 @@
 #
 #   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd]
 #
-# Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when the jar exists and
+# The authdns and resolver jars are built first when missing or stale (deploy/lib/common.sh).
+# Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when
 # PostgreSQL answers on 127.0.0.1:5432, else NSD serving the same generated zone. Servers run pinned to CPU 0,
 # dnsperf to CPU 1. A warm-up pass asks every name once, so the timed run is all cache hits; then
 # `dnsperf -c 8 -q 500 -l DURATION`. Printed per server: qps, the server's CPU seconds during the timed run, and
@@ -71,13 +72,18 @@ wait_udp() { # wait until a server answers on port $1 (max 60 s)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# ---- the jars: built here when missing or older than their sources, as deploy/dnsplane does ----
+# shellcheck source=deploy/lib/common.sh
+source "$ROOT/deploy/lib/common.sh"
+dp_ensure_built authdns resolver >&2
+AUTH_JAR="$(dp_jar authdns)"
+RES_JAR="$(dp_jar resolver)"
+
 # ---- upstream ----
-AUTH_JAR="$(ls "$ROOT"/authdns/target/authdns-*-all.jar 2>/dev/null | head -1 || true)"
 if [[ "$UPSTREAM" == auto ]]; then
-  if [[ -n "$AUTH_JAR" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then UPSTREAM=authdns; else UPSTREAM=nsd; fi
+  if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then UPSTREAM=authdns; else UPSTREAM=nsd; fi
 fi
 if [[ "$UPSTREAM" == authdns ]]; then
-  [[ -n "$AUTH_JAR" ]] || { echo "resolver.sh: build authdns first (deploy/dnsplane build authdns)" >&2; exit 1; }
   if [[ -z "${DNSPLANE_BENCH_DB_URL:-}" ]]; then DROP_DB="dnsplane_bench_resolver_$$"; fi
   export DNSPLANE_DB_URL="${DNSPLANE_BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/$DROP_DB}"
   java -jar "$AUTH_JAR" zone import "$TMP/aws.test.zone" >"$TMP/import.log" 2>&1 \
@@ -97,14 +103,12 @@ echo "upstream: $UPSTREAM on 127.0.0.1:$UP_PORT, $NAMES names"
 # ---- the two resolvers ----
 # dnsperf is one client sending ~160k qps: the resolver's per-client limit (rate-limit, default 5000) would drop
 # almost all of it, so it is off here, as Unbound's ip-ratelimit is by default.
-RES_JAR="$(ls "$ROOT"/resolver/target/resolver-*-all.jar 2>/dev/null | head -1 || true)"
-[[ -n "$RES_JAR" ]] || { echo "resolver.sh: build the resolver first (mvn -pl resolver package)" >&2; exit 1; }
 taskset -c 0 java -Xms256m -Xmx512m ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
   --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
   --rate-limit 0 \
   >"$TMP/resolver.log" 2>&1 &
 RES_PID=$!
-PIDS+=($RES_PID)
+PIDS+=("$RES_PID")
 
 cat >"$TMP/unbound.conf" <<UNB
 server:
@@ -134,7 +138,7 @@ stub-zone:
 UNB
 taskset -c 0 unbound -d -c "$TMP/unbound.conf" >"$TMP/unbound.log" 2>&1 &
 UNB_PID=$!
-PIDS+=($UNB_PID)
+PIDS+=("$UNB_PID")
 wait_udp "$RES_PORT"
 wait_udp "$UNB_PORT"
 

@@ -87,6 +87,14 @@ class ScriptsTest {
         Shell.has("shellcheck"), "shellcheck is not installed (apt-get install -y shellcheck)");
     List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "-S", "warning"));
     cmd.addAll(allScripts());
+    // The benchmarks too: a benchmark that breaks silently measures nothing.
+    try (Stream<Path> bench = Files.list(Shell.repoRoot().resolve("deploy/bench"))) {
+      bench
+          .filter(p -> p.toString().endsWith(".sh"))
+          .map(p -> "deploy/bench/" + p.getFileName())
+          .sorted()
+          .forEach(cmd::add);
+    }
     Shell.Result r = Shell.run(cmd, Map.of(), Duration.ofSeconds(60));
     assertEquals(0, r.exit(), r.toString());
   }
