@@ -56,7 +56,7 @@ final class AnswerCache {
   /** Caches {@code entry}, rendered from {@code zones}, if that snapshot may still add answers. */
   void put(ZoneSet zones, CacheKey key, ResponseCache.Entry entry, AnswerDependencies deps) {
     if (admits(zones)) {
-      store(zones, key.copy(), entry, deps);
+      store(zones, key, entry, deps);
     }
   }
 
@@ -66,13 +66,14 @@ final class AnswerCache {
   }
 
   /**
-   * Adds an answer {@link #admits admitted} a moment ago, then checks again: a swap that began in
-   * between may have dropped this very answer's name already, so the answer is taken out again.
+   * Adds an answer {@link #admits admitted} a moment ago under {@code key} (copied), then checks
+   * again: a swap that began in between may have dropped this very answer's name already, so the
+   * answer is taken out again.
    */
-  void store(ZoneSet zones, CacheKey stored, ResponseCache.Entry entry, AnswerDependencies deps) {
-    Object token = cache.put(stored, entry, deps);
+  void store(ZoneSet zones, CacheKey key, ResponseCache.Entry entry, AnswerDependencies deps) {
+    ResponseCache.Entry stored = cache.put(key, entry, deps);
     if (serving.current != zones) {
-      cache.remove(stored, token);
+      cache.remove(stored);
     }
   }
 
@@ -109,11 +110,13 @@ final class AnswerCache {
 
   /** The reply to {@code q}, read from {@code in}, stamped from cached answer {@code hit}. */
   static ByteBuf reply(ResponseCache.Entry hit, WireQuery q, ByteBuf in, ByteBufAllocator alloc) {
-    byte[] w = hit.wire();
-    ByteBuf out = alloc.ioBuffer(w.length).writeBytes(w);
+    byte[] data = hit.data;
+    int at = hit.wireOffset();
+    int length = hit.wireLength();
+    ByteBuf out = alloc.ioBuffer(length).writeBytes(data, at, length);
     out.setShort(0, q.id);
     // RD is copied from this query; the rest of the header is the cached answer's.
-    out.setByte(2, (w[2] & ~0x01) | ((q.flags >>> 8) & 0x01));
+    out.setByte(2, (data[at + 2] & ~0x01) | ((q.flags >>> 8) & 0x01));
     // The question in this query's own case (same length: only the case can differ).
     out.setBytes(HEADER, in, in.readerIndex() + HEADER, q.qnameLength);
     return out;

@@ -35,11 +35,11 @@ final class AnswerCounting {
 
   /** Counts one more query answered with {@code e} over {@code t}. */
   void count(ResponseCache.Entry e, Transport t) {
-    (t == Transport.UDP ? e.udpQueries() : e.tcpQueries()).increment();
-    if (e.nodata() != null) {
-      e.nodata().increment();
+    (t == Transport.UDP ? e.udpQueries : e.tcpQueries).increment();
+    if (e.nodata != null) {
+      e.nodata.increment();
     }
-    if (e.truncated()) {
+    if (e.truncated) {
       metrics.truncated(t);
     }
   }

@@ -45,6 +45,16 @@ final class CacheKey {
     return length;
   }
 
+  /** Copies the key's bytes to the start of {@code out}. */
+  void copyTo(byte[] out) {
+    System.arraycopy(bytes, 0, out, 0, length);
+  }
+
+  /** Whether the first {@code keyLength} bytes of {@code data} are this key's bytes. */
+  boolean equalsBytes(byte[] data, int keyLength) {
+    return keyLength == length && Arrays.equals(data, 0, keyLength, bytes, 0, length);
+  }
+
   /** An immutable copy, safe to store in the cache. */
   CacheKey copy() {
     CacheKey k = new CacheKey(0);
