@@ -3,14 +3,16 @@
 # commit-to-served latency.
 #
 # usage: deploy/bench/authdns.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-u UPDATES]
-#                               [-r CHANGES_PER_SECOND]
-#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000
+#                               [-r CHANGES_PER_SECOND] [-t 0|1]
+#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000 -t 1
 #
 # Throughput: each server in turn is pinned to CPU 0 (taskset -c 0), dnsperf to CPU 1; one
 # warm-up pass over the query file (-n 1), then a measured run of -l seconds. dnsperf saturates its
 # own core at these rates, so the servers' CPU time over the measured run (utime+stime from
 # /proc/PID/stat, children included) is printed too, and queries per server-CPU-second with it.
-# Queries: A for every name of the zone, shuffled (all positive answers).
+# Queries: A for every name of the zone, shuffled (all positive answers). Servers: NSD, Knot DNS
+# (one UDP and one TCP worker) and authdns, each over UDP, then over TCP (-t 1: dnsperf -m tcp, -c
+# connections with queries pipelined on each).
 #
 # Churn: the authdns run again while a driver (CPU 1, with dnsperf) commits -r rrset changes per
 # second to random names of the zone (a transaction every 10 ms); its queries/s against the static
@@ -26,24 +28,27 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000
+DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000 TCP=1
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "l:c:q:n:u:r:h" opt; do
+while getopts "l:c:q:n:u:r:t:h" opt; do
   case "$opt" in
     l) DURATION="$OPTARG" ;; c) CLIENTS="$OPTARG" ;; q) OUTSTANDING="$OPTARG" ;;
-    n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; r) CHURN="$OPTARG" ;; *) usage ;;
+    n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; r) CHURN="$OPTARG" ;; t) TCP="$OPTARG" ;;
+    *) usage ;;
   esac
 done
 for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES"; do
   [[ "$v" =~ ^[0-9]+$ && "$v" -gt 0 ]] || { echo "authdns.sh: options take positive integers" >&2; usage; }
 done
 [[ "$CHURN" =~ ^[0-9]+$ ]] || { echo "authdns.sh: -r takes a whole number" >&2; usage; }
+[[ "$TCP" == 0 || "$TCP" == 1 ]] || { echo "authdns.sh: -t takes 0 or 1" >&2; usage; }
 
 die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 # shellcheck source=deploy/lib/peers.sh
 source "$ROOT/deploy/lib/peers.sh"
 peer_need_pkg nsd nsd
+peer_need_pkg knotd knot
 peer_need_pkg dnsperf dnsperf
 peer_need_pkg dig bind9-dnsutils
 peer_need_pkg psql postgresql-client
@@ -76,6 +81,19 @@ SERVER_PID=$!
 bench_wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
 log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1:$NSD_PORT (CPU 0); dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION (CPU 1)"
 bench_dnsperf nsd "$NSD_PORT"
+((TCP)) && bench_dnsperf nsd-tcp "$NSD_PORT" tcp
+bench_stop_server
+
+# ---- Knot DNS ----------------------------------------------------------------------------------
+KNOT_PORT="$(peer_free_port)"
+mkdir -p "$WORK/knot-db"
+peer_knot_conf "$WORK" "$KNOT_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/knot.conf"
+taskset -c 0 knotd -c "$WORK/knot.conf" >"$WORK/knot.out" 2>&1 &
+SERVER_PID=$!
+bench_wait_for Knot 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$KNOT_PORT" h1.bench.test A
+log "Knot $(knotd -V 2>&1 | awk '{print $NF; exit}') on 127.0.0.1:$KNOT_PORT (CPU 0)"
+bench_dnsperf knot "$KNOT_PORT"
+((TCP)) && bench_dnsperf knot-tcp "$KNOT_PORT" tcp
 bench_stop_server
 
 # ---- authdns -----------------------------------------------------------------------------------
@@ -92,6 +110,7 @@ SERVER_PID=$!
 bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
 log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"
 bench_dnsperf authdns "$AUTH_PORT"
+((TCP)) && bench_dnsperf authdns-tcp "$AUTH_PORT" tcp
 
 # ---- churn: the same run while rrset changes are committed -------------------------------------
 if ((CHURN > 0)); then
@@ -190,8 +209,9 @@ bench_stop_server
 echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1"
 printf '%-13s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
-runs=(nsd authdns)
+runs=(nsd knot authdns)
 ((CHURN > 0)) && runs+=(authdns-churn)
+((TCP)) && runs+=(nsd-tcp knot-tcp authdns-tcp)
 for s in "${runs[@]}"; do
   per="$(bench_per_cpu "$s")"
   printf '%-13s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
@@ -202,3 +222,25 @@ if ((CHURN > 0)); then
       printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps }'
 fi
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"
+
+# ---- rows for deploy/bench/all -----------------------------------------------------------------
+echo
+names="$(awk -v n="$NAMES" 'BEGIN { if (n >= 1000000 && n % 1000000 == 0) printf "%dM", n / 1000000; else if (n >= 1000 && n % 1000 == 0) printf "%dk", n / 1000; else print n }')"
+bench_row "authdns UDP qps, $names names" "$(bench_k "${QPS[authdns]}")" "NSD $(bench_k "${QPS[nsd]}")" \
+  "$(bench_ratio "${QPS[authdns]}" "${QPS[nsd]}")"
+bench_row "authdns UDP queries per server-CPU-second, $names names" "$(bench_k "$(bench_per_cpu authdns)")" \
+  "NSD $(bench_k "$(bench_per_cpu nsd)")" "$(bench_ratio "$(bench_per_cpu authdns)" "$(bench_per_cpu nsd)")"
+if ((TCP)); then
+  best=nsd-tcp
+  awk -v k="${QPS[knot-tcp]}" -v n="${QPS[nsd-tcp]}" 'BEGIN { exit !(k > n) }' && best=knot-tcp
+  peer="$( [[ $best == knot-tcp ]] && echo Knot || echo NSD)"
+  bench_row "authdns TCP qps (best peer of NSD and Knot), $names names" "$(bench_k "${QPS[authdns-tcp]}")" \
+    "$peer $(bench_k "${QPS[$best]}")" "$(bench_ratio "${QPS[authdns-tcp]}" "${QPS[$best]}")"
+fi
+if ((CHURN > 0)); then
+  bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs its static run" \
+    "$(bench_k "${QPS[authdns-churn]}")" "static $(bench_k "${QPS[authdns]}")" \
+    "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns]}")"
+fi
+bench_row "authdns commit-to-served, $names names" "$LATENCY" "" ""
+

@@ -50,22 +50,25 @@ bench_cpu_ticks() { # utime+stime of a process tree
   echo "$total"
 }
 
-# One warm-up pass of $WORK/queries, then DURATION seconds from CPU 1 at $SERVER_PID on port $2;
+# One warm-up pass of $WORK/queries, then DURATION seconds from CPU 1 at $SERVER_PID on port $2
+# over transport $3 (udp, the default, or tcp: -c connections, queries pipelined on each);
 # records QPS, LOST, LAT and CPU (the server's CPU seconds) under name $1.
-bench_dnsperf() { # name port
-  local name="$1" port="$2" before after out
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -n 1 >"$WORK/$name.warmup" 2>&1 || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
+bench_dnsperf() { # name port [mode]
+  local name="$1" port="$2" mode="${3:-udp}" before after out
+  taskset -c 1 dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" \
+    -q "$OUTSTANDING" -n 1 >"$WORK/$name.warmup" 2>&1 \
+    || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
   before="$(bench_cpu_ticks "$SERVER_PID")"
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" -q "$OUTSTANDING" \
-    -l "$DURATION" >"$WORK/$name.perf" 2>&1 || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
+  taskset -c 1 dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" \
+    -q "$OUTSTANDING" -l "$DURATION" >"$WORK/$name.perf" 2>&1 \
+    || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
   after="$(bench_cpu_ticks "$SERVER_PID")"
   out="$WORK/$name.perf"
   QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
   # shellcheck disable=SC2034 # LOST and LAT are read by the sourcing script's report
   LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
   # shellcheck disable=SC2034
-  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000}' "$out")"
+  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000; exit}' "$out")"
   CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
 }
 
@@ -81,4 +84,21 @@ bench_wait_for() { # what seconds command...
     kill -0 "$SERVER_PID" 2>/dev/null || die "$what exited: $(tail -5 "$WORK"/*.out 2>/dev/null)"
     sleep 0.2
   done
+}
+
+# One row of deploy/bench/all's table, on stdout: what was measured, dnsplane's figure, the
+# peer's figure from the same run ("" when it has none) and the ratio (""). Tab-separated after
+# the ROW tag, which is how deploy/bench/all finds it in a script's output.
+bench_row() { # what ours peer ratio
+  printf 'ROW\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-}" "${4:-}"
+}
+
+# $1 / $2 as "0.00x" (empty when either is missing or $2 is zero).
+bench_ratio() { # a b
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f×", a / b }'
+}
+
+# A figure rounded to thousands: 151873.2 → 151.9k.
+bench_k() { # number
+  awk -v n="$1" 'BEGIN { if (n == "" || n == "n/a") print n; else printf "%.1fk", n / 1000 }'
 }

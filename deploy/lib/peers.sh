@@ -77,3 +77,32 @@ zone:
   zonefile: "$4"
 CONF
 }
+
+# Prints a Knot DNS config serving one zone file on 127.0.0.1:PORT, with every file it keeps under
+# WORK: one UDP and one TCP worker (as NSD's one server process), no journal, no zone file writes.
+peer_knot_conf() { # work port origin zonefile
+  cat <<CONF
+server:
+  listen: 127.0.0.1@$2
+  rundir: "$1"
+  pidfile: "$1/knot.pid"
+  udp-workers: 1
+  tcp-workers: 1
+  background-workers: 1
+log:
+  - target: "$1/knot.log"
+    any: warning
+database:
+  storage: "$1/knot-db"
+template:
+  - id: default
+    storage: "$1"
+    semantic-checks: off
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: "$3"
+    file: "$4"
+CONF
+}

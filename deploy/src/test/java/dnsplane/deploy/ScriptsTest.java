@@ -33,6 +33,7 @@ class ScriptsTest {
           "deploy/seed/compose-seed.sh",
           "deploy/fuzz/jazzer",
           "deploy/fuzz/net-fuzz",
+          "deploy/bench/all",
           ".ci/run");
 
   private static List<String> allScripts() throws IOException {
