@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Cache-hit queries/second: dnsplane resolver vs Debian's Unbound, both in front of the same upstream, same run.
+# Queries/second, cache hits and cache misses: dnsplane resolver vs Debian's Unbound, both in front of the same
+# upstream, same run.
 #
-#   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd]
+#   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd] [--miss-names N]
 #
 # The authdns and resolver jars are built first when missing or stale (deploy/lib/common.sh).
 # Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when
@@ -9,18 +10,23 @@
 # dnsperf to CPU 1. A warm-up pass asks every name once, so the timed run is all cache hits; then
 # `dnsperf -c 8 -q 500 -l DURATION`. Printed per server: qps, the server's CPU seconds during the timed run, and
 # queries per server-CPU-second (dnsperf saturates its own core, so qps alone can understate a fast server).
+# Then the cache-miss run: every query is a new name under a wildcard of zone miss.test., served by NSD (pinned
+# to CPU 1 with dnsperf, so CPU 0 is the resolver's alone), each resolver with its own names, so every query is
+# forwarded upstream; `dnsperf -n 1 -c 8 -q 500 -l DURATION` over --miss-names names (default 2000000).
 set -euo pipefail
 
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
 NAMES=10000
 UPSTREAM=auto
+MISS_NAMES=2000000
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --names) NAMES="$2"; shift 2 ;;
     --upstream) UPSTREAM="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --miss-names) MISS_NAMES="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "resolver.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,9 +52,11 @@ source "$ROOT/deploy/lib/peers.sh"
 peer_need_pkg unbound unbound
 peer_need_pkg dnsperf dnsperf
 peer_need_pkg python3 python3
+peer_need_pkg nsd nsd
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 
 UP_PORT=$(peer_free_port); RES_PORT=$(peer_free_port); RES_HTTP=$(peer_free_port); UNB_PORT=$(peer_free_port); AUTH_HTTP=$(peer_free_port)
+MISS_PORT=$(peer_free_port)
 
 # ---- the zone and the query list ----
 {
@@ -61,10 +69,26 @@ UP_PORT=$(peer_free_port); RES_PORT=$(peer_free_port); RES_HTTP=$(peer_free_port
 } >"$TMP/aws.test.zone"
 for ((i = 0; i < NAMES; i++)); do echo "h$i.aws.test. A"; done | shuf >"$TMP/queries"
 
-wait_udp() { # wait until a server answers on port $1 (max 60 s)
+# the miss run's zone: any name under it exists, so each new name is a question the cache cannot answer
+mkdir "$TMP/miss"
+{
+  echo '$ORIGIN miss.test.'
+  echo '$TTL 86400'
+  echo '@ SOA ns1 hostmaster 1 7200 3600 1209600 300'
+  echo '@ NS ns1'
+  echo 'ns1 A 192.0.2.1'
+  echo '* A 192.0.2.2'
+} >"$TMP/miss/miss.test.zone"
+for who in resolver unbound; do # distinct names per server and pass, so neither can be served from a cache
+  seq 1 "$MISS_NAMES" | awk -v p="${who:0:1}" '{print p $1 ".miss.test. A"}' >"$TMP/miss-$who"
+  seq 1 200000 | awk -v p="w${who:0:1}" '{print p $1 ".miss.test. A"}' >"$TMP/miss-warm-$who"
+done
+
+wait_udp() { # wait until a server answers ns1.ZONE on port $1 (max 60 s); ZONE is $2, aws.test. by default
+  local q="ns1.${2:-aws.test.}"
   for _ in $(seq 1 600); do
-    dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 ns1.aws.test. A >/dev/null 2>&1 \
-      && [[ -n "$(dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 ns1.aws.test. A)" ]] && return 0
+    dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 "$q" A >/dev/null 2>&1 \
+      && [[ -n "$(dig +short +tries=1 +time=1 -p "$1" @127.0.0.1 "$q" A)" ]] && return 0
     sleep 0.1
   done
   echo "resolver.sh: nothing answers on port $1" >&2; return 1
@@ -99,12 +123,17 @@ else
 fi
 wait_udp "$UP_PORT"
 echo "upstream: $UPSTREAM on 127.0.0.1:$UP_PORT, $NAMES names"
+peer_nsd_conf "$TMP/miss" "$MISS_PORT" miss.test. miss.test.zone >"$TMP/miss/nsd.conf"
+taskset -c 1 nsd -d -c "$TMP/miss/nsd.conf" >"$TMP/miss/nsd.out" 2>&1 &
+PIDS+=($!)
+wait_udp "$MISS_PORT" miss.test.
+echo "miss-run upstream: nsd on 127.0.0.1:$MISS_PORT (CPU 1), wildcard zone miss.test."
 
 # ---- the two resolvers ----
 # dnsperf is one client sending ~160k qps: the resolver's per-client limit (rate-limit, default 5000) would drop
 # almost all of it, so it is off here, as Unbound's ip-ratelimit is by default.
 taskset -c 0 java -Xms256m -Xmx512m ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
-  --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
+  --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --stub-zone "miss.test.=127.0.0.1:$MISS_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
   --rate-limit 0 \
   >"$TMP/resolver.log" 2>&1 &
 RES_PID=$!
@@ -135,6 +164,9 @@ remote-control:
 stub-zone:
   name: "aws.test."
   stub-addr: 127.0.0.1@$UP_PORT
+stub-zone:
+  name: "miss.test."
+  stub-addr: 127.0.0.1@$MISS_PORT
 UNB
 taskset -c 0 unbound -d -c "$TMP/unbound.conf" >"$TMP/unbound.log" 2>&1 &
 UNB_PID=$!
@@ -144,28 +176,60 @@ wait_udp "$UNB_PORT"
 
 misses() { curl -s "http://127.0.0.1:$RES_HTTP/metrics" | awk '/^dnsplane_resolver_cache_misses_total/ {print $2}'; }
 
-run() { # name port pid
-  local name="$1" port="$2" pid="$3" out t0 t1 hz qps lost
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -n 1 -c 8 -q 500 >/dev/null 2>&1 # fill the cache
-  # a few seconds of load before timing, so the JVM's JIT has compiled the hit path (harmless for Unbound)
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
+QPS=0; PER=0 # the last measure()'s figures
+measure() { # name port pid queryfile [dnsperf args...]: one timed dnsperf run, printed
+  local name="$1" port="$2" pid="$3" file="$4" out t0 t1 hz qps lost
+  shift 4
   local m0=0
   if [[ "$name" == resolver ]]; then m0="$(misses)"; fi
   hz=$(getconf CLK_TCK)
   t0=$(cpu_ticks "$pid")
-  out="$(taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$DURATION" 2>&1)"
+  out="$(taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$file" "$@" -c 8 -q 500 -l "$DURATION" 2>&1)"
   t1=$(cpu_ticks "$pid")
   qps="$(awk '/Queries per second/ {print $4}' <<<"$out")"
   lost="$(awk '/Queries lost/ {print $3}' <<<"$out")"
+  local secs; secs="$(awk '/Run time \(s\)/ {print $4}' <<<"$out")"
   local cpu; cpu="$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')"
-  local per; per="$(awk -v q="$qps" -v d="$DURATION" -v c="$cpu" 'BEGIN {if (c > 0) printf "%.0f", q * d / c; else print "n/a"}')"
+  local per; per="$(awk -v q="$qps" -v d="$secs" -v c="$cpu" 'BEGIN {if (c > 0) printf "%.0f", q * d / c; else print 0}')"
   printf '%-9s qps %10s   lost %6s   server CPU %6ss in %ss   queries per server-CPU-second %s\n' \
-    "$name" "$qps" "$lost" "$cpu" "$DURATION" "$per"
+    "$name" "$qps" "$lost" "$cpu" "$secs" "$per"
   if [[ "$name" == resolver ]]; then
-    echo "          cache misses during the timed run: $(( $(misses) - m0 )) (0 means every query was a hit)"
+    echo "          cache misses during the timed run: $(( $(misses) - m0 ))"
   fi
+  QPS="$qps"; PER="$per"
 }
 
-echo "timed runs: dnsperf -c 8 -q 500 -l $DURATION (servers on CPU 0, dnsperf on CPU 1)"
+ratio() { # label: resolver/unbound from the figures saved by the last two measures
+  awk -v l="$1" -v rq="$R_QPS" -v uq="$QPS" -v rp="$R_PER" -v up="$PER" \
+    'BEGIN {printf "%s: resolver/unbound  qps %.2fx   per server-CPU-second %.2fx\n", l, (uq > 0 ? rq / uq : 0), (up > 0 ? rp / up : 0)}'
+  # rows for deploy/bench/all (deploy/lib/bench.sh's format): qps, then queries per server-CPU-second
+  awk -v l="$1" -v rq="$R_QPS" -v uq="$QPS" -v rp="$R_PER" -v up="$PER" 'BEGIN {
+    printf "ROW\tresolver qps, %s\t%.1fk\tUnbound %.1fk\t%.2f×\n", l, rq / 1000, uq / 1000, (uq > 0 ? rq / uq : 0)
+    printf "ROW\tresolver queries per server-CPU-second, %s\t%.1fk\tUnbound %.1fk\t%.2f×\n", l, rp / 1000, up / 1000, (up > 0 ? rp / up : 0) }'
+}
+
+run() { # name port pid: the cache-hit run
+  local name="$1" port="$2" pid="$3"
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -n 1 -c 8 -q 500 >/dev/null 2>&1 # fill the cache
+  # a few seconds of load before timing, so the JVM's JIT has compiled the hit path (harmless for Unbound)
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
+  measure "$name" "$port" "$pid" "$TMP/queries"
+}
+
+run_miss() { # name port pid: the cache-miss run, each query a name never asked before
+  local name="$1" port="$2" pid="$3"
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/miss-warm-$name" -n 1 -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
+  measure "$name" "$port" "$pid" "$TMP/miss-$name" -n 1
+}
+
+echo "cache-hit runs: dnsperf -c 8 -q 500 -l $DURATION (servers on CPU 0, dnsperf on CPU 1)"
 run resolver "$RES_PORT" "$RES_PID"
+R_QPS="$QPS"; R_PER="$PER"
 run unbound "$UNB_PORT" "$UNB_PID"
+ratio "cache hits"
+
+echo "cache-miss runs: dnsperf -n 1 -c 8 -q 500 -l $DURATION, a new name per query (upstream nsd on CPU 1)"
+run_miss resolver "$RES_PORT" "$RES_PID"
+R_QPS="$QPS"; R_PER="$PER"
+run_miss unbound "$UNB_PORT" "$UNB_PID"
+ratio "cache misses"

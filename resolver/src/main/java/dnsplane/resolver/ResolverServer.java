@@ -15,24 +15,17 @@ import dnsplane.resolver.upstream.UpstreamClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ResolverServer wires a whole resolver from a config, a clock and a scheduler, and starts its DNS
  * and HTTP listeners. {@link Main} runs one; tests start one on port 0 with a controllable clock.
  */
 public final class ResolverServer implements AutoCloseable {
-  /** Threads for upstream exchanges, which block on their sockets. */
-  private static final int UPSTREAM_THREADS = 32;
-
   private final Metrics metrics = new Metrics();
-  private final ExecutorService io;
+  private final UpstreamClient upstream;
   private final Resolver resolver;
   private final DnsServer dns;
   private final HttpApi http;
@@ -42,23 +35,6 @@ public final class ResolverServer implements AutoCloseable {
 
   public ResolverServer(ResolverConfig cfg, Clock clock, TaskScheduler scheduler)
       throws IOException {
-    AtomicInteger n = new AtomicInteger();
-    // Bounded like the work that feeds it: each outstanding resolution (at most max-pending-misses,
-    // see
-    // Coalescer) has at most one exchange queued or running, so the queue never holds more than
-    // that.
-    this.io =
-        new ThreadPoolExecutor(
-            UPSTREAM_THREADS,
-            UPSTREAM_THREADS,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(cfg.maxPendingMisses()),
-            r -> {
-              Thread t = new Thread(r, "resolver-upstream-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
     ResponseCache cache =
         new ResponseCache(
             cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), clock);
@@ -67,9 +43,9 @@ public final class ResolverServer implements AutoCloseable {
     // (resolver/README.md)
     GuardMemory guardMemory = new GuardMemory(cfg.guardMemory(), cfg.staleMax().toMillis());
     metrics.guardMemoryGauge(guardMemory::size);
-    UpstreamClient upstream =
+    this.upstream =
         new UpstreamClient(
-            io, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
+            metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
     this.resolver = new Resolver(cfg, cache, guardMemory, upstream, metrics, clock, scheduler);
     QueryHandler handler =
         new QueryHandler(
@@ -133,6 +109,6 @@ public final class ResolverServer implements AutoCloseable {
   public void close() {
     http.close();
     dns.close();
-    io.shutdownNow();
+    upstream.close();
   }
 }

@@ -41,7 +41,7 @@ class UpstreamRetryTest {
   }
 
   @Test
-  void everyUpstreamQueryHasItsOwnRandomIdAndSourcePort() throws Exception {
+  void upstreamQueriesHaveRandomIdsAndSpreadOverSourcePorts() throws Exception {
     try (Harness h = new Harness(Map.of())) {
       h.upstream.script(
           q ->
@@ -55,8 +55,10 @@ class UpstreamRetryTest {
       }
       List<int[]> seen = h.upstream.idsAndPorts();
       assertEquals(8, seen.size());
-      assertEquals(
-          8, seen.stream().map(x -> x[1]).distinct().count(), "a fresh source port per query");
+      // a pool of 8 sockets on random ports, one picked at random per query (upstream.Lane): all 8
+      // queries on one port would be a 1 in 8^7 draw
+      assertTrue(
+          seen.stream().map(x -> x[1]).distinct().count() > 1, "queries spread over source ports");
       // 8 IDs drawn from 65536: all equal (a counter or a constant would be) is essentially
       // impossible
       assertTrue(seen.stream().map(x -> x[0]).distinct().count() > 1, "random IDs");

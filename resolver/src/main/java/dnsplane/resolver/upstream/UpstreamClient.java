@@ -1,37 +1,37 @@
 package dnsplane.resolver.upstream;
 
 import dnsplane.resolver.metrics.Metrics;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 
 /**
- * UpstreamClient asks one question of a route's servers (I/O). Each attempt uses a fresh random
- * query ID and a fresh socket on a kernel-chosen ephemeral port, waits for a reply that matches the
- * question (others are discarded and counted), falls back to TCP on TC, and removes records outside
- * the zone. Failed attempts are retried on the next server after an exponential backoff with
- * jitter.
+ * UpstreamClient asks one question of a route's servers, asynchronously on its own Netty event
+ * loops (epoll where available, NIO otherwise): no thread ever waits for an upstream. Each attempt
+ * uses a fresh random query ID on a socket picked at random from a pool of sockets on random
+ * ephemeral ports ({@link Lane}), accepts only a reply that matches (others are discarded and
+ * counted), falls back to TCP on TC, and removes records outside the zone. Failed attempts are
+ * retried on the next server after an exponential backoff with jitter.
+ *
+ * <p>The returned futures complete on an upstream event loop, so what callers chain onto them must
+ * not block either.
  */
-public final class UpstreamClient {
+public final class UpstreamClient implements AutoCloseable {
   /** Thrown (inside the future) when every attempt failed. */
   public static final class UpstreamException extends Exception {
     UpstreamException(String message) {
@@ -39,21 +39,49 @@ public final class UpstreamClient {
     }
   }
 
-  private static final int EDNS_PAYLOAD = 1232;
-  private final SecureRandom ids = new SecureRandom();
-  private final Executor io;
+  private final EventLoopGroup group;
+  private final Lane[] lanes;
   private final Metrics metrics;
-  private final long timeoutMillis;
   private final int attempts;
   private final long backoffMillis;
 
+  /** One event loop: it does little besides parsing replies. */
+  public UpstreamClient(Metrics metrics, Duration timeout, int attempts, Duration backoff) {
+    this(metrics, timeout, attempts, backoff, 1);
+  }
+
   public UpstreamClient(
-      Executor io, Metrics metrics, Duration timeout, int attempts, Duration backoff) {
-    this.io = io;
+      Metrics metrics, Duration timeout, int attempts, Duration backoff, int threads) {
+    this(metrics, timeout, attempts, backoff, threads, Lane.ROTATE_AFTER);
+  }
+
+  /** {@code rotateAfter}: queries per socket before it is replaced (tests make it small). */
+  UpstreamClient(
+      Metrics metrics,
+      Duration timeout,
+      int attempts,
+      Duration backoff,
+      int threads,
+      int rotateAfter) {
     this.metrics = metrics;
-    this.timeoutMillis = timeout.toMillis();
     this.attempts = attempts;
     this.backoffMillis = backoff.toMillis();
+    boolean epoll = Epoll.isAvailable();
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads,
+            new DefaultThreadFactory("resolver-upstream", true),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    List<Lane> l = new ArrayList<>();
+    try {
+      for (EventExecutor e : group) {
+        l.add(new Lane((EventLoop) e, epoll, metrics, timeout.toMillis(), rotateAfter));
+      }
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    this.lanes = l.toArray(new Lane[0]);
   }
 
   /**
@@ -74,35 +102,22 @@ public final class UpstreamClient {
     }
     InetSocketAddress server = route.servers().get(n % route.servers().size());
     CompletableFuture<Object> one = new CompletableFuture<>();
-    Runnable task =
-        () -> {
-          try {
-            one.complete(exchange(qname, qtype, route.zone(), server));
-          } catch (IOException e) {
-            one.complete(
-                server + ": " + (e instanceof SocketTimeoutException ? "timeout" : e.toString()));
-          } catch (RuntimeException e) {
-            one.completeExceptionally(e);
-          }
-        };
-    // The pool's queue is bounded: a refusal must fail this attempt, never leave the future hanging
-    // (a retry's
-    // submission happens later, on the delaying thread, where nobody would see the exception).
-    Executor guarded =
-        t -> {
-          try {
-            io.execute(t);
-          } catch (RejectedExecutionException e) {
-            one.complete(server + ": upstream worker queue full");
-          }
-        };
-    if (n == 0) {
-      guarded.execute(task);
-    } else {
-      long delay =
-          Backoff.delayMillis(
-              n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble());
-      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, guarded).execute(task);
+    Exchange x = new Exchange(qname, qtype, route.zone(), server, metrics, one);
+    Lane lane = lane();
+    Runnable task = () -> lane.send(x);
+    try {
+      if (n > 0) {
+        long delay =
+            Backoff.delayMillis(
+                n - 1, backoffMillis, backoffMillis * 16, ThreadLocalRandom.current().nextDouble());
+        lane.loop().schedule(task, delay, TimeUnit.MILLISECONDS);
+      } else if (lane.loop().inEventLoop()) {
+        task.run();
+      } else {
+        lane.loop().execute(task);
+      }
+    } catch (RejectedExecutionException e) {
+      one.complete(server + ": upstream client closed");
     }
     return one.thenCompose(
         r ->
@@ -111,79 +126,21 @@ public final class UpstreamClient {
                 : attempt(qname, qtype, route, n + 1, String.valueOf(r)));
   }
 
-  Message exchange(Name qname, int qtype, Name zone, InetSocketAddress server) throws IOException {
-    Message query = new Message(ids.nextInt(0x10000));
-    query.getHeader().setFlag(Flags.RD);
-    query.addRecord(Record.newRecord(qname, qtype, DClass.IN), Section.QUESTION);
-    query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-    metrics.upstreamQueries.increment();
-    long start = System.nanoTime();
-    Message reply = udp(query, server, start);
-    if (reply.getHeader().getFlag(Flags.TC)) {
-      reply = tcp(query, server);
+  /** The lane of the calling thread if it is one of ours (a retry, a refresh), else any. */
+  private Lane lane() {
+    if (lanes.length == 1) {
+      return lanes[0];
     }
-    metrics.upstreamLatency(System.nanoTime() - start);
-    int[] dropped = {0};
-    Message clean = ResponseCheck.scrub(reply, zone, dropped);
-    metrics.upstreamScrubbed.add(dropped[0]);
-    return clean;
-  }
-
-  private Message udp(Message query, InetSocketAddress server, long start) throws IOException {
-    byte[] out = query.toWire();
-    long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
-      s.connect(server);
-      s.send(new DatagramPacket(out, out.length));
-      byte[] buf = new byte[65535];
-      while (true) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          throw new SocketTimeoutException("timeout");
-        }
-        s.setSoTimeout((int) Math.max(1, left));
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        s.receive(p);
-        Message reply = parse(buf, p.getLength());
-        if (reply != null && ResponseCheck.mismatch(query, reply) == null) {
-          return reply;
-        }
-        metrics.upstreamMismatched
-            .increment(); // keep listening: a spoofed reply must not end the wait
+    for (Lane l : lanes) {
+      if (l.loop().inEventLoop()) {
+        return l;
       }
     }
+    return lanes[ThreadLocalRandom.current().nextInt(lanes.length)];
   }
 
-  private Message tcp(Message query, InetSocketAddress server) throws IOException {
-    byte[] out = query.toWire();
-    try (Socket s = new Socket()) {
-      s.connect(server, (int) timeoutMillis);
-      s.setSoTimeout((int) timeoutMillis);
-      OutputStream os = s.getOutputStream();
-      byte[] framed = new byte[out.length + 2];
-      framed[0] = (byte) (out.length >>> 8);
-      framed[1] = (byte) out.length;
-      System.arraycopy(out, 0, framed, 2, out.length);
-      os.write(framed);
-      os.flush();
-      DataInputStream in = new DataInputStream(s.getInputStream());
-      byte[] buf = new byte[in.readUnsignedShort()];
-      in.readFully(buf);
-      Message reply = parse(buf, buf.length);
-      String why = reply == null ? "unparseable" : ResponseCheck.mismatch(query, reply);
-      if (why != null) {
-        metrics.upstreamMismatched.increment();
-        throw new IOException("TCP reply discarded: " + why);
-      }
-      return reply;
-    }
-  }
-
-  private static Message parse(byte[] buf, int len) {
-    try {
-      return new Message(java.util.Arrays.copyOf(buf, len));
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -19,11 +19,18 @@ public final class QuestionKey {
 
   /** Builds a key from a wire-form name (uncompressed, any case) and the type and class. */
   public static QuestionKey of(byte[] wireName, int qtype, int qclass) {
-    byte[] b = new byte[wireName.length + 4];
-    for (int i = 0; i < wireName.length; i++) {
-      b[i] = lower(wireName[i]);
+    return of(wireName, 0, wireName.length, qtype, qclass);
+  }
+
+  /**
+   * Like {@link #of(byte[], int, int)} for the name at {@code [off, off + n)} of {@code src}: read
+   * straight from a query, with no copy of the name on the hit path.
+   */
+  static QuestionKey of(byte[] src, int off, int n, int qtype, int qclass) {
+    byte[] b = new byte[n + 4];
+    for (int i = 0; i < n; i++) {
+      b[i] = lower(src[off + i]);
     }
-    int n = wireName.length;
     b[n] = (byte) (qtype >>> 8);
     b[n + 1] = (byte) qtype;
     b[n + 2] = (byte) (qclass >>> 8);

@@ -113,9 +113,7 @@ public record WireQuery(
     } else if (p != b.length) {
       return null;
     }
-    byte[] name = new byte[nameEnd - HEADER];
-    System.arraycopy(b, HEADER, name, 0, name.length);
-    QuestionKey key = QuestionKey.of(name, qtype, qclass);
+    QuestionKey key = QuestionKey.of(b, HEADER, nameEnd - HEADER, qtype, qclass);
     return new WireQuery(
         b, u16(b, 0), (flags & 0x0100) != 0, (flags & 0x0010) != 0, nameEnd + 4, key, edns, udp);
   }

@@ -11,13 +11,12 @@ import dnsplane.resolver.resolve.Resolver;
 import dnsplane.resolver.upstream.UpstreamClient;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -32,14 +31,13 @@ import org.xbill.DNS.Section;
 final class Rig {
   static final Name ZONE = Name.fromConstantString("aws.test.");
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-  private static final ExecutorService IO =
-      Executors.newFixedThreadPool(
-          4,
-          r -> {
-            Thread t = new Thread(r, "fuzz-resolver-upstream");
-            t.setDaemon(true);
-            return t;
-          });
+
+  /**
+   * One client for every input: its sockets and event loop outlive a Rig, and it keeps no state
+   * between questions besides them. Its settings are those every Rig gets (below).
+   */
+  private static final UpstreamClient UPSTREAM =
+      new UpstreamClient(new Metrics(), Duration.ofSeconds(2), 1, Duration.ofMillis(50));
 
   final ResolverConfig cfg;
   final Metrics metrics = new Metrics();
@@ -62,11 +60,8 @@ final class Rig {
         new ResponseCache(
             cfg.cacheMaxEntries(), cfg.cacheMaxBytes(), cfg.staleMax().toMillis(), CLOCK);
     GuardMemory guard = new GuardMemory(cfg.guardMemory(), cfg.staleMax().toMillis());
-    UpstreamClient upstream =
-        new UpstreamClient(
-            IO, metrics, cfg.upstreamTimeout(), cfg.upstreamAttempts(), cfg.upstreamBackoff());
     // Guard retries are background work; the frozen clock never makes them due, so drop them.
-    resolver = new Resolver(cfg, cache, guard, upstream, metrics, CLOCK, (delay, task) -> {});
+    resolver = new Resolver(cfg, cache, guard, UPSTREAM, metrics, CLOCK, (delay, task) -> {});
     handler =
         new QueryHandler(
             resolver, new ClientAcl(cfg.allow()), new RateLimiter(cfg.rateLimit(), CLOCK), metrics);
