@@ -148,3 +148,12 @@ awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${PSS_LOAD[authdns]}" -
     printf "authdns/NSD: start→answer %.2fx, memory after load %.2fx, after one pass %.2fx (PSS)\n",
       (n > 0 ? a / n : 0), (nl > 0 ? al / nl : 0), (np > 0 ? ap / np : 0)
   }'
+
+# ---- rows for deploy/bench/all -------------------------------------------------------------------
+echo
+bench_row "authdns start to first answer, $NAMES names (s)" "${START[authdns]}" "NSD ${START[nsd]}" \
+  "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns memory (PSS MiB) after load, $NAMES names" "${PSS_LOAD[authdns]}" "NSD ${PSS_LOAD[nsd]}" \
+  "$(bench_ratio "${PSS_LOAD[authdns]}" "${PSS_LOAD[nsd]}")"
+bench_row "authdns memory (PSS MiB) after one query per name, $NAMES names" "${PSS_PASS[authdns]}" \
+  "NSD ${PSS_PASS[nsd]}" "$(bench_ratio "${PSS_PASS[authdns]}" "${PSS_PASS[nsd]}")"
