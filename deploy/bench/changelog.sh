@@ -138,7 +138,9 @@ done
 echo
 echo "authdns restart with $backlog change-log rows committed while it was down:"
 echo "  start to serving (its saved snapshot): $serving_ms ms"
-echo "  catch-up through the change log:       $catchup_ms ms = $apply_rate rows/s"
+echo "  catch-up through the change log:       $catchup_ms ms for $backlog rows"
+echo "change-log apply rate (one row = one rrset change): $apply_rate rrset changes/s" \
+  "($(awk -v r="$apply_rate" 'BEGIN { printf "%.2f", r / 50000 }')x the 50,000/s goal)"
 echo
 echo "AXFR of the zone:             ${axfr#;; }"
 echo "IXFR after one changed rrset: ${ixfr#;; }"

@@ -75,11 +75,21 @@ dp_java_major() {
 
 # JVM flags: G1 with a modest heap (DNSPLANE_XMX overrides), exit on OOM so a supervisor restarts us,
 # native access for Netty's epoll on JDK 24+ (STACK.md pitfall 10), then DNSPLANE_JAVA_OPTS (word-split).
+# A heap of "auto" has no fixed bound: up to half the machine's memory (MaxRAMPercentage), for
+# authdns, whose heap is its zones' size (a million names need ~250 MB, five million ~1.2 GB).
+# Whatever the bound, G1 gives back what it does not use rather than keeping its high-water mark:
+# the heap shrinks to at most 30% free after a collection that finds it so (MaxHeapFreeRatio; a
+# full load's garbage is gone after the collection authdns asks for when it has loaded), and an
+# idle process gets a concurrent cycle every minute that lets it shrink (G1PeriodicGCInterval).
+# ExplicitGCInvokesConcurrent makes that requested collection a concurrent one: no pause.
 dp_java_flags() {
-  local java="$1" xmx="$2" major
+  local java="$1" xmx="${DNSPLANE_XMX:-$2}" major
   major="$(dp_java_major "$java")"
   ((major >= 17)) 2>/dev/null || dp_die "$java is Java ${major:-?}; dnsplane needs Java 17 or newer"
-  DP_FLAGS=(-XX:+UseG1GC "-Xmx${DNSPLANE_XMX:-$xmx}" -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8)
+  DP_FLAGS=(-XX:+UseG1GC)
+  if [[ "$xmx" == auto ]]; then DP_FLAGS+=(-XX:MaxRAMPercentage=50); else DP_FLAGS+=("-Xmx$xmx"); fi
+  DP_FLAGS+=(-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000
+    -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8)
   ((major >= 24)) && DP_FLAGS+=(--enable-native-access=ALL-UNNAMED)
   if [[ -n "${DNSPLANE_JAVA_OPTS:-}" ]]; then
     local extra

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -85,14 +86,14 @@ public final class SnapshotFile {
       ZoneSnapshot zone = zones.zone(origin).orElseThrow();
       writeName(data, origin);
       data.writeLong(zone.serial());
-      List<Map.Entry<Name, Node>> nodes = new ArrayList<>();
+      // Two walks of the immutable snapshot: the count comes first in the file, and a list of a
+      // million entries to hold the first walk would be garbage the size of a zone per save.
       int rrsets = 0;
       for (Map.Entry<Name, Node> e : zone.nodes()) {
-        nodes.add(e);
         rrsets += e.getValue().types().size();
       }
       data.writeInt(rrsets);
-      for (Map.Entry<Name, Node> e : nodes) {
+      for (Map.Entry<Name, Node> e : zone.nodes()) {
         for (int type : e.getValue().types()) {
           List<Record> records = e.getValue().rrset(type);
           writeName(data, e.getKey());
@@ -121,30 +122,39 @@ public final class SnapshotFile {
     try {
       byte[] magic = new byte[MAGIC.length];
       data.readFully(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
+      if (!Arrays.equals(magic, MAGIC)) {
         throw new CorruptSnapshotException("not a dnsplane snapshot (bad magic or format version)");
       }
       Header header =
           new Header(data.readLong(), Instant.ofEpochMilli(data.readLong()), data.readUTF());
       int zoneCount = data.readInt();
-      List<ZoneChange> changes = new ArrayList<>();
+      // Each rrset goes into the snapshot as it is read: the file's records are never all held
+      // twice, once as changes and once as the snapshot.
+      ZoneSet.Builder zones = new ZoneSet.Builder();
       int rrsetCount = 0;
       for (int z = 0; z < zoneCount; z++) {
         Name origin = readName(data);
         long serial = data.readLong();
-        changes.add(new ZoneChange.ZoneCreated(origin, serial));
+        zones.add(new ZoneChange.ZoneCreated(origin, serial));
         int rrsets = data.readInt();
         for (int i = 0; i < rrsets; i++) {
-          Name name = readName(data);
+          byte[] nameWire = readNameWire(data);
+          Name name = name(nameWire);
           int type = data.readUnsignedShort();
           int count = data.readInt();
           List<Record> records = new ArrayList<>(Math.min(count, 64));
           for (int k = 0; k < count; k++) {
             byte[] wire = new byte[data.readUnsignedShort()];
             data.readFully(wire);
-            records.add(Record.fromWire(wire, Section.ANSWER));
+            Record r = Record.fromWire(wire, Section.ANSWER);
+            // The owner as written (same octets, same case) is the rrset's name: share that one
+            // object, as a load from the database does, rather than keep a copy per record.
+            if (Arrays.equals(wire, 0, nameWire.length, nameWire, 0, nameWire.length)) {
+              r = r.withName(name);
+            }
+            records.add(r);
           }
-          changes.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial));
+          zones.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial));
           rrsetCount++;
         }
       }
@@ -161,7 +171,7 @@ public final class SnapshotFile {
       if (counted.read() != -1) {
         throw new CorruptSnapshotException("data after the checksum");
       }
-      return new Contents(header, ZoneSet.build(changes), rrsetCount);
+      return new Contents(header, zones.build(), rrsetCount);
     } catch (EOFException e) {
       throw new CorruptSnapshotException("truncated", e);
     } catch (WireParseException | IllegalArgumentException e) {
@@ -178,8 +188,16 @@ public final class SnapshotFile {
   }
 
   private static Name readName(DataInputStream data) throws IOException {
+    return name(readNameWire(data));
+  }
+
+  private static byte[] readNameWire(DataInputStream data) throws IOException {
     byte[] wire = new byte[data.readUnsignedByte()];
     data.readFully(wire);
+    return wire;
+  }
+
+  private static Name name(byte[] wire) throws IOException {
     Name name = new Name(new DNSInput(wire));
     if (!name.isAbsolute()) {
       throw new CorruptSnapshotException("relative name " + name);

@@ -3,8 +3,12 @@ package dnsplane.authdns.sync;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.db.changelog.ChangeLogRow;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -123,7 +127,10 @@ public final class ChangeConverter {
     List<String> problems = List.of();
     for (String text : rdata) {
       try {
-        Record r = Record.fromString(name, type, DClass.IN, ttl, text, zone);
+        Record r = fastA(name, type, ttl, text);
+        if (r == null) {
+          r = Record.fromString(name, type, DClass.IN, ttl, text, zone);
+        }
         if (seen == null || seen.add(r)) {
           records.add(r);
         }
@@ -137,6 +144,33 @@ public final class ChangeConverter {
     }
     return new ParsedRrset(
         new ZoneChange.RrsetReplaced(zone, name, type, records, serial), problems);
+  }
+
+  /**
+   * The A record of {@code text} when it is exactly a dotted quad, else null (parse it the general
+   * way). Most rrsets are single addresses, and the general parser (a tokenizer per record) costs
+   * fifty times more: a million-name load spent most of its time there. The record is the one
+   * {@link Record#fromString} makes of such text: one token, read by the same {@link Address}.
+   */
+  private static Record fastA(Name name, int type, int ttl, String text) {
+    if (type != Type.A || text.isEmpty() || text.length() > 15) {
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if ((ch < '0' || ch > '9') && ch != '.') {
+        return null;
+      }
+    }
+    byte[] address = Address.toByteArray(text, Address.IPv4);
+    if (address == null) {
+      return null;
+    }
+    try {
+      return new ARecord(name, DClass.IN, ttl, InetAddress.getByAddress(address));
+    } catch (UnknownHostException e) {
+      throw new AssertionError("four bytes are an IPv4 address", e);
+    }
   }
 
   private static Name name(String text, Object where) {

@@ -280,7 +280,9 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private void fullLoad(Connection c, String reason) throws SQLException {
     long start = System.nanoTime();
-    applier.load(ChangeLogReader.loadAll(c), reason, start);
+    FullLoad load = new FullLoad(applier.served());
+    ChangeLogReader.loadAll(c, load);
+    applier.load(load.result(), reason, start);
   }
 
   private void onConnected() {

@@ -7,6 +7,7 @@ import dnsplane.authdns.zone.ZoneSnapshot;
 import dnsplane.db.changelog.FullLoadRows;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -16,88 +17,137 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 
 /**
- * FullLoad turns the full state of the database into the changes that build a snapshot from
- * nothing: each zone created, then each of its rrsets. One bad row cannot keep every other zone
- * from being served, nor empty a served name: an rrset whose records do not all parse keeps the
- * version {@code previous} (the snapshot served until now) holds, all of it, or, when there is none
- * (the first load), is served with the records that parse. Each such rrset is a {@link Rejection}.
+ * FullLoad turns the full state of the database into a snapshot built from nothing: each zone
+ * created, then each of its rrsets, converted and added as it is read (a million rrsets are never
+ * held as rows, nor as changes). One bad row cannot keep every other zone from being served, nor
+ * empty a served name: an rrset whose records do not all parse keeps the version {@code previous}
+ * (the snapshot served until now) holds, all of it, or, when there is none (the first load), is
+ * served with the records that parse. Each such rrset is a {@link Rejection}; a change the snapshot
+ * refuses (a record outside its zone) is left out and named in {@link Result#refused}.
  */
-final class FullLoad {
+final class FullLoad implements FullLoadRows.Sink {
 
   private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
 
-  /** The changes, how many rows did not convert in full, and the rrsets that did not. */
-  record Changes(List<ZoneChange> changes, int bad, List<Rejection> rejected) {}
+  /**
+   * The snapshot, the position it holds, how many rows did not convert in full, the rrsets that did
+   * not, the changes the snapshot refused (with why), and how many zone and rrset rows were read.
+   */
+  record Result(
+      ZoneSet zones,
+      long lastSeq,
+      int bad,
+      List<Rejection> rejected,
+      Map<ZoneChange, String> refused,
+      int zoneRows,
+      int rrsetRows) {}
 
-  private FullLoad() {}
+  private final ZoneSet previous;
+  private final ZoneSet.Builder builder = new ZoneSet.Builder();
+  private final Map<Long, FullLoadRows.ZoneRow> zones = new HashMap<>();
+  private final Map<Long, Name> origins = new HashMap<>();
+  private final List<Rejection> rejected = new ArrayList<>();
+  private final Map<ZoneChange, String> refused = new IdentityHashMap<>();
+  private long lastSeq;
+  private int bad;
+  private int zoneRows;
+  private int rrsetRows;
 
-  static Changes changes(FullLoadRows state, ZoneSet previous) {
-    List<ZoneChange> changes = new ArrayList<>(state.zones().size() + state.rrsets().size());
-    Map<Long, FullLoadRows.ZoneRow> zones = new HashMap<>();
-    Map<Long, Name> origins = new HashMap<>();
-    List<Rejection> rejected = new ArrayList<>();
-    int bad = 0;
-    for (FullLoadRows.ZoneRow z : state.zones()) {
-      try {
-        Name origin = Name.fromString(z.name(), Name.root);
-        origins.put(z.id(), origin);
-        zones.put(z.id(), z);
-        changes.add(new ZoneChange.ZoneCreated(origin, z.serial()));
-      } catch (TextParseException e) {
-        bad++;
-        rejected.add(new Rejection(z.name(), z.name(), "SOA", state.lastSeq(), e.getMessage()));
-        log.error("zone {} not served: {}", z.name(), e.getMessage());
-      }
-    }
-    for (FullLoadRows.RrsetRow r : state.rrsets()) {
-      Name origin = origins.get(r.zoneId());
-      if (origin == null) {
-        continue;
-      }
-      FullLoadRows.ZoneRow z = zones.get(r.zoneId());
-      ChangeConverter.ParsedRrset p;
-      try {
-        p = ChangeConverter.parse(origin, r.name(), r.type(), r.ttl(), r.rdata(), z.serial());
-      } catch (IllegalArgumentException e) {
-        bad++;
-        rejected.add(new Rejection(z.name(), r.name(), r.type(), state.lastSeq(), e.getMessage()));
-        log.error("rrset {} {} not served: {}", r.name(), r.type(), e.getMessage());
-        continue;
-      }
-      if (p.complete()) {
-        changes.add(p.rrset());
-        continue;
-      }
+  FullLoad(ZoneSet previous) {
+    this.previous = previous;
+  }
+
+  /** The whole of {@code state} at once (tests, and callers holding the rows already). */
+  static Result of(FullLoadRows state, ZoneSet previous) {
+    FullLoad load = new FullLoad(previous);
+    load.position(state.lastSeq());
+    state.zones().forEach(load::zone);
+    state.rrsets().forEach(load::rrset);
+    return load.result();
+  }
+
+  @Override
+  public void position(long lastSeq) {
+    this.lastSeq = lastSeq;
+  }
+
+  @Override
+  public void zone(FullLoadRows.ZoneRow z) {
+    zoneRows++;
+    try {
+      Name origin = Name.fromString(z.name(), Name.root);
+      origins.put(z.id(), origin);
+      zones.put(z.id(), z);
+      add(new ZoneChange.ZoneCreated(origin, z.serial()));
+    } catch (TextParseException e) {
       bad++;
-      rejected.add(new Rejection(z.name(), r.name(), r.type(), state.lastSeq(), p.problem()));
-      ZoneChange.RrsetReplaced parsed = p.rrset();
-      List<Record> before = served(previous, origin, parsed.name(), parsed.type());
-      // As an incremental change does: nothing served (absent or a tombstone) is no version to
-      // keep, and the records that parse are better than an empty answer.
-      if (before != null && !before.isEmpty()) {
-        changes.add(
-            new ZoneChange.RrsetReplaced(
-                origin, parsed.name(), parsed.type(), before, parsed.serial()));
-        log.error(
-            "rrset {} {} cannot be loaded in full ({}); still serving its previous version ({}"
-                + " records)",
-            r.name(),
-            r.type(),
-            p.problem(),
-            before.size());
-      } else {
-        changes.add(parsed);
-        log.error(
-            "rrset {} {} cannot be loaded in full ({}); serving the {} of its {} records that"
-                + " parse",
-            r.name(),
-            r.type(),
-            p.problem(),
-            parsed.records().size(),
-            r.rdata().size());
-      }
+      rejected.add(new Rejection(z.name(), z.name(), "SOA", lastSeq, e.getMessage()));
+      log.error("zone {} not served: {}", z.name(), e.getMessage());
     }
-    return new Changes(changes, bad, rejected);
+  }
+
+  @Override
+  public void rrset(FullLoadRows.RrsetRow r) {
+    rrsetRows++;
+    Name origin = origins.get(r.zoneId());
+    if (origin == null) {
+      return;
+    }
+    FullLoadRows.ZoneRow z = zones.get(r.zoneId());
+    ChangeConverter.ParsedRrset p;
+    try {
+      p = ChangeConverter.parse(origin, r.name(), r.type(), r.ttl(), r.rdata(), z.serial());
+    } catch (IllegalArgumentException e) {
+      bad++;
+      rejected.add(new Rejection(z.name(), r.name(), r.type(), lastSeq, e.getMessage()));
+      log.error("rrset {} {} not served: {}", r.name(), r.type(), e.getMessage());
+      return;
+    }
+    if (p.complete()) {
+      add(p.rrset());
+      return;
+    }
+    bad++;
+    rejected.add(new Rejection(z.name(), r.name(), r.type(), lastSeq, p.problem()));
+    ZoneChange.RrsetReplaced parsed = p.rrset();
+    List<Record> before = served(previous, origin, parsed.name(), parsed.type());
+    // As an incremental change does: nothing served (absent or a tombstone) is no version to
+    // keep, and the records that parse are better than an empty answer.
+    if (before != null && !before.isEmpty()) {
+      add(
+          new ZoneChange.RrsetReplaced(
+              origin, parsed.name(), parsed.type(), before, parsed.serial()));
+      log.error(
+          "rrset {} {} cannot be loaded in full ({}); still serving its previous version ({}"
+              + " records)",
+          r.name(),
+          r.type(),
+          p.problem(),
+          before.size());
+    } else {
+      add(parsed);
+      log.error(
+          "rrset {} {} cannot be loaded in full ({}); serving the {} of its {} records that"
+              + " parse",
+          r.name(),
+          r.type(),
+          p.problem(),
+          parsed.records().size(),
+          r.rdata().size());
+    }
+  }
+
+  /** Everything read so far, built. */
+  Result result() {
+    return new Result(builder.build(), lastSeq, bad, rejected, refused, zoneRows, rrsetRows);
+  }
+
+  private void add(ZoneChange change) {
+    try {
+      builder.add(change);
+    } catch (IllegalArgumentException e) {
+      refused.put(change, String.valueOf(e.getMessage()));
+    }
   }
 
   /** The records {@code set} serves for (name, type) of zone {@code origin}, or null. */

@@ -4,7 +4,6 @@ import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.db.changelog.ChangeLogRow;
-import dnsplane.db.changelog.FullLoadRows;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -105,45 +104,45 @@ final class SnapshotApplier {
     }
   }
 
+  /** The snapshot served until now: where a full load's bad rrset's previous version comes from. */
+  ZoneSet served() {
+    return holder.get();
+  }
+
   /**
-   * Serves {@code full} (read from the database starting at {@code start}, System.nanoTime) in
+   * Serves {@code load} (read from the database starting at {@code start}, System.nanoTime) in
    * place of everything; {@code reason} is null for the first load.
    */
-  void load(FullLoadRows full, String reason, long start) {
-    // The snapshot served until now is where a bad rrset's previous version comes from.
-    FullLoad.Changes loadChanges = FullLoad.changes(full, holder.get());
-    Map<ZoneChange, String> refused = new IdentityHashMap<>();
-    ZoneSet next;
-    try {
-      next = ZoneSet.build(loadChanges.changes());
-    } catch (IllegalArgumentException refusedInBulk) {
-      // One change the snapshot refuses: find it (and any other) the slow way, keep the rest.
-      next = applySafely(ZoneSet.empty(), loadChanges.changes(), refused);
-    }
-    swap(next, full.lastSeq(), null);
+  void load(FullLoad.Result load, String reason, long start) {
+    swap(load.zones(), load.lastSeq(), null);
     Rejections.Editor rejections = Rejections.NONE.edit();
-    loadChanges.rejected().forEach(rejections::raise);
-    for (Map.Entry<ZoneChange, String> e : refused.entrySet()) {
+    load.rejected().forEach(rejections::raise);
+    for (Map.Entry<ZoneChange, String> e : load.refused().entrySet()) {
       log.error("not serving {}: {}", e.getKey(), e.getValue());
-      rejections.raise(rejection(e.getKey(), full.lastSeq(), e.getValue()));
+      rejections.raise(rejection(e.getKey(), load.lastSeq(), e.getValue()));
     }
-    int rejected = loadChanges.rejected().size() + refused.size();
+    int rejected = load.rejected().size() + load.refused().size();
     state.loaded(
-        full.lastSeq(),
-        loadChanges.bad() + refused.size(),
+        load.lastSeq(),
+        load.bad() + load.refused().size(),
         rejected,
         rejections.done(),
         clock.instant());
     log.info(
         "{} {} zones, {} rrsets up to change {} in {} ms",
         reason == null ? "loaded" : "reloaded",
-        full.zones().size(),
-        full.rrsets().size(),
-        full.lastSeq(),
+        load.zoneRows(),
+        load.rrsetRows(),
+        load.lastSeq(),
         (System.nanoTime() - start) / 1_000_000);
     if (rejected > 0) {
       log.error("{} rrsets could not be loaded in full; /health lists them", rejected);
     }
+    // A full load allocates several times what it keeps (rows, parsed changes, the snapshot served
+    // before). Collect it now, while it is known to be garbage, so that a heap that grew for the
+    // load can shrink back (the launcher's MaxHeapFreeRatio) instead of staying committed; with
+    // the launcher's ExplicitGCInvokesConcurrent this is a concurrent cycle, not a pause.
+    System.gc();
   }
 
   /** The rejection of a change the snapshot refused (a record outside its zone, say). */

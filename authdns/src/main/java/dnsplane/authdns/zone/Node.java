@@ -1,25 +1,38 @@
 package dnsplane.authdns.zone;
 
-import java.util.Collections;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.TreeMap;
 import org.xbill.DNS.Record;
 
 /**
  * Node is the immutable data of one owner name: its rrsets by type. A type mapped to an empty list
  * is an rrset that exists with no records: the name exists, the type has no data (NODATA).
+ *
+ * <p>A zone holds one Node per name, so its size is the zone's size: most names own one rrset, and
+ * such a node is one small object pointing at its record list (no map, no boxed type). A node of
+ * several types keeps them in two parallel arrays in ascending type order, the order export and the
+ * RFC 8482 ANY choice need. A change copies the node: O(types at this name), a handful.
  */
 public final class Node {
-  private static final Node EMPTY = new Node(Collections.emptySortedMap());
+  private static final Node EMPTY = new Node(0, null);
 
-  // A TreeMap copy per change costs O(types at this name), which is a handful: fine, and it keeps
-  // rrsets in type order for export and for the RFC 8482 ANY choice.
-  private final Map<Integer, List<Record>> rrsets;
+  // One rrset: type is its type and data its List<Record>. Several: data is a Many. None: null.
+  private final int type;
+  private final Object data;
 
-  private Node(Map<Integer, List<Record>> rrsets) {
-    this.rrsets = rrsets;
+  /**
+   * The rrsets of a node of two or more types: types ascending, sets[i] the records of types[i].
+   */
+  private record Many(int[] types, List<Record>[] sets) {}
+
+  private Node(int type, Object data) {
+    this.type = type;
+    this.data = data;
   }
 
   static Node empty() {
@@ -28,47 +41,138 @@ public final class Node {
 
   /** A node of exactly {@code rrsets} (copied), for building a zone in bulk. */
   static Node of(java.util.SortedMap<Integer, List<Record>> rrsets) {
-    if (rrsets.isEmpty()) {
-      return EMPTY;
+    Node n = EMPTY;
+    for (Map.Entry<Integer, List<Record>> e : rrsets.entrySet()) {
+      n = n.with(e.getKey(), e.getValue());
     }
-    TreeMap<Integer, List<Record>> copy = new TreeMap<>();
-    rrsets.forEach((type, records) -> copy.put(type, List.copyOf(records)));
-    return new Node(Collections.unmodifiableSortedMap(copy));
+    return n;
   }
 
   /** The records of {@code type}, an empty list for an empty rrset, or null when there is none. */
+  @SuppressWarnings("unchecked")
   public List<Record> rrset(int type) {
-    return rrsets.get(type);
+    Object d = data;
+    if (d instanceof Many m) {
+      int i = Arrays.binarySearch(m.types, type);
+      return i < 0 ? null : m.sets[i];
+    }
+    return d != null && this.type == type ? (List<Record>) d : null;
   }
 
   /** True when {@code type} has at least one record here. */
   public boolean hasData(int type) {
-    List<Record> r = rrsets.get(type);
+    List<Record> r = rrset(type);
     return r != null && !r.isEmpty();
   }
 
   /** The types present, empty rrsets included, in ascending type order. */
   public Set<Integer> types() {
-    return rrsets.keySet();
+    Object d = data;
+    if (d == null) {
+      return Set.of();
+    }
+    return new TypeSet(d instanceof Many m ? m.types : new int[] {type});
   }
 
   /** True when no rrset (not even an empty one) is stored here. */
   public boolean isEmpty() {
-    return rrsets.isEmpty();
+    return data == null;
   }
 
+  @SuppressWarnings("unchecked")
   Node with(int type, List<Record> records) {
-    TreeMap<Integer, List<Record>> copy = new TreeMap<>(rrsets);
-    copy.put(type, List.copyOf(records));
-    return new Node(Collections.unmodifiableSortedMap(copy));
+    List<Record> copy = List.copyOf(records);
+    Object d = data;
+    if (d == null || (!(d instanceof Many) && this.type == type)) {
+      return new Node(type, copy);
+    }
+    int[] types;
+    List<Record>[] sets;
+    if (d instanceof Many m) {
+      types = m.types;
+      sets = m.sets;
+    } else {
+      types = new int[] {this.type};
+      sets = new List[] {(List<Record>) d};
+    }
+    int i = Arrays.binarySearch(types, type);
+    if (i >= 0) {
+      List<Record>[] s = sets.clone();
+      s[i] = copy;
+      return new Node(0, new Many(types, s));
+    }
+    int at = -i - 1;
+    int[] t = new int[types.length + 1];
+    List<Record>[] s = new List[types.length + 1];
+    System.arraycopy(types, 0, t, 0, at);
+    System.arraycopy(sets, 0, s, 0, at);
+    t[at] = type;
+    s[at] = copy;
+    System.arraycopy(types, at, t, at + 1, types.length - at);
+    System.arraycopy(sets, at, s, at + 1, types.length - at);
+    return new Node(0, new Many(t, s));
   }
 
+  @SuppressWarnings("unchecked")
   Node without(int type) {
-    if (!rrsets.containsKey(type)) {
+    Object d = data;
+    if (!(d instanceof Many m)) {
+      return d != null && this.type == type ? EMPTY : this;
+    }
+    int i = Arrays.binarySearch(m.types, type);
+    if (i < 0) {
       return this;
     }
-    TreeMap<Integer, List<Record>> copy = new TreeMap<>(rrsets);
-    copy.remove(type);
-    return copy.isEmpty() ? EMPTY : new Node(Collections.unmodifiableSortedMap(copy));
+    int n = m.types.length - 1;
+    if (n == 1) {
+      int other = 1 - i;
+      return new Node(m.types[other], m.sets[other]);
+    }
+    int[] t = new int[n];
+    List<Record>[] s = new List[n];
+    System.arraycopy(m.types, 0, t, 0, i);
+    System.arraycopy(m.sets, 0, s, 0, i);
+    System.arraycopy(m.types, i + 1, t, i, n - i);
+    System.arraycopy(m.sets, i + 1, s, i, n - i);
+    return new Node(0, new Many(t, s));
+  }
+
+  /** A read-only view of ascending, distinct types. */
+  private static final class TypeSet extends AbstractSet<Integer> {
+    private final int[] types;
+
+    TypeSet(int[] types) {
+      this.types = types;
+    }
+
+    @Override
+    public int size() {
+      return types.length;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o instanceof Integer t && Arrays.binarySearch(types, t) >= 0;
+    }
+
+    @Override
+    public Iterator<Integer> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < types.length;
+        }
+
+        @Override
+        public Integer next() {
+          if (next >= types.length) {
+            throw new NoSuchElementException();
+          }
+          return types[next++];
+        }
+      };
+    }
   }
 }

@@ -54,65 +54,134 @@ public final class ZoneSet {
    * {@link #apply} refuses, with {@link IllegalArgumentException}.
    */
   public static ZoneSet build(List<ZoneChange> changes) {
-    java.util.Map<Name, ZoneDraft> drafts = new java.util.HashMap<>();
+    Builder b = new Builder();
     for (ZoneChange c : changes) {
+      b.add(c);
+    }
+    return b.build();
+  }
+
+  /**
+   * Builds a set in bulk from a stream of changes, as {@link #build} does, without holding more
+   * than the changes themselves: a full load hands each rrset over as it reads it. The changes of a
+   * zone are kept in arrival order and sorted by name once, at {@link #build} (a stable sort, so
+   * the changes to one name still apply in order): that is several times faster than keeping a
+   * sorted map up to date name by name, and needs no map entry per name.
+   */
+  public static final class Builder {
+    private final java.util.Map<Name, ZoneDraft> drafts = new java.util.HashMap<>();
+
+    /**
+     * Adds one change, as {@code apply} would apply it next. A change {@link #apply} would refuse
+     * is an {@link IllegalArgumentException}, and leaves the builder as it was.
+     */
+    public void add(ZoneChange c) {
       if (c instanceof ZoneChange.ZoneCreated z) {
         drafts.put(z.zone(), new ZoneDraft(z.serial()));
       } else if (c instanceof ZoneChange.ZoneDeleted z) {
         drafts.remove(z.zone());
       } else if (c instanceof ZoneChange.RrsetReplaced r) {
         checkRrset(r.zone(), r.name(), r.type(), r.records());
-        ZoneDraft d = drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial()));
-        d.node(r.name()).put(r.type(), r.records());
-        d.serial = r.serial();
+        drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial())).add(r, r.serial());
       } else if (c instanceof ZoneChange.RrsetIncomplete r) {
         checkRrset(r.zone(), r.name(), r.type(), r.parsed());
-        ZoneDraft d = drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial()));
-        java.util.SortedMap<Integer, List<Record>> n = d.node(r.name());
-        List<Record> served = n.get(r.type());
-        if (served == null || served.isEmpty()) {
-          n.put(r.type(), r.parsed());
-        }
-        d.serial = r.serial();
+        drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial())).add(r, r.serial());
       } else if (c instanceof ZoneChange.RrsetRemoved r) {
         ZoneDraft d = drafts.get(r.zone());
         if (d != null) {
           checkInZone(r.zone(), r.name());
-          java.util.SortedMap<Integer, List<Record>> n = d.nodes.get(r.name());
-          if (n != null) {
-            n.remove(r.type());
-            if (n.isEmpty()) {
-              d.nodes.remove(r.name());
-            }
-          }
-          d.serial = r.serial();
+          d.add(r, r.serial());
         }
       } else {
         throw new IllegalArgumentException("unknown change " + c);
       }
     }
-    PMap<Name, ZoneSnapshot> zones = HashTreePMap.empty();
-    for (java.util.Map.Entry<Name, ZoneDraft> e : drafts.entrySet()) {
-      java.util.TreeMap<Name, Node> nodes = new java.util.TreeMap<>();
-      e.getValue().nodes.forEach((name, rrsets) -> nodes.put(name, Node.of(rrsets)));
-      zones = zones.plus(e.getKey(), ZoneSnapshot.of(e.getKey(), e.getValue().serial, nodes));
+
+    /** The set of every change added; the builder is empty afterwards. */
+    public ZoneSet build() {
+      PMap<Name, ZoneSnapshot> zones = HashTreePMap.empty();
+      for (java.util.Iterator<java.util.Map.Entry<Name, ZoneDraft>> it =
+              drafts.entrySet().iterator();
+          it.hasNext(); ) {
+        java.util.Map.Entry<Name, ZoneDraft> e = it.next();
+        it.remove();
+        zones = zones.plus(e.getKey(), e.getValue().build(e.getKey()));
+      }
+      return zones.isEmpty() ? EMPTY : new ZoneSet(zones);
     }
-    return zones.isEmpty() ? EMPTY : new ZoneSet(zones);
   }
 
-  /** A zone being built by {@link #build}: mutable, thrown away once built. */
+  /** A zone being built by {@link Builder}: its rrset changes in arrival order. */
   private static final class ZoneDraft {
-    final java.util.TreeMap<Name, java.util.SortedMap<Integer, List<Record>>> nodes =
-        new java.util.TreeMap<>();
+    private ZoneChange[] changes = new ZoneChange[16];
+    private int size;
     long serial;
 
     ZoneDraft(long serial) {
       this.serial = serial;
     }
 
-    java.util.SortedMap<Integer, List<Record>> node(Name name) {
-      return nodes.computeIfAbsent(name, k -> new java.util.TreeMap<>());
+    void add(ZoneChange c, long serial) {
+      if (size == changes.length) {
+        changes = java.util.Arrays.copyOf(changes, size + (size >> 1));
+      }
+      changes[size++] = c;
+      this.serial = serial;
     }
+
+    ZoneSnapshot build(Name origin) {
+      ZoneChange[] sorted = changes;
+      changes = null; // each change is garbage once folded into its node
+      java.util.Arrays.sort(sorted, 0, size, java.util.Comparator.comparing(ZoneSet::owner));
+      Name[] names = new Name[size];
+      Node[] nodes = new Node[size];
+      int count = 0;
+      for (int i = 0; i < size; ) {
+        Name owner = owner(sorted[i]);
+        // The key is the name of the change that created the node, as a map kept up to date
+        // change by change would hold it.
+        Name key = null;
+        Node n = Node.empty();
+        for (; i < size && owner(sorted[i]).equals(owner); i++) {
+          ZoneChange c = sorted[i];
+          sorted[i] = null;
+          if (c instanceof ZoneChange.RrsetReplaced r) {
+            n = n.with(r.type(), r.records());
+          } else if (c instanceof ZoneChange.RrsetIncomplete r) {
+            List<Record> served = n.rrset(r.type());
+            if (served == null || served.isEmpty()) {
+              n = n.with(r.type(), r.parsed());
+            }
+          } else if (c instanceof ZoneChange.RrsetRemoved r) {
+            n = n.without(r.type());
+          }
+          if (n.isEmpty()) {
+            key = null;
+          } else if (key == null) {
+            key = owner(c);
+          }
+        }
+        if (!n.isEmpty()) {
+          names[count] = key;
+          nodes[count] = n;
+          count++;
+        }
+      }
+      return ZoneSnapshot.ofSorted(origin, serial, names, nodes, count);
+    }
+  }
+
+  private static Name owner(ZoneChange c) {
+    if (c instanceof ZoneChange.RrsetReplaced r) {
+      return r.name();
+    }
+    if (c instanceof ZoneChange.RrsetIncomplete r) {
+      return r.name();
+    }
+    if (c instanceof ZoneChange.RrsetRemoved r) {
+      return r.name();
+    }
+    throw new IllegalArgumentException("not an rrset change: " + c);
   }
 
   private static void checkRrset(Name zone, Name name, int type, List<Record> records) {

@@ -36,18 +36,92 @@ public final class ZoneSnapshot {
   }
 
   /**
-   * A zone of exactly {@code nodes} (in canonical order; built in linear time, where inserting name
-   * by name costs O(n log n) in allocations), its apex SOA stamped with {@code serial}.
+   * A zone of the first {@code count} entries of two parallel arrays, its apex SOA stamped with
+   * {@code serial}: {@code names} ascending and distinct (the caller checked each is in the zone),
+   * {@code nodes} not empty. Built in linear time, where inserting name by name costs O(n log n) in
+   * allocations.
    */
-  static ZoneSnapshot of(Name origin, long serial, java.util.SortedMap<Name, Node> nodes) {
-    for (Name name : nodes.keySet()) {
-      if (!name.subdomain(origin)) {
-        throw new IllegalArgumentException(name + " is not in zone " + origin);
-      }
+  static ZoneSnapshot ofSorted(Name origin, long serial, Name[] names, Node[] nodes, int count) {
+    TreePMap<Name, Node> map = TreePMap.fromSortedMap(new SortedArrays(names, nodes, count));
+    return new ZoneSnapshot(requireAbsolute(origin), serial, map).withSerial(serial);
+  }
+
+  /**
+   * Sorted arrays seen as the SortedMap {@link TreePMap#fromSortedMap} builds its tree from in
+   * linear time; it iterates the entries and asks for the comparator, nothing else.
+   */
+  private static final class SortedArrays extends java.util.AbstractMap<Name, Node>
+      implements java.util.SortedMap<Name, Node> {
+    private final Name[] names;
+    private final Node[] nodes;
+    private final int count;
+
+    SortedArrays(Name[] names, Node[] nodes, int count) {
+      this.names = names;
+      this.nodes = nodes;
+      this.count = count;
     }
-    ZoneSnapshot z =
-        new ZoneSnapshot(requireAbsolute(origin), serial, TreePMap.fromSortedMap(nodes));
-    return z.withSerial(serial);
+
+    @Override
+    public java.util.Set<Map.Entry<Name, Node>> entrySet() {
+      return new java.util.AbstractSet<>() {
+        @Override
+        public int size() {
+          return count;
+        }
+
+        @Override
+        public java.util.Iterator<Map.Entry<Name, Node>> iterator() {
+          return new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < count;
+            }
+
+            @Override
+            public Map.Entry<Name, Node> next() {
+              if (next >= count) {
+                throw new java.util.NoSuchElementException();
+              }
+              int i = next++;
+              return new java.util.AbstractMap.SimpleImmutableEntry<>(names[i], nodes[i]);
+            }
+          };
+        }
+      };
+    }
+
+    @Override
+    public java.util.Comparator<? super Name> comparator() {
+      return null;
+    }
+
+    @Override
+    public java.util.SortedMap<Name, Node> subMap(Name from, Name to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.SortedMap<Name, Node> headMap(Name to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.SortedMap<Name, Node> tailMap(Name from) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Name firstKey() {
+      return names[0];
+    }
+
+    @Override
+    public Name lastKey() {
+      return names[count - 1];
+    }
   }
 
   /** The zone apex. */

@@ -78,6 +78,31 @@ class SnapshotFileTest {
   }
 
   @Test
+  void aRestoredRecordSharesItsOwnerNameWithItsNode() throws IOException {
+    // One Name per owner, not one more per record: what a full load builds, a restore builds too.
+    SnapshotFile.Contents back = SnapshotFile.read(new ByteArrayInputStream(bytes(zones())));
+    int records = 0;
+    for (Name origin : back.zones().zoneNames()) {
+      for (var e : back.zones().zone(origin).orElseThrow().nodes()) {
+        for (int type : e.getValue().types()) {
+          if (type == Type.SOA) {
+            continue; // restamped with the serial after the build: one per zone, not per name
+          }
+          // The node's key is the owner of the rrset read first; another rrset of the name shares
+          // one owner among its records.
+          Name owner = e.getValue().types().size() == 1 ? e.getKey() : null;
+          for (Record r : e.getValue().rrset(type)) {
+            owner = owner == null ? r.getName() : owner;
+            assertTrue(r.getName() == owner, r + " has an owner of its own");
+            records++;
+          }
+        }
+      }
+    }
+    assertTrue(records >= 6, "the fixture's records were all looked at: " + records);
+  }
+
+  @Test
   void everyTruncationIsRefused() throws IOException {
     byte[] whole = bytes(zones());
     for (int len = 0; len < whole.length; len++) {

@@ -51,36 +51,70 @@ public final class ChangeLogReader {
    * auto-commit, read committed.
    */
   public static FullLoadRows loadAll(Connection c) throws SQLException {
+    List<FullLoadRows.ZoneRow> zones = new ArrayList<>();
+    List<FullLoadRows.RrsetRow> rrsets = new ArrayList<>();
+    long last =
+        loadAll(
+            c,
+            new FullLoadRows.Sink() {
+              @Override
+              public void position(long lastSeq) {}
+
+              @Override
+              public void zone(FullLoadRows.ZoneRow zone) {
+                zones.add(zone);
+              }
+
+              @Override
+              public void rrset(FullLoadRows.RrsetRow rrset) {
+                rrsets.add(rrset);
+              }
+            });
+    return new FullLoadRows(last, zones, rrsets);
+  }
+
+  /**
+   * As {@link #loadAll(Connection)}, handing each row to {@code sink} as it arrives (a fetch of
+   * rows at a time is held, never the whole table). Returns the last sequence number. When it
+   * throws, the sink has seen part of the state only.
+   */
+  public static long loadAll(Connection c, FullLoadRows.Sink sink) throws SQLException {
     c.setAutoCommit(false);
     c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     try {
       long last = counter(c);
-      List<FullLoadRows.ZoneRow> zones = new ArrayList<>();
+      sink.position(last);
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT id, name, serial FROM zone ORDER BY id")) {
         while (rs.next()) {
-          zones.add(new FullLoadRows.ZoneRow(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+          sink.zone(new FullLoadRows.ZoneRow(rs.getLong(1), rs.getString(2), rs.getLong(3)));
         }
       }
-      List<FullLoadRows.RrsetRow> rrsets = new ArrayList<>();
       try (Statement st = c.createStatement()) {
         st.setFetchSize(FULL_LOAD_FETCH);
+        // Most rrsets hold one record: it comes as plain text, and only the others as an array
+        // (the driver parses a text[] literal character by character, in objects of its own).
         try (ResultSet rs =
             st.executeQuery(
-                "SELECT zone_id, name, type, ttl, rdata FROM rrset ORDER BY zone_id, id")) {
+                "SELECT zone_id, name, type, ttl, one,"
+                    + " CASE WHEN one IS NULL THEN rdata END"
+                    + " FROM (SELECT zone_id, name, type, ttl, rdata, id,"
+                    + "   CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END AS one FROM rrset) r"
+                    + " ORDER BY zone_id, id")) {
           while (rs.next()) {
-            rrsets.add(
+            String one = rs.getString(5);
+            sink.rrset(
                 new FullLoadRows.RrsetRow(
                     rs.getLong(1),
                     rs.getString(2),
                     rs.getString(3),
                     rs.getInt(4),
-                    texts(rs.getArray(5))));
+                    one != null ? List.of(one) : texts(rs.getArray(6))));
           }
         }
       }
       c.commit();
-      return new FullLoadRows(last, zones, rrsets);
+      return last;
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
       throw e;
@@ -103,15 +137,18 @@ public final class ChangeLogReader {
     List<ChangeLogRow> rows = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT seq, zone, op, name, type, ttl, rdata, serial FROM change_log"
-                + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            // As in a full load: one record as text, the others (and a delete's null) as stored.
+            "SELECT seq, zone, op, name, type, ttl, CASE WHEN one IS NULL THEN rdata END, serial,"
+                + " one FROM (SELECT *, CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END AS one"
+                + "   FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) l ORDER BY seq")) {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int ttl = rs.getInt(6);
           Integer boxedTtl = rs.wasNull() ? null : ttl;
-          Array rdata = rs.getArray(7);
+          String one = rs.getString(9);
+          Array rdata = one != null ? null : rs.getArray(7);
           rows.add(
               new ChangeLogRow(
                   rs.getLong(1),
@@ -120,7 +157,7 @@ public final class ChangeLogReader {
                   rs.getString(4),
                   rs.getString(5),
                   boxedTtl,
-                  rdata == null ? null : texts(rdata),
+                  one != null ? List.of(one) : rdata == null ? null : texts(rdata),
                   rs.getLong(8)));
         }
       }

@@ -23,6 +23,8 @@ class ChangeLogReaderTest {
 
   private static final String INSERT_A =
       "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'A', ?, ?::text[])";
+  private static final String INSERT_TXT =
+      "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'TXT', ?, ?::text[])";
   private static final String WWW1 = "192.0.2.1";
   private static final String WWW2 = "192.0.2.2";
 
@@ -79,6 +81,53 @@ class ChangeLogReaderTest {
           all.rrsets());
       assertTrue(c.getAutoCommit(), "back in auto-commit for the follower's next read");
       assertEquals(Connection.TRANSACTION_READ_COMMITTED, c.getTransactionIsolation());
+    }
+  }
+
+  @Test
+  void loadAllReadsEveryShapeOfRdataAsStoredAndStreamsTheRowsToASink() throws SQLException {
+    // One record comes as plain text, the others as an array: every shape must read the same.
+    try (Connection c = db.connect()) {
+      exec(c, INSERT_A, zoneId, "one.aws.test.", 60, "{192.0.2.7}");
+      exec(c, INSERT_A, zoneId, "two.aws.test.", 60, "{192.0.2.7,192.0.2.8}");
+      exec(c, INSERT_TXT, zoneId, "null.aws.test.", 60, "{NULL}");
+      exec(c, INSERT_TXT, zoneId, "quoted.aws.test.", 60, "{\"a,b \\\"c\\\"\"}");
+      List<FullLoadRows.RrsetRow> seen = new java.util.ArrayList<>();
+      long[] position = {-1};
+      long last =
+          ChangeLogReader.loadAll(
+              c,
+              new FullLoadRows.Sink() {
+                @Override
+                public void position(long lastSeq) {
+                  position[0] = lastSeq;
+                }
+
+                @Override
+                public void zone(FullLoadRows.ZoneRow zone) {
+                  assertTrue(seen.isEmpty(), "zones come before rrsets");
+                }
+
+                @Override
+                public void rrset(FullLoadRows.RrsetRow rrset) {
+                  seen.add(rrset);
+                }
+              });
+
+      assertEquals(ChangeLogReader.counter(c), last);
+      assertEquals(last, position[0], "the position comes first");
+      assertEquals(
+          List.of(
+              new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of()),
+              new FullLoadRows.RrsetRow(zoneId, "one.aws.test.", "A", 60, List.of("192.0.2.7")),
+              new FullLoadRows.RrsetRow(
+                  zoneId, "two.aws.test.", "A", 60, List.of("192.0.2.7", "192.0.2.8")),
+              new FullLoadRows.RrsetRow(
+                  zoneId, "null.aws.test.", "TXT", 60, java.util.Arrays.asList((String) null)),
+              new FullLoadRows.RrsetRow(
+                  zoneId, "quoted.aws.test.", "TXT", 60, List.of("a,b \"c\""))),
+          seen);
+      assertEquals(seen, ChangeLogReader.loadAll(c).rrsets(), "collected or streamed, the same");
     }
   }
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# memory.sh — authdns vs NSD on one generated zone of N names, in the same run: time from start to
+# the first answer, memory after the load, and memory after one pass querying every name.
+#
+# usage: deploy/bench/memory.sh [-n NAMES]
+#   default: -n 1000000 (e.g. -n 100000, -n 5000000)
+#
+# The zone, bench.test., is SOA, NS, ns1 and one A record for each of NAMES names (h0 ... hN-1).
+# NSD loads the zone file; authdns gets it through `deploy/dnsplane zone import` into a throwaway
+# database and is then started as users start it, `deploy/dnsplane authdns`, with the launcher's
+# default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
+# directory, so it loads everything from PostgreSQL.
+#
+# Start to first answer: from the server's start until it answers the last name of the zone (dig,
+# polled every 0.1 s). Memory: RSS of the server (NSD: summed over its processes, which share pages
+# after fork, so PSS, each shared page counted once, is printed too and is what the ratio uses).
+# Sampled once the server answers, after a 2 s pause, and after dnsperf sent every name once.
+#
+# What it starts it stops (trap EXIT): NSD (temp config), authdns, the throwaway database.
+# environment: COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
+#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+NAMES=1000000
+usage() { sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "n:h" opt; do
+  case "$opt" in
+    n) NAMES="$OPTARG" ;; *) usage ;;
+  esac
+done
+if ! [[ "$NAMES" =~ ^[0-9]+$ ]] || ((NAMES < 10)); then
+  echo "memory.sh: -n takes an integer of at least 10" >&2
+  usage
+fi
+
+die() { echo "bench: $*" >&2; exit 2; }
+log() { echo "bench: $*" >&2; }
+# shellcheck source=deploy/lib/peers.sh
+source "$ROOT/deploy/lib/peers.sh"
+peer_need_pkg nsd nsd
+peer_need_pkg dnsperf dnsperf
+peer_need_pkg dig bind9-dnsutils
+peer_need_pkg psql postgresql-client
+peer_need_pkg python3 python3
+
+# Built now if missing or stale, never while measured (DNSPLANE_BUILD=never below).
+# shellcheck source=deploy/lib/common.sh
+source "$ROOT/deploy/lib/common.sh"
+dp_ensure_built authdns >&2
+
+# shellcheck source=deploy/lib/bench.sh
+source "$ROOT/deploy/lib/bench.sh"
+bench_setup memory-bench
+declare -A START RSS_LOAD PSS_LOAD RSS_PASS PSS_PASS
+export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
+export DNSPLANE_DB_USER="$PG_USER"
+export DNSPLANE_BUILD=never
+
+# ---- the zone and the queries -------------------------------------------------------------------
+ORIGIN=bench.test.
+LAST="h$((NAMES - 1)).bench.test."
+awk -v n="$NAMES" 'BEGIN {
+  print "$ORIGIN bench.test.\n$TTL 300"
+  print "@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.1"
+  for (i = 0; i < n; i++) printf "h%d A 192.0.2.%d\n", i, i % 250 + 1
+}' >"$WORK/bench.zone"
+awk -v n="$NAMES" 'BEGIN { for (i = 0; i < n; i++) printf "h%d.bench.test. A\n", i }' >"$WORK/queries"
+log "zone $ORIGIN: $NAMES names, $(du -h "$WORK/bench.zone" | cut -f1)"
+
+# ---- measuring -----------------------------------------------------------------------------------
+# RSS and PSS in KiB summed over a process tree (smaps_rollup: Linux 4.14+).
+mem_kib() { # pid field
+  local p total=0 v
+  for p in $(bench_descendants "$1"); do
+    v="$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true)"
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+# dig +short prints its errors (";; connection refused") on stdout too: only an address counts.
+answers() { # port
+  dig +short +time=1 +tries=1 @127.0.0.1 -p "$1" "$LAST" A 2>/dev/null | grep -q '^192\.0\.2\.'
+}
+
+# Waits for the server on port $2 to answer the last name; records START (s) under name $1.
+await_first_answer() { # name port start
+  local deadline=$((SECONDS + 1200))
+  until answers "$2"; do
+    ((SECONDS < deadline)) || die "$1 did not answer in 1200 s: $(tail -5 "$WORK/$1.out")"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "$1 exited: $(tail -5 "$WORK/$1.out")"
+    sleep 0.1
+  done
+  START[$1]="$(awk -v s="$3" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')"
+  log "$1 answers after ${START[$1]} s"
+}
+
+# Memory once loaded, then after one dnsperf pass over every name.
+measure_memory() { # name port
+  sleep 2 # lets a collector that runs after the load finish: sampling, not synchronization
+  RSS_LOAD[$1]="$(mib "$(mem_kib "$SERVER_PID" Rss)")"
+  PSS_LOAD[$1]="$(mib "$(mem_kib "$SERVER_PID" Pss)")"
+  dnsperf -s 127.0.0.1 -p "$2" -d "$WORK/queries" -c 4 -q 200 -n 1 >"$WORK/$1.perf" 2>&1 \
+    || die "$1 dnsperf pass failed: $(tail -3 "$WORK/$1.perf")"
+  RSS_PASS[$1]="$(mib "$(mem_kib "$SERVER_PID" Rss)")"
+  PSS_PASS[$1]="$(mib "$(mem_kib "$SERVER_PID" Pss)")"
+  log "$1: RSS ${RSS_LOAD[$1]} MiB after load, ${RSS_PASS[$1]} MiB after one pass" \
+    "($(awk '/Queries completed/ {print $3}' "$WORK/$1.perf") answered)"
+}
+
+# ---- NSD -----------------------------------------------------------------------------------------
+NSD_PORT="$(peer_free_port)"
+peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/nsd.conf"
+t0="$EPOCHREALTIME"
+nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
+SERVER_PID=$!
+await_first_answer nsd "$NSD_PORT" "$t0"
+measure_memory nsd "$NSD_PORT"
+bench_stop_server
+
+# ---- authdns -------------------------------------------------------------------------------------
+log "zone import into $DB_NAME ..."
+"$ROOT/deploy/dnsplane" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
+  || die "zone import failed: $(tail -3 "$WORK/import.out")"
+AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
+t0="$EPOCHREALTIME"
+"$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
+  --state-dir "$WORK/state" >"$WORK/authdns.out" 2>&1 &
+SERVER_PID=$! # the launcher execs java: this is the JVM
+await_first_answer authdns "$AUTH_PORT" "$t0"
+measure_memory authdns "$AUTH_PORT"
+bench_stop_server
+
+# ---- report --------------------------------------------------------------------------------------
+echo
+echo "zone: $NAMES names (one A each); authdns with the launcher's defaults" \
+  "(DNSPLANE_XMX=${DNSPLANE_XMX:-unset} DNSPLANE_JAVA_OPTS=${DNSPLANE_JAVA_OPTS:-unset})"
+printf '%-8s %16s %16s %16s %18s %18s\n' server "start→answer s" "RSS load MiB" "PSS load MiB" \
+  "RSS 1 pass MiB" "PSS 1 pass MiB"
+for s in nsd authdns; do
+  printf '%-8s %16s %16s %16s %18s %18s\n' "$s" "${START[$s]}" "${RSS_LOAD[$s]}" "${PSS_LOAD[$s]}" \
+    "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
+done
+awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${PSS_LOAD[authdns]}" -v nl="${PSS_LOAD[nsd]}" \
+  -v ap="${PSS_PASS[authdns]}" -v np="${PSS_PASS[nsd]}" 'BEGIN {
+    printf "authdns/NSD: start→answer %.2fx, memory after load %.2fx, after one pass %.2fx (PSS)\n",
+      (n > 0 ? a / n : 0), (nl > 0 ? al / nl : 0), (np > 0 ? ap / np : 0)
+  }'
+
+# ---- rows for deploy/bench/all -------------------------------------------------------------------
+echo
+bench_row "authdns start to first answer, $NAMES names (s)" "${START[authdns]}" "NSD ${START[nsd]}" \
+  "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns memory (PSS MiB) after load, $NAMES names" "${PSS_LOAD[authdns]}" "NSD ${PSS_LOAD[nsd]}" \
+  "$(bench_ratio "${PSS_LOAD[authdns]}" "${PSS_LOAD[nsd]}")"
+bench_row "authdns memory (PSS MiB) after one query per name, $NAMES names" "${PSS_PASS[authdns]}" \
+  "NSD ${PSS_PASS[nsd]}" "$(bench_ratio "${PSS_PASS[authdns]}" "${PSS_PASS[nsd]}")"
