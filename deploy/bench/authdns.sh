@@ -102,8 +102,13 @@ export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
+# The JVM flags `deploy/dnsplane authdns` uses (its 512m heap unless DNSPLANE_XMX says otherwise),
+# then AUTHDNS_OPTS: the configuration users run.
+# shellcheck source=deploy/lib/common.sh
+source "$ROOT/deploy/lib/common.sh"
+dp_java_flags java 512m
 # shellcheck disable=SC2086 # AUTHDNS_OPTS is a list of JVM flags (e.g. a JFR recording)
-taskset -c 0 java -Xmx512m -XX:+UseParallelGC ${AUTHDNS_OPTS:-} -jar "$AUTHDNS_JAR" serve \
+taskset -c 0 java "${DP_FLAGS[@]}" ${AUTHDNS_OPTS:-} -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" --state-dir "$WORK/state" \
   >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$!
