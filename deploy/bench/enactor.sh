@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # enactor.sh — how long the enactor takes to apply a plan, and how long until authdns serves it.
 #
-# usage: deploy/bench/enactor.sh [--noop] [--micronaut] [N...]   (default: 1 1000 10000 endpoints)
+# usage: deploy/bench/enactor.sh [--noop] [--micronaut] [N...]   (default: 1 1000 10000 100000 endpoints)
 #
 # Runs dnsplane.enactor.bench.ApplyBench (enactor test scope) against a throwaway database on the
 # PostgreSQL the test fixture finds (DNSPLANE_TEST_DB_URL, else 127.0.0.1:5432, else embedded) with
@@ -21,9 +21,19 @@ cd "$ROOT"
 cp="$(mktemp /tmp/enactor-bench-cp.XXXXXX)"
 trap 'rm -f "$cp"' EXIT
 echo "enactor-bench: compiling enactor and its test classpath ..." >&2
-mvn -B -q -DskipTests -pl enactor -am install >&2
-mvn -B -q -pl enactor org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >&2
-exec java -Ddnsplane.bench.seconds="${DNSPLANE_BENCH_SECONDS:-10}" \
-  -cp "enactor/target/test-classes:enactor/target/classes:$(cat "$cp")" \
+# No install: ~/.m2 is shared by parallel builds. In one reactor run, build-classpath names the
+# sibling modules by their target/classes (and db's target/test-classes), not by installed jars.
+# Offline first; online only if a plugin dependency was never downloaded.
+build=(-B -q -DskipTests -pl enactor -am test-compile
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
+  -Dmdep.outputFile="$cp" -Dmdep.includeScope=test)
+mvn -o "${build[@]}" >&2 || mvn "${build[@]}" >&2
+# exec replaces this shell, so the EXIT trap would never remove the file: read it first.
+classpath="$(cat "$cp")"
+rm -f "$cp"
+# DNSPLANE_JAVA_OPTS: e.g. -XX:StartFlightRecording=filename=enactor.jfr to profile a run.
+# shellcheck disable=SC2086
+exec java ${DNSPLANE_JAVA_OPTS:-} -Ddnsplane.bench.seconds="${DNSPLANE_BENCH_SECONDS:-10}" \
+  -Dlogback.configurationFile=enactor/target/test-classes/logback-test.xml \
+  -cp "enactor/target/test-classes:enactor/target/classes:$classpath" \
   dnsplane.enactor.bench.ApplyBench "$@"

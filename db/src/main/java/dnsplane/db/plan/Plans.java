@@ -144,6 +144,31 @@ public final class Plans {
 
   private static Map<Long, List<PlanEntryRow>> entries(Connection c, Collection<Long> generations)
       throws SQLException {
+    if (c.getAutoCommit()) {
+      return entriesReadAsIs(c, generations);
+    }
+    // PostgreSQL guesses 100 elements per jsonb_array_elements call, so a 100,000-entry plan looks
+    // like 20 million rows and crosses every JIT threshold: compiling, inlining and optimizing took
+    // longer (370 ms) than reading the plan (270 ms). This read never gains from JIT; the setting
+    // is put back for the rest of the caller's transaction.
+    String jit;
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT current_setting('jit'), set_config('jit', 'off', true)");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      jit = rs.getString(1);
+    }
+    // A failed read aborts the transaction, which undoes the setting (or its savepoint does).
+    Map<Long, List<PlanEntryRow>> out = entriesReadAsIs(c, generations);
+    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('jit', ?, true)")) {
+      ps.setString(1, jit);
+      ps.execute();
+    }
+    return out;
+  }
+
+  private static Map<Long, List<PlanEntryRow>> entriesReadAsIs(
+      Connection c, Collection<Long> generations) throws SQLException {
     Map<Long, List<PlanEntryRow>> out = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(ENTRIES)) {
       ps.setArray(1, c.createArrayOf("bigint", generations.toArray()));

@@ -70,6 +70,39 @@ class PlansTest {
   }
 
   @Test
+  void readingAPlanInATransactionLeavesTheCallersJitSettingAsItWas() throws Exception {
+    PlanEntryRow web =
+        new PlanEntryRow(
+            0,
+            "web.aws.test.",
+            60,
+            false,
+            List.of(new PlanAddressRow("192.0.2.10", 100, "az-a")),
+            Set.of(),
+            List.of(),
+            false);
+    long g = tx.write(c -> Plans.insert(c, "r", List.of(web)));
+    for (String before : List.of("on", "off")) {
+      String after =
+          tx.write(
+              c -> {
+                exec(c, "SET LOCAL jit = " + before);
+                assertEquals(
+                    List.of("web.aws.test."),
+                    Plans.get(c, g).orElseThrow().entries().stream()
+                        .map(PlanEntryRow::endpoint)
+                        .toList());
+                return dnsplane.db.testing.Sql.text(c, "SELECT current_setting('jit')");
+              });
+      assertEquals(before, after);
+    }
+    // Outside a transaction (auto-commit) the read needs no setting at all.
+    try (Connection c = db.connect()) {
+      assertEquals(1, Plans.get(c, g).orElseThrow().entries().size());
+    }
+  }
+
+  @Test
   void anElementWithoutAnAddressIsReadAsItsJsonTextSoValidatingReadersRejectIt() throws Exception {
     // A buggy planner's entry, written in the plan's own transaction (plans are immutable after).
     long g =

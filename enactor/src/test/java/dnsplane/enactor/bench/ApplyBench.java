@@ -24,11 +24,11 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * ApplyBench prints, for 1, 1,000 and 10,000 guarded endpoints (an IPv4 and an IPv6 target each) on
- * a throwaway database: the time to apply a plan that creates every rrset, the time to apply the
- * next plan that changes every address (the steady state), and commit-to-served latency: plan
- * committed until the in-process authdns answers the new generation for the last endpoint written.
- * Args: {@code [--noop] [N...]}, endpoint counts (default 1 1000 10000).
+ * ApplyBench prints, for 1, 1,000, 10,000 and 100,000 guarded endpoints (an IPv4 and an IPv6 target
+ * each) on a throwaway database: the time to apply a plan that creates every rrset, the time to
+ * apply the next plan that changes every address (the steady state), and commit-to-served latency:
+ * plan committed until the in-process authdns answers the new generation for the last endpoint
+ * written. Args: {@code [--noop] [N...]}, endpoint counts (default 1 1000 10000 100000).
  *
  * <p>{@code --noop} adds the heartbeat figures ({@link HeartbeatBench}): what a plan with the same
  * content under a new generation costs, in change-log rows and serial bumps, and what it does to
@@ -76,7 +76,7 @@ public final class ApplyBench {
             .mapToInt(Integer::parseInt)
             .toArray();
     if (sizes.length == 0) {
-      sizes = new int[] {1, 1000, 10000};
+      sizes = new int[] {1, 1000, 10000, 100000};
     }
     System.out.println("endpoints  first-apply-ms  next-apply-ms  commit-to-served-ms");
     java.util.List<String> heartbeats = new java.util.ArrayList<>();

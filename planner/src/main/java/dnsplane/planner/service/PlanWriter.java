@@ -17,8 +17,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,18 +96,54 @@ public final class PlanWriter {
     return run(reason, false, (c, now) -> null);
   }
 
+  /** A plan's entries by endpoint, as the calculator compares them. */
+  record PreviousPlan(long generation, Map<String, PlanEntry> entries) {}
+
+  /**
+   * The newest plan this planner wrote or read. Plans are immutable and generations never reused,
+   * so while it is still the newest plan its entries are exactly what the database holds, and the
+   * next plan is computed without reading 100,000 entries back.
+   */
+  private final AtomicReference<PreviousPlan> last = new AtomicReference<>();
+
+  /** What this planner remembers now (tests); null before its first plan. */
+  PreviousPlan remembered() {
+    return last.get();
+  }
+
+  /** The newest plan's entries: remembered when it is still the newest, else read. */
+  private PreviousPlan previous(Connection c) throws SQLException {
+    Optional<Long> newest = plans.newestGeneration(c);
+    if (newest.isEmpty()) {
+      return null;
+    }
+    PreviousPlan remembered = last.get();
+    if (remembered != null && remembered.generation() == newest.get()) {
+      return remembered;
+    }
+    return plans
+        .get(c, newest.get())
+        .map(p -> new PreviousPlan(p.generation(), byEndpoint(p.entries())))
+        .orElse(null);
+  }
+
+  private static Map<String, PlanEntry> byEndpoint(List<PlanEntry> entries) {
+    Map<String, PlanEntry> out = new HashMap<>(entries.size() * 2);
+    entries.forEach(e -> out.put(e.endpoint(), e));
+    return Collections.unmodifiableMap(out);
+  }
+
   public <T> Outcome<T> run(String reason, boolean force, Mutation<T> mutation) {
     long start = System.nanoTime();
     VelocityPolicy policy = config.velocityPolicy();
+    PreviousPlan[] newest = {null};
     Outcome<T> out =
         db.inTransaction(
             c -> {
               Instant now = Plans.lockForNextPlan(c);
               T value = mutation.apply(c, now);
-              Map<String, PlanEntry> previous = new HashMap<>();
-              plans
-                  .latest(c)
-                  .ifPresent(p -> p.entries().forEach(e -> previous.put(e.endpoint(), e)));
+              PreviousPlan before = previous(c);
+              Map<String, PlanEntry> previous = before == null ? Map.of() : before.entries();
               Instant windowStart = now.minus(policy.window());
               PlanDraft draft =
                   PlanCalculator.calculate(
@@ -116,10 +156,20 @@ public final class PlanWriter {
               if (force || draft.changed()) {
                 generation = plans.insert(c, reason, draft.entries());
                 velocity.record(c, draft.removals(), generation);
+                newest[0] = new PreviousPlan(generation, byEndpoint(draft.entries()));
+              } else {
+                newest[0] = before;
               }
               velocity.prune(c, windowStart);
               return new Outcome<>(value, generation, draft, now);
             });
+    // Only once committed: a plan rolled back must not be remembered (its generation is never
+    // reused, so it could not be mistaken for the newest anyway).
+    if (newest[0] != null) {
+      // Several threads write plans: keep the newest generation, whichever thread gets here last.
+      last.accumulateAndGet(
+          newest[0], (was, now) -> was == null || now.generation() > was.generation() ? now : was);
+    }
     PlanDraft d = out.draft();
     if (out.generation() != null) {
       metrics.planWritten(

@@ -53,8 +53,8 @@ public final class EndpointStore {
   }
 
   /** Every endpoint a plan covers: the live ones and the deleted ones, which plans unpublish. */
-  public List<Endpoint> allForPlanning(Connection c) {
-    return assemble(repository.liveAndDeleted(), repository.targets());
+  public List<Endpoint> allForPlanning(Connection c) throws SQLException {
+    return assemble(Endpoints.liveAndDeleted(c), Endpoints.targets(c));
   }
 
   /** A live endpoint; a deleted one is not found. */

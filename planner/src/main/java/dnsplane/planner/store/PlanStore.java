@@ -25,6 +25,11 @@ import java.util.TreeSet;
 @Singleton
 public final class PlanStore {
 
+  /** The newest plan's generation, without its entries. */
+  public Optional<Long> newestGeneration(Connection c) throws SQLException {
+    return Plans.newestGeneration(c);
+  }
+
   public Optional<Plan> latest(Connection c) throws SQLException {
     return Plans.latest(c).map(PlanStore::toPlan);
   }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# planner.sh — how long the planner takes to compute and commit a plan for N endpoints.
+#
+# usage: deploy/bench/planner.sh [N...]   (default: 1000 10000 100000 endpoints)
+#
+# Runs dnsplane.planner.bench.PlanBench (planner test scope) against a throwaway database on the
+# PostgreSQL the test fixture finds (DNSPLANE_TEST_DB_URL, else 127.0.0.1:5432, else embedded).
+# Per size it prints, in ms from the planner's decision to plan until the plan is committed: the
+# first plan, a heartbeat plan and a plan for one health change (medians of 3).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+for n in "$@"; do
+  [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
+done
+cd "$ROOT"
+cp="$(mktemp /tmp/planner-bench-cp.XXXXXX)"
+trap 'rm -f "$cp"' EXIT
+echo "planner-bench: compiling planner and its test classpath ..." >&2
+# No install: ~/.m2 is shared by parallel builds. In one reactor run, build-classpath names the
+# sibling modules by their target/classes (and db's target/test-classes), not by installed jars.
+# Offline first; online only if a plugin dependency was never downloaded.
+build=(-B -q -DskipTests -pl planner -am test-compile
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
+  -Dmdep.outputFile="$cp" -Dmdep.includeScope=test)
+mvn -o "${build[@]}" >&2 || mvn "${build[@]}" >&2
+# exec replaces this shell, so the EXIT trap would never remove the file: read it first.
+classpath="$(cat "$cp")"
+rm -f "$cp"
+# DNSPLANE_JAVA_OPTS: e.g. -XX:StartFlightRecording=filename=planner.jfr to profile a run.
+# shellcheck disable=SC2086
+exec java ${DNSPLANE_JAVA_OPTS:-} \
+  -Dlogback.configurationFile=planner/target/test-classes/logback-test.xml \
+  -cp "planner/target/test-classes:planner/target/classes:$classpath" \
+  dnsplane.planner.bench.PlanBench "$@"
