@@ -3,6 +3,7 @@
 # upstream, same run.
 #
 #   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd] [--miss-names N]
+#                            [--hits-only]
 #
 # The authdns and resolver jars are built first when missing or stale (deploy/lib/common.sh).
 # Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when
@@ -13,6 +14,7 @@
 # Then the cache-miss run: every query is a new name under a wildcard of zone miss.test., served by NSD (pinned
 # to CPU 1 with dnsperf, so CPU 0 is the resolver's alone), each resolver with its own names, so every query is
 # forwarded upstream; `dnsperf -n 1 -c 8 -q 500 -l DURATION` over --miss-names names (default 2000000).
+# --hits-only skips it (for repeated A/B runs of the hit path).
 set -euo pipefail
 
 DURATION="${DURATION:-20}"
@@ -20,13 +22,15 @@ WARMUP="${WARMUP:-5}"
 NAMES=10000
 UPSTREAM=auto
 MISS_NAMES=2000000
+HITS_ONLY=0
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --names) NAMES="$2"; shift 2 ;;
     --upstream) UPSTREAM="$2"; shift 2 ;;
     --miss-names) MISS_NAMES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --hits-only) HITS_ONLY=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "resolver.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -227,6 +231,7 @@ run resolver "$RES_PORT" "$RES_PID"
 R_QPS="$QPS"; R_PER="$PER"
 run unbound "$UNB_PORT" "$UNB_PID"
 ratio "cache hits"
+if ((HITS_ONLY)); then exit 0; fi
 
 echo "cache-miss runs: dnsperf -n 1 -c 8 -q 500 -l $DURATION, a new name per query (upstream nsd on CPU 1)"
 run_miss resolver "$RES_PORT" "$RES_PID"

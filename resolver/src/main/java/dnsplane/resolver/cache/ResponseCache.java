@@ -3,6 +3,7 @@ package dnsplane.resolver.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import dnsplane.resolver.wire.QuestionKey;
 import java.time.Clock;
 import java.util.Arrays;
@@ -17,9 +18,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * maxEntries: the sum of weights then bounds both the bytes (weight ≥ size) and the number of
  * entries. Entries expire (through the injected clock) once they are past their TTL plus stale-max,
  * when not even serve-stale can use them.
+ *
+ * <p>Fresh hits are recorded for eviction by sampling: the hit path looks up quietly ({@link
+ * #peek}) and {@link #hit} passes an entry's first hit and every {@link #RECORD_EVERY}th after it
+ * to Caffeine's frequency sketch and LRU order. Caffeine's per-read bookkeeping (read buffer,
+ * expiry callback, drains) was the largest share of the hit path; a hot entry still counts as hot,
+ * and a one-hit entry as one hit, so W-TinyLFU keeps the popular set, with coarser frequencies. The
+ * sample rides on the entry's hit counter, which the hit path updates anyway: a counter of its own
+ * would dirty one more cache line per hit (measured slower than recording every read).
  */
 public final class ResponseCache {
+  /** A power of two: one fresh hit in this many (per entry) is recorded as a use. */
+  static final int RECORD_EVERY = 16;
+
   private final Cache<QuestionKey, CacheEntry> cache;
+  private final Policy<QuestionKey, CacheEntry> policy;
   private final AtomicLong bytes = new AtomicLong();
 
   public ResponseCache(long maxEntries, long maxBytes, long staleMaxMillis, Clock clock) {
@@ -46,11 +59,32 @@ public final class ResponseCache {
                   }
                 })
             .build();
+    this.policy = cache.policy();
   }
 
-  /** The entry for {@code key}, or null. */
+  /** The entry for {@code key}, or null; counts as a use (for eviction). */
   public CacheEntry get(QuestionKey key) {
     return cache.getIfPresent(key);
+  }
+
+  /**
+   * Like {@link #get}, without counting as a use: the hit path, which reports its hits through
+   * {@link #hit}.
+   */
+  public CacheEntry peek(QuestionKey key) {
+    return policy.getIfPresentQuietly(key);
+  }
+
+  /**
+   * Counts a hit on {@code e}, the entry {@link #peek} returned for {@code key}, and returns its
+   * hits so far; the first and every {@link #RECORD_EVERY}th count as a use (a second lookup).
+   */
+  public int hit(QuestionKey key, CacheEntry e) {
+    int hits = e.hit();
+    if ((hits & (RECORD_EVERY - 1)) == 1) {
+      cache.getIfPresent(key);
+    }
+    return hits;
   }
 
   /**

@@ -86,7 +86,7 @@ public final class Resolver {
    */
   public ByteBuf tryHitUdp(WireQuery q, ByteBufAllocator alloc) {
     long now = clock.millis();
-    CacheEntry e = cache.get(q.key());
+    CacheEntry e = cache.peek(q.key());
     if (e == null || e.guard() != null || !e.answer().freshAt(now)) {
       return null;
     }
@@ -108,7 +108,7 @@ public final class Resolver {
   }
 
   private Answer freshHit(WireQuery q, long now) {
-    CacheEntry e = cache.get(q.key());
+    CacheEntry e = cache.peek(q.key());
     if (e == null || e.guard() != null || !e.answer().freshAt(now)) {
       return null;
     }
@@ -118,7 +118,7 @@ public final class Resolver {
 
   private void counted(CacheEntry e, Answer a, WireQuery q, long now) {
     countHit(a);
-    int hits = e.hit();
+    int hits = cache.hit(q.key(), e);
     if (StaleRules.prefetchDue(a, now, hits, cfg.prefetch()) && e.claimPrefetch()) {
       metrics.prefetches.increment();
       Router.Route route = router.route(name(q));

@@ -57,6 +57,43 @@ class ResponseCacheTest {
     assertNull(c.get(key(1)));
   }
 
+  /** A fresh hit as the hit path reports it: a quiet lookup, then the sampled use. */
+  static boolean hit(ResponseCache c, QuestionKey k) {
+    CacheEntry e = c.peek(k);
+    if (e == null) {
+      return false;
+    }
+    c.hit(k, e);
+    return true;
+  }
+
+  /**
+   * Hits are recorded only by sample (ResponseCache#hit), so check that W-TinyLFU still tells a
+   * popular entry from a scan: a key read now and then outlives ten thousand keys read once, while
+   * one stored at the same time and never read does not.
+   */
+  @Test
+  void aFrequentlyReadEntrySurvivesAScanOfOneHitEntries() {
+    MutableClock clock = new MutableClock();
+    ResponseCache c = new ResponseCache(100, 1 << 20, 86_400_000L, clock);
+    QuestionKey hot = key(-1);
+    QuestionKey cold = key(-2);
+    c.put(hot, entry(clock.millis(), 86_400, 50));
+    c.put(cold, entry(clock.millis(), 86_400, 50));
+    for (int i = 0; i < 10_000; i++) {
+      c.put(key(i), entry(clock.millis(), 86_400, 50));
+      // not asserted: TinyLFU admits a newcomer only when it is more popular than the entry it
+      // evicts
+      hit(c, key(i));
+      if (i % 5 == 0) {
+        assertTrue(hit(c, hot), "the hot key was evicted after " + i + " one-hit keys");
+      }
+    }
+    assertTrue(c.entries() <= 100, "entries " + c.entries());
+    assertNotNull(c.peek(hot));
+    assertNull(c.peek(cold), "a key never read outlived the scan");
+  }
+
   @Test
   void flushByName() {
     MutableClock clock = new MutableClock();
