@@ -9,6 +9,7 @@ import dnsplane.planner.config.ApiProperties;
 import dnsplane.planner.config.InvalidSettingException;
 import dnsplane.planner.config.PlannerProperties;
 import dnsplane.planner.config.Settings;
+import dnsplane.planner.console.ConsoleProperties;
 import dnsplane.planner.endpoint.HostPort;
 import dnsplane.planner.retention.RetentionProperties;
 import io.micronaut.context.ApplicationContext;
@@ -187,7 +188,11 @@ public final class Application {
     lines.add(String.format(row, "DNSPLANE_DB_USER", DbSettings.DEFAULT_USER));
     lines.add(String.format(row, "DNSPLANE_DB_PASSWORD", "unset"));
     for (Class<? extends Record> type :
-        List.of(ApiProperties.class, PlannerProperties.class, RetentionProperties.class)) {
+        List.of(
+            ApiProperties.class,
+            PlannerProperties.class,
+            RetentionProperties.class,
+            ConsoleProperties.class)) {
       for (Settings.Entry e : Settings.of(type)) {
         if (e.setting().property().equals("dnsplane.planner.velocity-step")) {
           continue; // retired
@@ -195,12 +200,17 @@ public final class Application {
         String fallback = e.defaultValue();
         if (e.setting().property().equals("dnsplane.api.token")) {
           fallback = "unset: no auth, loopback only";
+        } else if (e.setting().property().equals("dnsplane.console.resolvers")) {
+          fallback = "unset: none (name=HOST:PORT,...)";
+        } else if (e.setting().property().equals("dnsplane.console.enactors")) {
+          fallback = "unset: none (az=http://HOST:PORT,...)";
         }
         lines.add(String.format(row, e.setting().env(), fallback == null ? "unset" : fallback));
       }
     }
     lines.add("Durations: 500ms, 2s, 10m, 24h, 7d or ISO-8601 (PT2S); a bare number is seconds.");
     lines.add("A heartbeat of 0 disables it; 0/off disables a retention interval or limit.");
+    lines.add("The live console is GET /ui; DNSPLANE_CONSOLE_AUTHDNS=off stops it asking authdns.");
     return lines;
   }
 
