@@ -166,7 +166,24 @@ dp_json() {
 
 # The launcher arguments of each component, in DP_ARGS (ports follow DNSPLANE_PORT_OFFSET).
 dp_authdns_args() { DP_ARGS=(--listen "$DP_HOST:$DP_AUTHDNS_DNS" --http "$DP_HOST:$DP_AUTHDNS_HTTP"); }
-dp_planner_args() { DP_ARGS=(--http "$DP_HOST:$DP_PLANNER_HTTP"); }
+dp_planner_args() {
+  DP_ARGS=(--http "$DP_HOST:$DP_PLANNER_HTTP")
+  dp_console_env
+}
+# The planner's console (/ui) probes authdns, the resolvers and the enactors of this stack: its
+# DNSPLANE_CONSOLE_* variables follow the stack's ports, and a user's own values win. Exported, so the
+# planner dp_spawn starts next inherits them (the other components ignore them). The guard-off
+# resolver runs only during deploy/outage-demo; until then the console shows it as not answering.
+dp_console_env() {
+  local az enactors=()
+  for az in "${DP_AZS[@]}"; do enactors+=("$az=http://$DP_HOST:$(dp_enactor_port "$az")"); done
+  DNSPLANE_CONSOLE_AUTHDNS="${DNSPLANE_CONSOLE_AUTHDNS:-$DP_HOST:$DP_AUTHDNS_DNS}"
+  DNSPLANE_CONSOLE_RESOLVERS="${DNSPLANE_CONSOLE_RESOLVERS:-resolver=$DP_HOST:$DP_RESOLVER_DNS,resolver-guard-off=$DP_HOST:$DP_NOGUARD_DNS}"
+  DNSPLANE_CONSOLE_ENACTORS="${DNSPLANE_CONSOLE_ENACTORS:-$(IFS=,; echo "${enactors[*]}")}"
+  export DNSPLANE_CONSOLE_AUTHDNS DNSPLANE_CONSOLE_RESOLVERS DNSPLANE_CONSOLE_ENACTORS
+}
+# The console's address, printed by up and status.
+dp_console_url() { echo "http://$DP_HOST:$DP_PLANNER_HTTP/ui/"; }
 dp_enactor_args() { DP_ARGS=(--az "$1" --http "$DP_HOST:$(dp_enactor_port "$1")" --authdns "$DP_HOST:$DP_AUTHDNS_DNS"); }
 dp_resolver_args() {
   DP_ARGS=(--listen "$DP_HOST:$DP_RESOLVER_DNS" --http "$DP_HOST:$DP_RESOLVER_HTTP" --stub-zones "$DP_ZONE=$DP_HOST:$DP_AUTHDNS_DNS")

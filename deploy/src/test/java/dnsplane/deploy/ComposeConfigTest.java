@@ -145,6 +145,39 @@ class ComposeConfigTest {
   }
 
   @Test
+  void theConsoleProbesTheComposeServicesAndAUsersOwnValueWins() {
+    Shell.Result r = Shell.run(concat("config"), TOKEN, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.toString());
+    String all = r.output();
+    assertTrue(all.contains("DNSPLANE_CONSOLE_AUTHDNS: authdns:1053"), all);
+    assertTrue(
+        all.contains(
+            "DNSPLANE_CONSOLE_RESOLVERS:"
+                + " resolver=resolver:1054,resolver-guard-off=resolver-guard-off:1054"),
+        all);
+    assertTrue(
+        all.contains(
+            "DNSPLANE_CONSOLE_ENACTORS: az-a=http://enactor-az-a:8082,"
+                + "az-b=http://enactor-az-b:8083,az-c=http://enactor-az-c:8084\n"),
+        all);
+
+    Map<String, String> own = new java.util.HashMap<>(TOKEN);
+    own.put("DNSPLANE_CONSOLE_RESOLVERS", "mine=10.0.0.1:53");
+    Shell.Result mine = Shell.run(concat("config"), own, Duration.ofSeconds(60));
+    assertEquals(0, mine.exit(), mine.toString());
+    assertTrue(
+        mine.output().contains("DNSPLANE_CONSOLE_RESOLVERS: mine=10.0.0.1:53"), mine.output());
+
+    Shell.Result more =
+        Shell.run(
+            concat("-f", "deploy/compose.more-enactors.yaml", "config"),
+            TOKEN,
+            Duration.ofSeconds(60));
+    assertEquals(0, more.exit(), more.toString());
+    assertTrue(more.output().contains(",az-d=http://enactor-az-d:8086"), more.output());
+  }
+
+  @Test
   void theOverrideFileAddsAFourthEnactorAndTheDemoProfileAGuardOffResolver() {
     Shell.Result r =
         Shell.run(
