@@ -16,7 +16,8 @@
 # 3. Transfer size: AXFR of the zone, and IXFR after one change, from dig's XFR statistics.
 #
 # environment: AUTHDNS_JAR, COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
-#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1.
+#   DNSPLANE_DB_PASSWORD, KEEP_WORK=1, CATCHUP_JAVA_OPTS (extra JVM options for the authdns that
+#   catches up in part 2, e.g. a flight recording: -XX:StartFlightRecording=filename=/tmp/c.jfr).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -64,8 +65,9 @@ psql_q() { psql -qAt -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c
 counter() { psql_q "SELECT last_seq FROM change_log_counter"; }
 
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
-start_authdns() {
-  java -Xmx1g -jar "$AUTHDNS_JAR" serve --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
+start_authdns() { # [extra JVM options]
+  # shellcheck disable=SC2086 # the options are words
+  java -Xmx1g ${1:-} -jar "$AUTHDNS_JAR" serve --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
     --state-dir "$WORK/state" >>"$WORK/authdns.out" 2>&1 &
   SERVER_PID=$!
 }
@@ -109,14 +111,17 @@ before="$(counter)"
 target="$(counter)"
 backlog=$((target - before))
 t0="$(date +%s%N)"
-start_authdns
+start_authdns "${CATCHUP_JAVA_OPTS:-}"
 bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
 t1="$(date +%s%N)"
+cpu1="$(bench_cpu_ticks "$SERVER_PID")"
 until [[ "$(applied)" == "$target" ]]; do
   kill -0 "$SERVER_PID" 2>/dev/null || die "authdns exited: $(tail -5 "$WORK/authdns.out")"
   sleep 0.05
 done
 t2="$(date +%s%N)"
+# CPU time tells more than wall time on a shared machine (GC and JIT threads included).
+cpu_ms=$((($(bench_cpu_ticks "$SERVER_PID") - cpu1) * 1000 / CLK_TCK))
 serving_ms=$(((t1 - t0) / 1000000))
 catchup_ms=$(((t2 - t1) / 1000000))
 apply_rate="$(awk -v r="$backlog" -v ms="$catchup_ms" 'BEGIN { printf "%.0f", r / (ms > 0 ? ms : 1) * 1000 }')"
@@ -141,6 +146,8 @@ echo "  start to serving (its saved snapshot): $serving_ms ms"
 echo "  catch-up through the change log:       $catchup_ms ms for $backlog rows"
 echo "change-log apply rate (one row = one rrset change): $apply_rate rrset changes/s" \
   "($(awk -v r="$apply_rate" 'BEGIN { printf "%.2f", r / 50000 }')x the 50,000/s goal)"
+echo "  authdns CPU during the catch-up: $cpu_ms ms ($(awk -v r="$backlog" -v ms="$cpu_ms" \
+  'BEGIN { printf "%.0f", r / (ms > 0 ? ms : 1) * 1000 }') rows per CPU-second)"
 echo
 echo "AXFR of the zone:             ${axfr#;; }"
 echo "IXFR after one changed rrset: ${ixfr#;; }"

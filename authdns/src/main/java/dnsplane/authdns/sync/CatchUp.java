@@ -24,6 +24,23 @@ public sealed interface CatchUp {
   record Reload(String reason) implements CatchUp {}
 
   /**
+   * How many rows to read, and serve in one snapshot swap, when {@code lag} committed rows are not
+   * applied yet: {@code batch} while close to current (a swap then holds whatever has arrived, so
+   * commit-to-served stays one small read and apply), up to {@code maxBatch} when further behind.
+   * Every swap costs a pass over what its rows touched (the IXFR journal's diff, the answer cache's
+   * invalidation, the swap listeners), and a long backlog changes the same rrsets over and over:
+   * larger swaps fold those repeats and pay the per-swap costs less often, which is what a restart
+   * behind a long change log needs. The rows in between are never served, but a follower that far
+   * behind serves old data anyway until it catches up.
+   */
+  static int pageSize(long lag, int batch, int maxBatch) {
+    if (lag <= batch) {
+      return batch;
+    }
+    return (int) Math.min(lag, maxBatch);
+  }
+
+  /**
    * Decides from the applied seq, the counter read first ({@code dbSeq}) and the rows read after it
    * ({@code rows}, seq > applied, at most {@code limit}). Sequence numbers are gap-free and in
    * commit order (schema), so the first row must be applied + 1: anything else means the rows in

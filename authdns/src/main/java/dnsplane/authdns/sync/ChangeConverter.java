@@ -3,12 +3,8 @@ package dnsplane.authdns.sync;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.db.changelog.ChangeLogRow;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -28,7 +24,7 @@ public final class ChangeConverter {
 
   /** The change one change-log row describes. */
   public static ZoneChange toChange(ChangeLogRow row) {
-    Name zone = name(row.zone(), row);
+    Name zone = zone(row.zone(), row);
     return switch (row.op()) {
       case "zone_created" -> new ZoneChange.ZoneCreated(zone, row.serial());
       case "zone_deleted" -> new ZoneChange.ZoneDeleted(zone);
@@ -61,7 +57,7 @@ public final class ChangeConverter {
   public static Conversion convert(ChangeLogRow row) {
     try {
       if (row.op().equals("set") && row.ttl() != null && row.rdata() != null) {
-        Name zone = name(row.zone(), row);
+        Name zone = zone(row.zone(), row);
         ParsedRrset p = parse(zone, row.name(), row.type(), row.ttl(), row.rdata(), row.serial());
         if (p.complete()) {
           return new Conversion(row, p.rrset(), null);
@@ -127,7 +123,7 @@ public final class ChangeConverter {
     List<String> problems = List.of();
     for (String text : rdata) {
       try {
-        Record r = fastA(name, type, ttl, text);
+        Record r = FastRdata.parse(name, type, ttl, text, zone);
         if (r == null) {
           r = Record.fromString(name, type, DClass.IN, ttl, text, zone);
         }
@@ -146,31 +142,19 @@ public final class ChangeConverter {
         new ZoneChange.RrsetReplaced(zone, name, type, records, serial), problems);
   }
 
-  /**
-   * The A record of {@code text} when it is exactly a dotted quad, else null (parse it the general
-   * way). Most rrsets are single addresses, and the general parser (a tokenizer per record) costs
-   * fifty times more: a million-name load spent most of its time there. The record is the one
-   * {@link Record#fromString} makes of such text: one token, read by the same {@link Address}.
-   */
-  private static Record fastA(Name name, int type, int ttl, String text) {
-    if (type != Type.A || text.isEmpty() || text.length() > 15) {
-      return null;
+  /** The zone name last parsed: the rows of a change log come zone after zone, mostly of one. */
+  private record ZoneName(String text, Name name) {}
+
+  private static volatile ZoneName lastZone;
+
+  private static Name zone(String text, Object where) {
+    ZoneName z = lastZone;
+    if (z != null && z.text().equals(text)) {
+      return z.name();
     }
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if ((ch < '0' || ch > '9') && ch != '.') {
-        return null;
-      }
-    }
-    byte[] address = Address.toByteArray(text, Address.IPv4);
-    if (address == null) {
-      return null;
-    }
-    try {
-      return new ARecord(name, DClass.IN, ttl, InetAddress.getByAddress(address));
-    } catch (UnknownHostException e) {
-      throw new AssertionError("four bytes are an IPv4 address", e);
-    }
+    Name n = name(text, where);
+    lastZone = new ZoneName(text, n);
+    return n;
   }
 
   private static Name name(String text, Object where) {

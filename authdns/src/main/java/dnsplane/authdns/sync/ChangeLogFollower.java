@@ -45,29 +45,44 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   /**
-   * Tunables: the backstop poll, the rows per read, the reconnect backoff, and the poll on a hot
-   * standby (where LISTEN is refused, so polling is the only way to learn of a change).
+   * Tunables: the backstop poll, the rows per read, the reconnect backoff, the poll on a hot
+   * standby (where LISTEN is refused, so polling is the only way to learn of a change), and the
+   * most rows read and swapped in at once when far behind ({@link CatchUp#pageSize}).
    */
   public record Options(
       Duration backstop,
       int batch,
       Duration backoffInitial,
       Duration backoffMax,
-      Duration standbyPoll) {
+      Duration standbyPoll,
+      int maxBatch) {
     /** The default standby poll: a read of one row, ten times a second. */
     public static final Duration STANDBY_POLL = Duration.ofMillis(100);
 
+    public Options {
+      if (batch < 1 || maxBatch < batch) {
+        throw new IllegalArgumentException(
+            "need 1 <= batch <= maxBatch, got batch " + batch + ", maxBatch " + maxBatch);
+      }
+    }
+
+    /** Pages of {@code batch} rows however far behind. */
     public Options(Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
-      this(backstop, batch, backoffInitial, backoffMax, STANDBY_POLL);
+      this(backstop, batch, backoffInitial, backoffMax, STANDBY_POLL, batch);
     }
 
     public static Options defaults() {
       return new Options(
-          Duration.ofSeconds(1), 5_000, Duration.ofMillis(100), Duration.ofSeconds(10));
+          Duration.ofSeconds(1),
+          5_000,
+          Duration.ofMillis(100),
+          Duration.ofSeconds(10),
+          STANDBY_POLL,
+          50_000);
     }
 
     public Options withStandbyPoll(Duration poll) {
-      return new Options(backstop, batch, backoffInitial, backoffMax, poll);
+      return new Options(backstop, batch, backoffInitial, backoffMax, poll, maxBatch);
     }
   }
 
@@ -242,9 +257,9 @@ public final class ChangeLogFollower implements AutoCloseable {
       long db = ChangeLogReader.counter(c);
       state.sawCounter(db);
       long from = state.applied();
-      List<ChangeLogRow> rows =
-          db > from ? ChangeLogReader.since(c, from, options.batch()) : List.of();
-      CatchUp decision = CatchUp.decide(from, db, rows, options.batch());
+      int limit = CatchUp.pageSize(db - from, options.batch(), options.maxBatch());
+      List<ChangeLogRow> rows = db > from ? ChangeLogReader.since(c, from, limit) : List.of();
+      CatchUp decision = CatchUp.decide(from, db, rows, limit);
       if (decision instanceof CatchUp.Reload r) {
         log.warn("full reload: {}", r.reason());
         fullLoad(c, r.reason());

@@ -187,13 +187,7 @@ public final class ZoneSnapshot {
   }
 
   ZoneSnapshot withRrset(Name name, int type, List<Record> records, long newSerial) {
-    checkInZone(name);
-    for (Record r : records) {
-      if (!r.getName().equals(name) || r.getRRsetType() != type) {
-        throw new IllegalArgumentException(
-            "record " + r + " does not belong to rrset " + name + " " + Type.string(type));
-      }
-    }
+    checkRrset(name, type, records);
     Node old = nodes.getOrDefault(name, Node.empty());
     return new ZoneSnapshot(origin, serial, nodes.plus(name, old.with(type, records)))
         .withSerial(newSerial);
@@ -225,6 +219,102 @@ public final class ZoneSnapshot {
     return new ZoneSnapshot(origin, serial, next).withSerial(newSerial);
   }
 
+  /**
+   * Edit is a batch of rrset changes to one zone, folded name by name before any reaches the tree:
+   * a name changed k times in the batch copies its tree path once, not k times, and the apex SOA is
+   * stamped once, at {@link #done}, not after every change. Catching up through a long change log
+   * changes the same names over and over; this is most of what a batch of it costs. {@link #done}
+   * gives exactly what {@link #withRrset}, {@link #withRrsetIfAbsent} and {@link #withoutRrset}
+   * applied one by one give, owner-name spelling included.
+   */
+  static final class Edit {
+    private final ZoneSnapshot base;
+    private final java.util.HashMap<Name, Pending> pending = new java.util.HashMap<>();
+    private long serial;
+
+    Edit(ZoneSnapshot base) {
+      this.base = base;
+      this.serial = base.serial;
+    }
+
+    /** As {@link ZoneSnapshot#withRrset}; refuses what it refuses, changing nothing. */
+    void replace(Name name, int type, List<Record> records, long newSerial) {
+      base.checkRrset(name, type, records);
+      set(name, current(name).with(type, records));
+      serial = newSerial;
+    }
+
+    /** As {@link ZoneSnapshot#withRrsetIfAbsent}. */
+    void replaceIfAbsent(Name name, int type, List<Record> records, long newSerial) {
+      base.checkInZone(name);
+      List<Record> served = current(name).rrset(type);
+      if (served == null || served.isEmpty()) {
+        replace(name, type, records, newSerial);
+      }
+      serial = newSerial;
+    }
+
+    /** As {@link ZoneSnapshot#withoutRrset}. */
+    void remove(Name name, int type, long newSerial) {
+      base.checkInZone(name);
+      Node now = current(name);
+      if (!now.isEmpty()) {
+        set(name, now.without(type));
+      }
+      serial = newSerial;
+    }
+
+    /** The zone after every change of the batch, its SOA stamped with the last serial. */
+    ZoneSnapshot done() {
+      TreePMap<Name, Node> next = base.nodes;
+      for (Map.Entry<Name, Pending> e : pending.entrySet()) {
+        Pending p = e.getValue();
+        if (p.node.isEmpty()) {
+          next = next.minus(e.getKey());
+        } else if (p.key != null) {
+          // Created in this batch (perhaps again, after an emptying): the tree keeps the key it
+          // holds on a replacement, so the spelling of the creating change needs a fresh entry.
+          next = next.minus(p.key).plus(p.key, p.node);
+        } else if (p.node != base.nodes.get(e.getKey())) {
+          next = next.plus(e.getKey(), p.node);
+        }
+      }
+      return new ZoneSnapshot(base.origin, base.serial, next).withSerial(serial);
+    }
+
+    private Node current(Name name) {
+      Pending p = pending.get(name);
+      if (p != null) {
+        return p.node;
+      }
+      Node n = base.nodes.get(name);
+      return n == null ? Node.empty() : n;
+    }
+
+    private void set(Name name, Node node) {
+      Pending p = pending.get(name);
+      if (p == null) {
+        Node was = base.nodes.get(name);
+        p = new Pending(was == null ? Node.empty() : was);
+        pending.put(name, p);
+      }
+      if (p.node.isEmpty() && !node.isEmpty()) {
+        p.key = name;
+      }
+      p.node = node;
+    }
+  }
+
+  /** A name's node as the batch left it; key: the spelling it was (re)created with, if it was. */
+  private static final class Pending {
+    Node node;
+    Name key;
+
+    Pending(Node node) {
+      this.node = node;
+    }
+  }
+
   /** Re-stamps the apex SOA so that what is served always carries the change-log serial. */
   ZoneSnapshot withSerial(long newSerial) {
     Node apex = nodes.get(origin);
@@ -251,6 +341,16 @@ public final class ZoneSnapshot {
     // A zone has one SOA; extra ones in an rrset would be a data error, keep only the first.
     return new ZoneSnapshot(
         origin, newSerial, nodes.plus(origin, apex.with(Type.SOA, List.of(stamped))));
+  }
+
+  private void checkRrset(Name name, int type, List<Record> records) {
+    checkInZone(name);
+    for (Record r : records) {
+      if (!r.getName().equals(name) || r.getRRsetType() != type) {
+        throw new IllegalArgumentException(
+            "record " + r + " does not belong to rrset " + name + " " + Type.string(type));
+      }
+    }
   }
 
   private void checkInZone(Name name) {

@@ -40,6 +40,37 @@ class SyncRulesTest {
   }
 
   @Test
+  void pagesGrowWithTheBacklogUpToTheMaximum() {
+    // Close to current: the usual page, which holds all there is.
+    assertEquals(5_000, CatchUp.pageSize(0, 5_000, 50_000));
+    assertEquals(5_000, CatchUp.pageSize(1, 5_000, 50_000));
+    assertEquals(5_000, CatchUp.pageSize(5_000, 5_000, 50_000));
+    // Behind: one page for the whole backlog, as long as it fits the maximum.
+    assertEquals(5_001, CatchUp.pageSize(5_001, 5_000, 50_000));
+    assertEquals(20_000, CatchUp.pageSize(20_000, 5_000, 50_000));
+    assertEquals(50_000, CatchUp.pageSize(50_000, 5_000, 50_000));
+    assertEquals(50_000, CatchUp.pageSize(10_000_000_000L, 5_000, 50_000));
+    // Pages that never grow.
+    assertEquals(2, CatchUp.pageSize(1_000, 2, 2));
+  }
+
+  @Test
+  void optionsRefuseAMaximumBelowThePage() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ChangeLogFollower.Options(
+                Duration.ofSeconds(1),
+                5_000,
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
+                100));
+    assertEquals(5_000, ChangeLogFollower.Options.defaults().batch());
+    assertEquals(50_000, ChangeLogFollower.Options.defaults().maxBatch());
+  }
+
+  @Test
   void upToDateWhenCounterEqualsApplied() {
     assertInstanceOf(CatchUp.UpToDate.class, CatchUp.decide(7, 7, List.of(), 100));
   }

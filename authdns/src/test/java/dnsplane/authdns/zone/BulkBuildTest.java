@@ -49,7 +49,7 @@ class BulkBuildTest {
     assertThrows(IllegalArgumentException.class, () -> ZoneSet.build(changes));
   }
 
-  private static void assertSame(ZoneSet expected, ZoneSet actual, String what) {
+  static void assertSame(ZoneSet expected, ZoneSet actual, String what) {
     assertEquals(expected.zoneNames(), actual.zoneNames(), what);
     for (Name z : expected.zoneNames()) {
       ZoneSnapshot e = expected.zone(z).orElseThrow();
@@ -70,10 +70,20 @@ class BulkBuildTest {
   }
 
   private static List<ZoneChange> randomChanges(Random random, int count) throws Exception {
+    return randomChanges(random, count, false);
+  }
+
+  /**
+   * {@code count} random changes with serials 1, 2, ...; with {@code mixedCase}, owner names are
+   * spelled in either case (the same name, as DNS compares them).
+   */
+  static List<ZoneChange> randomChanges(Random random, int count, boolean mixedCase)
+      throws Exception {
     List<ZoneChange> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Name zone = ZONES[random.nextInt(ZONES.length)];
-      Name name = random.nextInt(5) == 0 ? zone : Name.fromString("n" + random.nextInt(6), zone);
+      String label = (mixedCase && random.nextBoolean() ? "N" : "n") + random.nextInt(6);
+      Name name = random.nextInt(5) == 0 ? zone : Name.fromString(label, zone);
       long serial = i + 1;
       switch (random.nextInt(8)) {
         case 0 -> out.add(new ZoneChange.ZoneCreated(zone, serial));
