@@ -16,7 +16,9 @@ final class Ports {
   static int freeOffset(List<Integer> basePorts) {
     Random r = new Random();
     for (int attempt = 0; attempt < 50; attempt++) {
-      int off = 20000 + r.nextInt(20000);
+      // Every port stays below 32768, where Linux's ephemeral range starts: a port chosen inside it
+      // can be taken by any outgoing connection between this check and the stack binding it.
+      int off = 10000 + r.nextInt(14000);
       if (basePorts.stream().allMatch(p -> free(p + off))) {
         return off;
       }
