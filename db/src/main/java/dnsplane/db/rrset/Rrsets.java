@@ -1,5 +1,6 @@
 package dnsplane.db.rrset;
 
+import dnsplane.db.IndexProbes;
 import dnsplane.db.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,6 +63,13 @@ public final class Rrsets {
 
   /** The A and AAAA rrsets of {@code addressNames} and the TXT rrsets of {@code txtNames}. */
   public static List<CurrentRrset> current(
+      Connection c, Collection<String> addressNames, Collection<String> txtNames)
+      throws SQLException {
+    // Planned as a scan of the whole table per batch otherwise: see IndexProbes.
+    return IndexProbes.read(c, x -> currentRows(x, addressNames, txtNames));
+  }
+
+  private static List<CurrentRrset> currentRows(
       Connection c, Collection<String> addressNames, Collection<String> txtNames)
       throws SQLException {
     String sql =
