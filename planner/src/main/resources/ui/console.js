@@ -5,6 +5,8 @@
 
 (function () {
   const POLL_MS = 1000;
+  // Typing in the filter asks once the typing pauses, not per key.
+  const FILTER_DEBOUNCE_MS = 300;
   const SVG = "http://www.w3.org/2000/svg";
   const TOKEN_KEY = "dnsplane.console.token";
   // Dash patterns tell the series apart without colour.
@@ -43,6 +45,9 @@
   let selected = null;
   let columnsKey = "";
   let timelineData = null;
+  let filter = "";
+  let stateTimer = null;
+  let stateSeq = 0;
 
   // ---- connection and token ------------------------------------------------------------------
 
@@ -74,9 +79,22 @@
 
   // ---- polling ---------------------------------------------------------------------------------
 
+  // The planner sends only the endpoints this page shows (the filter's first ones and the selected
+  // one), so a poll stays small however many endpoints exist.
+  function stateUrl() {
+    let url = "/ui/api/state?q=" + encodeURIComponent(filter);
+    if (selected) url += "&selected=" + encodeURIComponent(selected);
+    return url;
+  }
+
   async function pollState() {
+    const mine = ++stateSeq;
+    clearTimeout(stateTimer);
     try {
-      state = await getJson("/ui/api/state");
+      const next = await getJson(stateUrl());
+      // A newer poll (the filter changed meanwhile) owns the page now.
+      if (mine !== stateSeq) return;
+      state = next;
       connection(true, state.error || "");
       const dataError = $("#data-error");
       dataError.hidden = !state.error;
@@ -89,7 +107,7 @@
         connection(false, e.message);
       }
     } finally {
-      setTimeout(pollState, POLL_MS);
+      if (mine === stateSeq) stateTimer = setTimeout(pollState, POLL_MS);
     }
   }
 
@@ -186,9 +204,20 @@
       }
     }
     for (const tr of rows.values()) tr.remove();
+    renderCount();
     renderSelect(names);
     renderEnactors();
     renderDetail();
+  }
+
+  function renderCount() {
+    const shown = state.endpoints.length;
+    let text = "showing " + shown + " of " + state.total + " endpoints";
+    if (filter.trim()) {
+      text += "; " + (state.matchedMore ? "more than " : "") + state.matched +
+        " match “" + filter.trim() + "”";
+    }
+    setText($("#endpoint-count"), text);
   }
 
   function renderSelect(names) {
@@ -585,6 +614,16 @@
       try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage off */ }
     });
     $("#endpoint-select").addEventListener("change", (e) => select(e.target.value));
+    let filterTimer = null;
+    $("#endpoint-filter").addEventListener("input", (e) => {
+      clearTimeout(filterTimer);
+      const value = e.target.value;
+      filterTimer = setTimeout(() => {
+        if (value === filter) return;
+        filter = value;
+        pollState();
+      }, FILTER_DEBOUNCE_MS);
+    });
     const tbody = $("#endpoints").tBodies[0];
     tbody.addEventListener("click", (e) => {
       const tr = e.target.closest("tr[data-endpoint]");

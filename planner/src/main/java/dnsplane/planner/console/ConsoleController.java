@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -74,9 +75,26 @@ final class ConsoleController {
             .header("Cache-Control", "no-cache"));
   }
 
+  /** The longest {@code ?q}: longer than any DNS name, so it could match nothing anyway. */
+  static final int MAX_QUERY = 255;
+
   @Get("/ui/api/state")
-  HttpResponse<ConsoleViews.State> state() {
-    return api(HttpResponse.ok(console.state()));
+  HttpResponse<?> state(@Nullable @QueryValue String q, @Nullable @QueryValue String selected) {
+    String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
+    if (needle != null && needle.length() > MAX_QUERY) {
+      return api(
+          HttpResponse.badRequest(
+              error("q must be at most " + MAX_QUERY + " characters, got " + needle.length())));
+    }
+    String name = null;
+    if (selected != null && !selected.isBlank()) {
+      try {
+        name = Names.canonical(selected);
+      } catch (IllegalArgumentException e) {
+        return api(HttpResponse.badRequest(error("selected: " + e.getMessage())));
+      }
+    }
+    return api(HttpResponse.ok(console.state(needle, name)));
   }
 
   @Get("/ui/api/timeline")

@@ -6,8 +6,8 @@ import dnsplane.planner.plan.AddressFamily;
 import dnsplane.planner.plan.Plan;
 import dnsplane.planner.plan.PlanEntry;
 import dnsplane.planner.plan.PlannedAddress;
-import dnsplane.planner.service.EndpointService;
 import dnsplane.planner.store.Database;
+import dnsplane.planner.store.EndpointStore;
 import dnsplane.planner.store.PlanStore;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * and a slow server or enactor never delays planning. Each tick (every probe interval):
  *
  * <ol>
- *   <li>reads the newest plan (again only when its generation changed), the endpoints, the
- *       enactor_status rows, the audit rows of applies since the last tick and the rrsets'
- *       generations;
+ *   <li>decides which endpoints it watches: all of them when there are at most max-probed, else
+ *       only those a page was shown or asked about in the last minute — so its cost follows what
+ *       pages show, not how many endpoints exist;
+ *   <li>reads the newest plan (again only when its generation changed), the watched endpoints, the
+ *       enactor_status rows, the audit rows of their applies (all of them for a newly watched
+ *       endpoint, those since the last tick for the others) and their rrsets' generations;
  *   <li>asks each configured enactor for its status, in parallel;
  *   <li>asks each DNS server about each probed endpoint, in parallel;
  *   <li>publishes the result as one snapshot and adds a timeline sample per probed endpoint.
@@ -68,19 +72,36 @@ public final class ConsoleService {
   /** The most audit events a timeline carries. */
   static final int MAX_EVENTS = 500;
 
+  /**
+   * How far a filter's matches are counted: past it a page says "more than" rather than have every
+   * poll count a hundred thousand names.
+   */
+  static final long MATCH_COUNT_CAP = 1000;
+
+  /** How long a count of endpoints (all, or a filter's matches) is reused. */
+  static final Duration COUNT_FOR = Duration.ofSeconds(10);
+
+  /** A filter's count, {@code at} System.nanoTime(). */
+  private record MatchCount(long matched, boolean more, long at) {}
+
+  /** What the last tick read: the console's own counter, for tests and the log. */
+  record TickStats(int watched, int probed, boolean all, long total) {}
+
   private final ConsoleSettings settings;
   private final Database db;
   private final PlanStore plans;
-  private final EndpointService endpointService;
+  private final EndpointStore endpointStore;
   private final JsonMapper json;
   private final DnsProber prober = new DnsProber(CALL_TIMEOUT);
   private final EnactorClient enactors;
   private final Timeline timeline;
   private final Object tickLock = new Object();
   private final Map<String, Long> requested = new ConcurrentHashMap<>();
+  private final Map<String, MatchCount> matchCounts = new ConcurrentHashMap<>();
 
   private volatile long watchedAt = Long.MIN_VALUE;
   private volatile Snapshot latest;
+  private volatile TickStats lastTick;
   private ScheduledExecutorService ticker;
   private ExecutorService pool;
 
@@ -88,25 +109,36 @@ public final class ConsoleService {
   private Plan plan;
   private Map<String, PlanEntry> planEntries = Map.of();
   private final Map<String, Map<String, Applied>> applied = new HashMap<>();
+  private final Set<String> appliesKnown = new HashSet<>();
   private Instant auditScannedAt;
+  private long total = -1;
+  private long totalAt;
   private String lastTickError;
 
   private record Applied(long id, long generation) {}
 
-  /** One tick's result, immutable once published. */
-  private record Snapshot(Instant at, String error, ConsoleViews.State state) {}
+  /** One tick's result, immutable once published: the watched endpoints by name. */
+  private record Snapshot(
+      Instant at,
+      String error,
+      ConsoleViews.State state,
+      Map<String, ConsoleViews.Endpoint> byName,
+      long total) {}
+
+  /** The endpoints a page is shown, before their data is looked up. */
+  private record Page(List<String> names, long matched, boolean more) {}
 
   ConsoleService(
       ConsoleSettings settings,
       Database db,
       PlanStore plans,
-      EndpointService endpointService,
+      EndpointStore endpointStore,
       PlannerConfig planner,
       JsonMapper json) {
     this.settings = settings;
     this.db = db;
     this.plans = plans;
-    this.endpointService = endpointService;
+    this.endpointStore = endpointStore;
     this.json = json;
     this.enactors = new EnactorClient(Duration.ofSeconds(5), planner.apiToken());
     long perEndpoint = settings.history().toMillis() / settings.probeInterval().toMillis() + 1;
@@ -118,27 +150,117 @@ public final class ConsoleService {
   }
 
   /**
-   * The current state; the first call (or the first after a quiet spell) gathers it now, so a page
-   * never sees an empty console.
+   * The state a page is shown: at most max-probed endpoints whose name contains {@code needle}
+   * (lower case; null: any), by name, plus {@code selected} (canonical, or null) when it exists.
+   * Asking marks them watched for a minute. The first call (or the first after a quiet spell, or
+   * one showing endpoints the last tick did not watch) gathers now, so a page never sees an empty
+   * console.
    */
-  public ConsoleViews.State state() {
+  public ConsoleViews.State state(String needle, String selected) {
     watch();
+    int limit = pageSize();
+    Page page;
+    try {
+      page = db.read(c -> page(c, needle, selected, limit));
+    } catch (RuntimeException e) {
+      // The tick reports the database's failure; show what the last one gathered meanwhile.
+      page = null;
+    }
+    if (page != null) {
+      long t = System.nanoTime();
+      page.names().forEach(n -> requested.put(n, t));
+    }
     Snapshot s = latest;
-    if (s == null || Duration.between(s.at(), Instant.now()).compareTo(staleAfter()) > 0) {
+    if (s == null
+        || Duration.between(s.at(), Instant.now()).compareTo(staleAfter()) > 0
+        || (page != null && !s.byName().keySet().containsAll(page.names()))) {
       tickNow();
       s = latest;
     }
-    return s.state();
+    if (page == null) {
+      page = fromSnapshot(s, needle, selected, limit);
+    }
+    List<ConsoleViews.Endpoint> views =
+        page.names().stream().map(s.byName()::get).filter(Objects::nonNull).toList();
+    long all = Math.max(s.total(), views.size());
+    ConsoleViews.State st = s.state();
+    return new ConsoleViews.State(
+        st.now(),
+        st.updatedAt(),
+        st.error(),
+        st.servers(),
+        st.enactors(),
+        views,
+        all,
+        needle == null ? all : page.matched(),
+        needle != null && page.more());
   }
 
-  /** True when {@code endpoint} (canonical) is known to the console. */
+  /** How many endpoints a page is shown (one at least, so that max-probed 0 still shows one). */
+  private int pageSize() {
+    return Math.max(1, settings.maxProbed());
+  }
+
+  private Page page(java.sql.Connection c, String needle, String selected, int limit)
+      throws java.sql.SQLException {
+    List<String> names = new ArrayList<>(ConsoleStore.names(c, needle, limit));
+    long matched = names.size();
+    boolean more = false;
+    if (needle != null && names.size() >= limit) {
+      MatchCount m = matchCounts.get(needle);
+      long now = System.nanoTime();
+      if (m == null || now - m.at() > COUNT_FOR.toNanos()) {
+        long cap = Math.max(MATCH_COUNT_CAP, limit);
+        long n = ConsoleStore.count(c, needle, cap + 1);
+        m = new MatchCount(Math.min(n, cap), n > cap, now);
+        if (matchCounts.size() > 64) {
+          matchCounts.clear();
+        }
+        matchCounts.put(needle, m);
+      }
+      matched = m.matched();
+      more = m.more();
+    }
+    if (selected != null && !names.contains(selected) && ConsoleStore.exists(c, selected)) {
+      names.add(selected);
+    }
+    return new Page(names, matched, more);
+  }
+
+  /** The page from the last snapshot alone, when the database cannot say what matches. */
+  private static Page fromSnapshot(Snapshot s, String needle, String selected, int limit) {
+    List<String> names = new ArrayList<>();
+    for (ConsoleViews.Endpoint e : s.state().endpoints()) {
+      if (needle == null || e.name().contains(needle)) {
+        names.add(e.name());
+      }
+    }
+    int matched = names.size();
+    if (names.size() > limit) {
+      names = new ArrayList<>(names.subList(0, limit));
+    }
+    if (selected != null && !names.contains(selected) && s.byName().containsKey(selected)) {
+      names.add(selected);
+    }
+    return new Page(names, matched, false);
+  }
+
+  /** What the last tick read, or null before the first. */
+  TickStats lastTick() {
+    return lastTick;
+  }
+
+  /** True when {@code endpoint} (canonical) is a live endpoint. */
   public boolean knows(String endpoint) {
     Snapshot s = latest;
-    if (s == null) {
-      state();
-      s = latest;
+    if (s != null && s.byName().containsKey(endpoint)) {
+      return true;
     }
-    return s.state().endpoints().stream().anyMatch(e -> e.name().equals(endpoint));
+    try {
+      return db.read(c -> ConsoleStore.exists(c, endpoint));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -183,7 +305,7 @@ public final class ConsoleService {
     Snapshot s = latest;
     if (s != null) {
       // The page polls again within a second; let it see the action's effect then.
-      latest = new Snapshot(Instant.EPOCH, s.error(), s.state());
+      latest = new Snapshot(Instant.EPOCH, s.error(), s.state(), s.byName(), s.total());
     }
     return r;
   }
@@ -252,7 +374,7 @@ public final class ConsoleService {
       Instant at = Instant.now();
       Snapshot previous = latest;
       try {
-        latest = new Snapshot(at, null, gather(at));
+        latest = gather(at);
         if (lastTickError != null) {
           log.info("console: the database answers again");
           lastTickError = null;
@@ -266,7 +388,7 @@ public final class ConsoleService {
         ConsoleViews.State old =
             previous == null
                 ? new ConsoleViews.State(
-                    at.toString(), null, error, servers(), List.of(), List.of())
+                    at.toString(), null, error, servers(), List.of(), List.of(), 0, 0, false)
                 : previous.state();
         latest =
             new Snapshot(
@@ -278,19 +400,53 @@ public final class ConsoleService {
                     error,
                     old.servers(),
                     old.enactors(),
-                    old.endpoints()));
+                    old.endpoints(),
+                    old.total(),
+                    old.matched(),
+                    false),
+                previous == null ? Map.of() : previous.byName(),
+                previous == null ? 0 : previous.total());
       }
     }
   }
 
-  private ConsoleViews.State gather(Instant at) {
+  private Snapshot gather(Instant at) {
     Map<String, Future<ConsoleViews.Enactor>> enactorCalls = new LinkedHashMap<>();
     for (Map.Entry<String, URI> e : settings.enactors().entrySet()) {
       enactorCalls.put(e.getKey(), pool.submit(() -> enactorStatus(e.getKey(), e.getValue())));
     }
-    List<EndpointView> endpoints = endpointService.list();
+    int cap = settings.maxProbed();
+    boolean[] all = new boolean[1];
+    List<EndpointView> endpoints =
+        db.read(
+            c -> {
+              // max-probed + 1 names by primary key: cheap, and says whether there are more.
+              List<String> first = ConsoleStore.names(c, null, cap + 1);
+              all[0] = first.size() <= cap;
+              List<String> watched;
+              if (all[0]) {
+                watched = first;
+                total = first.size();
+                totalAt = System.nanoTime();
+              } else {
+                long cutoff = System.nanoTime() - WATCH_WINDOW.toNanos();
+                requested.values().removeIf(t -> t < cutoff);
+                watched = new ArrayList<>(requested.keySet());
+                // A count of at most max-probed is stale: there are more than that now.
+                if (total <= cap || System.nanoTime() - totalAt > COUNT_FOR.toNanos()) {
+                  total = ConsoleStore.count(c, null, Long.MAX_VALUE);
+                  totalAt = System.nanoTime();
+                }
+              }
+              return endpointStore.liveNamed(c, watched).stream()
+                  .map(e -> EndpointView.of(e, null))
+                  .toList();
+            });
     List<String> names = new ArrayList<>();
     endpoints.forEach(e -> names.add(e.name()));
+    List<String> fresh = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    names.forEach(n -> (appliesKnown.contains(n) ? known : fresh).add(n));
     DbRead read =
         db.read(
             c -> {
@@ -308,9 +464,11 @@ public final class ConsoleService {
               }
               Instant dbNow = ConsoleStore.now(c);
               List<ConsoleStore.Apply> applies =
-                  auditScannedAt == null
-                      ? ConsoleStore.latestApplies(c)
-                      : ConsoleStore.appliesSince(c, auditScannedAt.minus(AUDIT_OVERLAP));
+                  new ArrayList<>(ConsoleStore.latestApplies(c, fresh));
+              if (auditScannedAt != null) {
+                applies.addAll(
+                    ConsoleStore.appliesSince(c, known, auditScannedAt.minus(AUDIT_OVERLAP)));
+              }
               return new DbRead(
                   ConsoleStore.statuses(c),
                   applies,
@@ -325,8 +483,12 @@ public final class ConsoleService {
       }
     }
     auditScannedAt = read.dbNow();
+    // Forget what is no longer watched: a later watch reads its applies afresh.
+    appliesKnown.retainAll(names);
+    appliesKnown.addAll(fresh);
+    applied.keySet().retainAll(appliesKnown);
 
-    Set<String> probed = probedEndpoints(names);
+    Set<String> probed = settings.servers().isEmpty() ? Set.of() : new HashSet<>(names);
     Map<String, Map<String, Future<DnsAnswer>>> calls = new HashMap<>();
     for (String name : probed) {
       Map<String, Future<DnsAnswer>> byServer = new LinkedHashMap<>();
@@ -378,8 +540,24 @@ public final class ConsoleService {
       }
     }
     timeline.evict(at);
-    return new ConsoleViews.State(
-        at.toString(), at.toString(), null, servers(), enactorViews, views);
+    lastTick = new TickStats(names.size(), probed.size(), all[0], total);
+    Map<String, ConsoleViews.Endpoint> byName = new HashMap<>();
+    views.forEach(v -> byName.put(v.name(), v));
+    return new Snapshot(
+        at,
+        null,
+        new ConsoleViews.State(
+            at.toString(),
+            at.toString(),
+            null,
+            servers(),
+            enactorViews,
+            views,
+            total,
+            total,
+            false),
+        byName,
+        total);
   }
 
   /**
@@ -402,20 +580,6 @@ public final class ConsoleService {
       List<ConsoleStore.Apply> applies,
       Map<String, Long> rrsets,
       Instant dbNow) {}
-
-  private Set<String> probedEndpoints(List<String> names) {
-    if (settings.servers().isEmpty()) {
-      return Set.of();
-    }
-    if (names.size() <= settings.maxProbed()) {
-      return new HashSet<>(names);
-    }
-    long cutoff = System.nanoTime() - WATCH_WINDOW.toNanos();
-    requested.values().removeIf(t -> t < cutoff);
-    Set<String> out = new HashSet<>(requested.keySet());
-    out.retainAll(new HashSet<>(names));
-    return out;
-  }
 
   private List<ConsoleViews.Server> servers() {
     return settings.servers().stream()

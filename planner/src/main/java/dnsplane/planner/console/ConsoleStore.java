@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,35 +73,43 @@ final class ConsoleStore {
   }
 
   /**
-   * The newest apply of each (endpoint, az) over the whole audit log: one scan, done once when the
-   * console starts watching; later ticks read only {@link #appliesSince}.
+   * The newest apply of each (endpoint, az) for {@code endpoints}: run when an endpoint starts
+   * being watched; later ticks read only {@link #appliesSince}. audit_log has no index on endpoint,
+   * so this is one scan of the apply rows, bounded in what it returns, not in what it reads.
    */
-  static List<Apply> latestApplies(Connection c) throws SQLException {
+  static List<Apply> latestApplies(Connection c, Collection<String> endpoints) throws SQLException {
     String sql =
         "SELECT DISTINCT ON (endpoint, actor) id, endpoint, actor, new_generation FROM audit_log"
-            + " WHERE action = ANY (?) AND endpoint IS NOT NULL AND new_generation IS NOT NULL"
+            + " WHERE action = ANY (?) AND endpoint = ANY (?) AND new_generation IS NOT NULL"
             + " ORDER BY endpoint, actor, id DESC";
-    return applies(c, sql, null);
+    return applies(c, sql, endpoints, null);
   }
 
   /**
-   * The applies recorded at or after {@code from}, in id order (uses audit_log_at_idx). The caller
-   * overlaps windows: a row's {@code at} is its transaction's start, so it may commit later.
+   * The applies to {@code endpoints} recorded at or after {@code from}, in id order (uses
+   * audit_log_at_idx). The caller overlaps windows: a row's {@code at} is its transaction's start,
+   * so it may commit later.
    */
-  static List<Apply> appliesSince(Connection c, Instant from) throws SQLException {
+  static List<Apply> appliesSince(Connection c, Collection<String> endpoints, Instant from)
+      throws SQLException {
     String sql =
         "SELECT id, endpoint, actor, new_generation FROM audit_log WHERE action = ANY (?) AND"
-            + " endpoint IS NOT NULL AND new_generation IS NOT NULL AND at >= ? ORDER BY id"
+            + " endpoint = ANY (?) AND new_generation IS NOT NULL AND at >= ? ORDER BY id"
             + " LIMIT 100000";
-    return applies(c, sql, from);
+    return applies(c, sql, endpoints, from);
   }
 
-  private static List<Apply> applies(Connection c, String sql, Instant from) throws SQLException {
+  private static List<Apply> applies(
+      Connection c, String sql, Collection<String> endpoints, Instant from) throws SQLException {
     List<Apply> out = new ArrayList<>();
+    if (endpoints.isEmpty()) {
+      return out;
+    }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", APPLY_ACTIONS.toArray()));
+      ps.setArray(2, c.createArrayOf("text", endpoints.toArray()));
       if (from != null) {
-        ps.setTimestamp(2, Timestamp.from(from));
+        ps.setTimestamp(3, Timestamp.from(from));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -109,6 +118,65 @@ final class ConsoleStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The first {@code limit} live endpoint names, by name, that contain {@code needle} (lower case;
+   * null: all). Without a needle this walks the primary key and stops at {@code limit}; with one it
+   * reads names in order until it has {@code limit} matches (at most every name, when few match).
+   */
+  static List<String> names(Connection c, String needle, int limit) throws SQLException {
+    String sql =
+        "SELECT name FROM endpoint WHERE deleted_at IS NULL"
+            + (needle == null ? "" : " AND strpos(name, ?) > 0")
+            + " ORDER BY name LIMIT ?";
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (needle != null) {
+        ps.setString(i++, needle);
+      }
+      ps.setInt(i, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How many live endpoints contain {@code needle} (null: all), counting at most {@code cap}: the
+   * answer is exact below the cap and "at least cap" at it.
+   */
+  static long count(Connection c, String needle, long cap) throws SQLException {
+    String sql =
+        "SELECT count(*) FROM (SELECT 1 FROM endpoint WHERE deleted_at IS NULL"
+            + (needle == null ? "" : " AND strpos(name, ?) > 0")
+            + " LIMIT ?) m";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (needle != null) {
+        ps.setString(i++, needle);
+      }
+      ps.setLong(i, cap);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** True when {@code name} is a live endpoint. */
+  static boolean exists(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM endpoint WHERE name = ? AND deleted_at IS NULL")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** The database's clock: audit rows are stamped by it, not by the planner's. */

@@ -10,7 +10,13 @@ public final class ConsoleViews {
 
   private ConsoleViews() {}
 
-  /** GET /ui/api/state. {@code error} says why the data is old (the database failed), else null. */
+  /**
+   * GET /ui/api/state. {@code error} says why the data is old (the database failed), else null.
+   * {@code endpoints} are at most max-probed of those whose name contains {@code ?q}, by name, plus
+   * {@code ?selected} when it exists; {@code total} is how many endpoints exist (counted every few
+   * seconds); {@code matched} how many contain {@code q} (all: {@code total}), exact unless {@code
+   * matchedMore}: then there are more than {@code matched}.
+   */
   @Serdeable
   public record State(
       String now,
@@ -18,7 +24,10 @@ public final class ConsoleViews {
       @Nullable String error,
       List<Server> servers,
       List<Enactor> enactors,
-      List<Endpoint> endpoints) {}
+      List<Endpoint> endpoints,
+      long total,
+      long matched,
+      boolean matchedMore) {}
 
   /** A DNS server the console asks: {@code kind} is {@code authdns} or {@code resolver}. */
   @Serdeable

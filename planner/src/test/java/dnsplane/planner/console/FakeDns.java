@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -32,6 +35,9 @@ final class FakeDns implements AutoCloseable {
   volatile long generation = 1;
   final AtomicInteger queries = new AtomicInteger();
 
+  /** Every name asked about, lower case, as sent. */
+  final Set<String> names = ConcurrentHashMap.newKeySet();
+
   private final DatagramSocket socket;
   private final Thread thread;
 
@@ -54,6 +60,7 @@ final class FakeDns implements AutoCloseable {
         socket.receive(p);
         queries.incrementAndGet();
         Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+        names.add(q.getQuestion().getName().toString().toLowerCase(Locale.ROOT));
         byte[] out = answer(q).toWire(1232);
         socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
       } catch (IOException | RuntimeException e) {
