@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Shell runs the deploy scripts and tools for the tests: bounded, output captured, never hanging.
@@ -82,6 +83,26 @@ final class Shell {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The last {@code n} lines of every log in {@code dir}, each under its file name, for a failure.
+   */
+  static String lastLogLines(Path dir, int n) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return "(no logs)";
+    }
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        sb.append("--- ").append(f.getFileName()).append(" (last ").append(n).append(" lines)\n");
+        lines
+            .subList(Math.max(0, lines.size() - n), lines.size())
+            .forEach(l -> sb.append(l).append('\n'));
+      }
+    }
+    return sb.toString();
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {

@@ -326,21 +326,7 @@ class StackEndToEndIT {
   }
 
   private String logs() throws IOException {
-    Path dir = tmp.resolve("logs");
-    if (!Files.isDirectory(dir)) {
-      return "(no logs)";
-    }
-    StringBuilder sb = new StringBuilder();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        List<String> lines = Files.readAllLines(f);
-        sb.append("--- ").append(f.getFileName()).append(" (last 30 lines)\n");
-        lines
-            .subList(Math.max(0, lines.size() - 30), lines.size())
-            .forEach(l -> sb.append(l).append('\n'));
-      }
-    }
-    return sb.toString();
+    return Shell.lastLogLines(tmp.resolve("logs"), 30);
   }
 
   private String dig(int port, String name, String type, String... extra) {
