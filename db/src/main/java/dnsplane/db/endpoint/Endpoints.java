@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,14 +149,7 @@ public final class Endpoints {
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(
-              new EndpointRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  rs.getBoolean(4),
-                  rs.getBoolean(5),
-                  rs.getString(6)));
+          out.add(endpointRow(rs));
         }
       }
     }
@@ -169,19 +163,71 @@ public final class Endpoints {
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(
-              new TargetRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getBoolean(7),
-                  rs.getObject(8, OffsetDateTime.class).toInstant()));
+          out.add(targetRow(rs));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The live endpoints among {@code names}, by name, and their targets: two statements bounded by
+   * the names, for readers that need a few endpoints of many (the planner's console).
+   */
+  public static List<EndpointRow> liveNamed(Connection c, Collection<String> names)
+      throws SQLException {
+    List<EndpointRow> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            EndpointRepository.ENDPOINTS
+                + " WHERE e.deleted_at IS NULL AND e.name = ANY (?) ORDER BY e.name")) {
+      ps.setArray(1, c.createArrayOf("text", names.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(endpointRow(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The targets of {@code endpoints}. */
+  public static List<TargetRow> targetsOf(Connection c, Collection<String> endpoints)
+      throws SQLException {
+    List<TargetRow> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(EndpointRepository.TARGETS + " WHERE endpoint = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("text", endpoints.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(targetRow(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A row of {@link EndpointRepository#ENDPOINTS}. */
+  private static EndpointRow endpointRow(ResultSet rs) throws SQLException {
+    return new EndpointRow(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getInt(3),
+        rs.getBoolean(4),
+        rs.getBoolean(5),
+        rs.getString(6));
+  }
+
+  /** A row of {@link EndpointRepository#TARGETS}. */
+  private static TargetRow targetRow(ResultSet rs) throws SQLException {
+    return new TargetRow(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getInt(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getBoolean(7),
+        rs.getObject(8, OffsetDateTime.class).toInstant());
   }
 }

@@ -12,13 +12,9 @@ import dnsplane.planner.endpoint.FailOpenScope;
 import dnsplane.planner.endpoint.HealthCheck;
 import dnsplane.planner.endpoint.Target;
 import jakarta.inject.Singleton;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -70,46 +66,7 @@ public final class EndpointStore {
     if (names.isEmpty()) {
       return List.of();
     }
-    Array array = c.createArrayOf("text", names.toArray());
-    List<EndpointRow> rows = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            EndpointRepository.ENDPOINTS
-                + " WHERE e.deleted_at IS NULL AND e.name = ANY (?) ORDER BY e.name")) {
-      ps.setArray(1, array);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new EndpointRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  rs.getBoolean(4),
-                  rs.getBoolean(5),
-                  rs.getString(6)));
-        }
-      }
-    }
-    List<TargetRow> targets = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(EndpointRepository.TARGETS + " WHERE endpoint = ANY (?)")) {
-      ps.setArray(1, array);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          targets.add(
-              new TargetRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getBoolean(7),
-                  rs.getObject(8, OffsetDateTime.class).toInstant()));
-        }
-      }
-    }
-    return assemble(rows, targets);
+    return assemble(Endpoints.liveNamed(c, names), Endpoints.targetsOf(c, names));
   }
 
   /** A live endpoint; a deleted one is not found. */
