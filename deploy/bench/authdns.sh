@@ -3,11 +3,12 @@
 # commit-to-served latency.
 #
 # usage: deploy/bench/authdns.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-u UPDATES]
-#                               [-r CHANGES_PER_SECOND] [-t 0|1]
-#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000 -t 1
+#                               [-r CHANGES_PER_SECOND] [-t 0|1] [-w WARMUP_SECONDS]
+#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000 -t 1 -w 10
 #
 # Throughput: each server in turn is pinned to CPU 0 (taskset -c 0), dnsperf to CPU 1; one
-# warm-up pass over the query file (-n 1), then a measured run of -l seconds. dnsperf saturates its
+# warm-up pass over the query file (-n 1) and -w seconds more of the same load (the steady state:
+# the JVM's JIT is still compiling for about 10 s), then a measured run of -l seconds. dnsperf saturates its
 # own core at these rates, so the servers' CPU time over the measured run (utime+stime from
 # /proc/PID/stat, children included) is printed too, and queries per server-CPU-second with it.
 # Queries: A for every name of the zone, shuffled (all positive answers). Servers: NSD, Knot DNS
@@ -28,12 +29,13 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000 TCP=1
+DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000 TCP=1 WARMUP=10
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "l:c:q:n:u:r:t:h" opt; do
+while getopts "l:c:q:n:u:r:t:w:h" opt; do
   case "$opt" in
     l) DURATION="$OPTARG" ;; c) CLIENTS="$OPTARG" ;; q) OUTSTANDING="$OPTARG" ;;
     n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; r) CHURN="$OPTARG" ;; t) TCP="$OPTARG" ;;
+    w) WARMUP="$OPTARG" ;;
     *) usage ;;
   esac
 done
@@ -41,6 +43,7 @@ for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES"; do
   [[ "$v" =~ ^[0-9]+$ && "$v" -gt 0 ]] || { echo "authdns.sh: options take positive integers" >&2; usage; }
 done
 [[ "$CHURN" =~ ^[0-9]+$ ]] || { echo "authdns.sh: -r takes a whole number" >&2; usage; }
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "authdns.sh: -w takes a whole number" >&2; usage; }
 [[ "$TCP" == 0 || "$TCP" == 1 ]] || { echo "authdns.sh: -t takes 0 or 1" >&2; usage; }
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -154,9 +157,9 @@ public class ChurnDriver {
   }
 }
 JAVA
-  # Long enough for dnsperf's warm-up pass and its measured run.
+  # Long enough for dnsperf's warm-up and its measured run.
   taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "$DNSPLANE_DB_URL" "$PG_USER" \
-    "$PGPASSWORD" "$CHURN" $((DURATION + 15)) $((NAMES - 2)) >"$WORK/churn.out" 2>"$WORK/churn.err" &
+    "$PGPASSWORD" "$CHURN" $((DURATION + WARMUP + 15)) $((NAMES - 2)) >"$WORK/churn.out" 2>"$WORK/churn.err" &
   CHURN_PID=$!
   bench_dnsperf authdns-churn "$AUTH_PORT"
   wait "$CHURN_PID" || die "churn driver failed: $(tail -5 "$WORK/churn.err")"
@@ -212,7 +215,7 @@ bench_stop_server
 
 # ---- report ------------------------------------------------------------------------------------
 echo
-echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1"
+echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one pass and $WARMUP s of warm-up; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-13s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
 runs=(nsd knot authdns)
 ((CHURN > 0)) && runs+=(authdns-churn)

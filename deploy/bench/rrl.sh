@@ -6,8 +6,9 @@
 # usage: deploy/bench/rrl.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-r LIMIT]
 #   defaults: -l 10 -c 8 -q 500 -n 10000 -r 5
 #
-# Servers are pinned to CPU 0, dnsperf to CPU 1, as in authdns.sh; each run is one warm-up pass
-# then -l seconds, and prints queries/s, lost queries, the server's CPU seconds and queries per
+# Servers are pinned to CPU 0, dnsperf to CPU 1, as in authdns.sh; each run is one warm-up pass and
+# 10 s more (WARMUP=seconds in the environment; see deploy/lib/bench.sh), then -l seconds, and
+# prints queries/s, lost queries, the server's CPU seconds and queries per
 # server-CPU-second. dnsperf sends from 127.0.0.1 only, so every query is one /24; both servers
 # key answers by qname, so with 10,000 names at ~150k qps each name is asked ~15 times a second:
 #   off    authdns --rrl-rate 0            NSD rrl-ratelimit: 0
@@ -108,7 +109,7 @@ authdns_run authdns-limit "$LIMIT" 1
 
 # ---- report ------------------------------------------------------------------------------------
 echo
-echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one warm-up pass; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one pass and ${WARMUP:-10} s of warm-up; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %12s %16s %12s %14s\n' run "replies/s" "lost" "server CPU s" "q per CPU-s"
 for s in "${ORDER[@]}"; do
   per="$(bench_per_cpu "$s")"

@@ -15,9 +15,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
@@ -69,6 +72,32 @@ class AuthDnsServerTest {
   @Test
   void udpAndTcpShareOnePort() {
     assertTrue(server.address().getPort() > 0);
+  }
+
+  @Test
+  void anIpv4AddressGetsIpv4UdpSocketsNotDualStackOnes() throws Exception {
+    Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll (Linux) only");
+    // The kernel's socket tables: a dual-stack socket bound to 127.0.0.1 is listed in udp6 (as
+    // ::ffff:127.0.0.1), an AF_INET one in udp. Local address column: hex address, colon, hex port.
+    String port = String.format(":%04X ", server.address().getPort());
+    long inet = udpSockets("/proc/net/udp", port);
+    long inet6 = udpSockets("/proc/net/udp6", port);
+    assertEquals(2, inet, "one AF_INET socket per event-loop thread");
+    assertEquals(0, inet6, "no dual-stack socket: each datagram would take the IPv6 path");
+  }
+
+  private static long udpSockets(String table, String port) throws Exception {
+    Path path = Path.of(table);
+    if (!Files.exists(path)) {
+      return 0;
+    }
+    try (var lines = Files.lines(path)) {
+      return lines
+          .skip(1)
+          .map(l -> l.trim().split("\\s+")[1] + " ")
+          .filter(a -> a.endsWith(port))
+          .count();
+    }
   }
 
   @Test
