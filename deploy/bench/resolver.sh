@@ -18,7 +18,7 @@
 set -euo pipefail
 
 DURATION="${DURATION:-20}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-10}" # as deploy/lib/bench.sh: the JIT settles after about 10 s of load
 NAMES=10000
 UPSTREAM=auto
 MISS_NAMES=2000000
