@@ -27,6 +27,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -35,6 +36,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,9 +176,15 @@ public final class DnsServer implements AutoCloseable {
     Bootstrap b =
         new Bootstrap()
             .group(group)
-            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, RCVBUF)
             .handler(new UdpHandler());
+    if (epoll && listen.getAddress() instanceof Inet4Address) {
+      // An AF_INET socket for an IPv4 address (as authdns): Netty's default is a dual-stack IPv6
+      // socket, whose every datagram takes the kernel's IPv6 path and a mapped 16-byte address.
+      b.channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET));
+    } else {
+      b.channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
+    }
     if (epoll) {
       // recvmmsg: up to BATCH queries per system call instead of one
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
