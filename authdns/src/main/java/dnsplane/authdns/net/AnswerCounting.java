@@ -33,6 +33,16 @@ final class AnswerCounting {
         (wire[2] & 0x02) != 0);
   }
 
+  /** A positive answer {@code wire} to a question of type {@code qtype}, written directly. */
+  ResponseCache.Entry positive(byte[] wire, int qtype) {
+    return new ResponseCache.Entry(
+        wire,
+        metrics.queries(Transport.UDP, qtype, Rcode.NOERROR),
+        metrics.queries(Transport.TCP, qtype, Rcode.NOERROR),
+        null,
+        false);
+  }
+
   /** Counts one more query answered with {@code e} over {@code t}. */
   void count(ResponseCache.Entry e, Transport t) {
     (t == Transport.UDP ? e.udpQueries : e.tcpQueries).increment();

@@ -1,6 +1,5 @@
 package dnsplane.authdns.net;
 
-import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.net.QueryMetrics.TcpClose;
 import dnsplane.authdns.rrl.RateLimiter;
 import dnsplane.authdns.xfr.XfrService;
@@ -183,7 +182,7 @@ public final class AuthDnsServer implements AutoCloseable {
             opts.maxPayload(),
             opts.cacheEntries(),
             opts.clock(),
-            Answerer::answer,
+            QueryProcessor.STANDARD,
             xfr);
     RateLimiter rrl = opts.rrl().enabled() ? new RateLimiter(opts.rrl()) : null;
     Exception last = null;

@@ -2,6 +2,7 @@ package dnsplane.authdns.net;
 
 import dnsplane.authdns.answer.AnswerDependencies;
 import dnsplane.authdns.answer.Answerer;
+import dnsplane.authdns.answer.DirectAnswer;
 import dnsplane.authdns.answer.Render;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -29,6 +31,8 @@ import org.xbill.DNS.Name;
 final class QueryProcessor {
   /** The answer cache's byte bound: 100,000 answers of about 300 bytes fit twice. */
   static final long CACHE_BYTES = 64L << 20;
+
+  private static final int RD = 0x0100;
 
   private final SnapshotHolder holder;
   private final int maxPayload;
@@ -46,15 +50,22 @@ final class QueryProcessor {
         }
       };
 
-  /** The answer function; {@link Answerer#answer(ZoneSet, Message, int, boolean)} in service. */
+  /** The answer function; {@link #STANDARD} in service. */
   @FunctionalInterface
   interface AnswerFunction {
     Message answer(ZoneSet zones, Message query, int maxPayload, boolean overTcp);
   }
 
+  /**
+   * {@link Answerer#answer(ZoneSet, Message, int, boolean)}. Only with it does a cache miss try
+   * {@link DirectAnswer} first, which writes what it would; another function (a test's) answers
+   * every miss itself.
+   */
+  static final AnswerFunction STANDARD = Answerer::answer;
+
   QueryProcessor(
       SnapshotHolder holder, QueryMetrics metrics, int maxPayload, int cacheEntries, Clock clock) {
-    this(holder, metrics, maxPayload, cacheEntries, clock, Answerer::answer);
+    this(holder, metrics, maxPayload, cacheEntries, clock, STANDARD);
   }
 
   /** With another answer function: lets a test make the answer fail as a bug would. */
@@ -152,9 +163,57 @@ final class QueryProcessor {
         counting.count(hit, transport);
         return AnswerCache.reply(hit, q, in, alloc);
       }
+      byte[] direct = null;
+      if (answerer == STANDARD) {
+        try {
+          direct = direct(zones, q, in, transport, key);
+        } catch (RuntimeException e) {
+          direct = null; // a bug here: the general path answers, or turns it into SERVFAIL
+        }
+      }
+      if (direct != null) {
+        return alloc.ioBuffer(direct.length).writeBytes(direct);
+      }
     }
     byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, client);
     return wire == null ? null : alloc.ioBuffer(wire.length).writeBytes(wire);
+  }
+
+  /**
+   * The answer {@link DirectAnswer} writes for {@code q} (counted and cached as the general path's
+   * would be), or null when it does not answer this query.
+   */
+  private byte[] direct(ZoneSet zones, WireQuery q, ByteBuf in, Transport transport, CacheKey key) {
+    byte[] question = new byte[q.qnameLength + 4];
+    in.getBytes(in.readerIndex() + WireQuery.HEADER, question);
+    Name qname;
+    try {
+      qname = new Name(new DNSInput(question));
+    } catch (IOException e) {
+      return null;
+    }
+    byte[] wire =
+        DirectAnswer.render(
+            zones,
+            qname,
+            question,
+            q.id,
+            (q.flags & RD) != 0,
+            q.qtype,
+            q.qclass,
+            q.ednsMode != WireQuery.NO_EDNS,
+            q.ednsMode == WireQuery.EDNS_DO,
+            maxPayload,
+            q.limit(transport, maxPayload));
+    if (wire == null) {
+      return null;
+    }
+    ResponseCache.Entry entry = counting.positive(wire, q.qtype);
+    counting.count(entry, transport);
+    if (cache.admits(zones)) {
+      cache.store(zones, key, entry, AnswerDependencies.ofDirect(zones, qname));
+    }
+    return wire;
   }
 
   private byte[] slowPath(

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
  * per event-loop thread, so the fast path allocates nothing here.
  */
 final class WireQuery {
-  private static final int HEADER = 12;
+  static final int HEADER = 12;
   private static final int OPT_FIXED = 11; // root name, type, class, ttl, rdlength
 
   /** EDNS mode byte of the cache key. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.answer.Answerer;
 import dnsplane.authdns.xfr.TransferAcl;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
@@ -118,7 +117,7 @@ class TcpTransferFailureTest {
               1232,
               100,
               Clock.systemUTC(),
-              Answerer::answer,
+              QueryProcessor.STANDARD,
               failing);
       TcpHandler handler = new TcpHandler(p, TcpLimits.defaults());
       EmbeddedChannel ch = new EmbeddedChannel(new LengthFieldPrepender(2), handler);
