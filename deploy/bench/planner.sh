@@ -6,9 +6,15 @@
 # Runs dnsplane.planner.bench.PlanBench (planner test scope) against a throwaway database on the
 # PostgreSQL the test fixture finds (DNSPLANE_TEST_DB_URL, else 127.0.0.1:5432, else embedded).
 # Per size it prints, in ms from the planner's decision to plan until the plan is committed: the
-# first plan, a heartbeat plan and a plan for one health change (medians of 3).
+# first plan, a heartbeat plan and a plan for one health change (medians of 3), and the CPU ms each
+# cost (the JVM's plus the bench database's PostgreSQL backends', when the server is local): on a
+# shared machine the wall time mostly measures the other load. Then, per size, the
+# rows of deploy/bench/all's table (deploy/lib/bench.sh's bench_row) against issue 13's goal: a
+# 100,000-endpoint plan computed and committed in at most 2 s (ratio = figure / goal).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+# shellcheck source=deploy/lib/bench.sh
+. "$ROOT/deploy/lib/bench.sh"
 for n in "$@"; do
   [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || { sed -n '4p' "$0" | sed 's/^# //' >&2; exit 2; }
 done
@@ -23,12 +29,26 @@ build=(-B -q -DskipTests -pl planner -am test-compile
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
   -Dmdep.outputFile="$cp" -Dmdep.includeScope=test)
 mvn -o "${build[@]}" >&2 || mvn "${build[@]}" >&2
-# exec replaces this shell, so the EXIT trap would never remove the file: read it first.
 classpath="$(cat "$cp")"
 rm -f "$cp"
+out="$(mktemp /tmp/planner-bench-out.XXXXXX)"
+trap 'rm -f "$cp" "$out"' EXIT
 # DNSPLANE_JAVA_OPTS: e.g. -XX:StartFlightRecording=filename=planner.jfr to profile a run.
 # shellcheck disable=SC2086
-exec java ${DNSPLANE_JAVA_OPTS:-} \
+java ${DNSPLANE_JAVA_OPTS:-} \
   -Dlogback.configurationFile=planner/target/test-classes/logback-test.xml \
   -cp "planner/target/test-classes:planner/target/classes:$classpath" \
-  dnsplane.planner.bench.PlanBench "$@"
+  dnsplane.planner.bench.PlanBench "$@" | tee "$out"
+GOAL_MS=2000
+# PlanBench's lines: endpoints, all-changed ms, heartbeat ms, health-change ms, then CPU ms.
+while read -r n every heartbeat change _; do
+  [[ "$n" =~ ^[0-9]+$ ]] || continue
+  size="$(awk -v n="$n" 'BEGIN { if (n >= 1000 && n % 1000 == 0) printf "%dk", n / 1000; else print n }')"
+  for kind in "first plan (every entry new):$every" "heartbeat plan:$heartbeat" \
+    "one health change:$change"; do
+    ms="${kind##*:}"
+    bench_row "planner, $size endpoints, ${kind%:*}" \
+      "$(awk -v ms="$ms" 'BEGIN { printf "%.2f s", ms / 1000 }')" \
+      "goal $((GOAL_MS / 1000)) s" "$(bench_ratio "$ms" "$GOAL_MS")"
+  done
+done <"$out"

@@ -15,7 +15,14 @@ public record PlanAddressRow(String address, int weight, String az) {
 
   /** The element's JSON text, as {@code plan_entry} stores it. */
   public String toJson() {
-    StringBuilder b = new StringBuilder("{\"address\":");
+    StringBuilder b = new StringBuilder(64);
+    appendJson(b);
+    return b.toString();
+  }
+
+  /** Appends {@link #toJson()} to {@code b}. */
+  public void appendJson(StringBuilder b) {
+    b.append("{\"address\":");
     Json.quote(b, address);
     b.append(",\"weight\":").append(weight).append(",\"az\":");
     if (az == null) {
@@ -23,18 +30,25 @@ public record PlanAddressRow(String address, int weight, String az) {
     } else {
       Json.quote(b, az);
     }
-    return b.append('}').toString();
+    b.append('}');
   }
 
   /** {@code addresses} as the JSON array {@code plan_entry.addresses} (or {@code held}) holds. */
   public static String toJsonArray(List<PlanAddressRow> addresses) {
-    StringBuilder b = new StringBuilder("[");
-    for (PlanAddressRow a : addresses) {
-      if (b.length() > 1) {
+    StringBuilder b = new StringBuilder(2 + 64 * addresses.size());
+    appendJsonArray(b, addresses);
+    return b.toString();
+  }
+
+  /** Appends {@link #toJsonArray} of {@code addresses} to {@code b}. */
+  public static void appendJsonArray(StringBuilder b, List<PlanAddressRow> addresses) {
+    b.append('[');
+    for (int i = 0; i < addresses.size(); i++) {
+      if (i > 0) {
         b.append(',');
       }
-      b.append(a.toJson());
+      addresses.get(i).appendJson(b);
     }
-    return b.append(']').toString();
+    b.append(']');
   }
 }

@@ -1,5 +1,6 @@
 package dnsplane.db.plan;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Plans is all SQL of the immutable plan tables: the one reader the planner and the enactor share,
@@ -242,29 +245,271 @@ public final class Plans {
    */
   public static long insert(Connection c, String reason, List<PlanEntryRow> entries)
       throws SQLException {
-    long generation;
+    long generation = insertHead(c, reason);
+    String workMem = raiseWorkMem(c, entries.size());
+    insertEntries(c, generation, entries);
+    restoreWorkMem(c, workMem);
+    notifyPlan(c, generation);
+    return generation;
+  }
+
+  /**
+   * Inserts the next plan as {@link #insert} does, but copies the entries of the endpoints in
+   * {@code carried} from plan {@code from} inside the server, as they are, and sends only {@code
+   * fresh}. The caller vouches that plan {@code from}'s rows for those endpoints are exactly what
+   * {@link #insert} would write for them now: it wrote plan {@code from} itself, from entries equal
+   * to this plan's. A heartbeat or a health change then costs one statement over rows already in
+   * the database instead of encoding, sending and parsing 100,000 JSON entries again.
+   *
+   * @throws SQLException (the caller's transaction must roll back) when plan {@code from} lacks an
+   *     entry for one of {@code carried}: nothing of a plan that would miss an endpoint is kept
+   */
+  public static long insertCarrying(
+      Connection c, String reason, long from, Collection<String> carried, List<PlanEntryRow> fresh)
+      throws SQLException {
+    long generation = insertHead(c, reason);
+    String workMem = raiseWorkMem(c, carried.size() + fresh.size());
+    if (!carried.isEmpty()) {
+      int copied;
+      try (PreparedStatement st =
+          c.prepareStatement(
+              "INSERT INTO plan_entry (generation, endpoint, ttl, fail_open, addresses,"
+                  + " fail_open_families, held, deleted)"
+                  + " SELECT ?, p.endpoint, p.ttl, p.fail_open, p.addresses, p.fail_open_families,"
+                  + " p.held, p.deleted FROM plan_entry p JOIN unnest(?::text[]) AS k(endpoint)"
+                  + " ON p.endpoint = k.endpoint WHERE p.generation = ?")) {
+        st.setLong(1, generation);
+        st.setArray(2, c.createArrayOf("text", carried.toArray()));
+        st.setLong(3, from);
+        copied = st.executeUpdate();
+      }
+      if (copied != carried.size()) {
+        throw new SQLException(
+            "plan "
+                + from
+                + " has "
+                + copied
+                + " of the "
+                + carried.size()
+                + " entries plan "
+                + generation
+                + " carries over from it; the plan is not written",
+            "23514");
+      }
+    }
+    insertEntries(c, generation, fresh);
+    restoreWorkMem(c, workMem);
+    notifyPlan(c, generation);
+    return generation;
+  }
+
+  /** Plans from this many entries on get {@link #PLAN_WORK_MEM} while they are inserted. */
+  private static final int LARGE_PLAN = 10_000;
+
+  /**
+   * What a large plan's insert may use in memory. The statement trigger that checks the entries
+   * keeps them all (its transition table), and copying entries over joins 100,000 rows: with the
+   * default 4 MB both spill to temporary files, which took a good part of the insert's time.
+   */
+  private static final String PLAN_WORK_MEM = "64MB";
+
+  /**
+   * Raises {@code work_mem} for the rest of the caller's transaction when {@code entries} make a
+   * large plan; returns the setting to put back, or null when nothing was changed.
+   */
+  private static String raiseWorkMem(Connection c, int entries) throws SQLException {
+    if (entries < LARGE_PLAN || c.getAutoCommit()) {
+      return null;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT current_setting('work_mem'), set_config('work_mem', ?, true)")) {
+      ps.setString(1, PLAN_WORK_MEM);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  /**
+   * Puts {@code work_mem} back as {@link #raiseWorkMem} found it. The statement trigger runs at the
+   * end of each insert statement, so nothing after this needs the memory. A failed insert aborts
+   * the transaction, which undoes the setting (or its savepoint does).
+   */
+  private static void restoreWorkMem(Connection c, String workMem) throws SQLException {
+    if (workMem == null) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('work_mem', ?, true)")) {
+      ps.setString(1, workMem);
+      ps.execute();
+    }
+  }
+
+  private static long insertHead(Connection c, String reason) throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement("INSERT INTO plan (reason) VALUES (?) RETURNING generation")) {
       st.setString(1, reason);
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
-        generation = rs.getLong(1);
+        return rs.getLong(1);
       }
     }
-    insertEntries(c, generation, entries);
+  }
+
+  private static void notifyPlan(Connection c, long generation) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       st.setString(1, CHANNEL);
       st.setString(2, Long.toString(generation));
       st.execute();
     }
-    return generation;
   }
 
   /**
-   * One statement for all entries (arrays unnested server-side): a 10,000-endpoint plan is one
-   * round trip instead of a batch of 10,000 rows.
+   * The entries in one {@code COPY ... FROM STDIN}, encoded straight from the rows into a fixed
+   * buffer: a 100,000-entry plan is neither 800,000 array elements built and bound in Java nor an
+   * unnest() that PostgreSQL materializes (and spills to disk) before inserting. A connection that
+   * is not PostgreSQL's own (a test double) gets the same rows from {@link #insertEntriesByUnnest}.
    */
   private static void insertEntries(Connection c, long generation, List<PlanEntryRow> entries)
+      throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (!c.isWrapperFor(PGConnection.class)) {
+      insertEntriesByUnnest(c, generation, entries);
+      return;
+    }
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ENTRIES);
+    try {
+      EntryCopy rows = new EntryCopy(copy, generation);
+      for (PlanEntryRow e : entries) {
+        rows.add(e);
+      }
+      rows.flush();
+      copy.endCopy();
+    } finally {
+      // A row that failed to encode leaves the COPY open: cancel it, so the caller's transaction
+      // can roll back on a usable connection.
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    }
+  }
+
+  private static final String COPY_ENTRIES =
+      "COPY plan_entry (generation, endpoint, ttl, fail_open, addresses, fail_open_families, held,"
+          + " deleted) FROM STDIN";
+
+  /** How much encoded COPY data is sent at a time. */
+  private static final int COPY_BUFFER = 1 << 16;
+
+  /**
+   * Encodes entries as lines of COPY's text format: columns separated by tabs, {@code \N} never (no
+   * column is null), and backslash, tab, newline and carriage return escaped in every text value.
+   * Values are exactly those {@link #insertEntriesByUnnest} binds: the JSON of {@link
+   * PlanAddressRow#toJsonArray} and the families as an array literal.
+   */
+  private static final class EntryCopy {
+    private final CopyIn copy;
+    private final String generation;
+    private final StringBuilder row = new StringBuilder(512);
+    private final StringBuilder scratch = new StringBuilder(512);
+    private final byte[] buffer = new byte[COPY_BUFFER];
+    private int used;
+
+    EntryCopy(CopyIn copy, long generation) {
+      this.copy = copy;
+      this.generation = Long.toString(generation);
+    }
+
+    void add(PlanEntryRow e) throws SQLException {
+      row.setLength(0);
+      row.append(generation).append('\t');
+      escape(e.endpoint()).append('\t');
+      row.append(e.ttl()).append('\t');
+      row.append(e.failOpen() ? 't' : 'f').append('\t');
+      json(e.addresses()).append('\t');
+      escape(familiesLiteral(e.failOpenFamilies())).append('\t');
+      json(e.held()).append('\t');
+      row.append(e.deleted() ? 't' : 'f').append('\n');
+      int n = row.length();
+      if (used + n > buffer.length) {
+        flush();
+      }
+      if (n <= buffer.length && ascii(n)) {
+        // The usual row: ASCII (names and addresses are), copied without an intermediate array.
+        for (int i = 0; i < n; i++) {
+          buffer[used + i] = (byte) row.charAt(i);
+        }
+        used += n;
+        return;
+      }
+      byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
+      if (used + bytes.length > buffer.length) {
+        flush();
+      }
+      if (bytes.length > buffer.length) {
+        copy.writeToCopy(bytes, 0, bytes.length);
+      } else {
+        System.arraycopy(bytes, 0, buffer, used, bytes.length);
+        used += bytes.length;
+      }
+    }
+
+    private boolean ascii(int n) {
+      for (int i = 0; i < n; i++) {
+        if (row.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void flush() throws SQLException {
+      if (used > 0) {
+        copy.writeToCopy(buffer, 0, used);
+        used = 0;
+      }
+    }
+
+    private StringBuilder json(List<PlanAddressRow> addresses) {
+      scratch.setLength(0);
+      PlanAddressRow.appendJsonArray(scratch, addresses);
+      return escape(scratch);
+    }
+
+    private StringBuilder escape(CharSequence s) {
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        switch (ch) {
+          case '\\' -> row.append("\\\\");
+          case '\t' -> row.append("\\t");
+          case '\n' -> row.append("\\n");
+          case '\r' -> row.append("\\r");
+          default -> row.append(ch);
+        }
+      }
+      return row;
+    }
+  }
+
+  /**
+   * {@code fail_open_families} as a text[] literal, sorted. The families are "A" and "AAAA" (a
+   * CHECK refuses anything else), which need no quoting in an array literal.
+   */
+  private static String familiesLiteral(Set<String> families) {
+    if (families.isEmpty()) {
+      return "{}";
+    }
+    return "{" + String.join(",", new TreeSet<>(families)) + "}";
+  }
+
+  /**
+   * One statement for all entries (arrays unnested server-side): the insert for connections that
+   * cannot COPY, and what {@link #insertEntries} must write row for row (tests compare the two).
+   */
+  static void insertEntriesByUnnest(Connection c, long generation, List<PlanEntryRow> entries)
       throws SQLException {
     int n = entries.size();
     String[] names = new String[n];
@@ -281,7 +526,7 @@ public final class Plans {
       failOpen[i] = e.failOpen();
       addresses[i] = PlanAddressRow.toJsonArray(e.addresses());
       // An array literal per entry, cast per row: unnest() would flatten a two-dimensional array.
-      families[i] = "{" + String.join(",", new TreeSet<>(e.failOpenFamilies())) + "}";
+      families[i] = familiesLiteral(e.failOpenFamilies());
       held[i] = PlanAddressRow.toJsonArray(e.held());
       deleted[i] = e.deleted();
     }

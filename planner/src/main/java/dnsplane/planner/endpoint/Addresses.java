@@ -30,9 +30,14 @@ public final class Addresses {
     if (raw == null || raw.isBlank()) {
       throw new IllegalArgumentException("address is empty");
     }
+    if (isCanonicalV4(raw)) {
+      // Already what the rules below would print (the database's text of every IPv4 target is):
+      // the plan reads 100,000s of them.
+      return raw;
+    }
     String s = raw.trim();
-    Matcher m = V4.matcher(s);
-    if (m.matches()) {
+    Matcher m = s.indexOf(':') < 0 ? V4.matcher(s) : null;
+    if (m != null && m.matches()) {
       StringBuilder out = new StringBuilder();
       for (int i = 1; i <= 4; i++) {
         String octet = m.group(i);
@@ -59,6 +64,31 @@ public final class Addresses {
           "IPv4-mapped address " + raw + " is not allowed; use " + parsed.getHostAddress());
     }
     return Ipv6Text.format(((Inet6Address) parsed).getAddress());
+  }
+
+  /** True when {@code s} is four decimal octets 0-255, without leading zeros, dot separated. */
+  private static boolean isCanonicalV4(String s) {
+    int n = s.length();
+    int i = 0;
+    for (int octet = 0; octet < 4; octet++) {
+      if (octet > 0) {
+        if (i >= n || s.charAt(i) != '.') {
+          return false;
+        }
+        i++;
+      }
+      int start = i;
+      int value = 0;
+      while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        value = value * 10 + (s.charAt(i) - '0');
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+        return false;
+      }
+    }
+    return i == n;
   }
 
   /** True for an IPv6 address (an AAAA record), false for IPv4 (an A record). */

@@ -40,6 +40,8 @@ import java.util.Set;
  */
 public final class PlanCalculator {
 
+  private static final AddressFamily[] FAMILIES = AddressFamily.values();
+
   private PlanCalculator() {}
 
   /**
@@ -71,29 +73,54 @@ public final class PlanCalculator {
       if (before != null && before.deleted()) {
         before = null;
       }
-      Set<String> publish = new HashSet<>();
-      Set<String> held = new HashSet<>();
+      List<Target> all = e.targets();
+      // Plain loops over the few targets of an endpoint, not streams: a plan runs this for every
+      // endpoint, and the streams' allocations made most of a 100,000-endpoint plan's time.
+      boolean[] publish = new boolean[all.size()];
+      Set<String> held = null;
       Set<AddressFamily> failedOpen = EnumSet.noneOf(AddressFamily.class);
       // The naive pre-fix rule (scope ENDPOINT) asks whether the whole endpoint is unhealthy.
-      boolean endpointUnhealthy = e.targets().stream().noneMatch(Target::healthy);
-      for (AddressFamily family : AddressFamily.values()) {
-        List<Target> targets =
-            e.targets().stream().filter(t -> AddressFamily.of(t.address()) == family).toList();
-        if (targets.isEmpty()) {
+      boolean endpointUnhealthy = true;
+      for (Target t : all) {
+        if (t.healthy()) {
+          endpointUnhealthy = false;
+          break;
+        }
+      }
+      for (AddressFamily family : FAMILIES) {
+        int count = 0;
+        int healthy = 0;
+        for (Target t : all) {
+          if (AddressFamily.of(t.address()) == family) {
+            count++;
+            healthy += t.healthy() ? 1 : 0;
+          }
+        }
+        if (count == 0) {
           continue;
         }
         boolean failsOpen =
-            e.failOpenScope() == FailOpenScope.ENDPOINT
-                ? endpointUnhealthy
-                : targets.stream().noneMatch(Target::healthy);
+            e.failOpenScope() == FailOpenScope.ENDPOINT ? endpointUnhealthy : healthy == 0;
+        for (int i = 0; i < all.size(); i++) {
+          Target t = all.get(i);
+          if (AddressFamily.of(t.address()) == family && (failsOpen || t.healthy())) {
+            publish[i] = true;
+          }
+        }
         if (failsOpen) {
           failedOpen.add(family);
-          targets.forEach(t -> publish.add(t.address()));
           continue;
         }
-        targets.stream().filter(Target::healthy).forEach(t -> publish.add(t.address()));
-        if (before == null || before.failOpenFamilies().contains(family)) {
+        if (before == null || before.failOpenFamilies().contains(family) || healthy == count) {
+          // No previous entry to limit against, or nothing unhealthy to remove: the velocity
+          // limit would neither remove nor hold anything.
           continue;
+        }
+        List<Target> targets = new ArrayList<>(count);
+        for (Target t : all) {
+          if (AddressFamily.of(t.address()) == family) {
+            targets.add(t);
+          }
         }
         VelocityLimit.Decision d =
             VelocityLimit.decide(
@@ -104,7 +131,10 @@ public final class PlanCalculator {
                 now);
         d.remove().forEach(t -> removed.add(new HealthRemoval(e.name(), t.address(), now)));
         for (Target t : d.hold()) {
-          publish.add(t.address());
+          publish[all.indexOf(t)] = true;
+          if (held == null) {
+            held = new HashSet<>();
+          }
           held.add(t.address());
           newlyHeld += wasHeld(before, t.address()) ? 0 : 1;
         }
@@ -116,13 +146,20 @@ public final class PlanCalculator {
       if (!failedOpen.isEmpty()) {
         failOpen.add(e.name());
       }
+      List<PlannedAddress> published = new ArrayList<>(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        if (publish[i]) {
+          Target t = all.get(i);
+          published.add(new PlannedAddress(t.address(), t.weight(), t.az()));
+        }
+      }
       entries.add(
           PlanEntry.live(
               e.name(),
               e.ttl(),
-              addresses(e.targets(), publish),
+              published,
               failedOpen,
-              addresses(e.targets(), held)));
+              held == null ? List.of() : addresses(all, held)));
     }
     boolean changed = !sameAs(entries, previous);
     return new PlanDraft(

@@ -96,8 +96,12 @@ public final class PlanWriter {
     return run(reason, false, (c, now) -> null);
   }
 
-  /** A plan's entries by endpoint, as the calculator compares them. */
-  record PreviousPlan(long generation, Map<String, PlanEntry> entries) {}
+  /**
+   * A plan's entries by endpoint, as the calculator compares them. {@code written}: this planner
+   * wrote the plan from exactly these entries, so its rows are what {@link PlanStore#insert} writes
+   * for them and the next plan may carry the unchanged ones over inside the database.
+   */
+  record PreviousPlan(long generation, Map<String, PlanEntry> entries, boolean written) {}
 
   /**
    * The newest plan this planner wrote or read. Plans are immutable and generations never reused,
@@ -123,7 +127,7 @@ public final class PlanWriter {
     }
     return plans
         .get(c, newest.get())
-        .map(p -> new PreviousPlan(p.generation(), byEndpoint(p.entries())))
+        .map(p -> new PreviousPlan(p.generation(), byEndpoint(p.entries()), false))
         .orElse(null);
   }
 
@@ -154,9 +158,15 @@ public final class PlanWriter {
                       now);
               Long generation = null;
               if (force || draft.changed()) {
-                generation = plans.insert(c, reason, draft.entries());
+                // After a plan of its own, only what changed is sent; the rest is copied from
+                // that plan's rows inside the database (a heartbeat sends nothing at all).
+                generation =
+                    before != null && before.written()
+                        ? plans.insertCarrying(
+                            c, reason, draft.entries(), before.generation(), before.entries())
+                        : plans.insert(c, reason, draft.entries());
                 velocity.record(c, draft.removals(), generation);
-                newest[0] = new PreviousPlan(generation, byEndpoint(draft.entries()));
+                newest[0] = new PreviousPlan(generation, byEndpoint(draft.entries()), true);
               } else {
                 newest[0] = before;
               }

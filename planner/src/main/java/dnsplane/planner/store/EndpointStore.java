@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,29 @@ public final class EndpointStore {
 
   /** Every endpoint a plan covers: the live ones and the deleted ones, which plans unpublish. */
   public List<Endpoint> allForPlanning(Connection c) throws SQLException {
-    return assemble(Endpoints.liveAndDeleted(c), Endpoints.targets(c));
+    List<EndpointRow> rows = Endpoints.liveAndDeleted(c);
+    Map<String, List<Target>> targets = new HashMap<>(rows.size() * 2);
+    for (TargetRow t : Endpoints.targetsForPlanning(c)) {
+      targets.computeIfAbsent(t.endpoint(), k -> new ArrayList<>(4)).add(target(t));
+    }
+    for (List<Target> ts : targets.values()) {
+      if (ts.size() > 1) {
+        ts.sort(BY_ADDRESS);
+      }
+    }
+    List<Endpoint> out = new ArrayList<>(rows.size());
+    for (EndpointRow e : rows) {
+      out.add(
+          new Endpoint(
+              e.name(),
+              e.zone(),
+              e.ttl(),
+              e.guarded(),
+              targets.getOrDefault(e.name(), List.of()),
+              e.deleted(),
+              FailOpenScope.parse(e.failOpenScope())));
+    }
+    return out;
   }
 
   /**
@@ -72,6 +95,41 @@ public final class EndpointStore {
   /** A live endpoint; a deleted one is not found. */
   public Optional<Endpoint> find(Connection c, String name) {
     return assemble(repository.findLive(name), repository.targetsOf(name)).stream().findFirst();
+  }
+
+  /**
+   * {@link EndpointSpec#compareAddresses} for canonical addresses, without parsing IPv4 ones into
+   * InetAddress objects: IPv4 before IPv6, IPv4 by numeric value (its four bytes unsigned).
+   */
+  private static final Comparator<Target> BY_ADDRESS =
+      (x, y) -> {
+        String a = x.address();
+        String b = y.address();
+        boolean v6a = Addresses.isV6(a);
+        boolean v6b = Addresses.isV6(b);
+        if (v6a != v6b) {
+          return v6a ? 1 : -1;
+        }
+        if (v6a) {
+          return EndpointSpec.compareAddresses(a, b);
+        }
+        return Long.compare(v4Value(a), v4Value(b));
+      };
+
+  /** The numeric value of a canonical IPv4 address. */
+  private static long v4Value(String canonical) {
+    long value = 0;
+    int octet = 0;
+    for (int i = 0; i < canonical.length(); i++) {
+      char ch = canonical.charAt(i);
+      if (ch == '.') {
+        value = (value << 8) | octet;
+        octet = 0;
+      } else {
+        octet = octet * 10 + (ch - '0');
+      }
+    }
+    return (value << 8) | octet;
   }
 
   private static List<Endpoint> assemble(List<EndpointRow> rows, List<TargetRow> targetRows) {

@@ -11,9 +11,11 @@ import dnsplane.planner.plan.PlannedAddress;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,28 +47,76 @@ public final class PlanStore {
 
   /** Inserts the next plan and notifies the enactors (on commit); returns its generation. */
   public long insert(Connection c, String reason, List<PlanEntry> entries) throws SQLException {
-    List<PlanEntryRow> rows = new ArrayList<>(entries.size());
-    for (PlanEntry e : entries) {
-      Set<String> families = new TreeSet<>();
-      e.failOpenFamilies().forEach(f -> families.add(f.name()));
-      rows.add(
-          new PlanEntryRow(
-              0,
-              e.endpoint(),
-              e.ttl(),
-              e.failOpen(),
-              rows(e.addresses()),
-              families,
-              rows(e.held()),
-              e.deleted()));
-    }
-    return Plans.insert(c, reason, rows);
+    return Plans.insert(c, reason, rows(entries));
   }
 
-  private static List<PlanAddressRow> rows(List<PlannedAddress> addresses) {
-    return addresses.stream()
-        .map(a -> new PlanAddressRow(a.address(), a.weight(), a.az()))
-        .toList();
+  /**
+   * Inserts the next plan like {@link #insert}, copying inside the database every entry equal to
+   * plan {@code from}'s entry for the same endpoint ({@code previous}) instead of sending it again.
+   * Only for a plan this planner wrote itself from {@code previous}: then its rows are exactly what
+   * {@link #insert} would write for those entries (see {@link Plans#insertCarrying}).
+   */
+  public long insertCarrying(
+      Connection c,
+      String reason,
+      List<PlanEntry> entries,
+      long from,
+      Map<String, PlanEntry> previous)
+      throws SQLException {
+    List<String> carried = new ArrayList<>(entries.size());
+    List<PlanEntry> fresh = new ArrayList<>();
+    for (PlanEntry e : entries) {
+      if (e.equals(previous.get(e.endpoint()))) {
+        carried.add(e.endpoint());
+      } else {
+        fresh.add(e);
+      }
+    }
+    return Plans.insertCarrying(c, reason, from, carried, rows(fresh));
+  }
+
+  /**
+   * The entries as db's rows, each converted when read: the insert encodes a row and drops it, so a
+   * 100,000-entry plan is never held twice.
+   */
+  private static List<PlanEntryRow> rows(List<PlanEntry> entries) {
+    return new AbstractList<>() {
+      @Override
+      public PlanEntryRow get(int i) {
+        return row(entries.get(i));
+      }
+
+      @Override
+      public int size() {
+        return entries.size();
+      }
+    };
+  }
+
+  private static PlanEntryRow row(PlanEntry e) {
+    Set<String> families = new TreeSet<>();
+    e.failOpenFamilies().forEach(f -> families.add(f.name()));
+    return new PlanEntryRow(
+        0,
+        e.endpoint(),
+        e.ttl(),
+        e.failOpen(),
+        addressRows(e.addresses()),
+        families,
+        addressRows(e.held()),
+        e.deleted());
+  }
+
+  private static List<PlanAddressRow> addressRows(List<PlannedAddress> addresses) {
+    if (addresses.isEmpty()) {
+      return List.of();
+    }
+    PlanAddressRow[] out = new PlanAddressRow[addresses.size()];
+    for (int i = 0; i < out.length; i++) {
+      PlannedAddress a = addresses.get(i);
+      out[i] = new PlanAddressRow(a.address(), a.weight(), a.az());
+    }
+    return List.of(out);
   }
 
   private static Plan toPlan(PlanRow row) {

@@ -23,6 +23,11 @@ import java.util.Map;
  * and one health change (one target goes down or up: the planner's most frequent plan). The
  * planner's own first plan, written at start, is awaited before anything is timed. Each is run
  * {@code REPEAT} times; the median is printed. Args: endpoint counts (default 1000 10000 100000).
+ *
+ * <p>Each figure is followed by the CPU the plan cost, in ms: this JVM's (every thread, GC
+ * included) plus the bench database's PostgreSQL backends' (read from /proc, so only when the
+ * server runs on this machine; "-" otherwise). On a shared machine the wall time mostly measures
+ * the other load; the CPU time is what the plan itself costs.
  */
 public final class PlanBench {
 
@@ -35,7 +40,9 @@ public final class PlanBench {
     if (sizes.length == 0) {
       sizes = new int[] {1000, 10000, 100000};
     }
-    System.out.println("endpoints  all-changed-plan-ms  heartbeat-plan-ms  health-change-plan-ms");
+    System.out.println(
+        "endpoints  all-changed-plan-ms  heartbeat-plan-ms  health-change-plan-ms"
+            + "  cpu-ms(all-changed heartbeat health-change)");
     for (int n : sizes) {
       run(n);
     }
@@ -53,11 +60,17 @@ public final class PlanBench {
       // The planner's own evaluation at start writes the first plan; timed runs must not queue
       // behind it for the plan writers' lock.
       awaitFirstPlan(db);
+      Cpu cpu = new Cpu(db);
       long every = timed(() -> expectPlan(writer.run("bench: all", false, (c, now) -> reweigh(c))));
+      long everyCpu = cpu.lap();
       List<Long> heartbeat = new ArrayList<>();
       List<Long> change = new ArrayList<>();
+      List<Long> heartbeatCpu = new ArrayList<>();
+      List<Long> changeCpu = new ArrayList<>();
       for (int i = 0; i < REPEAT; i++) {
+        cpu.lap();
         heartbeat.add(timed(() -> expectPlan(writer.force("bench: heartbeat"))));
+        heartbeatCpu.add(cpu.lap());
         boolean healthy = i % 2 == 1;
         change.add(
             timed(
@@ -77,10 +90,19 @@ public final class PlanBench {
                                 return ps.executeUpdate();
                               }
                             }))));
+        changeCpu.add(cpu.lap());
       }
       System.out.println(
           String.format(
-              Locale.ROOT, "%9d  %19d  %17d  %21d", n, every, median(heartbeat), median(change)));
+              Locale.ROOT,
+              "%9d  %19d  %17d  %21d  %s %s %s",
+              n,
+              every,
+              median(heartbeat),
+              median(change),
+              Cpu.text(everyCpu),
+              Cpu.text(median(heartbeatCpu)),
+              Cpu.text(median(changeCpu))));
       check(db, n);
     }
   }
@@ -149,6 +171,58 @@ public final class PlanBench {
   private static void expectPlan(PlanWriter.Outcome<?> out) {
     if (out.generation() == null) {
       throw new IllegalStateException("no plan was written");
+    }
+  }
+
+  /**
+   * CPU used since the last lap, in ms: this process's and the bench database's backends'; -1 when
+   * the backends' CPU cannot be read (the server is elsewhere).
+   */
+  private static final class Cpu {
+    private final TestDb db;
+    private long last;
+
+    Cpu(TestDb db) throws Exception {
+      this.db = db;
+      this.last = now();
+    }
+
+    long lap() throws Exception {
+      long now = now();
+      long used = last < 0 || now < 0 ? -1 : now - last;
+      last = now;
+      return used;
+    }
+
+    static String text(long ms) {
+      return ms < 0 ? "-" : Long.toString(ms);
+    }
+
+    private long now() throws Exception {
+      long jvm =
+          ((com.sun.management.OperatingSystemMXBean)
+                      java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                  .getProcessCpuTime()
+              / 1_000_000;
+      long ticks = 0;
+      try (Connection c = db.connect();
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
+        while (rs.next()) {
+          java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + rs.getInt(1) + "/stat");
+          if (!java.nio.file.Files.isReadable(stat)) {
+            return -1;
+          }
+          // utime and stime, fields 14 and 15, after the command name in parentheses.
+          String text = java.nio.file.Files.readString(stat);
+          String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+      // Linux reports in clock ticks of 10 ms (USER_HZ = 100).
+      return jvm + ticks * 10;
     }
   }
 
