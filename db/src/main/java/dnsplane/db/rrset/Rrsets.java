@@ -72,9 +72,21 @@ public final class Rrsets {
   private static List<CurrentRrset> currentRows(
       Connection c, Collection<String> addressNames, Collection<String> txtNames)
       throws SQLException {
+    // Driven by the names, one index probe each (the lateral subquery, kept apart by OFFSET 0, can
+    // only be a nested loop). "name = ANY(?)" was planned (generic plan, the driver's prepared
+    // statement after five runs) as a bitmap scan whose recheck and filter compare every row with
+    // the whole parameter array, 1,000 names long and not hashed since it is no constant: about
+    // 100 ms per 1,000-endpoint batch at 100,000 endpoints instead of 10-20. "name IN (SELECT
+    // unnest(?))", which leaves the planner free to choose the join, measured slower still in the
+    // enactor's bench. DISTINCT keeps the old answer for a name given twice: its rows once.
     String sql =
-        "SELECT name, type, ttl, rdata, applied_generation FROM rrset WHERE (name = ANY(?) AND type"
-            + " IN ('A', 'AAAA')) OR (name = ANY(?) AND type = 'TXT')";
+        "SELECT x.* FROM (SELECT DISTINCT unnest(?::text[])) n(name) CROSS JOIN LATERAL"
+            + " (SELECT r.name, r.type, r.ttl, r.rdata, r.applied_generation FROM rrset r"
+            + "  WHERE r.name = n.name AND r.type IN ('A', 'AAAA') OFFSET 0) x"
+            + " UNION ALL"
+            + " SELECT x.* FROM (SELECT DISTINCT unnest(?::text[])) n(name) CROSS JOIN LATERAL"
+            + " (SELECT r.name, r.type, r.ttl, r.rdata, r.applied_generation FROM rrset r"
+            + "  WHERE r.name = n.name AND r.type = 'TXT' OFFSET 0) x";
     List<CurrentRrset> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", addressNames.toArray()));
