@@ -109,7 +109,7 @@ AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
 # then AUTHDNS_OPTS: the configuration users run.
 # shellcheck source=deploy/lib/common.sh
 source "$ROOT/deploy/lib/common.sh"
-dp_java_flags java 512m
+dp_java_flags java 512m authdns
 # shellcheck disable=SC2086 # AUTHDNS_OPTS is a list of JVM flags (e.g. a JFR recording)
 taskset -c 0 java "${DP_FLAGS[@]}" ${AUTHDNS_OPTS:-} -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" --state-dir "$WORK/state" \

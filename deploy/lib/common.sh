@@ -79,9 +79,13 @@ dp_java_major() {
 # authdns, whose heap is its zones' size (a million names need ~250 MB, five million ~1.2 GB).
 # Whatever the bound, G1 gives back what it does not use rather than keeping its high-water mark:
 # the heap shrinks to at most 30% free after a collection that finds it so (MaxHeapFreeRatio; a
-# full load's garbage is gone after the collection authdns asks for when it has loaded), and an
-# idle process gets a concurrent cycle every minute that lets it shrink (G1PeriodicGCInterval).
-# ExplicitGCInvokesConcurrent makes that requested collection a concurrent one: no pause.
+# first full load's garbage is gone after the full collection authdns asks for before serving it),
+# and an idle process gets a concurrent cycle every minute that lets it shrink (G1PeriodicGCInterval).
+# For authdns (third argument), GCTimeRatio=2 lets G1 spend up to a third of its time collecting
+# (default 12: 8%) before it grows the heap instead. The default grew it towards the bound on any busy machine: one query per name
+# of a million-name zone took authdns from ~400 to ~600 MiB RSS, ~430 with this (issue 13,
+# deploy/bench/memory.sh); young collections of a server's short-lived garbage stay cheap, and
+# UDP queries per CPU-second did not drop (deploy/bench/authdns.sh).
 dp_java_flags() {
   local java="$1" xmx="${DNSPLANE_XMX:-$2}" major
   major="$(dp_java_major "$java")"
@@ -89,7 +93,8 @@ dp_java_flags() {
   DP_FLAGS=(-XX:+UseG1GC)
   if [[ "$xmx" == auto ]]; then DP_FLAGS+=(-XX:MaxRAMPercentage=50); else DP_FLAGS+=("-Xmx$xmx"); fi
   DP_FLAGS+=(-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000
-    -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8)
+    -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8)
+  [[ "${3:-}" == authdns ]] && DP_FLAGS+=(-XX:GCTimeRatio=2)
   ((major >= 24)) && DP_FLAGS+=(--enable-native-access=ALL-UNNAMED)
   if [[ -n "${DNSPLANE_JAVA_OPTS:-}" ]]; then
     local extra

@@ -14,14 +14,18 @@ import org.xbill.DNS.Record;
  * is an rrset that exists with no records: the name exists, the type has no data (NODATA).
  *
  * <p>A zone holds one Node per name, so its size is the zone's size: most names own one rrset, and
- * such a node is one small object pointing at its record list (no map, no boxed type). A node of
- * several types keeps them in two parallel arrays in ascending type order, the order export and the
- * RFC 8482 ANY choice need. A change copies the node: O(types at this name), a handful.
+ * such a node is one small object pointing at its record list (no map, no boxed type), or, when
+ * that rrset is one record (most of a large zone: one address per name), at the record itself; the
+ * list {@link #rrset} returns for it is then made on the call (24 bytes, on the answer path only
+ * when the answer cache misses), which saves that list for every such name. A node of several types
+ * keeps them in two parallel arrays in ascending type order, the order export and the RFC 8482 ANY
+ * choice need. A change copies the node: O(types at this name), a handful.
  */
 public final class Node {
   private static final Node EMPTY = new Node(0, null);
 
-  // One rrset: type is its type and data its List<Record>. Several: data is a Many. None: null.
+  // One rrset: type is its type and data its List<Record>, or its only Record. Several: data is a
+  // Many. None: null.
   private final int type;
   private final Object data;
 
@@ -56,7 +60,10 @@ public final class Node {
       int i = Arrays.binarySearch(m.types, type);
       return i < 0 ? null : m.sets[i];
     }
-    return d != null && this.type == type ? (List<Record>) d : null;
+    if (d == null || this.type != type) {
+      return null;
+    }
+    return d instanceof Record r ? List.of(r) : (List<Record>) d;
   }
 
   /** True when {@code type} has at least one record here. */
@@ -84,7 +91,7 @@ public final class Node {
     List<Record> copy = List.copyOf(records);
     Object d = data;
     if (d == null || (!(d instanceof Many) && this.type == type)) {
-      return new Node(type, copy);
+      return single(type, copy);
     }
     int[] types;
     List<Record>[] sets;
@@ -93,7 +100,7 @@ public final class Node {
       sets = m.sets;
     } else {
       types = new int[] {this.type};
-      sets = new List[] {(List<Record>) d};
+      sets = new List[] {rrset(this.type)};
     }
     int i = Arrays.binarySearch(types, type);
     if (i >= 0) {
@@ -126,7 +133,7 @@ public final class Node {
     int n = m.types.length - 1;
     if (n == 1) {
       int other = 1 - i;
-      return new Node(m.types[other], m.sets[other]);
+      return single(m.types[other], m.sets[other]);
     }
     int[] t = new int[n];
     List<Record>[] s = new List[n];
@@ -135,6 +142,11 @@ public final class Node {
     System.arraycopy(m.types, i + 1, t, i, n - i);
     System.arraycopy(m.sets, i + 1, s, i, n - i);
     return new Node(0, new Many(t, s));
+  }
+
+  /** The node of one rrset: a one-record rrset keeps the record, not a list of it. */
+  private static Node single(int type, List<Record> records) {
+    return new Node(type, records.size() == 1 ? records.get(0) : records);
   }
 
   /** A read-only view of ascending, distinct types. */

@@ -74,6 +74,31 @@ class NodeTest {
     assertThrows(UnsupportedOperationException.class, () -> n.types().add(5));
   }
 
+  /**
+   * A node of one one-record rrset keeps the record, not a list (the common case of a large zone):
+   * what it hands out is the same as for any other rrset, before and after a second type comes and
+   * goes, and whether the rrset was given as a one-element list of any kind.
+   */
+  @Test
+  void aOneRecordRrsetAnswersAsAListWhateverTheNodeGoesThrough() throws Exception {
+    Record r = a(7);
+    Node one = Node.empty().with(1, new ArrayList<>(List.of(r)));
+    assertEquals(List.of(r), one.rrset(1));
+    assertSame(r, one.rrset(1).get(0));
+    assertThrows(UnsupportedOperationException.class, () -> one.rrset(1).add(a(8)));
+    Node two = one.with(28, List.of());
+    assertEquals(List.of(r), two.rrset(1));
+    assertEquals(List.of(), two.rrset(28));
+    Node back = two.without(28);
+    assertEquals(List.of(r), back.rrset(1));
+    assertEquals(List.of(1), back.types().stream().toList());
+    assertNull(back.rrset(28));
+    Node grown = back.with(1, List.of(r, a(8)));
+    assertEquals(List.of(r, a(8)), grown.rrset(1));
+    assertEquals(List.of(r), grown.with(1, List.of(r)).rrset(1));
+    assertEquals(List.of(), one.with(1, List.of()).rrset(1), "an emptied rrset stays, empty");
+  }
+
   private static void assertAgrees(TreeMap<Integer, List<Record>> model, Node node, String what) {
     assertEquals(model.isEmpty(), node.isEmpty(), what);
     assertEquals(List.copyOf(model.keySet()), node.types().stream().toList(), what + ": types");
