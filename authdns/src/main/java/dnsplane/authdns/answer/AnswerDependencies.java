@@ -72,21 +72,6 @@ public record AnswerDependencies(Name zone, boolean serialBound, List<Name> name
     return new AnswerDependencies(zone.origin(), serialBound, new ArrayList<>(names));
   }
 
-  /**
-   * The dependencies of a {@link DirectAnswer} to {@code qname}: what {@link #of} finds in such an
-   * answer (its other names, the apex and the NS targets, are zone-wide), without reading it.
-   */
-  public static AnswerDependencies ofDirect(ZoneSet zones, Name qname) {
-    ZoneSnapshot zone = zones.findZone(qname).orElseThrow();
-    boolean zoneWide = qname.equals(zone.origin());
-    var apex = zone.node(zone.origin());
-    List<Record> apexNs = apex == null ? null : apex.rrset(Type.NS);
-    for (int i = 0; !zoneWide && apexNs != null && i < apexNs.size(); i++) {
-      zoneWide = qname.equals(apexNs.get(i).getAdditionalName());
-    }
-    return new AnswerDependencies(zone.origin(), false, zoneWide ? List.of() : List.of(qname));
-  }
-
   /** The apex and the targets of its NS rrset: names every positive answer of the zone holds. */
   public static Set<Name> zoneWideNames(ZoneSnapshot zone) {
     Set<Name> names = new HashSet<>();

@@ -52,7 +52,7 @@ public final class DirectAnswer {
    * @param maxPayload our EDNS payload size, echoed in the OPT
    * @param limit the largest response allowed
    */
-  public static byte[] render(
+  public static Answer render(
       ZoneSet zones,
       Name qname,
       byte[] question,
@@ -63,7 +63,8 @@ public final class DirectAnswer {
       boolean edns,
       boolean dnssecOk,
       int maxPayload,
-      int limit) {
+      int limit,
+      Memo memo) {
     if (qclass != DClass.IN || qtype != Type.A && qtype != Type.AAAA && qtype != Type.TXT) {
       return null;
     }
@@ -71,21 +72,24 @@ public final class DirectAnswer {
     if (found.isEmpty()) {
       return null;
     }
-    ZoneSnapshot zone = found.get();
-    Node apex = zone.node(zone.origin());
-    if (apex == null || apex.rrset(Type.SOA) == null || apex.rrset(Type.SOA).isEmpty()) {
+    Tail tail = memo.tail(found.get());
+    if (!tail.hasSoa) {
       return null; // no SOA: SERVFAIL, the general path's
     }
-    List<Record> answer = dataAt(zone, qname, qtype);
+    List<Record> answer = dataAt(tail.zone, qname, qtype);
     if (answer == null) {
       return null;
     }
-    List<Record> authority = apex.rrset(Type.NS);
-    if (authority == null) {
-      authority = List.of();
+    List<Record> authority = tail.ns;
+    List<Record> additional = tail.glue;
+    for (Record a : answer) {
+      if (additional.contains(a)) {
+        // An address in the answer is not repeated as additional data (as ZoneLookup).
+        additional = new ArrayList<>(additional);
+        additional.removeAll(answer);
+        break;
+      }
     }
-    List<Record> additional = glue(zone, authority);
-    additional.removeAll(answer); // an address in the answer is not repeated (as ZoneLookup)
 
     Writer w = new Writer(limit);
     w.u16(id);
@@ -113,7 +117,69 @@ public final class DirectAnswer {
       w.u32(dnssecOk ? ExtendedFlags.DO : 0);
       w.u16(0);
     }
-    return w.overflow ? null : w.at == w.out.length ? w.out : Arrays.copyOf(w.out, w.at);
+    if (w.overflow) {
+      return null;
+    }
+    byte[] wire = w.at == w.out.length ? w.out : Arrays.copyOf(w.out, w.at);
+    return new Answer(wire, tail.dependencies(qname));
+  }
+
+  /** A direct answer: its wire bytes, and what a cached copy of it depends on. */
+  public record Answer(byte[] wire, AnswerDependencies dependencies) {}
+
+  /**
+   * What every direct answer from one zone snapshot shares: the apex NS rrset (the authority
+   * section), the addresses of its in-zone targets (the additional section) and the zone-wide
+   * names. A snapshot is immutable, so this is worked out once per snapshot instead of with a few
+   * tree lookups per query.
+   */
+  private static final class Tail {
+    final ZoneSnapshot zone;
+    final boolean hasSoa;
+    final List<Record> ns;
+    final List<Record> glue;
+    final List<Name> zoneWide;
+
+    Tail(ZoneSnapshot zone) {
+      this.zone = zone;
+      Node apex = zone.node(zone.origin());
+      List<Record> soa = apex == null ? null : apex.rrset(Type.SOA);
+      List<Record> apexNs = apex == null ? null : apex.rrset(Type.NS);
+      hasSoa = soa != null && !soa.isEmpty();
+      ns = apexNs == null ? List.of() : List.copyOf(apexNs);
+      glue = List.copyOf(DirectAnswer.glue(zone, ns));
+      List<Name> names = new ArrayList<>();
+      names.add(zone.origin());
+      ns.forEach(r -> names.add(r.getAdditionalName()));
+      zoneWide = List.copyOf(names);
+    }
+
+    /** As {@link AnswerDependencies#of} finds them in a direct answer to {@code qname}. */
+    AnswerDependencies dependencies(Name qname) {
+      return new AnswerDependencies(
+          zone.origin(), false, zoneWide.contains(qname) ? List.of() : List.of(qname));
+    }
+  }
+
+  /**
+   * The tails of the last few zone snapshots answered from, for one thread (not thread-safe). A
+   * swap makes new snapshots, and the tails of old ones simply fall out.
+   */
+  public static final class Memo {
+    private final Tail[] tails = new Tail[4];
+    private int next;
+
+    Tail tail(ZoneSnapshot zone) {
+      for (Tail t : tails) {
+        if (t != null && t.zone == zone) {
+          return t;
+        }
+      }
+      Tail t = new Tail(zone);
+      tails[next] = t;
+      next = (next + 1) % tails.length;
+      return t;
+    }
   }
 
   /**

@@ -50,6 +50,14 @@ final class QueryProcessor {
         }
       };
 
+  private final FastThreadLocal<DirectAnswer.Memo> memos =
+      new FastThreadLocal<>() {
+        @Override
+        protected DirectAnswer.Memo initialValue() {
+          return new DirectAnswer.Memo();
+        }
+      };
+
   /** The answer function; {@link #STANDARD} in service. */
   @FunctionalInterface
   interface AnswerFunction {
@@ -192,7 +200,7 @@ final class QueryProcessor {
     } catch (IOException e) {
       return null;
     }
-    byte[] wire =
+    DirectAnswer.Answer answer =
         DirectAnswer.render(
             zones,
             qname,
@@ -204,16 +212,15 @@ final class QueryProcessor {
             q.ednsMode != WireQuery.NO_EDNS,
             q.ednsMode == WireQuery.EDNS_DO,
             maxPayload,
-            q.limit(transport, maxPayload));
-    if (wire == null) {
+            q.limit(transport, maxPayload),
+            memos.get());
+    if (answer == null) {
       return null;
     }
-    ResponseCache.Entry entry = counting.positive(wire, q.qtype);
+    ResponseCache.Entry entry = counting.positive(answer.wire(), q.qtype);
     counting.count(entry, transport);
-    if (cache.admits(zones)) {
-      cache.store(zones, key, entry, AnswerDependencies.ofDirect(zones, qname));
-    }
-    return wire;
+    cache.put(zones, key, entry, answer.dependencies());
+    return answer.wire();
   }
 
   private byte[] slowPath(

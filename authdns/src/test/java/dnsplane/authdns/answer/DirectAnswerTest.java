@@ -32,6 +32,8 @@ import org.xbill.DNS.Type;
  */
 class DirectAnswerTest {
   private static final int MAX_PAYLOAD = 1232;
+  // Kept across queries and zones, as an event-loop thread keeps its own.
+  private static final DirectAnswer.Memo MEMO = new DirectAnswer.Memo();
   private static final int[] QTYPES = {
     Type.A,
     Type.A,
@@ -99,7 +101,8 @@ class DirectAnswerTest {
   /** Compares the two paths for {@code q}; true when DirectAnswer answered it. */
   private static boolean check(ZoneSet zones, Message q, boolean tcp) throws Exception {
     int limit = tcp ? Answerer.TCP_MAX : Answerer.udpLimit(q, MAX_PAYLOAD);
-    byte[] direct = direct(zones, q, limit);
+    DirectAnswer.Answer answer = direct(zones, q, limit);
+    byte[] direct = answer == null ? null : answer.wire();
     Message response = Answerer.answer(zones, new Message(q.toWire()), MAX_PAYLOAD, tcp);
     byte[] general = Render.toWire(response, limit);
     if (direct == null) {
@@ -115,7 +118,7 @@ class DirectAnswerTest {
     Name qname = q.getQuestion().getName();
     assertEquals(
         AnswerDependencies.of(zones, qname, response),
-        AnswerDependencies.ofDirect(zones, qname),
+        answer.dependencies(),
         () -> "dependencies of " + q.getQuestion());
     return true;
   }
@@ -146,7 +149,7 @@ class DirectAnswerTest {
     return whole && zone.node(question.getName()) != null;
   }
 
-  private static byte[] direct(ZoneSet zones, Message q, int limit) {
+  private static DirectAnswer.Answer direct(ZoneSet zones, Message q, int limit) {
     byte[] wire = q.toWire();
     Record question = q.getQuestion();
     int qnameLength = question.getName().toWire().length;
@@ -163,7 +166,8 @@ class DirectAnswerTest {
         opt != null,
         opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0,
         MAX_PAYLOAD,
-        limit);
+        limit,
+        MEMO);
   }
 
   private static String hex(byte[] b) {
