@@ -1,6 +1,6 @@
 package dnsplane.db.plan;
 
-import java.nio.charset.StandardCharsets;
+import dnsplane.db.CopyRows;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Plans is all SQL of the immutable plan tables: the one reader the planner and the enactor share,
@@ -380,118 +379,38 @@ public final class Plans {
       insertEntriesByUnnest(c, generation, entries);
       return;
     }
-    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ENTRIES);
-    try {
-      EntryCopy rows = new EntryCopy(copy, generation);
+    try (CopyRows rows = new CopyRows(c, COPY_ENTRIES)) {
+      String gen = Long.toString(generation);
+      StringBuilder scratch = new StringBuilder(512);
       for (PlanEntryRow e : entries) {
-        rows.add(e);
+        StringBuilder row = rows.row();
+        row.append(gen).append('\t');
+        rows.escape(e.endpoint()).append('\t');
+        row.append(e.ttl()).append('\t');
+        row.append(e.failOpen() ? 't' : 'f').append('\t');
+        rows.escape(json(scratch, e.addresses())).append('\t');
+        rows.escape(familiesLiteral(e.failOpenFamilies())).append('\t');
+        rows.escape(json(scratch, e.held())).append('\t');
+        row.append(e.deleted() ? 't' : 'f');
+        rows.endRow();
       }
-      rows.flush();
-      copy.endCopy();
-    } finally {
-      // A row that failed to encode leaves the COPY open: cancel it, so the caller's transaction
-      // can roll back on a usable connection.
-      if (copy.isActive()) {
-        copy.cancelCopy();
-      }
+      rows.finish();
     }
   }
 
+  /**
+   * Lines of COPY's text format: columns separated by tabs, {@code \N} never (no column is null),
+   * and text values escaped. Values are exactly those {@link #insertEntriesByUnnest} binds: the
+   * JSON of {@link PlanAddressRow#toJsonArray} and the families as an array literal.
+   */
   private static final String COPY_ENTRIES =
       "COPY plan_entry (generation, endpoint, ttl, fail_open, addresses, fail_open_families, held,"
           + " deleted) FROM STDIN";
 
-  /** How much encoded COPY data is sent at a time. */
-  private static final int COPY_BUFFER = 1 << 16;
-
-  /**
-   * Encodes entries as lines of COPY's text format: columns separated by tabs, {@code \N} never (no
-   * column is null), and backslash, tab, newline and carriage return escaped in every text value.
-   * Values are exactly those {@link #insertEntriesByUnnest} binds: the JSON of {@link
-   * PlanAddressRow#toJsonArray} and the families as an array literal.
-   */
-  private static final class EntryCopy {
-    private final CopyIn copy;
-    private final String generation;
-    private final StringBuilder row = new StringBuilder(512);
-    private final StringBuilder scratch = new StringBuilder(512);
-    private final byte[] buffer = new byte[COPY_BUFFER];
-    private int used;
-
-    EntryCopy(CopyIn copy, long generation) {
-      this.copy = copy;
-      this.generation = Long.toString(generation);
-    }
-
-    void add(PlanEntryRow e) throws SQLException {
-      row.setLength(0);
-      row.append(generation).append('\t');
-      escape(e.endpoint()).append('\t');
-      row.append(e.ttl()).append('\t');
-      row.append(e.failOpen() ? 't' : 'f').append('\t');
-      json(e.addresses()).append('\t');
-      escape(familiesLiteral(e.failOpenFamilies())).append('\t');
-      json(e.held()).append('\t');
-      row.append(e.deleted() ? 't' : 'f').append('\n');
-      int n = row.length();
-      if (used + n > buffer.length) {
-        flush();
-      }
-      if (n <= buffer.length && ascii(n)) {
-        // The usual row: ASCII (names and addresses are), copied without an intermediate array.
-        for (int i = 0; i < n; i++) {
-          buffer[used + i] = (byte) row.charAt(i);
-        }
-        used += n;
-        return;
-      }
-      byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
-      if (used + bytes.length > buffer.length) {
-        flush();
-      }
-      if (bytes.length > buffer.length) {
-        copy.writeToCopy(bytes, 0, bytes.length);
-      } else {
-        System.arraycopy(bytes, 0, buffer, used, bytes.length);
-        used += bytes.length;
-      }
-    }
-
-    private boolean ascii(int n) {
-      for (int i = 0; i < n; i++) {
-        if (row.charAt(i) >= 0x80) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    void flush() throws SQLException {
-      if (used > 0) {
-        copy.writeToCopy(buffer, 0, used);
-        used = 0;
-      }
-    }
-
-    private StringBuilder json(List<PlanAddressRow> addresses) {
-      scratch.setLength(0);
-      PlanAddressRow.appendJsonArray(scratch, addresses);
-      return escape(scratch);
-    }
-
-    private StringBuilder escape(CharSequence s) {
-      for (int i = 0; i < s.length(); i++) {
-        char ch = s.charAt(i);
-        switch (ch) {
-          case '\\' -> row.append("\\\\");
-          case '\t' -> row.append("\\t");
-          case '\n' -> row.append("\\n");
-          case '\r' -> row.append("\\r");
-          default -> row.append(ch);
-        }
-      }
-      return row;
-    }
+  private static StringBuilder json(StringBuilder scratch, List<PlanAddressRow> addresses) {
+    scratch.setLength(0);
+    PlanAddressRow.appendJsonArray(scratch, addresses);
+    return scratch;
   }
 
   /**

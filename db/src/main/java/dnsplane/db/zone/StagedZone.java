@@ -1,6 +1,6 @@
 package dnsplane.db.zone;
 
-import java.nio.charset.StandardCharsets;
+import dnsplane.db.CopyRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,8 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * StagedZone is the new content of one zone on its way in from a master file: its records staged
@@ -39,8 +37,6 @@ public final class StagedZone {
   private static final int EMPTY_BATCH = 1_000;
 
   /** Bytes of COPY data per message to the server. */
-  private static final int COPY_BUFFER = 1 << 16;
-
   private static final String[] CREATE = {
     // One row per record of the file, in file order (ord), canonical owner, rdata as presented.
     "CREATE TEMP TABLE zone_import_record (ord bigint NOT NULL, name text NOT NULL,"
@@ -447,74 +443,31 @@ public final class StagedZone {
    * time through a fixed buffer.
    */
   public final class Records implements AutoCloseable {
-
-    private final CopyIn copy;
-    private final byte[] buffer = new byte[COPY_BUFFER];
-    private final StringBuilder row = new StringBuilder(256);
-    private int used;
-    private boolean finished;
+    private final CopyRows rows;
 
     private Records() throws SQLException {
-      copy =
-          c.unwrap(PGConnection.class)
-              .getCopyAPI()
-              .copyIn("COPY zone_import_record (ord, name, type, ttl, rdata) FROM STDIN");
+      rows = new CopyRows(c, "COPY zone_import_record (ord, name, type, ttl, rdata) FROM STDIN");
     }
 
     /** Stages one record (owner canonical, rdata in presentation format). */
     public void add(String name, String type, int ttl, String rdata) throws SQLException {
-      row.setLength(0);
+      StringBuilder row = rows.row();
       row.append(++recordsStaged).append('\t');
-      escape(name).append('\t');
-      escape(type).append('\t').append(ttl).append('\t');
-      escape(rdata).append('\n');
-      byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
-      if (used + bytes.length > buffer.length) {
-        flush();
-      }
-      if (bytes.length > buffer.length) {
-        copy.writeToCopy(bytes, 0, bytes.length);
-      } else {
-        System.arraycopy(bytes, 0, buffer, used, bytes.length);
-        used += bytes.length;
-      }
+      rows.escape(name).append('\t');
+      rows.escape(type).append('\t').append(ttl).append('\t');
+      rows.escape(rdata);
+      rows.endRow();
     }
 
     /** Ends the COPY: the records are in the table. */
     public void finish() throws SQLException {
-      flush();
-      copy.endCopy();
-      finished = true;
+      rows.finish();
     }
 
     /** Without {@link #finish}: cancels the COPY, so the connection can roll back. */
     @Override
     public void close() throws SQLException {
-      if (!finished && copy.isActive()) {
-        copy.cancelCopy();
-      }
-    }
-
-    private void flush() throws SQLException {
-      if (used > 0) {
-        copy.writeToCopy(buffer, 0, used);
-        used = 0;
-      }
-    }
-
-    /** COPY's text format: backslash, tab, newline and carriage return escaped. */
-    private StringBuilder escape(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char ch = s.charAt(i);
-        switch (ch) {
-          case '\\' -> row.append("\\\\");
-          case '\t' -> row.append("\\t");
-          case '\n' -> row.append("\\n");
-          case '\r' -> row.append("\\r");
-          default -> row.append(ch);
-        }
-      }
-      return row;
+      rows.close();
     }
   }
 }
