@@ -4,6 +4,7 @@ import static dnsplane.db.testing.Sql.column;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.testing.OlderSchema;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
@@ -12,8 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,37 +106,14 @@ class AddressCheckSchemaTest {
   @Test
   void acceptsAndRefusesExactlyWhatV8Did() throws Exception {
     TestDb newest = TestPostgres.freshDatabase();
-    DbSettings v8 = migratedTo(newest, "8");
-    try {
-      List<String> before = run(v8);
+    try (OlderSchema older = OlderSchema.at(newest, "8")) {
+      List<String> before = run(older.settings());
       List<String> after = run(newest.settings());
       long refused = before.stream().filter(s -> s.contains("rrset_address_rdata_valid")).count();
       assertTrue(refused >= 15, "the script is refused by the address check: " + before);
       assertTrue(before.stream().filter(s -> s.endsWith(": ok")).count() >= 15, before.toString());
       assertEquals(before, after);
-    } finally {
-      try (Connection c = newest.connect();
-          Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE " + v8.databaseName() + " WITH (FORCE)");
-      }
     }
-  }
-
-  /** A new database on the same server, migrated up to {@code version} only. */
-  private static DbSettings migratedTo(TestDb server, String version) throws SQLException {
-    String name = "dnsplane_v" + version + "_" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection c = server.connect();
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    DbSettings s = server.settings().withDatabase(name);
-    Flyway.configure()
-        .dataSource(s.jdbcUrl(), s.user(), s.password())
-        .locations("classpath:db/migration")
-        .target(version)
-        .load()
-        .migrate();
-    return s;
   }
 
   /**

@@ -8,20 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dnsplane.db.testing.OlderSchema;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -104,35 +102,12 @@ class CheaperTriggersSchemaTest {
   @Test
   void logsExactlyWhatV7Logged() throws Exception {
     TestDb newest = TestPostgres.freshDatabase();
-    DbSettings v7 = migratedTo(newest, "7");
-    try {
-      List<String> before = run(v7);
+    try (OlderSchema older = OlderSchema.at(newest, "7")) {
+      List<String> before = run(older.settings());
       List<String> after = run(newest.settings());
       assertTrue(before.size() > 20, "the script logs and notifies: " + before);
       assertEquals(before, after);
-    } finally {
-      try (Connection c = newest.connect();
-          Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE " + v7.databaseName() + " WITH (FORCE)");
-      }
     }
-  }
-
-  /** A new database on the same server, migrated up to {@code version} only. */
-  private static DbSettings migratedTo(TestDb server, String version) throws SQLException {
-    String name = "dnsplane_v" + version + "_" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection c = server.connect();
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    DbSettings s = server.settings().withDatabase(name);
-    Flyway.configure()
-        .dataSource(s.jdbcUrl(), s.user(), s.password())
-        .locations("classpath:db/migration")
-        .target(version)
-        .load()
-        .migrate();
-    return s;
   }
 
   /** Runs {@link #SCRIPT}; returns the change log, the zones, the counter and what was heard. */
