@@ -65,7 +65,7 @@ public final class DirectAnswer {
       int maxPayload,
       int limit,
       Memo memo) {
-    if (qclass != DClass.IN || qtype != Type.A && qtype != Type.AAAA && qtype != Type.TXT) {
+    if (!answersType(qtype, qclass)) {
       return null;
     }
     Optional<ZoneSnapshot> found = zones.findZone(qname);
@@ -180,6 +180,11 @@ public final class DirectAnswer {
       next = (next + 1) % tails.length;
       return t;
     }
+  }
+
+  /** Whether a question of this type and class can be answered here at all. */
+  public static boolean answersType(int qtype, int qclass) {
+    return qclass == DClass.IN && (qtype == Type.A || qtype == Type.AAAA || qtype == Type.TXT);
   }
 
   /**

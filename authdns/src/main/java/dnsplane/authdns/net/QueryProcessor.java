@@ -192,6 +192,9 @@ final class QueryProcessor {
    * would be), or null when it does not answer this query.
    */
   private byte[] direct(ZoneSet zones, WireQuery q, ByteBuf in, Transport transport, CacheKey key) {
+    if (!DirectAnswer.answersType(q.qtype, q.qclass)) {
+      return null; // before any copy: the general path answers the other types
+    }
     byte[] question = new byte[q.qnameLength + 4];
     in.getBytes(in.readerIndex() + WireQuery.HEADER, question);
     Name qname;
