@@ -151,3 +151,11 @@ echo "  authdns CPU during the catch-up: $cpu_ms ms ($(awk -v r="$backlog" -v ms
 echo
 echo "AXFR of the zone:             ${axfr#;; }"
 echo "IXFR after one changed rrset: ${ixfr#;; }"
+
+# ---- rows of deploy/bench/all's table ----------------------------------------------------------
+bench_row "authdns change-log apply rate (rrset changes/s, catch-up after a restart)" \
+  "$(bench_k "$apply_rate")" "goal 50.0k" "$(bench_ratio "$apply_rate" 50000)"
+bench_row "authdns restart with $(bench_k "$backlog") change-log rows pending: start to serving / caught up" \
+  "$serving_ms ms / +$catchup_ms ms"
+bench_row "change-log writes, 8 clients, 1000 rrsets a transaction (rows/s)" \
+  "$(bench_k "${RATE[8 clients, 1000 rrsets/txn]}")"

@@ -111,3 +111,13 @@ printf '%-8s %8s %14s  %s\n' run "wall s" "peak RSS MiB" "result"
 for run in fresh again changed; do
   printf '%-8s %8s %14s  %s\n' "$run" "${WALL[$run]}" "${RSS[$run]}" "$(grep -m1 '^imported ' "$WORK/$run.out" || true)"
 done
+
+# ---- rows of deploy/bench/all's table ----------------------------------------------------------
+# Issue 13 asks for a streaming import: constant memory whatever the file size. No peer imports
+# into PostgreSQL, so the rows carry the figures alone.
+bench_row "zone import, $(bench_k "$NAMES" | sed 's/\.0k$/k/') names: fresh, wall s / peak RSS MiB" \
+  "${WALL[fresh]} s / ${RSS[fresh]} MiB" "heap ${DNSPLANE_XMX:-512m}"
+bench_row "zone import, the same file again (nothing to write), wall s / peak RSS MiB" \
+  "${WALL[again]} s / ${RSS[again]} MiB"
+bench_row "zone import, 1 name in 100 changed, wall s / peak RSS MiB" \
+  "${WALL[changed]} s / ${RSS[changed]} MiB"
