@@ -130,6 +130,9 @@ public final class AuthDns implements AutoCloseable {
       PersistConfig persist,
       ChangeLogFollower.Options follow)
       throws IOException, InterruptedException {
+    // Before anything is loaded: a zone the heap cannot hold is an error that says what to set,
+    // not an OutOfMemoryError part way through the load.
+    HeapBudget.require(db, Runtime.getRuntime().maxMemory());
     Clock clock = Clock.systemUTC();
     SnapshotHolder holder = new SnapshotHolder();
     QueryMetrics metrics = new QueryMetrics();

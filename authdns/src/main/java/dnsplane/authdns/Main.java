@@ -108,7 +108,7 @@ public final class Main {
     } catch (NoSuchElementException e) {
       err.println("authdns: " + e.getMessage());
       return 1;
-    } catch (DatabaseUnavailableException e) {
+    } catch (DatabaseUnavailableException | HeapBudget.HeapTooSmallException e) {
       err.println("authdns: " + e.getMessage());
       return 1;
     } catch (SQLException e) {
