@@ -20,9 +20,12 @@ public final class PlanDeletes {
    */
   public static List<Long> deleteUnreferenced(Connection c, List<Long> generations)
       throws SQLException {
+    // rrset_generation_ref counts, in every snapshot, the rrsets that hold each generation (V10):
+    // one index probe per candidate, where rrset itself has no index on applied_generation any
+    // more (a plan's updates are HOT without one).
     String sql =
-        "DELETE FROM plan p WHERE p.generation = ANY(?) AND NOT EXISTS (SELECT 1 FROM rrset r WHERE"
-            + " r.applied_generation = p.generation) RETURNING generation";
+        "DELETE FROM plan p WHERE p.generation = ANY(?) AND NOT EXISTS (SELECT 1 FROM"
+            + " rrset_generation_ref g WHERE g.generation = p.generation) RETURNING generation";
     List<Long> out = new ArrayList<>();
     if (generations.isEmpty()) {
       return out;

@@ -13,13 +13,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Rrsets is the SQL by which plans become rrsets. Writes are one statement per batch (unnest
- * arrays). With compare-and-set the statement writes a row only if the row's generation is older
- * than the write's; without it (legacy mode) it overwrites unconditionally. Nothing here deletes an
- * rrset: removing one is writing it empty with the new generation (a tombstone). A writer that
- * decides from what the rrsets hold takes {@link dnsplane.db.changelog.ChangeLogLock} first.
+ * Rrsets is the SQL by which plans become rrsets. Writes are at most two statements per batch
+ * (unnest arrays): an update of the rows that exist, an upsert of the others. With compare-and-set
+ * a statement writes a row only if the row's generation is older than the write's; without it
+ * (legacy mode) it overwrites unconditionally. Nothing here deletes an rrset: removing one is
+ * writing it empty with the new generation (a tombstone). A writer that decides from what the
+ * rrsets hold takes {@link dnsplane.db.changelog.ChangeLogLock} first.
  *
  * <p>A write whose content equals what the row holds still advances applied_generation (the
  * compare-and-set, the plan lock and cleanup all depend on it), but the schema logs no change for
@@ -52,7 +54,7 @@ public final class Rrsets {
       " WHERE rrset.applied_generation IS NULL"
           + " OR rrset.applied_generation < EXCLUDED.applied_generation";
 
-  private static final String RETURNING = " RETURNING name, type";
+  private static final String RETURNING = " RETURNING zone_id, name, type";
 
   /** The SQL of {@link #write}; public so tests can show it is the statement they exercise. */
   public static String writeSql(boolean compareAndSet) {
@@ -136,15 +138,113 @@ public final class Rrsets {
   }
 
   /**
-   * Writes every rrset of {@code writes} in one statement; returns the names of the A rrsets it
-   * actually wrote (with compare-and-set, the others lost to a newer generation).
+   * The rows of {@link #write} that exist, updated in place: the upsert's update without its
+   * attempted insert. For a row that exists, an upsert first runs the insert's BEFORE ROW trigger
+   * and CHECK constraints on the proposed row, then the update's again; a plan rewrites every row
+   * it has written before, so that first half was a third of the statement's work for nothing.
+   */
+  private static final String UPDATE =
+      "UPDATE rrset SET ttl = u.ttl, rdata = u.rdata, applied_generation = u.g,"
+          + " version = rrset.version + CASE WHEN (rrset.ttl, rrset.rdata) IS DISTINCT FROM"
+          + " (u.ttl, u.rdata) THEN 1 ELSE 0 END,"
+          + " updated_at = CASE WHEN (rrset.ttl, rrset.rdata) IS DISTINCT FROM (u.ttl, u.rdata)"
+          + " THEN now() ELSE rrset.updated_at END"
+          + " FROM (SELECT u.z, u.n, u.t, u.ttl,"
+          + "   ARRAY(SELECT jsonb_array_elements_text(u.r::jsonb)) AS rdata, u.g"
+          + "   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[])"
+          + "     AS u(z, n, t, ttl, r, g)"
+          + "   ORDER BY u.z, u.n, u.t) u"
+          + " WHERE rrset.zone_id = u.z AND rrset.name = u.n AND rrset.type = u.t";
+
+  private static final String UPDATE_CAS =
+      " AND (rrset.applied_generation IS NULL OR rrset.applied_generation < u.g)";
+
+  private static final String UPDATE_RETURNING = " RETURNING rrset.zone_id, rrset.name, rrset.type";
+
+  /** The SQL of {@link #write}'s first statement (rows that exist). */
+  public static String updateSql(boolean compareAndSet) {
+    return UPDATE + (compareAndSet ? UPDATE_CAS : "") + UPDATE_RETURNING;
+  }
+
+  /**
+   * Writes every rrset of {@code writes}; returns the names of the A rrsets it actually wrote (with
+   * compare-and-set, the others lost to a newer generation).
+   *
+   * <p>Two statements at most: an UPDATE of the rows that exist, then the upsert ({@link
+   * #writeSql}) of the rest (rows that do not exist yet, and rows the UPDATE left because they lost
+   * the compare-and-set, which the upsert leaves again). The result is the upsert's alone: each row
+   * is written once with the same values, a row that exists is updated (the same update triggers,
+   * CHECKs and change-log rows as the upsert's update path; the upsert fired its AFTER UPDATE
+   * statement triggers before its AFTER INSERT ones too), a row that does not is inserted, and the
+   * compare-and-set is the same condition. Every rrset writer holds the change-log lock (the
+   * schema's BEFORE statement trigger takes it, the enactor takes it first), so no other writer can
+   * insert or write a row between the two statements.
+   *
+   * <p>What the update skips is the upsert's attempted insert of a row that exists: its CHECKs (the
+   * same values the update then checks; a row that loses the compare-and-set is checked by the
+   * upsert as before) and its BEFORE INSERT trigger, whose plan lock the update's trigger takes
+   * whenever the generation changes. So the one difference: a legacy write that leaves a guarded
+   * row at the generation it holds no longer locks that plan's row; the row holds that plan,
+   * committed, before and after, so plan_delete_guard refuses to delete the plan either way.
    */
   public static Set<String> write(Connection c, boolean compareAndSet, List<RrsetWrite> writes)
+      throws SQLException {
+    return write(c, compareAndSet, writes, w -> true);
+  }
+
+  /**
+   * As {@link #write(Connection, boolean, List)}; {@code mayExist} false for a row says that it
+   * does not exist (the caller read so under the change-log lock), and the row goes straight to the
+   * upsert. It only saves the update's index probe: a row that does exist after all is updated by
+   * the upsert, exactly as the update would have.
+   */
+  public static Set<String> write(
+      Connection c, boolean compareAndSet, List<RrsetWrite> writes, Predicate<RrsetWrite> mayExist)
       throws SQLException {
     Set<String> writtenA = new HashSet<>();
     if (writes.isEmpty()) {
       return writtenA;
     }
+    Set<String> keys = new HashSet<>();
+    for (RrsetWrite w : writes) {
+      keys.add(key(w.zoneId(), w.name(), w.type()));
+    }
+    if (keys.size() < writes.size()) {
+      // A row named twice: the upsert alone, which refuses that (an UPDATE would write it once).
+      run(c, writeSql(compareAndSet), writes, writtenA);
+      return writtenA;
+    }
+    // A plan's batch is 3,000 rows matched by key among hundreds of thousands: index probes, not
+    // a scan of the table (see IndexProbes).
+    List<RrsetWrite> existing = writes.stream().filter(mayExist).toList();
+    Set<String> updated =
+        existing.isEmpty()
+            ? Set.of()
+            : IndexProbes.read(c, x -> run(x, updateSql(compareAndSet), existing, writtenA));
+    if (updated.size() == writes.size()) {
+      return writtenA;
+    }
+    List<RrsetWrite> rest = new ArrayList<>(writes.size() - updated.size());
+    for (RrsetWrite w : writes) {
+      if (!updated.contains(key(w.zoneId(), w.name(), w.type()))) {
+        rest.add(w);
+      }
+    }
+    run(c, writeSql(compareAndSet), rest, writtenA);
+    return writtenA;
+  }
+
+  private static String key(long zone, String name, String type) {
+    return zone + "\t" + name + "\t" + type;
+  }
+
+  /**
+   * Runs {@code sql} (one of the writes, six parameter arrays, RETURNING zone_id, name, type) over
+   * {@code writes}; adds the names of the A rrsets written to {@code writtenA} and returns the keys
+   * of every row written.
+   */
+  private static Set<String> run(
+      Connection c, String sql, List<RrsetWrite> writes, Set<String> writtenA) throws SQLException {
     int n = writes.size();
     Long[] zones = new Long[n];
     String[] names = new String[n];
@@ -163,7 +263,8 @@ public final class Rrsets {
       rdata[i] = Json.stringArray(w.rdata());
       generations[i] = w.generation();
     }
-    try (PreparedStatement ps = c.prepareStatement(writeSql(compareAndSet))) {
+    Set<String> written = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("bigint", zones));
       ps.setArray(2, c.createArrayOf("text", names));
       ps.setArray(3, c.createArrayOf("text", types));
@@ -172,13 +273,16 @@ public final class Rrsets {
       ps.setArray(6, c.createArrayOf("bigint", generations));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if ("A".equals(rs.getString(2))) {
-            writtenA.add(rs.getString(1));
+          String name = rs.getString(2);
+          String type = rs.getString(3);
+          written.add(key(rs.getLong(1), name, type));
+          if ("A".equals(type)) {
+            writtenA.add(name);
           }
         }
       }
     }
-    return writtenA;
+    return written;
   }
 
   /**
@@ -200,13 +304,15 @@ public final class Rrsets {
     return out;
   }
 
-  /** Generations some rrset still holds: the plans safe cleanup must keep. */
+  /**
+   * Generations some rrset still holds: the plans safe cleanup must keep. Read from V10's count per
+   * generation (what "SELECT DISTINCT applied_generation FROM rrset" answers, without reading every
+   * row; the column has no index since V10).
+   */
   public static Set<Long> referencedGenerations(Connection c) throws SQLException {
     Set<Long> out = new HashSet<>();
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT DISTINCT applied_generation FROM rrset WHERE applied_generation IS NOT"
-                    + " NULL");
+            c.prepareStatement("SELECT generation FROM rrset_generation_ref WHERE rrsets > 0");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1));

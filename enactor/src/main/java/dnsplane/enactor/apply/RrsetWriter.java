@@ -215,7 +215,8 @@ final class RrsetWriter {
                 why(d, s)));
       }
     }
-    Set<String> done = rrsets.write(c, mode, toWrite, zones);
+    // What the read above found absent is inserted without first being tried as an update.
+    Set<String> done = rrsets.write(c, mode, toWrite, zones, published);
     List<String> lost =
         toWrite.stream().map(w -> w.entry().endpoint()).filter(n -> !done.contains(n)).toList();
     // A lost compare-and-set: another enactor committed this plan or a newer one meanwhile.

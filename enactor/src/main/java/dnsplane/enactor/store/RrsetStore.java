@@ -15,7 +15,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +87,19 @@ public final class RrsetStore {
    */
   public Set<String> write(Connection c, Mode mode, List<Write> writes, ZoneIndex zones)
       throws SQLException {
+    return write(c, mode, writes, zones, null);
+  }
+
+  /**
+   * As {@link #write(Connection, Mode, List, ZoneIndex)}, given what {@link #published} read for
+   * these endpoints after {@link #lockChangeLog} (null: not read): an rrset it found in no zone
+   * does not exist, so the write inserts it without first trying to update it.
+   */
+  public Set<String> write(
+      Connection c, Mode mode, List<Write> writes, ZoneIndex zones, Map<String, Published> now)
+      throws SQLException {
     List<RrsetWrite> rows = new ArrayList<>(writes.size() * 3);
+    Set<RrsetWrite> absent = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Write w : writes) {
       PlanEntry e = w.entry();
       Long zone = zones.zoneFor(e.endpoint());
@@ -93,11 +107,28 @@ public final class RrsetStore {
         continue;
       }
       EntryRdata r = w.rdata();
-      rows.add(new RrsetWrite(zone, e.endpoint(), "A", e.ttl(), r.a(), e.generation()));
-      rows.add(new RrsetWrite(zone, e.endpoint(), "AAAA", e.ttl(), r.aaaa(), e.generation()));
-      rows.add(new RrsetWrite(zone, e.markerName(), "TXT", e.ttl(), r.txt(), e.generation()));
+      Published p = now == null ? null : now.get(e.endpoint());
+      RrsetWrite a = new RrsetWrite(zone, e.endpoint(), "A", e.ttl(), r.a(), e.generation());
+      RrsetWrite aaaa =
+          new RrsetWrite(zone, e.endpoint(), "AAAA", e.ttl(), r.aaaa(), e.generation());
+      RrsetWrite txt =
+          new RrsetWrite(zone, e.markerName(), "TXT", e.ttl(), r.txt(), e.generation());
+      rows.add(a);
+      rows.add(aaaa);
+      rows.add(txt);
+      if (p != null) {
+        if (p.a() == null) {
+          absent.add(a);
+        }
+        if (p.aaaa() == null) {
+          absent.add(aaaa);
+        }
+        if (p.marker() == null) {
+          absent.add(txt);
+        }
+      }
     }
-    return Rrsets.write(c, mode == Mode.SAFE, rows);
+    return Rrsets.write(c, mode == Mode.SAFE, rows, w -> !absent.contains(w));
   }
 
   /** Applied generation of every live endpoint's address rrsets; see {@link Rrsets}. */
