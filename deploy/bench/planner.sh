@@ -34,6 +34,9 @@ rm -f "$cp"
 out="$(mktemp /tmp/planner-bench-out.XXXXXX)"
 trap 'rm -f "$cp" "$out"' EXIT
 # DNSPLANE_JAVA_OPTS: e.g. -XX:StartFlightRecording=filename=planner.jfr to profile a run.
+# DNSPLANE_BENCH_PG_OPTIONS: server settings for the planner's connections, e.g.
+# "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=30
+#  -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on" (server log).
 # shellcheck disable=SC2086
 java ${DNSPLANE_JAVA_OPTS:-} \
   -Dlogback.configurationFile=planner/target/test-classes/logback-test.xml \

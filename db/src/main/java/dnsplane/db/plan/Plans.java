@@ -266,20 +266,57 @@ public final class Plans {
   public static long insertCarrying(
       Connection c, String reason, long from, Collection<String> carried, List<PlanEntryRow> fresh)
       throws SQLException {
+    return insertCarrying(c, reason, from, carried, null, fresh);
+  }
+
+  /**
+   * As {@link #insertCarrying(Connection, String, long, Collection, List)}, for a caller that also
+   * knows plan {@code from}'s other endpoints, {@code notCarried}: {@code carried} and {@code
+   * notCarried} are disjoint and together every endpoint of plan {@code from}. The server is then
+   * sent whichever list is shorter: a heartbeat carries every entry and sends no name at all, a
+   * health change sends one, where the list of carried names was 100,000 names to send, parse and
+   * join.
+   *
+   * @throws SQLException (the caller's transaction must roll back) when the number of entries
+   *     copied is not {@code carried.size()}: nothing of such a plan is kept
+   */
+  public static long insertCarrying(
+      Connection c,
+      String reason,
+      long from,
+      Collection<String> carried,
+      Collection<String> notCarried,
+      List<PlanEntryRow> fresh)
+      throws SQLException {
     long generation = insertHead(c, reason);
     String workMem = raiseWorkMem(c, carried.size() + fresh.size());
     if (!carried.isEmpty()) {
+      boolean byExclusion = notCarried != null && notCarried.size() < carried.size();
+      Collection<String> names = byExclusion ? notCarried : carried;
+      String copy =
+          "INSERT INTO plan_entry (generation, endpoint, ttl, fail_open, addresses,"
+              + " fail_open_families, held, deleted)"
+              + " SELECT ?, p.endpoint, p.ttl, p.fail_open, p.addresses, p.fail_open_families,"
+              + " p.held, p.deleted FROM plan_entry p";
+      if (!byExclusion) {
+        copy +=
+            " JOIN unnest(?::text[]) AS k(endpoint) ON p.endpoint = k.endpoint"
+                + " WHERE p.generation = ?";
+      } else if (names.isEmpty()) {
+        copy += " WHERE p.generation = ?";
+      } else {
+        copy +=
+            " WHERE NOT EXISTS (SELECT FROM unnest(?::text[]) AS k(endpoint)"
+                + " WHERE k.endpoint = p.endpoint) AND p.generation = ?";
+      }
       int copied;
-      try (PreparedStatement st =
-          c.prepareStatement(
-              "INSERT INTO plan_entry (generation, endpoint, ttl, fail_open, addresses,"
-                  + " fail_open_families, held, deleted)"
-                  + " SELECT ?, p.endpoint, p.ttl, p.fail_open, p.addresses, p.fail_open_families,"
-                  + " p.held, p.deleted FROM plan_entry p JOIN unnest(?::text[]) AS k(endpoint)"
-                  + " ON p.endpoint = k.endpoint WHERE p.generation = ?")) {
-        st.setLong(1, generation);
-        st.setArray(2, c.createArrayOf("text", carried.toArray()));
-        st.setLong(3, from);
+      try (PreparedStatement st = c.prepareStatement(copy)) {
+        int i = 1;
+        st.setLong(i++, generation);
+        if (!names.isEmpty()) {
+          st.setArray(i++, c.createArrayOf("text", names.toArray()));
+        }
+        st.setLong(i, from);
         copied = st.executeUpdate();
       }
       if (copied != carried.size()) {

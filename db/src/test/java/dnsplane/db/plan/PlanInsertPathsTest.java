@@ -112,6 +112,57 @@ class PlanInsertPathsTest {
             .toList());
   }
 
+  /**
+   * The caller that knows plan {@code from}'s other endpoints names those instead: a heartbeat no
+   * name at all, a change only the changed and the dropped. The rows are the same as ever.
+   */
+  @Test
+  void carryingAllButTheNamesNotCarriedWritesTheRowsAFullInsertWrites() throws Exception {
+    Random random = new Random(31);
+    List<PlanEntryRow> first = entries(random, 2000);
+    long from = tx.write(c -> Plans.insert(c, "first", first));
+    List<PlanEntryRow> changes = entries(random, 2000);
+    List<PlanEntryRow> next = new ArrayList<>();
+    List<String> carried = new ArrayList<>();
+    List<String> notCarried = new ArrayList<>();
+    List<PlanEntryRow> fresh = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      PlanEntryRow e = first.get(i);
+      if (i % 7 == 3) {
+        notCarried.add(e.endpoint()); // no longer planned
+      } else if (i % 10 == 4) {
+        PlanEntryRow c = changes.get(i);
+        PlanEntryRow changed =
+            new PlanEntryRow(
+                0,
+                e.endpoint(),
+                c.ttl() + 1,
+                c.failOpen(),
+                c.addresses(),
+                c.failOpenFamilies(),
+                c.held(),
+                c.deleted());
+        notCarried.add(e.endpoint());
+        fresh.add(changed);
+        next.add(changed);
+      } else {
+        carried.add(e.endpoint());
+        next.add(e);
+      }
+    }
+    long full = tx.write(c -> Plans.insert(c, "next, in full", next));
+    long byName = tx.write(c -> Plans.insertCarrying(c, "by name", from, carried, fresh));
+    long byExclusion =
+        tx.write(c -> Plans.insertCarrying(c, "all but", from, carried, notCarried, fresh));
+    assertEquals(next.size(), rows(full).size());
+    assertEquals(rows(full), rows(byName));
+    assertEquals(rows(full), rows(byExclusion));
+    List<String> all = next.stream().map(PlanEntryRow::endpoint).toList();
+    long heartbeat =
+        tx.write(c -> Plans.insertCarrying(c, "heartbeat", full, all, List.of(), List.of()));
+    assertEquals(rows(full), rows(heartbeat));
+  }
+
   @Test
   void aPlanThatWouldMissACarriedEntryStoresNothing() throws Exception {
     List<PlanEntryRow> first = entries(new Random(5), 50);
@@ -125,6 +176,15 @@ class PlanInsertPathsTest {
             SQLException.class,
             () -> tx.write(c -> Plans.insertCarrying(c, "short", from, carried, List.of())));
     assertTrue(e.getMessage().contains("has 50 of the 51 entries"), e.getMessage());
+    // Naming the endpoints not carried instead (none): the count tells the same.
+    SQLException byExclusion =
+        assertThrows(
+            SQLException.class,
+            () ->
+                tx.write(
+                    c -> Plans.insertCarrying(c, "short", from, carried, List.of(), List.of())));
+    assertTrue(
+        byExclusion.getMessage().contains("has 50 of the 51 entries"), byExclusion.getMessage());
     assertEquals(plansBefore, longValue(db, "SELECT count(*) FROM plan"));
     assertEquals(entriesBefore, longValue(db, "SELECT count(*) FROM plan_entry"));
   }

@@ -97,11 +97,19 @@ public final class PlanWriter {
   }
 
   /**
-   * A plan's entries by endpoint, as the calculator compares them. {@code written}: this planner
-   * wrote the plan from exactly these entries, so its rows are what {@link PlanStore#insert} writes
-   * for them and the next plan may carry the unchanged ones over inside the database.
+   * A plan's entries in endpoint order and by endpoint, as the calculator compares them (the order
+   * spares it most lookups: the next plan's endpoints mostly come in the same order). {@code
+   * written}: this planner wrote the plan from exactly these entries, so its rows are what {@link
+   * PlanStore#insert} writes for them and the next plan may carry the unchanged ones over inside
+   * the database.
    */
-  record PreviousPlan(long generation, Map<String, PlanEntry> entries, boolean written) {}
+  record PreviousPlan(
+      long generation, List<PlanEntry> inOrder, Map<String, PlanEntry> entries, boolean written) {
+
+    PreviousPlan(long generation, List<PlanEntry> inOrder, boolean written) {
+      this(generation, inOrder, byEndpoint(inOrder), written);
+    }
+  }
 
   /**
    * The newest plan this planner wrote or read. Plans are immutable and generations never reused,
@@ -127,7 +135,7 @@ public final class PlanWriter {
     }
     return plans
         .get(c, newest.get())
-        .map(p -> new PreviousPlan(p.generation(), byEndpoint(p.entries()), false))
+        .map(p -> new PreviousPlan(p.generation(), p.entries(), false))
         .orElse(null);
   }
 
@@ -153,6 +161,7 @@ public final class PlanWriter {
                   PlanCalculator.calculate(
                       endpoints.allForPlanning(c),
                       previous,
+                      before == null ? List.of() : before.inOrder(),
                       velocity.since(c, windowStart),
                       policy,
                       now);
@@ -163,10 +172,10 @@ public final class PlanWriter {
                 generation =
                     before != null && before.written()
                         ? plans.insertCarrying(
-                            c, reason, draft.entries(), before.generation(), before.entries())
+                            c, reason, draft, before.generation(), before.entries())
                         : plans.insert(c, reason, draft.entries());
                 velocity.record(c, draft.removals(), generation);
-                newest[0] = new PreviousPlan(generation, byEndpoint(draft.entries()), true);
+                newest[0] = new PreviousPlan(generation, draft.entries(), true);
               } else {
                 newest[0] = before;
               }

@@ -61,20 +61,22 @@ public final class EndpointStore {
     for (TargetRow t : Endpoints.targetsForPlanning(c)) {
       targets.computeIfAbsent(t.endpoint(), k -> new ArrayList<>(4)).add(target(t));
     }
-    for (List<Target> ts : targets.values()) {
-      if (ts.size() > 1) {
-        ts.sort(BY_ADDRESS);
-      }
-    }
     List<Endpoint> out = new ArrayList<>(rows.size());
     for (EndpointRow e : rows) {
+      List<Target> ts = targets.get(e.name());
+      if (ts == null) {
+        ts = List.of();
+      } else {
+        // Here rather than in a walk of the map's values: one lookup less per endpoint.
+        sortByAddress(ts);
+      }
       out.add(
           new Endpoint(
               e.name(),
               e.zone(),
               e.ttl(),
               e.guarded(),
-              targets.getOrDefault(e.name(), List.of()),
+              ts,
               e.deleted(),
               FailOpenScope.parse(e.failOpenScope())));
     }
@@ -115,6 +117,26 @@ public final class EndpointStore {
         }
         return Long.compare(v4Value(a), v4Value(b));
       };
+
+  /**
+   * Sorts an endpoint's targets by {@link #BY_ADDRESS}, a few by insertion: List.sort's TimSort set
+   * up per list took a good part of reading 100,000 endpoints of two or three targets each.
+   */
+  private static void sortByAddress(List<Target> ts) {
+    if (ts.size() > 16) {
+      ts.sort(BY_ADDRESS);
+      return;
+    }
+    for (int i = 1; i < ts.size(); i++) {
+      Target t = ts.get(i);
+      int j = i - 1;
+      while (j >= 0 && BY_ADDRESS.compare(ts.get(j), t) > 0) {
+        ts.set(j + 1, ts.get(j));
+        j--;
+      }
+      ts.set(j + 1, t);
+    }
+  }
 
   /** The numeric value of a canonical IPv4 address. */
   private static long v4Value(String canonical) {

@@ -6,6 +6,7 @@ import dnsplane.db.plan.PlanRow;
 import dnsplane.db.plan.Plans;
 import dnsplane.planner.plan.AddressFamily;
 import dnsplane.planner.plan.Plan;
+import dnsplane.planner.plan.PlanDraft;
 import dnsplane.planner.plan.PlanEntry;
 import dnsplane.planner.plan.PlannedAddress;
 import jakarta.inject.Singleton;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,28 +53,38 @@ public final class PlanStore {
   }
 
   /**
-   * Inserts the next plan like {@link #insert}, copying inside the database every entry equal to
-   * plan {@code from}'s entry for the same endpoint ({@code previous}) instead of sending it again.
-   * Only for a plan this planner wrote itself from {@code previous}: then its rows are exactly what
-   * {@link #insert} would write for those entries (see {@link Plans#insertCarrying}).
+   * Inserts the next plan like {@link #insert}, copying inside the database every entry the draft
+   * found equal to plan {@code from}'s entry for the same endpoint ({@code previous}, the entries
+   * the draft was computed against) instead of sending it again. Only for a plan this planner wrote
+   * itself from {@code previous}: then its rows are exactly what {@link #insert} would write for
+   * those entries (see {@link Plans#insertCarrying}).
    */
   public long insertCarrying(
-      Connection c,
-      String reason,
-      List<PlanEntry> entries,
-      long from,
-      Map<String, PlanEntry> previous)
+      Connection c, String reason, PlanDraft draft, long from, Map<String, PlanEntry> previous)
       throws SQLException {
+    List<PlanEntry> entries = draft.entries();
     List<String> carried = new ArrayList<>(entries.size());
     List<PlanEntry> fresh = new ArrayList<>();
-    for (PlanEntry e : entries) {
-      if (e.equals(previous.get(e.endpoint()))) {
+    // Plan from's endpoints that are not carried: those whose entry changed, and those no longer
+    // planned at all (an endpoint row removed), which only a walk of previous finds.
+    List<String> notCarried = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      PlanEntry e = entries.get(i);
+      if (draft.unchanged(i)) {
         carried.add(e.endpoint());
       } else {
         fresh.add(e);
+        if (previous.containsKey(e.endpoint())) {
+          notCarried.add(e.endpoint());
+        }
       }
     }
-    return Plans.insertCarrying(c, reason, from, carried, rows(fresh));
+    if (carried.size() + notCarried.size() != previous.size()) {
+      Set<String> planned = new HashSet<>(entries.size() * 2);
+      entries.forEach(e -> planned.add(e.endpoint()));
+      previous.keySet().stream().filter(n -> !planned.contains(n)).forEach(notCarried::add);
+    }
+    return Plans.insertCarrying(c, reason, from, carried, notCarried, rows(fresh));
   }
 
   /**

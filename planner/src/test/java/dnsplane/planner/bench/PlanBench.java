@@ -53,6 +53,19 @@ public final class PlanBench {
     TestDb db = TestPostgres.freshDatabase();
     seed(db, n);
     Map<String, Object> props = new HashMap<>(db.micronautProperties());
+    // DNSPLANE_BENCH_PG_OPTIONS: server settings for the planner's connections only, e.g.
+    // "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=100" to see in
+    // the server log where a plan's statements spend their time.
+    String pgOptions = System.getenv("DNSPLANE_BENCH_PG_OPTIONS");
+    if (pgOptions != null && !pgOptions.isBlank()) {
+      String url = db.settings().jdbcUrl();
+      props.put(
+          "datasources.default.url",
+          url
+              + (url.contains("?") ? "&" : "?")
+              + "options="
+              + java.net.URLEncoder.encode(pgOptions, java.nio.charset.StandardCharsets.UTF_8));
+    }
     props.put("dnsplane.planner.heartbeat", "0");
     props.put("dnsplane.planner.check.interval", "1h");
     try (ApplicationContext ctx = ApplicationContext.run(props)) {

@@ -48,6 +48,20 @@ class PlanCalculatorEquivalenceTest {
             ReferencePlanCalculator.calculate(endpoints, previous, removals, policy, NOW);
         PlanDraft actual = PlanCalculator.calculate(endpoints, previous, removals, policy, NOW);
         assertEquals(expected, actual, "world " + world + ", plan " + plan);
+        // The previous entries in an order of their own change nothing but the speed: the
+        // endpoints' order, a shuffled one, or only some of them.
+        List<PlanEntry> hint = new ArrayList<>(previous.values());
+        hint.sort(java.util.Comparator.comparing(PlanEntry::endpoint));
+        if (random.nextInt(3) == 0) {
+          java.util.Collections.shuffle(hint, random);
+        }
+        if (!hint.isEmpty() && random.nextBoolean()) {
+          hint.remove(random.nextInt(hint.size()));
+        }
+        assertEquals(
+            expected,
+            PlanCalculator.calculate(endpoints, previous, hint, removals, policy, NOW),
+            "world " + world + ", plan " + plan + ", previous in order " + hint);
         previous = new HashMap<>();
         for (PlanEntry e : actual.entries()) {
           previous.put(e.endpoint(), e);

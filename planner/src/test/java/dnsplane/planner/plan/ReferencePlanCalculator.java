@@ -105,8 +105,18 @@ final class ReferencePlanCalculator {
               addresses(e.targets(), held)));
     }
     boolean changed = !sameAs(entries, previous);
+    java.util.BitSet unchanged = new java.util.BitSet();
+    for (int i = 0; i < entries.size(); i++) {
+      unchanged.set(i, entries.get(i).equals(previous.get(entries.get(i).endpoint())));
+    }
     return new PlanDraft(
-        entries, changed, failOpen, removed, newlyHeld, Optional.ofNullable(nextRelease));
+        entries,
+        changed,
+        failOpen,
+        removed,
+        newlyHeld,
+        Optional.ofNullable(nextRelease),
+        unchanged);
   }
 
   private static Set<String> published(PlanEntry entry, AddressFamily family) {
