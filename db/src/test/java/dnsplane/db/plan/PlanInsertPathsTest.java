@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 /**
- * The plan insert's paths write the same rows: the COPY of {@link Plans#insert}, the unnest()
- * statement it replaced ({@link Plans#insertEntriesByUnnest}) and the server-side carry-over of
- * {@link Plans#insertCarrying}. Rows are compared column by column as PostgreSQL stores them. A
- * plan any path cannot write completely stores nothing.
+ * The plan insert's paths write the same rows: the COPY of {@link PlanInserts#insert}, the unnest()
+ * statement it replaced ({@link PlanInserts#insertEntriesByUnnest}) and the server-side carry-over
+ * of {@link PlanInserts#insertCarrying}. Rows are compared column by column as PostgreSQL stores
+ * them. A plan any path cannot write completely stores nothing.
  */
 @RequiresPostgres
 class PlanInsertPathsTest {
@@ -52,13 +52,13 @@ class PlanInsertPathsTest {
             c -> {
               // The COPY path is only taken on PostgreSQL's own connection: make sure it is.
               assertTrue(c.isWrapperFor(PGConnection.class));
-              return Plans.insert(c, "copy", entries);
+              return PlanInserts.insert(c, "copy", entries);
             });
     long unnested =
         tx.write(
             c -> {
               long g = head(c);
-              Plans.insertEntriesByUnnest(c, g, entries);
+              PlanInserts.insertEntriesByUnnest(c, g, entries);
               return g;
             });
     assertEquals(3000, rows(copied).size());
@@ -69,7 +69,7 @@ class PlanInsertPathsTest {
   void carriedEntriesAreExactlyTheRowsAFullInsertWrites() throws Exception {
     Random random = new Random(29);
     List<PlanEntryRow> first = entries(random, 2000);
-    long from = tx.write(c -> Plans.insert(c, "first", first));
+    long from = tx.write(c -> PlanInserts.insert(c, "first", first));
     // The next plan: most entries unchanged (carried), some changed, some new (sent).
     List<PlanEntryRow> next = new ArrayList<>();
     List<String> carried = new ArrayList<>();
@@ -98,8 +98,8 @@ class PlanInsertPathsTest {
       next.add(e);
     }
     assertTrue(carried.size() > 1500 && fresh.size() > 400);
-    long carrying = tx.write(c -> Plans.insertCarrying(c, "next", from, carried, fresh));
-    long full = tx.write(c -> Plans.insert(c, "next, in full", next));
+    long carrying = tx.write(c -> PlanInserts.insertCarrying(c, "next", from, carried, fresh));
+    long full = tx.write(c -> PlanInserts.insert(c, "next, in full", next));
     assertEquals(2300, rows(carrying).size());
     assertEquals(rows(full), rows(carrying));
     // What every reader gets is the same too.
@@ -120,7 +120,7 @@ class PlanInsertPathsTest {
   void carryingAllButTheNamesNotCarriedWritesTheRowsAFullInsertWrites() throws Exception {
     Random random = new Random(31);
     List<PlanEntryRow> first = entries(random, 2000);
-    long from = tx.write(c -> Plans.insert(c, "first", first));
+    long from = tx.write(c -> PlanInserts.insert(c, "first", first));
     List<PlanEntryRow> changes = entries(random, 2000);
     List<PlanEntryRow> next = new ArrayList<>();
     List<String> carried = new ArrayList<>();
@@ -150,23 +150,23 @@ class PlanInsertPathsTest {
         next.add(e);
       }
     }
-    long full = tx.write(c -> Plans.insert(c, "next, in full", next));
-    long byName = tx.write(c -> Plans.insertCarrying(c, "by name", from, carried, fresh));
+    long full = tx.write(c -> PlanInserts.insert(c, "next, in full", next));
+    long byName = tx.write(c -> PlanInserts.insertCarrying(c, "by name", from, carried, fresh));
     long byExclusion =
-        tx.write(c -> Plans.insertCarrying(c, "all but", from, carried, notCarried, fresh));
+        tx.write(c -> PlanInserts.insertCarrying(c, "all but", from, carried, notCarried, fresh));
     assertEquals(next.size(), rows(full).size());
     assertEquals(rows(full), rows(byName));
     assertEquals(rows(full), rows(byExclusion));
     List<String> all = next.stream().map(PlanEntryRow::endpoint).toList();
     long heartbeat =
-        tx.write(c -> Plans.insertCarrying(c, "heartbeat", full, all, List.of(), List.of()));
+        tx.write(c -> PlanInserts.insertCarrying(c, "heartbeat", full, all, List.of(), List.of()));
     assertEquals(rows(full), rows(heartbeat));
   }
 
   @Test
   void aPlanThatWouldMissACarriedEntryStoresNothing() throws Exception {
     List<PlanEntryRow> first = entries(new Random(5), 50);
-    long from = tx.write(c -> Plans.insert(c, "first", first));
+    long from = tx.write(c -> PlanInserts.insert(c, "first", first));
     List<String> carried = new ArrayList<>(first.stream().map(PlanEntryRow::endpoint).toList());
     carried.add("not-in-the-plan.aws.test.");
     long plansBefore = longValue(db, "SELECT count(*) FROM plan");
@@ -174,7 +174,7 @@ class PlanInsertPathsTest {
     SQLException e =
         assertThrows(
             SQLException.class,
-            () -> tx.write(c -> Plans.insertCarrying(c, "short", from, carried, List.of())));
+            () -> tx.write(c -> PlanInserts.insertCarrying(c, "short", from, carried, List.of())));
     assertTrue(e.getMessage().contains("has 50 of the 51 entries"), e.getMessage());
     // Naming the endpoints not carried instead (none): the count tells the same.
     SQLException byExclusion =
@@ -182,7 +182,9 @@ class PlanInsertPathsTest {
             SQLException.class,
             () ->
                 tx.write(
-                    c -> Plans.insertCarrying(c, "short", from, carried, List.of(), List.of())));
+                    c ->
+                        PlanInserts.insertCarrying(
+                            c, "short", from, carried, List.of(), List.of())));
     assertTrue(
         byExclusion.getMessage().contains("has 50 of the 51 entries"), byExclusion.getMessage());
     assertEquals(plansBefore, longValue(db, "SELECT count(*) FROM plan"));
@@ -198,7 +200,7 @@ class PlanInsertPathsTest {
     long plansBefore = longValue(db, "SELECT count(*) FROM plan");
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
-      assertThrows(SQLException.class, () -> Plans.insert(c, "bad", entries));
+      assertThrows(SQLException.class, () -> PlanInserts.insert(c, "bad", entries));
       c.rollback();
       // The connection still works: the failed COPY did not leave it mid-protocol.
       assertEquals("1", text(c, "SELECT 1"));
@@ -215,7 +217,7 @@ class PlanInsertPathsTest {
         tx.write(
             c -> {
               exec(c, "SET LOCAL work_mem = '5MB'");
-              Plans.insert(c, "large", entries);
+              PlanInserts.insert(c, "large", entries);
               return text(c, "SELECT current_setting('work_mem')");
             });
     assertEquals("5MB", after);

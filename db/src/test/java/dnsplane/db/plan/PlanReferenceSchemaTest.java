@@ -196,7 +196,7 @@ class PlanReferenceSchemaTest {
       assertTrue(e.getMessage().contains("plan 404 does not exist"), e.getMessage());
       // The COPY of a plan's entries goes through the same check.
       c.setAutoCommit(false);
-      long g = Plans.insert(c, "deleted before its entries", List.of());
+      long g = PlanInserts.insert(c, "deleted before its entries", List.of());
       exec(c, "DELETE FROM plan WHERE generation = ?", g);
       SQLException copied =
           assertThrows(
@@ -293,7 +293,8 @@ class PlanReferenceSchemaTest {
         Connection cleaner = db.connect()) {
       writer.setAutoCommit(false);
       long g =
-          Plans.insert(writer, "in flight", List.of(entry("a.aws.test."), entry("b.aws.test.")));
+          PlanInserts.insert(
+              writer, "in flight", List.of(entry("a.aws.test."), entry("b.aws.test.")));
       // A statement that waited for the writer would never return before the writer commits.
       exec(cleaner, "SET statement_timeout = '20s'");
       assertEquals(0, exec(cleaner, "DELETE FROM plan WHERE generation = ?", g));
@@ -327,7 +328,7 @@ class PlanReferenceSchemaTest {
     }
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
-      long g = Plans.insert(c, prefix, rows);
+      long g = PlanInserts.insert(c, prefix, rows);
       c.commit();
       return g;
     }

@@ -50,7 +50,8 @@ class PlansTest {
     PlanEntryRow empty =
         new PlanEntryRow(0, "empty.aws.test.", 30, false, List.of(), Set.of(), List.of(), false);
 
-    long g = tx.write(c -> Plans.insert(c, "test \"quoted\" reason", List.of(web, gone, empty)));
+    long g =
+        tx.write(c -> PlanInserts.insert(c, "test \"quoted\" reason", List.of(web, gone, empty)));
 
     PlanRow read = tx.snapshot(c -> Plans.get(c, g)).orElseThrow();
     assertEquals("test \"quoted\" reason", read.reason());
@@ -81,7 +82,7 @@ class PlansTest {
             Set.of(),
             List.of(),
             false);
-    long g = tx.write(c -> Plans.insert(c, "r", List.of(web)));
+    long g = tx.write(c -> PlanInserts.insert(c, "r", List.of(web)));
     for (String before : List.of("on", "off")) {
       String after =
           tx.write(
@@ -108,7 +109,7 @@ class PlansTest {
     long g =
         tx.write(
             c -> {
-              long gen = Plans.insert(c, "r", List.of());
+              long gen = PlanInserts.insert(c, "r", List.of());
               exec(
                   c,
                   "INSERT INTO plan_entry (generation, endpoint, ttl, addresses) VALUES (?,"
@@ -126,8 +127,8 @@ class PlansTest {
 
   @Test
   void newestListsPlansNewestFirstAndAMissingPlanIsEmpty() throws Exception {
-    long a = tx.write(c -> Plans.insert(c, "a", List.of()));
-    long b = tx.write(c -> Plans.insert(c, "b", List.of()));
+    long a = tx.write(c -> PlanInserts.insert(c, "a", List.of()));
+    long b = tx.write(c -> PlanInserts.insert(c, "b", List.of()));
     assertEquals(
         List.of(b, a), tx.read(c -> Plans.newest(c, 5)).stream().map(PlanRow::generation).toList());
     assertEquals(Optional.empty(), tx.read(c -> Plans.get(c, b + 100)));

@@ -2,6 +2,7 @@ package dnsplane.planner.store;
 
 import dnsplane.db.plan.PlanAddressRow;
 import dnsplane.db.plan.PlanEntryRow;
+import dnsplane.db.plan.PlanInserts;
 import dnsplane.db.plan.PlanRow;
 import dnsplane.db.plan.Plans;
 import dnsplane.planner.plan.AddressFamily;
@@ -49,7 +50,7 @@ public final class PlanStore {
 
   /** Inserts the next plan and notifies the enactors (on commit); returns its generation. */
   public long insert(Connection c, String reason, List<PlanEntry> entries) throws SQLException {
-    return Plans.insert(c, reason, rows(entries));
+    return PlanInserts.insert(c, reason, rows(entries));
   }
 
   /**
@@ -57,7 +58,7 @@ public final class PlanStore {
    * found equal to plan {@code from}'s entry for the same endpoint ({@code previous}, the entries
    * the draft was computed against) instead of sending it again. Only for a plan this planner wrote
    * itself from {@code previous}: then its rows are exactly what {@link #insert} would write for
-   * those entries (see {@link Plans#insertCarrying}).
+   * those entries (see {@link PlanInserts#insertCarrying}).
    */
   public long insertCarrying(
       Connection c, String reason, PlanDraft draft, long from, Map<String, PlanEntry> previous)
@@ -84,7 +85,7 @@ public final class PlanStore {
       entries.forEach(e -> planned.add(e.endpoint()));
       previous.keySet().stream().filter(n -> !planned.contains(n)).forEach(notCarried::add);
     }
-    return Plans.insertCarrying(c, reason, from, carried, notCarried, rows(fresh));
+    return PlanInserts.insertCarrying(c, reason, from, carried, notCarried, rows(fresh));
   }
 
   /**
