@@ -132,6 +132,8 @@ t0="$EPOCHREALTIME"
   --state-dir "$WORK/state" >"$WORK/authdns.out" 2>&1 &
 SERVER_PID=$! # the launcher execs java: this is the JVM
 await_first_answer authdns "$AUTH_PORT" "$t0"
+# Where the load's time went, as authdns logs it (parse beside the read, build, the collection).
+grep -hoE "full load: .*|(re)?loaded [0-9]+ zones.*" "$WORK/authdns.out" | sed 's/^/bench: authdns /' >&2 || true
 measure_memory authdns "$AUTH_PORT"
 bench_stop_server
 

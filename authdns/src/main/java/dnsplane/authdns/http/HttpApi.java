@@ -117,7 +117,7 @@ public final class HttpApi implements AutoCloseable {
     if (countedSet.get() != zones) {
       long n = 0;
       for (Name zone : zones.zoneNames()) {
-        n += zones.records(zone).size();
+        n += zones.recordCount(zone);
       }
       countedRecords = n;
       countedSet = new WeakReference<>(zones);

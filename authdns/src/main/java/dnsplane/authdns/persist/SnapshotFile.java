@@ -1,6 +1,5 @@
 package dnsplane.authdns.persist;
 
-import dnsplane.authdns.zone.Node;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -86,25 +84,33 @@ public final class SnapshotFile {
       ZoneSnapshot zone = zones.zone(origin).orElseThrow();
       writeName(data, origin);
       data.writeLong(zone.serial());
-      // Two walks of the immutable snapshot: the count comes first in the file, and a list of a
-      // million entries to hold the first walk would be garbage the size of a zone per save.
-      int rrsets = 0;
-      for (Map.Entry<Name, Node> e : zone.nodes()) {
-        rrsets += e.getValue().types().size();
-      }
-      data.writeInt(rrsets);
-      for (Map.Entry<Name, Node> e : zone.nodes()) {
-        for (int type : e.getValue().types()) {
-          List<Record> records = e.getValue().rrset(type);
-          writeName(data, e.getKey());
-          data.writeShort(type);
-          data.writeInt(records.size());
-          for (Record r : records) {
-            byte[] wire = r.toWire(Section.ANSWER);
-            data.writeShort(wire.length);
-            data.write(wire);
-          }
-        }
+      // Two walks of the immutable snapshot, in the zone's own (hash) order, which reading does
+      // not need sorted: the count comes first in the file, and a list of a million entries to
+      // hold the first walk would be garbage the size of a zone per save.
+      int[] rrsets = new int[1];
+      zone.forEachNode((name, node) -> rrsets[0] += node.types().size());
+      data.writeInt(rrsets[0]);
+      try {
+        zone.forEachNode(
+            (name, node) -> {
+              try {
+                for (int type : node.types()) {
+                  List<Record> records = node.rrset(type);
+                  writeName(data, name);
+                  data.writeShort(type);
+                  data.writeInt(records.size());
+                  for (Record r : records) {
+                    byte[] wire = r.toWire(Section.ANSWER);
+                    data.writeShort(wire.length);
+                    data.write(wire);
+                  }
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
     }
     data.writeInt(END);
@@ -174,7 +180,9 @@ public final class SnapshotFile {
       return new Contents(header, zones.build(), rrsetCount);
     } catch (EOFException e) {
       throw new CorruptSnapshotException("truncated", e);
-    } catch (WireParseException | IllegalArgumentException e) {
+    } catch (WireParseException | java.io.UTFDataFormatException | IllegalArgumentException e) {
+      // A damaged header string is as unreadable as a damaged record (whether a flipped bit
+      // shows as bad UTF-8 depends on the bytes that follow it).
       throw new CorruptSnapshotException("unreadable: " + e.getMessage(), e);
     }
   }

@@ -295,9 +295,10 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private void fullLoad(Connection c, String reason) throws SQLException {
     long start = System.nanoTime();
-    FullLoad load = new FullLoad(applier.served());
-    ChangeLogReader.loadAll(c, load);
-    applier.load(load.result(), reason, start);
+    try (FullLoad load = new FullLoad(applier.served())) {
+      ChangeLogReader.loadAll(c, load);
+      applier.load(load.result(), reason, start);
+    }
   }
 
   private void onConnected() {

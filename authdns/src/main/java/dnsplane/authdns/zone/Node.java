@@ -52,6 +52,26 @@ public final class Node {
     return n;
   }
 
+  /**
+   * The node {@code packed} (what {@link #packed} gave, or null) stands for. For a lone record the
+   * node is made on the call: a 24-byte object, on the answer cache's miss path only.
+   */
+  static Node unpack(Object packed) {
+    return packed == null || packed instanceof Node
+        ? (Node) packed
+        : new Node(((Record) packed).getRRsetType(), packed);
+  }
+
+  /**
+   * What a zone stores for this node: the node itself, or, for a node of one rrset of one record
+   * (most names of a large zone), that record alone. A million such names then cost a million
+   * objects fewer, 24 MB less heap and less for the collector to mark; {@link #unpack} gives the
+   * node back.
+   */
+  Object packed() {
+    return data instanceof Record r && r.getRRsetType() == type ? r : this;
+  }
+
   /** The records of {@code type}, an empty list for an empty rrset, or null when there is none. */
   @SuppressWarnings("unchecked")
   public List<Record> rrset(int type) {

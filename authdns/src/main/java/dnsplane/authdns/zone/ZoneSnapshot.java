@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.pcollections.TreePMap;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
- * ZoneSnapshot is one zone's immutable data: its origin, its serial and its names in canonical DNS
- * order. Updates return a new snapshot that shares all untouched structure with the old one, so a
- * change to one rrset costs O(log n) however big the zone is.
+ * ZoneSnapshot is one zone's immutable data: its origin, its serial and its names, by name in a
+ * hash trie ({@link NameTrie}; {@link #nodes} gives them in canonical DNS order). Updates return a
+ * new snapshot that shares all untouched structure with the old one, so a change to one rrset costs
+ * O(log n) however big the zone is (a new name also updates the count of names below each of its
+ * ancestors, a few more such paths).
  *
  * <p>The SOA stored at the apex always carries {@link #serial()}: the serial comes from the change
  * log (the database bumps it on every change), never from whatever the imported SOA rdata said.
@@ -21,107 +22,107 @@ import org.xbill.DNS.Type;
 public final class ZoneSnapshot {
   private final Name origin;
   private final long serial;
-  // Canonical order (Name.compareTo) keeps every name's descendants directly after it, which is
-  // what makes "does this name exist as an empty non-terminal?" a single ceiling lookup.
-  private final TreePMap<Name, Node> nodes;
+  // Owner name -> what the name holds, as Node.packed() stores it: a hash trie, because the exact
+  // name is what every answer looks up (see NameTrie for why not a sorted tree).
+  private final NameTrie nodes;
+  // Name -> how many stored names are strictly below it (an Integer, only when some are): what
+  // makes "is this name an empty non-terminal?" one lookup without a sorted structure. A name
+  // counts for every ancestor up to the root, so exists() answers for any name as the sorted tree
+  // did. A zone of one level of names (h1.zone., h2.zone., ...) holds a handful of these.
+  private final NameTrie below;
 
-  private ZoneSnapshot(Name origin, long serial, TreePMap<Name, Node> nodes) {
+  private ZoneSnapshot(Name origin, long serial, NameTrie nodes, NameTrie below) {
     this.origin = origin;
     this.serial = serial;
     this.nodes = nodes;
+    this.below = below;
   }
 
   static ZoneSnapshot empty(Name origin, long serial) {
-    return new ZoneSnapshot(requireAbsolute(origin), serial, TreePMap.empty());
+    return new ZoneSnapshot(requireAbsolute(origin), serial, NameTrie.EMPTY, NameTrie.EMPTY);
   }
 
   /**
-   * A zone of the first {@code count} entries of two parallel arrays, its apex SOA stamped with
-   * {@code serial}: {@code names} ascending and distinct (the caller checked each is in the zone),
-   * {@code nodes} not empty. Built in linear time, where inserting name by name costs O(n log n) in
+   * A zone of the first {@code count} entries of three parallel arrays, its apex SOA stamped with
+   * {@code serial}: {@code names} distinct (the caller checked each is in the zone), {@code
+   * hashes[i]} their {@link NameTrie#hash}, ascending as unsigned ints, {@code values} their nodes
+   * as {@link Node#packed} gives them, none empty; {@code byArrival}: the same names in the order
+   * they lie in memory (the order they were made in), which is the order to visit the names
+   * themselves in. Built in linear time, where inserting name by name costs O(n log n) in
    * allocations.
    */
-  static ZoneSnapshot ofSorted(Name origin, long serial, Name[] names, Node[] nodes, int count) {
-    TreePMap<Name, Node> map = TreePMap.fromSortedMap(new SortedArrays(names, nodes, count));
-    return new ZoneSnapshot(requireAbsolute(origin), serial, map).withSerial(serial);
+  static ZoneSnapshot ofHashSorted(
+      Name origin,
+      long serial,
+      Name[] names,
+      Object[] values,
+      int[] hashes,
+      int count,
+      Name[] byArrival) {
+    // How many names each parent has, then added up each distinct parent's ancestors: a zone's
+    // names have far fewer parents than there are names, and most names of a big zone share one
+    // (h1.zone., h2.zone., ...), so the last parent is tried before a parent is made and looked up.
+    java.util.HashMap<Name, int[]> parents = new java.util.HashMap<>();
+    Name lastParent = null;
+    int[] lastCount = null;
+    for (Name n : byArrival) {
+      if (n.labels() <= 1) {
+        continue;
+      }
+      if (lastParent == null || n.labels() != lastParent.labels() + 1 || !n.subdomain(lastParent)) {
+        lastParent = new Name(n, 1);
+        lastCount = parents.computeIfAbsent(lastParent, k -> new int[1]);
+      }
+      lastCount[0]++;
+    }
+    java.util.HashMap<Name, int[]> counts = new java.util.HashMap<>();
+    for (Map.Entry<Name, int[]> e : parents.entrySet()) {
+      Name p = e.getKey();
+      for (int skip = 0; skip < p.labels(); skip++) {
+        Name a = skip == 0 ? p : new Name(p, skip);
+        counts.computeIfAbsent(a, k -> new int[1])[0] += e.getValue()[0];
+      }
+    }
+    NameTrie trie = NameTrie.ofHashSorted(names, values, hashes, count);
+    return new ZoneSnapshot(requireAbsolute(origin), serial, trie, countTrie(counts))
+        .withSerial(serial);
+  }
+
+  /** A trie of {@code counts} (as Integers), built in bulk. */
+  private static NameTrie countTrie(java.util.HashMap<Name, int[]> counts) {
+    int n = counts.size();
+    Name[] keys = new Name[n];
+    Object[] values = new Object[n];
+    int[] hashes = new int[n];
+    long[] order = new long[n];
+    int i = 0;
+    for (Map.Entry<Name, int[]> e : counts.entrySet()) {
+      keys[i] = e.getKey();
+      values[i] = e.getValue()[0];
+      hashes[i] = NameTrie.hash(e.getKey());
+      order[i] = hashOrder(hashes[i], i);
+      i++;
+    }
+    java.util.Arrays.sort(order);
+    Name[] k = new Name[n];
+    Object[] v = new Object[n];
+    int[] h = new int[n];
+    for (int j = 0; j < n; j++) {
+      int at = (int) order[j];
+      k[j] = keys[at];
+      v[j] = values[at];
+      h[j] = hashes[at];
+    }
+    return NameTrie.ofHashSorted(k, v, h, n);
   }
 
   /**
-   * Sorted arrays seen as the SortedMap {@link TreePMap#fromSortedMap} builds its tree from in
-   * linear time; it iterates the entries and asks for the comparator, nothing else.
+   * A long whose signed order is the unsigned order of {@code hash}, then {@code index} (not
+   * negative): sorting these sorts entries into the order {@link NameTrie#ofHashSorted} takes,
+   * stable for equal hashes. {@code (int) value} is the index again.
    */
-  private static final class SortedArrays extends java.util.AbstractMap<Name, Node>
-      implements java.util.SortedMap<Name, Node> {
-    private final Name[] names;
-    private final Node[] nodes;
-    private final int count;
-
-    SortedArrays(Name[] names, Node[] nodes, int count) {
-      this.names = names;
-      this.nodes = nodes;
-      this.count = count;
-    }
-
-    @Override
-    public java.util.Set<Map.Entry<Name, Node>> entrySet() {
-      return new java.util.AbstractSet<>() {
-        @Override
-        public int size() {
-          return count;
-        }
-
-        @Override
-        public java.util.Iterator<Map.Entry<Name, Node>> iterator() {
-          return new java.util.Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-              return next < count;
-            }
-
-            @Override
-            public Map.Entry<Name, Node> next() {
-              if (next >= count) {
-                throw new java.util.NoSuchElementException();
-              }
-              int i = next++;
-              return new java.util.AbstractMap.SimpleImmutableEntry<>(names[i], nodes[i]);
-            }
-          };
-        }
-      };
-    }
-
-    @Override
-    public java.util.Comparator<? super Name> comparator() {
-      return null;
-    }
-
-    @Override
-    public java.util.SortedMap<Name, Node> subMap(Name from, Name to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.SortedMap<Name, Node> headMap(Name to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.SortedMap<Name, Node> tailMap(Name from) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Name firstKey() {
-      return names[0];
-    }
-
-    @Override
-    public Name lastKey() {
-      return names[count - 1];
-    }
+  static long hashOrder(int hash, int index) {
+    return ((long) (hash ^ Integer.MIN_VALUE) << 32) | index;
   }
 
   /** The zone apex. */
@@ -136,14 +137,14 @@ public final class ZoneSnapshot {
 
   /** The apex SOA as served (with {@link #serial()}), or null when the zone has none yet. */
   public SOARecord soa() {
-    Node apex = nodes.get(origin);
+    Node apex = node(origin);
     List<Record> soa = apex == null ? null : apex.rrset(Type.SOA);
     return soa == null || soa.isEmpty() ? null : (SOARecord) soa.get(0);
   }
 
   /** The node at exactly {@code name}, or null. Names compare case-insensitively. */
   public Node node(Name name) {
-    return nodes.get(name);
+    return Node.unpack(nodes.get(name));
   }
 
   /**
@@ -151,11 +152,8 @@ public final class ZoneSnapshot {
    * non-terminal (some name below it does).
    */
   public boolean exists(Name name) {
-    if (nodes.containsKey(name)) {
-      return true;
-    }
-    Name next = nodes.higherKey(name);
-    return next != null && next.subdomain(name);
+    int hash = NameTrie.hash(name);
+    return nodes.get(name, hash) != null || below.get(name, hash) != null;
   }
 
   /** Number of owner names stored (empty non-terminals are not stored). */
@@ -163,9 +161,33 @@ public final class ZoneSnapshot {
     return nodes.size();
   }
 
-  /** Every owner name stored and its node, in canonical order (empty non-terminals are not). */
-  public Iterable<Map.Entry<Name, Node>> nodes() {
-    return nodes.entrySet();
+  /**
+   * Every owner name stored and its node, in canonical order (empty non-terminals are not). Sorted
+   * on each call, O(n log n): for transfers and export, not for answers. {@link #forEachNode} is
+   * the walk without an order.
+   */
+  public List<Map.Entry<Name, Node>> nodes() {
+    List<Map.Entry<Name, Node>> out = new ArrayList<>(nodes.size());
+    forEachNode((k, v) -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(k, v)));
+    out.sort(Map.Entry.comparingByKey());
+    return out;
+  }
+
+  /** Calls {@code action} with every owner name stored and its node, in no particular order. */
+  public void forEachNode(java.util.function.BiConsumer<Name, Node> action) {
+    nodes.forEach((k, v) -> action.accept(k, Node.unpack(v)));
+  }
+
+  /** How many records {@link #records()} holds, counted without building or sorting it. */
+  public long recordCount() {
+    long[] n = {0};
+    forEachNode(
+        (name, node) -> {
+          for (int type : node.types()) {
+            n[0] += node.rrset(type).size();
+          }
+        });
+    return n[0];
   }
 
   /** All records of the zone, SOA first, then in canonical name order and type order. */
@@ -175,7 +197,7 @@ public final class ZoneSnapshot {
     if (soa != null) {
       out.add(soa);
     }
-    for (Map.Entry<Name, Node> e : nodes.entrySet()) {
+    for (Map.Entry<Name, Node> e : nodes()) {
       Node n = e.getValue();
       for (int type : n.types()) {
         if (type != Type.SOA || !e.getKey().equals(origin)) {
@@ -187,10 +209,9 @@ public final class ZoneSnapshot {
   }
 
   ZoneSnapshot withRrset(Name name, int type, List<Record> records, long newSerial) {
-    checkRrset(name, type, records);
-    Node old = nodes.getOrDefault(name, Node.empty());
-    return new ZoneSnapshot(origin, serial, nodes.plus(name, old.with(type, records)))
-        .withSerial(newSerial);
+    Edit e = new Edit(this);
+    e.replace(name, type, records, newSerial);
+    return e.done();
   }
 
   /**
@@ -198,34 +219,25 @@ public final class ZoneSnapshot {
    * serial moves to {@code newSerial} either way.
    */
   ZoneSnapshot withRrsetIfAbsent(Name name, int type, List<Record> records, long newSerial) {
-    checkInZone(name);
-    Node old = nodes.get(name);
-    List<Record> served = old == null ? null : old.rrset(type);
-    // Nothing served (absent or a tombstone): the records that parse are better than nothing.
-    if (served != null && !served.isEmpty()) {
-      return withSerial(newSerial);
-    }
-    return withRrset(name, type, records, newSerial);
+    Edit e = new Edit(this);
+    e.replaceIfAbsent(name, type, records, newSerial);
+    return e.done();
   }
 
   ZoneSnapshot withoutRrset(Name name, int type, long newSerial) {
-    checkInZone(name);
-    Node old = nodes.get(name);
-    TreePMap<Name, Node> next = nodes;
-    if (old != null) {
-      Node n = old.without(type);
-      next = n.isEmpty() ? nodes.minus(name) : nodes.plus(name, n);
-    }
-    return new ZoneSnapshot(origin, serial, next).withSerial(newSerial);
+    Edit e = new Edit(this);
+    e.remove(name, type, newSerial);
+    return e.done();
   }
 
   /**
-   * Edit is a batch of rrset changes to one zone, folded name by name before any reaches the tree:
-   * a name changed k times in the batch copies its tree path once, not k times, and the apex SOA is
+   * Edit is a batch of rrset changes to one zone, folded name by name before any reaches the trie:
+   * a name changed k times in the batch copies its trie path once, not k times, and the apex SOA is
    * stamped once, at {@link #done}, not after every change. Catching up through a long change log
    * changes the same names over and over; this is most of what a batch of it costs. {@link #done}
    * gives exactly what {@link #withRrset}, {@link #withRrsetIfAbsent} and {@link #withoutRrset}
-   * applied one by one give, owner-name spelling included.
+   * applied one by one give, owner-name spelling included: a name keeps the spelling it was created
+   * with until it is emptied.
    */
   static final class Edit {
     private final ZoneSnapshot base;
@@ -266,20 +278,48 @@ public final class ZoneSnapshot {
 
     /** The zone after every change of the batch, its SOA stamped with the last serial. */
     ZoneSnapshot done() {
-      TreePMap<Name, Node> next = base.nodes;
+      NameTrie next = base.nodes;
+      // Names that came or went, by ancestor: +1/-1 for each, applied once per ancestor.
+      java.util.HashMap<Name, int[]> counts = null;
       for (Map.Entry<Name, Pending> e : pending.entrySet()) {
         Pending p = e.getValue();
+        boolean inBase = !p.was.isEmpty();
+        int delta = 0;
         if (p.node.isEmpty()) {
-          next = next.minus(e.getKey());
+          if (inBase) {
+            next = next.minus(e.getKey());
+            delta = -1;
+          }
         } else if (p.key != null) {
-          // Created in this batch (perhaps again, after an emptying): the tree keeps the key it
+          // Created in this batch (perhaps again, after an emptying): the trie keeps the key it
           // holds on a replacement, so the spelling of the creating change needs a fresh entry.
-          next = next.minus(p.key).plus(p.key, p.node);
-        } else if (p.node != base.nodes.get(e.getKey())) {
-          next = next.plus(e.getKey(), p.node);
+          next = (inBase ? next.minus(p.key) : next).plus(p.key, p.node.packed());
+          delta = inBase ? 0 : 1;
+        } else if (p.node != p.was) {
+          next = next.plus(e.getKey(), p.node.packed());
+        }
+        if (delta != 0) {
+          if (counts == null) {
+            counts = new java.util.HashMap<>();
+          }
+          Name n = e.getKey();
+          for (int skip = 1; skip < n.labels(); skip++) {
+            counts.computeIfAbsent(new Name(n, skip), k -> new int[1])[0] += delta;
+          }
         }
       }
-      return new ZoneSnapshot(base.origin, base.serial, next).withSerial(serial);
+      NameTrie below = base.below;
+      if (counts != null) {
+        for (Map.Entry<Name, int[]> c : counts.entrySet()) {
+          int d = c.getValue()[0];
+          if (d != 0) {
+            Integer had = (Integer) below.get(c.getKey());
+            int now = (had == null ? 0 : had) + d;
+            below = now == 0 ? below.minus(c.getKey()) : below.plus(c.getKey(), now);
+          }
+        }
+      }
+      return new ZoneSnapshot(base.origin, base.serial, next, below).withSerial(serial);
     }
 
     private Node current(Name name) {
@@ -287,14 +327,14 @@ public final class ZoneSnapshot {
       if (p != null) {
         return p.node;
       }
-      Node n = base.nodes.get(name);
+      Node n = base.node(name);
       return n == null ? Node.empty() : n;
     }
 
     private void set(Name name, Node node) {
       Pending p = pending.get(name);
       if (p == null) {
-        Node was = base.nodes.get(name);
+        Node was = base.node(name);
         p = new Pending(was == null ? Node.empty() : was);
         pending.put(name, p);
       }
@@ -305,22 +345,27 @@ public final class ZoneSnapshot {
     }
   }
 
-  /** A name's node as the batch left it; key: the spelling it was (re)created with, if it was. */
+  /**
+   * A name's node as the batch left it; was: as the base holds it (empty when absent); key: the
+   * spelling it was (re)created with, if it was.
+   */
   private static final class Pending {
+    final Node was;
     Node node;
     Name key;
 
-    Pending(Node node) {
-      this.node = node;
+    Pending(Node was) {
+      this.was = was;
+      this.node = was;
     }
   }
 
   /** Re-stamps the apex SOA so that what is served always carries the change-log serial. */
   ZoneSnapshot withSerial(long newSerial) {
-    Node apex = nodes.get(origin);
+    Node apex = node(origin);
     List<Record> soaSet = apex == null ? null : apex.rrset(Type.SOA);
     if (soaSet == null || soaSet.isEmpty()) {
-      return newSerial == serial ? this : new ZoneSnapshot(origin, newSerial, nodes);
+      return newSerial == serial ? this : new ZoneSnapshot(origin, newSerial, nodes, below);
     }
     SOARecord s = (SOARecord) soaSet.get(0);
     if (s.getSerial() == newSerial && newSerial == serial && soaSet.size() == 1) {
@@ -340,7 +385,10 @@ public final class ZoneSnapshot {
             s.getMinimum());
     // A zone has one SOA; extra ones in an rrset would be a data error, keep only the first.
     return new ZoneSnapshot(
-        origin, newSerial, nodes.plus(origin, apex.with(Type.SOA, List.of(stamped))));
+        origin,
+        newSerial,
+        nodes.plus(origin, apex.with(Type.SOA, List.of(stamped)).packed()),
+        below);
   }
 
   private void checkRrset(Name name, int type, List<Record> records) {
