@@ -98,36 +98,20 @@ final class NameTrie {
 
   /** As {@link #get}, {@code hash} being {@link #hash}{@code (key)}. */
   Object get(Name key, int hash) {
-    Object n = root;
-    for (int level = 0; n != null; level++) {
-      if (n instanceof Level l) {
-        int bit = 1 << chunk(hash, level);
-        if ((l.bitmap & bit) == 0) {
-          return null;
-        }
-        int i = 2 * Integer.bitCount(l.bitmap & (bit - 1));
-        Object k = l.slots[i];
-        if (k == null) {
-          n = l.slots[i + 1];
-          continue;
-        }
-        return key.equals(k) ? l.slots[i + 1] : null;
-      }
-      Object[] s = ((Collision) n).slots;
-      for (int i = 0; i < s.length; i += 2) {
-        if (key.equals(s[i])) {
-          return s[i + 1];
-        }
-      }
-      return null;
-    }
-    return null;
+    return find(key, hash, VALUE);
   }
 
   /** The key stored for {@code key} (its spelling as first put), or null when absent. */
   Name storedKey(Name key) {
+    return (Name) find(key, hash(key), KEY);
+  }
+
+  private static final int KEY = 0;
+  private static final int VALUE = 1;
+
+  /** Slot {@code which} (KEY or VALUE) of {@code key}'s entry, or null when absent. */
+  private Object find(Name key, int hash, int which) {
     Object n = root;
-    int hash = hash(key);
     for (int level = 0; n != null; level++) {
       if (n instanceof Level l) {
         int bit = 1 << chunk(hash, level);
@@ -140,12 +124,12 @@ final class NameTrie {
           n = l.slots[i + 1];
           continue;
         }
-        return key.equals(k) ? (Name) k : null;
+        return key.equals(k) ? l.slots[i + which] : null;
       }
       Object[] s = ((Collision) n).slots;
       for (int i = 0; i < s.length; i += 2) {
         if (key.equals(s[i])) {
-          return (Name) s[i];
+          return s[i + which];
         }
       }
       return null;
