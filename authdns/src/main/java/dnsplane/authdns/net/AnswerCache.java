@@ -40,8 +40,12 @@ final class AnswerCache {
     this.serving = new Serving(holder.get(), null);
   }
 
-  /** The cached answer to {@code key} for a query answered from {@code zones}, or null. */
+  /**
+   * The cached answer to {@code key} for a query answered from {@code zones}, or null. Every call
+   * counts as a request for {@code key} in what the cache admits when full.
+   */
   ResponseCache.Entry get(ZoneSet zones, CacheKey key) {
+    cache.record(key);
     Serving s = serving;
     if (zones == s.current || zones == s.previous) {
       return cache.get(key);
@@ -72,7 +76,7 @@ final class AnswerCache {
    */
   void store(ZoneSet zones, CacheKey key, ResponseCache.Entry entry, AnswerDependencies deps) {
     ResponseCache.Entry stored = cache.put(key, entry, deps);
-    if (serving.current != zones) {
+    if (stored != null && serving.current != zones) {
       cache.remove(stored);
     }
   }

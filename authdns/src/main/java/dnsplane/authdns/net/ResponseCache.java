@@ -17,9 +17,11 @@ import org.xbill.DNS.Name;
  * ResponseCache holds rendered responses across snapshots, each with what it depends on ({@link
  * AnswerDependencies}), so that a swap drops only the answers its changes touch ({@link
  * CacheInvalidation}): by name through an index, by zone, or, for the answers that carry a zone's
- * serial, by a per-zone epoch checked on each hit. It is bounded in entries and in bytes; past
- * either bound it drops an eighth of the entries. Which snapshot may add answers is {@link
- * AnswerCache}'s decision.
+ * serial, by a per-zone epoch checked on each hit. It is bounded in entries and in bytes. Once
+ * full, a new answer comes in only in place of one asked for less often lately, by a {@link
+ * FrequencySketch} of every request (TinyLFU admission), so answers that stay popular stay cached
+ * whatever else is asked, and a miss for a name asked once costs no eviction and leaves no garbage
+ * to outlive a young collection. Which snapshot may add answers is {@link AnswerCache}'s decision.
  *
  * <p>The table is open addressing with linear probing, sized once to twice the entry bound, and
  * each {@link Entry} carries its key and its response in one array: a hit reads a table slot, the
@@ -38,6 +40,9 @@ final class ResponseCache {
    * What one cached answer costs beyond its bytes: entry, arrays' headers, table and index slots.
    */
   static final int OVERHEAD_BYTES = 160;
+
+  /** How many entries an admission looks at to choose the one it would displace. */
+  private static final int VICTIM_SAMPLE = 4;
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
 
@@ -126,6 +131,7 @@ final class ResponseCache {
   private final long maxBytes;
   private final Entry[] slots;
   private final int shift;
+  private final FrequencySketch sketch;
   // Guarded by this: only writers touch them.
   private final Map<Name, Entry[]> dependents = new HashMap<>();
   private final Map<Name, SerialEpoch> epochs = new HashMap<>();
@@ -141,6 +147,7 @@ final class ResponseCache {
     int capacity = Integer.highestOneBit(Math.max(8, this.maxEntries) * 2 - 1) << 1;
     this.slots = new Entry[capacity];
     this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
+    this.sketch = new FrequencySketch(this.maxEntries);
   }
 
   private int home(int hash) {
@@ -173,15 +180,32 @@ final class ResponseCache {
     return null;
   }
 
+  /**
+   * Counts a request for {@code key}, hit or miss: what {@link #put} weighs when the cache is full.
+   * Takes no lock (see FrequencySketch).
+   */
+  void record(CacheKey key) {
+    sketch.increment(key.hashCode());
+  }
+
   /** Whether anything may be cached at all. */
   boolean enabled() {
     return maxEntries > 0 && maxBytes > 0;
   }
 
   /**
-   * Caches {@code entry} under {@code key}; returns the stored entry, for {@link #remove(Entry)}.
+   * Caches {@code entry} under {@code key} and returns the stored entry, for {@link
+   * #remove(Entry)}; or, when the cache is full and the key has been asked for no more often lately
+   * than the entries it would displace, stores nothing and returns null (TinyLFU's admission: a
+   * stream of names asked once, a uniform sweep of a million names or a random-subdomain flood,
+   * cannot wash out the answers asked for again and again, and does not turn every miss into an
+   * eviction).
    */
   synchronized Entry put(CacheKey key, Entry entry, AnswerDependencies deps) {
+    long need = (long) key.length() + entry.wireLength() + OVERHEAD_BYTES;
+    if (!isCached(key) && !admit(key.hashCode(), need)) {
+      return null;
+    }
     SerialEpoch epoch =
         deps.zone() == null ? null : epochs.computeIfAbsent(deps.zone(), z -> new SerialEpoch());
     int wireLength = entry.wireLength();
@@ -289,9 +313,69 @@ final class ResponseCache {
     }
   }
 
+  private boolean isCached(CacheKey key) {
+    for (int i = home(key.hashCode()); ; i = next(i)) {
+      Entry e = slots[i];
+      if (e == null) {
+        return false;
+      }
+      if (e.matches(key)) {
+        return true;
+      }
+    }
+  }
+
+  private boolean full(long need) {
+    return size >= maxEntries || bytes + need > maxBytes;
+  }
+
+  /**
+   * Whether a new entry with hash {@code hash} and size {@code need} may come in; makes room for it
+   * when it may. While the cache is full, each entry it would displace is the least asked-for of a
+   * few sampled round the table from the clock hand, and it comes in only if asked for more often
+   * than that one.
+   */
+  private boolean admit(int hash, long need) {
+    if (!full(need)) {
+      return true;
+    }
+    int frequency = sketch.frequency(hash);
+    if (frequency < 2) {
+      return false; // asked once lately (this time): it displaces nothing, whatever the victim
+    }
+    while (full(need) && size > 0) {
+      Entry victim = sampleVictim();
+      if (sketch.frequency(victim.hash) >= frequency) {
+        return false;
+      }
+      removeEntry(victim);
+      unindex(victim);
+    }
+    return !full(need);
+  }
+
+  /** The least asked-for of the next few entries from the clock hand, which moves past them. */
+  private Entry sampleVictim() {
+    Entry victim = null;
+    int victimFrequency = Integer.MAX_VALUE;
+    for (int seen = 0, n = 0; seen < VICTIM_SAMPLE && n < slots.length; n++) {
+      Entry e = slots[cursor];
+      cursor = next(cursor);
+      if (e != null) {
+        seen++;
+        int f = sketch.frequency(e.hash);
+        if (f < victimFrequency) {
+          victim = e;
+          victimFrequency = f;
+        }
+      }
+    }
+    return victim;
+  }
+
   /**
    * Drops about an eighth of the entries, going round the table from where the last eviction
-   * stopped (no recency is kept on the hit path).
+   * stopped: the bound's backstop when an answer replaced by a larger one overshoots it.
    */
   private void evict() {
     int entryTarget = maxEntries - maxEntries / 8;

@@ -134,6 +134,67 @@ class ResponseCacheTest {
     assertNull(wrong.get());
   }
 
+  @Test
+  void aFloodOfNamesAskedOnceCannotWashOutTheNamesAskedOften() {
+    ResponseCache cache = new ResponseCache(1000, 1 << 24);
+    int hot = 500;
+    for (int round = 0; round < 4; round++) {
+      for (int n = 0; n < hot; n++) {
+        ask(cache, n);
+      }
+    }
+    Random rnd = new Random(5);
+    int hotAsked = 0;
+    int hotHits = 0;
+    // A random-subdomain flood: 100,000 names asked once each, among the hot names' queries.
+    for (int i = 0; i < 100_000; i++) {
+      ask(cache, 1_000_000 + i);
+      if (i % 4 == 0) {
+        hotAsked++;
+        hotHits += ask(cache, rnd.nextInt(hot)) ? 1 : 0;
+      }
+    }
+    assertTrue(hotHits > hotAsked * 0.98, hotHits + " hits of " + hotAsked + " hot queries");
+    assertTrue(cache.size() <= 1000);
+  }
+
+  @Test
+  void aUniformSweepOfTenTimesTheBoundRarelyEvicts() {
+    ResponseCache cache = new ResponseCache(1000, 1 << 24);
+    Random rnd = new Random(9);
+    int misses = 0;
+    int admittedOnceFull = 0;
+    boolean filled = false;
+    for (int i = 0; i < 100_000; i++) {
+      int n = rnd.nextInt(10_000);
+      cache.record(key(n));
+      if (cache.get(key(n)) == null) {
+        misses++;
+        filled |= cache.size() >= 1000;
+        if (cache.put(key(n), rendered(n, i), deps(n)) != null && filled) {
+          admittedOnceFull++;
+        }
+      }
+    }
+    // Each answer admitted once the cache is full displaces another (garbage for the collector
+    // to promote); caching every miss, that was every miss.
+    assertTrue(misses > 80_000, misses + " misses");
+    assertTrue(
+        admittedOnceFull < misses / 5, admittedOnceFull + " admitted of " + misses + " misses");
+  }
+
+  /**
+   * One query for name {@code n}, as the query path makes it: counted, looked up, cached on a miss.
+   */
+  private static boolean ask(ResponseCache cache, int n) {
+    cache.record(key(n));
+    if (cache.get(key(n)) != null) {
+      return true;
+    }
+    cache.put(key(n), rendered(n, n), deps(n));
+    return false;
+  }
+
   private static CacheKey key(int n) {
     byte[] label = ("n" + n).getBytes(StandardCharsets.US_ASCII);
     byte[] qname = new byte[label.length + 4];
