@@ -24,6 +24,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +156,12 @@ public final class AuthDns implements AutoCloseable {
       follower.onSwap(swap -> notifier.swapped(swap.before(), swap.after()));
     }
     follower.start();
+    // The listeners' event loops are made while the first load runs; they bind after it.
+    FutureTask<AuthDnsServer.Prepared> preparing =
+        new FutureTask<>(() -> AuthDnsServer.prepare(holder, metrics, options, xfr));
+    Thread preparer = new Thread(preparing, "authdns-prepare");
+    preparer.setDaemon(true);
+    preparer.start();
     AuthDnsServer server = null;
     try {
       if (persister != null) {
@@ -164,7 +172,7 @@ public final class AuthDns implements AutoCloseable {
             "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
             FIRST_LOAD.toSeconds());
       }
-      server = AuthDnsServer.start(dns, holder, metrics, options, xfr);
+      server = prepared(preparing).listen(dns);
       // The answer cache keeps what a swap does not touch; a swap before this line empties it.
       AuthDnsServer serving = server;
       follower.beforeSwap(swap -> serving.beforeSwap(swap.before(), swap.after(), swap.changes()));
@@ -174,6 +182,8 @@ public final class AuthDns implements AutoCloseable {
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
+      } else {
+        closePrepared(preparing);
       }
       follower.close();
       if (persister != null) {
@@ -184,6 +194,31 @@ public final class AuthDns implements AutoCloseable {
         notifier.close();
       }
       throw e;
+    }
+  }
+
+  /** What {@code preparing} made, once it has; what it threw, unwrapped. */
+  private static AuthDnsServer.Prepared prepared(FutureTask<AuthDnsServer.Prepared> preparing)
+      throws InterruptedException {
+    try {
+      return preparing.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Shuts down the event loops {@code preparing} made, or will make, for a start that failed. */
+  private static void closePrepared(FutureTask<AuthDnsServer.Prepared> preparing) {
+    try {
+      preparing.get().close();
+    } catch (ExecutionException | InterruptedException | RuntimeException e) {
+      // Nothing was made, or the start is being abandoned anyway.
     }
   }
 

@@ -168,6 +168,17 @@ public final class AuthDnsServer implements AutoCloseable {
       ServerOptions opts,
       XfrService xfr) {
     Objects.requireNonNull(listen, "listen");
+    return prepare(holder, metrics, opts, xfr).listen(listen);
+  }
+
+  /**
+   * Everything of a server but its sockets: the event loops (Netty's native transport loaded, its
+   * classes initialized) and the query processor. Made while the first full load runs, it takes the
+   * half second or so that a cold JVM spends on it off the time to the first answer; {@link
+   * #listen} then only binds.
+   */
+  public static Prepared prepare(
+      SnapshotHolder holder, QueryMetrics metrics, ServerOptions opts, XfrService xfr) {
     Objects.requireNonNull(holder, "holder");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(opts, "opts");
@@ -185,34 +196,78 @@ public final class AuthDnsServer implements AutoCloseable {
             QueryProcessor.STANDARD,
             xfr);
     RateLimiter rrl = opts.rrl().enabled() ? new RateLimiter(opts.rrl()) : null;
-    Exception last = null;
-    int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
-    for (int i = 0; i < attempts; i++) {
-      List<Channel> channels = new ArrayList<>();
-      ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-      try {
-        InetSocketAddress bound =
-            bind(group, epoll, processor, listen, opts, channels, children, rrl, metrics);
-        LOG.info(
-            "authdns listening on {} (udp x{}, tcp, {}, rrl {})",
-            bound,
-            channels.size() - 1,
-            epoll ? "epoll" : "nio",
-            rrl == null
-                ? "off"
-                : opts.rrl().rate()
-                    + "/s slip "
-                    + opts.rrl().slip()
-                    + " whitelist "
-                    + opts.rrl().whitelist());
-        return new AuthDnsServer(group, channels, bound, children, metrics, rrl, processor);
-      } catch (Exception e) {
-        last = e;
-        channels.forEach(c -> c.close().awaitUninterruptibly());
-      }
+    // The allocator's arenas and the first pooled buffer: made now, not by the first query.
+    PooledByteBufAllocator.DEFAULT.directBuffer(UDP_MAX_QUERY).release();
+    return new Prepared(group, epoll, processor, rrl, metrics, opts);
+  }
+
+  /** A server made by {@link #prepare}, not listening yet: {@link #listen} it or close it. */
+  public static final class Prepared implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final QueryProcessor processor;
+    private final RateLimiter rrl;
+    private final QueryMetrics metrics;
+    private final ServerOptions opts;
+
+    private Prepared(
+        EventLoopGroup group,
+        boolean epoll,
+        QueryProcessor processor,
+        RateLimiter rrl,
+        QueryMetrics metrics,
+        ServerOptions opts) {
+      this.group = group;
+      this.epoll = epoll;
+      this.processor = processor;
+      this.rrl = rrl;
+      this.metrics = metrics;
+      this.opts = opts;
     }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    throw new IllegalStateException("cannot listen on " + listen + ": " + last, last);
+
+    /**
+     * Starts listening on {@code listen}, UDP and TCP; port 0 picks one free port used for both. On
+     * failure the event loops are shut down.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public AuthDnsServer listen(InetSocketAddress listen) {
+      Objects.requireNonNull(listen, "listen");
+      Exception last = null;
+      int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
+      for (int i = 0; i < attempts; i++) {
+        List<Channel> channels = new ArrayList<>();
+        ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        try {
+          InetSocketAddress bound =
+              bind(group, epoll, processor, listen, opts, channels, children, rrl, metrics);
+          LOG.info(
+              "authdns listening on {} (udp x{}, tcp, {}, rrl {})",
+              bound,
+              channels.size() - 1,
+              epoll ? "epoll" : "nio",
+              rrl == null
+                  ? "off"
+                  : opts.rrl().rate()
+                      + "/s slip "
+                      + opts.rrl().slip()
+                      + " whitelist "
+                      + opts.rrl().whitelist());
+          return new AuthDnsServer(group, channels, bound, children, metrics, rrl, processor);
+        } catch (Exception e) {
+          last = e;
+          channels.forEach(c -> c.close().awaitUninterruptibly());
+        }
+      }
+      close();
+      throw new IllegalStateException("cannot listen on " + listen + ": " + last, last);
+    }
+
+    /** Shuts the event loops down; for a server that will not {@link #listen}. */
+    @Override
+    public void close() {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   private static InetSocketAddress bind(

@@ -72,6 +72,40 @@ class FullLoadTest {
   }
 
   @Test
+  void rowsOfZonesInterleavedAreServedAsIfEachZoneCameWhole() {
+    // The database hands rrsets over in the order they were made, not zone by zone.
+    List<FullLoadRows.ZoneRow> zones =
+        List.of(
+            new FullLoadRows.ZoneRow(1, "a.test.", 7), new FullLoadRows.ZoneRow(2, "b.test.", 9));
+    List<FullLoadRows.RrsetRow> interleaved = new ArrayList<>();
+    List<FullLoadRows.RrsetRow> grouped = new ArrayList<>();
+    for (long z = 1; z <= 2; z++) {
+      String origin = z == 1 ? "a.test." : "b.test.";
+      grouped.add(
+          new FullLoadRows.RrsetRow(
+              z, origin, "SOA", 60, List.of("ns1." + origin + " h." + origin + " 1 2 3 4 5")));
+      for (int i = 0; i < ROWS / 2; i++) {
+        grouped.add(
+            new FullLoadRows.RrsetRow(
+                z, "h" + i % 500 + "." + origin, "A", 60, List.of("192.0.2." + (i % 250))));
+      }
+    }
+    int half = grouped.size() / 2;
+    for (int i = 0; i < half; i++) {
+      interleaved.add(grouped.get(i));
+      interleaved.add(grouped.get(half + i));
+    }
+
+    ZoneSet a = FullLoad.of(new FullLoadRows(42, zones, interleaved), ZoneSet.empty()).zones();
+    ZoneSet b = FullLoad.of(new FullLoadRows(42, zones, grouped), ZoneSet.empty()).zones();
+
+    for (String origin : List.of("a.test.", "b.test.")) {
+      Name o = Name.fromConstantString(origin);
+      assertEquals(b.zone(o).orElseThrow().records(), a.zone(o).orElseThrow().records(), origin);
+    }
+  }
+
+  @Test
   void aLoadAbandonedPartWayStopsItsParsingThread() {
     FullLoad load = new FullLoad(ZoneSet.empty());
     load.position(1);

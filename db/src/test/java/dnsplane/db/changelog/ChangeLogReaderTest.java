@@ -132,6 +132,24 @@ class ChangeLogReaderTest {
   }
 
   @Test
+  void loadAllHandsRrsetsOverInTheOrderTheyWereMadeWhateverTheirZone() throws SQLException {
+    // No sort of the whole table: the primary key's order, with two zones' rows interleaved.
+    try (Connection c = db.connect()) {
+      exec(c, "INSERT INTO zone (name) VALUES ('other.test.')");
+      long other = longValue(c, "SELECT id FROM zone WHERE name = 'other.test.'");
+      exec(c, INSERT_A, other, "x.other.test.", 60, "{192.0.2.10}");
+      exec(c, INSERT_A, zoneId, "y.aws.test.", 60, "{192.0.2.11}");
+      exec(c, INSERT_A, other, "z.other.test.", 60, "{192.0.2.12}");
+
+      List<String> names =
+          ChangeLogReader.loadAll(c).rrsets().stream().map(FullLoadRows.RrsetRow::name).toList();
+
+      assertEquals(
+          List.of("empty.aws.test.", "x.other.test.", "y.aws.test.", "z.other.test."), names);
+    }
+  }
+
+  @Test
   void eachLoadAllHasTheRowsOfItsCounter() throws SQLException {
     // A follower resumes after lastSeq: rows without their counter would be applied twice, a
     // counter without its rows would skip them.
