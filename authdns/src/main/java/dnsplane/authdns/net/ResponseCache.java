@@ -168,13 +168,19 @@ final class ResponseCache {
 
   /** The cached answer for {@code key}, or null. Takes no lock. */
   Entry get(CacheKey key) {
+    Entry e = find(key);
+    return e != null && e.valid() ? e : null;
+  }
+
+  /** The entry stored under {@code key}, valid or not, or null. */
+  private Entry find(CacheKey key) {
     for (int i = home(key.hashCode()), n = 0; n < slots.length; i = next(i), n++) {
       Entry e = slot(i);
       if (e == null) {
         return null;
       }
       if (e.matches(key)) {
-        return e.valid() ? e : null;
+        return e;
       }
     }
     return null;
@@ -203,7 +209,7 @@ final class ResponseCache {
    */
   synchronized Entry put(CacheKey key, Entry entry, AnswerDependencies deps) {
     long need = (long) key.length() + entry.wireLength() + OVERHEAD_BYTES;
-    if (!isCached(key) && !admit(key.hashCode(), need)) {
+    if (find(key) == null && !admit(key.hashCode(), need)) {
       return null;
     }
     SerialEpoch epoch =
@@ -309,18 +315,6 @@ final class ResponseCache {
     for (Entry e : doomed) {
       if (removeEntry(e)) {
         unindex(e);
-      }
-    }
-  }
-
-  private boolean isCached(CacheKey key) {
-    for (int i = home(key.hashCode()); ; i = next(i)) {
-      Entry e = slots[i];
-      if (e == null) {
-        return false;
-      }
-      if (e.matches(key)) {
-        return true;
       }
     }
   }
