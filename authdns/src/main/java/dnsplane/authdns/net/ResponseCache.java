@@ -2,8 +2,6 @@ package dnsplane.authdns.net;
 
 import dnsplane.authdns.answer.AnswerDependencies;
 import dnsplane.authdns.answer.CacheInvalidation;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,16 +21,9 @@ import org.xbill.DNS.Name;
  * whatever else is asked, and a miss for a name asked once costs no eviction and leaves no garbage
  * to outlive a young collection. Which snapshot may add answers is {@link AnswerCache}'s decision.
  *
- * <p>The table is open addressing with linear probing, sized once to twice the entry bound, and
- * each {@link Entry} carries its key and its response in one array: a hit reads a table slot, the
- * entry and that array, where a ConcurrentHashMap read node, key object, key array, value and
- * response array (the hit path's largest cost in the profile of 2026-11-29). Readers take no lock:
- * slots are published with release stores and read with acquire loads. Writers (misses, swaps,
- * eviction) serialize on the cache. A removal shifts later entries of its probe run back instead of
- * leaving a tombstone, so a reader racing it may miss an entry that is there: a miss is always safe
- * (the slow path renders the same answer). A reader can never get an entry for another key (the key
- * bytes are compared), and an entry removed before a swap is published is never read by a query of
- * the snapshot after it (the removal happens-before the holder's volatile store).
+ * <p>The entries are in an {@link EntryTable}, read without a lock; writers (misses, swaps,
+ * eviction) serialize on the cache. An entry removed before a swap is published is never read by a
+ * query of the snapshot after it (the removal happens-before the holder's volatile store).
  */
 final class ResponseCache {
 
@@ -43,8 +34,6 @@ final class ResponseCache {
 
   /** How many entries an admission looks at to choose the one it would displace. */
   private static final int VICTIM_SAMPLE = 4;
-
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
 
   /**
    * A rendered response, the metric series it counts in, and, once cached, its key and what
@@ -129,8 +118,7 @@ final class ResponseCache {
 
   private final int maxEntries;
   private final long maxBytes;
-  private final Entry[] slots;
-  private final int shift;
+  private final EntryTable table;
   private final FrequencySketch sketch;
   // Guarded by this: only writers touch them.
   private final Map<Name, Entry[]> dependents = new HashMap<>();
@@ -143,47 +131,14 @@ final class ResponseCache {
   ResponseCache(int maxEntries, long maxBytes) {
     this.maxEntries = Math.max(0, maxEntries);
     this.maxBytes = maxBytes;
-    // At most half full: linear probing's runs stay short.
-    int capacity = Integer.highestOneBit(Math.max(8, this.maxEntries) * 2 - 1) << 1;
-    this.slots = new Entry[capacity];
-    this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
+    this.table = new EntryTable(this.maxEntries);
     this.sketch = new FrequencySketch(this.maxEntries);
-  }
-
-  private int home(int hash) {
-    return (hash * 0x9E3779B9) >>> shift; // Fibonacci hashing: spreads the polynomial hash
-  }
-
-  private int next(int i) {
-    return (i + 1) & (slots.length - 1);
-  }
-
-  private Entry slot(int i) {
-    return (Entry) SLOT.getAcquire(slots, i);
-  }
-
-  private void setSlot(int i, Entry e) {
-    SLOT.setRelease(slots, i, e);
   }
 
   /** The cached answer for {@code key}, or null. Takes no lock. */
   Entry get(CacheKey key) {
-    Entry e = find(key);
+    Entry e = table.find(key);
     return e != null && e.valid() ? e : null;
-  }
-
-  /** The entry stored under {@code key}, valid or not, or null. */
-  private Entry find(CacheKey key) {
-    for (int i = home(key.hashCode()), n = 0; n < slots.length; i = next(i), n++) {
-      Entry e = slot(i);
-      if (e == null) {
-        return null;
-      }
-      if (e.matches(key)) {
-        return e;
-      }
-    }
-    return null;
   }
 
   /**
@@ -209,7 +164,7 @@ final class ResponseCache {
    */
   synchronized Entry put(CacheKey key, Entry entry, AnswerDependencies deps) {
     long need = (long) key.length() + entry.wireLength() + OVERHEAD_BYTES;
-    if (find(key) == null && !admit(key.hashCode(), need)) {
+    if (table.find(key) == null && !admit(key.hashCode(), need)) {
       return null;
     }
     SerialEpoch epoch =
@@ -231,21 +186,12 @@ final class ResponseCache {
             epoch,
             deps.serialBound() && epoch != null ? epoch.value : -1,
             deps.names().toArray(Name[]::new));
-    int i = home(c.hash);
-    while (true) {
-      Entry e = slots[i];
-      if (e == null) {
-        setSlot(i, c);
-        size++;
-        break;
-      }
-      if (e.matches(key)) {
-        setSlot(i, c);
-        bytes -= e.bytes();
-        unindex(e);
-        break;
-      }
-      i = next(i);
+    Entry replaced = table.insert(c, key);
+    if (replaced == null) {
+      size++;
+    } else {
+      bytes -= replaced.bytes();
+      unindex(replaced);
     }
     bytes += c.bytes();
     for (Name n : c.names) {
@@ -307,7 +253,8 @@ final class ResponseCache {
   // Collects first, then removes: a removal shifts entries back, which a scan could skip over.
   private void removeIf(Predicate<Entry> match) {
     List<Entry> doomed = new ArrayList<>();
-    for (Entry e : slots) {
+    for (int i = 0; i < table.capacity(); i++) {
+      Entry e = table.at(i);
       if (e != null && match.test(e)) {
         doomed.add(e);
       }
@@ -352,9 +299,9 @@ final class ResponseCache {
   private Entry sampleVictim() {
     Entry victim = null;
     int victimFrequency = Integer.MAX_VALUE;
-    for (int seen = 0, n = 0; seen < VICTIM_SAMPLE && n < slots.length; n++) {
-      Entry e = slots[cursor];
-      cursor = next(cursor);
+    for (int seen = 0, n = 0; seen < VICTIM_SAMPLE && n < table.capacity(); n++) {
+      Entry e = table.at(cursor);
+      cursor = table.next(cursor);
       if (e != null) {
         seen++;
         int f = sketch.frequency(e.hash);
@@ -374,52 +321,25 @@ final class ResponseCache {
   private void evict() {
     int entryTarget = maxEntries - maxEntries / 8;
     long byteTarget = maxBytes - maxBytes / 8;
-    for (int n = 0; n < 2 * slots.length && (size > entryTarget || bytes > byteTarget); n++) {
-      Entry e = slots[cursor];
+    for (int n = 0; n < 2 * table.capacity() && (size > entryTarget || bytes > byteTarget); n++) {
+      Entry e = table.at(cursor);
       if (e != null && removeEntry(e)) {
         unindex(e);
         // The slot may now hold an entry shifted back into it: look at it again.
       } else {
-        cursor = next(cursor);
+        cursor = table.next(cursor);
       }
     }
   }
 
   /** Takes {@code c} (this very entry) out of the table; false when it is not there. */
   private boolean removeEntry(Entry c) {
-    for (int i = home(c.hash); ; i = next(i)) {
-      Entry e = slots[i];
-      if (e == null) {
-        return false;
-      }
-      if (e == c) {
-        deleteAt(i);
-        size--;
-        bytes -= c.bytes();
-        return true;
-      }
+    if (!table.remove(c)) {
+      return false;
     }
-  }
-
-  /**
-   * Empties slot {@code hole}, moving back each later entry of the probe run that the hole would
-   * otherwise cut off from its home slot (Knuth's algorithm R for linear probing).
-   */
-  private void deleteAt(int hole) {
-    int mask = slots.length - 1;
-    for (int j = next(hole); ; j = next(j)) {
-      Entry e = slots[j];
-      if (e == null) {
-        break;
-      }
-      int home = home(e.hash);
-      // e may fill the hole when its home is not cyclically within (hole, j].
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        setSlot(hole, e);
-        hole = j;
-      }
-    }
-    setSlot(hole, null);
+    size--;
+    bytes -= c.bytes();
+    return true;
   }
 
   private void unindex(Entry c) {
