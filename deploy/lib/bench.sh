@@ -11,6 +11,7 @@ bench_setup() { # work-prefix
   DB_NAME="dnsplane_bench_$$_$RANDOM"
   export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
   SERVER_PID=""
+  PG_PINNED=""
   CLK_TCK="$(getconf CLK_TCK)"
   declare -gA QPS LOST LAT CPU
   trap bench_cleanup EXIT
@@ -27,10 +28,49 @@ bench_stop_server() {
 bench_cleanup() {
   local rc=$?
   bench_stop_server
+  bench_pg_unpin
   psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
     -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
   if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   exit $rc
+}
+
+# Pins the PostgreSQL cluster at $PG (its postmaster, every process it has forked, and so every
+# backend it forks from now on) to CPU $1 when it runs on this machine; bench_pg_unpin (or exit)
+# puts its CPU set back. Why: a run that makes the database work (the churn run) must not hand
+# that work to the server under test's CPU. A database on a host of its own would not take the
+# server's CPU; on this 2-core machine the scheduler otherwise runs PostgreSQL on CPU 0 too, and
+# the run measures the machine's sharing rather than the server. A remote cluster is left alone.
+bench_pg_pin() { # cpu
+  local info checkpointer datadir postmaster p
+  info="$(psql -Atq -F ' ' -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres -c \
+    "SELECT pid, current_setting('data_directory') FROM pg_stat_activity WHERE backend_type = 'checkpointer'" \
+    2>/dev/null)" || info=""
+  read -r checkpointer datadir <<<"$info"
+  postmaster=""
+  if [[ "$checkpointer" =~ ^[0-9]+$ && -r /proc/$checkpointer/stat ]]; then
+    postmaster="$(awk '{print $4}' "/proc/$checkpointer/stat")"
+  fi
+  # The same pid on this machine is that cluster only if the postmaster works in its data directory.
+  if [[ -z "$postmaster" || "$(readlink "/proc/$postmaster/cwd" 2>/dev/null)" != "$datadir" ]]; then
+    log "PostgreSQL at $PG is not a cluster of this machine (or not readable here): not pinned"
+    return 0
+  fi
+  PG_PINNED_MASK="$(taskset -p "$postmaster" | awk '{print $NF}')"
+  for p in $(bench_descendants "$postmaster"); do
+    taskset -p -c "$1" "$p" >/dev/null 2>&1 || true
+  done
+  PG_PINNED="$postmaster"
+  log "PostgreSQL (postmaster $postmaster and its processes) pinned to CPU $1 for this run"
+}
+
+bench_pg_unpin() {
+  local p
+  [[ -n "$PG_PINNED" ]] || return 0
+  for p in $(bench_descendants "$PG_PINNED"); do
+    taskset -p "$PG_PINNED_MASK" "$p" >/dev/null 2>&1 || true
+  done
+  PG_PINNED=""
 }
 
 bench_descendants() { # a process and all its descendants (NSD: xfrd → main → server children)
