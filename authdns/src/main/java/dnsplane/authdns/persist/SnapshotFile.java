@@ -3,7 +3,6 @@ package dnsplane.authdns.persist;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,13 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 
 /**
@@ -122,59 +121,46 @@ public final class SnapshotFile {
 
   /** Reads and checks a copy written by {@link #write}. */
   public static Contents read(InputStream in) throws IOException {
-    CRC32C crc = new CRC32C();
-    CountingInput counted = new CountingInput(new BufferedInputStream(in, 1 << 16));
-    DataInputStream data = new DataInputStream(new CheckedInputStream(counted, crc));
+    FileInput data = new FileInput(in);
     try {
-      byte[] magic = new byte[MAGIC.length];
-      data.readFully(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
+      if (!Arrays.equals(data.bytes(MAGIC.length), MAGIC)) {
         throw new CorruptSnapshotException("not a dnsplane snapshot (bad magic or format version)");
       }
-      Header header =
-          new Header(data.readLong(), Instant.ofEpochMilli(data.readLong()), data.readUTF());
-      int zoneCount = data.readInt();
+      Header header = new Header(data.i64(), Instant.ofEpochMilli(data.i64()), data.utf());
+      int zoneCount = data.i32();
       // Each rrset goes into the snapshot as it is read: the file's records are never all held
       // twice, once as changes and once as the snapshot.
       ZoneSet.Builder zones = new ZoneSet.Builder();
       int rrsetCount = 0;
       for (int z = 0; z < zoneCount; z++) {
-        Name origin = readName(data);
-        long serial = data.readLong();
+        Name origin = name(data.bytes(data.u8()));
+        long serial = data.i64();
         zones.add(new ZoneChange.ZoneCreated(origin, serial));
-        int rrsets = data.readInt();
+        int rrsets = data.i32();
         for (int i = 0; i < rrsets; i++) {
-          byte[] nameWire = readNameWire(data);
+          byte[] nameWire = data.bytes(data.u8());
           Name name = name(nameWire);
-          int type = data.readUnsignedShort();
-          int count = data.readInt();
+          int type = data.u16();
+          int count = data.i32();
           List<Record> records = new ArrayList<>(Math.min(count, 64));
           for (int k = 0; k < count; k++) {
-            byte[] wire = new byte[data.readUnsignedShort()];
-            data.readFully(wire);
-            Record r = Record.fromWire(wire, Section.ANSWER);
-            // The owner as written (same octets, same case) is the rrset's name: share that one
-            // object, as a load from the database does, rather than keep a copy per record.
-            if (Arrays.equals(wire, 0, nameWire.length, nameWire, 0, nameWire.length)) {
-              r = r.withName(name);
-            }
-            records.add(r);
+            records.add(data.record(name, nameWire));
           }
           zones.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial));
           rrsetCount++;
         }
       }
-      long before = counted.count;
-      if (data.readInt() != END || data.readLong() != before) {
+      long before = data.position();
+      if (data.i32() != END || data.i64() != before) {
         throw new CorruptSnapshotException("bad end marker: truncated or corrupt");
       }
-      long expected = crc.getValue();
-      int stored = new DataInputStream(counted).readInt();
-      if ((int) expected != stored) {
+      int expected = data.crc();
+      int stored = data.i32();
+      if (expected != stored) {
         throw new CorruptSnapshotException(
             String.format("checksum mismatch (stored %08x, computed %08x)", stored, expected));
       }
-      if (counted.read() != -1) {
+      if (!data.atEnd()) {
         throw new CorruptSnapshotException("data after the checksum");
       }
       return new Contents(header, zones.build(), rrsetCount);
@@ -193,16 +179,6 @@ public final class SnapshotFile {
     byte[] wire = out.toByteArray();
     data.writeByte(wire.length);
     data.write(wire);
-  }
-
-  private static Name readName(DataInputStream data) throws IOException {
-    return name(readNameWire(data));
-  }
-
-  private static byte[] readNameWire(DataInputStream data) throws IOException {
-    byte[] wire = new byte[data.readUnsignedByte()];
-    data.readFully(wire);
-    return wire;
   }
 
   private static Name name(byte[] wire) throws IOException {
@@ -234,30 +210,146 @@ public final class SnapshotFile {
     }
   }
 
-  /** Counts the bytes read through it. */
-  private static final class CountingInput extends java.io.FilterInputStream {
-    long count;
+  /**
+   * The file's fields, read from a buffer of its own: a restart reads a million rrsets, and a
+   * stream of streams (data, checksum, count, buffer) costs a call chain and a lock per field.
+   * Keeps the CRC-32C of every byte consumed, updated a buffer at a time.
+   */
+  private static final class FileInput {
+    // Room for the largest field: a record's wire form, at most 255 + 10 + 65,535 octets.
+    private final byte[] buf = new byte[1 << 17];
+    private final InputStream in;
+    private final CRC32C crc = new CRC32C();
+    private int pos;
+    private int limit;
+    private int crcFrom;
+    private long consumedBefore;
 
-    CountingInput(InputStream in) {
-      super(in);
+    FileInput(InputStream in) {
+      this.in = in;
     }
 
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count++;
+    /** Makes {@code n} bytes readable at {@code pos}; EOF when the file has fewer. */
+    private void need(int n) throws IOException {
+      if (limit - pos >= n) {
+        return;
       }
+      crc.update(buf, crcFrom, pos - crcFrom);
+      consumedBefore += pos;
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+      crcFrom = 0;
+      while (limit < n) {
+        int r = in.read(buf, limit, buf.length - limit);
+        if (r < 0) {
+          throw new EOFException();
+        }
+        limit += r;
+      }
+    }
+
+    int u8() throws IOException {
+      need(1);
+      return buf[pos++] & 0xff;
+    }
+
+    int u16() throws IOException {
+      need(2);
+      int v = (buf[pos] & 0xff) << 8 | buf[pos + 1] & 0xff;
+      pos += 2;
+      return v;
+    }
+
+    int i32() throws IOException {
+      need(4);
+      int v = i32At(pos);
+      pos += 4;
+      return v;
+    }
+
+    long i64() throws IOException {
+      need(8);
+      long v = (long) i32At(pos) << 32 | i32At(pos + 4) & 0xffffffffL;
+      pos += 8;
+      return v;
+    }
+
+    private int i32At(int at) {
+      return (buf[at] & 0xff) << 24
+          | (buf[at + 1] & 0xff) << 16
+          | (buf[at + 2] & 0xff) << 8
+          | buf[at + 3] & 0xff;
+    }
+
+    byte[] bytes(int n) throws IOException {
+      need(n);
+      byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
+      pos += n;
       return b;
     }
 
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        count += n;
+    /** A string as {@link DataOutputStream#writeUTF} wrote it. */
+    String utf() throws IOException {
+      int n = u16();
+      byte[] encoded = new byte[n + 2];
+      encoded[0] = (byte) (n >>> 8);
+      encoded[1] = (byte) n;
+      need(n);
+      System.arraycopy(buf, pos, encoded, 2, n);
+      pos += n;
+      return new DataInputStream(new java.io.ByteArrayInputStream(encoded)).readUTF();
+    }
+
+    /**
+     * One record (u16 length, then its uncompressed wire form) of the rrset {@code name}, whose
+     * wire form is {@code nameWire}. The owner as written (same octets, same case) is the rrset's
+     * name: that one object is shared, as a load from the database does, rather than a copy kept
+     * per record.
+     */
+    Record record(Name name, byte[] nameWire) throws IOException {
+      int length = u16();
+      need(length);
+      int at = pos;
+      pos += length;
+      int owner = nameWire.length;
+      // Anything unusual (another owner, a TTL above 2^31 - 1) takes dnsjava's own way.
+      if (length < owner + 10
+          || !Arrays.equals(buf, at, at + owner, nameWire, 0, owner)
+          || (buf[at + owner + 4] & 0x80) != 0) {
+        return Record.fromWire(Arrays.copyOfRange(buf, at, at + length), Section.ANSWER);
       }
-      return n;
+      int fixed = at + owner;
+      int type = (buf[fixed] & 0xff) << 8 | buf[fixed + 1] & 0xff;
+      int dclass = (buf[fixed + 2] & 0xff) << 8 | buf[fixed + 3] & 0xff;
+      long ttl = i32At(fixed + 4) & 0xffffffffL;
+      int rdlength = (buf[fixed + 8] & 0xff) << 8 | buf[fixed + 9] & 0xff;
+      if (rdlength != length - owner - 10) {
+        throw new WireParseException("record length " + length + " and rdata length disagree");
+      }
+      byte[] rdata = Arrays.copyOfRange(buf, fixed + 10, fixed + 10 + rdlength);
+      Record r = Record.newRecord(name, type, dclass, ttl, rdlength, rdata);
+      if (r == null) {
+        throw new WireParseException("unreadable " + Type.string(type) + " rdata of " + name);
+      }
+      return r;
+    }
+
+    /** Bytes consumed so far. */
+    long position() {
+      return consumedBefore + pos;
+    }
+
+    /** The CRC-32C of every byte consumed so far. */
+    int crc() {
+      crc.update(buf, crcFrom, pos - crcFrom);
+      crcFrom = pos;
+      return (int) crc.getValue();
+    }
+
+    /** Whether every byte has been consumed and the file has no more. */
+    boolean atEnd() throws IOException {
+      return pos == limit && in.read() == -1;
     }
   }
 }

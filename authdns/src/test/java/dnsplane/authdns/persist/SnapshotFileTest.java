@@ -9,6 +9,8 @@ import dnsplane.authdns.zone.ZoneSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -125,6 +129,55 @@ class SnapshotFileTest {
           () -> SnapshotFile.read(new ByteArrayInputStream(bad)),
           "a bit flipped in byte " + i);
     }
+  }
+
+  @Test
+  void aCopyLargerThanTheReadBufferReadsBackThroughAStreamOfSmallReads() throws IOException {
+    // ~40 bytes a name: several times the reader's 128 KiB buffer, so fields straddle refills,
+    // and a stream that hands over at most 7 bytes a call splits every one of them somewhere.
+    StringBuilder text = new StringBuilder("$ORIGIN big.test.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n");
+    for (int i = 0; i < 20_000; i++) {
+      text.append("name-").append(i).append(" A 192.0.2.").append(i % 250 + 1).append('\n');
+    }
+    Name big = Name.fromConstantString("big.test.");
+    ZoneSet zones = ZoneSet.fromMasterText(text.toString(), big);
+    byte[] whole = bytes(zones);
+    assertTrue(whole.length > 4 * (1 << 17), "bigger than the buffer: " + whole.length);
+    InputStream trickle =
+        new java.io.FilterInputStream(new ByteArrayInputStream(whole)) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            return super.read(b, off, Math.min(len, 7));
+          }
+        };
+    SnapshotFile.Contents back = SnapshotFile.read(trickle);
+    assertEquals(20_001, back.rrsets());
+    assertEquals(wire(zones.records(big)), wire(back.zones().records(big)));
+  }
+
+  @Test
+  void aRecordWhoseOwnerIsSpelledOtherwiseKeepsItsSpelling() throws IOException {
+    Name name = Name.fromConstantString("case.example.org.");
+    Name shouted = Name.fromConstantString("CASE.example.org.");
+    ZoneSet zones =
+        zones()
+            .apply(
+                List.of(
+                    new ZoneChange.RrsetReplaced(
+                        ORG,
+                        name,
+                        Type.A,
+                        List.of(
+                            new ARecord(name, DClass.IN, 60, InetAddress.getByName("192.0.2.7")),
+                            new ARecord(
+                                shouted, DClass.IN, 60, InetAddress.getByName("192.0.2.8"))),
+                        11)));
+    SnapshotFile.Contents back = SnapshotFile.read(new ByteArrayInputStream(bytes(zones)));
+    List<Record> rrset = back.zones().zone(ORG).orElseThrow().node(name).rrset(Type.A);
+    assertEquals(
+        List.of("case.example.org.", "CASE.example.org."),
+        rrset.stream().map(r -> r.getName().toString()).toList());
+    assertEquals(wire(zones.records(ORG)), wire(back.zones().records(ORG)));
   }
 
   @Test
