@@ -9,14 +9,18 @@
 # NSD loads the zone file; authdns gets it through `deploy/dnsplane zone import` into a throwaway
 # database and is then started as users start it, `deploy/dnsplane authdns`, with the launcher's
 # default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
-# directory, so it loads everything from PostgreSQL.
+# directory, so it loads everything from PostgreSQL; then it is stopped and started again, a
+# restart, which serves the snapshot its state directory kept (NSD reads its zone file again on
+# every start). The launcher starts servers from a class-data archive that the first start of a
+# build writes as it stops; when the build has none yet, that first start is made and timed
+# first, from a state directory of its own, and printed apart.
 #
 # Start to first answer: from the server's start until it answers the last name of the zone (dig,
 # polled every 0.1 s). Memory: RSS of the server (NSD: summed over its processes, which share pages
 # after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
-# dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer, RSS
-# after the load, RSS and PSS after the pass.
+# dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
+# PostgreSQL and on a restart, RSS after the load, RSS and PSS after the pass.
 #
 # What it starts it stops (trap EXIT): NSD (temp config), authdns, the throwaway database.
 # environment: COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
@@ -91,8 +95,8 @@ answers() { # port
 await_first_answer() { # name port start
   local deadline=$((SECONDS + 1200))
   until answers "$2"; do
-    ((SECONDS < deadline)) || die "$1 did not answer in 1200 s: $(tail -5 "$WORK/$1.out")"
-    kill -0 "$SERVER_PID" 2>/dev/null || die "$1 exited: $(tail -5 "$WORK/$1.out")"
+    ((SECONDS < deadline)) || die "$1 did not answer in 1200 s: $(tail -5 "$WORK/${1%%-*}.out")"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "$1 exited: $(tail -5 "$WORK/${1%%-*}.out")"
     sleep 0.1
   done
   START[$1]="$(awk -v s="$3" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')"
@@ -127,14 +131,40 @@ log "zone import into $DB_NAME ..."
 "$ROOT/deploy/dnsplane" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
+start_authdns() { # state-dir
+  "$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
+    --state-dir "$1" >>"$WORK/authdns.out" 2>&1 &
+  SERVER_PID=$! # the launcher execs java: this is the JVM
+}
+
+# The launcher starts a server from the classes its earlier starts loaded (a class-data archive,
+# written as the first start of a build stops). Every start but that first one has it; when this
+# build has none yet, that first start is made (and timed) here, from a state directory of its own.
+DP_FLAGS=()
+dp_cds_flags java "$(dp_jar authdns)" authdns serve
+if [[ " ${DP_FLAGS[*]} " == *"ArchiveClassesAtExit"* ]]; then
+  log "no class-data archive for this build of authdns yet: its first start writes one as it stops"
+  t0="$EPOCHREALTIME"
+  start_authdns "$WORK/first-state"
+  await_first_answer authdns-first "$AUTH_PORT" "$t0"
+  bench_stop_server
+fi
+
+# From PostgreSQL: an empty state directory, so the whole zone comes from the database.
 t0="$EPOCHREALTIME"
-"$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
-  --state-dir "$WORK/state" >"$WORK/authdns.out" 2>&1 &
-SERVER_PID=$! # the launcher execs java: this is the JVM
+start_authdns "$WORK/state"
 await_first_answer authdns "$AUTH_PORT" "$t0"
 # Where the load's time went, as authdns logs it (parse beside the read, build, the collection).
-grep -hoE "full load: .*|(re)?loaded [0-9]+ zones.*" "$WORK/authdns.out" | sed 's/^/bench: authdns /' >&2 || true
+grep -hoE "full load: .*|(re)?loaded [0-9]+ zones.*" "$WORK/authdns.out" | tail -2 | sed 's/^/bench: authdns /' >&2 || true
 measure_memory authdns "$AUTH_PORT"
+# A clean stop saves the snapshot to the state directory (a copy is kept up to date as it runs).
+bench_stop_server
+
+# Restart: what a restarted authdns does, serving the copy in its state directory at once, then
+# confirming it against PostgreSQL; NSD's start above reads its zone file again on every start.
+t0="$EPOCHREALTIME"
+start_authdns "$WORK/state"
+await_first_answer authdns-restart "$AUTH_PORT" "$t0"
 bench_stop_server
 
 # ---- report --------------------------------------------------------------------------------------
@@ -147,6 +177,9 @@ for s in nsd authdns; do
   printf '%-8s %16s %16s %16s %18s %18s\n' "$s" "${START[$s]}" "${RSS_LOAD[$s]}" "${PSS_LOAD[$s]}" \
     "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
 done
+echo "authdns restart (its state directory's snapshot): start→answer ${START[authdns-restart]} s"
+[[ -n "${START[authdns-first]:-}" ]] &&
+  echo "authdns first start of this build (no class-data archive yet): start→answer ${START[authdns-first]} s"
 # The goal (issue 13) puts authdns's RSS, all of its memory, against NSD's PSS, which counts the
 # pages NSD's processes share once: NSD's RSS would count them once per process.
 awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${RSS_LOAD[authdns]}" -v nl="${PSS_LOAD[nsd]}" \
@@ -158,8 +191,10 @@ awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${RSS_LOAD[authdns]}" -
 
 # ---- rows for deploy/bench/all -------------------------------------------------------------------
 echo
-bench_row "authdns start to first answer, $NAMES names (s)" "${START[authdns]}" "NSD ${START[nsd]}" \
-  "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns start to first answer from PostgreSQL, $NAMES names (s)" "${START[authdns]}" \
+  "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns restart to first answer (state directory's snapshot), $NAMES names (s)" \
+  "${START[authdns-restart]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-restart]}" "${START[nsd]}")"
 bench_row "authdns RSS after load, $NAMES names (MiB; NSD: PSS)" "${RSS_LOAD[authdns]}" \
   "NSD ${PSS_LOAD[nsd]}" "$(bench_ratio "${RSS_LOAD[authdns]}" "${PSS_LOAD[nsd]}")"
 bench_row "authdns RSS after one query per name, $NAMES names (MiB; NSD: PSS)" "${RSS_PASS[authdns]}" \
