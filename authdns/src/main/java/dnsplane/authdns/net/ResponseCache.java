@@ -125,6 +125,7 @@ final class ResponseCache {
   private final Map<Name, SerialEpoch> epochs = new HashMap<>();
   private long bytes;
   private int cursor;
+  private int victimFrequency;
   // Read without the lock by the gauge.
   private volatile int size;
 
@@ -286,7 +287,7 @@ final class ResponseCache {
     }
     while (full(need) && size > 0) {
       Entry victim = sampleVictim();
-      if (sketch.frequency(victim.hash) >= frequency) {
+      if (victimFrequency >= frequency) {
         return false;
       }
       removeEntry(victim);
@@ -295,16 +296,20 @@ final class ResponseCache {
     return !full(need);
   }
 
-  /** The least asked-for of the next few entries from the clock hand, which moves past them. */
+  /**
+   * The least asked-for of the next few entries from the clock hand, which moves past them; its
+   * frequency is left in {@link #victimFrequency}.
+   */
   private Entry sampleVictim() {
     Entry victim = null;
-    int victimFrequency = Integer.MAX_VALUE;
+    victimFrequency = Integer.MAX_VALUE;
     for (int seen = 0, n = 0; seen < VICTIM_SAMPLE && n < table.capacity(); n++) {
       Entry e = table.at(cursor);
+      int hash = table.hashAt(cursor);
       cursor = table.next(cursor);
       if (e != null) {
         seen++;
-        int f = sketch.frequency(e.hash);
+        int f = sketch.frequency(hash);
         if (f < victimFrequency) {
           victim = e;
           victimFrequency = f;
