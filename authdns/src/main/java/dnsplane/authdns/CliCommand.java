@@ -161,9 +161,7 @@ final class CliCommand {
         names = "--snapshot-interval",
         paramLabel = "SECONDS",
         defaultValue = "5",
-        description =
-            "Least seconds between two saves of the copy (default 5; longer for a big zone:"
-                + " 50 times the last save's time, so saving takes at most a fiftieth of a core).")
+        description = "Least seconds between two saves (default 5; or 50x the last save's time).")
     String snapshotInterval;
 
     @Env("DNSPLANE_AUTHDNS_STANDBY_POLL_MS")

@@ -63,30 +63,35 @@ class LauncherCdsTest {
     cds = root.resolve("deploy/state/cds");
   }
 
+  /** Runs {@code commands} in bash with deploy/lib/common.sh sourced and this test's root. */
+  private Shell.Result launcherShell(String commands, Map<String, String> env) {
+    String common = Shell.repoRoot().resolve("deploy/lib/common.sh").toString();
+    String script = "source '" + common + "' && DNSPLANE_ROOT='" + root + "' && " + commands;
+    return Shell.run(List.of("bash", "-c", script), env, Duration.ofSeconds(60));
+  }
+
   /** One start as the launcher makes it: dp_java_flags, dp_cds_flags, exec java. */
   private Shell.Result start(String... extraJvmFlags) {
-    String common = Shell.repoRoot().resolve("deploy/lib/common.sh").toString();
-    String script =
-        "source '"
-            + common
-            + "' && DNSPLANE_ROOT='"
-            + root
-            + "' && java=\"$(dp_java)\" && dp_java_flags \"$java\" 64m"
-            + " && dp_cds_flags \"$java\" '"
-            + jar
-            + "' hello && exec \"$java\" \"${DP_FLAGS[@]}\" "
-            + String.join(" ", extraJvmFlags)
-            + " -jar '"
-            + jar
-            + "'";
     Shell.Result r =
-        Shell.run(
-            List.of("bash", "-c", script),
-            Map.of("DNSPLANE_JAVA_OPTS", "", "DNSPLANE_CDS", "on"),
-            Duration.ofSeconds(60));
+        launcherShell(
+            "java=\"$(dp_java)\" && dp_java_flags \"$java\" 64m && dp_cds_flags \"$java\" '"
+                + jar
+                + "' hello && exec \"$java\" \"${DP_FLAGS[@]}\" "
+                + String.join(" ", extraJvmFlags)
+                + " -jar '"
+                + jar
+                + "'",
+            Map.of("DNSPLANE_JAVA_OPTS", "", "DNSPLANE_CDS", "on"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.output().contains("hello from the jar"), r.toString());
     return r;
+  }
+
+  /** The one file in the archive folder, which must match {@code regex}. */
+  private void onlyArchive(String regex) throws IOException {
+    List<String> files = archives();
+    assertEquals(1, files.size(), files.toString());
+    assertTrue(files.get(0).matches(regex), files.toString());
   }
 
   private List<String> archives() throws IOException {
@@ -104,17 +109,13 @@ class LauncherCdsTest {
     assertTrue(
         first.output().matches("(?s).*hello\\.Hello source: (file|jar).*"),
         "no archive yet: the class comes from the jar\n" + first);
-    List<String> dumped = archives();
-    assertEquals(1, dumped.size(), dumped.toString());
-    assertTrue(dumped.get(0).matches("hello\\.[0-9-]+\\.[0-9]+\\.dump"), dumped.toString());
+    onlyArchive("hello\\.[0-9-]+\\.[0-9]+\\.dump");
 
     Shell.Result second = start("-Xlog:class+load=info");
     assertTrue(
         second.output().contains("hello.Hello source: shared objects file"),
         "the second start maps the class from the archive\n" + second);
-    List<String> adopted = archives();
-    assertEquals(1, adopted.size(), adopted.toString());
-    assertTrue(adopted.get(0).matches("hello\\.[0-9-]+\\.jsa"), adopted.toString());
+    onlyArchive("hello\\.[0-9-]+\\.jsa");
   }
 
   @Test
@@ -155,21 +156,12 @@ class LauncherCdsTest {
 
   @Test
   void helpRunsWriteNoArchive() throws IOException {
-    String common = Shell.repoRoot().resolve("deploy/lib/common.sh").toString();
     Shell.Result r =
-        Shell.run(
-            List.of(
-                "bash",
-                "-c",
-                "source '"
-                    + common
-                    + "' && DNSPLANE_ROOT='"
-                    + root
-                    + "' && DP_FLAGS=() && dp_cds_flags java '"
-                    + jar
-                    + "' hello serve --help && echo \"flags:${DP_FLAGS[*]}.\""),
-            Map.of("DNSPLANE_CDS", "on"),
-            Duration.ofSeconds(30));
+        launcherShell(
+            "DP_FLAGS=() && dp_cds_flags java '"
+                + jar
+                + "' hello serve --help && echo \"flags:${DP_FLAGS[*]}.\"",
+            Map.of("DNSPLANE_CDS", "on"));
     assertTrue(r.output().contains("flags:."), r.toString());
     assertEquals(List.of(), archives());
   }
