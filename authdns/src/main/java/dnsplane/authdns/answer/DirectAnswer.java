@@ -6,7 +6,6 @@ import dnsplane.authdns.zone.ZoneSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.NSRecord;
@@ -27,6 +26,12 @@ import org.xbill.DNS.Type;
  * queries. For anything else, or an answer that would not fit the size limit, it returns null and
  * the caller takes the general path: a cache miss at a million names costs a few tree lookups
  * instead of two dnsjava messages (about 4 KB of garbage each).
+ *
+ * <p>What it makes per answer is kept small, because at a million names nearly every query misses
+ * the cache and comes here, and what it allocates is what the collector then works through: the
+ * output buffer and its compression table are the thread's own ({@link Memo}), and the names and
+ * record data shared by every answer from a zone snapshot (the authority and additional sections,
+ * the suffixes of the apex) are worked out once per snapshot ({@link Tail}).
  */
 public final class DirectAnswer {
   private static final int HEADER = 12;
@@ -38,7 +43,8 @@ public final class DirectAnswer {
   private DirectAnswer() {}
 
   /**
-   * The answer's wire bytes, or null when this query is not one this class answers.
+   * The answer, or null when this query is not one this class answers. The answer is {@code memo}'s
+   * own and holds until the next call with it.
    *
    * @param zones what is served
    * @param qname the question name in the query's own case
@@ -51,6 +57,7 @@ public final class DirectAnswer {
    * @param dnssecOk the DO bit of that OPT
    * @param maxPayload our EDNS payload size, echoed in the OPT
    * @param limit the largest response allowed
+   * @param memo the calling thread's own
    */
   public static Answer render(
       ZoneSet zones,
@@ -68,46 +75,50 @@ public final class DirectAnswer {
     if (!answersType(qtype, qclass)) {
       return null;
     }
-    Optional<ZoneSnapshot> found = zones.findZone(qname);
-    if (found.isEmpty()) {
+    ZoneSnapshot zone = memo.zoneFor(zones, qname);
+    if (zone == null) {
       return null;
     }
-    Tail tail = memo.tail(found.get());
+    Tail tail = memo.tail(zone);
     if (!tail.hasSoa) {
       return null; // no SOA: SERVFAIL, the general path's
     }
-    List<Record> answer = dataAt(tail.zone, qname, qtype);
+    int depth = qname.labels() - zone.origin().labels();
+    Object answer = dataAt(zone, qname, question, depth, qtype);
     if (answer == null) {
       return null;
     }
-    List<Record> authority = tail.ns;
-    List<Record> additional = tail.glue;
-    for (Record a : answer) {
-      if (additional.contains(a)) {
-        // An address in the answer is not repeated as additional data (as ZoneLookup).
-        additional = new ArrayList<>(additional);
-        additional.removeAll(answer);
-        break;
+    int answerCount = answer instanceof Record ? 1 : ((List<?>) answer).size();
+    // An address in the answer is not repeated as additional data (as ZoneLookup).
+    int glueCount = 0;
+    for (TailRecord g : tail.glue) {
+      if (!contains(answer, g.record)) {
+        glueCount++;
       }
     }
 
-    Writer w = new Writer(limit);
+    Writer w = memo.writer.reset(limit);
     w.u16(id);
     w.u16(FLAG_QR | FLAG_AA | (recursionDesired ? FLAG_RD : 0));
     w.u16(1);
-    w.u16(answer.size());
-    w.u16(authority.size());
-    w.u16(additional.size() + (edns ? 1 : 0));
-    w.name(qname);
-    w.raw(question, question.length - 4, 4);
-    for (Record r : answer) {
+    w.u16(answerCount);
+    w.u16(tail.ns.length);
+    w.u16(glueCount + (edns ? 1 : 0));
+    w.question(qname, question, depth, tail.originSuffixes);
+    if (answer instanceof Record r) {
+      w.record(r);
+    } else {
+      for (Object r : (List<?>) answer) {
+        w.record((Record) r);
+      }
+    }
+    for (TailRecord r : tail.ns) {
       w.record(r);
     }
-    for (Record r : authority) {
-      w.record(r);
-    }
-    for (Record r : additional) {
-      w.record(r);
+    for (TailRecord g : tail.glue) {
+      if (glueCount == tail.glue.length || !contains(answer, g.record)) {
+        w.record(g);
+      }
     }
     if (edns) {
       // The OPT Answerer adds: our payload size, extended rcode 0, version 0, DO copied.
@@ -120,24 +131,103 @@ public final class DirectAnswer {
     if (w.overflow) {
       return null;
     }
-    byte[] wire = w.at == w.out.length ? w.out : Arrays.copyOf(w.out, w.at);
-    return new Answer(wire, tail.dependencies(qname));
+    return memo.answer.set(w.out, w.at, tail.dependencies(qname));
   }
 
-  /** A direct answer: its wire bytes, and what a cached copy of it depends on. */
-  public record Answer(byte[] wire, AnswerDependencies dependencies) {}
+  private static boolean contains(Object rrset, Record r) {
+    return rrset instanceof Record one ? one.equals(r) : ((List<?>) rrset).contains(r);
+  }
+
+  /**
+   * A direct answer: its wire bytes ({@link #length} bytes of {@link #buffer} from its start), and
+   * what a cached copy of it depends on. It is the {@link Memo}'s own, refilled by each answer.
+   */
+  public static final class Answer {
+    private byte[] buffer;
+    private int length;
+    private AnswerDependencies dependencies;
+
+    private Answer set(byte[] buffer, int length, AnswerDependencies dependencies) {
+      this.buffer = buffer;
+      this.length = length;
+      this.dependencies = dependencies;
+      return this;
+    }
+
+    /** The buffer the answer's bytes start at; valid until the memo's next answer. */
+    public byte[] buffer() {
+      return buffer;
+    }
+
+    /** The answer's length in bytes. */
+    public int length() {
+      return length;
+    }
+
+    /** A copy of the answer's bytes. */
+    public byte[] wire() {
+      return Arrays.copyOf(buffer, length);
+    }
+
+    /** What a cached copy of this answer depends on. */
+    public AnswerDependencies dependencies() {
+      return dependencies;
+    }
+  }
+
+  /**
+   * A record of the authority or additional section, with what writing it needs worked out once:
+   * its owner's and (NS) target's suffixes and labels, and (other types) its rdata.
+   */
+  private static final class TailRecord {
+    final Record record;
+    final NameForm owner;
+    final NameForm target; // NS only
+    final byte[] rdata; // the others
+
+    TailRecord(Record record) {
+      this.record = record;
+      this.owner = new NameForm(record.getName());
+      if (record instanceof NSRecord ns) {
+        this.target = new NameForm(ns.getTarget());
+        this.rdata = null;
+      } else {
+        this.target = null;
+        this.rdata = record.rdataToWireCanonical();
+      }
+    }
+  }
+
+  /** A name with its suffixes (suffix i drops the first i labels) and labels, made once. */
+  private static final class NameForm {
+    final Name name;
+    final Name[] suffixes;
+    final byte[][] labels;
+
+    NameForm(Name name) {
+      this.name = name;
+      int n = Math.max(0, name.labels() - 1);
+      suffixes = new Name[n];
+      labels = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        suffixes[i] = i == 0 ? name : new Name(name, i);
+        labels[i] = name.getLabel(i);
+      }
+    }
+  }
 
   /**
    * What every direct answer from one zone snapshot shares: the apex NS rrset (the authority
-   * section), the addresses of its in-zone targets (the additional section) and the zone-wide
-   * names. A snapshot is immutable, so this is worked out once per snapshot instead of with a few
-   * tree lookups per query.
+   * section), the addresses of its in-zone targets (the additional section), the apex's suffixes
+   * and the zone-wide names. A snapshot is immutable, so this is worked out once per snapshot
+   * instead of with a few tree lookups per query.
    */
   private static final class Tail {
     final ZoneSnapshot zone;
     final boolean hasSoa;
-    final List<Record> ns;
-    final List<Record> glue;
+    final TailRecord[] ns;
+    final TailRecord[] glue;
+    final Name[] originSuffixes;
     final List<Name> zoneWide;
 
     Tail(ZoneSnapshot zone) {
@@ -146,11 +236,16 @@ public final class DirectAnswer {
       List<Record> soa = apex == null ? null : apex.rrset(Type.SOA);
       List<Record> apexNs = apex == null ? null : apex.rrset(Type.NS);
       hasSoa = soa != null && !soa.isEmpty();
-      ns = apexNs == null ? List.of() : List.copyOf(apexNs);
-      glue = List.copyOf(DirectAnswer.glue(zone, ns));
+      List<Record> nsRecords = apexNs == null ? List.of() : apexNs;
+      ns = nsRecords.stream().map(TailRecord::new).toArray(TailRecord[]::new);
+      glue =
+          DirectAnswer.glue(zone, nsRecords).stream()
+              .map(TailRecord::new)
+              .toArray(TailRecord[]::new);
+      originSuffixes = new NameForm(zone.origin()).suffixes;
       List<Name> names = new ArrayList<>();
       names.add(zone.origin());
-      ns.forEach(r -> names.add(r.getAdditionalName()));
+      nsRecords.forEach(r -> names.add(r.getAdditionalName()));
       zoneWide = List.copyOf(names);
     }
 
@@ -162,12 +257,18 @@ public final class DirectAnswer {
   }
 
   /**
-   * The tails of the last few zone snapshots answered from, for one thread (not thread-safe). A
-   * swap makes new snapshots, and the tails of old ones simply fall out.
+   * One thread's working state (not thread-safe): its output buffer, its answer, the zone it last
+   * answered from (which keeps that zone set from the collector until the thread's next answer),
+   * and the tails of the last few zone snapshots answered from. A swap makes new snapshots, and the
+   * tails of old ones simply fall out.
    */
   public static final class Memo {
     private final Tail[] tails = new Tail[4];
     private int next;
+    private final Writer writer = new Writer();
+    private final Answer answer = new Answer();
+    private ZoneSet lastZones;
+    private ZoneSnapshot lastZone;
 
     Tail tail(ZoneSnapshot zone) {
       for (Tail t : tails) {
@@ -180,6 +281,29 @@ public final class DirectAnswer {
       next = (next + 1) % tails.length;
       return t;
     }
+
+    /**
+     * The served zone closest above {@code qname} (as {@link ZoneSet#findZone}), or null. A name at
+     * or one label below the origin of the zone this thread last answered from, in the same zone
+     * set, is placed without making its parent names: the only zone that could be closer is one
+     * named {@code qname} itself.
+     */
+    ZoneSnapshot zoneFor(ZoneSet zones, Name qname) {
+      ZoneSnapshot last = lastZones == zones ? lastZone : null;
+      if (last != null) {
+        Name origin = last.origin();
+        int depth = qname.labels() - origin.labels();
+        if (depth == 0
+            ? qname.equals(origin)
+            : depth == 1 && qname.subdomain(origin) && zones.zoneOrNull(qname) == null) {
+          return last;
+        }
+      }
+      ZoneSnapshot zone = zones.findZone(qname).orElse(null);
+      lastZones = zones;
+      lastZone = zone;
+      return zone;
+    }
   }
 
   /** Whether a question of this type and class can be answered here at all. */
@@ -188,16 +312,19 @@ public final class DirectAnswer {
   }
 
   /**
-   * The rrset of {@code qtype} at {@code qname} when the name exists with such data and no node
-   * between the apex and it is a zone cut; null when ZoneLookup would take another turn (a
-   * referral, a CNAME, NODATA, a wildcard or NXDOMAIN).
+   * The rrset of {@code qtype} at {@code qname} (a Record when it is the only one, else a list)
+   * when the name exists with such data and no node between the apex and it is a zone cut; null
+   * when ZoneLookup would take another turn (a referral, a CNAME, NODATA, a wildcard or NXDOMAIN).
+   * {@code depth} is how many labels {@code qname} has below the apex, and {@code question} starts
+   * with its wire form.
    */
-  private static List<Record> dataAt(ZoneSnapshot zone, Name qname, int qtype) {
-    int depth = qname.labels() - zone.origin().labels();
-    Node node = depth == 0 ? zone.node(qname) : null;
+  private static Object dataAt(
+      ZoneSnapshot zone, Name qname, byte[] question, int depth, int qtype) {
+    int end = question.length - 4; // the name's end: its root label included
+    Object node = depth == 0 ? zone.storedNode(qname, question, 0, end) : null;
     for (int i = depth - 1; i >= 0; i--) {
       Name ancestor = i == 0 ? qname : new Name(qname, i);
-      node = zone.node(ancestor);
+      node = zone.storedNode(ancestor, question, labelStart(question, i), end);
       if (node == null) {
         if (i == 0) {
           return null; // an empty non-terminal, or a name that does not exist
@@ -206,15 +333,21 @@ public final class DirectAnswer {
         // name asked turns out not to exist, the general path answers anyway).
         continue;
       }
-      if (node.hasData(Type.NS)) {
+      if (Node.hasRecords(node, Type.NS)) {
         return null; // a zone cut: a referral
       }
     }
-    if (node == null) {
-      return null;
+    Object rrset = Node.records(node, qtype);
+    return rrset instanceof List<?> l && l.isEmpty() ? null : rrset;
+  }
+
+  /** Where label {@code i} starts in the uncompressed wire name at the start of {@code wire}. */
+  private static int labelStart(byte[] wire, int i) {
+    int p = 0;
+    for (int k = 0; k < i; k++) {
+      p += 1 + (wire[p] & 0xFF);
     }
-    List<Record> rrset = node.rrset(qtype);
-    return rrset == null || rrset.isEmpty() ? null : rrset;
+    return p;
   }
 
   /** The addresses of the in-zone NS targets, A then AAAA per target, each once. */
@@ -243,19 +376,24 @@ public final class DirectAnswer {
     return out;
   }
 
-  /** A bounded output buffer with dnsjava's name compression. */
+  /** A bounded output buffer with dnsjava's name compression, reused answer after answer. */
   private static final class Writer {
-    private final int limit;
-    byte[] out;
+    private int limit;
+    byte[] out = new byte[512]; // most answers fit: grown when not
     int at;
     boolean overflow;
     private Name[] names = new Name[16];
     private int[] positions = new int[16];
     private int count;
 
-    Writer(int limit) {
+    /** Empties this writer for an answer of at most {@code limit} bytes. */
+    Writer reset(int limit) {
       this.limit = Math.min(limit, 65535);
-      out = new byte[Math.min(this.limit, 256)]; // most answers fit: grown when not
+      at = 0;
+      overflow = false;
+      Arrays.fill(names, 0, count, null);
+      count = 0;
+      return this;
     }
 
     /** Whether {@code n} more bytes fit the limit; grows the buffer when they do. */
@@ -295,6 +433,21 @@ public final class DirectAnswer {
       }
     }
 
+    /**
+     * The question section: {@code question} as it came (the first name of a message has nothing to
+     * point at), with each suffix of {@code qname} remembered where it starts. The suffixes at or
+     * above the apex, {@code depth} labels down, are the apex's, made once per snapshot.
+     */
+    void question(Name qname, byte[] question, int depth, Name[] originSuffixes) {
+      int p = 0;
+      for (int i = 0; i < qname.labels() - 1; i++) {
+        Name suffix = i == 0 ? qname : i >= depth ? originSuffixes[i - depth] : new Name(qname, i);
+        remember(suffix, at + p);
+        p += 1 + (question[p] & 0xFF);
+      }
+      raw(question, 0, question.length);
+    }
+
     /** As dnsjava's {@code Name.toWire(DNSOutput, Compression)}. */
     void name(Name n) {
       int labels = n.labels();
@@ -312,21 +465,47 @@ public final class DirectAnswer {
       u8(0);
     }
 
+    /** As {@link #name(Name)}, from what {@code f} worked out once. */
+    void name(NameForm f) {
+      for (int i = 0; i < f.suffixes.length; i++) {
+        int pos = find(f.suffixes[i]);
+        if (pos >= 0) {
+          u16(0xC000 | pos);
+          return;
+        }
+        remember(f.suffixes[i], at);
+        raw(f.labels[i], 0, f.labels[i].length);
+      }
+      u8(0);
+    }
+
     /**
-     * As dnsjava's {@code Record.toWire(DNSOutput, int, Compression)} for the types written here.
+     * As dnsjava's {@code Record.toWire(DNSOutput, int, Compression)} for the types answered here
+     * (A, AAAA, TXT: no names in their rdata).
      */
     void record(Record r) {
       name(r.getName());
       u16(r.getType());
       u16(r.getDClass());
       u32(r.getTTL());
+      byte[] rdata = r.rdataToWireCanonical(); // no names in it: canonical is plain
+      u16(rdata.length);
+      raw(rdata, 0, rdata.length);
+    }
+
+    /** As {@link #record(Record)} for a record of the authority or additional section. */
+    void record(TailRecord t) {
+      Record r = t.record;
+      name(t.owner);
+      u16(r.getType());
+      u16(r.getDClass());
+      u32(r.getTTL());
       int lengthAt = at;
       u16(0);
-      if (r instanceof NSRecord ns) {
-        name(ns.getTarget());
+      if (t.target != null) {
+        name(t.target);
       } else {
-        byte[] rdata = r.rdataToWireCanonical(); // A, AAAA, TXT: no names, canonical is plain
-        raw(rdata, 0, rdata.length);
+        raw(t.rdata, 0, t.rdata.length);
       }
       if (!overflow) {
         int length = at - lengthAt - 2;

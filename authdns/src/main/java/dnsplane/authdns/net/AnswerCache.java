@@ -64,6 +64,22 @@ final class AnswerCache {
     }
   }
 
+  /**
+   * Caches the answer {@code wire[0..length)}, counted in {@code counters}' series and rendered
+   * from {@code zones}, if that snapshot may still add answers.
+   */
+  void put(
+      ZoneSet zones,
+      CacheKey key,
+      ResponseCache.Entry counters,
+      byte[] wire,
+      int length,
+      AnswerDependencies deps) {
+    if (admits(zones)) {
+      store(zones, cache.put(key, counters, wire, 0, length, deps));
+    }
+  }
+
   /** Whether answers rendered from {@code zones} may be added now. */
   boolean admits(ZoneSet zones) {
     return cache.enabled() && serving.current == zones;
@@ -75,7 +91,11 @@ final class AnswerCache {
    * answer is taken out again.
    */
   void store(ZoneSet zones, CacheKey key, ResponseCache.Entry entry, AnswerDependencies deps) {
-    ResponseCache.Entry stored = cache.put(key, entry, deps);
+    store(zones, cache.put(key, entry, deps));
+  }
+
+  /** The check after an add ({@code stored}: what the cache kept, or null): see {@link #store}. */
+  private void store(ZoneSet zones, ResponseCache.Entry stored) {
     if (stored != null && serving.current != zones) {
       cache.remove(stored);
     }

@@ -12,6 +12,7 @@ import org.xbill.DNS.Section;
  */
 final class AnswerCounting {
   private final QueryMetrics metrics;
+  private final Positive[] positives = new Positive[256];
 
   AnswerCounting(QueryMetrics metrics) {
     this.metrics = metrics;
@@ -33,15 +34,32 @@ final class AnswerCounting {
         (wire[2] & 0x02) != 0);
   }
 
-  /** A positive answer {@code wire} to a question of type {@code qtype}, written directly. */
-  ResponseCache.Entry positive(byte[] wire, int qtype) {
-    return new ResponseCache.Entry(
-        wire,
-        metrics.queries(Transport.UDP, qtype, Rcode.NOERROR),
-        metrics.queries(Transport.TCP, qtype, Rcode.NOERROR),
-        null,
-        false);
+  /**
+   * The counters of a positive answer to a question of type {@code qtype} (an entry without bytes,
+   * for {@link #count} and for {@link AnswerCache#put(ZoneSet, CacheKey, ResponseCache.Entry,
+   * byte[], int, AnswerDependencies)}). Made once per type: answers written directly come at the
+   * rate of cache misses, and looking their series up by name each time cost two map probes and two
+   * keys per answer.
+   */
+  ResponseCache.Entry positive(int qtype) {
+    Positive p = positives[qtype & 0xFF];
+    if (p == null || p.qtype != qtype) {
+      // A race makes the same entry twice: the series are the metrics' own, found by name.
+      p =
+          new Positive(
+              qtype,
+              new ResponseCache.Entry(
+                  new byte[0],
+                  metrics.queries(Transport.UDP, qtype, Rcode.NOERROR),
+                  metrics.queries(Transport.TCP, qtype, Rcode.NOERROR),
+                  null,
+                  false));
+      positives[qtype & 0xFF] = p;
+    }
+    return p.counters;
   }
+
+  private record Positive(int qtype, ResponseCache.Entry counters) {}
 
   /** Counts one more query answered with {@code e} over {@code t}. */
   void count(ResponseCache.Entry e, Transport t) {

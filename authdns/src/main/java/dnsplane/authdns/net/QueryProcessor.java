@@ -171,16 +171,16 @@ final class QueryProcessor {
         counting.count(hit, transport);
         return AnswerCache.reply(hit, q, in, alloc);
       }
-      byte[] direct = null;
       if (answerer == STANDARD) {
+        ByteBuf direct;
         try {
-          direct = direct(zones, q, in, transport, key);
+          direct = direct(zones, q, in, transport, key, alloc);
         } catch (RuntimeException e) {
           direct = null; // a bug here: the general path answers, or turns it into SERVFAIL
         }
-      }
-      if (direct != null) {
-        return alloc.ioBuffer(direct.length).writeBytes(direct);
+        if (direct != null) {
+          return direct;
+        }
       }
     }
     byte[] wire = slowPath(ByteBufUtil.getBytes(in), zones, transport, key, client);
@@ -188,10 +188,16 @@ final class QueryProcessor {
   }
 
   /**
-   * The answer {@link DirectAnswer} writes for {@code q} (counted and cached as the general path's
+   * The reply {@link DirectAnswer} writes for {@code q} (counted and cached as the general path's
    * would be), or null when it does not answer this query.
    */
-  private byte[] direct(ZoneSet zones, WireQuery q, ByteBuf in, Transport transport, CacheKey key) {
+  private ByteBuf direct(
+      ZoneSet zones,
+      WireQuery q,
+      ByteBuf in,
+      Transport transport,
+      CacheKey key,
+      ByteBufAllocator alloc) {
     if (!DirectAnswer.answersType(q.qtype, q.qclass)) {
       return null; // before any copy: the general path answers the other types
     }
@@ -220,10 +226,12 @@ final class QueryProcessor {
     if (answer == null) {
       return null;
     }
-    ResponseCache.Entry entry = counting.positive(answer.wire(), q.qtype);
-    counting.count(entry, transport);
-    cache.put(zones, key, entry, answer.dependencies());
-    return answer.wire();
+    ResponseCache.Entry counters = counting.positive(q.qtype);
+    counting.count(counters, transport);
+    byte[] wire = answer.buffer();
+    int length = answer.length();
+    cache.put(zones, key, counters, wire, length, answer.dependencies());
+    return alloc.ioBuffer(length).writeBytes(wire, 0, length);
   }
 
   private byte[] slowPath(

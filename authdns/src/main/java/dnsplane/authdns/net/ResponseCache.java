@@ -164,16 +164,24 @@ final class ResponseCache {
    * eviction).
    */
   synchronized Entry put(CacheKey key, Entry entry, AnswerDependencies deps) {
-    long need = (long) key.length() + entry.wireLength() + OVERHEAD_BYTES;
+    return put(key, entry, entry.data, entry.wireOffset(), entry.wireLength(), deps);
+  }
+
+  /**
+   * As {@link #put(CacheKey, Entry, AnswerDependencies)} for the answer {@code wire[offset..offset
+   * + wireLength)}, counted in the series of {@code entry} (whose own bytes are not read).
+   */
+  synchronized Entry put(
+      CacheKey key, Entry entry, byte[] wire, int offset, int wireLength, AnswerDependencies deps) {
+    long need = (long) key.length() + wireLength + OVERHEAD_BYTES;
     if (table.find(key) == null && !admit(key.hashCode(), need)) {
       return null;
     }
     SerialEpoch epoch =
         deps.zone() == null ? null : epochs.computeIfAbsent(deps.zone(), z -> new SerialEpoch());
-    int wireLength = entry.wireLength();
     byte[] data = new byte[key.length() + wireLength];
     key.copyTo(data);
-    System.arraycopy(entry.data, entry.wireOffset(), data, key.length(), wireLength);
+    System.arraycopy(wire, offset, data, key.length(), wireLength);
     Entry c =
         new Entry(
             data,

@@ -66,9 +66,22 @@ final class NameTrie {
    */
   static int hash(Name name) {
     byte[] wire = name.toWireCanonical();
+    return hashWire(wire, 0, wire.length);
+  }
+
+  /**
+   * {@link #hash} of the name whose uncompressed wire form is {@code wire[from..to)}, in any case:
+   * ASCII letters are lowered here, as the canonical form lowers them. Lets the answer path hash a
+   * query's name, or any suffix of it, straight from the packet's bytes.
+   */
+  static int hashWire(byte[] wire, int from, int to) {
     int h = 0x811c9dc5;
-    for (byte b : wire) {
-      h = (h ^ (b & 0xFF)) * 0x01000193;
+    for (int i = from; i < to; i++) {
+      int b = wire[i] & 0xFF;
+      if (b >= 'A' && b <= 'Z') {
+        b += 'a' - 'A';
+      }
+      h = (h ^ b) * 0x01000193;
     }
     h ^= h >>> 16;
     h *= 0x85ebca6b;

@@ -72,6 +72,33 @@ public final class Node {
     return data instanceof Record r && r.getRRsetType() == type ? r : this;
   }
 
+  /**
+   * The records of {@code type} in the node stored as {@code stored} ({@link
+   * ZoneSnapshot#storedNode}): the Record itself when it is the rrset's only one, else the list
+   * (possibly empty); null when there is no such rrset or no node. Makes nothing.
+   */
+  public static Object records(Object stored, int type) {
+    if (stored instanceof Record r) {
+      return r.getRRsetType() == type ? r : null;
+    }
+    if (stored == null) {
+      return null;
+    }
+    Node n = (Node) stored;
+    Object d = n.data;
+    if (d instanceof Many m) {
+      int i = Arrays.binarySearch(m.types, type);
+      return i < 0 ? null : m.sets[i];
+    }
+    return d == null || n.type != type ? null : d;
+  }
+
+  /** Whether the node stored as {@code stored} has at least one record of {@code type}. */
+  public static boolean hasRecords(Object stored, int type) {
+    Object d = records(stored, type);
+    return d instanceof Record || d instanceof List<?> l && !l.isEmpty();
+  }
+
   /** The records of {@code type}, an empty list for an empty rrset, or null when there is none. */
   @SuppressWarnings("unchecked")
   public List<Record> rrset(int type) {

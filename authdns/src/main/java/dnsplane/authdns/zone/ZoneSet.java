@@ -365,6 +365,11 @@ public final class ZoneSet {
     return Optional.empty();
   }
 
+  /** The zone named exactly {@code origin}, or null: {@link #zone} without the Optional. */
+  public ZoneSnapshot zoneOrNull(Name origin) {
+    return zones.get(origin);
+  }
+
   /** The zone named exactly {@code origin}, if served. */
   public Optional<ZoneSnapshot> zone(Name origin) {
     return Optional.ofNullable(zones.get(origin));

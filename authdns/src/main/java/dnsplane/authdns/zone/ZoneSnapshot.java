@@ -148,6 +148,16 @@ public final class ZoneSnapshot {
   }
 
   /**
+   * The node of {@code name} as stored, for {@link Node#records} and {@link Node#hasRecords}: the
+   * answer path reads it without making a Node. {@code wire[from..to)} is the name's uncompressed
+   * wire form in any case (a query's question, or a suffix of it), which saves lowering a copy of
+   * it to hash it.
+   */
+  public Object storedNode(Name name, byte[] wire, int from, int to) {
+    return nodes.get(name, NameTrie.hashWire(wire, from, to));
+  }
+
+  /**
    * True when {@code name} exists in the zone: it owns an rrset (possibly empty) or it is an empty
    * non-terminal (some name below it does).
    */

@@ -3,6 +3,7 @@ package dnsplane.authdns.answer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.zone.ZoneChange;
@@ -98,6 +99,52 @@ class DirectAnswerTest {
     assertTrue(check(zones, q, true), "over TCP it fits");
   }
 
+  @Test
+  void aZoneNamedAsTheQuestionIsTheOneThatAnswersEvenRightAfterItsParentAnswered()
+      throws Exception {
+    // The parent has data at the child's name too: answering from the parent would differ.
+    String parent =
+        "$ORIGIN p.test.\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+            + "www A 192.0.2.3\nkid A 192.0.2.4\n";
+    String child =
+        "$ORIGIN kid.p.test.\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.9\n"
+            + "@ A 192.0.2.10\n";
+    List<ZoneChange> changes = new ArrayList<>();
+    changes.addAll(ZoneFileChanges.changes(parent, Name.fromString("p.test.")));
+    changes.addAll(ZoneFileChanges.changes(child, Name.fromString("kid.p.test.")));
+    ZoneSet zones = ZoneSet.empty().apply(changes);
+    DirectAnswer.Memo memo = new DirectAnswer.Memo();
+    for (String name : List.of("www.p.test.", "KID.p.test.", "p.test.", "kid.p.test.")) {
+      Message q = query(name, Type.A, DClass.IN, true, 1232, false);
+      int limit = Answerer.udpLimit(q, MAX_PAYLOAD);
+      DirectAnswer.Answer answer = direct(zones, q, limit, memo);
+      Message general = Answerer.answer(zones, new Message(q.toWire()), MAX_PAYLOAD, false);
+      if (name.equals("p.test.")) {
+        assertEquals(null, answer, "the parent's apex has no address");
+        continue;
+      }
+      assertArrayEquals(Render.toWire(general, limit), answer.wire(), name);
+    }
+  }
+
+  @Test
+  void theAnswerIsTheMemosOwnAndTheNextAnswerReplacesIt() throws Exception {
+    ZoneSet zones =
+        zones(
+            "$ORIGIN r.test.\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+                + "a A 192.0.2.5\nb A 192.0.2.6\n");
+    DirectAnswer.Memo memo = new DirectAnswer.Memo();
+    Message qa = query("a.r.test.", Type.A, DClass.IN, false, 0, false);
+    Message qb = query("b.r.test.", Type.A, DClass.IN, false, 0, false);
+    DirectAnswer.Answer a = direct(zones, qa, 512, memo);
+    byte[] first = a.wire();
+    DirectAnswer.Answer b = direct(zones, qb, 512, memo);
+    assertSame(a, b);
+    assertEquals(first.length, b.length());
+    assertFalse(Arrays.equals(first, b.wire()), "b's answer is not a's");
+    assertArrayEquals(first, direct(zones, qa, 512, memo).wire(), "and a's comes back whole");
+  }
+
   /** Compares the two paths for {@code q}; true when DirectAnswer answered it. */
   private static boolean check(ZoneSet zones, Message q, boolean tcp) throws Exception {
     int limit = tcp ? Answerer.TCP_MAX : Answerer.udpLimit(q, MAX_PAYLOAD);
@@ -150,6 +197,11 @@ class DirectAnswerTest {
   }
 
   private static DirectAnswer.Answer direct(ZoneSet zones, Message q, int limit) {
+    return direct(zones, q, limit, MEMO);
+  }
+
+  private static DirectAnswer.Answer direct(
+      ZoneSet zones, Message q, int limit, DirectAnswer.Memo memo) {
     byte[] wire = q.toWire();
     Record question = q.getQuestion();
     int qnameLength = question.getName().toWire().length;
@@ -167,7 +219,7 @@ class DirectAnswerTest {
         opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0,
         MAX_PAYLOAD,
         limit,
-        MEMO);
+        memo);
   }
 
   private static String hex(byte[] b) {
