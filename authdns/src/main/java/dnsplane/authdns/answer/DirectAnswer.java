@@ -1,8 +1,10 @@
 package dnsplane.authdns.answer;
 
 import dnsplane.authdns.zone.Node;
+import dnsplane.authdns.zone.WireNames;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,10 +33,11 @@ import org.xbill.DNS.Type;
  * the cache and comes here, and what it allocates is what the collector then works through: the
  * output buffer and its compression table are the thread's own ({@link Memo}), and the names and
  * record data shared by every answer from a zone snapshot (the authority and additional sections,
- * the suffixes of the apex) are worked out once per snapshot ({@link Tail}).
+ * the suffixes of the apex) are worked out once per snapshot ({@link Tail}), and a name at or one
+ * label below the apex of the zone last answered from is found from the question's bytes, with no
+ * Name parsed ({@link Memo#locate}).
  */
 public final class DirectAnswer {
-  private static final int HEADER = 12;
   private static final int FLAG_QR = 0x8000;
   private static final int FLAG_AA = 0x0400;
   private static final int FLAG_RD = 0x0100;
@@ -47,8 +50,8 @@ public final class DirectAnswer {
    * own and holds until the next call with it.
    *
    * @param zones what is served
-   * @param qname the question name in the query's own case
    * @param question the question as it came: name in wire form (no compression), type and class
+   * @param questionLength how many bytes of {@code question} it takes (the rest is not read)
    * @param id the query's ID
    * @param recursionDesired the query's RD flag
    * @param qtype the question type
@@ -61,8 +64,8 @@ public final class DirectAnswer {
    */
   public static Answer render(
       ZoneSet zones,
-      Name qname,
       byte[] question,
+      int questionLength,
       int id,
       boolean recursionDesired,
       int qtype,
@@ -75,16 +78,21 @@ public final class DirectAnswer {
     if (!answersType(qtype, qclass)) {
       return null;
     }
-    ZoneSnapshot zone = memo.zoneFor(zones, qname);
-    if (zone == null) {
-      return null;
+    int end = questionLength - 4; // the name's end: its root label included
+    Located at = memo.locate(zones, question, end);
+    if (at == null || !at.tail.hasSoa) {
+      return null; // not ours, or no SOA: SERVFAIL, the general path's
     }
-    Tail tail = memo.tail(zone);
-    if (!tail.hasSoa) {
-      return null; // no SOA: SERVFAIL, the general path's
+    Tail tail = at.tail;
+    Name qname = at.qname;
+    int depth = at.depth;
+    Object answer;
+    if (at.node == null) {
+      answer = dataAt(tail.zone, qname, question, end, depth, qtype);
+    } else {
+      // The name's own node, found from its bytes: the only node between it and the apex.
+      answer = depth == 1 && Node.hasRecords(at.node, Type.NS) ? null : data(at.node, qtype);
     }
-    int depth = qname.labels() - zone.origin().labels();
-    Object answer = dataAt(zone, qname, question, depth, qtype);
     if (answer == null) {
       return null;
     }
@@ -104,7 +112,7 @@ public final class DirectAnswer {
     w.u16(answerCount);
     w.u16(tail.ns.length);
     w.u16(glueCount + (edns ? 1 : 0));
-    w.question(qname, question, depth, tail.originSuffixes);
+    w.question(qname, question, questionLength, depth, tail.originSuffixes);
     if (answer instanceof Record r) {
       w.record(r);
     } else {
@@ -228,6 +236,7 @@ public final class DirectAnswer {
     final TailRecord[] ns;
     final TailRecord[] glue;
     final Name[] originSuffixes;
+    final byte[] originWire;
     final List<Name> zoneWide;
 
     Tail(ZoneSnapshot zone) {
@@ -243,6 +252,7 @@ public final class DirectAnswer {
               .map(TailRecord::new)
               .toArray(TailRecord[]::new);
       originSuffixes = new NameForm(zone.origin()).suffixes;
+      originWire = zone.origin().toWireCanonical();
       List<Name> names = new ArrayList<>();
       names.add(zone.origin());
       nsRecords.forEach(r -> names.add(r.getAdditionalName()));
@@ -267,8 +277,20 @@ public final class DirectAnswer {
     private int next;
     private final Writer writer = new Writer();
     private final Answer answer = new Answer();
+    private final Located located = new Located();
+    private final Name[] ownerFound = new Name[1];
     private ZoneSet lastZones;
     private ZoneSnapshot lastZone;
+
+    private byte[] question = new byte[64];
+
+    /** A buffer of at least {@code length} bytes for the question to answer next: this memo's. */
+    public byte[] question(int length) {
+      if (question.length < length) {
+        question = new byte[Math.max(length, 2 * question.length)];
+      }
+      return question;
+    }
 
     Tail tail(ZoneSnapshot zone) {
       for (Tail t : tails) {
@@ -283,27 +305,78 @@ public final class DirectAnswer {
     }
 
     /**
-     * The served zone closest above {@code qname} (as {@link ZoneSet#findZone}), or null. A name at
-     * or one label below the origin of the zone this thread last answered from, in the same zone
-     * set, is placed without making its parent names: the only zone that could be closer is one
-     * named {@code qname} itself.
+     * Where the question's name is: its zone (the closest served one above it, as {@link
+     * ZoneSet#findZone} finds it), its Name and depth below the apex, and, for a name at or one
+     * label below the apex of the zone this thread last answered from (in the same zone set), its
+     * node. Such a name, the common case, is looked up from its bytes ({@code question[0..end)}):
+     * no Name is parsed and no parent name made; the Name is the owner name stored. Null when no
+     * served zone holds it, or when that fast look-up finds no node (the general path then
+     * answers).
      */
-    ZoneSnapshot zoneFor(ZoneSet zones, Name qname) {
+    Located locate(ZoneSet zones, byte[] question, int end) {
       ZoneSnapshot last = lastZones == zones ? lastZone : null;
       if (last != null) {
-        Name origin = last.origin();
-        int depth = qname.labels() - origin.labels();
-        if (depth == 0
-            ? qname.equals(origin)
-            : depth == 1 && qname.subdomain(origin) && zones.zoneOrNull(qname) == null) {
-          return last;
+        Tail t = tail(last);
+        int depth = labelCount(question, end) - last.origin().labels();
+        if ((depth == 0 || depth == 1) && endsWith(question, depth, end, t.originWire)) {
+          Object node = last.storedNode(question, 0, end, ownerFound);
+          Name owner = ownerFound[0];
+          ownerFound[0] = null;
+          if (node == null) {
+            return null;
+          }
+          // One label down, a zone of that very name would be closer.
+          if (depth == 0 || zones.zoneOrNull(owner) == null) {
+            return located.set(t, owner, depth, node);
+          }
         }
+      }
+      Name qname;
+      try {
+        qname = new Name(question);
+      } catch (IOException e) {
+        return null;
       }
       ZoneSnapshot zone = zones.findZone(qname).orElse(null);
       lastZones = zones;
       lastZone = zone;
-      return zone;
+      return zone == null
+          ? null
+          : located.set(tail(zone), qname, qname.labels() - zone.origin().labels(), null);
     }
+  }
+
+  /** Where a question's name is: see {@link Memo#locate}. A memo's own, refilled each time. */
+  private static final class Located {
+    Tail tail;
+    Name qname;
+    int depth;
+    Object node; // the name's node as stored, or null when not looked up yet
+
+    Located set(Tail tail, Name qname, int depth, Object node) {
+      this.tail = tail;
+      this.qname = qname;
+      this.depth = depth;
+      this.node = node;
+      return this;
+    }
+  }
+
+  /** How many labels the wire name {@code wire[0..end)} has, its root label included. */
+  private static int labelCount(byte[] wire, int end) {
+    int labels = 1;
+    for (int p = 0; p < end - 1; p += 1 + (wire[p] & 0xFF)) {
+      labels++;
+    }
+    return labels;
+  }
+
+  /**
+   * Whether the wire name {@code wire[0..end)} less its first {@code skip} labels is {@code
+   * canonical} (a lower-case wire name), compared without case.
+   */
+  private static boolean endsWith(byte[] wire, int skip, int end, byte[] canonical) {
+    return WireNames.sameAs(canonical, wire, labelStart(wire, skip), end);
   }
 
   /** Whether a question of this type and class can be answered here at all. */
@@ -315,12 +388,11 @@ public final class DirectAnswer {
    * The rrset of {@code qtype} at {@code qname} (a Record when it is the only one, else a list)
    * when the name exists with such data and no node between the apex and it is a zone cut; null
    * when ZoneLookup would take another turn (a referral, a CNAME, NODATA, a wildcard or NXDOMAIN).
-   * {@code depth} is how many labels {@code qname} has below the apex, and {@code question} starts
-   * with its wire form.
+   * {@code depth} is how many labels {@code qname} has below the apex, and {@code question[0..end)}
+   * is its wire form.
    */
   private static Object dataAt(
-      ZoneSnapshot zone, Name qname, byte[] question, int depth, int qtype) {
-    int end = question.length - 4; // the name's end: its root label included
+      ZoneSnapshot zone, Name qname, byte[] question, int end, int depth, int qtype) {
     Object node = depth == 0 ? zone.storedNode(qname, question, 0, end) : null;
     for (int i = depth - 1; i >= 0; i--) {
       Name ancestor = i == 0 ? qname : new Name(qname, i);
@@ -337,6 +409,11 @@ public final class DirectAnswer {
         return null; // a zone cut: a referral
       }
     }
+    return data(node, qtype);
+  }
+
+  /** The records of {@code qtype} at the node stored as {@code node}; null when there are none. */
+  private static Object data(Object node, int qtype) {
     Object rrset = Node.records(node, qtype);
     return rrset instanceof List<?> l && l.isEmpty() ? null : rrset;
   }
@@ -438,14 +515,14 @@ public final class DirectAnswer {
      * point at), with each suffix of {@code qname} remembered where it starts. The suffixes at or
      * above the apex, {@code depth} labels down, are the apex's, made once per snapshot.
      */
-    void question(Name qname, byte[] question, int depth, Name[] originSuffixes) {
+    void question(Name qname, byte[] question, int length, int depth, Name[] originSuffixes) {
       int p = 0;
       for (int i = 0; i < qname.labels() - 1; i++) {
         Name suffix = i == 0 ? qname : i >= depth ? originSuffixes[i - depth] : new Name(qname, i);
         remember(suffix, at + p);
         p += 1 + (question[p] & 0xFF);
       }
-      raw(question, 0, question.length);
+      raw(question, 0, length);
     }
 
     /** As dnsjava's {@code Name.toWire(DNSOutput, Compression)}. */

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
-import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -201,19 +200,15 @@ final class QueryProcessor {
     if (!DirectAnswer.answersType(q.qtype, q.qclass)) {
       return null; // before any copy: the general path answers the other types
     }
-    byte[] question = new byte[q.qnameLength + 4];
-    in.getBytes(in.readerIndex() + WireQuery.HEADER, question);
-    Name qname;
-    try {
-      qname = new Name(new DNSInput(question));
-    } catch (IOException e) {
-      return null;
-    }
+    DirectAnswer.Memo memo = memos.get();
+    int questionLength = q.qnameLength + 4;
+    byte[] question = memo.question(questionLength);
+    in.getBytes(in.readerIndex() + WireQuery.HEADER, question, 0, questionLength);
     DirectAnswer.Answer answer =
         DirectAnswer.render(
             zones,
-            qname,
             question,
+            questionLength,
             q.id,
             (q.flags & RD) != 0,
             q.qtype,
@@ -222,7 +217,7 @@ final class QueryProcessor {
             q.ednsMode == WireQuery.EDNS_DO,
             maxPayload,
             q.limit(transport, maxPayload),
-            memos.get());
+            memo);
     if (answer == null) {
       return null;
     }

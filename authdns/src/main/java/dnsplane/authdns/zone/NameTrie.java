@@ -75,14 +75,7 @@ final class NameTrie {
    * query's name, or any suffix of it, straight from the packet's bytes.
    */
   static int hashWire(byte[] wire, int from, int to) {
-    int h = 0x811c9dc5;
-    for (int i = from; i < to; i++) {
-      int b = wire[i] & 0xFF;
-      if (b >= 'A' && b <= 'Z') {
-        b += 'a' - 'A';
-      }
-      h = (h ^ b) * 0x01000193;
-    }
+    int h = WireNames.fnv(wire, from, to);
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;
@@ -111,43 +104,73 @@ final class NameTrie {
 
   /** As {@link #get}, {@code hash} being {@link #hash}{@code (key)}. */
   Object get(Name key, int hash) {
-    return find(key, hash, VALUE);
+    return find(key, null, 0, 0, hash, VALUE, null);
+  }
+
+  /**
+   * The value of the name whose uncompressed wire form is {@code wire[from..to)}, in any case, or
+   * null; the key stored for it goes to {@code keyFound[0]}. For a caller that has the name's bytes
+   * and no Name: it makes none (only a copy of the stored key's bytes, to compare).
+   */
+  Object getWire(byte[] wire, int from, int to, Name[] keyFound) {
+    return root == null
+        ? null
+        : find(null, wire, from, to, hashWire(wire, from, to), VALUE, keyFound);
   }
 
   /** The key stored for {@code key} (its spelling as first put), or null when absent. */
   Name storedKey(Name key) {
-    return (Name) find(key, hash(key), KEY);
+    return (Name) find(key, null, 0, 0, hash(key), KEY, null);
   }
 
   private static final int KEY = 0;
   private static final int VALUE = 1;
 
-  /** Slot {@code which} (KEY or VALUE) of {@code key}'s entry, or null when absent. */
-  private Object find(Name key, int hash, int which) {
+  /**
+   * Slot {@code which} (KEY or VALUE) of the entry of {@code key}, or when that is null of the name
+   * {@code wire[from..to)}; null when absent. The key found goes to {@code keyFound[0]} if given.
+   */
+  private Object find(
+      Name key, byte[] wire, int from, int to, int hash, int which, Name[] keyFound) {
     Object n = root;
     for (int level = 0; n != null; level++) {
+      Object[] s;
+      int i;
+      int end;
       if (n instanceof Level l) {
         int bit = 1 << chunk(hash, level);
         if ((l.bitmap & bit) == 0) {
           return null;
         }
-        int i = 2 * Integer.bitCount(l.bitmap & (bit - 1));
-        Object k = l.slots[i];
-        if (k == null) {
+        i = 2 * Integer.bitCount(l.bitmap & (bit - 1));
+        if (l.slots[i] == null) {
           n = l.slots[i + 1];
           continue;
         }
-        return key.equals(k) ? l.slots[i + which] : null;
+        s = l.slots;
+        end = i + 2; // one entry to compare
+      } else {
+        s = ((Collision) n).slots;
+        i = 0;
+        end = s.length;
       }
-      Object[] s = ((Collision) n).slots;
-      for (int i = 0; i < s.length; i += 2) {
-        if (key.equals(s[i])) {
+      for (; i < end; i += 2) {
+        Name k = (Name) s[i];
+        if (key != null ? key.equals(k) : sameName(k, wire, from, to)) {
+          if (keyFound != null) {
+            keyFound[0] = k;
+          }
           return s[i + which];
         }
       }
       return null;
     }
     return null;
+  }
+
+  /** Whether {@code name} is the name spelled {@code wire[from..to)}, compared without case. */
+  private static boolean sameName(Name name, byte[] wire, int from, int to) {
+    return name.length() == to - from && WireNames.sameAs(name.toWireCanonical(), wire, from, to);
   }
 
   /**

@@ -158,6 +158,14 @@ public final class ZoneSnapshot {
   }
 
   /**
+   * As {@link #storedNode(Name, byte[], int, int)} with no Name at hand: the name is {@code
+   * wire[from..to)} alone, and the owner name stored for it goes to {@code ownerFound[0]}.
+   */
+  public Object storedNode(byte[] wire, int from, int to, Name[] ownerFound) {
+    return nodes.getWire(wire, from, to, ownerFound);
+  }
+
+  /**
    * True when {@code name} exists in the zone: it owns an rrset (possibly empty) or it is an empty
    * non-terminal (some name below it does).
    */

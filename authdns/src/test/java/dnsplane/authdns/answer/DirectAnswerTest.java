@@ -205,12 +205,13 @@ class DirectAnswerTest {
     byte[] wire = q.toWire();
     Record question = q.getQuestion();
     int qnameLength = question.getName().toWire().length;
-    byte[] questionBytes = Arrays.copyOfRange(wire, 12, 12 + qnameLength + 4);
+    // Inside a longer buffer, as the event loop's reused one holds it.
+    byte[] questionBytes = Arrays.copyOfRange(wire, 12, 12 + qnameLength + 4 + 9);
     OPTRecord opt = q.getOPT();
     return DirectAnswer.render(
         zones,
-        question.getName(),
         questionBytes,
+        qnameLength + 4,
         q.getHeader().getID(),
         q.getHeader().getFlag(Flags.RD),
         question.getType(),

@@ -2,12 +2,21 @@ package dnsplane.authdns.zone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 
-/** The trie hash of a name's wire bytes, as the answer path takes it from a query's question. */
+/**
+ * The trie hash of a name's wire bytes, and the look-up by those bytes, as the answer path takes
+ * them from a query's question.
+ */
 class NameTrieHashTest {
 
   @Test
@@ -49,5 +58,50 @@ class NameTrieHashTest {
     assertNotEquals(NameTrie.hashWire(upper, 0, 3), NameTrie.hashWire(lower, 0, 3));
     assertEquals(NameTrie.hash(new Name(upper)), NameTrie.hashWire(upper, 0, 3));
     assertEquals(NameTrie.hash(new Name(lower)), NameTrie.hashWire(lower, 0, 3));
+  }
+
+  @Test
+  void aLookUpByBytesFindsTheStoredSpellingAndNothingElseEvenAmongEqualHashes() throws Exception {
+    Name origin = Name.fromString("w.test.");
+    // Two names of one trie hash (a collision node), found by search as TrieSnapshotTest does.
+    Map<Integer, Name> seen = new HashMap<>();
+    Name first = null;
+    Name second = null;
+    for (int i = 0; second == null; i++) {
+      Name n = Name.fromString("c" + i, origin);
+      Name other = seen.putIfAbsent(NameTrie.hash(n), n);
+      if (other != null) {
+        first = other;
+        second = n;
+      }
+    }
+    List<Name> stored =
+        List.of(
+            Name.fromString("MiXed", origin),
+            first,
+            second,
+            origin,
+            Name.fromString("a.b", origin));
+    NameTrie trie = NameTrie.EMPTY;
+    for (Name n : stored) {
+      trie = trie.plus(n, n.toString());
+    }
+    Name[] found = new Name[1];
+    for (Name n : stored) {
+      byte[] wire = Name.fromString(n.toString().toUpperCase(Locale.ROOT)).toWire();
+      // Inside a larger buffer, as a question sits in a packet.
+      byte[] packet = new byte[wire.length + 7];
+      System.arraycopy(wire, 0, packet, 3, wire.length);
+      assertEquals(n.toString(), trie.getWire(packet, 3, 3 + wire.length, found), n.toString());
+      assertSame(n, found[0], "the stored key, spelled as stored");
+    }
+    found[0] = null;
+    // Same length and hash chunk path as nothing stored: a name one octet off is absent.
+    for (String absent : List.of("mixee.w.test.", "a.c.w.test.", "c.w.test.", "w.test.x.")) {
+      byte[] wire = Name.fromString(absent).toWire();
+      assertNull(trie.getWire(wire, 0, wire.length, found), absent);
+      assertNull(found[0], absent);
+    }
+    assertNull(NameTrie.EMPTY.getWire(origin.toWire(), 0, origin.length(), found));
   }
 }
