@@ -5,12 +5,10 @@ import dnsplane.authdns.zone.WireNames;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
-import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -33,15 +31,14 @@ import org.xbill.DNS.Type;
  * the cache and comes here, and what it allocates is what the collector then works through: the
  * output buffer and its compression table are the thread's own ({@link Memo}), and the names and
  * record data shared by every answer from a zone snapshot (the authority and additional sections,
- * the suffixes of the apex) are worked out once per snapshot ({@link Tail}), and a name at or one
- * label below the apex of the zone last answered from is found from the question's bytes, with no
- * Name parsed ({@link Memo#locate}).
+ * the suffixes of the apex) are worked out once per snapshot ({@link AnswerTail}), and a name at or
+ * one label below the apex of the zone last answered from is found from the question's bytes, with
+ * no Name parsed ({@link Memo#locate}).
  */
 public final class DirectAnswer {
   private static final int FLAG_QR = 0x8000;
   private static final int FLAG_AA = 0x0400;
   private static final int FLAG_RD = 0x0100;
-  private static final int MAX_POINTER = 0x3FFF;
 
   private DirectAnswer() {}
 
@@ -83,7 +80,7 @@ public final class DirectAnswer {
     if (at == null || !at.tail.hasSoa) {
       return null; // not ours, or no SOA: SERVFAIL, the general path's
     }
-    Tail tail = at.tail;
+    AnswerTail tail = at.tail;
     Name qname = at.qname;
     int depth = at.depth;
     Object answer;
@@ -99,13 +96,13 @@ public final class DirectAnswer {
     int answerCount = answer instanceof Record ? 1 : ((List<?>) answer).size();
     // An address in the answer is not repeated as additional data (as ZoneLookup).
     int glueCount = 0;
-    for (TailRecord g : tail.glue) {
+    for (AnswerWriter.TailRecord g : tail.glue) {
       if (!contains(answer, g.record)) {
         glueCount++;
       }
     }
 
-    Writer w = memo.writer.reset(limit);
+    AnswerWriter w = memo.writer.reset(limit);
     w.u16(id);
     w.u16(FLAG_QR | FLAG_AA | (recursionDesired ? FLAG_RD : 0));
     w.u16(1);
@@ -120,10 +117,10 @@ public final class DirectAnswer {
         w.record((Record) r);
       }
     }
-    for (TailRecord r : tail.ns) {
+    for (AnswerWriter.TailRecord r : tail.ns) {
       w.record(r);
     }
-    for (TailRecord g : tail.glue) {
+    for (AnswerWriter.TailRecord g : tail.glue) {
       if (glueCount == tail.glue.length || !contains(answer, g.record)) {
         w.record(g);
       }
@@ -184,98 +181,15 @@ public final class DirectAnswer {
   }
 
   /**
-   * A record of the authority or additional section, with what writing it needs worked out once:
-   * its owner's and (NS) target's suffixes and labels, and (other types) its rdata.
-   */
-  private static final class TailRecord {
-    final Record record;
-    final NameForm owner;
-    final NameForm target; // NS only
-    final byte[] rdata; // the others
-
-    TailRecord(Record record) {
-      this.record = record;
-      this.owner = new NameForm(record.getName());
-      if (record instanceof NSRecord ns) {
-        this.target = new NameForm(ns.getTarget());
-        this.rdata = null;
-      } else {
-        this.target = null;
-        this.rdata = record.rdataToWireCanonical();
-      }
-    }
-  }
-
-  /** A name with its suffixes (suffix i drops the first i labels) and labels, made once. */
-  private static final class NameForm {
-    final Name name;
-    final Name[] suffixes;
-    final byte[][] labels;
-
-    NameForm(Name name) {
-      this.name = name;
-      int n = Math.max(0, name.labels() - 1);
-      suffixes = new Name[n];
-      labels = new byte[n][];
-      for (int i = 0; i < n; i++) {
-        suffixes[i] = i == 0 ? name : new Name(name, i);
-        labels[i] = name.getLabel(i);
-      }
-    }
-  }
-
-  /**
-   * What every direct answer from one zone snapshot shares: the apex NS rrset (the authority
-   * section), the addresses of its in-zone targets (the additional section), the apex's suffixes
-   * and the zone-wide names. A snapshot is immutable, so this is worked out once per snapshot
-   * instead of with a few tree lookups per query.
-   */
-  private static final class Tail {
-    final ZoneSnapshot zone;
-    final boolean hasSoa;
-    final TailRecord[] ns;
-    final TailRecord[] glue;
-    final Name[] originSuffixes;
-    final byte[] originWire;
-    final List<Name> zoneWide;
-
-    Tail(ZoneSnapshot zone) {
-      this.zone = zone;
-      Node apex = zone.node(zone.origin());
-      List<Record> soa = apex == null ? null : apex.rrset(Type.SOA);
-      List<Record> apexNs = apex == null ? null : apex.rrset(Type.NS);
-      hasSoa = soa != null && !soa.isEmpty();
-      List<Record> nsRecords = apexNs == null ? List.of() : apexNs;
-      ns = nsRecords.stream().map(TailRecord::new).toArray(TailRecord[]::new);
-      glue =
-          DirectAnswer.glue(zone, nsRecords).stream()
-              .map(TailRecord::new)
-              .toArray(TailRecord[]::new);
-      originSuffixes = new NameForm(zone.origin()).suffixes;
-      originWire = zone.origin().toWireCanonical();
-      List<Name> names = new ArrayList<>();
-      names.add(zone.origin());
-      nsRecords.forEach(r -> names.add(r.getAdditionalName()));
-      zoneWide = List.copyOf(names);
-    }
-
-    /** As {@link AnswerDependencies#of} finds them in a direct answer to {@code qname}. */
-    AnswerDependencies dependencies(Name qname) {
-      return new AnswerDependencies(
-          zone.origin(), false, zoneWide.contains(qname) ? List.of() : List.of(qname));
-    }
-  }
-
-  /**
    * One thread's working state (not thread-safe): its output buffer, its answer, the zone it last
    * answered from (which keeps that zone set from the collector until the thread's next answer),
    * and the tails of the last few zone snapshots answered from. A swap makes new snapshots, and the
    * tails of old ones simply fall out.
    */
   public static final class Memo {
-    private final Tail[] tails = new Tail[4];
+    private final AnswerTail[] tails = new AnswerTail[4];
     private int next;
-    private final Writer writer = new Writer();
+    private final AnswerWriter writer = new AnswerWriter();
     private final Answer answer = new Answer();
     private final Located located = new Located();
     private final Name[] ownerFound = new Name[1];
@@ -292,13 +206,13 @@ public final class DirectAnswer {
       return question;
     }
 
-    Tail tail(ZoneSnapshot zone) {
-      for (Tail t : tails) {
+    AnswerTail tail(ZoneSnapshot zone) {
+      for (AnswerTail t : tails) {
         if (t != null && t.zone == zone) {
           return t;
         }
       }
-      Tail t = new Tail(zone);
+      AnswerTail t = new AnswerTail(zone);
       tails[next] = t;
       next = (next + 1) % tails.length;
       return t;
@@ -316,7 +230,7 @@ public final class DirectAnswer {
     Located locate(ZoneSet zones, byte[] question, int end) {
       ZoneSnapshot last = lastZones == zones ? lastZone : null;
       if (last != null) {
-        Tail t = tail(last);
+        AnswerTail t = tail(last);
         int depth = labelCount(question, end) - last.origin().labels();
         if ((depth == 0 || depth == 1) && endsWith(question, depth, end, t.originWire)) {
           Object node = last.storedNode(question, 0, end, ownerFound);
@@ -348,12 +262,12 @@ public final class DirectAnswer {
 
   /** Where a question's name is: see {@link Memo#locate}. A memo's own, refilled each time. */
   private static final class Located {
-    Tail tail;
+    AnswerTail tail;
     Name qname;
     int depth;
     Object node; // the name's node as stored, or null when not looked up yet
 
-    Located set(Tail tail, Name qname, int depth, Object node) {
+    Located set(AnswerTail tail, Name qname, int depth, Object node) {
       this.tail = tail;
       this.qname = qname;
       this.depth = depth;
@@ -425,191 +339,5 @@ public final class DirectAnswer {
       p += 1 + (wire[p] & 0xFF);
     }
     return p;
-  }
-
-  /** The addresses of the in-zone NS targets, A then AAAA per target, each once. */
-  private static List<Record> glue(ZoneSnapshot zone, List<Record> ns) {
-    List<Record> out = new ArrayList<>();
-    for (Record r : ns) {
-      Name target = ((NSRecord) r).getTarget();
-      if (!target.subdomain(zone.origin())) {
-        continue;
-      }
-      Node n = zone.node(target);
-      if (n == null) {
-        continue;
-      }
-      for (int t = Type.A; t != 0; t = t == Type.A ? Type.AAAA : 0) {
-        List<Record> rs = n.rrset(t);
-        if (rs != null) {
-          for (Record a : rs) {
-            if (!out.contains(a)) {
-              out.add(a);
-            }
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A bounded output buffer with dnsjava's name compression, reused answer after answer. */
-  private static final class Writer {
-    private int limit;
-    byte[] out = new byte[512]; // most answers fit: grown when not
-    int at;
-    boolean overflow;
-    private Name[] names = new Name[16];
-    private int[] positions = new int[16];
-    private int count;
-
-    /** Empties this writer for an answer of at most {@code limit} bytes. */
-    Writer reset(int limit) {
-      this.limit = Math.min(limit, 65535);
-      at = 0;
-      overflow = false;
-      Arrays.fill(names, 0, count, null);
-      count = 0;
-      return this;
-    }
-
-    /** Whether {@code n} more bytes fit the limit; grows the buffer when they do. */
-    private boolean room(int n) {
-      if (at + n > limit) {
-        overflow = true;
-        return false;
-      }
-      if (at + n > out.length) {
-        out = Arrays.copyOf(out, Math.min(limit, Math.max(out.length * 2, at + n)));
-      }
-      return true;
-    }
-
-    void u8(int v) {
-      if (room(1)) {
-        out[at++] = (byte) v;
-      }
-    }
-
-    void u16(int v) {
-      if (room(2)) {
-        out[at++] = (byte) (v >>> 8);
-        out[at++] = (byte) v;
-      }
-    }
-
-    void u32(long v) {
-      u16((int) (v >>> 16) & 0xFFFF);
-      u16((int) v & 0xFFFF);
-    }
-
-    void raw(byte[] b, int from, int length) {
-      if (room(length)) {
-        System.arraycopy(b, from, out, at, length);
-        at += length;
-      }
-    }
-
-    /**
-     * The question section: {@code question} as it came (the first name of a message has nothing to
-     * point at), with each suffix of {@code qname} remembered where it starts. The suffixes at or
-     * above the apex, {@code depth} labels down, are the apex's, made once per snapshot.
-     */
-    void question(Name qname, byte[] question, int length, int depth, Name[] originSuffixes) {
-      int p = 0;
-      for (int i = 0; i < qname.labels() - 1; i++) {
-        Name suffix = i == 0 ? qname : i >= depth ? originSuffixes[i - depth] : new Name(qname, i);
-        remember(suffix, at + p);
-        p += 1 + (question[p] & 0xFF);
-      }
-      raw(question, 0, length);
-    }
-
-    /** As dnsjava's {@code Name.toWire(DNSOutput, Compression)}. */
-    void name(Name n) {
-      int labels = n.labels();
-      for (int i = 0; i < labels - 1; i++) {
-        Name suffix = i == 0 ? n : new Name(n, i);
-        int pos = find(suffix);
-        if (pos >= 0) {
-          u16(0xC000 | pos);
-          return;
-        }
-        remember(suffix, at);
-        byte[] label = n.getLabel(i); // with its length octet
-        raw(label, 0, label.length);
-      }
-      u8(0);
-    }
-
-    /** As {@link #name(Name)}, from what {@code f} worked out once. */
-    void name(NameForm f) {
-      for (int i = 0; i < f.suffixes.length; i++) {
-        int pos = find(f.suffixes[i]);
-        if (pos >= 0) {
-          u16(0xC000 | pos);
-          return;
-        }
-        remember(f.suffixes[i], at);
-        raw(f.labels[i], 0, f.labels[i].length);
-      }
-      u8(0);
-    }
-
-    /**
-     * As dnsjava's {@code Record.toWire(DNSOutput, int, Compression)} for the types answered here
-     * (A, AAAA, TXT: no names in their rdata).
-     */
-    void record(Record r) {
-      name(r.getName());
-      u16(r.getType());
-      u16(r.getDClass());
-      u32(r.getTTL());
-      byte[] rdata = r.rdataToWireCanonical(); // no names in it: canonical is plain
-      u16(rdata.length);
-      raw(rdata, 0, rdata.length);
-    }
-
-    /** As {@link #record(Record)} for a record of the authority or additional section. */
-    void record(TailRecord t) {
-      Record r = t.record;
-      name(t.owner);
-      u16(r.getType());
-      u16(r.getDClass());
-      u32(r.getTTL());
-      int lengthAt = at;
-      u16(0);
-      if (t.target != null) {
-        name(t.target);
-      } else {
-        raw(t.rdata, 0, t.rdata.length);
-      }
-      if (!overflow) {
-        int length = at - lengthAt - 2;
-        out[lengthAt] = (byte) (length >>> 8);
-        out[lengthAt + 1] = (byte) length;
-      }
-    }
-
-    private int find(Name n) {
-      for (int i = 0; i < count; i++) {
-        if (names[i].equals(n)) {
-          return positions[i];
-        }
-      }
-      return -1;
-    }
-
-    private void remember(Name n, int position) {
-      if (position > MAX_POINTER) {
-        return;
-      }
-      if (count == names.length) {
-        names = Arrays.copyOf(names, count * 2);
-        positions = Arrays.copyOf(positions, count * 2);
-      }
-      names[count] = n;
-      positions[count++] = position;
-    }
   }
 }

@@ -60,28 +60,10 @@ final class NameTrie {
     }
   }
 
-  /**
-   * The hash the trie files {@code name} under: FNV-1a over its canonical (lower-case) wire form,
-   * then a finalizer that spreads every input bit over the top bits the first levels use.
-   */
+  /** The hash the trie files {@code name} under: {@link WireNames#hash} of its wire form. */
   static int hash(Name name) {
     byte[] wire = name.toWireCanonical();
-    return hashWire(wire, 0, wire.length);
-  }
-
-  /**
-   * {@link #hash} of the name whose uncompressed wire form is {@code wire[from..to)}, in any case:
-   * ASCII letters are lowered here, as the canonical form lowers them. Lets the answer path hash a
-   * query's name, or any suffix of it, straight from the packet's bytes.
-   */
-  static int hashWire(byte[] wire, int from, int to) {
-    int h = WireNames.fnv(wire, from, to);
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    return h;
+    return WireNames.hash(wire, 0, wire.length);
   }
 
   private static int chunk(int hash, int level) {
@@ -115,7 +97,7 @@ final class NameTrie {
   Object getWire(byte[] wire, int from, int to, Name[] keyFound) {
     return root == null
         ? null
-        : find(null, wire, from, to, hashWire(wire, from, to), VALUE, keyFound);
+        : find(null, wire, from, to, WireNames.hash(wire, from, to), VALUE, keyFound);
   }
 
   /** The key stored for {@code key} (its spelling as first put), or null when absent. */
@@ -156,7 +138,7 @@ final class NameTrie {
       }
       for (; i < end; i += 2) {
         Name k = (Name) s[i];
-        if (key != null ? key.equals(k) : sameName(k, wire, from, to)) {
+        if (key != null ? key.equals(k) : WireNames.sameAs(k, wire, from, to)) {
           if (keyFound != null) {
             keyFound[0] = k;
           }
@@ -166,11 +148,6 @@ final class NameTrie {
       return null;
     }
     return null;
-  }
-
-  /** Whether {@code name} is the name spelled {@code wire[from..to)}, compared without case. */
-  private static boolean sameName(Name name, byte[] wire, int from, int to) {
-    return name.length() == to - from && WireNames.sameAs(name.toWireCanonical(), wire, from, to);
   }
 
   /**

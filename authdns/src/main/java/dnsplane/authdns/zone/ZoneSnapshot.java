@@ -154,7 +154,7 @@ public final class ZoneSnapshot {
    * it to hash it.
    */
   public Object storedNode(Name name, byte[] wire, int from, int to) {
-    return nodes.get(name, NameTrie.hashWire(wire, from, to));
+    return nodes.get(name, WireNames.hash(wire, from, to));
   }
 
   /**

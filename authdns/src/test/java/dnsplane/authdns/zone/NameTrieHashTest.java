@@ -44,7 +44,7 @@ class NameTrieHashTest {
       for (int i = 0; i < name.labels(); i++) {
         Name suffix = i == 0 ? name : new Name(name, i);
         assertEquals(
-            NameTrie.hash(suffix), NameTrie.hashWire(wire, from, wire.length), text + " @" + i);
+            NameTrie.hash(suffix), WireNames.hash(wire, from, wire.length), text + " @" + i);
         from += 1 + (wire[from] & 0xFF);
       }
     }
@@ -55,9 +55,9 @@ class NameTrieHashTest {
     // 0xC1 and 0xE1 differ by the case bit, but DNS folds ASCII letters only.
     byte[] upper = {1, (byte) 0xC1, 0};
     byte[] lower = {1, (byte) 0xE1, 0};
-    assertNotEquals(NameTrie.hashWire(upper, 0, 3), NameTrie.hashWire(lower, 0, 3));
-    assertEquals(NameTrie.hash(new Name(upper)), NameTrie.hashWire(upper, 0, 3));
-    assertEquals(NameTrie.hash(new Name(lower)), NameTrie.hashWire(lower, 0, 3));
+    assertNotEquals(WireNames.hash(upper, 0, 3), WireNames.hash(lower, 0, 3));
+    assertEquals(NameTrie.hash(new Name(upper)), WireNames.hash(upper, 0, 3));
+    assertEquals(NameTrie.hash(new Name(lower)), WireNames.hash(lower, 0, 3));
   }
 
   @Test
