@@ -102,14 +102,7 @@ public final class Node {
   /** The records of {@code type}, an empty list for an empty rrset, or null when there is none. */
   @SuppressWarnings("unchecked")
   public List<Record> rrset(int type) {
-    Object d = data;
-    if (d instanceof Many m) {
-      int i = Arrays.binarySearch(m.types, type);
-      return i < 0 ? null : m.sets[i];
-    }
-    if (d == null || this.type != type) {
-      return null;
-    }
+    Object d = records(this, type);
     return d instanceof Record r ? List.of(r) : (List<Record>) d;
   }
 
