@@ -86,6 +86,35 @@ class AuthDnsServerTest {
     assertEquals(0, inet6, "no dual-stack socket: each datagram would take the IPv6 path");
   }
 
+  @Test
+  void udpRepliesIgnoreLearntPathMtusAsNsdsDo() throws Exception {
+    Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll (Linux) only");
+    assertEquals(
+        List.of(AuthDnsServer.PMTUDISC_OMIT, AuthDnsServer.PMTUDISC_OMIT),
+        server.udpSocketOption(AuthDnsServer.IP_MTU_DISCOVER),
+        "IP_PMTUDISC_OMIT on every UDP socket");
+    InetAddress v6 = InetAddress.getByName("::1");
+    try (var probe = new java.net.DatagramSocket(new InetSocketAddress(v6, 0))) {
+      // Bound: this host has IPv6 loopback.
+    } catch (java.net.SocketException e) {
+      Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
+    }
+    try (AuthDnsServer dual =
+        AuthDnsServer.start(
+            new InetSocketAddress(v6, 0), HOLDER, new QueryMetrics(), ServerOptions.defaults())) {
+      int sockets = dual.udpSocketOption(AuthDnsServer.IPV6_MTU_DISCOVER).size();
+      assertTrue(sockets > 0);
+      assertEquals(
+          java.util.Collections.nCopies(sockets, AuthDnsServer.PMTUDISC_OMIT),
+          dual.udpSocketOption(AuthDnsServer.IPV6_MTU_DISCOVER));
+      assertEquals(
+          java.util.Collections.nCopies(sockets, AuthDnsServer.PMTUDISC_OMIT),
+          dual.udpSocketOption(AuthDnsServer.IP_MTU_DISCOVER));
+      Message r = new SimpleResolver(dual.address()).send(query("www.tricky.test.", Type.A));
+      assertEquals(Rcode.NOERROR, r.getRcode());
+    }
+  }
+
   private static long udpSockets(String table, String port) throws Exception {
     Path path = Path.of(table);
     if (!Files.exists(path)) {
