@@ -64,7 +64,7 @@ public final class AuthDnsServer implements AutoCloseable {
   // Larger than any sane query; a bigger datagram arrives cut and is answered FORMERR.
   private static final int UDP_MAX_QUERY = 4096;
   // With epoll, one recvmmsg call fills up to this many datagrams into one buffer.
-  private static final int UDP_DATAGRAMS_PER_READ = 16;
+  static final int UDP_DATAGRAMS_PER_READ = 16;
 
   // setsockopt(IP_MTU_DISCOVER / IPV6_MTU_DISCOVER, IP_PMTUDISC_OMIT), from <linux/in.h> and
   // <linux/in6.h>: replies go out at the interface's MTU, neither marked don't-fragment nor sized
@@ -294,7 +294,6 @@ public final class AuthDnsServer implements AutoCloseable {
       RateLimiter rrl,
       QueryMetrics metrics)
       throws Exception {
-    UdpHandler udp = new UdpHandler(processor, rrl, metrics);
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -303,7 +302,13 @@ public final class AuthDnsServer implements AutoCloseable {
             // for this pattern (small response buffers allocated and freed per query).
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_QUERY))
-            .handler(udp);
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new UdpHandler(processor, rrl, metrics));
+                  }
+                });
     int sockets = 1;
     if (!epoll) {
       b.channel(NioDatagramChannel.class);

@@ -6,6 +6,7 @@ import dnsplane.authdns.answer.DirectAnswer;
 import dnsplane.authdns.answer.Render;
 import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
+import dnsplane.authdns.zone.WireNames;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import io.netty.buffer.ByteBuf;
@@ -147,6 +148,56 @@ final class QueryProcessor {
   /** The replies to queries no answerer can answer, for a failed zone transfer. */
   ErrorReplies errors() {
     return errors;
+  }
+
+  /**
+   * Reads ahead what answering {@code queries[0..count)}, next and one by one, will read of the
+   * zone data ({@link DirectAnswer.Memo#warm}), so that the cache misses of their look-ups overlap.
+   * A query whose name cannot be read is skipped: this only reads.
+   */
+  void warm(ByteBuf[] queries, int count) {
+    if (answerer != STANDARD) {
+      return;
+    }
+    DirectAnswer.Memo memo = memos.get();
+    if (!memo.worthWarming(count)) {
+      return;
+    }
+    int[] hashes = memo.hashes(count);
+    byte[] name = memo.question(MAX_NAME);
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      int length = questionName(queries[i], name);
+      if (length > 0) {
+        hashes[n++] = WireNames.hash(name, 0, length);
+      }
+    }
+    memo.warm(holder.get(), hashes, n);
+  }
+
+  private static final int MAX_NAME = 255;
+
+  /**
+   * Copies the question name of {@code query} to {@code into} and returns its length, root label
+   * included; -1 when there is no plain question name to read.
+   */
+  private static int questionName(ByteBuf query, byte[] into) {
+    int start = query.readerIndex() + WireQuery.HEADER;
+    int end = query.writerIndex();
+    int p = start;
+    while (p < end) {
+      int len = query.getUnsignedByte(p);
+      if (len == 0) {
+        int length = p + 1 - start;
+        query.getBytes(start, into, 0, length);
+        return length;
+      }
+      if ((len & 0xC0) != 0 || p + 1 + len - start >= MAX_NAME) {
+        return -1;
+      }
+      p += 1 + len;
+    }
+    return -1;
   }
 
   /** As {@link #process(ByteBuf, Transport, ByteBufAllocator, InetAddress)}, client unknown. */

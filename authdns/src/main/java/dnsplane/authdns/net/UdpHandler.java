@@ -3,25 +3,35 @@ package dnsplane.authdns.net;
 import dnsplane.authdns.rrl.RateLimiter;
 import dnsplane.authdns.rrl.ResponseClass;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * UdpHandler answers each datagram with at most one datagram. Replies are written as they are made
- * and flushed once per read batch, so epoll can send a burst with one sendmmsg call.
+ * UdpHandler answers each datagram with at most one datagram. The datagrams of one read batch (what
+ * epoll's recvmmsg calls brought in before {@link #channelReadComplete}) are answered together: the
+ * zone data their answers will read is read ahead for all of them at once ({@link
+ * QueryProcessor#warm}), then each is answered in the order it came, and the replies are flushed
+ * once, so epoll can send the burst with one sendmmsg call.
  *
  * <p>With response rate limiting on, each reply is first put to the {@link RateLimiter}: sent,
  * dropped, or cut to a truncated reply (a "slip"). TCP is never limited: it is how a real client
  * limited by mistake still gets its answer.
+ *
+ * <p>One per channel: the batch is the channel's, touched only by its event loop.
  */
-@ChannelHandler.Sharable
-final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class UdpHandler extends ChannelInboundHandlerAdapter {
+  /** Datagrams held before they are answered, at most: what one recvmmsg call reads. */
+  static final int BATCH = AuthDnsServer.UDP_DATAGRAMS_PER_READ;
+
   private final QueryProcessor processor;
   // Null when rate limiting is off: then the hot path costs one branch.
   private final RateLimiter rrl;
   private final QueryMetrics metrics;
+  private final DatagramPacket[] batch = new DatagramPacket[BATCH];
+  private final ByteBuf[] contents = new ByteBuf[BATCH];
+  private int held;
 
   UdpHandler(QueryProcessor processor) {
     this(processor, null, null);
@@ -34,7 +44,49 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket packet)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    batch[held] = packet;
+    contents[held] = packet.content();
+    if (++held == BATCH) {
+      // As many as one recvmmsg call reads: answered before the next call, so its buffer is
+      // released and reused while it is still in the processor's cache.
+      answerBatch(ctx);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    answerBatch(ctx);
+    ctx.flush();
+  }
+
+  private void answerBatch(ChannelHandlerContext ctx) {
+    int n = held;
+    held = 0;
+    try {
+      processor.warm(contents, n);
+    } catch (RuntimeException e) {
+      // Reading ahead only reads: the answers are made as without it.
+    }
+    for (int i = 0; i < n; i++) {
+      DatagramPacket packet = batch[i];
+      batch[i] = null;
+      contents[i] = null;
+      try {
+        answer(ctx, packet);
+      } catch (RuntimeException e) {
+        // As exceptionCaught: one query's failure costs its answer only, never the batch's.
+      } finally {
+        packet.release();
+      }
+    }
+  }
+
+  private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
     ByteBuf reply =
         processor.process(
             packet.content(), Transport.UDP, ctx.alloc(), packet.sender().getAddress());
@@ -44,6 +96,16 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     if (reply != null) {
       ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
     }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    for (int i = 0; i < held; i++) {
+      batch[i].release();
+      batch[i] = null;
+      contents[i] = null;
+    }
+    held = 0;
   }
 
   private ByteBuf limit(ByteBuf reply, DatagramPacket packet) {
@@ -60,11 +122,6 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         reply.release();
         return null;
     }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    ctx.flush();
   }
 
   @Override

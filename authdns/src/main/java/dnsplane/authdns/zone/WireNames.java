@@ -37,7 +37,7 @@ public final class WireNames {
    * top bits the trie's first levels use. Lets the answer path hash a query's name, or any suffix
    * of it, straight from the packet's bytes.
    */
-  static int hash(byte[] wire, int from, int to) {
+  public static int hash(byte[] wire, int from, int to) {
     int h = 0x811c9dc5;
     for (int i = from; i < to; i++) {
       h = (h ^ lower(wire[i])) * 0x01000193;

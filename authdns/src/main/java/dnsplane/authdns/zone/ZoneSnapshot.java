@@ -166,6 +166,15 @@ public final class ZoneSnapshot {
   }
 
   /**
+   * Reads ahead what the look-ups of the names whose {@link WireNames#hash hashes} are the first
+   * {@code count} of {@code hashes} will read, all at once (see {@link NameTrie#touch}); returns a
+   * number that depends on every read.
+   */
+  public int touch(int[] hashes, int count, Object[] cursors) {
+    return nodes.touch(hashes, count, cursors);
+  }
+
+  /**
    * True when {@code name} exists in the zone: it owns an rrset (possibly empty) or it is an empty
    * non-terminal (some name below it does).
    */

@@ -104,4 +104,37 @@ class NameTrieHashTest {
     }
     assertNull(NameTrie.EMPTY.getWire(origin.toWire(), 0, origin.length(), found));
   }
+
+  @Test
+  void readingAheadWalksEachHashToTheEntryItsLookUpEndsAt() throws Exception {
+    Name origin = Name.fromString("t.test.");
+    NameTrie trie = NameTrie.EMPTY;
+    int count = 20_000; // deep enough for sub-levels under most level-3 chunks
+    Name[] names = new Name[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = Name.fromString("h" + i, origin);
+      // Every fifth value a Node, the rest plain records: the walk tells them apart.
+      Object value =
+          i % 5 == 0
+              ? Node.empty()
+              : new org.xbill.DNS.ARecord(
+                  names[i],
+                  1,
+                  300,
+                  java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) i}));
+      trie = trie.plus(names[i], value);
+    }
+    Random r = new Random(7);
+    int[] hashes = new int[16];
+    Object[] cursors = new Object[16];
+    for (int round = 0; round < 500; round++) {
+      int expected = 0;
+      for (int q = 0; q < hashes.length; q++) {
+        int i = r.nextInt(count);
+        hashes[q] = NameTrie.hash(names[i]);
+        expected += names[i].length() + (i % 5 == 0 ? 1 : 2);
+      }
+      assertEquals(expected, trie.touch(hashes, hashes.length, cursors), "round " + round);
+    }
+  }
 }
