@@ -35,6 +35,9 @@ final class ResponseCache {
   /** How many entries an admission looks at to choose the one it would displace. */
   private static final int VICTIM_SAMPLE = 4;
 
+  /** One full miss in this many (at random) is weighed for admission: see {@link #admit}. */
+  static final int ADMISSION_TRIES = 16;
+
   /**
    * A rendered response, the metric series it counts in, and, once cached, its key and what
    * invalidates it. {@link #data} is the key's bytes then the response's, so the hit path reads one
@@ -126,6 +129,7 @@ final class ResponseCache {
   private long bytes;
   private int cursor;
   private int victimFrequency;
+  private long tries; // a linear congruential generator's state: which misses are weighed
   // Read without the lock by the gauge.
   private volatile int size;
 
@@ -292,6 +296,15 @@ final class ResponseCache {
     int frequency = sketch.frequency(hash);
     if (frequency < 2) {
       return false; // asked once lately (this time): it displaces nothing, whatever the victim
+    }
+    // Only one full miss in ADMISSION_TRIES goes on to be weighed against the entries it would
+    // displace: reading their counts is a cache miss each, spread over the sketch, and a success
+    // evicts and unindexes one entry and allocates another. A name asked often misses often, so it
+    // is weighed soon all the same; names asked a few times apiece (a uniform sweep of a zone ten
+    // times the cache) mostly are not, and do not churn the cache.
+    tries = tries * 0x5DEECE66DL + 0xBL;
+    if ((tries >>> 17) % ADMISSION_TRIES != 0) {
+      return false;
     }
     while (full(need) && size > 0) {
       Entry victim = sampleVictim();
