@@ -29,7 +29,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
@@ -65,18 +64,6 @@ public final class AuthDnsServer implements AutoCloseable {
   private static final int UDP_MAX_QUERY = 4096;
   // With epoll, one recvmmsg call fills up to this many datagrams into one buffer.
   static final int UDP_DATAGRAMS_PER_READ = 16;
-
-  // setsockopt(IP_MTU_DISCOVER / IPV6_MTU_DISCOVER, IP_PMTUDISC_OMIT), from <linux/in.h> and
-  // <linux/in6.h>: replies go out at the interface's MTU, neither marked don't-fragment nor sized
-  // by
-  // a path MTU learnt from ICMP, which anyone can forge to make a server fragment its answers (the
-  // fragmentation attacks on DNS); NSD and Knot set the same. It also spares the kernel a route
-  // MTU lookup per send.
-  static final IntegerUnixChannelOption IP_MTU_DISCOVER =
-      new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
-  static final IntegerUnixChannelOption IPV6_MTU_DISCOVER =
-      new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
-  static final int PMTUDISC_OMIT = 5;
   private static final int BIND_ATTEMPTS = 5;
   // Replies queued on one TCP connection above this stop it reading queries; below the low mark
   // it reads again. 64 KiB holds one maximum-size reply, or hundreds of ordinary ones.
@@ -316,12 +303,12 @@ public final class AuthDnsServer implements AutoCloseable {
       // An IPv4 socket for an IPv4 address, as NSD opens: Netty's default is a dual-stack IPv6
       // socket, whose every datagram takes the kernel's IPv6 path and a mapped 16-byte address.
       b.channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET));
-      b.option(IP_MTU_DISCOVER, PMTUDISC_OMIT);
+      b.option(PathMtuDiscovery.IPV4, PathMtuDiscovery.OMIT);
     } else {
       b.channel(EpollDatagramChannel.class);
       // A dual-stack socket: IPv4-mapped peers go by the IPv4 option.
-      b.option(IPV6_MTU_DISCOVER, PMTUDISC_OMIT);
-      b.option(IP_MTU_DISCOVER, PMTUDISC_OMIT);
+      b.option(PathMtuDiscovery.IPV6, PathMtuDiscovery.OMIT);
+      b.option(PathMtuDiscovery.IPV4, PathMtuDiscovery.OMIT);
     }
     if (epoll) {
       b.option(EpollChannelOption.SO_REUSEPORT, true);

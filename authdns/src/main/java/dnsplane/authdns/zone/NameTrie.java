@@ -30,9 +30,9 @@ final class NameTrie {
   static final NameTrie EMPTY = new NameTrie(null, 0);
 
   // Seven levels use 35 bits: the hash shifted left by 3, chunks of 5 from the top.
-  private static final int LEVELS = 7;
+  static final int LEVELS = 7;
 
-  private final Object root; // a Level, or null when empty
+  final Object root; // a Level, or null when empty
   private final int size;
 
   private NameTrie(Object root, int size) {
@@ -41,7 +41,7 @@ final class NameTrie {
   }
 
   /** A level: bitmap of the chunks present, two array slots per chunk (see the class comment). */
-  private static final class Level {
+  static final class Level {
     final int bitmap;
     final Object[] slots;
 
@@ -66,7 +66,7 @@ final class NameTrie {
     return WireNames.hash(wire, 0, wire.length);
   }
 
-  private static int chunk(int hash, int level) {
+  static int chunk(int hash, int level) {
     long wide = (hash & 0xFFFFFFFFL) << 3;
     return (int) (wide >>> (30 - 5 * level)) & 31;
   }
@@ -98,52 +98,6 @@ final class NameTrie {
     return root == null
         ? null
         : find(null, wire, from, to, WireNames.hash(wire, from, to), VALUE, keyFound);
-  }
-
-  /**
-   * Walks, for each of the first {@code count} hashes, the path a look-up of it takes, to the key
-   * and value it ends at, and returns a number that depends on every read (so that none is left
-   * out). The walks go level by level across all the hashes: each read of a path depends on the one
-   * before it, but the reads of different paths do not, so the processor has the cache misses of
-   * many look-ups in flight at once, where one look-up after another waits for each in turn. {@code
-   * cursors} is scratch, at least {@code count} long.
-   */
-  int touch(int[] hashes, int count, Object[] cursors) {
-    if (root == null) {
-      return 0;
-    }
-    int sum = 0;
-    for (int q = 0; q < count; q++) {
-      cursors[q] = root;
-    }
-    boolean deeper = true;
-    for (int level = 0; deeper && level < LEVELS; level++) {
-      deeper = false;
-      for (int q = 0; q < count; q++) {
-        if (!(cursors[q] instanceof Level l)) {
-          cursors[q] = null; // absent, or a collision node (rare: the look-up reads it)
-          continue;
-        }
-        int bit = 1 << chunk(hashes[q], level);
-        if ((l.bitmap & bit) == 0) {
-          cursors[q] = null;
-          continue;
-        }
-        int i = 2 * Integer.bitCount(l.bitmap & (bit - 1));
-        Object key = l.slots[i];
-        Object next = l.slots[i + 1];
-        if (key == null) {
-          cursors[q] = next;
-          deeper = true;
-        } else {
-          // The key's length reads the Name and the start of its bytes; the check of the value's
-          // class reads its header, and the object is as small as a cache line or two.
-          cursors[q] = null;
-          sum += ((Name) key).length() + (next instanceof Node ? 1 : 2);
-        }
-      }
-    }
-    return sum;
   }
 
   /** The key stored for {@code key} (its spelling as first put), or null when absent. */

@@ -167,11 +167,11 @@ public final class ZoneSnapshot {
 
   /**
    * Reads ahead what the look-ups of the names whose {@link WireNames#hash hashes} are the first
-   * {@code count} of {@code hashes} will read, all at once (see {@link NameTrie#touch}); returns a
-   * number that depends on every read.
+   * {@code count} of {@code hashes} will read, all at once (see {@link TrieReadAhead#touch});
+   * returns a number that depends on every read.
    */
   public int touch(int[] hashes, int count, Object[] cursors) {
-    return nodes.touch(hashes, count, cursors);
+    return TrieReadAhead.touch(nodes, hashes, count, cursors);
   }
 
   /**

@@ -90,8 +90,8 @@ class AuthDnsServerTest {
   void udpRepliesIgnoreLearntPathMtusAsNsdsDo() throws Exception {
     Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll (Linux) only");
     assertEquals(
-        List.of(AuthDnsServer.PMTUDISC_OMIT, AuthDnsServer.PMTUDISC_OMIT),
-        server.udpSocketOption(AuthDnsServer.IP_MTU_DISCOVER),
+        List.of(PathMtuDiscovery.OMIT, PathMtuDiscovery.OMIT),
+        server.udpSocketOption(PathMtuDiscovery.IPV4),
         "IP_PMTUDISC_OMIT on every UDP socket");
     InetAddress v6 = InetAddress.getByName("::1");
     try (var probe = new java.net.DatagramSocket(new InetSocketAddress(v6, 0))) {
@@ -102,14 +102,14 @@ class AuthDnsServerTest {
     try (AuthDnsServer dual =
         AuthDnsServer.start(
             new InetSocketAddress(v6, 0), HOLDER, new QueryMetrics(), ServerOptions.defaults())) {
-      int sockets = dual.udpSocketOption(AuthDnsServer.IPV6_MTU_DISCOVER).size();
+      int sockets = dual.udpSocketOption(PathMtuDiscovery.IPV6).size();
       assertTrue(sockets > 0);
       assertEquals(
-          java.util.Collections.nCopies(sockets, AuthDnsServer.PMTUDISC_OMIT),
-          dual.udpSocketOption(AuthDnsServer.IPV6_MTU_DISCOVER));
+          java.util.Collections.nCopies(sockets, PathMtuDiscovery.OMIT),
+          dual.udpSocketOption(PathMtuDiscovery.IPV6));
       assertEquals(
-          java.util.Collections.nCopies(sockets, AuthDnsServer.PMTUDISC_OMIT),
-          dual.udpSocketOption(AuthDnsServer.IP_MTU_DISCOVER));
+          java.util.Collections.nCopies(sockets, PathMtuDiscovery.OMIT),
+          dual.udpSocketOption(PathMtuDiscovery.IPV4));
       Message r = new SimpleResolver(dual.address()).send(query("www.tricky.test.", Type.A));
       assertEquals(Rcode.NOERROR, r.getRcode());
     }

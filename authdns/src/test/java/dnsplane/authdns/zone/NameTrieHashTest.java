@@ -134,7 +134,8 @@ class NameTrieHashTest {
         hashes[q] = NameTrie.hash(names[i]);
         expected += names[i].length() + (i % 5 == 0 ? 1 : 2);
       }
-      assertEquals(expected, trie.touch(hashes, hashes.length, cursors), "round " + round);
+      assertEquals(
+          expected, TrieReadAhead.touch(trie, hashes, hashes.length, cursors), "round " + round);
     }
   }
 }
