@@ -9,11 +9,11 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * UdpHandler answers each datagram with at most one datagram. The datagrams of one read batch (what
- * epoll's recvmmsg calls brought in before {@link #channelReadComplete}) are answered together: the
- * zone data their answers will read is read ahead for all of them at once ({@link
- * QueryProcessor#warm}), then each is answered in the order it came, and the replies are flushed
- * once, so epoll can send the burst with one sendmmsg call.
+ * UdpHandler answers each datagram with at most one datagram. Datagrams are answered a batch at a
+ * time: up to {@link #BATCH}, what one recvmmsg call reads, or fewer at {@link
+ * #channelReadComplete}. The zone data their answers will read is read ahead for all of them at
+ * once ({@link QueryProcessor#warm}), then each is answered in the order it came; the replies are
+ * flushed at the end of the read, so epoll can send the burst with sendmmsg.
  *
  * <p>With response rate limiting on, each reply is first put to the {@link RateLimiter}: sent,
  * dropped, or cut to a truncated reply (a "slip"). TCP is never limited: it is how a real client
