@@ -17,9 +17,12 @@
 #
 # Churn: the authdns run again while a driver (CPU 1, with dnsperf) commits -r rrset changes per
 # second to random names of the zone (a transaction every 10 ms); its queries/s against the static
-# run's is the ratio the answer cache is for (0 skips the churn run). For that run a local
-# PostgreSQL cluster is pinned to CPU 1 with the driver and dnsperf (its CPU set is put back
-# after): left to the scheduler, the database's work lands on the server's CPU as well, which a
+# run's is the ratio the answer cache is for (0 skips the churn run). A control run before it makes
+# the same commits to a copy of the database that authdns does not follow: churn against control
+# is what following the changes costs authdns, control against static what the database's work
+# costs the load side. Both get 30 s more warm-up than the static runs (the JIT's, for the
+# follower's path). For those runs a local PostgreSQL cluster is pinned to CPU 1 with the driver
+# and dnsperf (its CPU set is put back after): left to the scheduler, the database's work lands on the server's CPU as well, which a
 # database on a host of its own would not do, and the run would measure the sharing of two cores.
 #
 # Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
@@ -107,6 +110,10 @@ export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
 export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
+# The churn run's control database: a copy of the zone that authdns does not follow (made before
+# authdns connects: a database is copied only while no session uses it).
+CONTROL_DB=_control
+((CHURN > 0)) && bench_extra_db "$CONTROL_DB"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
 # The JVM flags `deploy/dnsplane authdns` uses (its 512m heap unless DNSPLANE_XMX says otherwise),
 # then AUTHDNS_OPTS: the configuration users run.
@@ -163,13 +170,28 @@ JAVA
   # The database's share of the churn (the UPDATEs, their change-log rows, the follower's reads)
   # runs on the load side's CPU, as it would on a database host of its own.
   bench_pg_pin 1
-  # Long enough for dnsperf's warm-up and its measured run.
-  taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "$DNSPLANE_DB_URL" "$PG_USER" \
-    "$PGPASSWORD" "$CHURN" $((DURATION + WARMUP + 15)) $((NAMES - 2)) >"$WORK/churn.out" 2>"$WORK/churn.err" &
-  CHURN_PID=$!
-  bench_dnsperf authdns-churn "$AUTH_PORT"
-  wait "$CHURN_PID" || die "churn driver failed: $(tail -5 "$WORK/churn.err")"
-  CHURN_RATE="$(tail -1 "$WORK/churn.out")"
+  # The steady state of a stream of changes: when changes start after a quiet spell, the JIT
+  # compiles the follower's path and recompiles the answer path for swaps, and for 10-25 s (at a
+  # million names) authdns answers up to half as many queries. These runs get that much more
+  # warm-up, under the same commits, than the static ones.
+  CHURN_SETTLE=30
+  declare -A RATE
+  churn_run() { # name database: the dnsperf run while the driver commits to that database
+    # Long enough for dnsperf's warm-up and its measured run.
+    taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "jdbc:postgresql://$PG/$2" "$PG_USER" \
+      "$PGPASSWORD" "$CHURN" $((DURATION + WARMUP + CHURN_SETTLE + 15)) $((NAMES - 2)) >"$WORK/$1.driver" 2>"$WORK/$1.err" &
+    local driver=$!
+    WARMUP=$((WARMUP + CHURN_SETTLE)) bench_dnsperf "$1" "$AUTH_PORT"
+    wait "$driver" || die "churn driver failed: $(tail -5 "$WORK/$1.err")"
+    RATE[$1]="$(tail -1 "$WORK/$1.driver")"
+  }
+  # The control: the same commits to the copy, which authdns does not follow. The database's work
+  # then takes the same share of dnsperf's CPU as in the churn run, and nothing changes in authdns:
+  # churn against control is what following the changes costs authdns, static against control what
+  # the database's work costs this two-core machine.
+  churn_run authdns-control "$DB_NAME$CONTROL_DB"
+  churn_run authdns-churn "$DB_NAME"
+  CHURN_RATE="${RATE[authdns-churn]}"
   bench_pg_unpin
 fi
 
@@ -223,18 +245,22 @@ bench_stop_server
 # ---- report ------------------------------------------------------------------------------------
 echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one pass and $WARMUP s of warm-up; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-13s %12s %16s %14s %12s %16s\n' server "queries/s" "lost" "avg latency" "server CPU s" "q per CPU-s"
+printf '%-15s %12s %16s %14s %12s %12s %14s\n' server "queries/s" "lost" "avg latency" "server CPU s" "server busy" "q per CPU-s"
 runs=(nsd knot authdns)
-((CHURN > 0)) && runs+=(authdns-churn)
+((CHURN > 0)) && runs+=(authdns-control authdns-churn)
 ((TCP)) && runs+=(nsd-tcp knot-tcp authdns-tcp)
 for s in "${runs[@]}"; do
   per="$(bench_per_cpu "$s")"
-  printf '%-13s %12s %16s %14s %12s %16s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$per"
+  busy="$(awk -v c="${CPU[$s]}" -v d="$DURATION" 'BEGIN { printf "%.0f%%", 100 * c / d }')"
+  printf '%-15s %12s %16s %14s %12s %12s %14s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$busy" "$per"
 done
 if ((CHURN > 0)); then
-  awk -v c="${QPS[authdns-churn]}" -v s="${QPS[authdns]}" -v pc="$(bench_per_cpu authdns-churn)" \
-    -v ps="$(bench_per_cpu authdns)" -v r="$CHURN_RATE" 'BEGIN {
-      printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps }'
+  awk -v c="${QPS[authdns-churn]}" -v s="${QPS[authdns]}" -v k="${QPS[authdns-control]}" \
+    -v pc="$(bench_per_cpu authdns-churn)" -v ps="$(bench_per_cpu authdns)" \
+    -v pk="$(bench_per_cpu authdns-control)" -v r="$CHURN_RATE" 'BEGIN {
+      printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps
+      printf "  the same commits to a copy authdns does not follow (control): %.2fx the static queries/s, %.2fx per CPU-second: the database work on dnsperf'"'"'s CPU\n", k / s, pk / ps
+      printf "  churn against control: %.2fx the queries/s, %.2fx per CPU-second: what following the changes costs authdns\n", c / k, pc / pk }'
 fi
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"
 
@@ -256,6 +282,9 @@ if ((CHURN > 0)); then
   bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs its static run" \
     "$(bench_k "${QPS[authdns-churn]}")" "static $(bench_k "${QPS[authdns]}")" \
     "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns]}")"
+  bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs the same commits to a copy it does not follow" \
+    "$(bench_k "${QPS[authdns-churn]}")" "control $(bench_k "${QPS[authdns-control]}")" \
+    "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns-control]}")"
 fi
 bench_row "authdns commit-to-served, $names names" "$LATENCY" "" ""
 

@@ -12,6 +12,7 @@ bench_setup() { # work-prefix
   export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
   SERVER_PID=""
   PG_PINNED=""
+  BENCH_EXTRA_DBS=() # more throwaway databases (bench_extra_db), dropped on exit with DB_NAME
   CLK_TCK="$(getconf CLK_TCK)"
   declare -gA QPS LOST LAT CPU
   trap bench_cleanup EXIT
@@ -29,10 +30,20 @@ bench_cleanup() {
   local rc=$?
   bench_stop_server
   bench_pg_unpin
-  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
-    -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+  local db
+  for db in "$DB_NAME" "${BENCH_EXTRA_DBS[@]}"; do
+    psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
+      -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
   if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   exit $rc
+}
+
+# Copies database $DB_NAME (no session may be connected to it) as $DB_NAME$1, dropped on exit.
+bench_extra_db() { # suffix
+  BENCH_EXTRA_DBS+=("$DB_NAME$1")
+  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d postgres \
+    -c "CREATE DATABASE $DB_NAME$1 TEMPLATE $DB_NAME" >/dev/null
 }
 
 # Pins the PostgreSQL cluster at $PG (its postmaster, every process it has forked, and so every
