@@ -11,7 +11,8 @@
 # default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
 # directory, so it loads everything from PostgreSQL; then it is stopped and started again, a
 # restart, which serves the snapshot its state directory kept (NSD reads its zone file again on
-# every start). The launcher starts servers from a class-data archive that the first start of a
+# every start). Last, a fresh NSD secondary of that authdns, with no zone file, is timed to its
+# first answer: the zone comes by AXFR, as a server with nothing local of its own starts. The launcher starts servers from a class-data archive that the first start of a
 # build writes as it stops; when the build has none yet, that first start is made and timed
 # first, from a state directory of its own, and printed apart.
 #
@@ -165,6 +166,28 @@ bench_stop_server
 t0="$EPOCHREALTIME"
 start_authdns "$WORK/state"
 await_first_answer authdns-restart "$AUTH_PORT" "$t0"
+
+# A fresh NSD with no copy of the zone, a secondary of this authdns: start to first answer, the
+# zone coming by AXFR. NSD's start above reads a zone file it already has; a server that starts
+# with nothing of its own is what authdns's start from PostgreSQL is.
+AUTHDNS_PID="$SERVER_PID"
+# Two servers up now: an exit on the way stops this authdns too (bench_cleanup stops SERVER_PID).
+stop_both() { local rc=$?; kill -TERM "$AUTHDNS_PID" 2>/dev/null || true; (exit "$rc"); bench_cleanup; }
+trap stop_both EXIT
+SECONDARY_PORT="$(peer_free_port)"
+mkdir -p "$WORK/secondary"
+{
+  peer_nsd_conf "$WORK/secondary" "$SECONDARY_PORT" "$ORIGIN" "$WORK/secondary/bench.zone"
+  echo "  request-xfr: AXFR 127.0.0.1@$AUTH_PORT NOKEY"
+  echo "  allow-notify: 127.0.0.1 NOKEY"
+} >"$WORK/secondary/nsd.conf"
+t0="$EPOCHREALTIME"
+nsd -d -c "$WORK/secondary/nsd.conf" >"$WORK/nsd-secondary.out" 2>&1 &
+SERVER_PID=$!
+await_first_answer nsd-secondary "$SECONDARY_PORT" "$t0"
+bench_stop_server
+SERVER_PID="$AUTHDNS_PID"
+trap bench_cleanup EXIT
 bench_stop_server
 
 # ---- report --------------------------------------------------------------------------------------
@@ -178,6 +201,7 @@ for s in nsd authdns; do
     "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
 done
 echo "authdns restart (its state directory's snapshot): start→answer ${START[authdns-restart]} s"
+echo "NSD fresh secondary of authdns (the zone by AXFR): start→answer ${START[nsd-secondary]} s"
 [[ -n "${START[authdns-first]:-}" ]] &&
   echo "authdns first start of this build (no class-data archive yet): start→answer ${START[authdns-first]} s"
 # The goal (issue 13) puts authdns's RSS, all of its memory, against NSD's PSS, which counts the
@@ -193,6 +217,8 @@ awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${RSS_LOAD[authdns]}" -
 echo
 bench_row "authdns start to first answer from PostgreSQL, $NAMES names (s)" "${START[authdns]}" \
   "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns start to first answer from PostgreSQL, vs a fresh NSD secondary by AXFR from authdns, $NAMES names (s)" \
+  "${START[authdns]}" "NSD by AXFR ${START[nsd-secondary]}" "$(bench_ratio "${START[authdns]}" "${START[nsd-secondary]}")"
 bench_row "authdns restart to first answer (state directory's snapshot), $NAMES names (s)" \
   "${START[authdns-restart]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-restart]}" "${START[nsd]}")"
 bench_row "authdns RSS after load, $NAMES names (MiB; NSD: PSS)" "${RSS_LOAD[authdns]}" \
