@@ -8,6 +8,7 @@ import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.persist.SnapshotFile;
 import dnsplane.authdns.persist.SnapshotPersister;
+import dnsplane.authdns.persist.SnapshotSeed;
 import dnsplane.authdns.persist.SnapshotStore;
 import dnsplane.authdns.sync.ChangeLogFollower;
 import dnsplane.authdns.sync.SyncStatus;
@@ -24,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
@@ -40,6 +42,10 @@ public final class AuthDns implements AutoCloseable {
 
   /** How long start waits for the first full load before serving anyway (REFUSED until then). */
   private static final Duration FIRST_LOAD = Duration.ofSeconds(10);
+
+  // A peer's whole transfer: 70 MB a million rrsets, seconds on a slow link; a peer that cannot
+  // is left for the next one, or for PostgreSQL.
+  private static final Duration SEED_DEADLINE = Duration.ofSeconds(60);
 
   private final DbSettings db;
   private final SnapshotHolder holder;
@@ -163,6 +169,9 @@ public final class AuthDns implements AutoCloseable {
       // otherwise find no version starting at its serial and get the whole zone.
       follower.beforeSwap(journal);
       persister = persist.enabled() ? persister(persist, follower, clock) : null;
+      if (!persist.enabled()) {
+        seed(persist, follower);
+      }
       if (notifier != null) {
         Notifier n = notifier;
         follower.onSwap(swap -> n.swapped(swap.before(), swap.after()));
@@ -184,7 +193,12 @@ public final class AuthDns implements AutoCloseable {
       // The answer cache keeps what a swap does not touch; a swap before this line empties it.
       AuthDnsServer serving = server;
       follower.beforeSwap(swap -> serving.beforeSwap(swap.before(), swap.after(), swap.changes()));
-      HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock);
+      SnapshotPersister saved = persister;
+      HttpApi.SnapshotOffer offer =
+          new HttpApi.SnapshotOffer(
+              saved == null ? java.util.Optional::empty : saved::copy,
+              xfrConfig.allowTransfer()::allows);
+      HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock, offer);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
       return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics, persister);
     } catch (IOException | RuntimeException | InterruptedException e) {
@@ -254,8 +268,15 @@ public final class AuthDns implements AutoCloseable {
           loaded.get().bytes(),
           h.seq(),
           Duration.between(h.confirmedAt(), clock.instant()).toSeconds());
-    } else {
-      log.info("no persisted snapshot in {}; waiting for PostgreSQL", store.directory());
+    }
+    SnapshotFile.Contents seeded = null;
+    if (restored == null) {
+      if (persist.seeds().isEmpty()) {
+        log.info("no persisted snapshot in {}; waiting for PostgreSQL", store.directory());
+      } else {
+        log.info("no persisted snapshot in {}; asking {}", store.directory(), persist.seeds());
+        seeded = seed(persist, follower);
+      }
     }
     SnapshotPersister p =
         new SnapshotPersister(
@@ -266,7 +287,28 @@ public final class AuthDns implements AutoCloseable {
             () -> follower.status().lastSync(),
             follower::database);
     follower.onSwap(p);
+    if (seeded != null) {
+      p.seeded(seeded);
+    }
     return p;
+  }
+
+  /**
+   * Restores into {@code follower} the first copy one of {@code persist}'s seeds gives that checks
+   * out; returns it, or null (no seeds, or none gave one: the follower loads from PostgreSQL).
+   */
+  private static SnapshotFile.Contents seed(PersistConfig persist, ChangeLogFollower follower) {
+    Optional<SnapshotSeed.Seeded> s = SnapshotSeed.fetch(persist.seeds(), SEED_DEADLINE);
+    if (s.isEmpty()) {
+      return null;
+    }
+    SnapshotFile.Header h = s.get().contents().header();
+    follower.restore(s.get().contents().zones(), h.seq(), h.confirmedAt(), h.database());
+    log.info(
+        "serving the snapshot seeded from {} at change {} until PostgreSQL confirms it",
+        s.get().from(),
+        h.seq());
+    return s.get().contents();
   }
 
   private static void registerPersistMetrics(QueryMetrics metrics, SnapshotPersister p) {

@@ -94,10 +94,12 @@ final class CliCommand {
         "TCP: 1024 connections, 10 s idle (2 s when over half are open), 2 s to receive a query,"
             + " 2 min lifetime, 100 replies queued.",
         "",
-        "The snapshot is saved to --state-dir at most every --snapshot-interval seconds and"
-            + " served at start, so authdns answers while PostgreSQL is down. Serving needs read"
-            + " rights only and never migrates. On a hot standby (no LISTEN there) the change log"
-            + " is polled every --standby-poll-ms.",
+        "The snapshot is saved to --state-dir at most every --snapshot-interval seconds and served"
+            + " at start, so authdns answers while PostgreSQL is down. With no copy of its own it"
+            + " asks the --seed-from peers (running authdns servers' --http) for theirs first (GET"
+            + " /v1/snapshot, allowed to --allow-transfer addresses), then follows PostgreSQL from"
+            + " there. Serving needs read rights only and never migrates. On a hot standby (no"
+            + " LISTEN there) the change log is polled every --standby-poll-ms.",
       },
       optionListHeading = "%nFlags:%n")
   static final class ServeCommand {
@@ -155,6 +157,16 @@ final class CliCommand {
                 + " $DNSPLANE_STATE_DIR/authdns, else $XDG_STATE_HOME/dnsplane/authdns, else"
                 + " $HOME/.local/state/dnsplane/authdns).")
     String stateDir;
+
+    @Env("DNSPLANE_AUTHDNS_SEED_FROM")
+    @Option(
+        names = "--seed-from",
+        paramLabel = "'URL[,...]'",
+        defaultValue = "",
+        description =
+            "Peers (http://HOST:PORT, their --http) asked in order for a first snapshot when"
+                + " --state-dir holds none (default none).")
+    String seedFrom;
 
     @Env("DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL")
     @Option(

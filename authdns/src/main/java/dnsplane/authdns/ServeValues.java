@@ -3,6 +3,7 @@ package dnsplane.authdns;
 import dnsplane.authdns.journal.JournalLimits;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.persist.SnapshotPersister;
+import dnsplane.authdns.persist.SnapshotSeed;
 import dnsplane.authdns.rrl.RrlConfig;
 import dnsplane.authdns.tsig.TsigKey;
 import dnsplane.authdns.tsig.TsigKeyFile;
@@ -141,8 +142,14 @@ final class ServeValues {
             1,
             Integer.MAX_VALUE,
             "must be at least 1 second");
+    List<java.net.URI> seeds;
+    try {
+      seeds = SnapshotSeed.parsePeers(s.seedFrom);
+    } catch (IllegalArgumentException e) {
+      throw bad("--seed-from", s.seedFrom, e.getMessage());
+    }
     if (s.stateDir.equals("none")) {
-      return PersistConfig.NONE;
+      return PersistConfig.NONE.withSeeds(seeds);
     }
     Path path;
     try {
@@ -164,7 +171,8 @@ final class ServeValues {
         path,
         new SnapshotPersister.Policy(
             Duration.ofSeconds(seconds), SnapshotPersister.Policy.defaults().busyFactor()),
-        stall);
+        stall,
+        seeds);
   }
 
   private int range(String flag, String text, int min, int max, String rule) {

@@ -1,20 +1,32 @@
 package dnsplane.authdns.persist;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * PersistConfig says where authdns keeps its snapshot copy ({@code dir}; null: nowhere) and when it
  * saves ({@code policy}). {@code stallAfterBytes} is a fault for the crash test only: when
  * positive, a save stops writing after that many bytes and hangs, as a process killed mid-write
- * would leave it (DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES).
+ * would leave it (DNSPLANE_AUTHDNS_FAULT_SNAPSHOT_STALL_BYTES). {@code seeds} are the peers a
+ * server with no copy of its own asks for theirs first ({@link SnapshotSeed}; empty: none).
  */
-public record PersistConfig(Path dir, SnapshotPersister.Policy policy, long stallAfterBytes) {
+public record PersistConfig(
+    Path dir, SnapshotPersister.Policy policy, long stallAfterBytes, List<URI> seeds) {
 
   /** No copy: the snapshot lives in memory only (in-process tests). */
   public static final PersistConfig NONE =
       new PersistConfig(null, SnapshotPersister.Policy.defaults(), 0);
+
+  public PersistConfig {
+    seeds = List.copyOf(seeds);
+  }
+
+  public PersistConfig(Path dir, SnapshotPersister.Policy policy, long stallAfterBytes) {
+    this(dir, policy, stallAfterBytes, List.of());
+  }
 
   public boolean enabled() {
     return dir != null;
@@ -27,7 +39,12 @@ public record PersistConfig(Path dir, SnapshotPersister.Policy policy, long stal
 
   public PersistConfig withMinInterval(Duration interval) {
     return new PersistConfig(
-        dir, new SnapshotPersister.Policy(interval, policy.busyFactor()), stallAfterBytes);
+        dir, new SnapshotPersister.Policy(interval, policy.busyFactor()), stallAfterBytes, seeds);
+  }
+
+  /** This config, asking {@code peers} for a first copy when there is none of its own. */
+  public PersistConfig withSeeds(List<URI> peers) {
+    return new PersistConfig(dir, policy, stallAfterBytes, peers);
   }
 
   /**

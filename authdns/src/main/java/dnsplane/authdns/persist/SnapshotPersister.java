@@ -101,6 +101,24 @@ public final class SnapshotPersister implements Swap.Listener, AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /**
+   * A copy {@code seeded} from a peer is served and not yet on disk: saved as soon as the thread
+   * runs, confirmed as of when the peer last confirmed it (not now).
+   */
+  public synchronized void seeded(SnapshotFile.Contents seeded) {
+    if (latest == null) {
+      long seq = seeded.header().seq();
+      latest = new Swap(seeded.zones(), seeded.zones(), seq, java.util.List.of());
+      latestAt = seeded.header().confirmedAt();
+      notifyAll();
+    }
+  }
+
+  /** The current copy's file, if one has been saved (see {@link SnapshotStore#current}). */
+  public java.util.Optional<java.nio.file.Path> copy() {
+    return store.current();
+  }
+
   /** Starts the saving thread. */
   public SnapshotPersister start() {
     thread.start();

@@ -84,6 +84,15 @@ public final class SnapshotStore {
     return dir;
   }
 
+  /**
+   * The current copy's file, if there is one; unchecked (a peer that fetches it checks it). A save
+   * renames a new file over it, so a file opened from this path stays whole while it is read.
+   */
+  public Optional<Path> current() {
+    Path p = dir.resolve(CURRENT);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
   /** The newest copy that checks out, if any. */
   public Optional<Loaded> load() {
     for (String name : new String[] {CURRENT, PREVIOUS}) {

@@ -123,6 +123,11 @@ final class AuthDnsProcess implements AutoCloseable {
     return lines.stream().anyMatch(l -> l.contains(text));
   }
 
+  /** The HTTP side's port (/health, /metrics, /v1/snapshot). */
+  synchronized int httpPort() {
+    return httpPort;
+  }
+
   InetSocketAddress dns() {
     return new InetSocketAddress("127.0.0.1", dnsPort);
   }

@@ -57,6 +57,31 @@ class CliTest {
     Cli.Serve none = (Cli.Serve) Cli.parse(new String[] {"serve", "--state-dir", "none"}, Map.of());
     assertEquals(false, none.persist().enabled());
     assertMessage("at least 1 second", "serve", "--snapshot-interval", "0");
+    assertEquals(java.util.List.of(), flag.persist().seeds());
+    Cli.Serve seeded =
+        (Cli.Serve)
+            Cli.parse(
+                new String[] {"serve", "--seed-from", "10.0.0.2:8080,http://[::1]:8080/"},
+                Map.of());
+    assertEquals(
+        java.util.List.of(
+            java.net.URI.create("http://10.0.0.2:8080/v1/snapshot"),
+            java.net.URI.create("http://[::1]:8080/v1/snapshot")),
+        seeded.persist().seeds());
+    Cli.Serve seededNoCopy =
+        (Cli.Serve)
+            Cli.parse(
+                new String[] {"serve", "--state-dir", "none"},
+                Map.of("DNSPLANE_AUTHDNS_SEED_FROM", "10.0.0.3:8080"));
+    assertEquals(false, seededNoCopy.persist().enabled());
+    assertEquals(
+        java.util.List.of(java.net.URI.create("http://10.0.0.3:8080/v1/snapshot")),
+        seededNoCopy.persist().seeds());
+    assertMessage(
+        "--seed-from: not a peer address (http://HOST:PORT, the peer's --http): ftp://p:21",
+        "serve",
+        "--seed-from",
+        "ftp://p:21");
     assertInstanceOf(Cli.Migrate.class, Cli.parse(new String[] {"migrate"}, Map.of()));
     assertMessage("'now'", "migrate", "now");
   }
@@ -230,6 +255,7 @@ class CliTest {
             "DNSPLANE_AUTHDNS_IXFR_RECORDS",
             "DNSPLANE_AUTHDNS_STATE_DIR",
             "DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL",
+            "DNSPLANE_AUTHDNS_SEED_FROM",
             "DNSPLANE_AUTHDNS_STANDBY_POLL_MS",
             "DNSPLANE_STATE_DIR",
             "DNSPLANE_DB_URL")) {

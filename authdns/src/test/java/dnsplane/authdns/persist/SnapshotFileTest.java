@@ -218,7 +218,7 @@ class SnapshotFileTest {
     assertTrue(Files.notExists(unfinished));
   }
 
-  private static List<String> wire(List<Record> records) {
+  static List<String> wire(List<Record> records) {
     return records.stream().map(r -> Arrays.toString(r.toWireCanonical()) + r.getTTL()).toList();
   }
 }
