@@ -11,8 +11,10 @@
 # default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
 # directory, so it loads everything from PostgreSQL; then it is stopped and started again, a
 # restart, which serves the snapshot its state directory kept (NSD reads its zone file again on
-# every start). Last, a fresh NSD secondary of that authdns, with no zone file, is timed to its
-# first answer: the zone comes by AXFR, as a server with nothing local of its own starts. The launcher starts servers from a class-data archive that the first start of a
+# every start). Then a fresh authdns with an empty state directory is started with --seed-from
+# that one, and timed to its first answer: the copy comes over HTTP from the running peer. Last, a
+# fresh NSD secondary of that authdns, with no zone file, is timed to its first answer: the zone
+# comes by AXFR, as a server with nothing local of its own starts. The launcher starts servers from a class-data archive that the first start of a
 # build writes as it stops; when the build has none yet, that first start is made and timed
 # first, from a state directory of its own, and printed apart.
 #
@@ -174,6 +176,17 @@ AUTHDNS_PID="$SERVER_PID"
 # Two servers up now: an exit on the way stops this authdns too (bench_cleanup stops SERVER_PID).
 stop_both() { local rc=$?; kill -TERM "$AUTHDNS_PID" 2>/dev/null || true; (exit "$rc"); bench_cleanup; }
 trap stop_both EXIT
+# A fresh authdns with no copy of its own, seeded from the one still running (--seed-from): start
+# to first answer, the copy coming over HTTP from that peer, then PostgreSQL followed from there.
+SEED_PORT="$(peer_free_port)" SEED_HTTP="$(peer_free_port)"
+t0="$EPOCHREALTIME"
+"$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$SEED_PORT" --http "127.0.0.1:$SEED_HTTP" \
+  --state-dir "$WORK/seeded-state" --seed-from "http://127.0.0.1:$AUTH_HTTP" >>"$WORK/authdns.out" 2>&1 &
+SERVER_PID=$!
+await_first_answer authdns-seeded "$SEED_PORT" "$t0"
+grep -hoE "seeded from .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
+bench_stop_server
+
 SECONDARY_PORT="$(peer_free_port)"
 mkdir -p "$WORK/secondary"
 {
@@ -201,6 +214,7 @@ for s in nsd authdns; do
     "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
 done
 echo "authdns restart (its state directory's snapshot): start→answer ${START[authdns-restart]} s"
+echo "authdns fresh start seeded from the running authdns (--seed-from): start→answer ${START[authdns-seeded]} s"
 echo "NSD fresh secondary of authdns (the zone by AXFR): start→answer ${START[nsd-secondary]} s"
 [[ -n "${START[authdns-first]:-}" ]] &&
   echo "authdns first start of this build (no class-data archive yet): start→answer ${START[authdns-first]} s"
@@ -219,6 +233,8 @@ bench_row "authdns start to first answer from PostgreSQL, $NAMES names (s)" "${S
   "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
 bench_row "authdns start to first answer from PostgreSQL, vs a fresh NSD secondary by AXFR from authdns, $NAMES names (s)" \
   "${START[authdns]}" "NSD by AXFR ${START[nsd-secondary]}" "$(bench_ratio "${START[authdns]}" "${START[nsd-secondary]}")"
+bench_row "authdns start to first answer seeded from a running authdns (--seed-from), $NAMES names (s)" \
+  "${START[authdns-seeded]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-seeded]}" "${START[nsd]}")"
 bench_row "authdns restart to first answer (state directory's snapshot), $NAMES names (s)" \
   "${START[authdns-restart]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-restart]}" "${START[nsd]}")"
 bench_row "authdns RSS after load, $NAMES names (MiB; NSD: PSS)" "${RSS_LOAD[authdns]}" \

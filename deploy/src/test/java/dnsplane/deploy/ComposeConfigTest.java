@@ -77,6 +77,9 @@ class ComposeConfigTest {
     assertTrue(
         all.contains("authdns-2-state:/var/lib/dnsplane"), "each authdns its own copy:\n" + all);
     assertTrue(all.contains("DNSPLANE_AUTHDNS_ALLOW_TRANSFER: 127.0.0.0/8,::1,172.28.0.0/24"), all);
+    assertTrue(
+        all.replaceAll("\\s+", " ").contains("- --seed-from - http://172.28.0.10:8080"),
+        "authdns-2 starts from authdns's copy when it has none:\n" + all);
     String conf = "deploy/docker/nsd/nsd.conf";
     String nsd = java.nio.file.Files.readString(Shell.repoRoot().resolve(conf));
     assertTrue(nsd.contains("request-xfr: 172.28.0.10@1053 NOKEY"), nsd);
