@@ -139,6 +139,30 @@ final class AuthDnsProcess implements AutoCloseable {
     return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
   }
 
+  /** The addresses of the A records answered for {@code name}, or one "no answer: ..." entry. */
+  List<String> addresses(String name) {
+    try {
+      return query(name, org.xbill.DNS.Type.A).getSection(org.xbill.DNS.Section.ANSWER).stream()
+          .filter(r -> r instanceof org.xbill.DNS.ARecord)
+          .map(r -> ((org.xbill.DNS.ARecord) r).getAddress().getHostAddress())
+          .toList();
+    } catch (IOException e) {
+      return List.of("no answer: " + e);
+    }
+  }
+
+  /** The body of GET {@code path} on the HTTP side, or what went wrong. */
+  String body(String path) {
+    try {
+      return http(path).body();
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
+  }
+
   /** GET {@code path} on the HTTP side: status and body. */
   HttpResponse<String> http(String path) throws IOException, InterruptedException {
     return HttpClient.newHttpClient()

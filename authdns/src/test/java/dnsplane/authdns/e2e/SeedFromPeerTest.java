@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.store.ZoneImporter;
-import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.PrivateCluster;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,10 +17,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * A server with no copy of its own ({@code --seed-from}): it starts from a running peer's copy,
@@ -38,36 +28,26 @@ import org.xbill.DNS.Type;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedFromPeerTest {
 
-  private static final String ZONE =
-      """
-      $ORIGIN example.org.
-      $TTL 300
-      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
-      @    NS  ns1
-      ns1  A   192.0.2.1
-      www  A   192.0.2.10
-      """;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final String COPY = "authdns-snapshot.bin";
 
+  private static ServingCluster db;
   private static PrivateCluster cluster;
   private static DbSettings admin;
   private static DbSettings reader;
 
   @BeforeAll
   static void cluster() throws Exception {
-    cluster = PrivateCluster.start();
-    admin = cluster.settings("dnsplane");
-    DbBootstrap.prepare(admin);
-    ZoneImporter.importText(admin, ZONE, null);
-    sql(admin, "CREATE ROLE authdns_ro LOGIN IN ROLE dnsplane_reader");
-    reader = new DbSettings(admin.jdbcUrl(), "authdns_ro", "");
+    db = ServingCluster.start();
+    cluster = db.cluster;
+    admin = db.admin;
+    reader = db.reader;
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
+    if (db != null) {
+      db.close();
     }
   }
 
@@ -80,15 +60,16 @@ class SeedFromPeerTest {
       Await.until(
           "the peer serves www",
           DEADLINE,
-          () -> addresses(peer, "www").equals(List.of("192.0.2.10")));
+          () -> peer.addresses("www.example.org.").equals(List.of("192.0.2.10")));
       Await.until("the peer saved a copy", DEADLINE, () -> Files.exists(peerState.resolve(COPY)));
 
       cluster.stopServer("fast");
       try (AuthDnsProcess fresh = serve(freshState, "--seed-from", peerUrl(peer))) {
-        assertEquals(List.of("192.0.2.10"), addresses(fresh, "www"), fresh.output().toString());
+        assertEquals(
+            List.of("192.0.2.10"), fresh.addresses("www.example.org."), fresh.output().toString());
         assertTrue(fresh.printed("seeded from http://127.0.0.1:"), fresh.output().toString());
         assertFalse(fresh.printed("waiting for PostgreSQL"), fresh.output().toString());
-        String health = body(fresh, "/health");
+        String health = fresh.body("/health");
         assertTrue(health.contains("\"status\":\"DEGRADED\""), health);
         assertTrue(health.contains("\"restoredFromDisk\":true"), health);
         Await.until(
@@ -99,16 +80,16 @@ class SeedFromPeerTest {
         // The database returns: the fresh server resumes after the copy's position, serves a
         // change committed now, and saves a copy of its own.
         cluster.startServer();
-        sql(
+        ServingCluster.sql(
             admin,
             "UPDATE rrset SET rdata = '{192.0.2.20}' WHERE name = 'www.example.org.'"
                 + " AND type = 'A'");
         Await.until(
             "the change served by the seeded server",
             DEADLINE,
-            () -> addresses(fresh, "www").equals(List.of("192.0.2.20")));
+            () -> fresh.addresses("www.example.org.").equals(List.of("192.0.2.20")));
         Await.until(
-            "health UP", DEADLINE, () -> body(fresh, "/health").contains("\"status\":\"UP\""));
+            "health UP", DEADLINE, () -> fresh.body("/health").contains("\"status\":\"UP\""));
         assertTrue(fresh.printed("resuming after change"), fresh.output().toString());
         assertFalse(fresh.printed("full reload"), fresh.output().toString());
         Await.until("a copy of its own", DEADLINE, () -> Files.exists(freshState.resolve(COPY)));
@@ -130,7 +111,7 @@ class SeedFromPeerTest {
         Await.until(
             "served from PostgreSQL",
             DEADLINE,
-            () -> addresses(fresh, "www").equals(List.of("192.0.2.20")));
+            () -> fresh.addresses("www.example.org.").equals(List.of("192.0.2.20")));
         assertTrue(fresh.printed("HTTP 403"), fresh.output().toString());
         assertFalse(fresh.printed("seeded from http"), fresh.output().toString());
         assertTrue(fresh.printed("loaded 1 zones"), fresh.output().toString());
@@ -150,35 +131,5 @@ class SeedFromPeerTest {
 
   private static String peerUrl(AuthDnsProcess peer) {
     return "http://127.0.0.1:" + peer.httpPort();
-  }
-
-  private static List<String> addresses(AuthDnsProcess authdns, String label) {
-    try {
-      Message m = authdns.query(label + ".example.org.", Type.A);
-      return m.getSection(Section.ANSWER).stream()
-          .filter(r -> r instanceof ARecord)
-          .map(r -> ((ARecord) r).getAddress().getHostAddress())
-          .toList();
-    } catch (IOException e) {
-      return List.of("no answer: " + e);
-    }
-  }
-
-  private static String body(AuthDnsProcess authdns, String path) {
-    try {
-      return authdns.http(path).body();
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
-  }
-
-  private static void sql(DbSettings db, String statement) throws SQLException {
-    try (Connection c = DbBootstrap.connect(db);
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
   }
 }

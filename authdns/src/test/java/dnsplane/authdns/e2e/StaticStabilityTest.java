@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.store.ZoneImporter;
-import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.PrivateCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
@@ -44,17 +39,9 @@ import org.xbill.DNS.Type;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StaticStabilityTest {
 
-  private static final String ZONE =
-      """
-      $ORIGIN example.org.
-      $TTL 300
-      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
-      @    NS  ns1
-      ns1  A   192.0.2.1
-      www  A   192.0.2.10
-      """;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+  private static ServingCluster db;
   private static PrivateCluster cluster;
   private static DbSettings admin;
   private static DbSettings reader;
@@ -62,19 +49,17 @@ class StaticStabilityTest {
 
   @BeforeAll
   static void cluster() throws Exception {
-    cluster = PrivateCluster.start();
-    admin = cluster.settings("dnsplane");
-    DbBootstrap.prepare(admin);
-    ZoneImporter.importText(admin, ZONE, null);
-    sql(admin, "CREATE ROLE authdns_ro LOGIN IN ROLE dnsplane_reader");
-    reader = new DbSettings(admin.jdbcUrl(), "authdns_ro", "");
+    db = ServingCluster.start();
+    cluster = db.cluster;
+    admin = db.admin;
+    reader = db.reader;
     state = Files.createTempDirectory("authdns-state-");
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
+    if (db != null) {
+      db.close();
     }
   }
 
@@ -84,7 +69,9 @@ class StaticStabilityTest {
     SQLException e =
         assertThrows(
             SQLException.class,
-            () -> sql(reader, "UPDATE rrset SET ttl = 1 WHERE name = 'www.example.org.'"));
+            () ->
+                ServingCluster.sql(
+                    reader, "UPDATE rrset SET ttl = 1 WHERE name = 'www.example.org.'"));
     assertEquals("42501", e.getSQLState(), "permission denied: " + e.getMessage());
   }
 
@@ -93,7 +80,9 @@ class StaticStabilityTest {
   void servesWithReadRightsAndPersistsTheSnapshot() throws Exception {
     try (AuthDnsProcess authdns = serve(Map.of())) {
       Await.until(
-          "www served", DEADLINE, () -> addresses(authdns, "www").equals(List.of("192.0.2.10")));
+          "www served",
+          DEADLINE,
+          () -> authdns.addresses("www.example.org.").equals(List.of("192.0.2.10")));
       assertTrue(authdns.http("/health").body().contains("\"status\":\"UP\""));
       assertEquals(0, authdns.stop(), authdns.output().toString());
     }
@@ -105,7 +94,7 @@ class StaticStabilityTest {
   void coldStartWithTheDatabaseDownServesThePersistedCopy() throws Exception {
     cluster.stopServer("fast");
     try (AuthDnsProcess authdns = serve(Map.of())) {
-      assertEquals(List.of("192.0.2.10"), addresses(authdns, "www"));
+      assertEquals(List.of("192.0.2.10"), authdns.addresses("www.example.org."));
       assertEquals(Rcode.NXDOMAIN, authdns.query("nope.example.org.", Type.A).getRcode());
       String health = authdns.http("/health").body();
       assertTrue(health.contains("\"status\":\"DEGRADED\""), health);
@@ -117,16 +106,16 @@ class StaticStabilityTest {
 
       // The database returns; a change committed now is served, and the copy is confirmed.
       cluster.startServer();
-      sql(
+      ServingCluster.sql(
           admin,
           "UPDATE rrset SET rdata = '{192.0.2.20}' WHERE name = 'www.example.org.' AND type = 'A'");
       Await.until(
           "the change served",
           DEADLINE,
-          () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
+          () -> authdns.addresses("www.example.org.").equals(List.of("192.0.2.20")));
       Await.until(
-          "health UP", DEADLINE, () -> body(authdns, "/health").contains("\"status\":\"UP\""));
-      assertTrue(body(authdns, "/health").contains("\"restoredFromDisk\":false"));
+          "health UP", DEADLINE, () -> authdns.body("/health").contains("\"status\":\"UP\""));
+      assertTrue(authdns.body("/health").contains("\"restoredFromDisk\":false"));
       assertEquals(0, authdns.stop(), authdns.output().toString());
     }
   }
@@ -140,14 +129,14 @@ class StaticStabilityTest {
       Await.until(
           "the previous change served",
           DEADLINE,
-          () -> addresses(authdns, "www").equals(List.of("192.0.2.20")));
-      sql(
+          () -> authdns.addresses("www.example.org.").equals(List.of("192.0.2.20")));
+      ServingCluster.sql(
           admin,
           "UPDATE rrset SET rdata = '{192.0.2.30}' WHERE name = 'www.example.org.' AND type = 'A'");
       Await.until(
           "the new change served",
           DEADLINE,
-          () -> addresses(authdns, "www").equals(List.of("192.0.2.30")));
+          () -> authdns.addresses("www.example.org.").equals(List.of("192.0.2.30")));
       Await.until("a save in progress", DEADLINE, () -> !temporaryCopies().isEmpty());
       authdns.kill();
     }
@@ -155,7 +144,9 @@ class StaticStabilityTest {
     cluster.stopServer("immediate");
     try (AuthDnsProcess authdns = serve(Map.of())) {
       assertEquals(
-          List.of("192.0.2.20"), addresses(authdns, "www"), "the last good copy is served");
+          List.of("192.0.2.20"),
+          authdns.addresses("www.example.org."),
+          "the last good copy is served");
       assertTrue(temporaryCopies().isEmpty(), "the partial file is removed at start");
       assertTrue(authdns.printed("did not finish"), authdns.output().toString());
       authdns.kill();
@@ -184,41 +175,11 @@ class StaticStabilityTest {
         reader, env, "--state-dir", state.toString(), "--snapshot-interval", "1");
   }
 
-  private static List<String> addresses(AuthDnsProcess authdns, String label) {
-    try {
-      Message m = authdns.query(label + ".example.org.", Type.A);
-      return m.getSection(Section.ANSWER).stream()
-          .filter(r -> r instanceof ARecord)
-          .map(r -> ((ARecord) r).getAddress().getHostAddress())
-          .toList();
-    } catch (IOException e) {
-      return List.of("no answer: " + e);
-    }
-  }
-
-  private static String body(AuthDnsProcess authdns, String path) {
-    try {
-      return authdns.http(path).body();
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
-  }
-
   private static List<Path> temporaryCopies() {
     try (Stream<Path> files = Files.list(state)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void sql(DbSettings db, String statement) throws SQLException {
-    try (Connection c = DbBootstrap.connect(db);
-        Statement st = c.createStatement()) {
-      st.execute(statement);
     }
   }
 }
