@@ -76,6 +76,43 @@ class SnapshotSeedTest {
   }
 
   @Test
+  void aCopySentWhileNewerOnesAreSavedArrivesWholeAsItWas() throws IOException {
+    // Larger than the loopback socket buffers, so most of it is still unsent when the saves come.
+    StringBuilder zone = new StringBuilder("$ORIGIN example.org.\n$TTL 300\n");
+    zone.append("@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n@ NS ns1\nns1 A 192.0.2.1\n");
+    for (int i = 0; i < 200_000; i++) {
+      zone.append('h').append(i).append(" A 192.0.2.").append(i % 250 + 1).append('\n');
+    }
+    ZoneSet big = ZoneSet.fromMasterText(zone.toString(), SnapshotFileTest.ORG);
+    SnapshotStore store = SnapshotStore.open(dir);
+    SnapshotFile.Header first =
+        new SnapshotFile.Header(1, java.time.Instant.parse("2026-11-30T00:00:00Z"), "db");
+    long size = store.save(big, first);
+    URI peer = peer(store::current, a -> true);
+
+    HttpURLConnection http = (HttpURLConnection) peer.toURL().openConnection();
+    assertEquals(200, http.getResponseCode());
+    java.io.InputStream in = http.getInputStream();
+    byte[] head = in.readNBytes(4096);
+    // Two saves: the file being sent is renamed away, then unlinked, while it is read.
+    ZoneSet small = SnapshotFileTest.zones();
+    store.save(small, new SnapshotFile.Header(2, first.confirmedAt(), "db"));
+    store.save(small, new SnapshotFile.Header(3, first.confirmedAt(), "db"));
+    byte[] rest = in.readAllBytes();
+
+    assertEquals(size, head.length + rest.length);
+    java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+    whole.write(head);
+    whole.write(rest);
+    SnapshotFile.Contents sent =
+        SnapshotFile.read(new java.io.ByteArrayInputStream(whole.toByteArray()));
+    assertEquals(first, sent.header());
+    assertEquals(200_003, sent.rrsets());
+    assertEquals(
+        3, SnapshotSeed.fetch(List.of(peer), DEADLINE).orElseThrow().contents().header().seq());
+  }
+
+  @Test
   void aClientOutsideTheTransferAclIsRefusedWithAReason() throws IOException {
     SnapshotStore store = SnapshotStore.open(dir);
     store.save(SnapshotFileTest.zones(), SnapshotFileTest.HEADER);
