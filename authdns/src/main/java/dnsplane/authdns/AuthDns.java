@@ -156,9 +156,6 @@ public final class AuthDns implements AutoCloseable {
     SnapshotPersister persister = null;
     AuthDnsServer server = null;
     try {
-      // Before anything is loaded: a zone the heap cannot hold is an error that says what to set,
-      // not an OutOfMemoryError part way through the load.
-      HeapBudget.require(db, Runtime.getRuntime().maxMemory());
       notifier =
           xfrConfig.notifyTo().isEmpty()
               ? null
@@ -171,6 +168,13 @@ public final class AuthDns implements AutoCloseable {
       persister = persist.enabled() ? persister(persist, follower, clock) : null;
       if (!persist.enabled()) {
         seed(persist, follower);
+      }
+      // Before a full load: a zone the heap cannot hold is an error that says what to set, not an
+      // OutOfMemoryError part way through the load. A copy restored or seeded is served as it is
+      // (it fits), and a restart never waits on the database to serve it: one that accepts
+      // connections and never answers would hold it.
+      if (!follower.status().restored()) {
+        HeapBudget.require(db, Runtime.getRuntime().maxMemory());
       }
       if (notifier != null) {
         Notifier n = notifier;

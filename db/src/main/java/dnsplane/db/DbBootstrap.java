@@ -88,8 +88,20 @@ public final class DbBootstrap {
     return new HikariDataSource(config);
   }
 
-  /** A dedicated connection outside any pool (for LISTEN, which holds its connection forever). */
+  /**
+   * A dedicated connection outside any pool (for LISTEN, which holds its connection forever). An
+   * attempt to a server that accepts the connection and never answers (frozen, its disk stalled)
+   * fails after {@value #LOGIN_TIMEOUT_SECONDS} s: the driver would otherwise wait for the login
+   * without limit when TLS is off. The URL's own {@code loginTimeout} wins.
+   */
   public static Connection connect(DbSettings settings) throws SQLException {
-    return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", settings.user());
+    props.setProperty("password", settings.password());
+    props.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+    return DriverManager.getConnection(settings.jdbcUrl(), props);
   }
+
+  /** How long {@link #connect} waits for a server to complete the login. */
+  public static final int LOGIN_TIMEOUT_SECONDS = 10;
 }

@@ -170,6 +170,99 @@ class StaticStabilityTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void aRestartWhilePostgresHangsServesTheCopyAndKeepsTryingTheDatabase() throws Exception {
+    cluster.startServer();
+    Path own = Files.createTempDirectory("authdns-state-");
+    try (AuthDnsProcess authdns =
+        AuthDnsProcess.start(reader, Map.of(), "--state-dir", own.toString())) {
+      Await.until(
+          "www served",
+          DEADLINE,
+          () -> authdns.addresses("www.example.org.").equals(List.of("192.0.2.30")));
+      assertEquals(0, authdns.stop(), authdns.output().toString());
+    }
+    // A database host that accepts connections and never answers (a frozen server, a stalled
+    // disk; without TLS, which the driver gives 5 s to answer): a restart that waited on the
+    // database before serving its copy would never come up.
+    try (HungServer hung = new HungServer()) {
+      DbSettings unanswered =
+          new DbSettings(
+              "jdbc:postgresql://127.0.0.1:" + hung.port() + "/dnsplane?sslmode=disable",
+              "authdns_ro",
+              "");
+      try (AuthDnsProcess authdns =
+          AuthDnsProcess.start(unanswered, Map.of(), "--state-dir", own.toString())) {
+        assertEquals(List.of("192.0.2.30"), authdns.addresses("www.example.org."));
+        assertTrue(
+            authdns.body("/health").contains("\"restoredFromDisk\":true"),
+            authdns.output().toString());
+        authdns.kill();
+      }
+    }
+    // A hung attempt is given up in time to make another: the follower is not held for ever
+    // either, and finds the database when it answers again.
+    try (HungServer hung = new HungServer()) {
+      DbSettings unanswered =
+          new DbSettings(
+              "jdbc:postgresql://127.0.0.1:" + hung.port() + "/dnsplane?sslmode=disable",
+              "authdns_ro",
+              "");
+      try (AuthDnsProcess authdns =
+          AuthDnsProcess.start(unanswered, Map.of(), "--state-dir", own.toString())) {
+        assertEquals(List.of("192.0.2.30"), authdns.addresses("www.example.org."));
+        Await.until(
+            "a second attempt to connect", Duration.ofSeconds(60), () -> hung.accepted() >= 2);
+        authdns.kill();
+      }
+    }
+  }
+
+  /** A TCP listener on loopback that accepts connections and never sends a byte. */
+  private static final class HungServer implements AutoCloseable {
+    private final java.net.ServerSocket socket;
+    private final java.util.List<java.net.Socket> held =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final Thread acceptor;
+
+    HungServer() throws IOException {
+      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(socket.accept());
+                  }
+                } catch (IOException e) {
+                  // closed
+                }
+              },
+              "hung-postgres");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    int accepted() {
+      return held.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+      synchronized (held) {
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
   private static AuthDnsProcess serve(Map<String, String> env) throws Exception {
     return AuthDnsProcess.start(
         reader, env, "--state-dir", state.toString(), "--snapshot-interval", "1");
