@@ -68,7 +68,13 @@ final class AuthDnsProcess implements AutoCloseable {
     pb.environment().put("DNSPLANE_DB_PASSWORD", db.password());
     pb.environment().putAll(env);
     AuthDnsProcess p = new AuthDnsProcess(pb.start());
-    p.awaitServing(Duration.ofSeconds(60));
+    try {
+      p.awaitServing(Duration.ofSeconds(60));
+    } catch (AssertionError | InterruptedException e) {
+      // The caller never gets the process to close: it must not outlive the test.
+      p.process.destroyForcibly().waitFor();
+      throw e;
+    }
     return p;
   }
 
