@@ -6,10 +6,7 @@ import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
 import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.persist.PersistConfig;
-import dnsplane.authdns.persist.SnapshotFile;
 import dnsplane.authdns.persist.SnapshotPersister;
-import dnsplane.authdns.persist.SnapshotSeed;
-import dnsplane.authdns.persist.SnapshotStore;
 import dnsplane.authdns.sync.ChangeLogFollower;
 import dnsplane.authdns.sync.SyncStatus;
 import dnsplane.authdns.xfr.Notifier;
@@ -25,7 +22,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
@@ -42,10 +38,6 @@ public final class AuthDns implements AutoCloseable {
 
   /** How long start waits for the first full load before serving anyway (REFUSED until then). */
   private static final Duration FIRST_LOAD = Duration.ofSeconds(10);
-
-  // A peer's whole transfer: 70 MB a million rrsets, seconds on a slow link; a peer that cannot
-  // is left for the next one, or for PostgreSQL.
-  private static final Duration SEED_DEADLINE = Duration.ofSeconds(60);
 
   private final DbSettings db;
   private final SnapshotHolder holder;
@@ -165,10 +157,7 @@ public final class AuthDns implements AutoCloseable {
       // IXFR from a secondary that is current with the journal but behind a newer snapshot would
       // otherwise find no version starting at its serial and get the whole zone.
       follower.beforeSwap(journal);
-      persister = persist.enabled() ? persister(persist, follower, clock) : null;
-      if (!persist.enabled()) {
-        seed(persist, follower);
-      }
+      persister = FirstCopy.restore(persist, follower, clock);
       // Before a full load: a zone the heap cannot hold is an error that says what to set, not an
       // OutOfMemoryError part way through the load. A copy restored or seeded is served as it is
       // (it fits), and a restart never waits on the database to serve it: one that accepts
@@ -182,7 +171,7 @@ public final class AuthDns implements AutoCloseable {
       }
       follower.start();
       if (persister != null) {
-        registerPersistMetrics(metrics, persister);
+        FirstCopy.registerMetrics(metrics, persister);
       }
       if (!follower.awaitLoaded(FIRST_LOAD)) {
         log.warn(
@@ -248,94 +237,6 @@ public final class AuthDns implements AutoCloseable {
     } catch (ExecutionException | InterruptedException | RuntimeException e) {
       // Nothing was made, or the start is being abandoned anyway.
     }
-  }
-
-  /**
-   * Opens the state directory, restores the copy found there into {@code follower} (if one checks
-   * out) and returns the persister that keeps it current, registered for swaps but not started.
-   */
-  private static SnapshotPersister persister(
-      PersistConfig persist, ChangeLogFollower follower, Clock clock) throws IOException {
-    SnapshotStore store = SnapshotStore.open(persist);
-    SnapshotFile.Contents restored = null;
-    var loaded = store.load();
-    if (loaded.isPresent()) {
-      restored = loaded.get().contents();
-      SnapshotFile.Header h = restored.header();
-      follower.restore(restored.zones(), h.seq(), h.confirmedAt(), h.database());
-      log.info(
-          "serving the persisted snapshot {} ({} zones, {} rrsets, {} bytes) at change {},"
-              + " confirmed current {} s ago, until PostgreSQL confirms it",
-          loaded.get().path(),
-          restored.zones().zoneNames().size(),
-          restored.rrsets(),
-          loaded.get().bytes(),
-          h.seq(),
-          Duration.between(h.confirmedAt(), clock.instant()).toSeconds());
-    }
-    SnapshotFile.Contents seeded = null;
-    if (restored == null) {
-      if (persist.seeds().isEmpty()) {
-        log.info("no persisted snapshot in {}; waiting for PostgreSQL", store.directory());
-      } else {
-        log.info("no persisted snapshot in {}; asking {}", store.directory(), persist.seeds());
-        seeded = seed(persist, follower);
-      }
-    }
-    SnapshotPersister p =
-        new SnapshotPersister(
-            store,
-            persist.policy(),
-            clock,
-            restored,
-            () -> follower.status().lastSync(),
-            follower::database);
-    follower.onSwap(p);
-    if (seeded != null) {
-      p.seeded(seeded);
-    }
-    return p;
-  }
-
-  /**
-   * Restores into {@code follower} the first copy one of {@code persist}'s seeds gives that checks
-   * out; returns it, or null (no seeds, or none gave one: the follower loads from PostgreSQL).
-   */
-  private static SnapshotFile.Contents seed(PersistConfig persist, ChangeLogFollower follower) {
-    Optional<SnapshotSeed.Seeded> s = SnapshotSeed.fetch(persist.seeds(), SEED_DEADLINE);
-    if (s.isEmpty()) {
-      return null;
-    }
-    SnapshotFile.Header h = s.get().contents().header();
-    follower.restore(s.get().contents().zones(), h.seq(), h.confirmedAt(), h.database());
-    log.info(
-        "serving the snapshot seeded from {} at change {} until PostgreSQL confirms it",
-        s.get().from(),
-        h.seq());
-    return s.get().contents();
-  }
-
-  private static void registerPersistMetrics(QueryMetrics metrics, SnapshotPersister p) {
-    metrics.gauge(
-        "dnsplane_authdns_snapshot_file_saves",
-        "Snapshot copies saved to the state directory since start.",
-        () -> p.stats().saves());
-    metrics.gauge(
-        "dnsplane_authdns_snapshot_file_save_failures",
-        "Snapshot saves that failed since start (the previous copy stays).",
-        () -> p.stats().failures());
-    metrics.gauge(
-        "dnsplane_authdns_snapshot_file_bytes",
-        "Size of the last snapshot copy saved.",
-        () -> p.stats().lastBytes());
-    metrics.gauge(
-        "dnsplane_authdns_snapshot_file_save_millis",
-        "How long the last save took, fsyncs included.",
-        () -> p.stats().lastMillis());
-    metrics.gauge(
-        "dnsplane_authdns_snapshot_file_seq",
-        "The change-log position of the copy on disk (-1: none).",
-        () -> p.stats().savedSeq());
   }
 
   /** The DNS address, UDP and TCP. */
