@@ -11,9 +11,9 @@ import org.xbill.DNS.Type;
 
 /**
  * What every direct answer from one zone snapshot shares: the apex NS rrset (the authority
- * section), the addresses of its in-zone targets (the additional section), the apex's suffixes and
- * the zone-wide names. A snapshot is immutable, so this is worked out once per snapshot instead of
- * with a few tree lookups per query.
+ * section), the addresses of its in-zone targets (the additional section) and the apex's suffixes.
+ * A snapshot is immutable, so this is worked out once per snapshot instead of with a few tree
+ * lookups per query.
  */
 final class AnswerTail {
   final ZoneSnapshot zone;
@@ -22,7 +22,6 @@ final class AnswerTail {
   final AnswerWriter.TailRecord[] glue;
   final Name[] originSuffixes;
   final byte[] originWire;
-  final List<Name> zoneWide;
 
   AnswerTail(ZoneSnapshot zone) {
     this.zone = zone;
@@ -41,16 +40,6 @@ final class AnswerTail {
             .toArray(AnswerWriter.TailRecord[]::new);
     originSuffixes = new AnswerWriter.NameForm(zone.origin()).suffixes;
     originWire = zone.origin().toWireCanonical();
-    List<Name> names = new ArrayList<>();
-    names.add(zone.origin());
-    nsRecords.forEach(r -> names.add(r.getAdditionalName()));
-    zoneWide = List.copyOf(names);
-  }
-
-  /** As {@link AnswerDependencies#of} finds them in a direct answer to {@code qname}. */
-  AnswerDependencies dependencies(Name qname) {
-    return new AnswerDependencies(
-        zone.origin(), false, zoneWide.contains(qname) ? List.of() : List.of(qname));
   }
 
   /** The addresses of the in-zone NS targets, A then AAAA per target, each once. */

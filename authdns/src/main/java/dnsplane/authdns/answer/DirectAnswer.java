@@ -136,7 +136,7 @@ public final class DirectAnswer {
     if (w.overflow) {
       return null;
     }
-    return memo.answer.set(w.out, w.at, tail.dependencies(qname));
+    return memo.answer.set(w.out, w.at);
   }
 
   private static boolean contains(Object rrset, Record r) {
@@ -144,18 +144,16 @@ public final class DirectAnswer {
   }
 
   /**
-   * A direct answer: its wire bytes ({@link #length} bytes of {@link #buffer} from its start), and
-   * what a cached copy of it depends on. It is the {@link Memo}'s own, refilled by each answer.
+   * A direct answer: its wire bytes ({@link #length} bytes of {@link #buffer} from its start). It
+   * is the {@link Memo}'s own, refilled by each answer.
    */
   public static final class Answer {
     private byte[] buffer;
     private int length;
-    private AnswerDependencies dependencies;
 
-    private Answer set(byte[] buffer, int length, AnswerDependencies dependencies) {
+    private Answer set(byte[] buffer, int length) {
       this.buffer = buffer;
       this.length = length;
-      this.dependencies = dependencies;
       return this;
     }
 
@@ -172,11 +170,6 @@ public final class DirectAnswer {
     /** A copy of the answer's bytes. */
     public byte[] wire() {
       return Arrays.copyOf(buffer, length);
-    }
-
-    /** What a cached copy of this answer depends on. */
-    public AnswerDependencies dependencies() {
-      return dependencies;
     }
   }
 
@@ -224,8 +217,9 @@ public final class DirectAnswer {
 
     /**
      * Whether the next batch of {@code count} questions is worth reading ahead for ({@link #warm}):
-     * whether a quarter or more of the last batch came here, past the answer cache. When the cache
-     * answers nearly everything (a zone that fits it), reading ahead would only cost time.
+     * whether a quarter or more of the last batch was looked up here. When the answer cache answers
+     * nearly everything (questions this class does not answer, asked again and again), reading
+     * ahead would only cost time.
      */
     public boolean worthWarming(int count) {
       boolean worth = count > 1 && rendered * 4 >= batch;

@@ -82,6 +82,46 @@ class FastSlowParityTest {
     }
   }
 
+  @Test
+  void directAnswersAreWrittenEachTimeAndOnlyTheOthersAreCached() throws Exception {
+    QueryProcessor slow = processor(0, new QueryMetrics());
+    QueryProcessor cached = processor(100, new QueryMetrics());
+    // Written straight to wire: data of an A, AAAA or TXT question at a name that has it.
+    byte[][] direct = {
+      query("www.tricky.test.", Type.A, DClass.IN),
+      query("www.tricky.test.", Type.AAAA, DClass.IN),
+      query("www.tricky.test.", Type.TXT, DClass.IN),
+      query("ns1.tricky.test.", Type.A, DClass.IN),
+    };
+    // The general path's: a name that does not exist, no data of the type, a CNAME, a wildcard,
+    // a delegation, another type.
+    byte[][] general = {
+      query("nothere.tricky.test.", Type.A, DClass.IN),
+      query("www2.tricky.test.", Type.A, DClass.IN),
+      query("alias.tricky.test.", Type.A, DClass.IN),
+      query("x.wild.tricky.test.", Type.A, DClass.IN),
+      query("host.deleg.tricky.test.", Type.A, DClass.IN),
+      query("mail.tricky.test.", Type.MX, DClass.IN),
+    };
+    for (Transport t : Transport.values()) {
+      for (byte[] q : direct) {
+        for (int i = 0; i < 2; i++) {
+          assertArrayEquals(run(slow, q, t), run(cached, q, t), t + " " + new Message(q));
+        }
+      }
+    }
+    assertEquals(0, cached.cachedAnswers(), "a direct answer is never cached");
+    for (Transport t : Transport.values()) {
+      for (byte[] q : general) {
+        for (int i = 0; i < 2; i++) {
+          assertArrayEquals(run(slow, q, t), run(cached, q, t), t + " " + new Message(q));
+        }
+      }
+    }
+    assertEquals(
+        2 * general.length, cached.cachedAnswers(), "each other answer, once per transport");
+  }
+
   /** A name of {@code octets} wire octets (root label included), in labels of at most 63. */
   private static byte[] longNameQuery(int octets) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
