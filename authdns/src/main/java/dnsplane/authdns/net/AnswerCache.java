@@ -64,22 +64,6 @@ final class AnswerCache {
     }
   }
 
-  /**
-   * Caches the answer {@code wire[0..length)}, counted in {@code counters}' series and rendered
-   * from {@code zones}, if that snapshot may still add answers.
-   */
-  void put(
-      ZoneSet zones,
-      CacheKey key,
-      ResponseCache.Entry counters,
-      byte[] wire,
-      int length,
-      AnswerDependencies deps) {
-    if (admits(zones)) {
-      store(zones, cache.put(key, counters, wire, 0, length, deps));
-    }
-  }
-
   /** Whether answers rendered from {@code zones} may be added now. */
   boolean admits(ZoneSet zones) {
     return cache.enabled() && serving.current == zones;

@@ -168,15 +168,7 @@ final class ResponseCache {
    * eviction).
    */
   synchronized Entry put(CacheKey key, Entry entry, AnswerDependencies deps) {
-    return put(key, entry, entry.data, entry.wireOffset(), entry.wireLength(), deps);
-  }
-
-  /**
-   * As {@link #put(CacheKey, Entry, AnswerDependencies)} for the answer {@code wire[offset..offset
-   * + wireLength)}, counted in the series of {@code entry} (whose own bytes are not read).
-   */
-  synchronized Entry put(
-      CacheKey key, Entry entry, byte[] wire, int offset, int wireLength, AnswerDependencies deps) {
+    int wireLength = entry.wireLength();
     long need = (long) key.length() + wireLength + OVERHEAD_BYTES;
     if (table.find(key) == null && !admit(key.hashCode(), need)) {
       return null;
@@ -185,7 +177,7 @@ final class ResponseCache {
         deps.zone() == null ? null : epochs.computeIfAbsent(deps.zone(), z -> new SerialEpoch());
     byte[] data = new byte[key.length() + wireLength];
     key.copyTo(data);
-    System.arraycopy(wire, offset, data, key.length(), wireLength);
+    System.arraycopy(entry.data, entry.wireOffset(), data, key.length(), wireLength);
     Entry c =
         new Entry(
             data,
