@@ -43,7 +43,7 @@ final class ServeValues {
     this.env = env;
   }
 
-  Cli.Serve serve(CliCommand.ServeCommand s) {
+  Cli.Serve serve(ServeCommand s) {
     return new Cli.Serve(
         hostPort("--listen", s.listen),
         hostPort("--http", s.http),
@@ -54,7 +54,7 @@ final class ServeValues {
             range("--standby-poll-ms", s.standbyPollMs, 1, 60_000, "between 1 and 60000")));
   }
 
-  private XfrConfig xfr(CliCommand.ServeCommand s) {
+  private XfrConfig xfr(ServeCommand s) {
     TransferAcl acl;
     try {
       acl = TransferAcl.parse(s.allowTransfer);
@@ -98,13 +98,13 @@ final class ServeValues {
   }
 
   /** The IXFR journal's bounds per zone (--ixfr-versions, --ixfr-records). */
-  private JournalLimits journal(CliCommand.ServeCommand s) {
+  private JournalLimits journal(ServeCommand s) {
     return new JournalLimits(
         range("--ixfr-versions", s.ixfrVersions, 0, Integer.MAX_VALUE, "must be 0 or more"),
         range("--ixfr-records", s.ixfrRecords, 0, Integer.MAX_VALUE, "must be 0 or more"));
   }
 
-  private RrlConfig rrl(CliCommand.ServeCommand s) {
+  private RrlConfig rrl(ServeCommand s) {
     RrlConfig rate = with("--rrl-rate", s.rrlRate, RrlConfig.OFF::withRate);
     RrlConfig slip = with("--rrl-slip", s.rrlSlip, rate::withSlip);
     RrlConfig v4 =
@@ -134,7 +134,7 @@ final class ServeValues {
     }
   }
 
-  private PersistConfig persist(CliCommand.ServeCommand s) {
+  private PersistConfig persist(ServeCommand s) {
     int seconds =
         range(
             "--snapshot-interval",
