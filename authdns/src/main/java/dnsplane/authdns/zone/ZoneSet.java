@@ -161,9 +161,20 @@ public final class ZoneSet {
     }
   }
 
-  /** A zone being built by {@link Builder}: its rrset changes in arrival order. */
+  /**
+   * A zone being built by {@link Builder}: its rrset changes in arrival order, each with what the
+   * build reads of it (owner, lone record, hash) taken as it is added. A full load adds changes on
+   * its parsing thread while the reader decodes the next rows, so this work overlaps the read
+   * instead of lengthening the build after it; and a change that is one record replacing an rrset
+   * (most names of a big zone) is let go at once, young, keeping only its record.
+   */
   private static final class ZoneDraft {
+    // changes[i] is null once lone[i] holds all that is left to read of it.
     private ZoneChange[] changes = new ZoneChange[16];
+    private Name[] owners = new Name[16];
+    // The record a change stores by itself (one record replacing an rrset: Node.packed), or null.
+    private Object[] lone = new Object[16];
+    private long[] order = new long[16];
     private int size;
     long serial;
 
@@ -173,41 +184,42 @@ public final class ZoneSet {
 
     void add(ZoneChange c, long serial) {
       if (size == changes.length) {
-        changes = java.util.Arrays.copyOf(changes, size + (size >> 1));
+        int grown = size + (size >> 1);
+        changes = java.util.Arrays.copyOf(changes, grown);
+        owners = java.util.Arrays.copyOf(owners, grown);
+        lone = java.util.Arrays.copyOf(lone, grown);
+        order = java.util.Arrays.copyOf(order, grown);
       }
-      changes[size++] = c;
+      Name owner = owner(c);
+      owners[size] = owner;
+      if (c instanceof ZoneChange.RrsetReplaced r
+          && r.records().size() == 1
+          && r.records().get(0).getRRsetType() == r.type()) {
+        lone[size] = r.records().get(0);
+      } else {
+        changes[size] = c;
+      }
+      order[size] = ZoneSnapshot.hashOrder(NameTrie.hash(owner), size);
+      size++;
       this.serial = serial;
     }
 
     ZoneSnapshot build(Name origin) {
       ZoneChange[] all = changes;
+      Name[] owners = this.owners;
+      Object[] lone = this.lone;
+      long[] order = this.order;
       changes = null; // each change is garbage once folded into its node
+      this.owners = null;
+      this.lone = null;
+      this.order = null;
       // Grouped by owner through the trie's hash, in arrival order within a hash (a stable sort
       // of longs, where a sort by name costs some twenty name comparisons per change): the
       // changes to one name apply in the order they came, and the names come out in the order
-      // the trie is built in. What each change is read for is read first, in arrival order, which
-      // is also the order the changes lie in memory: visited in hash order, a million changes
-      // would cost a few cache misses each.
-      Name[] owners = new Name[size];
-      // The record a change stores by itself (one record replacing an rrset: Node.packed), or null.
-      Object[] lone = new Object[size];
-      long[] order = new long[size];
-      for (int i = 0; i < size; i++) {
-        ZoneChange c = all[i];
-        owners[i] = owner(c);
-        if (c instanceof ZoneChange.RrsetReplaced r
-            && r.records().size() == 1
-            && r.records().get(0).getRRsetType() == r.type()) {
-          lone[i] = r.records().get(0);
-          // The record is all that is left to read of this change: the change (and its list)
-          // can go now, before the arrays below are made, not after the whole zone is built.
-          all[i] = null;
-        }
-        order[i] = ZoneSnapshot.hashOrder(NameTrie.hash(owners[i]), i);
-      }
+      // the trie is built in.
       // On every core: a million longs take a fifth of a second on one, and the load that
       // built them has finished with the others.
-      java.util.Arrays.parallelSort(order);
+      java.util.Arrays.parallelSort(order, 0, size);
       Name[] names = new Name[size];
       Object[] values = new Object[size];
       int[] hashes = new int[size];
