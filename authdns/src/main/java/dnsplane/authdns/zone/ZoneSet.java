@@ -45,12 +45,12 @@ public final class ZoneSet {
       PMap<Name, ZoneSnapshot> next = applyOne(zones, changes.get(0));
       return next == zones ? this : new ZoneSet(next);
     }
-    // The changes of a batch are folded per zone (ZoneSnapshot.Edit) and put in the map once, in
+    // The changes of a batch are folded per zone (ZoneEdit) and put in the map once, in
     // the order the zones were first touched; a slot with no edit is a zone deleted.
-    java.util.Map<Name, ZoneSnapshot.Edit[]> slots = new java.util.LinkedHashMap<>();
+    java.util.Map<Name, ZoneEdit[]> slots = new java.util.LinkedHashMap<>();
     for (ZoneChange c : changes) {
       if (c instanceof ZoneChange.ZoneCreated z) {
-        slot(slots, z.zone())[0] = new ZoneSnapshot.Edit(ZoneSnapshot.empty(z.zone(), z.serial()));
+        slot(slots, z.zone())[0] = new ZoneEdit(ZoneSnapshot.empty(z.zone(), z.serial()));
       } else if (c instanceof ZoneChange.ZoneDeleted z) {
         slot(slots, z.zone())[0] = null;
       } else if (c instanceof ZoneChange.RrsetReplaced r) {
@@ -59,7 +59,7 @@ public final class ZoneSet {
         present(slots, r.zone(), r.serial())
             .replaceIfAbsent(r.name(), r.type(), r.parsed(), r.serial());
       } else if (c instanceof ZoneChange.RrsetRemoved r) {
-        ZoneSnapshot.Edit[] s = slots.get(r.zone());
+        ZoneEdit[] s = slots.get(r.zone());
         if (s == null && zones.containsKey(r.zone())) {
           s = slot(slots, r.zone());
         }
@@ -71,29 +71,28 @@ public final class ZoneSet {
       }
     }
     PMap<Name, ZoneSnapshot> next = zones;
-    for (java.util.Map.Entry<Name, ZoneSnapshot.Edit[]> e : slots.entrySet()) {
-      ZoneSnapshot.Edit edit = e.getValue()[0];
+    for (java.util.Map.Entry<Name, ZoneEdit[]> e : slots.entrySet()) {
+      ZoneEdit edit = e.getValue()[0];
       next = edit == null ? next.minus(e.getKey()) : next.plus(e.getKey(), edit.done());
     }
     return next == zones ? this : new ZoneSet(next);
   }
 
   /** The slot of {@code zone}, made on first use from the zone served (no edit: not served). */
-  private ZoneSnapshot.Edit[] slot(java.util.Map<Name, ZoneSnapshot.Edit[]> slots, Name zone) {
+  private ZoneEdit[] slot(java.util.Map<Name, ZoneEdit[]> slots, Name zone) {
     return slots.computeIfAbsent(
         zone,
         k -> {
           ZoneSnapshot z = zones.get(k);
-          return new ZoneSnapshot.Edit[] {z == null ? null : new ZoneSnapshot.Edit(z)};
+          return new ZoneEdit[] {z == null ? null : new ZoneEdit(z)};
         });
   }
 
   /** The edit of {@code zone}; an rrset change to a zone not served creates it (see above). */
-  private ZoneSnapshot.Edit present(
-      java.util.Map<Name, ZoneSnapshot.Edit[]> slots, Name zone, long serial) {
-    ZoneSnapshot.Edit[] s = slot(slots, zone);
+  private ZoneEdit present(java.util.Map<Name, ZoneEdit[]> slots, Name zone, long serial) {
+    ZoneEdit[] s = slot(slots, zone);
     if (s[0] == null) {
-      s[0] = new ZoneSnapshot.Edit(ZoneSnapshot.empty(zone, serial));
+      s[0] = new ZoneEdit(ZoneSnapshot.empty(zone, serial));
     }
     return s[0];
   }

@@ -11,11 +11,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * {@link ZoneSet#apply} folds a batch per zone and per name (ZoneSnapshot.Edit): on random bases
- * and random batches (the same names changed many times, emptied and created again in another
- * spelling, zones deleted and created mid-batch, incomplete changes, SOA replacements) it serves
- * exactly what applying the changes one at a time serves: zones, serials, SOAs, owner-name
- * spellings, rrsets and TTLs.
+ * {@link ZoneSet#apply} folds a batch per zone and per name (ZoneEdit): on random bases and random
+ * batches (the same names changed many times, emptied and created again in another spelling, zones
+ * deleted and created mid-batch, incomplete changes, SOA replacements) it serves exactly what
+ * applying the changes one at a time serves: zones, serials, SOAs, owner-name spellings, rrsets and
+ * TTLs.
  */
 class BatchApplyTest {
 

@@ -46,7 +46,7 @@ class TrieSnapshotTest {
       for (int step = 0; step < 120; step++) {
         if (random.nextInt(4) == 0) {
           // A batch: the same changes folded by Edit on both sides.
-          ZoneSnapshot.Edit e = new ZoneSnapshot.Edit(now);
+          ZoneEdit e = new ZoneEdit(now);
           OldZoneSnapshot.Edit o = new OldZoneSnapshot.Edit(old);
           int n = 1 + random.nextInt(20);
           for (int i = 0; i < n; i++) {
