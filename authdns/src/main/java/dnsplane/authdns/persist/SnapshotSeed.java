@@ -123,13 +123,17 @@ public final class SnapshotSeed {
     http.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
     http.setReadTimeout((int) Math.min(STALL_TIMEOUT.toMillis(), deadline.toMillis()));
     // Each read has the stall timeout; the whole transfer has the deadline, and one that is still
-    // going when it runs out is cut.
+    // going when it runs out is cut: by the timer until the body starts, then by the reading thread
+    // itself, between reads. Disconnecting from the timer thread while the body is being read
+    // deadlocked on JDK 17: disconnect() waits for the stream's lock, which a read of a peer that
+    // trickles its bytes takes again and again (SnapshotSeedTest.aTransferThatStallsIsCut...).
+    long until = System.nanoTime() + deadline.toNanos();
     AtomicBoolean cut = new AtomicBoolean();
-    AtomicBoolean done = new AtomicBoolean();
+    AtomicBoolean reading = new AtomicBoolean();
     CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .execute(
             () -> {
-              if (!done.get()) {
+              if (!reading.getAndSet(true)) {
                 cut.set(true);
                 http.disconnect();
               }
@@ -141,17 +145,21 @@ public final class SnapshotSeed {
         throw new IOException(
             "HTTP " + status + ": " + (err == null ? "(no message)" : errorText(err)));
       }
-      try (Counting body = new Counting(http.getInputStream())) {
+      InputStream in = http.getInputStream();
+      if (reading.getAndSet(true)) {
+        throw new IOException("cut"); // the timer disconnected first
+      }
+      try (Counting body = new Counting(in, until)) {
         SnapshotFile.Contents contents = SnapshotFile.read(body);
         return new Seeded(contents, peer, body.count);
       }
     } catch (IOException e) {
-      if (cut.get()) {
+      if (cut.get() || System.nanoTime() - until > 0) {
         throw new IOException("transfer not done within " + deadline.toMillis() + " ms");
       }
       throw e;
     } finally {
-      done.set(true);
+      reading.set(true);
       http.disconnect();
     }
   }
@@ -161,16 +169,25 @@ public final class SnapshotSeed {
     return text.isEmpty() ? "(no message)" : text;
   }
 
-  /** Counts the bytes read. */
+  /** Counts the bytes read, and refuses to read on past {@code until} (System.nanoTime). */
   private static final class Counting extends FilterInputStream {
+    private final long until;
     long count;
 
-    Counting(InputStream in) {
+    Counting(InputStream in, long until) {
       super(in);
+      this.until = until;
+    }
+
+    private void inTime() throws IOException {
+      if (System.nanoTime() - until > 0) {
+        throw new IOException("past the deadline");
+      }
     }
 
     @Override
     public int read() throws IOException {
+      inTime();
       int b = super.read();
       if (b >= 0) {
         count++;
@@ -180,6 +197,7 @@ public final class SnapshotSeed {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      inTime();
       int n = super.read(b, off, len);
       if (n > 0) {
         count += n;
