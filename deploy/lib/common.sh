@@ -113,6 +113,12 @@ dp_java_flags() {
   [[ "${3:-}" == authdns ]] &&
     DP_FLAGS+=(-XX:GCTimeRatio=2 -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85)
   ((major >= 24)) && DP_FLAGS+=(--enable-native-access=ALL-UNNAMED)
+  # authdns on Java 17 serves UDP from threads of its own calling recvmmsg/sendmmsg through the
+  # incubating foreign linker (authdns/.../net/NativeUdp.java), which needs its module and native
+  # access; elsewhere, or with DNSPLANE_UDP_IO=netty, it serves UDP through Netty's epoll channel.
+  # The JVM says "Using incubator modules" once at start.
+  [[ "${3:-}" == authdns && "$major" == 17 && "${DNSPLANE_UDP_IO:-native}" != netty ]] &&
+    DP_FLAGS+=(--add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED)
   if [[ -n "${DNSPLANE_JAVA_OPTS:-}" ]]; then
     local extra
     read -r -a extra <<<"$DNSPLANE_JAVA_OPTS"

@@ -29,6 +29,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
@@ -48,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * AuthDnsServer is the authoritative DNS edge: Netty UDP and TCP listeners on one address,
  * answering from whatever {@link SnapshotHolder#get()} holds at the moment each query arrives.
  *
- * <p>With epoll, each event-loop thread gets its own UDP socket bound with SO_REUSEPORT, so the
- * kernel spreads datagrams over threads without a shared socket lock. Every UDP socket asks for a 2
- * MB receive buffer (as NSD does): bursts at the start of a load otherwise overflow the default
- * buffer and are dropped before the server sees them.
+ * <p>UDP is served by {@link NativeUdp} (a thread per socket calling recvmmsg/sendmmsg) where the
+ * JVM allows it ({@link NativeUdpSupport}), else by Netty. Either way there is one UDP socket per
+ * thread, bound with SO_REUSEPORT, so the kernel spreads datagrams over threads without a shared
+ * socket lock. Every UDP socket asks for a 2 MB receive buffer (as NSD does): bursts at the start
+ * of a load otherwise overflow the default buffer and are dropped before the server sees them.
  *
  * <p>Abuse resistance: UDP responses go through response rate limiting when {@link
  * ServerOptions#rrl()} is on (see {@link RateLimiter}); TCP connections are capped in number, in
@@ -77,6 +79,8 @@ public final class AuthDnsServer implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final List<Channel> channels;
+  // UDP through NativeUdp, or null when Netty serves UDP (in channels).
+  private final NativeUdp nativeUdp;
   private final InetSocketAddress address;
   private final ChannelGroup tcpChildren;
   private final QueryMetrics metrics;
@@ -86,6 +90,7 @@ public final class AuthDnsServer implements AutoCloseable {
   private AuthDnsServer(
       EventLoopGroup group,
       List<Channel> channels,
+      NativeUdp nativeUdp,
       InetSocketAddress address,
       ChannelGroup tcpChildren,
       QueryMetrics metrics,
@@ -94,6 +99,7 @@ public final class AuthDnsServer implements AutoCloseable {
     this.group = group;
     this.processor = processor;
     this.channels = channels;
+    this.nativeUdp = nativeUdp;
     this.address = address;
     this.tcpChildren = tcpChildren;
     this.metrics = metrics;
@@ -237,14 +243,18 @@ public final class AuthDnsServer implements AutoCloseable {
       int attempts = listen.getPort() == 0 ? BIND_ATTEMPTS : 1;
       for (int i = 0; i < attempts; i++) {
         List<Channel> channels = new ArrayList<>();
+        List<NativeUdp> natives = new ArrayList<>(1);
         ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         try {
           InetSocketAddress bound =
-              bind(group, epoll, processor, listen, opts, channels, children, rrl, metrics);
+              bind(
+                  group, epoll, processor, listen, opts, channels, natives, children, rrl, metrics);
+          NativeUdp nativeUdp = natives.isEmpty() ? null : natives.get(0);
           LOG.info(
-              "authdns listening on {} (udp x{}, tcp, {}, rrl {})",
+              "authdns listening on {} (udp x{} {}, tcp, {}, rrl {})",
               bound,
-              channels.size() - 1,
+              nativeUdp != null ? nativeUdp.sockets() : channels.size() - 1,
+              nativeUdp != null ? "recvmmsg threads" : "netty",
               epoll ? "epoll" : "nio",
               rrl == null
                   ? "off"
@@ -253,10 +263,12 @@ public final class AuthDnsServer implements AutoCloseable {
                       + opts.rrl().slip()
                       + " whitelist "
                       + opts.rrl().whitelist());
-          return new AuthDnsServer(group, channels, bound, children, metrics, rrl, processor);
+          return new AuthDnsServer(
+              group, channels, nativeUdp, bound, children, metrics, rrl, processor);
         } catch (Exception e) {
           last = e;
           channels.forEach(c -> c.close().awaitUninterruptibly());
+          natives.forEach(NativeUdp::close);
         }
       }
       close();
@@ -277,6 +289,7 @@ public final class AuthDnsServer implements AutoCloseable {
       InetSocketAddress listen,
       ServerOptions opts,
       List<Channel> channels,
+      List<NativeUdp> natives,
       ChannelGroup children,
       RateLimiter rrl,
       QueryMetrics metrics)
@@ -319,11 +332,26 @@ public final class AuthDnsServer implements AutoCloseable {
           new FixedRecvByteBufAllocator(UDP_MAX_QUERY * UDP_DATAGRAMS_PER_READ));
       sockets = opts.threads();
     }
-    Channel first = b.bind(listen).sync().channel();
-    channels.add(first);
-    InetSocketAddress bound = (InetSocketAddress) first.localAddress();
-    for (int i = 1; i < sockets; i++) {
-      channels.add(b.bind(bound).sync().channel());
+    InetSocketAddress bound;
+    if (epoll && opts.nativeUdp() && nativeUdpUsable()) {
+      NativeUdp udp =
+          new NativeUdp(
+              listen,
+              sockets,
+              UDP_RECEIVE_BUFFER,
+              processor,
+              PooledByteBufAllocator.DEFAULT,
+              rrl,
+              metrics);
+      natives.add(udp);
+      bound = udp.localAddress();
+    } else {
+      Channel first = b.bind(listen).sync().channel();
+      channels.add(first);
+      bound = (InetSocketAddress) first.localAddress();
+      for (int i = 1; i < sockets; i++) {
+        channels.add(b.bind(bound).sync().channel());
+      }
     }
     AtomicInteger tcpConnections = new AtomicInteger();
     TcpLimits limits = TcpLimits.of(opts, tcpConnections, metrics);
@@ -362,13 +390,33 @@ public final class AuthDnsServer implements AutoCloseable {
     return bound;
   }
 
+  private static volatile boolean toldWhyNotNative;
+
+  /** Whether {@link NativeUdp} can serve here; says why not, once, when it cannot. */
+  private static boolean nativeUdpUsable() {
+    String why = NativeUdpSupport.unavailable();
+    if (why != null && !toldWhyNotNative) {
+      toldWhyNotNative = true;
+      LOG.info("UDP served through Netty's epoll channel: recvmmsg threads unavailable ({})", why);
+    }
+    return why == null;
+  }
+
+  /** Whether UDP is served by {@link NativeUdp} (tests). */
+  boolean servesUdpNatively() {
+    return nativeUdp != null;
+  }
+
   /** The bound address (UDP and TCP share it). */
   public InetSocketAddress address() {
     return address;
   }
 
   /** {@code option} as each epoll UDP socket has it (getsockopt), for tests. */
-  List<Integer> udpSocketOption(ChannelOption<Integer> option) {
+  List<Integer> udpSocketOption(IntegerUnixChannelOption option) {
+    if (nativeUdp != null) {
+      return nativeUdp.intOption(option.level(), option.optname());
+    }
     return channels.stream()
         .filter(c -> c instanceof EpollDatagramChannel)
         .map(c -> c.config().getOption(option))
@@ -380,6 +428,9 @@ public final class AuthDnsServer implements AutoCloseable {
   public void close() {
     for (Map.Entry<String, LongSupplier> g : gauges) {
       metrics.removeGauge(g.getKey(), g.getValue());
+    }
+    if (nativeUdp != null) {
+      nativeUdp.close();
     }
     for (Channel c : channels) {
       c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);

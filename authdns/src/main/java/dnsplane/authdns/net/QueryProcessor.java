@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -204,7 +205,7 @@ final class QueryProcessor {
 
   /** As {@link #process(ByteBuf, Transport, ByteBufAllocator, InetAddress)}, client unknown. */
   ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc) {
-    return process(in, transport, alloc, null);
+    return process(in, transport, alloc, (InetAddress) null);
   }
 
   /**
@@ -213,6 +214,16 @@ final class QueryProcessor {
    * null skips that check.
    */
   ByteBuf process(ByteBuf in, Transport transport, ByteBufAllocator alloc, InetAddress client) {
+    return process(in, transport, alloc, client == null ? null : () -> client);
+  }
+
+  /**
+   * As {@link #process(ByteBuf, Transport, ByteBufAllocator, InetAddress)}, with the client's
+   * address asked for only by the answers that read it: {@link NativeUdp} holds it as a socket
+   * address, and most answers never need it as an {@link InetAddress}.
+   */
+  ByteBuf process(
+      ByteBuf in, Transport transport, ByteBufAllocator alloc, Supplier<InetAddress> client) {
     ZoneSet zones = holder.get();
     WireQuery q = parsers.get();
     CacheKey key = null;
@@ -281,7 +292,11 @@ final class QueryProcessor {
   }
 
   private byte[] slowPath(
-      byte[] bytes, ZoneSet zones, Transport transport, CacheKey key, InetAddress client) {
+      byte[] bytes,
+      ZoneSet zones,
+      Transport transport,
+      CacheKey key,
+      Supplier<InetAddress> client) {
     Message query;
     try {
       query = new Message(bytes);
@@ -301,7 +316,7 @@ final class QueryProcessor {
                 bytes,
                 limit,
                 m -> answerer.answer(zones, m, maxPayload, tcp),
-                client);
+                client == null ? null : client.get());
         if (x != null) {
           counting.routed(transport, query, x.rcode());
           return x.wire();

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param cacheEntries rendered responses kept per snapshot (0 disables the cache)
  * @param maxTcpConnections open TCP connections beyond this are closed on accept
  * @param preferEpoll use epoll when the native transport is available
+ * @param nativeUdp with epoll preferred, serve UDP through {@link NativeUdp} (recvmmsg and sendmmsg
+ *     called straight from its own threads) when this JVM allows it, else through Netty's epoll
  * @param clock time source for rate-limited logging
  * @param tcpIoTimeout once a query's first byte has arrived, the rest must arrive within this; also
  *     the idle timeout while more than half of {@code maxTcpConnections} are open
@@ -32,6 +34,7 @@ public record ServerOptions(
     int cacheEntries,
     int maxTcpConnections,
     boolean preferEpoll,
+    boolean nativeUdp,
     Clock clock,
     Duration tcpIoTimeout,
     Duration tcpLifetime,
@@ -80,6 +83,7 @@ public record ServerOptions(
         100_000,
         1024,
         true,
+        true,
         Clock.systemUTC(),
         Duration.ofSeconds(2),
         Duration.ofMinutes(2),
@@ -96,6 +100,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -112,6 +117,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -128,6 +134,7 @@ public record ServerOptions(
         n,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -144,6 +151,24 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         epoll,
+        nativeUdp,
+        clock,
+        tcpIoTimeout,
+        tcpLifetime,
+        tcpMaxInFlight,
+        rrl);
+  }
+
+  /** These options with UDP served by {@link NativeUdp} when the JVM allows it, or not. */
+  public ServerOptions withNativeUdp(boolean on) {
+    return new ServerOptions(
+        threads,
+        maxPayload,
+        tcpIdle,
+        cacheEntries,
+        maxTcpConnections,
+        preferEpoll,
+        on,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -160,6 +185,7 @@ public record ServerOptions(
         cacheEntries,
         n,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -176,6 +202,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         d,
         tcpLifetime,
@@ -192,6 +219,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         d,
@@ -208,6 +236,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,
@@ -224,6 +253,7 @@ public record ServerOptions(
         cacheEntries,
         maxTcpConnections,
         preferEpoll,
+        nativeUdp,
         clock,
         tcpIoTimeout,
         tcpLifetime,

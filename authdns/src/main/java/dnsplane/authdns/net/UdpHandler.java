@@ -7,13 +7,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 
 /**
- * UdpHandler answers each datagram with at most one datagram. Datagrams are answered a batch at a
- * time: up to {@link #BATCH}, what one recvmmsg call reads, or fewer at {@link
- * #channelReadComplete}. The zone data their answers will read is read ahead for all of them at
- * once ({@link QueryProcessor#warm}), then each is answered in the order it came; the replies are
- * flushed at the end of the read, so epoll can send the burst with sendmmsg.
+ * UdpHandler answers each datagram with at most one datagram, for Netty's UDP channels: where
+ * {@link NativeUdp} cannot run, or is turned off. Datagrams are answered a batch at a time: up to
+ * {@link #BATCH}, what one recvmmsg call reads, or fewer at {@link #channelReadComplete}. The zone
+ * data their answers will read is read ahead for all of them at once ({@link QueryProcessor#warm}),
+ * then each is answered in the order it came; the replies are flushed at the end of the read, so
+ * epoll can send the burst with sendmmsg.
  *
  * <p>With response rate limiting on, each reply is first put to the {@link RateLimiter}: sent,
  * dropped, or cut to a truncated reply (a "slip"). TCP is never limited: it is how a real client
@@ -91,7 +93,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         processor.process(
             packet.content(), Transport.UDP, ctx.alloc(), packet.sender().getAddress());
     if (reply != null && rrl != null) {
-      reply = limit(reply, packet);
+      reply = limit(reply, packet.sender().getAddress(), rrl, metrics);
     }
     if (reply != null) {
       ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
@@ -108,10 +110,14 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     held = 0;
   }
 
-  private ByteBuf limit(ByteBuf reply, DatagramPacket packet) {
+  /**
+   * What rate limiting lets through of {@code reply} to {@code client}: the reply, a truncated
+   * slip, or null (dropped, and released).
+   */
+  static ByteBuf limit(ByteBuf reply, InetAddress client, RateLimiter rrl, QueryMetrics metrics) {
     long c = RrlWire.classify(reply);
     ResponseClass cls = RrlWire.classOf(c);
-    switch (rrl.decide(packet.sender().getAddress(), cls, RrlWire.hashOf(c), System.nanoTime())) {
+    switch (rrl.decide(client, cls, RrlWire.hashOf(c), System.nanoTime())) {
       case ANSWER:
         return reply;
       case SLIP:

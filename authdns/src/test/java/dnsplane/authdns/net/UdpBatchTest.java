@@ -13,7 +13,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -25,14 +26,16 @@ import org.xbill.DNS.Type;
 
 /**
  * Bursts of queries over a real UDP socket, which the server reads many to a system call and
- * answers a batch at a time, reading ahead for the batch ({@link UdpHandler}): each query gets its
- * own answer, with its own ID and spelling, whatever shares its batch.
+ * answers a batch at a time, reading ahead for the batch ({@link NativeUdp}, and {@link UdpHandler}
+ * where it cannot run): each query gets its own answer, with its own ID and spelling, whatever
+ * shares its batch.
  */
 class UdpBatchTest {
   private static final int NAMES = 5000;
 
-  @Test
-  void everyQueryOfABurstGetsItsOwnAnswer() throws Exception {
+  @ParameterizedTest(name = "native UDP threads: {0}")
+  @ValueSource(booleans = {true, false})
+  void everyQueryOfABurstGetsItsOwnAnswer(boolean nativeUdp) throws Exception {
     Name origin = Name.fromString("burst.test.");
     StringBuilder zone = new StringBuilder("$TTL 300\n@ SOA ns1 host 1 7200 3600 1209600 60\n");
     zone.append("@ NS ns1\nns1 A 192.0.2.250\nalias CNAME h1\n");
@@ -45,8 +48,9 @@ class UdpBatchTest {
                 new InetSocketAddress("127.0.0.1", 0),
                 new SnapshotHolder(zones),
                 new QueryMetrics(),
-                ServerOptions.defaults().withThreads(1));
+                ServerOptions.defaults().withThreads(1).withNativeUdp(nativeUdp));
         DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      assertEquals(nativeUdp, server.servesUdpNatively());
       client.setReceiveBufferSize(8 << 20);
       client.setSoTimeout(5000);
       Random r = new Random(11);
