@@ -52,6 +52,8 @@ final class NativeUdp implements AutoCloseable {
   static final int MAX_QUERY = 4096;
 
   private final List<Loop> loops = new ArrayList<>();
+  private final RateLimitedLog failures =
+      new RateLimitedLog(LOG, java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(10));
   private final InetSocketAddress bound;
   private volatile boolean closing;
 
@@ -128,7 +130,13 @@ final class NativeUdp implements AutoCloseable {
     private final ByteBufAllocator alloc;
     private final RateLimiter rrl;
     private final QueryMetrics metrics;
-    private MemorySegment names;
+    // Made by the thread when it starts, in its own scope, and touched by it only.
+    private MemorySegment names; // each query's sockaddr, where its reply goes back to
+    private MemorySegment received; // recvmmsg's headers
+    private MemorySegment replies; // sendmmsg's headers
+    private MemorySegment replyIov;
+    private final ByteBuf[] queries = new ByteBuf[BATCH]; // over the receive buffers
+    private final ByteBuf[] sent = new ByteBuf[BATCH]; // replies until sendmmsg returns
     private int current; // the slot whose sender get() gives
 
     Loop(
@@ -168,12 +176,10 @@ final class NativeUdp implements AutoCloseable {
     private void serve(ResourceScope scope) {
       MemorySegment buffers = MemorySegment.allocateNative((long) BATCH * MAX_QUERY, 64, scope);
       names = MemorySegment.allocateNative((long) BATCH * SOCKADDR, 8, scope);
-      MemorySegment received = headers(scope);
-      MemorySegment replies = headers(scope);
+      received = headers(scope);
+      replies = headers(scope);
       MemorySegment receiveIov = MemorySegment.allocateNative((long) BATCH * IOVEC, 8, scope);
-      MemorySegment replyIov = MemorySegment.allocateNative((long) BATCH * IOVEC, 8, scope);
-      ByteBuf[] queries = new ByteBuf[BATCH];
-      ByteBuf[] sent = new ByteBuf[BATCH];
+      replyIov = MemorySegment.allocateNative((long) BATCH * IOVEC, 8, scope);
       for (int i = 0; i < BATCH; i++) {
         MemorySegment buffer = buffers.asSlice((long) i * MAX_QUERY, MAX_QUERY);
         MemoryAccess.setLongAtOffset(receiveIov, (long) i * IOVEC, raw(buffer.address()));
@@ -182,49 +188,62 @@ final class NativeUdp implements AutoCloseable {
         point(replies, i, 0, replyIov);
         queries[i] = Unpooled.wrappedBuffer(buffer.asByteBuffer());
       }
-      MemoryAddress receivedAt = received.address();
       while (!closing) {
-        for (int i = 0; i < BATCH; i++) {
-          MemoryAccess.setIntAtOffset(received, (long) i * MMSGHDR + MSG_NAMELEN, SOCKADDR);
-        }
-        int got = Libc.recvmmsg(fd, receivedAt, BATCH, Libc.MSG_WAITFORONE);
-        if (got <= 0) {
-          continue; // interrupted by a signal, or shut down by close()
-        }
-        for (int i = 0; i < got; i++) {
-          // A longer datagram is cut to MAX_QUERY bytes (and then answered FORMERR).
-          queries[i].setIndex(
-              0, MemoryAccess.getIntAtOffset(received, (long) i * MMSGHDR + MSG_LEN));
-        }
         try {
-          processor.warm(queries, got);
+          serveBatch();
         } catch (RuntimeException e) {
-          // Reading ahead only reads: the answers are made as without it.
-        }
-        int count = 0;
-        for (int i = 0; i < got; i++) {
-          ByteBuf reply = answer(queries[i], i);
-          if (reply == null) {
-            continue;
+          // A bug must cost this batch, not the socket: SO_REUSEPORT keeps sending this thread
+          // its share of the clients, who would get no answer at all from a dead one.
+          for (int i = 0; i < BATCH && sent[i] != null; i++) {
+            sent[i].release();
+            sent[i] = null;
           }
-          sent[count] = reply;
-          long h = (long) count * MMSGHDR;
-          MemoryAccess.setLongAtOffset(
-              replies, h + MSG_NAME, raw(names.address()) + (long) i * SOCKADDR);
-          MemoryAccess.setIntAtOffset(
-              replies,
-              h + MSG_NAMELEN,
-              MemoryAccess.getIntAtOffset(received, (long) i * MMSGHDR + MSG_NAMELEN));
-          MemoryAccess.setLongAtOffset(
-              replyIov, (long) count * IOVEC, reply.memoryAddress() + reply.readerIndex());
-          MemoryAccess.setLongAtOffset(replyIov, (long) count * IOVEC + 8, reply.readableBytes());
-          count++;
+          failures.error("UDP batch failed on " + thread.getName(), e);
         }
-        send(replies, count);
-        for (int i = 0; i < count; i++) {
-          sent[i].release();
-          sent[i] = null;
+      }
+    }
+
+    /** Reads one burst of queries, answers them, sends the replies. */
+    private void serveBatch() {
+      for (int i = 0; i < BATCH; i++) {
+        MemoryAccess.setIntAtOffset(received, (long) i * MMSGHDR + MSG_NAMELEN, SOCKADDR);
+      }
+      int got = Libc.recvmmsg(fd, received.address(), BATCH, Libc.MSG_WAITFORONE);
+      if (got <= 0) {
+        return; // interrupted by a signal, or shut down by close()
+      }
+      for (int i = 0; i < got; i++) {
+        // A longer datagram comes cut to MAX_QUERY bytes, as into Netty's buffer.
+        queries[i].setIndex(0, MemoryAccess.getIntAtOffset(received, (long) i * MMSGHDR + MSG_LEN));
+      }
+      try {
+        processor.warm(queries, got);
+      } catch (RuntimeException e) {
+        // Reading ahead only reads: the answers are made as without it.
+      }
+      int count = 0;
+      for (int i = 0; i < got; i++) {
+        ByteBuf reply = answer(queries[i], i);
+        if (reply == null) {
+          continue;
         }
+        sent[count] = reply;
+        long h = (long) count * MMSGHDR;
+        MemoryAccess.setLongAtOffset(
+            replies, h + MSG_NAME, raw(names.address()) + (long) i * SOCKADDR);
+        MemoryAccess.setIntAtOffset(
+            replies,
+            h + MSG_NAMELEN,
+            MemoryAccess.getIntAtOffset(received, (long) i * MMSGHDR + MSG_NAMELEN));
+        MemoryAccess.setLongAtOffset(
+            replyIov, (long) count * IOVEC, reply.memoryAddress() + reply.readerIndex());
+        MemoryAccess.setLongAtOffset(replyIov, (long) count * IOVEC + 8, reply.readableBytes());
+        count++;
+      }
+      send(count);
+      for (int i = 0; i < count; i++) {
+        sent[i].release();
+        sent[i] = null;
       }
     }
 
@@ -249,7 +268,7 @@ final class NativeUdp implements AutoCloseable {
     }
 
     /** Sends the first {@code count} replies; one the kernel refuses is skipped, not retried. */
-    private void send(MemorySegment replies, int count) {
+    private void send(int count) {
       int done = 0;
       while (done < count) {
         int n = Libc.sendmmsg(fd, replies.address().addOffset((long) done * MMSGHDR), count - done);
