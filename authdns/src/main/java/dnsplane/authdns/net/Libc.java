@@ -73,6 +73,11 @@ final class Libc {
       call("sendmmsg", int.class, MemoryAddress.class, int.class, int.class);
   private static final MethodHandle SHUTDOWN = call("shutdown", int.class, int.class);
   private static final MethodHandle CLOSE = call("close", int.class);
+  private static final MethodHandle ERRNO_LOCATION =
+      LINKER.downcallHandle(
+          CLinker.systemLookup().lookup("__errno_location").orElseThrow(),
+          MethodType.methodType(MemoryAddress.class),
+          FunctionDescriptor.of(C_POINTER));
 
   private Libc() {}
 
@@ -112,12 +117,31 @@ final class Libc {
       MemorySegment sa = MemorySegment.allocateNative(SOCKADDR, scope);
       int length = writeSockaddr(sa, at);
       if (!set || invoke(BIND, fd, sa.address(), length) != 0) {
+        String why = set ? errorName(errno()) : "a socket option was refused";
         close(fd);
-        throw new IllegalStateException(
-            "cannot bind UDP " + at + (set ? "" : " (a socket option was refused)"));
+        throw new IllegalStateException("cannot bind UDP " + at + ": " + why);
       }
     }
     return fd;
+  }
+
+  /** errno as the last call on this thread left it. */
+  private static int errno() {
+    try {
+      MemoryAddress at = (MemoryAddress) ERRNO_LOCATION.invokeExact();
+      return MemoryAccess.getInt(at.asSegment(4, ResourceScope.globalScope()));
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  private static String errorName(int errno) {
+    return switch (errno) {
+      case 13 -> "permission denied (EACCES)";
+      case 98 -> "address already in use (EADDRINUSE)";
+      case 99 -> "address not available on this host (EADDRNOTAVAIL)";
+      default -> "errno " + errno;
+    };
   }
 
   private static boolean option(int fd, int level, int name, int value, MemorySegment into) {

@@ -189,6 +189,21 @@ class NativeUdpTest {
     }
   }
 
+  @Test
+  void aPortHeldByAnotherProgramIsNamedAsTaken() throws Exception {
+    // A socket without SO_REUSEPORT, as another DNS server's would be, holds the port alone.
+    try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress taken = new InetSocketAddress("127.0.0.1", other.getLocalPort());
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () ->
+                  AuthDnsServer.start(
+                      taken, holder, new QueryMetrics(), ServerOptions.defaults().withThreads(1)));
+      assertTrue(e.getMessage().contains("address already in use"), e.getMessage());
+    }
+  }
+
   private static long udpThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("authdns-udp-") && t.isAlive())
