@@ -6,7 +6,6 @@ import dnsplane.authdns.xfr.XfrService;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -14,11 +13,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -26,14 +23,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthDnsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthDnsServer.class);
-  private static final int UDP_RECEIVE_BUFFER = 2 * 1024 * 1024;
+  static final int UDP_RECEIVE_BUFFER = 2 * 1024 * 1024;
   // Larger than any sane query; a bigger datagram arrives cut and is answered FORMERR.
-  private static final int UDP_MAX_QUERY = 4096;
+  static final int UDP_MAX_QUERY = 4096;
   // With epoll, one recvmmsg call fills up to this many datagrams into one buffer.
   static final int UDP_DATAGRAMS_PER_READ = 16;
   private static final int BIND_ATTEMPTS = 5;
@@ -294,65 +288,8 @@ public final class AuthDnsServer implements AutoCloseable {
       RateLimiter rrl,
       QueryMetrics metrics)
       throws Exception {
-    Bootstrap b =
-        new Bootstrap()
-            .group(group)
-            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
-            // The pooled allocator measured about twice as fast as 4.2's default adaptive one
-            // for this pattern (small response buffers allocated and freed per query).
-            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_QUERY))
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new UdpHandler(processor, rrl, metrics));
-                  }
-                });
-    int sockets = 1;
-    if (!epoll) {
-      b.channel(NioDatagramChannel.class);
-    } else if (listen.getAddress() instanceof Inet4Address) {
-      // An IPv4 socket for an IPv4 address, as NSD opens: Netty's default is a dual-stack IPv6
-      // socket, whose every datagram takes the kernel's IPv6 path and a mapped 16-byte address.
-      b.channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET));
-      b.option(PathMtuDiscovery.IPV4, PathMtuDiscovery.OMIT);
-    } else {
-      b.channel(EpollDatagramChannel.class);
-      // A dual-stack socket: IPv4-mapped peers go by the IPv4 option.
-      b.option(PathMtuDiscovery.IPV6, PathMtuDiscovery.OMIT);
-      b.option(PathMtuDiscovery.IPV4, PathMtuDiscovery.OMIT);
-    }
-    if (epoll) {
-      b.option(EpollChannelOption.SO_REUSEPORT, true);
-      // recvmmsg: one system call reads a burst of queries instead of one each.
-      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_QUERY);
-      b.option(
-          ChannelOption.RCVBUF_ALLOCATOR,
-          new FixedRecvByteBufAllocator(UDP_MAX_QUERY * UDP_DATAGRAMS_PER_READ));
-      sockets = opts.threads();
-    }
-    InetSocketAddress bound;
-    if (epoll && opts.nativeUdp() && nativeUdpUsable()) {
-      NativeUdp udp =
-          new NativeUdp(
-              listen,
-              sockets,
-              UDP_RECEIVE_BUFFER,
-              processor,
-              PooledByteBufAllocator.DEFAULT,
-              rrl,
-              metrics);
-      natives.add(udp);
-      bound = udp.localAddress();
-    } else {
-      Channel first = b.bind(listen).sync().channel();
-      channels.add(first);
-      bound = (InetSocketAddress) first.localAddress();
-      for (int i = 1; i < sockets; i++) {
-        channels.add(b.bind(bound).sync().channel());
-      }
-    }
+    InetSocketAddress bound =
+        UdpListeners.bind(group, epoll, processor, listen, opts, channels, natives, rrl, metrics);
     AtomicInteger tcpConnections = new AtomicInteger();
     TcpLimits limits = TcpLimits.of(opts, tcpConnections, metrics);
     ServerBootstrap tcp =
@@ -388,18 +325,6 @@ public final class AuthDnsServer implements AutoCloseable {
       throw e;
     }
     return bound;
-  }
-
-  private static volatile boolean toldWhyNotNative;
-
-  /** Whether {@link NativeUdp} can serve here; says why not, once, when it cannot. */
-  private static boolean nativeUdpUsable() {
-    String why = NativeUdpSupport.unavailable();
-    if (why != null && !toldWhyNotNative) {
-      toldWhyNotNative = true;
-      LOG.info("UDP served through Netty's epoll channel: recvmmsg threads unavailable ({})", why);
-    }
-    return why == null;
   }
 
   /** Whether UDP is served by {@link NativeUdp} (tests). */

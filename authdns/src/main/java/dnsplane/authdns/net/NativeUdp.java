@@ -49,7 +49,7 @@ final class NativeUdp implements AutoCloseable {
   static final int BATCH = AuthDnsServer.UDP_DATAGRAMS_PER_READ;
 
   /** The largest query read whole. */
-  static final int MAX_QUERY = 4096;
+  static final int MAX_QUERY = AuthDnsServer.UDP_MAX_QUERY;
 
   private final List<Loop> loops = new ArrayList<>();
   private final RateLimitedLog failures =
@@ -132,6 +132,7 @@ final class NativeUdp implements AutoCloseable {
     private final QueryMetrics metrics;
     // Made by the thread when it starts, in its own scope, and touched by it only.
     private MemorySegment names; // each query's sockaddr, where its reply goes back to
+    private long namesBase; // its address
     private MemorySegment received; // recvmmsg's headers
     private MemorySegment replies; // sendmmsg's headers
     private MemorySegment replyIov;
@@ -176,6 +177,7 @@ final class NativeUdp implements AutoCloseable {
     private void serve(ResourceScope scope) {
       MemorySegment buffers = MemorySegment.allocateNative((long) BATCH * MAX_QUERY, 64, scope);
       names = MemorySegment.allocateNative((long) BATCH * SOCKADDR, 8, scope);
+      namesBase = raw(names.address());
       received = headers(scope);
       replies = headers(scope);
       MemorySegment receiveIov = MemorySegment.allocateNative((long) BATCH * IOVEC, 8, scope);
@@ -184,7 +186,7 @@ final class NativeUdp implements AutoCloseable {
         MemorySegment buffer = buffers.asSlice((long) i * MAX_QUERY, MAX_QUERY);
         MemoryAccess.setLongAtOffset(receiveIov, (long) i * IOVEC, raw(buffer.address()));
         MemoryAccess.setLongAtOffset(receiveIov, (long) i * IOVEC + 8, MAX_QUERY);
-        point(received, i, raw(names.address()) + (long) i * SOCKADDR, receiveIov);
+        point(received, i, namesBase + (long) i * SOCKADDR, receiveIov);
         point(replies, i, 0, replyIov);
         queries[i] = Unpooled.wrappedBuffer(buffer.asByteBuffer());
       }
@@ -229,8 +231,7 @@ final class NativeUdp implements AutoCloseable {
         }
         sent[count] = reply;
         long h = (long) count * MMSGHDR;
-        MemoryAccess.setLongAtOffset(
-            replies, h + MSG_NAME, raw(names.address()) + (long) i * SOCKADDR);
+        MemoryAccess.setLongAtOffset(replies, h + MSG_NAME, namesBase + (long) i * SOCKADDR);
         MemoryAccess.setIntAtOffset(
             replies,
             h + MSG_NAMELEN,
