@@ -198,6 +198,14 @@ public final class AuthDnsServer implements AutoCloseable {
     RateLimiter rrl = opts.rrl().enabled() ? new RateLimiter(opts.rrl()) : null;
     // The allocator's arenas and the first pooled buffer: made now, not by the first query.
     PooledByteBufAllocator.DEFAULT.directBuffer(UDP_MAX_QUERY).release();
+    if (epoll && opts.nativeUdp() && NativeUdpSupport.unavailable() == null) {
+      try {
+        NativeUdp.warm();
+      } catch (RuntimeException e) {
+        // Only time is lost: listen() binds the real sockets and names what fails there.
+        LOG.debug("warming the UDP socket calls failed", e);
+      }
+    }
     return new Prepared(group, epoll, processor, rrl, metrics, opts);
   }
 

@@ -88,6 +88,21 @@ final class NativeUdp implements AutoCloseable {
     loops.forEach(l -> l.thread.start());
   }
 
+  /**
+   * Links the socket calls and runs each that binding makes once, on a throwaway loopback socket:
+   * the foreign linker's first use of each (the handles, then the code behind their first call)
+   * takes a cold JVM a tenth of a second or more, which {@link AuthDnsServer#prepare} spends while
+   * the first load runs rather than before the first answer.
+   */
+  static void warm() {
+    int fd = Libc.openUdp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+    try {
+      Libc.boundPort(fd);
+    } finally {
+      Libc.close(fd);
+    }
+  }
+
   /** The address the sockets are bound to. */
   InetSocketAddress localAddress() {
     return bound;

@@ -204,6 +204,23 @@ class NativeUdpTest {
     }
   }
 
+  @Test
+  void warmingLinksTheCallsAndLeavesNoSocketOpen() throws Exception {
+    long before = openDescriptors();
+    for (int i = 0; i < 50; i++) {
+      NativeUdp.warm();
+    }
+    // A leak would add fifty; other threads of this JVM may open or close a few meanwhile.
+    long after = openDescriptors();
+    assertTrue(after < before + 25, "each throwaway socket closed: " + before + " -> " + after);
+  }
+
+  private static long openDescriptors() throws java.io.IOException {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   private static long udpThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("authdns-udp-") && t.isAlive())
