@@ -65,10 +65,32 @@ dp_java() {
   fi
 }
 
+# What `java -version` prints, in DP_JAVA_VERSION_TEXT. A JVM started only to say that costs ~50 ms,
+# and every server's start asked twice (its flags, its class-data archive's key): the answer is kept
+# for the shell, and in deploy/state/java under the binary's inode, size and time and those of its
+# runtime image (lib/modules), which any new or upgraded JDK changes.
+dp_java_version() {
+  local java="$1" real stamp cache
+  [[ "${DP_JAVA_VERSION_OF:-}" == "$java" ]] && return 0
+  DP_JAVA_VERSION_OF="$java"
+  real="$(readlink -f "$(command -v "$java" || echo "$java")")"
+  stamp="$(stat -Lc '%i-%s-%Y' "$real" "$(dirname "$real")/../lib/modules" 2>/dev/null | tr '\n' ' ')"
+  cache="$DNSPLANE_ROOT/deploy/state/java/$(printf '%s %s' "$real" "$stamp" | cksum | cut -d' ' -f1)"
+  if [[ -n "$stamp" && -s "$cache" ]]; then
+    DP_JAVA_VERSION_TEXT="$(<"$cache")"
+    return 0
+  fi
+  DP_JAVA_VERSION_TEXT="$("$java" -version 2>&1)"
+  [[ -n "$stamp" && "$DP_JAVA_VERSION_TEXT" == *version* ]] &&
+    { mkdir -p "${cache%/*}" && printf '%s\n' "$DP_JAVA_VERSION_TEXT" >"$cache.$$" && mv -f "$cache.$$" "$cache"; } 2>/dev/null
+  return 0
+}
+
 # The feature version of a java binary: 17 for "17.0.15", 8 for "1.8.0_x".
 dp_java_major() {
   local v
-  v="$("$1" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)"
+  dp_java_version "$1"
+  v="$(sed -n 's/.*version "\([^"]*\)".*/\1/p' <<<"$DP_JAVA_VERSION_TEXT" | head -n1)"
   v="${v#1.}"
   echo "${v%%[.+-]*}"
 }
@@ -102,6 +124,7 @@ dp_java_major() {
 # CPU-second in the first 10 s), for 13 MiB more RSS.
 dp_java_flags() {
   local java="$1" xmx="${DNSPLANE_XMX:-$2}" major
+  dp_java_version "$java" # here, so that the subshell below and dp_cds_flags reuse it
   major="$(dp_java_major "$java")"
   ((major >= 17)) 2>/dev/null || dp_die "$java is Java ${major:-?}; dnsplane needs Java 17 or newer"
   DP_FLAGS=(-XX:+UseG1GC)
@@ -144,7 +167,8 @@ dp_cds_flags() { # java jar name args...
   for a in "$@"; do [[ "$a" == -h || "$a" == --help || "$a" == -V || "$a" == --version ]] && return 0; done
   dir="$DNSPLANE_ROOT/deploy/state/cds"
   { mkdir -p "$dir" && [[ -w "$dir" ]]; } 2>/dev/null || return 0
-  key="$(stat -c '%s-%Y' "$jar")-$("$java" -version 2>&1 | cksum | cut -d' ' -f1)"
+  dp_java_version "$java"
+  key="$(stat -c '%s-%Y' "$jar")-$(printf '%s\n' "$DP_JAVA_VERSION_TEXT" | cksum | cut -d' ' -f1)"
   final="$dir/$name.$key.jsa"
   if [[ ! -s "$final" ]]; then
     for f in "$dir/$name.$key".*.dump; do
