@@ -39,6 +39,9 @@ public final class AuthDns implements AutoCloseable {
   /** How long start waits for the first full load before serving anyway (REFUSED until then). */
   private static final Duration FIRST_LOAD = Duration.ofSeconds(10);
 
+  /** How long a full load refused as too big for the heap waits before it is tried again. */
+  private static final Duration TOO_BIG_RETRY = Duration.ofMinutes(1);
+
   private final DbSettings db;
   private final SnapshotHolder holder;
   private final ChangeLogFollower follower;
@@ -158,13 +161,12 @@ public final class AuthDns implements AutoCloseable {
       // otherwise find no version starting at its serial and get the whole zone.
       follower.beforeSwap(journal);
       persister = FirstCopy.restore(persist, follower, clock);
-      // Before a full load: a zone the heap cannot hold is an error that says what to set, not an
-      // OutOfMemoryError part way through the load. A copy restored or seeded is served as it is
-      // (it fits), and a restart never waits on the database to serve it: one that accepts
-      // connections and never answers would hold it.
-      if (!follower.status().restored()) {
-        HeapBudget.require(db, Runtime.getRuntime().maxMemory());
-      }
+      // A zone the heap cannot hold is an error that says what to set, not an OutOfMemoryError
+      // part way through a full load: the follower stops any load that reads more rrsets than the
+      // heap holds (a copy restored or seeded is served as it is: it fits).
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      long taken = HeapBudget.taken(Runtime.getRuntime());
+      follower.limitFullLoads(HeapBudget.loadable(maxHeap, taken), TOO_BIG_RETRY);
       if (notifier != null) {
         Notifier n = notifier;
         follower.onSwap(swap -> n.swapped(swap.before(), swap.after()));
@@ -173,10 +175,16 @@ public final class AuthDns implements AutoCloseable {
       if (persister != null) {
         FirstCopy.registerMetrics(metrics, persister);
       }
-      if (!follower.awaitLoaded(FIRST_LOAD)) {
+      if (!follower.awaitLoadedOrRefused(FIRST_LOAD)) {
         log.warn(
             "no zones loaded after {}s; serving REFUSED until PostgreSQL answers",
             FIRST_LOAD.toSeconds());
+      }
+      if (!follower.status().loaded() && follower.refusedAt() >= 0) {
+        throw HeapBudget.refused(db, follower.refusedAt(), maxHeap, taken);
+      }
+      if (!follower.status().restored()) {
+        HeapBudget.warnIfTight(follower.lastFullLoadRrsets(), maxHeap, taken);
       }
       server = prepared(preparing).listen(dns);
       if (persister != null) {

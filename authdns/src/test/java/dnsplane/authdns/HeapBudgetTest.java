@@ -1,6 +1,7 @@
 package dnsplane.authdns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,5 +53,20 @@ class HeapBudgetTest {
     long atTheLimit = heap / HeapBudget.PEAK_BYTES_PER_RRSET;
     assertInstanceOf(HeapBudget.Verdict.Tight.class, HeapBudget.check(atTheLimit, heap));
     assertInstanceOf(HeapBudget.Verdict.TooSmall.class, HeapBudget.check(atTheLimit + 1, heap));
+  }
+
+  @Test
+  void aLoadMayReadExactlyTheRrsetsTheCheckFindsNotTooMany() {
+    for (long heap : new long[] {32 * MB, 100 * MB, 512 * MB, 2048 * MB}) {
+      for (long taken : new long[] {0, 7 * MB + 12_345, HeapBudget.LOAD_RESERVE + 9 * MB}) {
+        long most = HeapBudget.loadable(heap, taken);
+        assertFalse(
+            HeapBudget.check(most, heap, taken) instanceof HeapBudget.Verdict.TooSmall,
+            heap + " " + taken);
+        assertInstanceOf(
+            HeapBudget.Verdict.TooSmall.class, HeapBudget.check(most + 1, heap, taken));
+      }
+    }
+    assertEquals(0, HeapBudget.loadable(8 * MB, 9 * MB), "nothing fits a heap already taken");
   }
 }

@@ -108,6 +108,11 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private Thread thread;
 
+  // The most rrsets a full load may read, and the wait before one refused for that tries again.
+  private volatile long maxFullLoad = Long.MAX_VALUE;
+  private volatile Duration tooBigRetry = Duration.ofMinutes(1);
+  private volatile long lastFullLoad = -1;
+
   public ChangeLogFollower(
       ConnectionSource source, SnapshotHolder holder, Clock clock, Options options) {
     this.source = Objects.requireNonNull(source, "source");
@@ -178,6 +183,37 @@ public final class ChangeLogFollower implements AutoCloseable {
     return state.await(timeout, SyncStatus::loaded);
   }
 
+  /**
+   * Full loads read at most {@code maxRrsets} rrsets (what the heap holds): one that finds more
+   * stops there, keeps what was served before (nothing, at first), says so in the log and in {@link
+   * #refusedAt}, and is tried again {@code retry} later. Call before {@link #start}.
+   */
+  public void limitFullLoads(long maxRrsets, Duration retry) {
+    if (maxRrsets < 0 || retry.isNegative()) {
+      throw new IllegalArgumentException("need maxRrsets >= 0 and a retry >= 0");
+    }
+    this.maxFullLoad = maxRrsets;
+    this.tooBigRetry = retry;
+  }
+
+  /** Waits until a full load is served, or the first one refused as too big; false on timeout. */
+  public boolean awaitLoadedOrRefused(Duration timeout) throws InterruptedException {
+    return state.await(timeout, s -> s.loaded() || state.refusedAt() >= 0);
+  }
+
+  /**
+   * How many rrsets the last full load had read when it was refused as too big for {@link
+   * #limitFullLoads}; -1 when the last full load was not refused.
+   */
+  public long refusedAt() {
+    return state.refusedAt();
+  }
+
+  /** The rrsets the last full load served; -1 before one. */
+  public long lastFullLoadRrsets() {
+    return lastFullLoad;
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -200,6 +236,7 @@ public final class ChangeLogFollower implements AutoCloseable {
   private void run() {
     while (!closed) {
       Connection c = null;
+      boolean tooBig = false;
       try {
         c = source.open();
         current = c;
@@ -238,6 +275,9 @@ public final class ChangeLogFollower implements AutoCloseable {
           // Returns early when a NOTIFY arrives; the timeout is the backstop (or standby) poll.
           pg.getNotifications((int) wait.toMillis());
         }
+      } catch (FullLoad.TooBig e) {
+        tooBig = true;
+        refused(e);
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
           onLost(e);
@@ -247,7 +287,9 @@ public final class ChangeLogFollower implements AutoCloseable {
         current = null;
       }
       if (!closed) {
-        state.pause(backoff.next(), () -> closed);
+        // Until an operator gives it more heap (or the zones shrink), every try reads as many rows
+        // as the heap holds: not at the pace of a reconnect.
+        state.pause(tooBig ? tooBigRetry : backoff.next(), () -> closed);
       }
     }
   }
@@ -295,10 +337,22 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private void fullLoad(Connection c, String reason) throws SQLException {
     long start = System.nanoTime();
-    try (FullLoad load = new FullLoad(applier.served())) {
+    try (FullLoad load = new FullLoad(applier.served(), maxFullLoad)) {
       ChangeLogReader.loadAll(c, load);
-      applier.load(load.result(), reason, start);
+      FullLoad.Result result = load.result();
+      lastFullLoad = result.rrsetRows(); // before the swap wakes awaitLoaded's callers
+      applier.load(result, reason, start);
     }
+  }
+
+  private void refused(FullLoad.TooBig e) {
+    state.refused(e.read);
+    log.error(
+        "full load stopped: the database holds more than {} rrsets, the most this heap can load;"
+            + " {}; give authdns a larger heap (DNSPLANE_XMX, or -Xmx); trying again in {} s",
+        maxFullLoad,
+        state.loaded() ? "still serving the snapshot loaded before" : "nothing is served yet",
+        tooBigRetry.toSeconds());
   }
 
   private void onConnected() {

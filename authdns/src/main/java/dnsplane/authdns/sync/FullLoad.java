@@ -30,6 +30,11 @@ import org.xbill.DNS.TextParseException;
  * and the first answer waits for both. The batches go through a short queue in the order read, so
  * the rows are handled exactly as one thread would handle them; a load of less than a batch never
  * starts the thread. {@link #close} stops it when the read fails part way.
+ *
+ * <p>A load may be given the most rrsets it may read ({@code maxRrsets}, what the heap can hold):
+ * the row after that is a {@link TooBig}, thrown on the reading thread before the row is kept, so
+ * that a zone too big for the heap ends the load with the count that says so, not in an
+ * OutOfMemoryError part way through (which exits the JVM, restarts and all).
  */
 final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
 
@@ -48,6 +53,16 @@ final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
       int zoneRows,
       int rrsetRows) {}
 
+  /** Thrown for the rrset row past the most a load may read: nothing of the load is served. */
+  static final class TooBig extends RuntimeException {
+    final long read;
+
+    TooBig(long read, long most) {
+      super("the full load read " + read + " rrsets; this heap holds " + most + " at most");
+      this.read = read;
+    }
+  }
+
   /** Rows per batch handed to the parsing thread. */
   private static final int BATCH = 4096;
 
@@ -55,6 +70,8 @@ final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
   private static final List<Object> END = List.of();
 
   private final ZoneSet previous;
+  private final long maxRrsets;
+  private long read; // rrset rows taken, on the reading thread
   // Rows (ZoneRow, RrsetRow) read and not yet handed over, and the queue to the parsing thread.
   private List<Object> batch = new ArrayList<>(BATCH);
   private final java.util.concurrent.BlockingQueue<List<Object>> queue =
@@ -74,7 +91,13 @@ final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
   private int rrsetRows;
 
   FullLoad(ZoneSet previous) {
+    this(previous, Long.MAX_VALUE);
+  }
+
+  /** A load that throws {@link TooBig} when there are more than {@code maxRrsets} rrsets. */
+  FullLoad(ZoneSet previous, long maxRrsets) {
     this.previous = previous;
+    this.maxRrsets = maxRrsets;
   }
 
   /** The whole of {@code state} at once (tests, and callers holding the rows already). */
@@ -99,6 +122,9 @@ final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
 
   @Override
   public void rrset(FullLoadRows.RrsetRow r) {
+    if (++read > maxRrsets) {
+      throw new TooBig(read, maxRrsets);
+    }
     take(r);
   }
 

@@ -23,6 +23,7 @@ final class SyncState {
   private Rejections rejections = Rejections.NONE;
   private long rejectedChanges;
   private boolean restored;
+  private long refusedAt = -1; // rrsets read when the last full load was found too big, or -1
 
   synchronized SyncStatus status() {
     return new SyncStatus(
@@ -50,6 +51,17 @@ final class SyncState {
 
   synchronized boolean loaded() {
     return loaded;
+  }
+
+  /** The last full load stopped at {@code read} rrsets: more than the heap holds. */
+  synchronized void refused(long read) {
+    refusedAt = read;
+    notifyAll();
+  }
+
+  /** The rrsets the last full load had read when refused as too big; -1 when it was not. */
+  synchronized long refusedAt() {
+    return refusedAt;
   }
 
   /** The counter as last read from the database. */
@@ -93,6 +105,7 @@ final class SyncState {
     }
     loaded = true;
     restored = false;
+    refusedAt = -1;
     badRows += bad;
     lastSync = now;
     notifyAll();

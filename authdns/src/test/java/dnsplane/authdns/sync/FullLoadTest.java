@@ -3,6 +3,7 @@ package dnsplane.authdns.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.zone.Node;
@@ -116,6 +117,34 @@ class FullLoadTest {
     assertTrue(load.parsing(), "more than a batch read: the parsing thread runs");
     load.close(); // as the follower does when the read throws
     assertFalse(load.parsing());
+  }
+
+  @Test
+  void aLoadReadsUpToItsBudgetAndStopsAtTheRowPastIt() {
+    FullLoad exact = new FullLoad(ZoneSet.empty(), ROWS);
+    exact.position(1);
+    exact.zone(new FullLoadRows.ZoneRow(1, "a.test.", 1));
+    for (int i = 0; i < ROWS; i++) {
+      exact.rrset(
+          new FullLoadRows.RrsetRow(1, "h" + i + ".a.test.", "A", 60, List.of("192.0.2.1")));
+    }
+    assertEquals(ROWS, exact.result().rrsetRows(), "the budget itself fits");
+
+    FullLoad over = new FullLoad(ZoneSet.empty(), ROWS);
+    over.position(1);
+    over.zone(new FullLoadRows.ZoneRow(1, "a.test.", 1));
+    for (int i = 0; i < ROWS; i++) {
+      over.rrset(new FullLoadRows.RrsetRow(1, "h" + i + ".a.test.", "A", 60, List.of("192.0.2.1")));
+    }
+    FullLoad.TooBig e =
+        assertThrows(
+            FullLoad.TooBig.class,
+            () ->
+                over.rrset(
+                    new FullLoadRows.RrsetRow(1, "last.a.test.", "A", 60, List.of("192.0.2.1"))));
+    assertEquals(ROWS + 1, e.read);
+    over.close(); // as the follower does when the read throws
+    assertFalse(over.parsing(), "and its parsing thread stops");
   }
 
   @Test
