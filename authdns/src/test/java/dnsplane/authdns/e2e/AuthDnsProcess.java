@@ -54,7 +54,6 @@ final class AuthDnsProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                "-Dlogback.configurationFile=logback.xml",
                 "dnsplane.authdns.Main",
                 "serve",
                 "--listen",

@@ -97,7 +97,6 @@ class SmallHeapImportTest {
             "-XX:+ExitOnOutOfMemoryError",
             "-cp",
             System.getProperty("java.class.path"),
-            "-Dlogback.configurationFile=logback.xml",
             "dnsplane.authdns.Main",
             "zone",
             "import",
