@@ -10,18 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.authdns.store.ZoneImporter;
 import dnsplane.authdns.zone.SnapshotHolder;
 import dnsplane.authdns.zone.ZoneSet;
-import dnsplane.db.DbBootstrap;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
 
 /**
  * A full load holds to the most rrsets the heap can take ({@link
@@ -34,7 +29,6 @@ class FullLoadBudgetTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(10);
   private static final Duration RETRY = Duration.ofMillis(100);
-  private static final Name ZONE = ChangeLogFollowerTest.ZONE;
 
   @Test
   void aFirstLoadPastTheBudgetServesNothingThenLoadsOnceTheDataFits() throws Exception {
@@ -42,7 +36,7 @@ class FullLoadBudgetTest {
     ZoneImporter.importText(db.settings(), ChangeLogFollowerTest.ZONE_TEXT, null);
     long rrsets = longValue(db, "SELECT count(*) FROM rrset");
     SnapshotHolder holder = new SnapshotHolder();
-    try (ChangeLogFollower f = follower(db, holder)) {
+    try (ChangeLogFollower f = RestoredSnapshotTest.follower(db, holder)) {
       f.limitFullLoads(rrsets - 1, RETRY);
       f.start();
       assertTrue(f.awaitLoadedOrRefused(DEADLINE));
@@ -54,7 +48,7 @@ class FullLoadBudgetTest {
       assertTrue(f.awaitLoaded(DEADLINE), "tried again, and now it fits");
       assertEquals(-1, f.refusedAt());
       assertEquals(rrsets - 1, f.lastFullLoadRrsets());
-      assertEquals(List.of("192.0.2.10"), served(holder, "www"));
+      assertEquals(List.of("192.0.2.10"), RestoredSnapshotTest.served(holder, "www"));
       assertTrue(f.awaitSeq(lastSeq(db), DEADLINE));
     }
   }
@@ -67,7 +61,7 @@ class FullLoadBudgetTest {
     ZoneSet copy;
     long seq;
     String from;
-    try (ChangeLogFollower f = follower(mine, first)) {
+    try (ChangeLogFollower f = RestoredSnapshotTest.follower(mine, first)) {
       f.start();
       assertTrue(f.awaitSeq(lastSeq(mine), DEADLINE));
       copy = first.get();
@@ -83,7 +77,7 @@ class FullLoadBudgetTest {
     long rrsets = longValue(other, "SELECT count(*) FROM rrset");
 
     SnapshotHolder holder = new SnapshotHolder();
-    try (ChangeLogFollower f = follower(other, holder)) {
+    try (ChangeLogFollower f = RestoredSnapshotTest.follower(other, holder)) {
       f.restore(copy, seq, Instant.EPOCH, from);
       f.limitFullLoads(rrsets - 1, RETRY);
       f.start();
@@ -91,24 +85,11 @@ class FullLoadBudgetTest {
       dnsplane.db.testing.Await.until("the reload refused", DEADLINE, () -> f.refusedAt() >= 0);
       assertEquals(rrsets, f.refusedAt());
       assertTrue(f.status().loaded());
-      assertEquals(List.of("192.0.2.10"), served(holder, "www"), "the copy, still served");
+      assertEquals(
+          List.of("192.0.2.10"),
+          RestoredSnapshotTest.served(holder, "www"),
+          "the copy, still served");
       assertEquals(0, f.status().fullReloads());
     }
-  }
-
-  private static ChangeLogFollower follower(TestDb db, SnapshotHolder holder) {
-    return new ChangeLogFollower(
-        () -> DbBootstrap.connect(db.settings()),
-        holder,
-        Clock.systemUTC(),
-        ChangeLogFollower.Options.defaults());
-  }
-
-  private static List<String> served(SnapshotHolder holder, String label) throws Exception {
-    Name owner = Name.fromString(label, ZONE);
-    return holder.get().records(ZONE).stream()
-        .filter(r -> r.getName().equals(owner) && r.getType() == Type.A)
-        .map(Record::rdataToString)
-        .toList();
   }
 }

@@ -122,7 +122,8 @@ class RestoredSnapshotTest {
     }
   }
 
-  private static ChangeLogFollower follower(TestDb db, SnapshotHolder holder) {
+  /** A follower of {@code db} with the default options (FullLoadBudgetTest too). */
+  static ChangeLogFollower follower(TestDb db, SnapshotHolder holder) {
     return new ChangeLogFollower(
         () -> DbBootstrap.connect(db.settings()),
         holder,
@@ -130,7 +131,8 @@ class RestoredSnapshotTest {
         ChangeLogFollower.Options.defaults());
   }
 
-  private static List<String> served(SnapshotHolder holder, String label) throws Exception {
+  /** The addresses {@code holder} serves for {@code label} in the test zone. */
+  static List<String> served(SnapshotHolder holder, String label) throws Exception {
     Name owner = Name.fromString(label, ZONE);
     return holder.get().records(ZONE).stream()
         .filter(r -> r.getName().equals(owner) && r.getType() == Type.A)
