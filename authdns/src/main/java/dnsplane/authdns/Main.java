@@ -31,6 +31,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogConfig.install();
     // Netty samples buffers for leak reports by default; on the DNS hot path that costs CPU.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);

@@ -1,18 +1,21 @@
 package dnsplane.authdns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** authdns's logging as configured in code (what logback.xml said before). */
 class LogConfigTest {
@@ -20,17 +23,7 @@ class LogConfigTest {
   @Test
   void infoAndUpOnStandardOutputOneLineAnEvent() {
     LoggerContext context = new LoggerContext();
-    String before = System.clearProperty("logback.configurationFile");
-    try {
-      LogConfig config = new LogConfig();
-      config.setContext(context);
-      assertEquals(
-          Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, config.configure(context));
-    } finally {
-      if (before != null) {
-        System.setProperty("logback.configurationFile", before);
-      }
-    }
+    LogConfig.configure(context);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertEquals(Level.INFO, root.getLevel());
     assertEquals(Level.WARN, context.getLogger("org.flywaydb").getEffectiveLevel());
@@ -60,19 +53,24 @@ class LogConfigTest {
 
   @Test
   void aConfigurationNamedOnTheCommandLineWins() {
-    LoggerContext context = new LoggerContext();
-    String before = System.setProperty("logback.configurationFile", "mine.xml");
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    List<Appender<ILoggingEvent>> before = new ArrayList<>();
+    root.iteratorForAppenders().forEachRemaining(before::add);
+    Level level = root.getLevel();
+    String named = System.setProperty("logback.configurationFile", "logback-test.xml");
     try {
-      LogConfig config = new LogConfig();
-      config.setContext(context);
-      assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, config.configure(context));
-      assertNull(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT"));
+      LogConfig.install();
     } finally {
-      if (before != null) {
-        System.setProperty("logback.configurationFile", before);
+      if (named != null) {
+        System.setProperty("logback.configurationFile", named);
       } else {
         System.clearProperty("logback.configurationFile");
       }
     }
+    List<Appender<ILoggingEvent>> after = new ArrayList<>();
+    root.iteratorForAppenders().forEachRemaining(after::add);
+    assertEquals(before, after, "the tests' configuration, untouched");
+    assertEquals(level, root.getLevel());
   }
 }
