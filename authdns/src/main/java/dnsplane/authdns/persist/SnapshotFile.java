@@ -2,6 +2,7 @@ package dnsplane.authdns.persist;
 
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -130,7 +131,7 @@ public final class SnapshotFile {
       int zoneCount = data.i32();
       // Each rrset goes into the snapshot as it is read: the file's records are never all held
       // twice, once as changes and once as the snapshot.
-      ZoneSet.Builder zones = new ZoneSet.Builder();
+      ZoneSetBuilder zones = new ZoneSetBuilder();
       int rrsetCount = 0;
       for (int z = 0; z < zoneCount; z++) {
         Name origin = name(data.bytes(data.u8()));

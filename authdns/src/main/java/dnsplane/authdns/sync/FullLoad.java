@@ -3,6 +3,7 @@ package dnsplane.authdns.sync;
 import dnsplane.authdns.zone.Node;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
+import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import dnsplane.db.changelog.FullLoadRows;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class FullLoad implements FullLoadRows.Sink, AutoCloseable {
   // What the parsing thread threw; it then drops the batches left until END.
   private volatile Throwable failed;
   private long parseNanos;
-  private final ZoneSet.Builder builder = new ZoneSet.Builder();
+  private final ZoneSetBuilder builder = new ZoneSetBuilder();
   private final Map<Long, FullLoadRows.ZoneRow> zones = new HashMap<>();
   private final Map<Long, Name> origins = new HashMap<>();
   private final List<Rejection> rejected = new ArrayList<>();
