@@ -211,12 +211,12 @@ public final class AuthDnsServer implements AutoCloseable {
 
   /** A server made by {@link #prepare}, not listening yet: {@link #listen} it or close it. */
   public static final class Prepared implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final boolean epoll;
-    private final QueryProcessor processor;
-    private final RateLimiter rrl;
-    private final QueryMetrics metrics;
-    private final ServerOptions opts;
+    final EventLoopGroup group;
+    final boolean epoll;
+    final QueryProcessor processor;
+    final RateLimiter rrl;
+    final QueryMetrics metrics;
+    final ServerOptions opts;
 
     private Prepared(
         EventLoopGroup group,
@@ -248,9 +248,7 @@ public final class AuthDnsServer implements AutoCloseable {
         List<NativeUdp> natives = new ArrayList<>(1);
         ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         try {
-          InetSocketAddress bound =
-              bind(
-                  group, epoll, processor, listen, opts, channels, natives, children, rrl, metrics);
+          InetSocketAddress bound = bind(listen, channels, natives, children);
           NativeUdp nativeUdp = natives.isEmpty() ? null : natives.get(0);
           LOG.info(
               "authdns listening on {} (udp x{} {}, tcp, {}, rrl {})",
@@ -277,62 +275,61 @@ public final class AuthDnsServer implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + listen + ": " + last, last);
     }
 
+    /**
+     * Binds UDP and TCP on {@code listen}, adding what it opens to {@code channels}, {@code
+     * natives} and (TCP connections) {@code children} so a failed listen can close it; the bound
+     * address.
+     */
+    private InetSocketAddress bind(
+        InetSocketAddress listen,
+        List<Channel> channels,
+        List<NativeUdp> natives,
+        ChannelGroup children)
+        throws Exception {
+      InetSocketAddress bound = UdpListeners.bind(this, listen, channels, natives);
+      AtomicInteger tcpConnections = new AtomicInteger();
+      TcpLimits limits = TcpLimits.of(opts, tcpConnections, metrics);
+      ServerBootstrap tcp =
+          new ServerBootstrap()
+              .group(group)
+              .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      // A cap on connections keeps a flood of idle ones from exhausting
+                      // descriptors.
+                      if (tcpConnections.incrementAndGet() > opts.maxTcpConnections()) {
+                        tcpConnections.decrementAndGet();
+                        metrics.tcpClosed(TcpClose.REFUSED);
+                        ch.close();
+                        return;
+                      }
+                      ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+                      children.add(ch);
+                      ch.pipeline()
+                          .addLast(new LengthFieldPrepender(2), new TcpHandler(processor, limits));
+                    }
+                  });
+      try {
+        channels.add(tcp.bind(bound).sync().channel());
+      } catch (Exception e) {
+        if (e instanceof BindException || e.getCause() instanceof BindException) {
+          throw new BindException("tcp port " + bound.getPort() + " is taken: " + e.getMessage());
+        }
+        throw e;
+      }
+      return bound;
+    }
+
     /** Shuts the event loops down; for a server that will not {@link #listen}. */
     @Override
     public void close() {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
-  }
-
-  private static InetSocketAddress bind(
-      EventLoopGroup group,
-      boolean epoll,
-      QueryProcessor processor,
-      InetSocketAddress listen,
-      ServerOptions opts,
-      List<Channel> channels,
-      List<NativeUdp> natives,
-      ChannelGroup children,
-      RateLimiter rrl,
-      QueryMetrics metrics)
-      throws Exception {
-    InetSocketAddress bound =
-        UdpListeners.bind(group, epoll, processor, listen, opts, channels, natives, rrl, metrics);
-    AtomicInteger tcpConnections = new AtomicInteger();
-    TcpLimits limits = TcpLimits.of(opts, tcpConnections, metrics);
-    ServerBootstrap tcp =
-        new ServerBootstrap()
-            .group(group)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    // A cap on connections keeps a flood of idle ones from exhausting descriptors.
-                    if (tcpConnections.incrementAndGet() > opts.maxTcpConnections()) {
-                      tcpConnections.decrementAndGet();
-                      metrics.tcpClosed(TcpClose.REFUSED);
-                      ch.close();
-                      return;
-                    }
-                    ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
-                    children.add(ch);
-                    ch.pipeline()
-                        .addLast(new LengthFieldPrepender(2), new TcpHandler(processor, limits));
-                  }
-                });
-    try {
-      channels.add(tcp.bind(bound).sync().channel());
-    } catch (Exception e) {
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
-        throw new BindException("tcp port " + bound.getPort() + " is taken: " + e.getMessage());
-      }
-      throw e;
-    }
-    return bound;
   }
 
   /** Whether UDP is served by {@link NativeUdp} (tests). */

@@ -35,16 +35,17 @@ final class UdpListeners {
    * address.
    */
   static InetSocketAddress bind(
-      EventLoopGroup group,
-      boolean epoll,
-      QueryProcessor processor,
+      AuthDnsServer.Prepared server,
       InetSocketAddress listen,
-      ServerOptions opts,
       List<Channel> channels,
-      List<NativeUdp> natives,
-      RateLimiter rrl,
-      QueryMetrics metrics)
+      List<NativeUdp> natives)
       throws InterruptedException {
+    EventLoopGroup group = server.group;
+    boolean epoll = server.epoll;
+    QueryProcessor processor = server.processor;
+    ServerOptions opts = server.opts;
+    RateLimiter rrl = server.rrl;
+    QueryMetrics metrics = server.metrics;
     if (epoll && opts.nativeUdp() && nativeUdpUsable()) {
       NativeUdp udp =
           new NativeUdp(
