@@ -8,6 +8,7 @@ import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.persist.SnapshotPersister;
 import dnsplane.authdns.sync.ChangeLogFollower;
+import dnsplane.authdns.sync.FollowerOptions;
 import dnsplane.authdns.sync.SyncStatus;
 import dnsplane.authdns.xfr.Notifier;
 import dnsplane.authdns.xfr.XfrConfig;
@@ -120,7 +121,7 @@ public final class AuthDns implements AutoCloseable {
       ServerOptions options,
       PersistConfig persist)
       throws IOException, InterruptedException {
-    return start(db, dns, http, xfrConfig, options, persist, ChangeLogFollower.Options.defaults());
+    return start(db, dns, http, xfrConfig, options, persist, FollowerOptions.defaults());
   }
 
   /** As the overload above, following the change log with {@code follow}'s tunables. */
@@ -131,7 +132,7 @@ public final class AuthDns implements AutoCloseable {
       XfrConfig xfrConfig,
       ServerOptions options,
       PersistConfig persist,
-      ChangeLogFollower.Options follow)
+      FollowerOptions follow)
       throws IOException, InterruptedException {
     Clock clock = Clock.systemUTC();
     SnapshotHolder holder = new SnapshotHolder();

@@ -149,8 +149,7 @@ public final class Main {
             s.xfr(),
             dnsplane.authdns.net.ServerOptions.defaults().withRrl(s.rrl()),
             s.persist(),
-            dnsplane.authdns.sync.ChangeLogFollower.Options.defaults()
-                .withStandbyPoll(s.standbyPoll()));
+            dnsplane.authdns.sync.FollowerOptions.defaults().withStandbyPoll(s.standbyPoll()));
     stop.await();
     authDns.close();
     log.info("stopped");

@@ -44,48 +44,6 @@ public final class ChangeLogFollower implements AutoCloseable {
     Connection open() throws SQLException;
   }
 
-  /**
-   * Tunables: the backstop poll, the rows per read, the reconnect backoff, the poll on a hot
-   * standby (where LISTEN is refused, so polling is the only way to learn of a change), and the
-   * most rows read and swapped in at once when far behind ({@link CatchUp#pageSize}).
-   */
-  public record Options(
-      Duration backstop,
-      int batch,
-      Duration backoffInitial,
-      Duration backoffMax,
-      Duration standbyPoll,
-      int maxBatch) {
-    /** The default standby poll: a read of one row, ten times a second. */
-    public static final Duration STANDBY_POLL = Duration.ofMillis(100);
-
-    public Options {
-      if (batch < 1 || maxBatch < batch) {
-        throw new IllegalArgumentException(
-            "need 1 <= batch <= maxBatch, got batch " + batch + ", maxBatch " + maxBatch);
-      }
-    }
-
-    /** Pages of {@code batch} rows however far behind. */
-    public Options(Duration backstop, int batch, Duration backoffInitial, Duration backoffMax) {
-      this(backstop, batch, backoffInitial, backoffMax, STANDBY_POLL, batch);
-    }
-
-    public static Options defaults() {
-      return new Options(
-          Duration.ofSeconds(1),
-          5_000,
-          Duration.ofMillis(100),
-          Duration.ofSeconds(10),
-          STANDBY_POLL,
-          50_000);
-    }
-
-    public Options withStandbyPoll(Duration poll) {
-      return new Options(backstop, batch, backoffInitial, backoffMax, poll, maxBatch);
-    }
-  }
-
   /** Longest a single read may take; generous, a 100,000-record full load takes ~2 s. */
   private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(60);
 
@@ -94,7 +52,7 @@ public final class ChangeLogFollower implements AutoCloseable {
   private final ConnectionSource source;
   private final SnapshotHolder holder;
   private final Clock clock;
-  private final Options options;
+  private final FollowerOptions options;
   private final Backoff backoff;
   private final SyncState state = new SyncState();
   private final SnapshotApplier applier;
@@ -114,7 +72,7 @@ public final class ChangeLogFollower implements AutoCloseable {
   private volatile long lastFullLoad = -1;
 
   public ChangeLogFollower(
-      ConnectionSource source, SnapshotHolder holder, Clock clock, Options options) {
+      ConnectionSource source, SnapshotHolder holder, Clock clock, FollowerOptions options) {
     this.source = Objects.requireNonNull(source, "source");
     this.holder = Objects.requireNonNull(holder, "holder");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -129,7 +87,8 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   /** A follower of database {@code db} with the default options. */
   public static ChangeLogFollower forDatabase(DbSettings db, SnapshotHolder holder, Clock clock) {
-    return new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, Options.defaults());
+    return new ChangeLogFollower(
+        () -> DbBootstrap.connect(db), holder, clock, FollowerOptions.defaults());
   }
 
   /**
@@ -364,7 +323,7 @@ public final class ChangeLogFollower implements AutoCloseable {
   }
 
   private void onLost(Exception e) {
-    String hint = hint(e);
+    String hint = SetupProblems.hint(e);
     if (hint != null) {
       // Reachable, but not usable: retrying will not help until an operator acts.
       state.lost();
@@ -376,23 +335,6 @@ public final class ChangeLogFollower implements AutoCloseable {
     } else {
       log.debug("PostgreSQL still unreachable: {}", e.getMessage());
     }
-  }
-
-  /**
-   * What an operator should do about {@code e}, when it is a set-up problem rather than an outage.
-   */
-  private static String hint(Exception e) {
-    String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-    if (state == null) {
-      return null;
-    }
-    return switch (state) {
-      case "42P01", "42883" -> "the schema is missing or old: run 'authdns migrate'";
-      case "42501" ->
-          "this role lacks read rights: grant it dnsplane_reader (GRANT dnsplane_reader TO ...)";
-      case "3D000" -> "the database does not exist: run 'authdns migrate', which creates it";
-      default -> null;
-    };
   }
 
   private static void closeQuietly(Connection c) {

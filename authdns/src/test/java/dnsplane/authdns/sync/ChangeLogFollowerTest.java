@@ -61,8 +61,8 @@ class ChangeLogFollowerTest {
     ZoneImporter.importText(db.settings(), ZONE_TEXT, null);
     target.set(db.settings());
     // A one-minute backstop: within the test deadlines only a NOTIFY (or a reconnect) can wake it.
-    ChangeLogFollower.Options options =
-        new ChangeLogFollower.Options(
+    FollowerOptions options =
+        new FollowerOptions(
             Duration.ofMinutes(1), 2, Duration.ofMillis(20), Duration.ofMillis(200));
     follower =
         new ChangeLogFollower(() -> DbBootstrap.connect(target.get()), holder, clock, options);
@@ -192,7 +192,7 @@ class ChangeLogFollowerTest {
             () -> DbBootstrap.connect(late.get()),
             empty,
             clock,
-            new ChangeLogFollower.Options(
+            new FollowerOptions(
                 Duration.ofMinutes(1), 100, Duration.ofMillis(20), Duration.ofMillis(200)))) {
       f.start();
       assertFalse(f.awaitLoaded(Duration.ofMillis(300)), "nothing to load from a closed port");

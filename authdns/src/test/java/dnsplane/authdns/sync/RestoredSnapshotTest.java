@@ -128,7 +128,7 @@ class RestoredSnapshotTest {
         () -> DbBootstrap.connect(db.settings()),
         holder,
         java.time.Clock.systemUTC(),
-        ChangeLogFollower.Options.defaults());
+        FollowerOptions.defaults());
   }
 
   /** The addresses {@code holder} serves for {@code label} in the test zone. */

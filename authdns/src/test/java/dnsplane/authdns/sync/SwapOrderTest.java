@@ -39,7 +39,7 @@ class SwapOrderTest {
             () -> DbBootstrap.connect(db.settings()),
             holder,
             Clock.systemUTC(),
-            ChangeLogFollower.Options.defaults())) {
+            FollowerOptions.defaults())) {
       f.beforeSwap(
           s -> {
             if (holder.get() != s.before()) {

@@ -59,15 +59,15 @@ class SyncRulesTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new ChangeLogFollower.Options(
+            new FollowerOptions(
                 Duration.ofSeconds(1),
                 5_000,
                 Duration.ofMillis(1),
                 Duration.ofMillis(1),
                 Duration.ofMillis(1),
                 100));
-    assertEquals(5_000, ChangeLogFollower.Options.defaults().batch());
-    assertEquals(50_000, ChangeLogFollower.Options.defaults().maxBatch());
+    assertEquals(5_000, FollowerOptions.defaults().batch());
+    assertEquals(50_000, FollowerOptions.defaults().maxBatch());
   }
 
   @Test
