@@ -144,14 +144,9 @@ final class HeapBudget {
     } catch (SQLException e) {
       log.debug("counting the rrsets failed ({}); at least {} then", e.getMessage(), read);
     }
-    Verdict v = check(rrsets, maxHeap, taken);
-    if (v instanceof Verdict.TooSmall t) {
-      return new HeapTooSmallException(t.error());
-    }
-    // Rows deleted since the load stopped: the load's own count is past the budget whatever.
-    return new HeapTooSmallException(
-        ((Verdict.TooSmall) check(Math.max(read, loadable(maxHeap, taken) + 1), maxHeap, taken))
-            .error());
+    // Past the budget by construction: read is one more than loadable(maxHeap, taken), and the
+    // count, when it comes, is at least read.
+    return new HeapTooSmallException(((Verdict.TooSmall) check(rrsets, maxHeap, taken)).error());
   }
 
   /** Warns when {@code rrsets} served take most of the heap: little room to grow. */
