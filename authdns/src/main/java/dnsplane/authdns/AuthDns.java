@@ -5,6 +5,8 @@ import dnsplane.authdns.journal.IxfrJournal;
 import dnsplane.authdns.net.AuthDnsServer;
 import dnsplane.authdns.net.QueryMetrics;
 import dnsplane.authdns.net.ServerOptions;
+import dnsplane.authdns.persist.CheckpointReader;
+import dnsplane.authdns.persist.CheckpointWriter;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.persist.SnapshotPersister;
 import dnsplane.authdns.sync.ChangeLogFollower;
@@ -52,6 +54,7 @@ public final class AuthDns implements AutoCloseable {
   private final Notifier notifier;
   private final QueryMetrics metrics;
   private final SnapshotPersister persister;
+  private final CheckpointWriter checkpoints;
 
   private AuthDns(
       DbSettings db,
@@ -62,8 +65,10 @@ public final class AuthDns implements AutoCloseable {
       XfrService xfr,
       Notifier notifier,
       QueryMetrics metrics,
-      SnapshotPersister persister) {
+      SnapshotPersister persister,
+      CheckpointWriter checkpoints) {
     this.persister = persister;
+    this.checkpoints = checkpoints;
     this.xfr = xfr;
     this.notifier = notifier;
     this.metrics = metrics;
@@ -150,6 +155,7 @@ public final class AuthDns implements AutoCloseable {
     Notifier notifier = null;
     ChangeLogFollower follower = null;
     SnapshotPersister persister = null;
+    CheckpointWriter checkpoints = null;
     AuthDnsServer server = null;
     try {
       notifier =
@@ -162,6 +168,19 @@ public final class AuthDns implements AutoCloseable {
       // otherwise find no version starting at its serial and get the whole zone.
       follower.beforeSwap(journal);
       persister = FirstCopy.restore(persist, follower, clock);
+      if (persist.checkpoints().read()) {
+        follower.startFromCheckpoints(new CheckpointReader());
+      }
+      if (persist.checkpoints().write()) {
+        checkpoints =
+            new CheckpointWriter(
+                () -> DbBootstrap.connect(db),
+                CheckpointWriter.Policy.defaults(),
+                follower::status,
+                follower::database,
+                "authdns pid " + ProcessHandle.current().pid() + " on " + dns);
+        follower.onSwap(checkpoints);
+      }
       // A zone the heap cannot hold is an error that says what to set, not an OutOfMemoryError
       // part way through a full load: the follower stops any load that reads more rrsets than the
       // heap holds (a copy restored or seeded is served as it is: it fits).
@@ -192,6 +211,10 @@ public final class AuthDns implements AutoCloseable {
         // Saving a first copy of a big snapshot takes a core for a while: after the first answers.
         persister.start();
       }
+      if (checkpoints != null) {
+        checkpoints.start(); // as the persister: after the first answers
+      }
+      registerCheckpointMetrics(metrics, follower, checkpoints);
       // The answer cache keeps what a swap does not touch; a swap before this line empties it.
       AuthDnsServer serving = server;
       follower.beforeSwap(swap -> serving.beforeSwap(swap.before(), swap.after(), swap.changes()));
@@ -202,7 +225,8 @@ public final class AuthDns implements AutoCloseable {
               xfrConfig.allowTransfer()::allows);
       HttpApi api = HttpApi.start(http, follower::status, holder, metrics, clock, offer);
       log.info("authdns serving DNS on {} (UDP+TCP), HTTP on {}", server.address(), api.address());
-      return new AuthDns(db, holder, follower, server, api, xfr, notifier, metrics, persister);
+      return new AuthDns(
+          db, holder, follower, server, api, xfr, notifier, metrics, persister, checkpoints);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
@@ -215,12 +239,46 @@ public final class AuthDns implements AutoCloseable {
       if (persister != null) {
         persister.close();
       }
+      if (checkpoints != null) {
+        checkpoints.close();
+      }
       xfr.close();
       if (notifier != null) {
         notifier.close();
       }
       throw e;
     }
+  }
+
+  private static void registerCheckpointMetrics(
+      QueryMetrics metrics, ChangeLogFollower follower, CheckpointWriter writer) {
+    metrics.gauge(
+        "dnsplane_authdns_started_from_checkpoint_seq",
+        "The change-log position of the checkpoint this start read (-1: none).",
+        follower::startedFromCheckpoint);
+    if (writer == null) {
+      return;
+    }
+    metrics.gauge(
+        "dnsplane_authdns_checkpoint_writes",
+        "Snapshot checkpoints this server wrote to PostgreSQL since start.",
+        () -> writer.stats().writes());
+    metrics.gauge(
+        "dnsplane_authdns_checkpoint_write_failures",
+        "Checkpoint writes that failed since start.",
+        () -> writer.stats().failures());
+    metrics.gauge(
+        "dnsplane_authdns_checkpoint_bytes",
+        "Size of the last checkpoint this server wrote.",
+        () -> writer.stats().lastBytes());
+  }
+
+  /**
+   * The change-log position of the snapshot checkpoint the first load started from; -1 when it read
+   * every rrset row (or restored a copy of its own).
+   */
+  public long startedFromCheckpoint() {
+    return follower.startedFromCheckpoint();
   }
 
   /** What {@code preparing} made, once it has; what it threw, unwrapped. */
@@ -297,6 +355,9 @@ public final class AuthDns implements AutoCloseable {
     follower.close();
     if (persister != null) {
       persister.close();
+    }
+    if (checkpoints != null) {
+      checkpoints.close();
     }
     xfr.close();
     if (notifier != null) {

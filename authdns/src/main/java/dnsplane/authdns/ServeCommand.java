@@ -39,12 +39,15 @@ import picocli.CommandLine.Option;
       "TCP: 1024 connections, 10 s idle (2 s when over half are open), 2 s to receive a query,"
           + " 2 min lifetime, 100 replies queued.",
       "",
-      "The snapshot is saved to --state-dir at most every --snapshot-interval seconds and served"
-          + " at start, so authdns answers while PostgreSQL is down. With no copy of its own it"
-          + " asks the --seed-from peers (running authdns servers' --http) for theirs first (GET"
-          + " /v1/snapshot, allowed to --allow-transfer addresses), then follows PostgreSQL from"
-          + " there. Serving needs read rights only and never migrates. On a hot standby (no"
-          + " LISTEN there) the change log is polled every --standby-poll-ms.",
+      "The snapshot is saved to --state-dir at most every --snapshot-interval seconds and served at"
+          + " start, so authdns answers while PostgreSQL is down. With no copy of its own it asks"
+          + " the --seed-from peers (running authdns servers' --http) for theirs first (GET"
+          + " /v1/snapshot, allowed to --allow-transfer addresses), then the newest snapshot"
+          + " checkpoint in PostgreSQL (one read of the whole snapshot, then the changes after it;"
+          + " servers write one after their first load and once a twentieth of the data has"
+          + " changed, at most once a minute, given the dnsplane_checkpoint_writer role), then"
+          + " follows PostgreSQL from there. Serving needs read rights only and never migrates. On"
+          + " a hot standby (no LISTEN there) the change log is polled every --standby-poll-ms.",
     },
     optionListHeading = "%nFlags:%n")
 final class ServeCommand {
@@ -112,6 +115,17 @@ final class ServeCommand {
           "Peers (http://HOST:PORT, their --http) asked in order for a first snapshot when"
               + " --state-dir holds none (default none).")
   String seedFrom;
+
+  @Env("DNSPLANE_AUTHDNS_CHECKPOINTS")
+  @Option(
+      names = "--checkpoints",
+      paramLabel = "write|read|off",
+      defaultValue = "write",
+      description =
+          "Snapshot checkpoints in PostgreSQL: start from the newest when there is no copy of"
+              + " its own, and write them (write, the default); only start from them (read); or"
+              + " neither (off).")
+  String checkpoints;
 
   @Env("DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL")
   @Option(

@@ -148,8 +148,15 @@ final class ServeValues {
     } catch (IllegalArgumentException e) {
       throw bad("--seed-from", s.seedFrom, e.getMessage());
     }
+    PersistConfig.Checkpoints checkpoints =
+        switch (s.checkpoints) {
+          case "write" -> PersistConfig.Checkpoints.WRITE;
+          case "read" -> PersistConfig.Checkpoints.READ;
+          case "off" -> PersistConfig.Checkpoints.OFF;
+          default -> throw bad("--checkpoints", s.checkpoints, "must be write, read or off");
+        };
     if (s.stateDir.equals("none")) {
-      return PersistConfig.NONE.withSeeds(seeds);
+      return PersistConfig.NONE.withSeeds(seeds).withCheckpoints(checkpoints);
     }
     Path path;
     try {
@@ -172,7 +179,8 @@ final class ServeValues {
         new SnapshotPersister.Policy(
             Duration.ofSeconds(seconds), SnapshotPersister.Policy.defaults().busyFactor()),
         stall,
-        seeds);
+        seeds,
+        checkpoints);
   }
 
   private int range(String flag, String text, int min, int max, String rule) {

@@ -70,8 +70,12 @@ public final class SnapshotFile {
 
   private SnapshotFile() {}
 
-  /** Writes {@code zones} with {@code header} to {@code out} (buffered here; not closed). */
-  public static void write(ZoneSet zones, Header header, OutputStream out) throws IOException {
+  /**
+   * Writes {@code zones} with {@code header} to {@code out} (buffered here; not closed); returns
+   * the rrsets written.
+   */
+  public static long write(ZoneSet zones, Header header, OutputStream out) throws IOException {
+    long total = 0;
     CRC32C crc = new CRC32C();
     CountingStream counted = new CountingStream(new BufferedOutputStream(out, 1 << 16));
     DataOutputStream data = new DataOutputStream(new CheckedOutputStream(counted, crc));
@@ -90,6 +94,7 @@ public final class SnapshotFile {
       int[] rrsets = new int[1];
       zone.forEachNode((name, node) -> rrsets[0] += node.types().size());
       data.writeInt(rrsets[0]);
+      total += rrsets[0];
       try {
         zone.forEachNode(
             (name, node) -> {
@@ -118,6 +123,7 @@ public final class SnapshotFile {
     data.flush();
     new DataOutputStream(counted).writeInt((int) crc.getValue());
     counted.flush();
+    return total;
   }
 
   /** Reads and checks a copy written by {@link #write}. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -70,6 +71,9 @@ public final class ChangeLogFollower implements AutoCloseable {
   private volatile long maxFullLoad = Long.MAX_VALUE;
   private volatile Duration tooBigRetry = Duration.ofMinutes(1);
   private volatile long lastFullLoad = -1;
+
+  private volatile CheckpointSource checkpoints = CheckpointSource.NONE;
+  private volatile long checkpointSeq = -1;
 
   public ChangeLogFollower(
       ConnectionSource source, SnapshotHolder holder, Clock clock, FollowerOptions options) {
@@ -155,6 +159,20 @@ public final class ChangeLogFollower implements AutoCloseable {
     this.tooBigRetry = retry;
   }
 
+  /**
+   * A start with nothing served reads the newest checkpoint {@code source} gives and the change log
+   * after it, when {@link CheckpointChoice} finds it worth reading, instead of every rrset row.
+   * Call before {@link #start}.
+   */
+  public void startFromCheckpoints(CheckpointSource source) {
+    this.checkpoints = Objects.requireNonNull(source, "source");
+  }
+
+  /** The change-log position of the checkpoint the first load started from; -1 when none. */
+  public long startedFromCheckpoint() {
+    return checkpointSeq;
+  }
+
   /** Waits until a full load is served, or the first one refused as too big; false on timeout. */
   public boolean awaitLoadedOrRefused(Duration timeout) throws InterruptedException {
     return state.await(timeout, s -> s.loaded() || state.refusedAt() >= 0);
@@ -221,7 +239,9 @@ public final class ChangeLogFollower implements AutoCloseable {
         restoredFrom = null;
         database = id;
         if (!state.loaded()) {
-          fullLoad(c, null);
+          if (!fromCheckpoint(c, id)) {
+            fullLoad(c, null);
+          }
         } else if (from != null && !from.equals(id)) {
           log.warn(
               "the persisted snapshot came from database {}, connected to {}: full reload",
@@ -302,6 +322,42 @@ public final class ChangeLogFollower implements AutoCloseable {
       lastFullLoad = result.rrsetRows(); // before the swap wakes awaitLoaded's callers
       applier.load(result, reason, start);
     }
+  }
+
+  /**
+   * Serves the newest checkpoint worth reading, brought up to date through the change log before
+   * the follower counts as loaded (a fresh server answers as currently as after a full load); false
+   * when there is none, and the first load reads every rrset row.
+   */
+  private boolean fromCheckpoint(Connection c, String id) throws SQLException {
+    long start = System.nanoTime();
+    Optional<CheckpointSource.Copy> read =
+        checkpoints.read(c, id, ChangeLogReader.counter(c), maxFullLoad);
+    if (read.isEmpty()) {
+      return false;
+    }
+    CheckpointSource.Copy copy = read.get();
+    long readNanos = System.nanoTime() - start;
+    applier.checkpoint(copy.zones(), copy.seq());
+    catchUp(c);
+    if (state.loaded()) {
+      return true; // the change log could not bring it up to date: catchUp reloaded in full
+    }
+    checkpointSeq = copy.seq();
+    lastFullLoad = copy.rrsets();
+    long applied = state.applied();
+    state.checkpointServed(clock.instant());
+    log.info(
+        "started from the checkpoint at change {} ({} rrsets, {} bytes, read in {} ms), then {}"
+            + " changes up to {}, in {} ms",
+        copy.seq(),
+        copy.rrsets(),
+        copy.bytes(),
+        readNanos / 1_000_000,
+        applied - copy.seq(),
+        applied,
+        (System.nanoTime() - start) / 1_000_000);
+    return true;
   }
 
   private void refused(FullLoad.TooBig e) {

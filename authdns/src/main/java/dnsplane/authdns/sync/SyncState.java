@@ -111,6 +111,18 @@ final class SyncState {
     notifyAll();
   }
 
+  /**
+   * A checkpoint, brought up to date through the change log (see {@link #applied}), is served: a
+   * first load, confirmed current at {@code now}.
+   */
+  synchronized void checkpointServed(Instant now) {
+    loaded = true;
+    restored = false;
+    refusedAt = -1;
+    lastSync = now;
+    notifyAll();
+  }
+
   /** The snapshot was confirmed current at {@code now}. */
   synchronized void synced(Instant now) {
     lastSync = now;
