@@ -1,6 +1,5 @@
 package dnsplane.authdns.persist;
 
-import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
@@ -142,20 +141,27 @@ public final class SnapshotFile {
       for (int z = 0; z < zoneCount; z++) {
         Name origin = name(data.bytes(data.u8()));
         long serial = data.i64();
-        zones.add(new ZoneChange.ZoneCreated(origin, serial));
         int rrsets = data.i32();
+        // Written in the zone's own order: straight into the arrays its trie is built from.
+        ZoneSetBuilder.Ordered zone = zones.ordered(origin, serial, rrsets);
         for (int i = 0; i < rrsets; i++) {
           byte[] nameWire = data.bytes(data.u8());
           Name name = name(nameWire);
           int type = data.u16();
           int count = data.i32();
-          List<Record> records = new ArrayList<>(Math.min(count, 64));
-          for (int k = 0; k < count; k++) {
-            records.add(data.record(name, nameWire));
+          List<Record> records;
+          if (count == 1) {
+            records = List.of(data.record(name, nameWire));
+          } else {
+            records = new ArrayList<>(Math.min(count, 64));
+            for (int k = 0; k < count; k++) {
+              records.add(data.record(name, nameWire));
+            }
           }
-          zones.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial));
+          zone.add(name, nameWire, type, records);
           rrsetCount++;
         }
+        zone.done();
       }
       long before = data.position();
       if (data.i32() != END || data.i64() != before) {

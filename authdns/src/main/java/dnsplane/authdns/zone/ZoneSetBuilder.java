@@ -16,6 +16,8 @@ import org.xbill.DNS.Record;
  */
 public final class ZoneSetBuilder {
   private final java.util.Map<Name, ZoneDraft> drafts = new java.util.HashMap<>();
+  // Zones built whole by an Ordered, in the order they were done.
+  private final java.util.Map<Name, ZoneSnapshot> built = new java.util.LinkedHashMap<>();
 
   /**
    * Adds one change, as {@link ZoneSet#apply} would apply it next. A change it would refuse is an
@@ -23,8 +25,10 @@ public final class ZoneSetBuilder {
    */
   public void add(ZoneChange c) {
     if (c instanceof ZoneChange.ZoneCreated z) {
+      built.remove(z.zone());
       drafts.put(z.zone(), new ZoneDraft(z.serial()));
     } else if (c instanceof ZoneChange.ZoneDeleted z) {
+      built.remove(z.zone());
       drafts.remove(z.zone());
     } else if (c instanceof ZoneChange.RrsetReplaced r) {
       checkRrset(r.zone(), r.name(), r.type(), r.records());
@@ -43,9 +47,155 @@ public final class ZoneSetBuilder {
     }
   }
 
+  /**
+   * A zone created with {@code serial} whose rrsets follow, each added by {@link Ordered#add} and
+   * the zone ended by {@link Ordered#done}, in place of a {@link ZoneChange.ZoneCreated} and its
+   * changes. {@code expected} is how many rrsets will come (a size hint).
+   */
+  public Ordered ordered(Name origin, long serial, int expected) {
+    built.remove(origin);
+    drafts.remove(origin);
+    return new Ordered(origin, serial, expected);
+  }
+
+  /**
+   * One zone's rrsets as a snapshot copy holds them: each name's rrsets one after another, and the
+   * names in the order the zone's trie keeps them ({@link ZoneSnapshot#forEachNode}, by name hash).
+   * Those go straight into the arrays the trie is built from, with no change object, sort or
+   * grouping pass: a restart reads a million of them. Rrsets that come in any other order (or two
+   * names of one hash in a row, which the order cannot tell apart from a name seen before) are
+   * handed to the general path, which sorts and groups them; either way the zone built is the one
+   * {@link #add}ing the same rrsets as changes would build.
+   */
+  public final class Ordered {
+    private final Name origin;
+    private final long serial;
+    private Name[] names;
+    private Object[] values;
+    private int[] hashes;
+    private int count;
+    private Node open; // the last name's rrsets, when it has more than its lone record
+    private ZoneDraft general; // once the order is broken
+
+    private Ordered(Name origin, long serial, int expected) {
+      this.origin = origin;
+      this.serial = serial;
+      int n = Math.max(1, expected);
+      names = new Name[n];
+      values = new Object[n];
+      hashes = new int[n];
+    }
+
+    /**
+     * Adds the rrset {@code name} {@code type} of {@code records} ({@code nameWire} is the owner's
+     * uncompressed wire form, in any case). Throws {@link IllegalArgumentException} as {@link
+     * ZoneSetBuilder#add} does for an rrset outside the zone or a record not of it.
+     */
+    public void add(Name name, byte[] nameWire, int type, List<Record> records) {
+      checkRrset(origin, name, type, records);
+      if (general != null) {
+        general.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial), serial);
+        return;
+      }
+      int last = count - 1;
+      if (last >= 0 && names[last].equals(name)) {
+        Node n = open != null ? open : nodeOf(values[last]);
+        open = n.with(type, records);
+        return;
+      }
+      int h = WireNames.hash(nameWire, 0, nameWire.length);
+      if (last >= 0 && Integer.compareUnsigned(h, hashes[last]) <= 0) {
+        toGeneral();
+        general.add(new ZoneChange.RrsetReplaced(origin, name, type, records, serial), serial);
+        return;
+      }
+      close();
+      if (count == names.length) {
+        int grown = count + (count >> 1) + 1;
+        names = java.util.Arrays.copyOf(names, grown);
+        values = java.util.Arrays.copyOf(values, grown);
+        hashes = java.util.Arrays.copyOf(hashes, grown);
+      }
+      names[count] = name;
+      hashes[count] = h;
+      if (records.size() == 1 && records.get(0).getRRsetType() == type) {
+        values[count] = records.get(0); // what Node.packed keeps of a lone record
+      } else {
+        values[count] = null;
+        open = Node.empty().with(type, records);
+      }
+      count++;
+    }
+
+    /** The zone is complete: built into the set. */
+    public void done() {
+      if (general != null) {
+        drafts.put(origin, general);
+        return;
+      }
+      close();
+      int kept = 0;
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) { // a node left with no rrset at all is no name
+          names[kept] = names[i];
+          values[kept] = values[i];
+          hashes[kept] = hashes[i];
+          kept++;
+        }
+      }
+      Name[] byArrival = java.util.Arrays.copyOf(names, kept);
+      built.put(
+          origin,
+          ZoneSnapshot.ofHashSorted(origin, serial, names, values, hashes, kept, byArrival));
+      names = null;
+      values = null;
+      hashes = null;
+    }
+
+    private static Node nodeOf(Object packed) {
+      Record r = (Record) packed;
+      return Node.empty().with(r.getRRsetType(), List.of(r));
+    }
+
+    /** Stores the last name's node, if it has one open. */
+    private void close() {
+      if (open != null) {
+        values[count - 1] = open.isEmpty() ? null : open.packed();
+        open = null;
+      }
+    }
+
+    /** Moves everything added so far to the general path, in the order it came. */
+    private void toGeneral() {
+      close();
+      general = new ZoneDraft(serial);
+      for (int i = 0; i < count; i++) {
+        Object v = values[i];
+        if (v instanceof Record r) {
+          general.add(
+              new ZoneChange.RrsetReplaced(origin, names[i], r.getRRsetType(), List.of(r), serial),
+              serial);
+        } else if (v instanceof Node n) {
+          for (int type : n.types()) {
+            general.add(
+                new ZoneChange.RrsetReplaced(origin, names[i], type, n.rrset(type), serial),
+                serial);
+          }
+        }
+      }
+      names = null;
+      values = null;
+      hashes = null;
+    }
+  }
+
   /** The set of every change added; the builder is empty afterwards. */
   public ZoneSet build() {
     PMap<Name, ZoneSnapshot> zones = HashTreePMap.empty();
+    for (java.util.Map.Entry<Name, ZoneSnapshot> e : built.entrySet()) {
+      zones = zones.plus(e.getKey(), e.getValue());
+    }
+    built.clear();
     for (java.util.Iterator<java.util.Map.Entry<Name, ZoneDraft>> it = drafts.entrySet().iterator();
         it.hasNext(); ) {
       java.util.Map.Entry<Name, ZoneDraft> e = it.next();
