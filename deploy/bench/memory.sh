@@ -9,9 +9,13 @@
 # NSD loads the zone file; authdns gets it through `deploy/dnsplane zone import` into a throwaway
 # database and is then started as users start it, `deploy/dnsplane authdns`, with the launcher's
 # default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
-# directory, so it loads everything from PostgreSQL; then it is stopped and started again, a
-# restart, which serves the snapshot its state directory kept (NSD reads its zone file again on
-# every start). Then a fresh authdns with an empty state directory is started with --seed-from
+# directory, so it reads every rrset row from PostgreSQL (the first server after an import: no
+# snapshot checkpoint yet); it writes a checkpoint to PostgreSQL once it serves. A second fresh
+# authdns with an empty state directory then starts from that checkpoint and the change log after
+# it, as every later server that starts with nothing of its own does. The first one is then
+# stopped and started again, a restart, which serves the snapshot its state directory kept (NSD
+# reads its zone file again on every start). Then a fresh authdns with an empty state directory
+# is started with --seed-from
 # that one, and timed to its first answer: the copy comes over HTTP from the running peer. Last, a
 # fresh NSD secondary of that authdns, with no zone file, is timed to its first answer: the zone
 # comes by AXFR, as a server with nothing local of its own starts. The launcher starts servers from a class-data archive that the first start of a
@@ -23,7 +27,8 @@
 # after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
 # dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
-# PostgreSQL and on a restart, RSS after the load, RSS and PSS after the pass.
+# PostgreSQL (from a checkpoint, and from the rrset rows), seeded and on a restart, RSS after the
+# load, RSS and PSS after the pass.
 #
 # What it starts it stops (trap EXIT): NSD (temp config), authdns, the throwaway database.
 # environment: COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
@@ -134,10 +139,16 @@ log "zone import into $DB_NAME ..."
 "$ROOT/deploy/dnsplane" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
 AUTH_PORT="$(peer_free_port)" AUTH_HTTP="$(peer_free_port)"
-start_authdns() { # state-dir
+start_authdns() { # state-dir [flag...]
+  local dir="$1"
+  shift
   "$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" \
-    --state-dir "$1" >>"$WORK/authdns.out" 2>&1 &
+    --state-dir "$dir" "$@" >>"$WORK/authdns.out" 2>&1 &
   SERVER_PID=$! # the launcher execs java: this is the JVM
+}
+checkpoints() {
+  psql -Atq -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" \
+    -c "SELECT count(*) FROM snapshot_checkpoint"
 }
 
 # The launcher starts a server from the classes its earlier starts loaded (a class-data archive,
@@ -148,19 +159,37 @@ dp_cds_flags java "$(dp_jar authdns)" authdns serve
 if [[ " ${DP_FLAGS[*]} " == *"ArchiveClassesAtExit"* ]]; then
   log "no class-data archive for this build of authdns yet: its first start writes one as it stops"
   t0="$EPOCHREALTIME"
-  start_authdns "$WORK/first-state"
+  start_authdns "$WORK/first-state" --checkpoints off
   await_first_answer authdns-first "$AUTH_PORT" "$t0"
   bench_stop_server
 fi
+[[ "$(checkpoints)" == 0 ]] || die "the fresh database already holds a snapshot checkpoint"
 
-# From PostgreSQL: an empty state directory, so the whole zone comes from the database.
+# From PostgreSQL's rrset rows: an empty state directory and no checkpoint yet, so the whole zone
+# is read row by row, as by the first server after an import.
 t0="$EPOCHREALTIME"
 start_authdns "$WORK/state"
-await_first_answer authdns "$AUTH_PORT" "$t0"
+await_first_answer authdns-rows "$AUTH_PORT" "$t0"
 # Where the load's time went, as authdns logs it (parse beside the read, build, the collection).
 grep -hoE "full load: .*|(re)?loaded [0-9]+ zones.*" "$WORK/authdns.out" | tail -2 | sed 's/^/bench: authdns /' >&2 || true
 measure_memory authdns "$AUTH_PORT"
+# It writes a checkpoint once it serves (seconds at a million names).
+deadline=$((SECONDS + 300))
+until [[ "$(checkpoints)" -ge 1 ]]; do
+  ((SECONDS < deadline)) || die "no snapshot checkpoint after 300 s: $(tail -3 "$WORK/authdns.out")"
+  sleep 0.2
+done
+grep -hoE "wrote checkpoint .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
 # A clean stop saves the snapshot to the state directory (a copy is kept up to date as it runs).
+bench_stop_server
+
+# From PostgreSQL, as every server that starts with nothing of its own after that first one: an
+# empty state directory, the newest checkpoint and the change log after it.
+t0="$EPOCHREALTIME"
+start_authdns "$WORK/checkpoint-state"
+await_first_answer authdns "$AUTH_PORT" "$t0"
+grep -q "started from the checkpoint" "$WORK/authdns.out" || die "the fresh start read no checkpoint"
+grep -hoE "started from the checkpoint .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
 bench_stop_server
 
 # Restart: what a restarted authdns does, serving the copy in its state directory at once, then
@@ -213,6 +242,7 @@ for s in nsd authdns; do
   printf '%-8s %16s %16s %16s %18s %18s\n' "$s" "${START[$s]}" "${RSS_LOAD[$s]}" "${PSS_LOAD[$s]}" \
     "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
 done
+echo "authdns first start from PostgreSQL's rrset rows (no checkpoint yet): start→answer ${START[authdns-rows]} s"
 echo "authdns restart (its state directory's snapshot): start→answer ${START[authdns-restart]} s"
 echo "authdns fresh start seeded from the running authdns (--seed-from): start→answer ${START[authdns-seeded]} s"
 echo "NSD fresh secondary of authdns (the zone by AXFR): start→answer ${START[nsd-secondary]} s"
@@ -229,8 +259,10 @@ awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${RSS_LOAD[authdns]}" -
 
 # ---- rows for deploy/bench/all -------------------------------------------------------------------
 echo
-bench_row "authdns start to first answer from PostgreSQL, $NAMES names (s)" "${START[authdns]}" \
-  "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns start to first answer from PostgreSQL (a checkpoint and the changes after it), $NAMES names (s)" \
+  "${START[authdns]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
+bench_row "authdns first start from PostgreSQL's rrset rows (no checkpoint yet: the first server after an import), $NAMES names (s)" \
+  "${START[authdns-rows]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-rows]}" "${START[nsd]}")"
 bench_row "authdns start to first answer from PostgreSQL, vs a fresh NSD secondary by AXFR from authdns, $NAMES names (s)" \
   "${START[authdns]}" "NSD by AXFR ${START[nsd-secondary]}" "$(bench_ratio "${START[authdns]}" "${START[nsd-secondary]}")"
 bench_row "authdns start to first answer seeded from a running authdns (--seed-from), $NAMES names (s)" \

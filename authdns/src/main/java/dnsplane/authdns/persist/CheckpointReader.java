@@ -49,6 +49,12 @@ public final class CheckpointReader implements CheckpointSource {
     SnapshotFile.Contents contents;
     try {
       contents = Checkpoints.read(c, cp.id(), SnapshotFile::read);
+    } catch (SQLException e) {
+      if (!CheckpointWriter.cannotUse(e)) {
+        throw e;
+      }
+      log.warn("loading every rrset row: cannot read checkpoint {} ({})", cp.id(), e.getMessage());
+      return Optional.empty();
     } catch (IOException e) {
       // Corrupt, cut short or unreadable: nothing of it is served. A connection that broke while
       // reading breaks the full load that follows too, and the follower reconnects.

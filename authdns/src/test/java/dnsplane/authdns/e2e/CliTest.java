@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.Cli;
 import dnsplane.authdns.Main;
+import dnsplane.authdns.persist.PersistConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -82,6 +83,22 @@ class CliTest {
         "serve",
         "--seed-from",
         "ftp://p:21");
+    assertEquals(PersistConfig.Checkpoints.WRITE, flag.persist().checkpoints(), "the default");
+    assertEquals(PersistConfig.Checkpoints.WRITE, none.persist().checkpoints(), "with no copy too");
+    assertEquals(
+        PersistConfig.Checkpoints.READ,
+        ((Cli.Serve) Cli.parse(new String[] {"serve", "--checkpoints", "read"}, Map.of()))
+            .persist()
+            .checkpoints());
+    assertEquals(
+        PersistConfig.Checkpoints.OFF,
+        ((Cli.Serve)
+                Cli.parse(
+                    new String[] {"serve", "--state-dir", "none"},
+                    Map.of("DNSPLANE_AUTHDNS_CHECKPOINTS", "off")))
+            .persist()
+            .checkpoints());
+    assertMessage("must be write, read or off", "serve", "--checkpoints", "always");
     assertInstanceOf(Cli.Migrate.class, Cli.parse(new String[] {"migrate"}, Map.of()));
     assertMessage("'now'", "migrate", "now");
   }
@@ -256,6 +273,7 @@ class CliTest {
             "DNSPLANE_AUTHDNS_STATE_DIR",
             "DNSPLANE_AUTHDNS_SNAPSHOT_INTERVAL",
             "DNSPLANE_AUTHDNS_SEED_FROM",
+            "DNSPLANE_AUTHDNS_CHECKPOINTS",
             "DNSPLANE_AUTHDNS_STANDBY_POLL_MS",
             "DNSPLANE_STATE_DIR",
             "DNSPLANE_DB_URL")) {
