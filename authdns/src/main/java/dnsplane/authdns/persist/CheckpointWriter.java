@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * own so the follower never waits for it. The policy ({@link Policy}): a first checkpoint as soon
  * as the server serves data confirmed by the database, then another once the newest one (whoever
  * wrote it) is {@link Policy#due behind} by a twentieth of the zone data, and never more often than
- * once a {@link Policy#minInterval}. With several servers the first to find one due writes it,
- * under an advisory lock; the others find it there and write nothing.
+ * once a {@link Policy#minInterval} (or fifty times the last write's time: {@link
+ * Policy#intervalAfter}; at a million names a write takes about 2 s). With several servers the
+ * first to find one due writes it, under an advisory lock; the others find it there and write
+ * nothing.
  *
  * <p>Only a snapshot confirmed by the database is written: not a restored copy before the database
  * confirmed it, and not one with a rejected rrset (a start from it would serve the version kept in
@@ -43,6 +45,16 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
 
     public static Policy defaults() {
       return new Policy(Duration.ofMinutes(1), 1_000, 20, 2);
+    }
+
+    /**
+     * How long after a write that took {@code lastMillis} the next may start: the minimum interval,
+     * or 50 times the write when that is longer (as the state directory's saves, {@link
+     * SnapshotPersister.Policy}), so writing never takes more than a fiftieth of a core.
+     */
+    public Duration intervalAfter(long lastMillis) {
+      Duration busy = Duration.ofMillis(lastMillis * 50);
+      return busy.compareTo(minInterval) > 0 ? busy : minInterval;
     }
 
     /**
@@ -240,7 +252,7 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
             w.bytes(),
             millis);
       }
-      return policy.minInterval();
+      return policy.intervalAfter(millis);
     } catch (SQLException e) {
       if (cannotUse(e)) {
         notAllowed(e);

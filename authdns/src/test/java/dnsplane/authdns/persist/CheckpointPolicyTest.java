@@ -1,5 +1,6 @@
 package dnsplane.authdns.persist;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,12 @@ class CheckpointPolicyTest {
     assertFalse(policy.due(100 + 999, 100, 10), "a small zone: a thousand changes");
     assertTrue(policy.due(100 + 1_000, 100, 10));
     assertFalse(policy.due(99, 100, 10), "one behind the newest is never due");
+  }
+
+  @Test
+  void aLongWriteSpacesTheNextOutToFiftyTimesItsLength() {
+    assertEquals(Duration.ofMinutes(1), policy.intervalAfter(300));
+    assertEquals(Duration.ofSeconds(110), policy.intervalAfter(2_200));
   }
 
   @Test
