@@ -59,13 +59,32 @@ public final class ZoneSnapshot {
       int[] hashes,
       int count,
       Name[] byArrival) {
+    // The names' trie and the count of names under each ancestor are independent passes over a
+    // big zone (about a tenth of a second each at a million names): built side by side.
+    if (count >= PARALLEL_BUILD) {
+      java.util.concurrent.CompletableFuture<NameTrie> below =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> countTrie(byArrival));
+      NameTrie trie = NameTrie.ofHashSorted(names, values, hashes, count);
+      return new ZoneSnapshot(requireAbsolute(origin), serial, trie, below.join())
+          .withSerial(serial);
+    }
+    NameTrie trie = NameTrie.ofHashSorted(names, values, hashes, count);
+    return new ZoneSnapshot(requireAbsolute(origin), serial, trie, countTrie(byArrival))
+        .withSerial(serial);
+  }
+
+  /** Below this many names a zone's two tries are built one after the other. */
+  private static final int PARALLEL_BUILD = 50_000;
+
+  /** How many of {@code names} are below each of their ancestors, as a trie. */
+  private static NameTrie countTrie(Name[] names) {
     // How many names each parent has, then added up each distinct parent's ancestors: a zone's
     // names have far fewer parents than there are names, and most names of a big zone share one
     // (h1.zone., h2.zone., ...), so the last parent is tried before a parent is made and looked up.
     java.util.HashMap<Name, int[]> parents = new java.util.HashMap<>();
     Name lastParent = null;
     int[] lastCount = null;
-    for (Name n : byArrival) {
+    for (Name n : names) {
       if (n.labels() <= 1) {
         continue;
       }
@@ -83,9 +102,7 @@ public final class ZoneSnapshot {
         counts.computeIfAbsent(a, k -> new int[1])[0] += e.getValue()[0];
       }
     }
-    NameTrie trie = NameTrie.ofHashSorted(names, values, hashes, count);
-    return new ZoneSnapshot(requireAbsolute(origin), serial, trie, countTrie(counts))
-        .withSerial(serial);
+    return countTrie(counts);
   }
 
   /** A trie of {@code counts} (as Integers), built in bulk. */

@@ -1,7 +1,9 @@
 package dnsplane.authdns.zone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -100,6 +102,36 @@ class OrderedBuildTest {
     ZoneSet expected = ZoneSet.build(changes);
     assertEquals(2, expected.zone(zone).orElseThrow().nodes().size());
     BulkBuildTest.assertSame(expected, ordered(expected, Map.of(zone, rrsets)), "a collision");
+  }
+
+  /**
+   * A zone past the size at which its name trie and its count of names below each ancestor are
+   * built side by side: every empty non-terminal still exists, and nothing else does.
+   */
+  @Test
+  void aBigZoneKnowsItsEmptyNonTerminals() throws Exception {
+    Name zone = Name.fromConstantString("big.test.");
+    List<ZoneChange> changes = new ArrayList<>();
+    changes.add(new ZoneChange.ZoneCreated(zone, 1));
+    int names = 60_000;
+    for (int i = 0; i < names; i++) {
+      // a.N.g{i%100}.big.test.: g{k} and N.g{k} are empty non-terminals
+      Name n = Name.fromString("a." + i + ".g" + (i % 100), zone);
+      Record a = new ARecord(n, DClass.IN, 60, InetAddress.getByAddress(new byte[] {10, 0, 0, 1}));
+      changes.add(new ZoneChange.RrsetReplaced(zone, n, Type.A, List.of(a), 1));
+    }
+    ZoneSet general = ZoneSet.build(changes);
+    ZoneSet orderedWay =
+        ordered(general, Map.of(zone, inTrieOrder(general.zone(zone).orElseThrow())));
+    for (ZoneSet built : List.of(general, orderedWay)) {
+      ZoneSnapshot z = built.zone(zone).orElseThrow();
+      assertEquals(names, z.nameCount());
+      assertTrue(z.exists(Name.fromString("g7", zone)));
+      assertTrue(z.exists(Name.fromString("59999.g99", zone)));
+      assertTrue(z.exists(Name.fromString("a.59999.g99", zone)));
+      assertFalse(z.exists(Name.fromString("59999.g98", zone)));
+      assertFalse(z.exists(Name.fromString("g100", zone)));
+    }
   }
 
   @Test
