@@ -15,15 +15,7 @@ import java.sql.Statement;
  */
 final class ServingCluster implements AutoCloseable {
 
-  static final String ZONE =
-      """
-      $ORIGIN example.org.
-      $TTL 300
-      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
-      @    NS  ns1
-      ns1  A   192.0.2.1
-      www  A   192.0.2.10
-      """;
+  static final String ZONE = dnsplane.authdns.testing.TestZones.EXAMPLE_ORG;
 
   final PrivateCluster cluster;
   final DbSettings admin;

@@ -35,15 +35,7 @@ import org.xbill.DNS.Type;
 @RequiresPostgres
 class CheckpointWriterTest {
 
-  static final String ZONE =
-      """
-      $ORIGIN example.org.
-      $TTL 300
-      @    SOA ns1 hostmaster 1 7200 3600 1209600 60
-      @    NS  ns1
-      ns1  A   192.0.2.1
-      www  A   192.0.2.10
-      """;
+  static final String ZONE = dnsplane.authdns.testing.TestZones.EXAMPLE_ORG;
   private static final Name ORIGIN = Name.fromConstantString("example.org.");
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   // Every second change is due, with no wait between writes: a test sees each step at once.
