@@ -202,7 +202,9 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
   private Duration attempt(Swap swap) {
     SyncStatus s = status.get();
     boolean rejected = !s.rejected().isEmpty();
-    if (!s.loaded() || s.restored() || rejected || s.appliedSeq() < swap.seq()) {
+    // The status must be of this very swap: a rejection cleared by a later one says nothing of the
+    // version kept in this one's place (that later swap is written instead, at once).
+    if (!s.loaded() || s.restored() || rejected || s.appliedSeq() != swap.seq()) {
       synchronized (this) {
         declined += rejected ? 1 : 0; // the others pass within moments
         notReady = true;
