@@ -1,5 +1,6 @@
 package dnsplane.authdns.zone;
 
+import java.util.Arrays;
 import java.util.List;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -75,6 +76,7 @@ public final class ZoneSetBuilder {
     private int[] hashes;
     private int count;
     private Node open; // the last name's rrsets, when it has more than its lone record
+    private byte[] lastWire; // the last name's wire form, as given
     private ZoneDraft general; // once the order is broken
 
     private Ordered(Name origin, long serial, int expected) {
@@ -98,7 +100,9 @@ public final class ZoneSetBuilder {
         return;
       }
       int last = count - 1;
-      if (last >= 0 && names[last].equals(name)) {
+      // A copy writes a name's rrsets one after another under the same octets: a byte compare
+      // finds them. The same name in another case falls to the general path below (same hash).
+      if (last >= 0 && Arrays.equals(lastWire, nameWire)) {
         Node n = open != null ? open : nodeOf(values[last]);
         open = n.with(type, records);
         return;
@@ -118,6 +122,7 @@ public final class ZoneSetBuilder {
       }
       names[count] = name;
       hashes[count] = h;
+      lastWire = nameWire;
       if (records.size() == 1 && records.get(0).getRRsetType() == type) {
         values[count] = records.get(0); // what Node.packed keeps of a lone record
       } else {
