@@ -131,6 +131,39 @@ class SnapshotFileTest {
     }
   }
 
+  /**
+   * A copy whose checksum holds but which names an rrset outside its zone (a writer's bug, not a
+   * disk's) is refused whole, though the refusal comes from the thread that builds the zones.
+   */
+  @Test
+  void anRrsetOutsideItsZoneIsRefusedEvenWithAGoodChecksum() throws Exception {
+    byte[] whole = bytes(zones());
+    byte[] inOrg = Name.fromConstantString("www.example.org.").toWire();
+    byte[] inNet = Name.fromConstantString("www.example.net.").toWire();
+    int replaced = 0;
+    for (int i = 0; i + inOrg.length <= whole.length; i++) {
+      if (Arrays.equals(whole, i, i + inOrg.length, inOrg, 0, inOrg.length)) {
+        System.arraycopy(inNet, 0, whole, i, inNet.length); // owners and records alike
+        replaced++;
+      }
+    }
+    assertTrue(replaced >= 2, "the rrset's owner and its records' owners");
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(whole, 0, whole.length - 4);
+    java.nio.ByteBuffer.wrap(whole).putInt(whole.length - 4, (int) crc.getValue());
+    SnapshotFile.CorruptSnapshotException e =
+        assertThrows(
+            SnapshotFile.CorruptSnapshotException.class,
+            () -> SnapshotFile.read(new ByteArrayInputStream(whole)));
+    assertTrue(e.getMessage().contains("is not in zone"), e.getMessage());
+    dnsplane.db.testing.Await.until(
+        "the building thread gone",
+        java.time.Duration.ofSeconds(10),
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("snapshot-build")));
+  }
+
   @Test
   void aCopyLargerThanTheReadBufferReadsBackThroughAStreamOfSmallReads() throws IOException {
     // ~40 bytes a name: several times the reader's 128 KiB buffer, so fields straddle refills,
