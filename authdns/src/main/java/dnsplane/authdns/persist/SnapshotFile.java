@@ -134,37 +134,34 @@ public final class SnapshotFile {
       }
       Header header = new Header(data.i64(), Instant.ofEpochMilli(data.i64()), data.utf());
       int zoneCount = data.i32();
-      // Each rrset goes into the snapshot as it is read (on a second thread, in batches): the
-      // file's records are never all held twice, once as changes and once as the snapshot.
+      // Each rrset goes into the snapshot as it is read: the file's records are never all held
+      // twice, once as changes and once as the snapshot.
       ZoneSetBuilder zones = new ZoneSetBuilder();
       int rrsetCount = 0;
-      try (RrsetHandoff handoff = new RrsetHandoff(zones)) {
-        for (int z = 0; z < zoneCount; z++) {
-          Name origin = name(data.bytes(data.u8()));
-          long serial = data.i64();
-          int rrsets = data.i32();
-          // Written in the zone's own order: straight into the arrays its trie is built from.
-          handoff.zone(origin, serial, rrsets);
-          for (int i = 0; i < rrsets; i++) {
-            byte[] nameWire = data.bytes(data.u8());
-            Name name = name(nameWire);
-            int type = data.u16();
-            int count = data.i32();
-            List<Record> records;
-            if (count == 1) {
-              records = List.of(data.record(name, nameWire));
-            } else {
-              records = new ArrayList<>(Math.min(count, 64));
-              for (int k = 0; k < count; k++) {
-                records.add(data.record(name, nameWire));
-              }
+      for (int z = 0; z < zoneCount; z++) {
+        Name origin = name(data.bytes(data.u8()));
+        long serial = data.i64();
+        int rrsets = data.i32();
+        // Written in the zone's own order: straight into the arrays its trie is built from.
+        ZoneSetBuilder.Ordered zone = zones.ordered(origin, serial, rrsets);
+        for (int i = 0; i < rrsets; i++) {
+          byte[] nameWire = data.bytes(data.u8());
+          Name name = name(nameWire);
+          int type = data.u16();
+          int count = data.i32();
+          List<Record> records;
+          if (count == 1) {
+            records = List.of(data.record(name, nameWire));
+          } else {
+            records = new ArrayList<>(Math.min(count, 64));
+            for (int k = 0; k < count; k++) {
+              records.add(data.record(name, nameWire));
             }
-            handoff.rrset(name, nameWire, type, records);
-            rrsetCount++;
           }
-          handoff.zoneDone();
+          zone.add(name, nameWire, type, records);
+          rrsetCount++;
         }
-        handoff.finish();
+        zone.done();
       }
       long before = data.position();
       if (data.i32() != END || data.i64() != before) {
@@ -180,9 +177,6 @@ public final class SnapshotFile {
         throw new CorruptSnapshotException("data after the checksum");
       }
       return new Contents(header, zones.build(), rrsetCount);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reading a snapshot copy");
     } catch (EOFException e) {
       throw new CorruptSnapshotException("truncated", e);
     } catch (WireParseException | java.io.UTFDataFormatException | IllegalArgumentException e) {
