@@ -162,7 +162,20 @@ public final class AuthDns implements AutoCloseable {
           xfrConfig.notifyTo().isEmpty()
               ? null
               : Notifier.start(xfrConfig.notifyTo(), xfrConfig.keys(), clock, metrics.xfr());
-      follower = new ChangeLogFollower(() -> DbBootstrap.connect(db), holder, clock, follow);
+      follower =
+          new ChangeLogFollower(
+              () -> {
+                try {
+                  Connection early = EarlyConnection.take(db);
+                  return early != null ? early : DbBootstrap.connect(db);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new SQLException("interrupted while connecting", e);
+                }
+              },
+              holder,
+              clock,
+              follow);
       // Before the swap is served: no client (and no NOTIFY) sees a serial the journal lacks. An
       // IXFR from a secondary that is current with the journal but behind a newer snapshot would
       // otherwise find no version starting at its serial and get the whole zone.

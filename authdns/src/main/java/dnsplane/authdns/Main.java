@@ -32,6 +32,11 @@ public final class Main {
 
   public static void main(String[] args) {
     LogConfig.install();
+    if (args.length > 0 && args[0].equals("serve")) {
+      // The follower's first connection, opened while the command line is parsed (help too:
+      // a connection never used is closed with the JVM).
+      EarlyConnection.start(DbSettings.fromEnv(System.getenv()));
+    }
     // Netty samples buffers for leak reports by default; on the DNS hot path that costs CPU.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
