@@ -23,7 +23,8 @@
 # first, from a state directory of its own, and printed apart.
 #
 # Start to first answer: from the server's start until it answers the last name of the zone (dig,
-# polled every 0.1 s). Memory: RSS of the server (NSD: summed over its processes, which share pages
+# polled every 0.1 s); NSD's, authdns's from a checkpoint and its restart's are the median of
+# three starts each. Memory: RSS of the server (NSD: summed over its processes, which share pages
 # after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
 # dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
@@ -127,12 +128,26 @@ measure_memory() { # name port
 # ---- NSD -----------------------------------------------------------------------------------------
 NSD_PORT="$(peer_free_port)"
 peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/nsd.conf"
+# Start times are the median of three starts (a start is one sample on a shared machine, and the
+# ratios put one against another); memory is measured on the first.
+median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+start_nsd() {
+  nsd -d -c "$WORK/nsd.conf" >>"$WORK/nsd.out" 2>&1 &
+  SERVER_PID=$!
+}
 t0="$EPOCHREALTIME"
-nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
-SERVER_PID=$!
-await_first_answer nsd "$NSD_PORT" "$t0"
+start_nsd
+await_first_answer nsd-1 "$NSD_PORT" "$t0"
 measure_memory nsd "$NSD_PORT"
 bench_stop_server
+for k in 2 3; do
+  t0="$EPOCHREALTIME"
+  start_nsd
+  await_first_answer "nsd-$k" "$NSD_PORT" "$t0"
+  bench_stop_server
+done
+START[nsd]="$(median3 "${START[nsd-1]}" "${START[nsd-2]}" "${START[nsd-3]}")"
+log "nsd: start→answer ${START[nsd]} s (median of ${START[nsd-1]}, ${START[nsd-2]}, ${START[nsd-3]})"
 
 # ---- authdns -------------------------------------------------------------------------------------
 log "zone import into $DB_NAME ..."
@@ -185,18 +200,28 @@ bench_stop_server
 
 # From PostgreSQL, as every server that starts with nothing of its own after that first one: an
 # empty state directory, the newest checkpoint and the change log after it.
-t0="$EPOCHREALTIME"
-start_authdns "$WORK/checkpoint-state"
-await_first_answer authdns "$AUTH_PORT" "$t0"
-grep -q "started from the checkpoint" "$WORK/authdns.out" || die "the fresh start read no checkpoint"
-grep -hoE "started from the checkpoint .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
-bench_stop_server
+for k in 1 2 3; do
+  t0="$EPOCHREALTIME"
+  start_authdns "$WORK/checkpoint-state-$k"
+  await_first_answer "authdns-cp-$k" "$AUTH_PORT" "$t0"
+  bench_stop_server
+  [[ "$(grep -c "started from the checkpoint" "$WORK/authdns.out")" == "$k" ]] ||
+    die "fresh start $k read no checkpoint"
+done
+grep -hoE "started from the checkpoint .*" "$WORK/authdns.out" | sed 's/^/bench: authdns /' >&2 || true
+START[authdns]="$(median3 "${START[authdns-cp-1]}" "${START[authdns-cp-2]}" "${START[authdns-cp-3]}")"
+log "authdns from a checkpoint: start→answer ${START[authdns]} s (median)"
 
 # Restart: what a restarted authdns does, serving the copy in its state directory at once, then
 # confirming it against PostgreSQL; NSD's start above reads its zone file again on every start.
-t0="$EPOCHREALTIME"
-start_authdns "$WORK/state"
-await_first_answer authdns-restart "$AUTH_PORT" "$t0"
+for k in 1 2 3; do
+  t0="$EPOCHREALTIME"
+  start_authdns "$WORK/state"
+  await_first_answer "authdns-restart-$k" "$AUTH_PORT" "$t0"
+  ((k == 3)) || bench_stop_server
+done
+START[authdns-restart]="$(median3 "${START[authdns-restart-1]}" "${START[authdns-restart-2]}" "${START[authdns-restart-3]}")"
+log "authdns restart: start→answer ${START[authdns-restart]} s (median)"
 
 # A fresh NSD with no copy of the zone, a secondary of this authdns: start to first answer, the
 # zone coming by AXFR. NSD's start above reads a zone file it already has; a server that starts
