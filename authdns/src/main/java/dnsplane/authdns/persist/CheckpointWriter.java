@@ -58,10 +58,15 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
     }
 
     /**
-     * True when a snapshot at change {@code seq} should be written over the newest checkpoint, at
-     * change {@code newestSeq} and holding {@code newestRrsets} (-1 when there is none).
+     * True when a snapshot at change {@code seq}, of {@code zones} zones, should be written over
+     * the newest checkpoint, at change {@code newestSeq} and holding {@code newestRrsets} (-1 when
+     * there is none). A snapshot of no zone (a stack just brought up) is never due: it loads in no
+     * time, and a checkpoint of it would only make the first servers replay the whole change log.
      */
-    public boolean due(long seq, long newestSeq, long newestRrsets) {
+    public boolean due(long seq, int zones, long newestSeq, long newestRrsets) {
+      if (zones == 0) {
+        return false;
+      }
       if (newestSeq < 0) {
         return true;
       }
@@ -195,7 +200,11 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
   private boolean dueNow() {
     return latest != null
         && System.nanoTime() - earliestNextNanos >= 0
-        && policy.due(latest.seq(), newestSeq, newestRrsets);
+        && policy.due(latest.seq(), zones(latest), newestSeq, newestRrsets);
+  }
+
+  private static int zones(Swap swap) {
+    return swap.after().zoneNames().size();
   }
 
   /** Writes {@code swap} if it is still due; returns how long until the next attempt. */
@@ -223,7 +232,7 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
           newestSeq = Math.max(newestSeq, newest.get().seq());
           newestRrsets = newest.get().rrsets();
         }
-        if (!policy.due(swap.seq(), newest.get().seq(), newest.get().rrsets())) {
+        if (!policy.due(swap.seq(), zones(swap), newest.get().seq(), newest.get().rrsets())) {
           return policy.minInterval(); // another server wrote one
         }
       }

@@ -15,16 +15,22 @@ class CheckpointPolicyTest {
 
   @Test
   void aFirstCheckpointIsDueAtOnce() {
-    assertTrue(policy.due(1, -1, -1));
+    assertTrue(policy.due(1, 1, -1, -1));
   }
 
   @Test
   void thenOnceATwentiethOfTheDataHasChangedAndAtLeastAThousandChanges() {
-    assertFalse(policy.due(1_999_999 + 49_999, 1_999_999, 1_000_000));
-    assertTrue(policy.due(1_999_999 + 50_000, 1_999_999, 1_000_000));
-    assertFalse(policy.due(100 + 999, 100, 10), "a small zone: a thousand changes");
-    assertTrue(policy.due(100 + 1_000, 100, 10));
-    assertFalse(policy.due(99, 100, 10), "one behind the newest is never due");
+    assertFalse(policy.due(1_999_999 + 49_999, 1, 1_999_999, 1_000_000));
+    assertTrue(policy.due(1_999_999 + 50_000, 1, 1_999_999, 1_000_000));
+    assertFalse(policy.due(100 + 999, 1, 100, 10), "a small zone: a thousand changes");
+    assertTrue(policy.due(100 + 1_000, 1, 100, 10));
+    assertFalse(policy.due(99, 1, 100, 10), "one behind the newest is never due");
+  }
+
+  @Test
+  void aSnapshotOfNoZoneIsNeverDue() {
+    assertFalse(policy.due(1, 0, -1, -1));
+    assertFalse(policy.due(5_000, 0, 1, 10));
   }
 
   @Test

@@ -109,6 +109,18 @@ class CheckpointWriterTest {
   }
 
   @Test
+  void aDatabaseWithNoZoneGetsNoCheckpointUntilItHasOne() throws Exception {
+    TestDb db = TestPostgres.freshDatabase();
+    start(db, db.settings());
+    assertTrue(follower.awaitLoaded(DEADLINE));
+    ZoneImporter.importText(db.settings(), ZONE, null);
+    Await.until("a checkpoint of the zone", DEADLINE, () -> checkpoints(db) == 1);
+    assertEquals(List.of("192.0.2.10"), inNewestCheckpoint(db, "www"));
+    assertEquals(
+        1, longValue(db, "SELECT count(*) FROM snapshot_checkpoint WHERE seq > 0"), "none at 0");
+  }
+
+  @Test
   void noCheckpointWhileAnRrsetIsRejected() throws Exception {
     TestDb db = TestPostgres.freshDatabase();
     // Without V9's address CHECK, bad rdata can reach the table, as from an older writer.

@@ -142,6 +142,18 @@ class CheckpointStartTest {
   }
 
   @Test
+  void aCheckpointWhoseNextChangesWerePrunedIsReplacedByAFullLoad() throws Exception {
+    List<String> expected = fullLoadAnswers(NAMES);
+    // Retention pruned the change log past the checkpoint: it cannot be brought up to date.
+    exec(db, "DELETE FROM change_log WHERE seq < (SELECT last_seq FROM change_log_counter)");
+    try (AuthDns fresh = start(db, PersistConfig.Checkpoints.READ)) {
+      assertEquals(-1, fresh.startedFromCheckpoint(), "read, found stale, then every row read");
+      assertEquals(lastSeq(db), fresh.status().appliedSeq());
+      assertEquals(expected, answers(fresh, NAMES));
+    }
+  }
+
+  @Test
   void aSchemaWithoutCheckpointsIsReadRowByRow() throws Exception {
     List<String> expected = fullLoadAnswers(NAMES);
     // What serve meets on a database not yet migrated to V12 (serve never migrates).
