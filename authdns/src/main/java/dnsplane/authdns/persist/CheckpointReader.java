@@ -28,7 +28,7 @@ public final class CheckpointReader implements CheckpointSource {
     try {
       newest = Checkpoints.newest(c, database);
     } catch (SQLException e) {
-      if (!CheckpointWriter.cannotUse(e)) {
+      if (!Checkpoints.unusableHere(e)) {
         throw e;
       }
       // A schema older than checkpoints (serve never migrates), or a role that may not read them.
@@ -50,7 +50,7 @@ public final class CheckpointReader implements CheckpointSource {
     try {
       contents = Checkpoints.read(c, cp.id(), SnapshotFile::read);
     } catch (SQLException e) {
-      if (!CheckpointWriter.cannotUse(e)) {
+      if (!Checkpoints.unusableHere(e)) {
         throw e;
       }
       log.warn("loading every rrset row: cannot read checkpoint {} ({})", cp.id(), e.getMessage());

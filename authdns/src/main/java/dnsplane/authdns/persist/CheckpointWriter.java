@@ -166,15 +166,6 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
     }
   }
 
-  /**
-   * True when {@code e} says checkpoints cannot be used here at all: no such table (a schema older
-   * than V12: serve never migrates), no right to them, or a read-only server (a hot standby).
-   */
-  static boolean cannotUse(SQLException e) {
-    String state = e.getSQLState();
-    return "42P01".equals(state) || "42501".equals(state) || "25006".equals(state);
-  }
-
   private void run() {
     while (true) {
       Swap next;
@@ -265,7 +256,7 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
       }
       return policy.intervalAfter(millis);
     } catch (SQLException e) {
-      if (cannotUse(e)) {
+      if (Checkpoints.unusableHere(e)) {
         notAllowed(e);
         return NOT_ALLOWED_RETRY;
       }

@@ -174,6 +174,16 @@ public final class Checkpoints {
     }
   }
 
+  /**
+   * True when {@code e} says checkpoints cannot be used on this connection at all: no such table (a
+   * schema older than V12; serve never migrates), no right to them, or a read-only server (a hot
+   * standby). Retrying soon will not help.
+   */
+  public static boolean unusableHere(SQLException e) {
+    String state = e.getSQLState();
+    return "42P01".equals(state) || "42501".equals(state) || "25006".equals(state);
+  }
+
   private static boolean tryLock(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
       ps.setLong(1, WRITER_LOCK);
