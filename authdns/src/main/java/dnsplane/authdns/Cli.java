@@ -53,7 +53,8 @@ public sealed interface Cli {
 
   record Migrate() implements Cli {}
 
-  record Import(Path file, Name origin) implements Cli {}
+  /** {@code checkpoint}: write a snapshot checkpoint after the import when one is due. */
+  record Import(Path file, Name origin, boolean checkpoint) implements Cli {}
 
   record Export(Name zone) implements Cli {}
 

@@ -93,10 +93,18 @@ final class CliCommand {
         "Replace zone NAME (default: the owner of the file's SOA) with the RFC 1035 master FILE,"
             + " in one transaction; creates the database if missing and migrates it.",
         "",
-        "Plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone, and listed."
+        "Plan-managed rrsets (endpoints' A, AAAA, _plan TXT) are left alone, and listed.",
+        "",
+        "Then, when the database's newest snapshot checkpoint is missing or far behind, writes one"
+            + " from the rows, so that servers starting empty read it instead of every rrset row."
       })
   static final class ImportCommand {
     @Mixin HelpOption help;
+
+    @Option(
+        names = "--no-checkpoint",
+        description = "Write no snapshot checkpoint after the import.")
+    boolean noCheckpoint;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The master file.")
     String file;
@@ -214,7 +222,8 @@ final class CliCommand {
         } catch (InvalidPathException e) {
           throw CommandLines.invalid(cl, "FILE: bad path '" + i.file + "': " + e.getReason());
         }
-        return new Cli.Import(file, i.origin == null ? null : name(cl, "--origin", i.origin));
+        return new Cli.Import(
+            file, i.origin == null ? null : name(cl, "--origin", i.origin), !i.noCheckpoint);
       }
       ExportCommand e = (ExportCommand) leaf.commandSpec().userObject();
       return new Cli.Export(name(cl, "NAME", e.zone));

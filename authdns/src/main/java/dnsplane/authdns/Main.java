@@ -1,5 +1,7 @@
 package dnsplane.authdns;
 
+import dnsplane.authdns.persist.CheckpointWriter;
+import dnsplane.authdns.persist.RowsCheckpoint;
 import dnsplane.authdns.store.ImportResult;
 import dnsplane.authdns.store.ZoneExporter;
 import dnsplane.authdns.store.ZoneFileException;
@@ -11,6 +13,7 @@ import dnsplane.db.cli.CommandLines;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -101,6 +104,9 @@ public final class Main {
           // The enactors own these; the file's version of them was not applied.
           out.println(r.leftAloneSummary());
         }
+        if (i.checkpoint()) {
+          writeCheckpoint(db, out, err);
+        }
         return 0;
       }
       if (cli instanceof Cli.Export e) {
@@ -130,6 +136,28 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
+    }
+  }
+
+  /**
+   * After an import (committed: nothing here can undo it), a checkpoint of the database when one is
+   * due, so that the first servers of a freshly imported database do not parse every row.
+   */
+  private static void writeCheckpoint(DbSettings db, PrintStream out, PrintStream err) {
+    try (Connection read = DbBootstrap.connect(db);
+        Connection write = DbBootstrap.connect(db)) {
+      RowsCheckpoint.Outcome o =
+          RowsCheckpoint.write(
+              read,
+              write,
+              "zone import pid " + ProcessHandle.current().pid(),
+              CheckpointWriter.Policy.defaults());
+      out.println(o.describe());
+    } catch (SQLException | IOException | RuntimeException e) {
+      err.println(
+          "authdns: the import is committed; writing a snapshot checkpoint after it failed ("
+              + e
+              + "): servers will load every rrset row, or a checkpoint a server writes");
     }
   }
 

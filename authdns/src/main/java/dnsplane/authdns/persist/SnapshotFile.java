@@ -5,6 +5,7 @@ import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -74,40 +75,21 @@ public final class SnapshotFile {
    * the rrsets written.
    */
   public static long write(ZoneSet zones, Header header, OutputStream out) throws IOException {
-    long total = 0;
-    CRC32C crc = new CRC32C();
-    CountingStream counted = new CountingStream(new BufferedOutputStream(out, 1 << 16));
-    DataOutputStream data = new DataOutputStream(new CheckedOutputStream(counted, crc));
-    data.write(MAGIC);
-    data.writeLong(header.seq());
-    data.writeLong(header.confirmedAt().toEpochMilli());
-    data.writeUTF(header.database());
-    data.writeInt(zones.zoneNames().size());
+    Writer w = new Writer(header, zones.zoneNames().size(), out);
     for (Name origin : zones.zoneNames()) {
       ZoneSnapshot zone = zones.zone(origin).orElseThrow();
-      writeName(data, origin);
-      data.writeLong(zone.serial());
       // Two walks of the immutable snapshot, in the zone's own (hash) order, which reading does
       // not need sorted: the count comes first in the file, and a list of a million entries to
       // hold the first walk would be garbage the size of a zone per save.
       int[] rrsets = new int[1];
       zone.forEachNode((name, node) -> rrsets[0] += node.types().size());
-      data.writeInt(rrsets[0]);
-      total += rrsets[0];
+      w.zone(origin, zone.serial(), rrsets[0]);
       try {
         zone.forEachNode(
             (name, node) -> {
               try {
                 for (int type : node.types()) {
-                  List<Record> records = node.rrset(type);
-                  writeName(data, name);
-                  data.writeShort(type);
-                  data.writeInt(records.size());
-                  for (Record r : records) {
-                    byte[] wire = r.toWire(Section.ANSWER);
-                    data.writeShort(wire.length);
-                    data.write(wire);
-                  }
+                  w.rrset(name, type, node.rrset(type));
                 }
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -117,12 +99,85 @@ public final class SnapshotFile {
         throw e.getCause();
       }
     }
-    data.writeInt(END);
-    data.writeLong(counted.count - 4);
-    data.flush();
-    new DataOutputStream(counted).writeInt((int) crc.getValue());
-    counted.flush();
-    return total;
+    return w.finish();
+  }
+
+  /**
+   * Writes a copy as its parts come, holding none of them: the header, then each zone with its
+   * rrset count, then that many rrsets, then {@link #finish}. A zone given fewer or more rrsets
+   * than it declared, or fewer zones than declared, is an {@link IllegalStateException}: such a
+   * copy would be refused when read, so it is never finished.
+   */
+  public static final class Writer {
+    private final CRC32C crc = new CRC32C();
+    private final CountingStream counted;
+    private final DataOutputStream data;
+    private final int zones;
+    private int zonesWritten;
+    private long zoneRrsetsLeft;
+    private long total;
+
+    public Writer(Header header, int zones, OutputStream out) throws IOException {
+      this.zones = zones;
+      counted = new CountingStream(new BufferedOutputStream(out, 1 << 16));
+      data = new DataOutputStream(new CheckedOutputStream(counted, crc));
+      data.write(MAGIC);
+      data.writeLong(header.seq());
+      data.writeLong(header.confirmedAt().toEpochMilli());
+      data.writeUTF(header.database());
+      data.writeInt(zones);
+    }
+
+    /** Starts zone {@code origin} at {@code serial}, which {@code rrsets} rrsets follow. */
+    public void zone(Name origin, long serial, long rrsets) throws IOException {
+      if (zoneRrsetsLeft != 0 || zonesWritten == zones || rrsets > Integer.MAX_VALUE) {
+        throw new IllegalStateException(
+            "zone " + origin + " cannot start: " + zoneRrsetsLeft + " rrsets of the last one due");
+      }
+      zonesWritten++;
+      zoneRrsetsLeft = rrsets;
+      writeName(data, origin);
+      data.writeLong(serial);
+      data.writeInt((int) rrsets);
+    }
+
+    /** One rrset (empty: no records) of the zone last started. */
+    public void rrset(Name name, int type, List<Record> records) throws IOException {
+      counted(name);
+      encodeRrset(name, type, records, data);
+    }
+
+    /** One rrset of the zone last started, as {@link #encodeRrset} wrote it. */
+    void encoded(byte[] rrset, int offset, int length) throws IOException {
+      counted(null);
+      data.write(rrset, offset, length);
+    }
+
+    private void counted(Name name) {
+      if (zoneRrsetsLeft-- <= 0) {
+        throw new IllegalStateException(
+            "rrset " + (name == null ? "" : name + " ") + "past its zone's declared count");
+      }
+      total++;
+    }
+
+    /** Writes the trailer and flushes; returns the rrsets written. */
+    public long finish() throws IOException {
+      if (zoneRrsetsLeft != 0 || zonesWritten != zones) {
+        throw new IllegalStateException(
+            "copy ends with "
+                + zoneRrsetsLeft
+                + " rrsets of a zone and "
+                + (zones - zonesWritten)
+                + " zones not written");
+      }
+      data.writeInt(END);
+      data.writeLong(counted.count - 4);
+      data.flush();
+      new DataOutputStream(counted).writeInt((int) crc.getValue());
+      counted.flush();
+      return total;
+    }
   }
 
   /** Reads and checks a copy written by {@link #write}. */
@@ -186,7 +241,23 @@ public final class SnapshotFile {
     }
   }
 
-  private static void writeName(DataOutputStream data, Name name) throws IOException {
+  /**
+   * One rrset in the form a copy stores it: owner (length octet, uncompressed wire octets), type,
+   * record count, then each record's length and uncompressed wire form.
+   */
+  static void encodeRrset(Name name, int type, List<Record> records, DataOutput data)
+      throws IOException {
+    writeName(data, name);
+    data.writeShort(type);
+    data.writeInt(records.size());
+    for (Record r : records) {
+      byte[] wire = r.toWire(Section.ANSWER);
+      data.writeShort(wire.length);
+      data.write(wire);
+    }
+  }
+
+  private static void writeName(DataOutput data, Name name) throws IOException {
     DNSOutput out = new DNSOutput(64);
     name.toWire(out, null);
     byte[] wire = out.toByteArray();

@@ -111,6 +111,11 @@ class CliTest {
             Cli.parse(
                 new String[] {"zone", "import", "z.zone", "--origin", "Example.ORG"}, Map.of()));
     assertEquals(Name.fromString("example.org."), i.origin());
+    assertTrue(i.checkpoint(), "an import writes a checkpoint when one is due, unless told not to");
+    assertFalse(
+        ((Cli.Import)
+                Cli.parse(new String[] {"zone", "import", "--no-checkpoint", "z.zone"}, Map.of()))
+            .checkpoint());
     Cli.Export e =
         assertInstanceOf(
             Cli.Export.class, Cli.parse(new String[] {"zone", "export", "example.org"}, Map.of()));

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
 
-/** Main as a real process: zone import, serve, and a clean stop on SIGTERM. */
+/**
+ * Main as a real process: zone import (which leaves a checkpoint), serve (which starts from it),
+ * and a clean stop on SIGTERM.
+ */
 @RequiresPostgres
 class MainProcessTest {
 
@@ -40,6 +43,9 @@ class MainProcessTest {
     Process imp = start(db, "zone", "import", zone.toString(), "--origin", "example.org");
     List<String> impOut = readAll(imp);
     assertEquals(0, imp.waitFor(), impOut.toString());
+    assertTrue(
+        impOut.stream().anyMatch(l -> l.startsWith("wrote snapshot checkpoint")),
+        "a first import leaves a checkpoint for the first server: " + impOut);
     assertTrue(
         ZoneExporter.export(db.settings(), Name.fromString("example.org."))
             .contains("ns1.example.org."));
@@ -73,6 +79,10 @@ class MainProcessTest {
     assertTrue(serve.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
     assertEquals(0, serve.exitValue(), rest.toString());
     assertTrue(rest.stream().anyMatch(l -> l.contains("stopped")), rest.toString());
+    lines.addAll(rest);
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("started from the checkpoint")),
+        "a server with an empty state directory starts from the import's checkpoint: " + lines);
   }
 
   private static Process start(TestDb db, String... args) throws Exception {

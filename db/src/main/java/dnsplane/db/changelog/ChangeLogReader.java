@@ -92,27 +92,12 @@ public final class ChangeLogReader {
       }
       try (Statement st = c.createStatement()) {
         st.setFetchSize(FULL_LOAD_FETCH);
-        // Most rrsets hold one record: it comes as plain text, and only the others as an array
-        // (the driver parses a text[] literal character by character, in objects of its own).
         // In id order, which the primary key gives as rows stream: a zone's rrsets still come in
         // the order they were made, and no sort of the whole table (on disk at a million rows,
         // by three processes) holds back the first row. Zones need not come one after another.
-        try (ResultSet rs =
-            st.executeQuery(
-                "SELECT zone_id, name, type, ttl, one,"
-                    + " CASE WHEN one IS NULL THEN rdata END"
-                    + " FROM (SELECT zone_id, name, type, ttl, rdata, id,"
-                    + "   CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END AS one FROM rrset) r"
-                    + " ORDER BY id")) {
+        try (ResultSet rs = st.executeQuery(RRSET_ROWS + " ORDER BY id")) {
           while (rs.next()) {
-            String one = rs.getString(5);
-            sink.rrset(
-                new FullLoadRows.RrsetRow(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getInt(4),
-                    one != null ? List.of(one) : texts(rs.getArray(6))));
+            sink.rrset(rrsetRow(rs));
           }
         }
       }
@@ -168,6 +153,27 @@ public final class ChangeLogReader {
     return rows;
   }
 
+  /**
+   * The columns {@link #rrsetRow} reads, from {@code rrset}; a caller adds its WHERE and ORDER BY.
+   * Most rrsets hold one record: it comes as plain text, and only the others as an array (the
+   * driver parses a text[] literal character by character, in objects of its own).
+   */
+  static final String RRSET_ROWS =
+      "SELECT zone_id, name, type, ttl, one, CASE WHEN one IS NULL THEN rdata END"
+          + " FROM (SELECT zone_id, name, type, ttl, rdata, id,"
+          + "   CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END AS one FROM rrset) r";
+
+  /** The row at {@code rs}'s cursor, of a query of {@link #RRSET_ROWS}. */
+  static FullLoadRows.RrsetRow rrsetRow(ResultSet rs) throws SQLException {
+    String one = rs.getString(5);
+    return new FullLoadRows.RrsetRow(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getInt(4),
+        one != null ? List.of(one) : texts(rs.getArray(6)));
+  }
+
   private static List<String> texts(Array array) throws SQLException {
     if (array == null) {
       return List.of();
@@ -175,7 +181,7 @@ public final class ChangeLogReader {
     return Arrays.stream((Object[]) array.getArray()).map(String.class::cast).toList();
   }
 
-  private static void rollbackQuietly(Connection c) {
+  static void rollbackQuietly(Connection c) {
     try {
       c.rollback();
     } catch (SQLException ignored) {

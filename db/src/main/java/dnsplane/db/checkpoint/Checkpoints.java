@@ -23,10 +23,13 @@ public final class Checkpoints {
   public record Checkpoint(
       long id, long seq, String database, long rrsets, long bytes, Instant writtenAt) {}
 
-  /** Writes a snapshot's bytes to the stream it is given; returns the rrsets written. */
+  /**
+   * Writes a snapshot's bytes to the stream it is given; returns the rrsets written. It may read
+   * them from the database as it goes (on a connection of its own), hence the SQLException.
+   */
   @FunctionalInterface
   public interface Body {
-    long writeTo(OutputStream out) throws IOException;
+    long writeTo(OutputStream out) throws IOException, SQLException;
   }
 
   /** Bytes per stored chunk: small enough for a cheap row, large enough for few round trips. */
