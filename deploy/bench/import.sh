@@ -12,7 +12,8 @@
 #   again    the same file once more: nothing to write;
 #   changed  1 name in 100 with another address, 1 in 1000 gone and as many new: only those written.
 # Each prints the wall time, the peak RSS of the import process (GNU time's "Maximum resident set
-# size", else VmHWM sampled from /proc) and the command's own result line. PostgreSQL's memory is
+# size", else VmHWM sampled from /proc), the command's own result line and what it did about a
+# snapshot checkpoint (a fresh import writes one, in its time and memory). PostgreSQL's memory is
 # not counted: the records are staged, grouped and compared there.
 #
 # environment: COMPARE_PG (host:port, default 127.0.0.1:5432), DNSPLANE_DB_USER,
@@ -110,6 +111,7 @@ echo "zone import of bench.test. ($NAMES names, $(du -h "$WORK/bench.zone" | cut
 printf '%-8s %8s %14s  %s\n' run "wall s" "peak RSS MiB" "result"
 for run in fresh again changed; do
   printf '%-8s %8s %14s  %s\n' "$run" "${WALL[$run]}" "${RSS[$run]}" "$(grep -m1 '^imported ' "$WORK/$run.out" || true)"
+  printf '%-8s %8s %14s  %s\n' "" "" "" "$(grep -m1 'snapshot checkpoint' "$WORK/$run.out" || true)"
 done
 
 # ---- rows of deploy/bench/all's table ----------------------------------------------------------

@@ -7,15 +7,16 @@
 #
 # The zone, bench.test., is SOA, NS, ns1 and one A record for each of NAMES names (h0 ... hN-1).
 # NSD loads the zone file; authdns gets it through `deploy/dnsplane zone import` into a throwaway
-# database and is then started as users start it, `deploy/dnsplane authdns`, with the launcher's
-# default JVM flags (DNSPLANE_XMX / DNSPLANE_JAVA_OPTS apply as they do there) and an empty state
-# directory, so it reads every rrset row from PostgreSQL (the first server after an import: no
-# snapshot checkpoint yet); it writes a checkpoint to PostgreSQL once it serves. A second fresh
-# authdns with an empty state directory then starts from that checkpoint and the change log after
-# it, as every later server that starts with nothing of its own does. The first one is then
-# stopped and started again, a restart, which serves the snapshot its state directory kept (NSD
-# reads its zone file again on every start). Then a fresh authdns with an empty state directory
-# is started with --seed-from
+# database (the import writes the first snapshot checkpoint as it ends) and is then started as
+# users start it, `deploy/dnsplane authdns`, with the launcher's default JVM flags (DNSPLANE_XMX /
+# DNSPLANE_JAVA_OPTS apply as they do there) and an empty state directory, so it starts from the
+# import's checkpoint (the first servers after an import). That checkpoint is then deleted and a
+# fresh authdns reads every rrset row (what a database without a checkpoint costs); it writes a
+# checkpoint of its own once it serves, and fresh servers with empty state directories then start
+# from that one and the change log after it, as every later server that starts with nothing of its
+# own does. The rows server is then stopped and started again, a restart, which serves the
+# snapshot its state directory kept (NSD reads its zone file again on every start). Then a fresh
+# authdns with an empty state directory is started with --seed-from
 # that one, and timed to its first answer: the copy comes over HTTP from the running peer. Last, a
 # fresh NSD secondary of that authdns, with no zone file, is timed to its first answer: the zone
 # comes by AXFR, as a server with nothing local of its own starts. The launcher starts servers from a class-data archive that the first start of a
@@ -23,13 +24,13 @@
 # first, from a state directory of its own, and printed apart.
 #
 # Start to first answer: from the server's start until it answers the last name of the zone (dig,
-# polled every 0.1 s); NSD's, authdns's from a checkpoint and its restart's are the median of
+# polled every 0.1 s); NSD's, authdns's from each checkpoint and its restart's are the median of
 # three starts each. Memory: RSS of the server (NSD: summed over its processes, which share pages
 # after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
 # dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
 # PostgreSQL (from a checkpoint, and from the rrset rows), seeded and on a restart, RSS after the
-# load, RSS and PSS after the pass.
+# load, RSS and PSS after the pass; and the import's wall time and checkpoint.
 #
 # The database is vacuumed (VACUUM ANALYZE) after the import and after the checkpoint is written,
 # so that autovacuum's pass over a million fresh rows never lands on a start being timed.
@@ -154,8 +155,13 @@ log "nsd: start→answer ${START[nsd]} s (median of ${START[nsd-1]}, ${START[nsd
 
 # ---- authdns -------------------------------------------------------------------------------------
 log "zone import into $DB_NAME ..."
+t0="$EPOCHREALTIME"
 "$ROOT/deploy/dnsplane" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
   || die "zone import failed: $(tail -3 "$WORK/import.out")"
+IMPORT_S="$(awk -v s="$t0" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')"
+IMPORT_CHECKPOINT="$(grep -oE "wrote snapshot checkpoint .* in [0-9]+ ms" "$WORK/import.out")" \
+  || die "the import wrote no snapshot checkpoint: $(tail -3 "$WORK/import.out")"
+log "zone import: $IMPORT_S s; $IMPORT_CHECKPOINT"
 # A bulk import leaves a million new rows for autovacuum, which would start within a minute and
 # share the machine with whichever start it met: vacuumed now, before anything is timed, as a
 # database a fleet follows has long been.
@@ -192,10 +198,33 @@ if [[ " ${DP_FLAGS[*]} " == *"ArchiveClassesAtExit"* ]]; then
   await_first_answer authdns-first "$AUTH_PORT" "$t0"
   bench_stop_server
 fi
-[[ "$(checkpoints)" == 0 ]] || die "the fresh database already holds a snapshot checkpoint"
+[[ "$(checkpoints)" == 1 ]] || die "expected the import's checkpoint alone, found $(checkpoints)"
 
-# From PostgreSQL's rrset rows: an empty state directory and no checkpoint yet, so the whole zone
-# is read row by row, as by the first server after an import.
+# The first servers after an import: an empty state directory, the checkpoint the import wrote.
+starts_from_checkpoint() { # name-prefix
+  local k before
+  for k in 1 2 3; do
+    before="$(grep -c "started from the checkpoint" "$WORK/authdns.out" || true)"
+    t0="$EPOCHREALTIME"
+    start_authdns "$WORK/$1-state-$k"
+    await_first_answer "$1-$k" "$AUTH_PORT" "$t0"
+    bench_stop_server
+    [[ "$(grep -c "started from the checkpoint" "$WORK/authdns.out")" == $((before + 1)) ]] ||
+      die "fresh start $1-$k read no checkpoint"
+    grep -hoE "started from the checkpoint .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2
+  done
+  START[$1]="$(median3 "${START[$1-1]}" "${START[$1-2]}" "${START[$1-3]}")"
+}
+starts_from_checkpoint authdns-import
+log "authdns from the import's checkpoint: start→answer ${START[authdns-import]} s (median)"
+# Without it: what a database with no checkpoint costs (a schema or role without them, --checkpoints
+# off), and the way to the first checkpoint a server writes.
+psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c "DELETE FROM snapshot_checkpoint" \
+  || die "could not delete the import's checkpoint"
+vacuum_analyze snapshot_checkpoint snapshot_checkpoint_chunk
+
+# From PostgreSQL's rrset rows: an empty state directory and no checkpoint, so the whole zone is
+# read row by row.
 t0="$EPOCHREALTIME"
 start_authdns "$WORK/state"
 await_first_answer authdns-rows "$AUTH_PORT" "$t0"
@@ -213,19 +242,11 @@ vacuum_analyze snapshot_checkpoint snapshot_checkpoint_chunk # its TOAST rows, a
 # A clean stop saves the snapshot to the state directory (a copy is kept up to date as it runs).
 bench_stop_server
 
-# From PostgreSQL, as every server that starts with nothing of its own after that first one: an
-# empty state directory, the newest checkpoint and the change log after it.
-for k in 1 2 3; do
-  t0="$EPOCHREALTIME"
-  start_authdns "$WORK/checkpoint-state-$k"
-  await_first_answer "authdns-cp-$k" "$AUTH_PORT" "$t0"
-  bench_stop_server
-  [[ "$(grep -c "started from the checkpoint" "$WORK/authdns.out")" == "$k" ]] ||
-    die "fresh start $k read no checkpoint"
-done
-grep -hoE "started from the checkpoint .*" "$WORK/authdns.out" | sed 's/^/bench: authdns /' >&2 || true
-START[authdns]="$(median3 "${START[authdns-cp-1]}" "${START[authdns-cp-2]}" "${START[authdns-cp-3]}")"
-log "authdns from a checkpoint: start→answer ${START[authdns]} s (median)"
+# From PostgreSQL, as every server that starts with nothing of its own after that one: an empty
+# state directory, the newest checkpoint (a server's) and the change log after it.
+starts_from_checkpoint authdns-cp
+START[authdns]="${START[authdns-cp]}"
+log "authdns from a server's checkpoint: start→answer ${START[authdns]} s (median)"
 
 # Restart: what a restarted authdns does, serving the copy in its state directory at once, then
 # confirming it against PostgreSQL; NSD's start above reads its zone file again on every start.
@@ -282,7 +303,9 @@ for s in nsd authdns; do
   printf '%-8s %16s %16s %16s %18s %18s\n' "$s" "${START[$s]}" "${RSS_LOAD[$s]}" "${PSS_LOAD[$s]}" \
     "${RSS_PASS[$s]}" "${PSS_PASS[$s]}"
 done
-echo "authdns first start from PostgreSQL's rrset rows (no checkpoint yet): start→answer ${START[authdns-rows]} s"
+echo "zone import: $IMPORT_S s, of which the checkpoint: ${IMPORT_CHECKPOINT##* in }"
+echo "authdns first start after the import (the import's checkpoint): start→answer ${START[authdns-import]} s"
+echo "authdns start from PostgreSQL's rrset rows (no checkpoint): start→answer ${START[authdns-rows]} s"
 echo "authdns restart (its state directory's snapshot): start→answer ${START[authdns-restart]} s"
 echo "authdns fresh start seeded from the running authdns (--seed-from): start→answer ${START[authdns-seeded]} s"
 echo "NSD fresh secondary of authdns (the zone by AXFR): start→answer ${START[nsd-secondary]} s"
@@ -299,9 +322,11 @@ awk -v a="${START[authdns]}" -v n="${START[nsd]}" -v al="${RSS_LOAD[authdns]}" -
 
 # ---- rows for deploy/bench/all -------------------------------------------------------------------
 echo
-bench_row "authdns start to first answer from PostgreSQL (a checkpoint and the changes after it), $NAMES names (s)" \
+bench_row "authdns first start after an import (empty state directory: the checkpoint zone import wrote), $NAMES names (s)" \
+  "${START[authdns-import]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-import]}" "${START[nsd]}")"
+bench_row "authdns start to first answer from PostgreSQL (a server's checkpoint and the changes after it), $NAMES names (s)" \
   "${START[authdns]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns]}" "${START[nsd]}")"
-bench_row "authdns first start from PostgreSQL's rrset rows (no checkpoint yet: the first server after an import), $NAMES names (s)" \
+bench_row "authdns start from PostgreSQL's rrset rows (no checkpoint in the database), $NAMES names (s)" \
   "${START[authdns-rows]}" "NSD ${START[nsd]}" "$(bench_ratio "${START[authdns-rows]}" "${START[nsd]}")"
 bench_row "authdns start to first answer from PostgreSQL, vs a fresh NSD secondary by AXFR from authdns, $NAMES names (s)" \
   "${START[authdns]}" "NSD by AXFR ${START[nsd-secondary]}" "$(bench_ratio "${START[authdns]}" "${START[nsd-secondary]}")"
