@@ -9,10 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
-import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.testing.TestServers;
 import dnsplane.authdns.testing.TestZones;
-import dnsplane.authdns.xfr.XfrConfig;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
@@ -21,7 +20,6 @@ import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresPostgres
 class RowsCheckpointTest {
-
-  private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
   // Two zones; rrsets of several records, an empty one (NODATA), names of several depths, rdata
   // that names others relative to the origin, a TXT with spaces.
@@ -79,13 +75,7 @@ class RowsCheckpointTest {
   }
 
   private static AuthDns start(TestDb db, PersistConfig.Checkpoints mode) throws Exception {
-    return AuthDns.start(
-        db.settings(),
-        ANY,
-        ANY,
-        XfrConfig.defaults(),
-        ServerOptions.defaults(),
-        PersistConfig.NONE.withCheckpoints(mode));
+    return TestServers.withCheckpoints(db, mode);
   }
 
   /** The zones in their stored form, under one header: equal bytes are equal snapshots. */

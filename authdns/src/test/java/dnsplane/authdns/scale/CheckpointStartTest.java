@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dnsplane.authdns.AuthDns;
-import dnsplane.authdns.net.ServerOptions;
 import dnsplane.authdns.persist.PersistConfig;
 import dnsplane.authdns.store.ZoneImporter;
+import dnsplane.authdns.testing.TestServers;
 import dnsplane.authdns.testing.TransferClient;
-import dnsplane.authdns.xfr.XfrConfig;
 import dnsplane.db.testing.Await;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,19 +37,12 @@ import org.xbill.DNS.Type;
 class CheckpointStartTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
   private TestDb db;
   private long checkpointSeq;
 
   private static AuthDns start(TestDb db, PersistConfig.Checkpoints mode) throws Exception {
-    return AuthDns.start(
-        db.settings(),
-        ANY,
-        ANY,
-        XfrConfig.defaults(),
-        ServerOptions.defaults(),
-        PersistConfig.NONE.withCheckpoints(mode));
+    return TestServers.withCheckpoints(db, mode);
   }
 
   /** A database whose first server wrote a checkpoint, then changed after it. */
