@@ -3,27 +3,32 @@
 # commit-to-served latency.
 #
 # usage: deploy/bench/authdns.sh [-l SECONDS] [-c CLIENTS] [-q OUTSTANDING] [-n NAMES] [-u UPDATES]
-#                               [-r CHANGES_PER_SECOND] [-t 0|1] [-w WARMUP_SECONDS]
-#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000 -t 1 -w 10
+#                               [-r CHANGES_PER_SECOND] [-t 0|1] [-w WARMUP_SECONDS] [-R ROUNDS]
+#   defaults: -l 20 -c 8 -q 500 -n 10000 -u 200 -r 1000 -t 1 -w 10 -R 3
 #
-# Throughput: each server in turn is pinned to CPU 0 (taskset -c 0), dnsperf to CPU 1; one
-# warm-up pass over the query file (-n 1) and -w seconds more of the same load (the steady state:
-# the JVM's JIT is still compiling for about 10 s), then a measured run of -l seconds. dnsperf saturates its
-# own core at these rates, so the servers' CPU time over the measured run (utime+stime from
-# /proc/PID/stat, children included) is printed too, and queries per server-CPU-second with it.
-# Queries: A for every name of the zone, shuffled (all positive answers). Servers: NSD, Knot DNS
-# (one UDP and one TCP worker) and authdns, each over UDP, then over TCP (-t 1: dnsperf -m tcp, -c
-# connections with queries pipelined on each).
+# Throughput: NSD, Knot DNS (one UDP and one TCP worker) and authdns are all up at once, each
+# pinned to CPU 0, dnsperf to CPU 1. Each gets one warm-up pass over the query file (-n 1) and -w
+# seconds more of the same load (the steady state: the JVM's JIT is still compiling for about
+# 10 s). Then -R rounds of one measured run of -l seconds per server, the servers taking turns, and
+# each server's figure is its median run: this shared machine's slow minutes land on every server
+# alike rather than on whichever ran then. dnsperf saturates its own core at these rates, so the
+# servers' CPU time over each run (utime+stime from /proc/PID/stat, children included) is printed
+# too, and the median of queries per server-CPU-second with it. Queries: A for every name of the
+# zone, shuffled (all positive answers). Each server over UDP, then over TCP (-t 1: dnsperf -m tcp,
+# -c connections with queries pipelined on each).
 #
-# Churn: the authdns run again while a driver (CPU 1, with dnsperf) commits -r rrset changes per
-# second to random names of the zone (a transaction every 10 ms); its queries/s against the static
-# run's is the ratio the answer cache is for (0 skips the churn run). A control run before it makes
-# the same commits to a copy of the database that authdns does not follow: churn against control
-# is what following the changes costs authdns, control against static what the database's work
-# costs the load side. Both get 30 s more warm-up than the static runs (the JIT's, for the
-# follower's path), and in both dnsperf runs at nice 10, so that the driver's commits, due every
-# 10 ms, and the database's work on them get their share of the core they share with it. For those runs a local PostgreSQL cluster is pinned to CPU 1 with the driver
-# and dnsperf (its CPU set is put back after): left to the scheduler, the database's work lands on the server's CPU as well, which a
+# Churn: a driver (CPU 1, with dnsperf) commits -r rrset changes per second to random names (a
+# transaction of -r/100 every 10 ms, from four connections in turn, as several enactors would),
+# after 30 s of it as more warm-up (the JIT's, for the follower's path).
+# Then -R rounds of three authdns runs in turn: the driver idle (static), committing to a copy of
+# the database that authdns does not follow (control), and committing to the database authdns
+# follows (churn). Churn against static is the ratio the answer cache is for (-r 0 skips it);
+# churn against control is what following the changes costs authdns, control against static what
+# the database's work costs the load side. In these runs dnsperf runs at nice 10, so that the
+# driver's commits, due every 10 ms, and the database's work on them get their share of the core
+# they share with it; alone on its core a niced dnsperf runs as it would unniced. For those runs a
+# local PostgreSQL cluster is pinned to CPU 1 with the driver and dnsperf (its CPU set is put back
+# after): left to the scheduler, the database's work lands on the server's CPU as well, which a
 # database on a host of its own would not do, and the run would measure the sharing of two cores.
 #
 # Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
@@ -36,17 +41,17 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000 TCP=1 WARMUP=10
+DURATION=20 CLIENTS=8 OUTSTANDING=500 NAMES=10000 UPDATES=200 CHURN=1000 TCP=1 WARMUP=10 ROUNDS=3
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "l:c:q:n:u:r:t:w:h" opt; do
+while getopts "l:c:q:n:u:r:t:w:R:h" opt; do
   case "$opt" in
     l) DURATION="$OPTARG" ;; c) CLIENTS="$OPTARG" ;; q) OUTSTANDING="$OPTARG" ;;
     n) NAMES="$OPTARG" ;; u) UPDATES="$OPTARG" ;; r) CHURN="$OPTARG" ;; t) TCP="$OPTARG" ;;
-    w) WARMUP="$OPTARG" ;;
+    w) WARMUP="$OPTARG" ;; R) ROUNDS="$OPTARG" ;;
     *) usage ;;
   esac
 done
-for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES"; do
+for v in "$DURATION" "$CLIENTS" "$OUTSTANDING" "$NAMES" "$UPDATES" "$ROUNDS"; do
   [[ "$v" =~ ^[0-9]+$ && "$v" -gt 0 ]] || { echo "authdns.sh: options take positive integers" >&2; usage; }
 done
 [[ "$CHURN" =~ ^[0-9]+$ ]] || { echo "authdns.sh: -r takes a whole number" >&2; usage; }
@@ -83,30 +88,27 @@ awk -v n="$NAMES" 'BEGIN {
 awk -v n="$NAMES" 'BEGIN { for (i = 0; i < n - 2; i++) printf "h%d.bench.test. A\n", i }' \
   | shuf >"$WORK/queries"
 
-# ---- NSD ---------------------------------------------------------------------------------------
+# ---- the servers: NSD, Knot DNS and authdns, all up at once on CPU 0 -----------------------------
+up() { # name seconds port: waits until the server just started ($SERVER_PID) answers, then keeps it up
+  bench_wait_for "$1" "$2" dig +short +time=1 +tries=1 @127.0.0.1 -p "$3" h1.bench.test A
+  BENCH_SERVERS+=("$SERVER_PID")
+  SERVER_PID=""
+}
 NSD_PORT="$(peer_free_port)"
 peer_nsd_conf "$WORK" "$NSD_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/nsd.conf"
 taskset -c 0 nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
-SERVER_PID=$!
-bench_wait_for NSD 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$NSD_PORT" h1.bench.test A
-log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1:$NSD_PORT (CPU 0); dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION (CPU 1)"
-bench_dnsperf nsd "$NSD_PORT"
-((TCP)) && bench_dnsperf nsd-tcp "$NSD_PORT" tcp
-bench_stop_server
+SERVER_PID=$! NSD_PID=$!
+up NSD 60 "$NSD_PORT"
+log "NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1:$NSD_PORT (CPU 0)"
 
-# ---- Knot DNS ----------------------------------------------------------------------------------
 KNOT_PORT="$(peer_free_port)"
 mkdir -p "$WORK/knot-db"
 peer_knot_conf "$WORK" "$KNOT_PORT" "$ORIGIN" "$WORK/bench.zone" >"$WORK/knot.conf"
 taskset -c 0 knotd -c "$WORK/knot.conf" >"$WORK/knot.out" 2>&1 &
-SERVER_PID=$!
-bench_wait_for Knot 30 dig +short +time=1 +tries=1 @127.0.0.1 -p "$KNOT_PORT" h1.bench.test A
+SERVER_PID=$! KNOT_PID=$!
+up Knot 120 "$KNOT_PORT"
 log "Knot $(knotd -V 2>&1 | awk '{print $NF; exit}') on 127.0.0.1:$KNOT_PORT (CPU 0)"
-bench_dnsperf knot "$KNOT_PORT"
-((TCP)) && bench_dnsperf knot-tcp "$KNOT_PORT" tcp
-bench_stop_server
 
-# ---- authdns -----------------------------------------------------------------------------------
 export DNSPLANE_DB_URL="jdbc:postgresql://$PG/$DB_NAME"
 export DNSPLANE_DB_USER="$PG_USER"
 java -jar "$AUTHDNS_JAR" zone import "$WORK/bench.zone" >"$WORK/import.out" 2>&1 \
@@ -118,7 +120,7 @@ for t in rrset change_log zone; do
   psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c "VACUUM (ANALYZE) $t" \
     || die "VACUUM $t failed"
 done
-# The churn run's control database: a copy of the zone that authdns does not follow (made before
+# The churn runs' control database: a copy of the zone that authdns does not follow (made before
 # authdns connects: a database is copied only while no session uses it).
 CONTROL_DB=_control
 ((CHURN > 0)) && bench_extra_db "$CONTROL_DB"
@@ -132,78 +134,171 @@ dp_java_flags java 512m authdns
 taskset -c 0 java "${DP_FLAGS[@]}" ${AUTHDNS_OPTS:-} -jar "$AUTHDNS_JAR" serve \
   --listen "127.0.0.1:$AUTH_PORT" --http "127.0.0.1:$AUTH_HTTP" --state-dir "$WORK/state" \
   >"$WORK/authdns.out" 2>&1 &
-SERVER_PID=$!
-bench_wait_for authdns 60 curl -sf "http://127.0.0.1:$AUTH_HTTP/health"
+SERVER_PID=$! AUTH_PID=$!
+up authdns 60 "$AUTH_PORT"
 log "authdns on 127.0.0.1:$AUTH_PORT (CPU 0): $(tail -1 "$WORK/import.out")"
-bench_dnsperf authdns "$AUTH_PORT"
-((TCP)) && bench_dnsperf authdns-tcp "$AUTH_PORT" tcp
+log "dnsperf -c $CLIENTS -q $OUTSTANDING (CPU 1): $ROUNDS rounds of $DURATION s per server"
 
-# ---- churn: the same run while rrset changes are committed -------------------------------------
+# ---- throughput: the servers take turns ---------------------------------------------------------
+declare -A PID=([nsd]="$NSD_PID" [knot]="$KNOT_PID" [authdns]="$AUTH_PID")
+declare -A PORT=([nsd]="$NSD_PORT" [knot]="$KNOT_PORT" [authdns]="$AUTH_PORT")
+modes=(udp)
+((TCP)) && modes+=(tcp)
+for mode in "${modes[@]}"; do
+  suffix=""
+  if [[ $mode == tcp ]]; then suffix=-tcp; fi
+  for s in nsd knot authdns; do bench_warm "$s$suffix" "${PORT[$s]}" "$mode"; done
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for s in nsd knot authdns; do bench_window "$s$suffix" "${PID[$s]}" "${PORT[$s]}" "$mode"; done
+  done
+  for s in nsd knot authdns; do bench_settle "$s$suffix"; done
+done
+
+# ---- churn: authdns while rrset changes are committed ------------------------------------------
 if ((CHURN > 0)); then
   cat >"$WORK/ChurnDriver.java" <<'JAVA'
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
-/** Commits RATE rrset changes per second to random h-names, a transaction every 10 ms, for SECONDS. */
+/**
+ * Commits RATE rrset changes per second to random h-names, a transaction of RATE/100 every 10 ms,
+ * from WRITERS connections in turn, to the database its phase names. Phases come on stdin, one
+ * line each: "churn LABEL" (the database authdns follows), "control LABEL" (its copy), "idle
+ * LABEL" (neither), then "end"; it prints "LABEL SECONDS CHANGES" for each phase.
+ */
 public class ChurnDriver {
-  public static void main(String[] a) throws Exception {
-    String url = a[0], user = a[1], pw = a[2];
-    int rate = Integer.parseInt(a[3]), seconds = Integer.parseInt(a[4]), names = Integer.parseInt(a[5]);
-    int perTick = Math.max(1, rate / 100);
-    Random random = new Random(1);
-    long changed = 0, start = System.nanoTime(), end = start + seconds * 1_000_000_000L;
-    try (Connection c = DriverManager.getConnection(url, user, pw);
-        PreparedStatement ps = c.prepareStatement(
-            "UPDATE rrset SET rdata = ARRAY[?] WHERE type = 'A' AND name = ANY (?)")) {
-      for (long tick = 0; System.nanoTime() < end; tick++) {
-        String[] batch = new String[perTick];
-        for (int i = 0; i < perTick; i++) {
-          batch[i] = "h" + random.nextInt(names) + ".bench.test.";
-        }
-        ps.setString(1, "198.51.100." + (1 + tick % 250));
-        ps.setArray(2, c.createArrayOf("text", batch));
-        changed += ps.executeUpdate();
-        // Pacing, not synchronization: the next transaction is due 10 ms after the last one was.
-        long due = start + (tick + 1) * 10_000_000L;
-        long wait = due - System.nanoTime();
-        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      }
+  record Phase(String target, String label, long start, LongAdder changed) {
+    static Phase of(String line) {
+      String[] words = (line.trim() + " -").split("\\s+");
+      return new Phase(words[0], words[1], System.nanoTime(), new LongAdder());
     }
-    System.out.printf("%.0f%n", changed / ((System.nanoTime() - start) / 1e9));
+  }
+
+  static volatile Phase phase;
+
+  public static void main(String[] a) throws Exception {
+    String user = a[2], pw = a[3];
+    int rate = Integer.parseInt(a[4]), names = Integer.parseInt(a[5]);
+    int writers = a.length > 6 ? Integer.parseInt(a[6]) : 4;
+    int perTransaction = Math.max(1, rate / 100);
+    long tick = 10_000_000L, period = tick * writers; // each writer commits once per period
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String first = in.readLine();
+    if (first == null || first.trim().equals("end")) return;
+    phase = Phase.of(first);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      Thread t = new Thread(() -> {
+        Random random = new Random(writer);
+        String sql = "UPDATE rrset SET rdata = ARRAY[?] WHERE type = 'A' AND name = ANY (?)";
+        try (Connection followed = DriverManager.getConnection(a[0], user, pw);
+            Connection copy = DriverManager.getConnection(a[1], user, pw);
+            PreparedStatement toFollowed = followed.prepareStatement(sql);
+            PreparedStatement toCopy = copy.prepareStatement(sql)) {
+          Phase current = null;
+          long k = 0;
+          for (Phase p; (p = phase) != null; k++) {
+            if (p != current) {
+              current = p;
+              k = 0;
+            }
+            PreparedStatement target = switch (p.target()) {
+              case "churn" -> toFollowed;
+              case "control" -> toCopy;
+              default -> null;
+            };
+            if (target != null) {
+              String[] batch = new String[perTransaction];
+              for (int i = 0; i < perTransaction; i++) batch[i] = "h" + random.nextInt(names) + ".bench.test.";
+              target.setString(1, "198.51.100." + (1 + random.nextInt(250)));
+              target.setArray(2, target.getConnection().createArrayOf("text", batch));
+              p.changed().add(target.executeUpdate());
+            }
+            // Pacing, not synchronization: this writer's next transaction is due one period after
+            // its last, the writers a tick apart; a writer behind catches up at once.
+            long wait = p.start() + writer * tick + (k + 1) * period - System.nanoTime();
+            if (wait > 0) LockSupport.parkNanos(wait);
+          }
+        } catch (Exception e) {
+          e.printStackTrace();
+          System.exit(1);
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    List<String> ended = new ArrayList<>();
+    List<Phase> phases = new ArrayList<>();
+    for (String line = in.readLine(); ; line = in.readLine()) {
+      Phase p = phase;
+      phases.add(p);
+      ended.add(String.format("%.3f", (System.nanoTime() - p.start()) / 1e9));
+      if (line == null || line.trim().equals("end")) {
+        phase = null;
+        break;
+      }
+      phase = Phase.of(line);
+    }
+    for (Thread t : threads) t.join();
+    // Totals once every writer has stopped: a transaction of a phase may commit just after it ends.
+    for (int i = 0; i < phases.size(); i++) {
+      System.out.println(phases.get(i).label() + " " + ended.get(i) + " " + phases.get(i).changed().sum());
+    }
   }
 }
 JAVA
   # The database's share of the churn (the UPDATEs, their change-log rows, the follower's reads)
   # runs on the load side's CPU, as it would on a database host of its own.
   bench_pg_pin 1
+  mkfifo "$WORK/phases"
+  # Held open read-write, so that the driver sees no end of input between phases.
+  exec {PHASES}<>"$WORK/phases"
+  taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "jdbc:postgresql://$PG/$DB_NAME" \
+    "jdbc:postgresql://$PG/$DB_NAME$CONTROL_DB" "$PG_USER" "$PGPASSWORD" "$CHURN" $((NAMES - 2)) \
+    <"$WORK/phases" >"$WORK/driver.out" 2>"$WORK/driver.err" &
+  DRIVER_PID=$!
+  phase() { # what [label]
+    kill -0 "$DRIVER_PID" 2>/dev/null || die "churn driver exited: $(tail -5 "$WORK/driver.err")"
+    echo "$*" >&"$PHASES"
+  }
   # The steady state of a stream of changes: when changes start after a quiet spell, the JIT
   # compiles the follower's path and recompiles the answer path for swaps, and for 10-25 s (at a
-  # million names) authdns answers up to half as many queries. These runs get that much more
+  # million names) authdns answers up to half as many queries. The churn runs get that much more
   # warm-up, under the same commits, than the static ones.
   CHURN_SETTLE=30
-  declare -A RATE
-  churn_run() { # name database: the dnsperf run while the driver commits to that database
-    # Long enough for dnsperf's warm-up and its measured run.
-    taskset -c 1 java -cp "$AUTHDNS_JAR" "$WORK/ChurnDriver.java" "jdbc:postgresql://$PG/$2" "$PG_USER" \
-      "$PGPASSWORD" "$CHURN" $((DURATION + WARMUP + CHURN_SETTLE + 15)) $((NAMES - 2)) >"$WORK/$1.driver" 2>"$WORK/$1.err" &
-    local driver=$!
-    # dnsperf yields its core to the driver and the database: a commit every 10 ms is latency-
-    # bound, and under an even share with dnsperf's busy loop the driver managed 333-728 of the
-    # 1,000 changes/s at a million names (the database's work per commit grows with the table).
-    # Alone on its core, as in the static runs, a niced dnsperf runs as it would unniced.
-    DNSPERF_NICE=10 WARMUP=$((WARMUP + CHURN_SETTLE)) bench_dnsperf "$1" "$AUTH_PORT"
-    wait "$driver" || die "churn driver failed: $(tail -5 "$WORK/$1.err")"
-    RATE[$1]="$(tail -1 "$WORK/$1.driver")"
-  }
-  # The control: the same commits to the copy, which authdns does not follow. The database's work
-  # then takes the same share of dnsperf's CPU as in the churn run, and nothing changes in authdns:
-  # churn against control is what following the changes costs authdns, static against control what
-  # the database's work costs this two-core machine.
-  churn_run authdns-control "$DB_NAME$CONTROL_DB"
-  churn_run authdns-churn "$DB_NAME"
-  CHURN_RATE="${RATE[authdns-churn]}"
+  # dnsperf yields its core to the driver and the database. At a million names the database's work
+  # per change grows (the table is three times the default shared_buffers: most UPDATEs read and
+  # evict pages), and on an even share with dnsperf's busy loop the driver managed 94-728 of the
+  # 1,000 changes/s, from one connection or from several.
+  export DNSPERF_NICE=10
+  phase churn settle
+  WARMUP=$((WARMUP + CHURN_SETTLE)) bench_warm authdns-churn "$AUTH_PORT"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    phase idle "static-$round"
+    bench_window authdns-static "$AUTH_PID" "$AUTH_PORT"
+    phase control "control-$round"
+    bench_window authdns-control "$AUTH_PID" "$AUTH_PORT"
+    phase churn "churn-$round"
+    bench_window authdns-churn "$AUTH_PID" "$AUTH_PORT"
+  done
+  phase end
+  wait "$DRIVER_PID" || die "churn driver failed: $(tail -5 "$WORK/driver.err")"
+  exec {PHASES}>&-
+  unset DNSPERF_NICE
+  for s in authdns-static authdns-control authdns-churn; do bench_settle "$s"; done
+  # The rate the driver kept up in its slowest churn run (changes/s), and in the control runs.
+  CHURN_RATE="$(awk '$1 ~ /^churn-/ && $2 > 0 { r = $3 / $2; if (min == "" || r < min) min = r } END { printf "%.0f", min }' "$WORK/driver.out")"
+  CONTROL_RATE="$(awk '$1 ~ /^control-/ && $2 > 0 { r = $3 / $2; if (min == "" || r < min) min = r } END { printf "%.0f", min }' "$WORK/driver.out")"
   bench_pg_unpin
 fi
 
@@ -256,23 +351,24 @@ java -cp "$AUTHDNS_JAR" "$WORK/LatencyProbe.java" "$DNSPLANE_DB_URL" "$PG_USER" 
   "$AUTH_PORT" "$UPDATES" >"$WORK/probe.out" 2>"$WORK/probe.err" \
   || die "latency probe failed: $(tail -5 "$WORK/probe.err")"
 LATENCY="$(grep -m1 '^p50 ' "$WORK/probe.out")" || die "latency probe printed no figures: $(tail -3 "$WORK/probe.out")"
-bench_stop_server
+bench_stop_servers
 
 # ---- report ------------------------------------------------------------------------------------
 echo
-echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION after one pass and $WARMUP s of warm-up; server on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-15s %12s %16s %14s %12s %12s %14s\n' server "queries/s" "lost" "avg latency" "server CPU s" "server busy" "q per CPU-s"
+echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING; each server's median of $ROUNDS runs of $DURATION s, the servers taking turns, after one pass and $WARMUP s of warm-up; servers on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-16s %12s %16s %14s %12s %12s %14s %18s\n' server "queries/s" "lost" "avg latency" "server CPU s" "server busy" "q per CPU-s" "runs' queries/s"
 runs=(nsd knot authdns)
-((CHURN > 0)) && runs+=(authdns-control authdns-churn)
 ((TCP)) && runs+=(nsd-tcp knot-tcp authdns-tcp)
+((CHURN > 0)) && runs+=(authdns-static authdns-control authdns-churn)
 for s in "${runs[@]}"; do
-  per="$(bench_per_cpu "$s")"
   busy="$(awk -v c="${CPU[$s]}" -v d="$DURATION" 'BEGIN { printf "%.0f%%", 100 * c / d }')"
-  printf '%-15s %12s %16s %14s %12s %12s %14s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$busy" "$per"
+  printf '%-16s %12s %16s %14s %12s %12s %14s %18s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$busy" \
+    "$(bench_per_cpu "$s")" "${SPREAD[$s]}"
 done
 if ((CHURN > 0)); then
-  awk -v c="${QPS[authdns-churn]}" -v s="${QPS[authdns]}" -v k="${QPS[authdns-control]}" \
-    -v pc="$(bench_per_cpu authdns-churn)" -v ps="$(bench_per_cpu authdns)" \
+  echo "the churn runs, in turn with the static and control runs (dnsperf at nice 10): the driver committed at least $CHURN_RATE rrset changes/s in every churn run (control runs: at least $CONTROL_RATE/s)"
+  awk -v c="${QPS[authdns-churn]}" -v s="${QPS[authdns-static]}" -v k="${QPS[authdns-control]}" \
+    -v pc="$(bench_per_cpu authdns-churn)" -v ps="$(bench_per_cpu authdns-static)" \
     -v pk="$(bench_per_cpu authdns-control)" -v r="$CHURN_RATE" 'BEGIN {
       printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps
       printf "  the same commits to a copy authdns does not follow (control): %.2fx the static queries/s, %.2fx per CPU-second: the database work on dnsperf'"'"'s CPU\n", k / s, pk / ps
@@ -295,9 +391,9 @@ if ((TCP)); then
     "$peer $(bench_k "${QPS[$best]}")" "$(bench_ratio "${QPS[authdns-tcp]}" "${QPS[$best]}")"
 fi
 if ((CHURN > 0)); then
-  bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs its static run" \
-    "$(bench_k "${QPS[authdns-churn]}")" "static $(bench_k "${QPS[authdns]}")" \
-    "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns]}")"
+  bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs its static runs in turn" \
+    "$(bench_k "${QPS[authdns-churn]}")" "static $(bench_k "${QPS[authdns-static]}")" \
+    "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns-static]}")"
   bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs the same commits to a copy it does not follow" \
     "$(bench_k "${QPS[authdns-churn]}")" "control $(bench_k "${QPS[authdns-control]}")" \
     "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns-control]}")"

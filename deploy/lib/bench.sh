@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # What deploy/bench/authdns.sh and rrl.sh share: a work folder and a throwaway database removed
-# on exit, one server process at a time, its CPU time, and a dnsperf run against it. Sourced,
+# on exit, the servers under test (one at a time, or several up together whose measured windows
+# take turns), their CPU time, and dnsperf runs against them. Sourced,
 # never run; the sourcing script defines die and log and sets CLIENTS, OUTSTANDING, DURATION.
 
 # Makes $WORK (mktemp, prefix $1) and names a throwaway database $DB_NAME on $PG; both go on exit.
@@ -11,10 +12,12 @@ bench_setup() { # work-prefix
   DB_NAME="dnsplane_bench_$$_$RANDOM"
   export PGPASSWORD="${DNSPLANE_DB_PASSWORD:-${PGPASSWORD:-}}"
   SERVER_PID=""
+  BENCH_SERVERS=()
   PG_PINNED=""
   BENCH_EXTRA_DBS=() # more throwaway databases (bench_extra_db), dropped on exit with DB_NAME
   CLK_TCK="$(getconf CLK_TCK)"
-  declare -gA QPS LOST LAT CPU
+  # shellcheck disable=SC2034 # the figures are read by the sourcing script's report
+  declare -gA QPS LOST LAT CPU PER_CPU SPREAD WINDOWS
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -26,9 +29,20 @@ bench_stop_server() {
   SERVER_PID=""
 }
 
+# Servers that are up together (their windows taken in turn): each is stopped on exit, as
+# SERVER_PID is, or by bench_stop_servers.
+bench_stop_servers() {
+  local p
+  for p in "${BENCH_SERVERS[@]}"; do
+    if kill -TERM "$p" 2>/dev/null; then wait "$p" 2>/dev/null || true; fi
+  done
+  BENCH_SERVERS=()
+}
+
 bench_cleanup() {
   local rc=$?
   bench_stop_server
+  bench_stop_servers
   bench_pg_unpin
   local db
   for db in "$DB_NAME" "${BENCH_EXTRA_DBS[@]}"; do
@@ -101,41 +115,72 @@ bench_cpu_ticks() { # utime+stime of a process tree
   echo "$total"
 }
 
-# Warm-up: one pass of $WORK/queries, then WARMUP seconds (default 10) of the same load, untimed.
-# Servers here run for weeks: the figure that matters is the steady state, and a JVM reaches it
-# only once its JIT has compiled the hot path (about 10 s of load; before that the compiler threads
-# take up to a third of the CPU). Every server gets the same warm-up.
-# Then DURATION seconds from CPU 1 at $SERVER_PID on port $2 over transport $3 (udp, the default,
-# or tcp: -c connections, queries pipelined on each); records QPS, LOST, LAT and CPU (the server's
-# CPU seconds) under name $1.
+# Warm-up: one pass of $WORK/queries, then WARMUP seconds (default 10) of the same load, untimed,
+# from CPU 1 at port $2 over transport $3 (udp, the default, or tcp: -c connections, queries
+# pipelined on each). Servers here run for weeks: the figure that matters is the steady state, and
+# a JVM reaches it only once its JIT has compiled the hot path (about 10 s of load; before that the
+# compiler threads take up to a third of the CPU). Every server gets the same warm-up.
 # DNSPERF_NICE: dnsperf's niceness (default 0), for runs where a latency-bound process shares its CPU.
-bench_dnsperf() { # name port [mode]
-  local name="$1" port="$2" mode="${3:-udp}" before after out
-  taskset -c 1 nice -n "${DNSPERF_NICE:-0}" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" \
-    -q "$OUTSTANDING" -n 1 >"$WORK/$name.warmup" 2>&1 \
+bench_warm() { # name port [mode]
+  local name="$1" port="$2" mode="${3:-udp}"
+  bench_perf "$port" "$mode" -n 1 >"$WORK/$name.warmup" 2>&1 \
     || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
   if ((${WARMUP:-10} > 0)); then
-    taskset -c 1 nice -n "${DNSPERF_NICE:-0}" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" \
-      -q "$OUTSTANDING" -l "${WARMUP:-10}" >>"$WORK/$name.warmup" 2>&1 \
+    bench_perf "$port" "$mode" -l "${WARMUP:-10}" >>"$WORK/$name.warmup" 2>&1 \
       || die "$name warm-up failed: $(tail -3 "$WORK/$name.warmup")"
   fi
-  before="$(bench_cpu_ticks "$SERVER_PID")"
-  taskset -c 1 nice -n "${DNSPERF_NICE:-0}" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" -c "$CLIENTS" \
-    -q "$OUTSTANDING" -l "$DURATION" >"$WORK/$name.perf" 2>&1 \
-    || die "$name run failed: $(tail -3 "$WORK/$name.perf")"
-  after="$(bench_cpu_ticks "$SERVER_PID")"
-  out="$WORK/$name.perf"
-  QPS[$name]="$(awk '/Queries per second/ {print $4}' "$out")"
-  # shellcheck disable=SC2034 # LOST and LAT are read by the sourcing script's report
-  LOST[$name]="$(awk '/Queries lost/ {print $3, $4}' "$out")"
-  # shellcheck disable=SC2034
-  LAT[$name]="$(awk '/Average Latency/ {printf "%.3f ms", $4 * 1000; exit}' "$out")"
-  CPU[$name]="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')"
+}
+
+bench_perf() { # port mode dnsperf-args...: dnsperf from CPU 1 at 127.0.0.1:port
+  local port="$1" mode="$2"; shift 2
+  taskset -c 1 nice -n "${DNSPERF_NICE:-0}" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" \
+    -c "$CLIENTS" -q "$OUTSTANDING" "$@"
+}
+
+# One measured window: DURATION seconds of load at the server whose process (tree) is $2, on port
+# $3 over transport $4; its queries/s, lost, average latency, the server's CPU seconds and queries
+# per CPU-second are appended to run $1's windows (WINDOWS[$1], one line each). bench_settle then
+# takes the median. Windows of the servers compared, taken in turn (round-robin) while all of them
+# are up, share the machine's noise: a slow minute on this shared host lands on every server
+# rather than on whichever one ran then.
+bench_window() { # name pid port [mode]
+  local name="$1" pid="$2" port="$3" mode="${4:-udp}" before after out runs
+  runs="${WINDOWS[$name]:-}"
+  runs="${runs//[!$'\n']/}"
+  out="$WORK/$name.$((${#runs} + 1)).perf"
+  before="$(bench_cpu_ticks "$pid")"
+  bench_perf "$port" "$mode" -l "$DURATION" >"$out" 2>&1 || die "$name run failed: $(tail -3 "$out")"
+  after="$(bench_cpu_ticks "$pid")"
+  WINDOWS[$name]+="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v d="$DURATION" '
+    /Queries per second/ { q = $4 }
+    /Queries lost/ { lost = $3 " " $4 }
+    /Average Latency/ && !lat { lat = sprintf("%.3f ms", $4 * 1000) }
+    END { c = t / hz; printf "%s\t%s\t%s\t%.2f\t%s\n", q, lost, lat, c, (c > 0 ? sprintf("%.0f", q * d / c) : "n/a") }' "$out")"$'\n'
+}
+
+# Run $1's figures from its windows: QPS, LOST, LAT and CPU of the median window by queries/s,
+# PER_CPU the median of the windows' queries per CPU-second, SPREAD their queries/s, lowest to
+# highest.
+bench_settle() { # name
+  local name="$1" median
+  [[ -n "${WINDOWS[$name]:-}" ]] || die "$name: no measured window"
+  median="$(sort -t$'\t' -k1,1g <<<"${WINDOWS[$name]%$'\n'}" | awk -F'\t' '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
+  IFS=$'\t' read -r "QPS[$name]" "LOST[$name]" "LAT[$name]" "CPU[$name]" _ <<<"$median"
+  PER_CPU[$name]="$(cut -f5 <<<"${WINDOWS[$name]%$'\n'}" | sort -g | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
+  # shellcheck disable=SC2034 # read by the sourcing script's report
+  SPREAD[$name]="$(cut -f1 <<<"${WINDOWS[$name]%$'\n'}" | sort -g | awk '{ l[NR] = sprintf("%.0f", $0) } END { print (NR > 1 ? l[1] "-" l[NR] : l[1]) }')"
+}
+
+# Warm-up and one measured window at $SERVER_PID, settled: for a run with nothing to take turns with.
+bench_dnsperf() { # name port [mode]
+  bench_warm "$1" "$2" "${3:-udp}"
+  bench_window "$1" "$SERVER_PID" "$2" "${3:-udp}"
+  bench_settle "$1"
 }
 
 # Queries per server-CPU-second of run $1.
 bench_per_cpu() { # name
-  awk -v q="${QPS[$1]}" -v d="$DURATION" -v c="${CPU[$1]}" 'BEGIN { if (c > 0) printf "%.0f", q * d / c; else print "n/a" }'
+  echo "${PER_CPU[$1]}"
 }
 
 bench_wait_for() { # what seconds command...
