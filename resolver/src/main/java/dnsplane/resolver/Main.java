@@ -82,7 +82,10 @@ public final class Main {
         err,
         parsed -> {
           try {
-            use.accept(ConfigLoader.load(parsed, env));
+            ResolverConfig config = ConfigLoader.load(parsed, env);
+            ResolverConfig.checkCacheFitsHeap(
+                config.cacheMaxBytes(), Runtime.getRuntime().maxMemory());
+            use.accept(config);
           } catch (IllegalArgumentException e) {
             throw CommandLines.invalid(cl, e.getMessage());
           }

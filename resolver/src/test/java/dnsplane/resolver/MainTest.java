@@ -70,6 +70,18 @@ class MainTest {
   }
 
   @Test
+  void aCacheBoundPastHalfTheHeapIsRefusedNamingBoth() {
+    long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+    Outcome o = run(Map.of(), "--cache-max-bytes", (heapMiB / 2 + 1) + "m");
+    assertEquals(2, o.code(), o.err());
+    assertNull(o.config(), "nothing starts");
+    assertTrue(o.err().startsWith("resolver: cache-max-bytes: "), o.err());
+    assertTrue(o.err().contains("the maximum heap (" + heapMiB + "m)"), o.err());
+    assertTrue(o.err().contains("DNSPLANE_XMX"), o.err());
+    assertEquals(0, run(Map.of(), "--cache-max-bytes", (heapMiB / 2) + "m").code(), "half fits");
+  }
+
+  @Test
   void anUnknownFlagIsAUsageErrorNamingIt() {
     Outcome o = run(Map.of(), "--bogus", "1");
     assertEquals(2, o.code());

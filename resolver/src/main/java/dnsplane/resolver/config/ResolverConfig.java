@@ -169,6 +169,23 @@ public record ResolverConfig(
         apiToken);
   }
 
+  /**
+   * Refuses a cache bound that would leave the resolver too little heap: at most half of {@code
+   * maxHeap} (the JVM's maximum). The cache counts the heap its entries really take, and a full
+   * cache beside the heap the resolver needs to serve, with room for the collector to work, fits in
+   * the other half; past that, a cache that filled kept the JVM in back-to-back full collections.
+   */
+  public static void checkCacheFitsHeap(long cacheMaxBytes, long maxHeap) {
+    if (maxHeap != Long.MAX_VALUE && cacheMaxBytes > maxHeap / 2) {
+      throw new IllegalArgumentException(
+          "cache-max-bytes: "
+              + (cacheMaxBytes >> 20)
+              + "m is more than half the maximum heap ("
+              + (maxHeap >> 20)
+              + "m); lower it or raise the heap (DNSPLANE_XMX)");
+    }
+  }
+
   /** Cidr's message says what is wrong; the key says which setting it came from. */
   private static Cidr allowed(String network) {
     try {
