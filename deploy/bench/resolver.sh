@@ -3,17 +3,20 @@
 # upstream, same run.
 #
 #   deploy/bench/resolver.sh [--duration SECONDS] [--names N] [--upstream auto|authdns|nsd] [--miss-names N]
-#                            [--hits-only]
+#                            [--rounds N] [--hits-only]
 #
 # The authdns and resolver jars are built first when missing or stale (deploy/lib/common.sh).
 # Upstream: authdns (its fat jar on a throwaway database, dropped at exit) when
 # PostgreSQL answers on 127.0.0.1:5432, else NSD serving the same generated zone. Servers run pinned to CPU 0,
-# dnsperf to CPU 1. A warm-up pass asks every name once, so the timed run is all cache hits; then
-# `dnsperf -c 8 -q 500 -l DURATION`. Printed per server: qps, the server's CPU seconds during the timed run, and
-# queries per server-CPU-second (dnsperf saturates its own core, so qps alone can understate a fast server).
+# dnsperf to CPU 1. A warm-up pass asks every name once, so the timed runs are all cache hits; then --rounds
+# (default 3) rounds of `dnsperf -c 8 -q 500 -l DURATION`, the two servers taking turns, so that this shared
+# machine's slow minutes land on both alike; each server's figure is its median run. Printed per run: qps, the
+# server's CPU seconds during it, and queries per server-CPU-second (dnsperf saturates its own core, so qps alone
+# can understate a fast server).
 # Then the cache-miss run: every query is a new name under a wildcard of zone miss.test., served by NSD (pinned
 # to CPU 1 with dnsperf, so CPU 0 is the resolver's alone), each resolver with its own names, so every query is
-# forwarded upstream; `dnsperf -n 1 -c 8 -q 500 -l DURATION` over --miss-names names (default 2000000).
+# forwarded upstream; `dnsperf -n 1 -c 8 -q 500 -l DURATION` over --miss-names names per run (default 1000000),
+# in rounds too.
 # --hits-only skips it (for repeated A/B runs of the hit path).
 set -euo pipefail
 
@@ -21,7 +24,8 @@ DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-10}" # as deploy/lib/bench.sh: the JIT settles after about 10 s of load
 NAMES=10000
 UPSTREAM=auto
-MISS_NAMES=2000000
+MISS_NAMES=1000000
+ROUNDS=3
 HITS_ONLY=0
 while (($#)); do
   case "$1" in
@@ -29,8 +33,9 @@ while (($#)); do
     --names) NAMES="$2"; shift 2 ;;
     --upstream) UPSTREAM="$2"; shift 2 ;;
     --miss-names) MISS_NAMES="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     --hits-only) HITS_ONLY=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "resolver.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -83,8 +88,10 @@ mkdir "$TMP/miss"
   echo 'ns1 A 192.0.2.1'
   echo '* A 192.0.2.2'
 } >"$TMP/miss/miss.test.zone"
-for who in resolver unbound; do # distinct names per server and pass, so neither can be served from a cache
-  seq 1 "$MISS_NAMES" | awk -v p="${who:0:1}" '{print p $1 ".miss.test. A"}' >"$TMP/miss-$who"
+for who in resolver unbound; do # distinct names per server and run, so neither can be served from a cache
+  for ((round = 1; round <= ROUNDS; round++)); do
+    seq 1 "$MISS_NAMES" | awk -v p="${who:0:1}$round-" '{print p $1 ".miss.test. A"}' >"$TMP/miss-$who-$round"
+  done
   seq 1 200000 | awk -v p="w${who:0:1}" '{print p $1 ".miss.test. A"}' >"$TMP/miss-warm-$who"
 done
 
@@ -136,7 +143,10 @@ echo "miss-run upstream: nsd on 127.0.0.1:$MISS_PORT (CPU 1), wildcard zone miss
 # ---- the two resolvers ----
 # dnsperf is one client sending ~160k qps: the resolver's per-client limit (rate-limit, default 5000) would drop
 # almost all of it, so it is off here, as Unbound's ip-ratelimit is by default.
-taskset -c 0 java -Xms256m -Xmx512m ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
+# The JVM flags `deploy/dnsplane resolver` uses, with a 512m heap, then RESOLVER_JAVA_OPTS.
+dp_java_flags java 512m resolver
+# shellcheck disable=SC2086 # RESOLVER_JAVA_OPTS is a list of JVM flags
+taskset -c 0 java "${DP_FLAGS[@]}" ${RESOLVER_JAVA_OPTS:-} -jar "$RES_JAR" --listen "127.0.0.1:$RES_PORT" --http "127.0.0.1:$RES_HTTP" \
   --stub-zone "aws.test.=127.0.0.1:$UP_PORT" --stub-zone "miss.test.=127.0.0.1:$MISS_PORT" --cache-max-entries 1000000 --cache-max-bytes 256m \
   --rate-limit 0 \
   >"$TMP/resolver.log" 2>&1 &
@@ -180,8 +190,8 @@ wait_udp "$UNB_PORT"
 
 misses() { curl -s "http://127.0.0.1:$RES_HTTP/metrics" | awk '/^dnsplane_resolver_cache_misses_total/ {print $2}'; }
 
-QPS=0; PER=0 # the last measure()'s figures
-measure() { # name port pid queryfile [dnsperf args...]: one timed dnsperf run, printed
+declare -A RUNS # name -> one line per timed run: queries/s, queries per server-CPU-second
+measure() { # name port pid queryfile [dnsperf args...]: one timed dnsperf run, printed and kept
   local name="$1" port="$2" pid="$3" file="$4" out t0 t1 hz qps lost
   shift 4
   local m0=0
@@ -200,41 +210,49 @@ measure() { # name port pid queryfile [dnsperf args...]: one timed dnsperf run, 
   if [[ "$name" == resolver ]]; then
     echo "          cache misses during the timed run: $(( $(misses) - m0 ))"
   fi
-  QPS="$qps"; PER="$per"
+  RUNS[$name]+="$qps $per"$'\n'
 }
 
-ratio() { # label: resolver/unbound from the figures saved by the last two measures
-  awk -v l="$1" -v rq="$R_QPS" -v uq="$QPS" -v rp="$R_PER" -v up="$PER" \
-    'BEGIN {printf "%s: resolver/unbound  qps %.2fx   per server-CPU-second %.2fx\n", l, (uq > 0 ? rq / uq : 0), (up > 0 ? rp / up : 0)}'
+median() { # name column (1: queries/s, 2: per server-CPU-second) over the name's runs
+  sort -g -k"$2,$2" <<<"${RUNS[$1]%$'\n'}" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
+ratio() { # label: resolver/unbound, the median runs of each; the runs are forgotten after
+  local R_QPS R_PER QPS PER
+  R_QPS="$(median resolver 1)" R_PER="$(median resolver 2)" QPS="$(median unbound 1)" PER="$(median unbound 2)"
+  RUNS=()
+  awk -v l="$1" -v rq="$R_QPS" -v uq="$QPS" -v rp="$R_PER" -v up="$PER" -v n="$ROUNDS" \
+    'BEGIN {printf "%s, median of %d runs each: resolver/unbound  qps %.2fx   per server-CPU-second %.2fx\n", l, n, (uq > 0 ? rq / uq : 0), (up > 0 ? rp / up : 0)}'
   # rows for deploy/bench/all (deploy/lib/bench.sh's format): qps, then queries per server-CPU-second
   awk -v l="$1" -v rq="$R_QPS" -v uq="$QPS" -v rp="$R_PER" -v up="$PER" 'BEGIN {
     printf "ROW\tresolver qps, %s\t%.1fk\tUnbound %.1fk\t%.2f×\n", l, rq / 1000, uq / 1000, (uq > 0 ? rq / uq : 0)
     printf "ROW\tresolver queries per server-CPU-second, %s\t%.1fk\tUnbound %.1fk\t%.2f×\n", l, rp / 1000, up / 1000, (up > 0 ? rp / up : 0) }'
 }
 
-run() { # name port pid: the cache-hit run
-  local name="$1" port="$2" pid="$3"
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -n 1 -c 8 -q 500 >/dev/null 2>&1 # fill the cache
-  # a few seconds of load before timing, so the JVM's JIT has compiled the hit path (harmless for Unbound)
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/queries" -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
-  measure "$name" "$port" "$pid" "$TMP/queries"
+warm() { # port: fills the cache, then a few seconds of load, so the JVM's JIT has compiled the hit path
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$1" -d "$TMP/queries" -n 1 -c 8 -q 500 >/dev/null 2>&1
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$1" -d "$TMP/queries" -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
 }
 
-run_miss() { # name port pid: the cache-miss run, each query a name never asked before
-  local name="$1" port="$2" pid="$3"
-  taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$TMP/miss-warm-$name" -n 1 -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
-  measure "$name" "$port" "$pid" "$TMP/miss-$name" -n 1
+warm_miss() { # name port: names never asked before, so the miss path is compiled too
+  taskset -c 1 dnsperf -s 127.0.0.1 -p "$2" -d "$TMP/miss-warm-$1" -n 1 -c 8 -q 500 -l "$WARMUP" >/dev/null 2>&1
 }
 
-echo "cache-hit runs: dnsperf -c 8 -q 500 -l $DURATION (servers on CPU 0, dnsperf on CPU 1)"
-run resolver "$RES_PORT" "$RES_PID"
-R_QPS="$QPS"; R_PER="$PER"
-run unbound "$UNB_PORT" "$UNB_PID"
+echo "cache-hit runs: dnsperf -c 8 -q 500 -l $DURATION, $ROUNDS rounds (servers on CPU 0, dnsperf on CPU 1)"
+warm "$RES_PORT"
+warm "$UNB_PORT"
+for ((round = 1; round <= ROUNDS; round++)); do
+  measure resolver "$RES_PORT" "$RES_PID" "$TMP/queries"
+  measure unbound "$UNB_PORT" "$UNB_PID" "$TMP/queries"
+done
 ratio "cache hits"
 if ((HITS_ONLY)); then exit 0; fi
 
-echo "cache-miss runs: dnsperf -n 1 -c 8 -q 500 -l $DURATION, a new name per query (upstream nsd on CPU 1)"
-run_miss resolver "$RES_PORT" "$RES_PID"
-R_QPS="$QPS"; R_PER="$PER"
-run_miss unbound "$UNB_PORT" "$UNB_PID"
+echo "cache-miss runs: dnsperf -n 1 -c 8 -q 500 -l $DURATION, a new name per query, $ROUNDS rounds (upstream nsd on CPU 1)"
+warm_miss resolver "$RES_PORT"
+warm_miss unbound "$UNB_PORT"
+for ((round = 1; round <= ROUNDS; round++)); do
+  measure resolver "$RES_PORT" "$RES_PID" "$TMP/miss-resolver-$round" -n 1
+  measure unbound "$UNB_PORT" "$UNB_PID" "$TMP/miss-unbound-$round" -n 1
+done
 ratio "cache misses"
