@@ -162,13 +162,18 @@ bench_window() { # name pid port [mode]
 # PER_CPU the median of the windows' queries per CPU-second, SPREAD their queries/s, lowest to
 # highest.
 bench_settle() { # name
-  local name="$1" median
+  local name="$1" runs
   [[ -n "${WINDOWS[$name]:-}" ]] || die "$name: no measured window"
-  median="$(sort -t$'\t' -k1,1g <<<"${WINDOWS[$name]%$'\n'}" | awk -F'\t' '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
-  IFS=$'\t' read -r "QPS[$name]" "LOST[$name]" "LAT[$name]" "CPU[$name]" _ <<<"$median"
-  PER_CPU[$name]="$(cut -f5 <<<"${WINDOWS[$name]%$'\n'}" | sort -g | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }')"
+  runs="${WINDOWS[$name]%$'\n'}"
+  IFS=$'\t' read -r "QPS[$name]" "LOST[$name]" "LAT[$name]" "CPU[$name]" _ <<<"$(bench_median 1 <<<"$runs")"
+  PER_CPU[$name]="$(cut -f5 <<<"$runs" | bench_median 1)"
   # shellcheck disable=SC2034 # read by the sourcing script's report
-  SPREAD[$name]="$(cut -f1 <<<"${WINDOWS[$name]%$'\n'}" | sort -g | awk '{ l[NR] = sprintf("%.0f", $0) } END { print (NR > 1 ? l[1] "-" l[NR] : l[1]) }')"
+  SPREAD[$name]="$(cut -f1 <<<"$runs" | sort -g | awk '{ l[NR] = sprintf("%.0f", $0) } END { print (NR > 1 ? l[1] "-" l[NR] : l[1]) }')"
+}
+
+# The median line of stdin's tab-separated lines by their numeric field $1 (the lower of two).
+bench_median() { # field
+  sort -t$'\t' -k"$1,$1"g | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
 }
 
 # Warm-up and one measured window at $SERVER_PID, settled: for a run with nothing to take turns with.
