@@ -3,11 +3,10 @@ package dnsplane.db;
 import static dnsplane.db.testing.Sql.column;
 import static dnsplane.db.testing.Sql.exec;
 import static dnsplane.db.testing.Sql.longValue;
-import static dnsplane.db.testing.Sql.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dnsplane.db.testing.Heard;
 import dnsplane.db.testing.OlderSchema;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
@@ -16,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,21 +150,7 @@ class CachedTriggerPlansSchemaTest {
                   + " WHERE applied_generation IS NOT NULL GROUP BY applied_generation"
                   + " ORDER BY applied_generation"));
       out.add("last_seq " + longValue(c, "SELECT last_seq FROM change_log_counter"));
-      // Notifications are delivered at commit (auto-commit: after each statement); one more after
-      // them marks the end, so nothing is waited for by time.
-      text(c, "SELECT pg_notify('dnsplane_change', 'end')");
-      org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!out.contains("heard end")) {
-        if (System.nanoTime() > deadline) {
-          fail(
-              "the end marker was never heard: "
-                  + out.subList(Math.max(0, out.size() - 5), out.size()));
-        }
-        for (org.postgresql.PGNotification n : pg.getNotifications(1000)) {
-          out.add("heard " + n.getParameter());
-        }
-      }
+      out.addAll(Heard.untilEnd(c, listener));
       return out;
     }
   }

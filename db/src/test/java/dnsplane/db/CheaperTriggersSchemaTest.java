@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dnsplane.db.testing.Heard;
 import dnsplane.db.testing.OlderSchema;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
@@ -21,8 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * V8 rewrote the change-log triggers (set-based instead of a jsonb round trip) and the plan-lock
@@ -126,20 +125,7 @@ class CheaperTriggersSchemaTest {
                   + " FROM change_log ORDER BY seq"));
       out.addAll(column(c, "SELECT name || ' ' || serial FROM zone ORDER BY name"));
       out.add("last_seq " + longValue(c, "SELECT last_seq FROM change_log_counter"));
-      // Notifications are delivered at commit (auto-commit: after each statement); one more
-      // after them marks the end, so nothing is waited for by time.
-      text(c, "SELECT pg_notify('dnsplane_change', 'end')");
-      PGConnection pg = listener.unwrap(PGConnection.class);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!out.contains("heard end")) {
-        if (System.nanoTime() > deadline) {
-          fail("the end marker was never heard: " + out);
-        }
-        PGNotification[] heard = pg.getNotifications(1000);
-        for (PGNotification n : heard) {
-          out.add("heard " + n.getParameter());
-        }
-      }
+      out.addAll(Heard.untilEnd(c, listener));
       return out;
     }
   }
