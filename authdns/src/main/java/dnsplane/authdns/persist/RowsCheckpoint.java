@@ -71,6 +71,18 @@ public final class RowsCheckpoint {
    */
   private static final int RUN_BYTES = 16 << 20;
 
+  /**
+   * The run size for a heap of {@code maxHeap} bytes: {@link #RUN_BYTES}, or a sixteenth of the
+   * heap when that is less. A run is one array, grown by doubling, so at its last growth it takes
+   * one and a half times its size in contiguous memory beside everything else live: with G1, whose
+   * arrays of half a region or more each need regions of their own in a row, a 16 MB run in a 64 MB
+   * heap (beside the import's leftovers and the rows being read) failed one import in four for want
+   * of 24 MB in a row, with 34 MB live.
+   */
+  static int runBytes(long maxHeap) {
+    return (int) Math.max(1 << 20, Math.min(RUN_BYTES, maxHeap / 16));
+  }
+
   /** One rrset's stored form, encoded into a buffer used again for the next. */
   private static final class Scratch extends java.io.ByteArrayOutputStream {
     final java.io.DataOutputStream data = new java.io.DataOutputStream(this);
@@ -96,7 +108,12 @@ public final class RowsCheckpoint {
       Connection read, Connection write, String writtenBy, CheckpointWriter.Policy policy)
       throws SQLException, IOException {
     return write(
-        read, write, writtenBy, policy, RUN_BYTES, Path.of(System.getProperty("java.io.tmpdir")));
+        read,
+        write,
+        writtenBy,
+        policy,
+        runBytes(Runtime.getRuntime().maxMemory()),
+        Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   /** As above, sorting in runs of {@code runBytes} in directory {@code tmp}. */

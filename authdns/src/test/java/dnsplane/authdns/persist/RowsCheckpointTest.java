@@ -85,6 +85,15 @@ class RowsCheckpointTest {
     return out.toByteArray();
   }
 
+  /** A small heap sorts in smaller runs: the run's last doubling must find its room in a row. */
+  @Test
+  void aSmallHeapSortsInRunsOfASixteenthOfIt() {
+    assertEquals(16 << 20, RowsCheckpoint.runBytes(512L << 20), "the launcher's heap");
+    assertEquals(16 << 20, RowsCheckpoint.runBytes(4L << 30));
+    assertEquals(4 << 20, RowsCheckpoint.runBytes(64L << 20), "SmallHeapImportTest's heap");
+    assertEquals(1 << 20, RowsCheckpoint.runBytes(8L << 20), "never below a megabyte");
+  }
+
   @Test
   void holdsWhatAFullLoadBuildsAndAServerStartsFromIt() throws Exception {
     RowsCheckpoint.Written w = assertInstanceOf(RowsCheckpoint.Written.class, write(db.settings()));
