@@ -22,6 +22,7 @@ final class AnswerTail {
   final AnswerWriter.TailRecord[] glue;
   final Name[] originSuffixes;
   final byte[] originWire;
+  final AnswerWriter.TailTemplate template; // null when the sections do not fit a pointer's reach
 
   AnswerTail(ZoneSnapshot zone) {
     this.zone = zone;
@@ -40,6 +41,7 @@ final class AnswerTail {
             .toArray(AnswerWriter.TailRecord[]::new);
     originSuffixes = new AnswerWriter.NameForm(zone.origin()).suffixes;
     originWire = zone.origin().toWireCanonical();
+    template = AnswerWriter.TailTemplate.of(zone.origin(), originWire, originSuffixes, ns, glue);
   }
 
   /** The addresses of the in-zone NS targets, A then AAAA per target, each once. */

@@ -21,6 +21,9 @@ final class AnswerWriter {
   private Name[] names = new Name[16];
   private int[] positions = new int[16];
   private int count;
+  // Where compression pointers were written, when a template is being made (null otherwise).
+  private int[] pointersAt;
+  private int pointers;
 
   /** Empties this writer for an answer of at most {@code limit} bytes. */
   AnswerWriter reset(int limit) {
@@ -91,7 +94,7 @@ final class AnswerWriter {
       Name suffix = i == 0 ? n : new Name(n, i);
       int pos = find(suffix);
       if (pos >= 0) {
-        u16(0xC000 | pos);
+        pointer(pos);
         return;
       }
       remember(suffix, at);
@@ -106,7 +109,7 @@ final class AnswerWriter {
     for (int i = 0; i < f.suffixes.length; i++) {
       int pos = find(f.suffixes[i]);
       if (pos >= 0) {
-        u16(0xC000 | pos);
+        pointer(pos);
         return;
       }
       remember(f.suffixes[i], at);
@@ -147,6 +150,122 @@ final class AnswerWriter {
       int length = at - lengthAt - 2;
       out[lengthAt] = (byte) (length >>> 8);
       out[lengthAt + 1] = (byte) length;
+    }
+  }
+
+  private void pointer(int pos) {
+    if (pointersAt != null && !overflow) {
+      if (pointers == pointersAt.length) {
+        pointersAt = Arrays.copyOf(pointersAt, pointers * 2);
+      }
+      pointersAt[pointers++] = at;
+    }
+    u16(0xC000 | pos);
+  }
+
+  /** How many names this answer has remembered for compression so far. */
+  int remembered() {
+    return count;
+  }
+
+  /**
+   * Writes {@code t}'s bytes, its compression pointers made to point into this answer: at the apex
+   * in the question, which starts at {@code originAt}, and within the template, which starts here.
+   */
+  void template(TailTemplate t, int originAt) {
+    int start = at;
+    if (!room(t.wire.length)) {
+      return;
+    }
+    System.arraycopy(t.wire, 0, out, at, t.wire.length);
+    at += t.wire.length;
+    for (int i = 0; i < t.pointerAt.length; i++) {
+      int target = t.target[i] + (t.intoOrigin[i] ? originAt : start);
+      out[start + t.pointerAt[i]] = (byte) (0xC0 | target >>> 8);
+      out[start + t.pointerAt[i] + 1] = (byte) target;
+    }
+  }
+
+  /**
+   * The authority and additional sections of a zone's answers, NS rrset and all its glue, written
+   * once with their compression worked out against the apex alone, so that an answer whose question
+   * and answer sections leave only the apex's suffixes to point at copies them and moves each
+   * pointer ({@link #template(TailTemplate, int)}) instead of comparing names for every one.
+   */
+  static final class TailTemplate {
+    final byte[] wire;
+    final int[] pointerAt; // offsets of the pointers in wire
+    final int[] target; // each one's target, from the apex's start or from the template's start
+    final boolean[] intoOrigin;
+    final Name[] inZoneNames; // names written in the template below the apex
+
+    private TailTemplate(
+        byte[] wire, int[] pointerAt, int[] target, boolean[] intoOrigin, Name[] inZoneNames) {
+      this.wire = wire;
+      this.pointerAt = pointerAt;
+      this.target = target;
+      this.intoOrigin = intoOrigin;
+      this.inZoneNames = inZoneNames;
+    }
+
+    /** The template of {@code ns} then {@code glue}, after a question for the apex itself. */
+    static TailTemplate of(
+        Name origin, byte[] originWire, Name[] originSuffixes, TailRecord[] ns, TailRecord[] glue) {
+      AnswerWriter w = new AnswerWriter().reset(MAX_POINTER);
+      w.pointersAt = new int[8];
+      for (int i = 0; i < 12; i++) {
+        w.u8(0);
+      }
+      byte[] question = Arrays.copyOf(originWire, originWire.length + 4);
+      w.question(origin, question, question.length, 0, originSuffixes);
+      int originAt = 12;
+      int start = w.at;
+      w.pointers = 0;
+      for (TailRecord r : ns) {
+        w.record(r);
+      }
+      for (TailRecord g : glue) {
+        w.record(g);
+      }
+      if (w.overflow) {
+        return null;
+      }
+      int n = w.pointers;
+      int[] pointerAt = new int[n];
+      int[] target = new int[n];
+      boolean[] intoOrigin = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        int p = w.pointersAt[i];
+        int v = ((w.out[p] & 0x3F) << 8) | (w.out[p + 1] & 0xFF);
+        pointerAt[i] = p - start;
+        intoOrigin[i] = v < start;
+        target[i] = v < start ? v - originAt : v - start;
+      }
+      java.util.List<Name> below = new java.util.ArrayList<>();
+      for (int i = 0; i < w.count; i++) {
+        Name name = w.names[i];
+        if (name.subdomain(origin) && !name.equals(origin) && !below.contains(name)) {
+          below.add(name);
+        }
+      }
+      return new TailTemplate(
+          Arrays.copyOfRange(w.out, start, w.at),
+          pointerAt,
+          target,
+          intoOrigin,
+          below.toArray(Name[]::new));
+    }
+
+    /**
+     * Whether a name the template writes below the apex is {@code qname} (compared as names are).
+     */
+    boolean writes(Name qname) {
+      for (Name n : inZoneNames) {
+        if (n.equals(qname)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

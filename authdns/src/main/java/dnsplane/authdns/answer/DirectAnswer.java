@@ -110,6 +110,7 @@ public final class DirectAnswer {
     w.u16(tail.ns.length);
     w.u16(glueCount + (edns ? 1 : 0));
     w.question(qname, question, questionLength, depth, tail.originSuffixes);
+    int rememberedByQuestion = w.remembered();
     if (answer instanceof Record r) {
       w.record(r);
     } else {
@@ -117,12 +118,25 @@ public final class DirectAnswer {
         w.record((Record) r);
       }
     }
-    for (AnswerWriter.TailRecord r : tail.ns) {
-      w.record(r);
-    }
-    for (AnswerWriter.TailRecord g : tail.glue) {
-      if (glueCount == tail.glue.length || !contains(answer, g.record)) {
-        w.record(g);
+    AnswerWriter.TailTemplate template = tail.template;
+    // The template holds what the loop below writes when the answer left nothing new to point at
+    // but the question's names, every glue record is written, and the question's name below the
+    // apex is none of the template's (the loop would point there).
+    if (template != null
+        && glueCount == tail.glue.length
+        && depth <= 1
+        && w.remembered() == rememberedByQuestion
+        && w.at + template.wire.length <= 0x3FFF
+        && (depth == 0 || !template.writes(qname))) {
+      w.template(template, 12 + end - tail.originWire.length);
+    } else {
+      for (AnswerWriter.TailRecord r : tail.ns) {
+        w.record(r);
+      }
+      for (AnswerWriter.TailRecord g : tail.glue) {
+        if (glueCount == tail.glue.length || !contains(answer, g.record)) {
+          w.record(g);
+        }
       }
     }
     if (edns) {

@@ -86,6 +86,31 @@ class DirectAnswerTest {
     assertTrue(check(zones, q, false));
   }
 
+  /**
+   * The authority and additional sections come from a template made once per snapshot, except where
+   * the question's own name is one the template writes: an NS target asked for by a type the glue
+   * does not hold points at the question's name, not at the apex, as the general path writes it.
+   */
+  @Test
+  void anNsTargetAskedForOtherDataPointsAtTheQuestionAsTheGeneralPathDoes() throws Exception {
+    ZoneSet zones =
+        zones(
+            "$ORIGIN t.test.\n"
+                + "@ SOA ns1 h 1 2 3 4 5\n"
+                + "@ NS ns1\n"
+                + "@ NS ns2.other.test.\n"
+                + "ns1 A 192.0.2.1\n"
+                + "ns1 TXT \"ns1 is here\"\n"
+                + "www A 192.0.2.3\n");
+    String[][] questions = {
+      {"ns1.t.test.", "TXT"}, {"NS1.t.test.", "TXT"}, {"ns1.t.test.", "A"}, {"www.t.test.", "A"}
+    };
+    for (String[] question : questions) {
+      Message q = query(question[0], Type.value(question[1]), DClass.IN, true, 1232, false);
+      assertTrue(check(zones, q, false), question[0] + " " + question[1] + " answered directly");
+    }
+  }
+
   @Test
   void anAnswerOverTheLimitIsLeftToTheGeneralPath() throws Exception {
     StringBuilder zone =
