@@ -171,11 +171,16 @@ final class AnswerWriter {
   /**
    * Writes {@code t}'s bytes, its compression pointers made to point into this answer: at the apex
    * in the question, which starts at {@code originAt}, and within the template, which starts here.
+   * False, with nothing written, when the template would end past a pointer's reach: the names in
+   * it would then not all be remembered, and the record-by-record writing must decide.
    */
-  void template(TailTemplate t, int originAt) {
+  boolean template(TailTemplate t, int originAt) {
     int start = at;
+    if (start + t.wire.length > MAX_POINTER) {
+      return false;
+    }
     if (!room(t.wire.length)) {
-      return;
+      return true; // over the limit, as the records would have been
     }
     System.arraycopy(t.wire, 0, out, at, t.wire.length);
     at += t.wire.length;
@@ -184,6 +189,7 @@ final class AnswerWriter {
       out[start + t.pointerAt[i]] = (byte) (0xC0 | target >>> 8);
       out[start + t.pointerAt[i] + 1] = (byte) target;
     }
+    return true;
   }
 
   /**

@@ -121,15 +121,16 @@ public final class DirectAnswer {
     AnswerWriter.TailTemplate template = tail.template;
     // The template holds what the loop below writes when the answer left nothing new to point at
     // but the question's names, every glue record is written, and the question's name below the
-    // apex is none of the template's (the loop would point there).
-    if (template != null
-        && glueCount == tail.glue.length
-        && depth <= 1
-        && w.remembered() == rememberedByQuestion
-        && w.at + template.wire.length <= 0x3FFF
-        && (depth == 0 || !template.writes(qname))) {
-      w.template(template, 12 + end - tail.originWire.length);
-    } else {
+    // apex is none of the template's (the loop would point there); the template itself declines
+    // to end past a pointer's reach.
+    boolean fromTemplate =
+        template != null
+            && glueCount == tail.glue.length
+            && depth <= 1
+            && w.remembered() == rememberedByQuestion
+            && (depth == 0 || !template.writes(qname))
+            && w.template(template, 12 + end - tail.originWire.length);
+    if (!fromTemplate) {
       for (AnswerWriter.TailRecord r : tail.ns) {
         w.record(r);
       }
