@@ -24,29 +24,13 @@ public sealed interface CatchUp {
   record Reload(String reason) implements CatchUp {}
 
   /**
-   * How many rows to read, and serve in one snapshot swap, when {@code lag} committed rows are not
-   * applied yet: {@code batch} while close to current (a swap then holds whatever has arrived, so
-   * commit-to-served stays one small read and apply), up to {@code maxBatch} when further behind.
-   * Every swap costs a pass over what its rows touched (the IXFR journal's diff, the answer cache's
-   * invalidation, the swap listeners), and a long backlog changes the same rrsets over and over:
-   * larger swaps fold those repeats and pay the per-swap costs less often, which is what a restart
-   * behind a long change log needs. The rows in between are never served, but a follower that far
-   * behind serves old data anyway until it catches up.
+   * Decides from the applied seq, the counter ({@code dbSeq}) and the rows after the applied seq
+   * (at most a page of them), read together from one snapshot ({@link
+   * dnsplane.db.changelog.ChangeLogReader#page}). Sequence numbers are gap-free and in commit order
+   * (schema), so the first row must be applied + 1: anything else means the rows in between were
+   * pruned, and a counter behind the applied seq means a different database.
    */
-  static int pageSize(long lag, int batch, int maxBatch) {
-    if (lag <= batch) {
-      return batch;
-    }
-    return (int) Math.min(lag, maxBatch);
-  }
-
-  /**
-   * Decides from the applied seq, the counter read first ({@code dbSeq}) and the rows read after it
-   * ({@code rows}, seq > applied, at most {@code limit}). Sequence numbers are gap-free and in
-   * commit order (schema), so the first row must be applied + 1: anything else means the rows in
-   * between were pruned, and a counter behind the applied seq means a different database.
-   */
-  static CatchUp decide(long applied, long dbSeq, List<ChangeLogRow> rows, int limit) {
+  static CatchUp decide(long applied, long dbSeq, List<ChangeLogRow> rows) {
     if (dbSeq < applied) {
       return new Reload(
           "change-log counter "
@@ -75,6 +59,6 @@ public sealed interface CatchUp {
       expected++;
     }
     long last = rows.get(rows.size() - 1).seq();
-    return new Apply(rows, rows.size() >= limit || last < dbSeq);
+    return new Apply(rows, last < dbSeq);
   }
 }

@@ -6,13 +6,11 @@ import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.changelog.ChangeLogChannel;
 import dnsplane.db.changelog.ChangeLogReader;
-import dnsplane.db.changelog.ChangeLogRow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -275,12 +273,10 @@ public final class ChangeLogFollower implements AutoCloseable {
 
   private void catchUp(Connection c) throws SQLException {
     while (true) {
-      long db = ChangeLogReader.counter(c);
-      state.sawCounter(db);
       long from = state.applied();
-      int limit = CatchUp.pageSize(db - from, options.batch(), options.maxBatch());
-      List<ChangeLogRow> rows = db > from ? ChangeLogReader.since(c, from, limit) : List.of();
-      CatchUp decision = CatchUp.decide(from, db, rows, limit);
+      ChangeLogReader.Page page = ChangeLogReader.page(c, from, options.pageRows());
+      state.sawCounter(page.counter());
+      CatchUp decision = CatchUp.decide(from, page.counter(), page.rows());
       if (decision instanceof CatchUp.Reload r) {
         log.warn("full reload: {}", r.reason());
         fullLoad(c, r.reason());

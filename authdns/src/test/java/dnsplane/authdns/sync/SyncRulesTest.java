@@ -26,68 +26,45 @@ class SyncRulesTest {
 
   @Test
   void contiguousRowsAreApplied() {
-    CatchUp d = CatchUp.decide(10, 13, rows(11, 13), 100);
+    CatchUp d = CatchUp.decide(10, 13, rows(11, 13));
     CatchUp.Apply a = assertInstanceOf(CatchUp.Apply.class, d);
     assertEquals(3, a.rows().size());
     assertEquals(false, a.more());
   }
 
   @Test
-  void fullBatchMeansMoreToRead() {
-    CatchUp.Apply a =
-        assertInstanceOf(CatchUp.Apply.class, CatchUp.decide(10, 20, rows(11, 15), 5));
+  void rowsShortOfTheCounterMeanMoreToRead() {
+    CatchUp.Apply a = assertInstanceOf(CatchUp.Apply.class, CatchUp.decide(10, 20, rows(11, 15)));
     assertTrue(a.more());
   }
 
   @Test
-  void pagesGrowWithTheBacklogUpToTheMaximum() {
-    // Close to current: the usual page, which holds all there is.
-    assertEquals(5_000, CatchUp.pageSize(0, 5_000, 50_000));
-    assertEquals(5_000, CatchUp.pageSize(1, 5_000, 50_000));
-    assertEquals(5_000, CatchUp.pageSize(5_000, 5_000, 50_000));
-    // Behind: one page for the whole backlog, as long as it fits the maximum.
-    assertEquals(5_001, CatchUp.pageSize(5_001, 5_000, 50_000));
-    assertEquals(20_000, CatchUp.pageSize(20_000, 5_000, 50_000));
-    assertEquals(50_000, CatchUp.pageSize(50_000, 5_000, 50_000));
-    assertEquals(50_000, CatchUp.pageSize(10_000_000_000L, 5_000, 50_000));
-    // Pages that never grow.
-    assertEquals(2, CatchUp.pageSize(1_000, 2, 2));
-  }
-
-  @Test
-  void optionsRefuseAMaximumBelowThePage() {
+  void optionsRefuseAnEmptyPage() {
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new FollowerOptions(
-                Duration.ofSeconds(1),
-                5_000,
-                Duration.ofMillis(1),
-                Duration.ofMillis(1),
-                Duration.ofMillis(1),
-                100));
-    assertEquals(5_000, FollowerOptions.defaults().batch());
-    assertEquals(50_000, FollowerOptions.defaults().maxBatch());
+                Duration.ofSeconds(1), 0, Duration.ofMillis(1), Duration.ofMillis(1)));
+    assertEquals(50_000, FollowerOptions.defaults().pageRows());
   }
 
   @Test
   void upToDateWhenCounterEqualsApplied() {
-    assertInstanceOf(CatchUp.UpToDate.class, CatchUp.decide(7, 7, List.of(), 100));
+    assertInstanceOf(CatchUp.UpToDate.class, CatchUp.decide(7, 7, List.of()));
   }
 
   @Test
   void prunedRowsForceAFullReload() {
-    assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, rows(15, 20), 100));
-    assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, List.of(), 100));
+    assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, rows(15, 20)));
+    assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(10, 20, List.of()));
     assertInstanceOf(
         CatchUp.Reload.class,
-        CatchUp.decide(10, 20, List.of(rows(11, 11).get(0), rows(13, 13).get(0)), 100));
+        CatchUp.decide(10, 20, List.of(rows(11, 11).get(0), rows(13, 13).get(0))));
   }
 
   @Test
   void counterBehindAppliedMeansAnotherDatabase() {
-    CatchUp.Reload r =
-        assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(50, 3, List.of(), 100));
+    CatchUp.Reload r = assertInstanceOf(CatchUp.Reload.class, CatchUp.decide(50, 3, List.of()));
     assertTrue(r.reason().contains("behind"), r.reason());
   }
 

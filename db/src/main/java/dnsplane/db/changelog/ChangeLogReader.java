@@ -8,12 +8,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * ChangeLogReader is the SQL of a change-log follower: the full state in one consistent snapshot,
- * the change-log counter, and the change-log rows after a sequence number. It runs on the caller's
- * connection (a follower keeps one dedicated, unpooled connection for its LISTEN).
+ * the change-log counter, and the change-log rows after a sequence number with the counter. It runs
+ * on the caller's connection (a follower keeps one dedicated, unpooled connection for its LISTEN).
  */
 public final class ChangeLogReader {
 
@@ -120,37 +121,62 @@ public final class ChangeLogReader {
     }
   }
 
-  /** Up to {@code limit} change-log rows with seq greater than {@code after}, in order. */
-  public static List<ChangeLogRow> since(Connection c, long after, int limit) throws SQLException {
+  /**
+   * The change-log counter and up to {@code limit} of the rows after {@code after}, in order, read
+   * by one statement and so from one snapshot: every row up to the counter is there (sequence
+   * numbers are gap-free and given in commit order), and none beyond it.
+   */
+  public record Page(long counter, List<ChangeLogRow> rows) {
+    public Page {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /**
+   * Reads a {@link Page}: the counter and the rows after {@code after}, at most {@code limit}. One
+   * round trip, where a read of the counter and then of the rows took two, on every change a
+   * follower hears of.
+   */
+  public static Page page(Connection c, long after, int limit) throws SQLException {
     List<ChangeLogRow> rows = new ArrayList<>();
+    long counter = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
             // As in a full load: one record as text, the others (and a delete's null) as stored.
-            "SELECT seq, zone, op, name, type, ttl, CASE WHEN one IS NULL THEN rdata END, serial,"
-                + " one FROM (SELECT *, CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END AS one"
-                + "   FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) l ORDER BY seq")) {
+            // The counter comes as one more row, marked by the first column.
+            "(SELECT false, seq, zone, op, name, type, ttl, CASE WHEN one IS NULL THEN rdata END,"
+                + " serial, one FROM (SELECT *, CASE WHEN cardinality(rdata) = 1 THEN rdata[1] END"
+                + " AS one FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) l)"
+                + " UNION ALL SELECT true, last_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL FROM change_log_counter")) {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          int ttl = rs.getInt(6);
+          if (rs.getBoolean(1)) {
+            counter = rs.getLong(2);
+            continue;
+          }
+          int ttl = rs.getInt(7);
           Integer boxedTtl = rs.wasNull() ? null : ttl;
-          String one = rs.getString(9);
-          Array rdata = one != null ? null : rs.getArray(7);
+          String one = rs.getString(10);
+          Array rdata = one != null ? null : rs.getArray(8);
           rows.add(
               new ChangeLogRow(
-                  rs.getLong(1),
-                  rs.getString(2),
+                  rs.getLong(2),
                   rs.getString(3),
                   rs.getString(4),
                   rs.getString(5),
+                  rs.getString(6),
                   boxedTtl,
                   one != null ? List.of(one) : rdata == null ? null : texts(rdata),
-                  rs.getLong(8)));
+                  rs.getLong(9)));
         }
       }
     }
-    return rows;
+    // UNION ALL does not promise its branches' order; in order already, this is one pass.
+    rows.sort(Comparator.comparingLong(ChangeLogRow::seq));
+    return new Page(counter, rows);
   }
 
   /**

@@ -44,23 +44,60 @@ class ChangeLogReaderTest {
   }
 
   @Test
-  void sinceReturnsTheRowsAfterASequenceNumberInOrderUpToTheLimit() throws SQLException {
+  void aPageHoldsTheCounterAndTheRowsAfterASequenceNumberInOrderUpToTheLimit() throws SQLException {
     try (Connection c = db.connect()) {
       assertEquals(4, ChangeLogReader.counter(c));
 
-      List<ChangeLogRow> rows = ChangeLogReader.since(c, 1, 2);
+      ChangeLogReader.Page page = ChangeLogReader.page(c, 1, 2);
 
+      assertEquals(4, page.counter());
       assertEquals(
           List.of(
               new ChangeLogRow(
                   2, "aws.test.", "set", "www.aws.test.", "A", 60, List.of(WWW1, WWW2), 101),
               new ChangeLogRow(3, "aws.test.", "set", "empty.aws.test.", "A", 30, List.of(), 102)),
-          rows);
-      ChangeLogRow delete = ChangeLogReader.since(c, 3, 100).get(0);
+          page.rows());
+      ChangeLogRow delete = ChangeLogReader.page(c, 3, 100).rows().get(0);
       assertEquals("delete", delete.op());
       assertNull(delete.ttl(), "a delete carries no ttl");
       assertNull(delete.rdata(), "a delete carries no rdata, not an empty one");
-      assertEquals(List.of(), ChangeLogReader.since(c, 4, 100));
+      assertEquals(new ChangeLogReader.Page(4, List.of()), ChangeLogReader.page(c, 4, 100));
+    }
+  }
+
+  @Test
+  void aPageReadWhileWritersCommitHoldsEveryRowUpToItsCounterAndNoneBeyond() throws Exception {
+    // The follower applies a page and then trusts the counter: a row beyond it would be applied
+    // before its counter was seen, a row missing below it would look pruned and force a reload.
+    int commits = 300;
+    try (Connection c = db.connect();
+        Connection writer = db.connect()) {
+      long start = ChangeLogReader.counter(c);
+      Thread writing =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < commits; i++) {
+                    exec(writer, INSERT_A, zoneId, "w" + i + ".aws.test.", 60, "{192.0.2.9}");
+                  }
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      writing.start();
+      int pages = 0;
+      long counter;
+      do {
+        ChangeLogReader.Page page = ChangeLogReader.page(c, start, Integer.MAX_VALUE);
+        counter = page.counter();
+        assertEquals(counter - start, page.rows().size(), "rows up to the counter, page " + pages);
+        for (int i = 0; i < page.rows().size(); i++) {
+          assertEquals(start + 1 + i, page.rows().get(i).seq());
+        }
+        pages++;
+      } while (counter < start + commits);
+      writing.join();
+      assertTrue(pages > 1, "read while the writer committed");
     }
   }
 
