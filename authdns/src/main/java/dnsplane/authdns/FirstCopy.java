@@ -60,7 +60,7 @@ final class FirstCopy {
           "serving the persisted snapshot {} ({} zones, {} rrsets, {} bytes) at change {},"
               + " confirmed current {} s ago, until PostgreSQL confirms it",
           loaded.get().path(),
-          restored.zones().zoneNames().size(),
+          restored.zones().zoneCount(),
           restored.rrsets(),
           loaded.get().bytes(),
           h.seq(),

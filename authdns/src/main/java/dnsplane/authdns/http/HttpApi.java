@@ -146,12 +146,12 @@ public final class HttpApi implements AutoCloseable {
       ZoneSet zones = holder.get();
       SyncStatus s = status.get();
       if (path.equals("/health")) {
-        Health h = Health.of(s, zones.zoneNames().size(), clock.instant());
+        Health h = Health.of(s, zones.zoneCount(), clock.instant());
         send(ex, h.httpStatus(), "application/json", h.json() + "\n");
       } else {
         StringBuilder out = new StringBuilder(4096);
         metrics.writePrometheus(out);
-        SyncMetrics.write(out, s, zones.zoneNames().size(), records(zones), clock.instant());
+        SyncMetrics.write(out, s, zones.zoneCount(), records(zones), clock.instant());
         send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString());
       }
     } catch (IOException | RuntimeException e) {

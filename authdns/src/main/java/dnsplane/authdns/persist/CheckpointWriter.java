@@ -195,7 +195,7 @@ public final class CheckpointWriter implements Swap.Listener, AutoCloseable {
   }
 
   private static int zones(Swap swap) {
-    return swap.after().zoneNames().size();
+    return swap.after().zoneCount();
   }
 
   /** Writes {@code swap} if it is still due; returns how long until the next attempt. */

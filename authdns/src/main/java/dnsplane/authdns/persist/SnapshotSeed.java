@@ -94,7 +94,7 @@ public final class SnapshotSeed {
         log.info(
             "seeded from {}: {} zones, {} rrsets, {} bytes at change {} in {} ms",
             peer,
-            s.contents().zones().zoneNames().size(),
+            s.contents().zones().zoneCount(),
             s.contents().rrsets(),
             s.bytes(),
             s.contents().header().seq(),

@@ -164,6 +164,11 @@ public final class ZoneSet {
     return Optional.ofNullable(zones.get(origin));
   }
 
+  /** How many zones are served: without sorting their names, as {@link #zoneNames} does. */
+  public int zoneCount() {
+    return zones.size();
+  }
+
   /** The origins of all zones served, in canonical order. */
   public Set<Name> zoneNames() {
     return Collections.unmodifiableSet(new TreeSet<>(zones.keySet()));

@@ -147,6 +147,8 @@ class ZoneSetTest {
         CHILD, zs.findZone(Name.fromConstantString("WWW.CHILD.TRICKY.TEST.")).get().origin());
     assertTrue(zs.findZone(Name.fromConstantString("example.org.")).isEmpty());
     assertEquals(Set.of(TRICKY, CHILD), zs.zoneNames());
+    assertEquals(2, zs.zoneCount());
+    assertEquals(0, ZoneSet.empty().zoneCount());
   }
 
   @Test
