@@ -3,7 +3,6 @@ package dnsplane.authdns.persist;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
@@ -16,9 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.xbill.DNS.DNSInput;
-import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -75,7 +72,7 @@ public final class SnapshotFile {
    * the rrsets written.
    */
   public static long write(ZoneSet zones, Header header, OutputStream out) throws IOException {
-    Writer w = new Writer(header, zones.zoneNames().size(), out);
+    Writer w = new Writer(header, zones.zoneCount(), out);
     for (Name origin : zones.zoneNames()) {
       ZoneSnapshot zone = zones.zone(origin).orElseThrow();
       // Two walks of the immutable snapshot, in the zone's own (hash) order, which reading does
@@ -109,8 +106,7 @@ public final class SnapshotFile {
    * copy would be refused when read, so it is never finished.
    */
   public static final class Writer {
-    private final CRC32C crc = new CRC32C();
-    private final CountingStream counted;
+    private final ChecksummedBuffer counted;
     private final DataOutputStream data;
     private final int zones;
     private int zonesWritten;
@@ -119,8 +115,8 @@ public final class SnapshotFile {
 
     public Writer(Header header, int zones, OutputStream out) throws IOException {
       this.zones = zones;
-      counted = new CountingStream(new BufferedOutputStream(out, 1 << 16));
-      data = new DataOutputStream(new CheckedOutputStream(counted, crc));
+      counted = new ChecksummedBuffer(out);
+      data = new DataOutputStream(counted);
       data.write(MAGIC);
       data.writeLong(header.seq());
       data.writeLong(header.confirmedAt().toEpochMilli());
@@ -172,10 +168,9 @@ public final class SnapshotFile {
                 + " zones not written");
       }
       data.writeInt(END);
-      data.writeLong(counted.count - 4);
+      data.writeLong(counted.count() - 4);
       data.flush();
-      new DataOutputStream(counted).writeInt((int) crc.getValue());
-      counted.flush();
+      counted.finish();
       return total;
     }
   }
@@ -247,22 +242,52 @@ public final class SnapshotFile {
    */
   static void encodeRrset(Name name, int type, List<Record> records, DataOutput data)
       throws IOException {
-    writeName(data, name);
+    byte[] owner = wire(name);
+    data.writeByte(owner.length);
+    data.write(owner);
     data.writeShort(type);
     data.writeInt(records.size());
     for (Record r : records) {
-      byte[] wire = r.toWire(Section.ANSWER);
-      data.writeShort(wire.length);
-      data.write(wire);
+      if (NO_NAMES_IN_RDATA.contains(r.getType())) {
+        // Record.toWire's bytes, built from the owner's already at hand: a save writes a million
+        // records, and toWire renders each owner afresh (with a Name object per label).
+        byte[] recordOwner = r.getName() == name ? owner : wire(r.getName());
+        byte[] rdata = r.rdataToWireCanonical(); // no names in it: canonical is plain
+        data.writeShort(recordOwner.length + 10 + rdata.length);
+        data.write(recordOwner);
+        data.writeShort(r.getType());
+        data.writeShort(r.getDClass());
+        data.writeInt((int) r.getTTL());
+        data.writeShort(rdata.length);
+        data.write(rdata);
+      } else {
+        byte[] wire = r.toWire(Section.ANSWER);
+        data.writeShort(wire.length);
+        data.write(wire);
+      }
     }
   }
 
+  /** Types whose rdata holds no domain name, so that its canonical form is its plain one. */
+  private static final java.util.Set<Integer> NO_NAMES_IN_RDATA =
+      java.util.Set.of(Type.A, Type.AAAA, Type.TXT);
+
   private static void writeName(DataOutput data, Name name) throws IOException {
-    DNSOutput out = new DNSOutput(64);
-    name.toWire(out, null);
-    byte[] wire = out.toByteArray();
+    byte[] wire = wire(name);
     data.writeByte(wire.length);
     data.write(wire);
+  }
+
+  /** {@code name}'s uncompressed wire form, as {@code Name.toWire()} gives it, label by label. */
+  private static byte[] wire(Name name) {
+    byte[] wire = new byte[name.length()];
+    int at = 0;
+    for (int i = 0; i < name.labels(); i++) {
+      byte[] label = name.getLabel(i); // with its length octet; the root's is the final 0
+      System.arraycopy(label, 0, wire, at, label.length);
+      at += label.length;
+    }
+    return wire;
   }
 
   private static Name name(byte[] wire) throws IOException {
@@ -273,24 +298,74 @@ public final class SnapshotFile {
     return name;
   }
 
-  /** Counts the bytes written through it (the trailer records the length). */
-  private static final class CountingStream extends java.io.FilterOutputStream {
-    long count;
+  /**
+   * The writing side of {@link FileInput}: a buffer of its own, its CRC-32C updated and its bytes
+   * counted a buffer at a time. A save writes a million rrsets in a few small fields each, and the
+   * stream of streams it replaced (checksum, count, buffer) cost a call chain, a checksum update
+   * and a lock per byte.
+   */
+  private static final class ChecksummedBuffer extends OutputStream {
+    private final OutputStream out;
+    private final byte[] buf = new byte[1 << 16];
+    private final CRC32C crc = new CRC32C();
+    private int pos;
+    private long drained;
 
-    CountingStream(OutputStream out) {
-      super(out);
+    ChecksummedBuffer(OutputStream out) {
+      this.out = out;
     }
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      count++;
+      if (pos == buf.length) {
+        drain();
+      }
+      buf[pos++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
+      while (len > 0) {
+        if (pos == buf.length) {
+          drain();
+        }
+        int n = Math.min(len, buf.length - pos);
+        System.arraycopy(b, off, buf, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Bytes written so far. */
+    long count() {
+      return drained + pos;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      drain();
+      out.flush();
+    }
+
+    /** Writes the CRC-32C of everything written before it, outside the checksum, and flushes. */
+    void finish() throws IOException {
+      drain();
+      int value = (int) crc.getValue();
+      out.write(
+          new byte[] {
+            (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+          });
+      out.flush();
+    }
+
+    private void drain() throws IOException {
+      if (pos > 0) {
+        crc.update(buf, 0, pos);
+        out.write(buf, 0, pos);
+        drained += pos;
+        pos = 0;
+      }
     }
   }
 

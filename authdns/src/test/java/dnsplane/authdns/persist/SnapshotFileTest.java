@@ -183,6 +183,47 @@ class SnapshotFileTest {
   }
 
   @Test
+  void anRrsetIsStoredAsItsOwnerAndEachRecordsWireFormAsDnsjavaWritesThem() throws IOException {
+    // The plain-rdata types are built from the owner's bytes; every type must come out as
+    // Record.toWire wrote it, the owner's spelling and a record spelled otherwise included.
+    Name name = Name.fromConstantString("MiXed.Example.org.");
+    Name other = Name.fromConstantString("mixed.example.ORG.");
+    List<List<Record>> rrsets =
+        List.of(
+            List.of(
+                Record.fromString(name, Type.A, DClass.IN, 60, "192.0.2.7", ORG),
+                Record.fromString(other, Type.A, DClass.IN, 60, "192.0.2.8", ORG)),
+            List.of(Record.fromString(name, Type.AAAA, DClass.IN, 3600, "2001:db8::1", ORG)),
+            List.of(
+                Record.fromString(
+                    name, Type.TXT, DClass.IN, 5, "\"caf\\195\\169\" \"A,b \\\"C\"", ORG)),
+            List.of(Record.fromString(name, Type.MX, DClass.IN, 60, "10 Mail.Example.org.", ORG)),
+            List.of(Record.fromString(name, Type.CNAME, DClass.IN, 60, "Target.Example.NET.", ORG)),
+            List.of());
+    for (List<Record> records : rrsets) {
+      int type = records.isEmpty() ? Type.A : records.get(0).getType();
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      java.io.DataOutputStream e = new java.io.DataOutputStream(expected);
+      byte[] owner = name.toWire();
+      e.writeByte(owner.length);
+      e.write(owner);
+      e.writeShort(type);
+      e.writeInt(records.size());
+      for (Record r : records) {
+        byte[] wire = r.toWire(org.xbill.DNS.Section.ANSWER);
+        e.writeShort(wire.length);
+        e.write(wire);
+      }
+      ByteArrayOutputStream actual = new ByteArrayOutputStream();
+      SnapshotFile.encodeRrset(name, type, records, new java.io.DataOutputStream(actual));
+      assertEquals(
+          Arrays.toString(expected.toByteArray()),
+          Arrays.toString(actual.toByteArray()),
+          Type.string(type) + " " + records);
+    }
+  }
+
+  @Test
   void aRecordWhoseOwnerIsSpelledOtherwiseKeepsItsSpelling() throws IOException {
     Name name = Name.fromConstantString("case.example.org.");
     Name shouted = Name.fromConstantString("CASE.example.org.");
