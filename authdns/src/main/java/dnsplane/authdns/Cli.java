@@ -58,6 +58,9 @@ public sealed interface Cli {
 
   record Export(Name zone) implements Cli {}
 
+  /** {@code zone checkpoint}: write a snapshot checkpoint from the rows when one is due. */
+  record Checkpoint() implements Cli {}
+
   record Help() implements Cli {}
 
   /** A command line that cannot be run; the message says why. */

@@ -79,10 +79,13 @@ final class CliCommand {
 
   @Command(
       name = "zone",
-      synopsisSubcommandLabel = "(import | export)",
-      description = {"Replace a zone from a master file, or print one as a master file."},
+      synopsisSubcommandLabel = "(import | export | checkpoint)",
+      description = {
+        "Replace a zone from a master file, print one as a master file, or store a snapshot"
+            + " checkpoint of every zone."
+      },
       commandListHeading = "%nCommands:%n",
-      subcommands = {ImportCommand.class, ExportCommand.class})
+      subcommands = {ImportCommand.class, ExportCommand.class, CheckpointCommand.class})
   static final class ZoneCommand {
     @Mixin HelpOption help;
   }
@@ -130,6 +133,21 @@ final class CliCommand {
   }
 
   @Command(
+      name = "checkpoint",
+      description = {
+        "Write a snapshot checkpoint of every zone from the rrset rows, unless the newest one is"
+            + " recent enough (as zone import does after an import), so that servers starting with"
+            + " nothing of their own read it instead of every rrset row.",
+        "",
+        "For a database that has none: after an upgrade to a schema with checkpoints, or where"
+            + " the servers' role may not write them. Needs the right to write them"
+            + " (dnsplane_checkpoint_writer); exits 1 when one is due and cannot be written."
+      })
+  static final class CheckpointCommand {
+    @Mixin HelpOption help;
+  }
+
+  @Command(
       name = "help",
       helpCommand = true,
       description = {"Print the help of authdns, or of COMMAND."})
@@ -153,6 +171,7 @@ final class CliCommand {
     environment(cl.getSubcommands().get("migrate"), DATABASE);
     environment(zone.getSubcommands().get("import"), DATABASE);
     environment(zone.getSubcommands().get("export"), DATABASE);
+    environment(zone.getSubcommands().get("checkpoint"), DATABASE);
     List<String> all = new ArrayList<>();
     for (OptionSpec option : serve.getCommandSpec().options()) {
       String variable = EnvDefaults.variable(option);
@@ -211,7 +230,8 @@ final class CliCommand {
     if (command instanceof ZoneCommand) {
       CommandLine zone = sub.commandSpec().commandLine();
       if (!sub.hasSubcommand()) {
-        throw CommandLines.invalid(zone, "zone: expected 'zone import FILE' or 'zone export NAME'");
+        throw CommandLines.invalid(
+            zone, "zone: expected 'zone import FILE', 'zone export NAME' or 'zone checkpoint'");
       }
       ParseResult leaf = sub.subcommand();
       CommandLine cl = leaf.commandSpec().commandLine();
@@ -224,6 +244,9 @@ final class CliCommand {
         }
         return new Cli.Import(
             file, i.origin == null ? null : name(cl, "--origin", i.origin), !i.noCheckpoint);
+      }
+      if (leaf.commandSpec().userObject() instanceof CheckpointCommand) {
+        return new Cli.Checkpoint();
       }
       ExportCommand e = (ExportCommand) leaf.commandSpec().userObject();
       return new Cli.Export(name(cl, "NAME", e.zone));

@@ -105,8 +105,24 @@ public final class Main {
           out.println(r.leftAloneSummary());
         }
         if (i.checkpoint()) {
-          writeCheckpoint(db, out, err);
+          try {
+            out.println(writeCheckpoint(db, "zone import").describe());
+          } catch (SQLException | IOException | RuntimeException e) {
+            err.println(
+                "authdns: the import is committed; writing a snapshot checkpoint after it failed ("
+                    + e
+                    + "): servers will load every rrset row, or a checkpoint a server writes");
+          }
         }
+        return 0;
+      }
+      if (cli instanceof Cli.Checkpoint) {
+        RowsCheckpoint.Outcome o = writeCheckpoint(db, "zone checkpoint");
+        if (o instanceof RowsCheckpoint.Refused) {
+          err.println("authdns: " + o.describe());
+          return 1;
+        }
+        out.println(o.describe());
         return 0;
       }
       if (cli instanceof Cli.Export e) {
@@ -140,24 +156,19 @@ public final class Main {
   }
 
   /**
-   * After an import (committed: nothing here can undo it), a checkpoint of the database when one is
-   * due, so that the first servers of a freshly imported database do not parse every row.
+   * A checkpoint of the database from its rows when one is due: after an import (committed: nothing
+   * here can undo it), so that the first servers of a freshly imported database do not parse every
+   * row, or when an operator asks for one. {@code by} names the command in the checkpoint's row.
    */
-  private static void writeCheckpoint(DbSettings db, PrintStream out, PrintStream err) {
+  private static RowsCheckpoint.Outcome writeCheckpoint(DbSettings db, String by)
+      throws SQLException, IOException {
     try (Connection read = DbBootstrap.connect(db);
         Connection write = DbBootstrap.connect(db)) {
-      RowsCheckpoint.Outcome o =
-          RowsCheckpoint.write(
-              read,
-              write,
-              "zone import pid " + ProcessHandle.current().pid(),
-              CheckpointWriter.Policy.defaults());
-      out.println(o.describe());
-    } catch (SQLException | IOException | RuntimeException e) {
-      err.println(
-          "authdns: the import is committed; writing a snapshot checkpoint after it failed ("
-              + e
-              + "): servers will load every rrset row, or a checkpoint a server writes");
+      return RowsCheckpoint.write(
+          read,
+          write,
+          by + " pid " + ProcessHandle.current().pid(),
+          CheckpointWriter.Policy.defaults());
     }
   }
 

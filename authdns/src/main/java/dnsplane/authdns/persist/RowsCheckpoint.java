@@ -50,8 +50,16 @@ public final class RowsCheckpoint {
     }
   }
 
-  /** Nothing was stored, and why (none due, a row that does not convert, a role that may not). */
+  /** None was due (a recent enough one is there, or the database has no zone), and why. */
   public record NotWritten(String reason) implements Outcome {
+    @Override
+    public String describe() {
+      return "no snapshot checkpoint written: " + reason;
+    }
+  }
+
+  /** One was due and none could be stored (a row that does not convert, a role that may not). */
+  public record Refused(String reason) implements Outcome {
     @Override
     public String describe() {
       return "no snapshot checkpoint written: " + reason;
@@ -134,7 +142,7 @@ public final class RowsCheckpoint {
         newest = Checkpoints.newest(write, database);
       } catch (SQLException e) {
         if (Checkpoints.unusableHere(e)) {
-          return new NotWritten("cannot read checkpoints here (" + e.getMessage() + ")");
+          return new Refused("cannot read checkpoints here (" + e.getMessage() + ")");
         }
         throw e;
       }
@@ -171,10 +179,10 @@ public final class RowsCheckpoint {
                   return w.finish();
                 });
       } catch (Unconvertible e) {
-        return new NotWritten(e.getMessage() + "; servers will load every rrset row");
+        return new Refused(e.getMessage() + "; servers will load every rrset row");
       } catch (SQLException e) {
         if (Checkpoints.unusableHere(e)) {
-          return new NotWritten(
+          return new Refused(
               "this role may not write checkpoints ("
                   + e.getMessage()
                   + "): grant it"

@@ -120,6 +120,9 @@ class CliTest {
         assertInstanceOf(
             Cli.Export.class, Cli.parse(new String[] {"zone", "export", "example.org"}, Map.of()));
     assertEquals(Name.fromString("example.org."), e.zone());
+    assertInstanceOf(
+        Cli.Checkpoint.class, Cli.parse(new String[] {"zone", "checkpoint"}, Map.of()));
+    assertMessage("'now'", "zone", "checkpoint", "now");
   }
 
   @Test
@@ -137,7 +140,7 @@ class CliTest {
     assertMessage(
         "--standby-poll-ms: between 1 and 60000, got '0'", "serve", "--standby-poll-ms", "0");
     assertMessage("'drop'", "zone", "drop", "x");
-    assertMessage("expected 'zone import FILE' or 'zone export NAME'", "zone");
+    assertMessage("expected 'zone import FILE', 'zone export NAME' or 'zone checkpoint'", "zone");
     assertMessage("FILE", "zone", "import");
     assertMessage("--origin: bad name 'a..b'", "zone", "import", "z.zone", "--origin", "a..b");
     assertMessage("'extra'", "zone", "export", "example.org", "extra");

@@ -203,7 +203,7 @@ class RowsCheckpointTest {
         "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT id, 'bad.example.net.', 'MX',"
             + " 300, ARRAY['10 mail', 'not a preference'] FROM zone WHERE name = 'example.net.'");
     RowsCheckpoint.Outcome o = write(db.settings());
-    assertInstanceOf(RowsCheckpoint.NotWritten.class, o);
+    assertInstanceOf(RowsCheckpoint.Refused.class, o);
     assertTrue(o.describe().contains("not a preference"), o.describe());
     assertEquals(0, longValue(db, "SELECT count(*) FROM snapshot_checkpoint"));
     assertEquals(0, longValue(db, "SELECT count(*) FROM snapshot_checkpoint_chunk"));
@@ -224,7 +224,7 @@ class RowsCheckpointTest {
             + " THEN CREATE ROLE dnsplane_test_ro LOGIN IN ROLE dnsplane_reader; END IF; END $$");
     RowsCheckpoint.Outcome o =
         write(new DbSettings(db.settings().jdbcUrl(), "dnsplane_test_ro", ""));
-    assertInstanceOf(RowsCheckpoint.NotWritten.class, o);
+    assertInstanceOf(RowsCheckpoint.Refused.class, o);
     assertTrue(o.describe().contains("dnsplane_checkpoint_writer"), o.describe());
     assertEquals(0, longValue(db, "SELECT count(*) FROM snapshot_checkpoint"));
   }
