@@ -3,7 +3,6 @@ package dnsplane.authdns.persist;
 import dnsplane.authdns.zone.ZoneSet;
 import dnsplane.authdns.zone.ZoneSetBuilder;
 import dnsplane.authdns.zone.ZoneSnapshot;
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -106,7 +104,7 @@ public final class SnapshotFile {
    * copy would be refused when read, so it is never finished.
    */
   public static final class Writer {
-    private final ChecksummedBuffer counted;
+    private final SnapshotOutput counted;
     private final DataOutputStream data;
     private final int zones;
     private int zonesWritten;
@@ -115,7 +113,7 @@ public final class SnapshotFile {
 
     public Writer(Header header, int zones, OutputStream out) throws IOException {
       this.zones = zones;
-      counted = new ChecksummedBuffer(out);
+      counted = new SnapshotOutput(out);
       data = new DataOutputStream(counted);
       data.write(MAGIC);
       data.writeLong(header.seq());
@@ -177,7 +175,7 @@ public final class SnapshotFile {
 
   /** Reads and checks a copy written by {@link #write}. */
   public static Contents read(InputStream in) throws IOException {
-    FileInput data = new FileInput(in);
+    SnapshotInput data = new SnapshotInput(in);
     try {
       if (!Arrays.equals(data.bytes(MAGIC.length), MAGIC)) {
         throw new CorruptSnapshotException("not a dnsplane snapshot (bad magic or format version)");
@@ -296,219 +294,5 @@ public final class SnapshotFile {
       throw new CorruptSnapshotException("relative name " + name);
     }
     return name;
-  }
-
-  /**
-   * The writing side of {@link FileInput}: a buffer of its own, its CRC-32C updated and its bytes
-   * counted a buffer at a time. A save writes a million rrsets in a few small fields each, and the
-   * stream of streams it replaced (checksum, count, buffer) cost a call chain, a checksum update
-   * and a lock per byte.
-   */
-  private static final class ChecksummedBuffer extends OutputStream {
-    private final OutputStream out;
-    private final byte[] buf = new byte[1 << 16];
-    private final CRC32C crc = new CRC32C();
-    private int pos;
-    private long drained;
-
-    ChecksummedBuffer(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (pos == buf.length) {
-        drain();
-      }
-      buf[pos++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        if (pos == buf.length) {
-          drain();
-        }
-        int n = Math.min(len, buf.length - pos);
-        System.arraycopy(b, off, buf, pos, n);
-        pos += n;
-        off += n;
-        len -= n;
-      }
-    }
-
-    /** Bytes written so far. */
-    long count() {
-      return drained + pos;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      drain();
-      out.flush();
-    }
-
-    /** Writes the CRC-32C of everything written before it, outside the checksum, and flushes. */
-    void finish() throws IOException {
-      drain();
-      int value = (int) crc.getValue();
-      out.write(
-          new byte[] {
-            (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
-          });
-      out.flush();
-    }
-
-    private void drain() throws IOException {
-      if (pos > 0) {
-        crc.update(buf, 0, pos);
-        out.write(buf, 0, pos);
-        drained += pos;
-        pos = 0;
-      }
-    }
-  }
-
-  /**
-   * The file's fields, read from a buffer of its own: a restart reads a million rrsets, and a
-   * stream of streams (data, checksum, count, buffer) costs a call chain and a lock per field.
-   * Keeps the CRC-32C of every byte consumed, updated a buffer at a time.
-   */
-  private static final class FileInput {
-    // Room for the largest field: a record's wire form, at most 255 + 10 + 65,535 octets.
-    private final byte[] buf = new byte[1 << 17];
-    private final InputStream in;
-    private final CRC32C crc = new CRC32C();
-    private int pos;
-    private int limit;
-    private int crcFrom;
-    private long consumedBefore;
-
-    FileInput(InputStream in) {
-      this.in = in;
-    }
-
-    /** Makes {@code n} bytes readable at {@code pos}; EOF when the file has fewer. */
-    private void need(int n) throws IOException {
-      if (limit - pos >= n) {
-        return;
-      }
-      crc.update(buf, crcFrom, pos - crcFrom);
-      consumedBefore += pos;
-      System.arraycopy(buf, pos, buf, 0, limit - pos);
-      limit -= pos;
-      pos = 0;
-      crcFrom = 0;
-      while (limit < n) {
-        int r = in.read(buf, limit, buf.length - limit);
-        if (r < 0) {
-          throw new EOFException();
-        }
-        limit += r;
-      }
-    }
-
-    int u8() throws IOException {
-      need(1);
-      return buf[pos++] & 0xff;
-    }
-
-    int u16() throws IOException {
-      need(2);
-      int v = (buf[pos] & 0xff) << 8 | buf[pos + 1] & 0xff;
-      pos += 2;
-      return v;
-    }
-
-    int i32() throws IOException {
-      need(4);
-      int v = i32At(pos);
-      pos += 4;
-      return v;
-    }
-
-    long i64() throws IOException {
-      need(8);
-      long v = (long) i32At(pos) << 32 | i32At(pos + 4) & 0xffffffffL;
-      pos += 8;
-      return v;
-    }
-
-    private int i32At(int at) {
-      return (buf[at] & 0xff) << 24
-          | (buf[at + 1] & 0xff) << 16
-          | (buf[at + 2] & 0xff) << 8
-          | buf[at + 3] & 0xff;
-    }
-
-    byte[] bytes(int n) throws IOException {
-      need(n);
-      byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
-      pos += n;
-      return b;
-    }
-
-    /** A string as {@link DataOutputStream#writeUTF} wrote it. */
-    String utf() throws IOException {
-      int n = u16();
-      byte[] encoded = new byte[n + 2];
-      encoded[0] = (byte) (n >>> 8);
-      encoded[1] = (byte) n;
-      need(n);
-      System.arraycopy(buf, pos, encoded, 2, n);
-      pos += n;
-      return new DataInputStream(new java.io.ByteArrayInputStream(encoded)).readUTF();
-    }
-
-    /**
-     * One record (u16 length, then its uncompressed wire form) of the rrset {@code name}, whose
-     * wire form is {@code nameWire}. The owner as written (same octets, same case) is the rrset's
-     * name: that one object is shared, as a load from the database does, rather than a copy kept
-     * per record.
-     */
-    Record record(Name name, byte[] nameWire) throws IOException {
-      int length = u16();
-      need(length);
-      int at = pos;
-      pos += length;
-      int owner = nameWire.length;
-      // Anything unusual (another owner, a TTL above 2^31 - 1) takes dnsjava's own way.
-      if (length < owner + 10
-          || !Arrays.equals(buf, at, at + owner, nameWire, 0, owner)
-          || (buf[at + owner + 4] & 0x80) != 0) {
-        return Record.fromWire(Arrays.copyOfRange(buf, at, at + length), Section.ANSWER);
-      }
-      int fixed = at + owner;
-      int type = (buf[fixed] & 0xff) << 8 | buf[fixed + 1] & 0xff;
-      int dclass = (buf[fixed + 2] & 0xff) << 8 | buf[fixed + 3] & 0xff;
-      long ttl = i32At(fixed + 4) & 0xffffffffL;
-      int rdlength = (buf[fixed + 8] & 0xff) << 8 | buf[fixed + 9] & 0xff;
-      if (rdlength != length - owner - 10) {
-        throw new WireParseException("record length " + length + " and rdata length disagree");
-      }
-      byte[] rdata = Arrays.copyOfRange(buf, fixed + 10, fixed + 10 + rdlength);
-      Record r = Record.newRecord(name, type, dclass, ttl, rdlength, rdata);
-      if (r == null) {
-        throw new WireParseException("unreadable " + Type.string(type) + " rdata of " + name);
-      }
-      return r;
-    }
-
-    /** Bytes consumed so far. */
-    long position() {
-      return consumedBefore + pos;
-    }
-
-    /** The CRC-32C of every byte consumed so far. */
-    int crc() {
-      crc.update(buf, crcFrom, pos - crcFrom);
-      crcFrom = pos;
-      return (int) crc.getValue();
-    }
-
-    /** Whether every byte has been consumed and the file has no more. */
-    boolean atEnd() throws IOException {
-      return pos == limit && in.read() == -1;
-    }
   }
 }
