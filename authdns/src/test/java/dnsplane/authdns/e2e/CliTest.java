@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dnsplane.authdns.Cli;
 import dnsplane.authdns.Main;
 import dnsplane.authdns.persist.PersistConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -250,7 +247,7 @@ class CliTest {
 
   @Test
   void helpGoesToStdoutWithExit0AndListsTheVariables() {
-    Run top = run("--help");
+    MainRun top = run("--help");
     assertEquals(0, top.code());
     assertEquals("", top.err());
     assertTrue(top.out().startsWith("Usage: authdns [-h] COMMAND"), top.out());
@@ -260,7 +257,7 @@ class CliTest {
     assertTrue(top.out().contains("DNSPLANE_AUTHDNS_LISTEN"), top.out());
     assertTrue(top.out().contains("DNSPLANE_DB_URL"), top.out());
 
-    Run serve = run("serve", "--help");
+    MainRun serve = run("serve", "--help");
     assertEquals(0, serve.code());
     assertTrue(serve.out().startsWith("Usage: authdns serve"), serve.out());
     for (String variable :
@@ -296,7 +293,7 @@ class CliTest {
     // Inline keys are never a flag.
     assertFalse(serve.out().contains("--tsig-keys-"), serve.out());
 
-    Run zoneImport = run("zone", "import", "--help");
+    MainRun zoneImport = run("zone", "import", "--help");
     assertEquals(0, zoneImport.code());
     assertTrue(zoneImport.out().startsWith("Usage: authdns zone import"), zoneImport.out());
     assertTrue(zoneImport.out().contains("--origin=NAME"), zoneImport.out());
@@ -304,33 +301,33 @@ class CliTest {
         zoneImport.out().contains("plan-managed") || zoneImport.out().contains("Plan-managed"));
     assertTrue(zoneImport.out().contains("DNSPLANE_DB_URL"), zoneImport.out());
 
-    Run helpCommand = run("help", "zone", "export");
+    MainRun helpCommand = run("help", "zone", "export");
     assertEquals(0, helpCommand.code());
     assertTrue(helpCommand.out().startsWith("Usage: authdns zone export"), helpCommand.out());
   }
 
   @Test
   void aBadCommandLineExits2WithTheReasonAndTheSynopsisOnStderr() {
-    Run bogus = run("serve", "--bogus");
+    MainRun bogus = run("serve", "--bogus");
     assertEquals(2, bogus.code());
     assertEquals("", bogus.out());
     assertTrue(bogus.err().startsWith("authdns: "), bogus.err());
     assertTrue(bogus.err().contains("'--bogus'"), bogus.err());
     assertTrue(bogus.err().contains("usage: authdns serve"), bogus.err());
 
-    Run value = run("serve", "--rrl-ipv6-prefix", "128");
+    MainRun value = run("serve", "--rrl-ipv6-prefix", "128");
     assertEquals(2, value.code());
     assertTrue(
         value.err().startsWith("authdns: --rrl-ipv6-prefix: IPv6 prefix length must be in 1..64"),
         value.err());
     assertTrue(value.err().contains("'128'"), value.err());
 
-    Run none = run();
+    MainRun none = run();
     assertEquals(2, none.code());
     assertTrue(none.err().startsWith("authdns: no command given"), none.err());
     assertTrue(none.err().contains("usage: authdns [-h] COMMAND"), none.err());
 
-    Run unknownHelp = run("help", "nope");
+    MainRun unknownHelp = run("help", "nope");
     assertEquals(2, unknownHelp.code());
     assertTrue(unknownHelp.err().contains("'nope'"), unknownHelp.err());
   }
@@ -341,19 +338,8 @@ class CliTest {
     assertEquals(0, Main.run(new String[] {"--help"}));
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static MainRun run(String... args) {
+    return MainRun.of(Map.of(), args);
   }
 
   private static void assertMessage(String expected, String... args) {

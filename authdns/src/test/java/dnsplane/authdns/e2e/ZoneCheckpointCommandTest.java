@@ -5,13 +5,9 @@ import static dnsplane.db.testing.Sql.longValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dnsplane.authdns.Main;
 import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,19 +25,8 @@ class ZoneCheckpointCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static MainRun run(Map<String, String> env, String... args) {
+    return MainRun.of(env, args);
   }
 
   private TestDb importedWithoutCheckpoint() throws Exception {
@@ -51,7 +36,7 @@ class ZoneCheckpointCommandTest {
         zone,
         "@ 300 IN SOA ns1 h 1 2 3 4 5\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n"
             + "www 60 IN A 192.0.2.80\n");
-    Run imported =
+    MainRun imported =
         run(
             db.env(),
             "zone",
@@ -69,7 +54,7 @@ class ZoneCheckpointCommandTest {
   void writesOneWhenNoneIsThereAndNoneWhileItIsRecentEnough() throws Exception {
     TestDb db = importedWithoutCheckpoint();
 
-    Run first = run(db.env(), "zone", "checkpoint");
+    MainRun first = run(db.env(), "zone", "checkpoint");
 
     assertEquals(0, first.code(), first.toString());
     assertTrue(first.out().startsWith("wrote snapshot checkpoint"), first.out());
@@ -86,7 +71,7 @@ class ZoneCheckpointCommandTest {
             == 1,
         "its row names the command");
 
-    Run again = run(db.env(), "zone", "checkpoint");
+    MainRun again = run(db.env(), "zone", "checkpoint");
 
     assertEquals(0, again.code(), again.toString());
     assertTrue(again.out().contains("recent enough"), again.out());
@@ -104,7 +89,7 @@ class ZoneCheckpointCommandTest {
     readOnly.put("DNSPLANE_DB_USER", "dnsplane_test_ro");
     readOnly.put("DNSPLANE_DB_PASSWORD", "");
 
-    Run refused = run(readOnly, "zone", "checkpoint");
+    MainRun refused = run(readOnly, "zone", "checkpoint");
 
     assertEquals(1, refused.code(), refused.toString());
     assertTrue(refused.err().contains("dnsplane_checkpoint_writer"), refused.err());
