@@ -13,6 +13,7 @@ import dnsplane.db.testing.RequiresPostgres;
 import dnsplane.db.testing.TestDb;
 import dnsplane.db.testing.TestPostgres;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Optional;
@@ -145,14 +146,50 @@ class CheckpointsTest {
     assertEquals(Checkpoints.CHUNK + 1, read(third.id()).length);
   }
 
+  /** A snapshot-like body: owners that repeat their zone's suffix, as a real snapshot's do. */
+  private static byte[] compressible(int n) {
+    byte[] b = new byte[n];
+    byte[] owner =
+        "\003www\007example\003com\000\000\001\000\001".getBytes(StandardCharsets.ISO_8859_1);
+    Random r = new Random(11);
+    for (int i = 0; i < n; i++) {
+      b[i] = i % 64 < owner.length ? owner[i % 64] : (byte) r.nextInt(4);
+    }
+    return b;
+  }
+
   @Test
-  void theSnapshotBytesAreStoredUncompressed() throws Exception {
-    assertEquals(
-        "e",
+  void theSnapshotBytesAreStoredLz4CompressedWhereTheServerHasLz4() throws Exception {
+    boolean lz4 =
+        "true"
+            .equals(
+                text(
+                    db,
+                    "SELECT ('lz4' = ANY (enumvals))::text FROM pg_settings"
+                        + " WHERE name = 'default_toast_compression'"));
+    byte[] body = compressible(Checkpoints.CHUNK + 1000);
+    long id = write(50, DB, body).orElseThrow().id();
+    assertArrayEquals(body, read(id), "a compressed checkpoint reads back byte for byte");
+    String compression =
         text(
             db,
-            "SELECT attstorage::text FROM pg_attribute"
-                + " WHERE attrelid = 'snapshot_checkpoint_chunk'::regclass AND attname = 'data'"),
-        "EXTERNAL: already dense, never compressed");
+            "SELECT coalesce(pg_column_compression(data), 'none') FROM snapshot_checkpoint_chunk"
+                + " WHERE checkpoint_id = ? AND n = 0",
+            id);
+    long stored =
+        longValue(
+            db,
+            "SELECT pg_column_size(data) FROM snapshot_checkpoint_chunk"
+                + " WHERE checkpoint_id = ? AND n = 0",
+            id);
+    if (lz4) {
+      assertEquals("lz4", compression, "V14: lz4 where the server was built with it");
+      assertTrue(
+          stored < Checkpoints.CHUNK * 3 / 4,
+          "a full chunk of snapshot-like bytes is stored in " + stored + " bytes");
+    } else {
+      assertEquals("none", compression, "no lz4: V12's uncompressed storage stays");
+      assertTrue(stored >= Checkpoints.CHUNK, "stored whole: " + stored + " bytes");
+    }
   }
 }
