@@ -30,6 +30,8 @@
 # local PostgreSQL cluster is pinned to CPU 1 with the driver and dnsperf (its CPU set is put back
 # after): left to the scheduler, the database's work lands on the server's CPU as well, which a
 # database on a host of its own would not do, and the run would measure the sharing of two cores.
+# The cluster's CPU seconds over each of those runs are printed too (its processes', those that
+# exited in the run included): what the control's commits, and the churn's reads, take from dnsperf.
 #
 # Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
 # loop until the new address is served; repeated -u times; p50/p99/max of commit-returned →
@@ -373,6 +375,9 @@ if ((CHURN > 0)); then
       printf "authdns under churn (%s rrset changes/s committed): %.2fx the static queries/s, %.2fx per CPU-second\n", r, c / s, pc / ps
       printf "  the same commits to a copy authdns does not follow (control): %.2fx the static queries/s, %.2fx per CPU-second: the database work on dnsperf'"'"'s CPU\n", k / s, pk / ps
       printf "  churn against control: %.2fx the queries/s, %.2fx per CPU-second: what following the changes costs authdns\n", c / k, pc / pk }'
+  # Zero when the cluster is not this machine's (not pinned, not measured).
+  awk -v s="${DB_CPU[authdns-static]}" -v k="${DB_CPU[authdns-control]}" -v c="${DB_CPU[authdns-churn]}" -v d="$DURATION" 'BEGIN { if (k > 0 || c > 0)
+      printf "  PostgreSQL'"'"'s CPU seconds per %s s run (on dnsperf'"'"'s CPU, medians): static %.2f, control %.2f (the writers'"'"' commits), churn %.2f (those and authdns'"'"'s reads and checkpoints)\n", d, s, k, c }'
 fi
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"
 

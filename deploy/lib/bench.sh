@@ -17,7 +17,7 @@ bench_setup() { # work-prefix
   BENCH_EXTRA_DBS=() # more throwaway databases (bench_extra_db), dropped on exit with DB_NAME
   CLK_TCK="$(getconf CLK_TCK)"
   # shellcheck disable=SC2034 # the figures are read by the sourcing script's report
-  declare -gA QPS LOST LAT CPU PER_CPU SPREAD WINDOWS
+  declare -gA QPS LOST LAT CPU PER_CPU SPREAD WINDOWS DB_CPU
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -115,6 +115,15 @@ bench_cpu_ticks() { # utime+stime of a process tree
   echo "$total"
 }
 
+# The CPU ticks of a process tree whose root reaps its children (a PostgreSQL postmaster): the
+# live processes' utime+stime, plus the root's cutime+cstime, the children that have exited (a
+# backend that came and went inside a window, as a checkpoint writer's connection does).
+bench_cpu_ticks_reaped() { # pid
+  local f
+  f="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+  echo $(($(bench_cpu_ticks "$1") + $(awk '{print $14 + $15}' <<<"$f")))
+}
+
 # Warm-up: one pass of $WORK/queries, then WARMUP seconds (default 10) of the same load, untimed,
 # from CPU 1 at port $2 over transport $3 (udp, the default, or tcp: -c connections, queries
 # pipelined on each). Servers here run for weeks: the figure that matters is the steady state, and
@@ -148,25 +157,31 @@ bench_window() { # name pid port [mode]
   runs="${WINDOWS[$name]:-}"
   runs="${runs//[!$'\n']/}"
   out="$WORK/$name.$((${#runs} + 1)).perf"
+  # The database's CPU too, while it is pinned for this run: what it takes from dnsperf's CPU.
+  local db_before=0 db_after=0
+  [[ -n "$PG_PINNED" ]] && db_before="$(bench_cpu_ticks_reaped "$PG_PINNED")"
   before="$(bench_cpu_ticks "$pid")"
   bench_perf "$port" "$mode" -l "$DURATION" >"$out" 2>&1 || die "$name run failed: $(tail -3 "$out")"
   after="$(bench_cpu_ticks "$pid")"
-  WINDOWS[$name]+="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v d="$DURATION" '
+  [[ -n "$PG_PINNED" ]] && db_after="$(bench_cpu_ticks_reaped "$PG_PINNED")"
+  WINDOWS[$name]+="$(awk -v t=$((after - before)) -v db=$((db_after - db_before)) -v hz="$CLK_TCK" -v d="$DURATION" '
     /Queries per second/ { q = $4 }
     /Queries lost/ { lost = $3 " " $4 }
     /Average Latency/ && !lat { lat = sprintf("%.3f ms", $4 * 1000) }
-    END { c = t / hz; printf "%s\t%s\t%s\t%.2f\t%s\n", q, lost, lat, c, (c > 0 ? sprintf("%.0f", q * d / c) : "n/a") }' "$out")"$'\n'
+    END { c = t / hz; printf "%s\t%s\t%s\t%.2f\t%s\t%.2f\n", q, lost, lat, c, (c > 0 ? sprintf("%.0f", q * d / c) : "n/a"), db / hz }' "$out")"$'\n'
 }
 
 # Run $1's figures from its windows: QPS, LOST, LAT and CPU of the median window by queries/s,
-# PER_CPU the median of the windows' queries per CPU-second, SPREAD their queries/s, lowest to
-# highest.
+# PER_CPU the median of the windows' queries per CPU-second, DB_CPU the median of the database's
+# CPU seconds (0 when it was not pinned), SPREAD their queries/s, lowest to highest.
 bench_settle() { # name
   local name="$1" runs
   [[ -n "${WINDOWS[$name]:-}" ]] || die "$name: no measured window"
   runs="${WINDOWS[$name]%$'\n'}"
   IFS=$'\t' read -r "QPS[$name]" "LOST[$name]" "LAT[$name]" "CPU[$name]" _ <<<"$(bench_median 1 <<<"$runs")"
   PER_CPU[$name]="$(cut -f5 <<<"$runs" | bench_median 1)"
+  # shellcheck disable=SC2034 # read by the sourcing script's report
+  DB_CPU[$name]="$(cut -f6 <<<"$runs" | bench_median 1)"
   # shellcheck disable=SC2034 # read by the sourcing script's report
   SPREAD[$name]="$(cut -f1 <<<"$runs" | sort -g | awk '{ l[NR] = sprintf("%.0f", $0) } END { print (NR > 1 ? l[1] "-" l[NR] : l[1]) }')"
 }
