@@ -32,6 +32,13 @@
 # database on a host of its own would not do, and the run would measure the sharing of two cores.
 # The cluster's CPU seconds over each of those runs are printed too (its processes', those that
 # exited in the run included): what the control's commits, and the churn's reads, take from dnsperf.
+# So churn against static at full load measures the load side as well as authdns. What following
+# the changes costs authdns itself is measured apart from it: -R more rounds of a static and a churn
+# run in turn at one fixed offered load (dnsperf -Q, 60% of the static runs' median queries/s, a
+# load the load side keeps up with under the churn too), comparing authdns's CPU seconds for the
+# same queries. Its queries per CPU-second under churn against static there is a lower bound on
+# the share of its static capacity it keeps: the cost of following is set against 60% of a core's
+# work instead of all of it.
 #
 # Latency: UPDATE one rrset in PostgreSQL (autocommit), then query authdns over UDP in a tight
 # loop until the new address is served; repeated -u times; p50/p99/max of commit-returned →
@@ -293,14 +300,28 @@ JAVA
     phase churn "churn-$round"
     bench_window authdns-churn "$AUTH_PID" "$AUTH_PORT"
   done
+  # authdns's own cost of following, at a fixed offered load both kinds of run keep up with.
+  bench_settle authdns-static
+  FIXED_RATE="$(awk -v q="${QPS[authdns-static]}" 'BEGIN { printf "%d", int(q * 0.6 / 1000) * 1000 }')"
+  ((FIXED_RATE > 0)) || die "the static runs answered too few queries for a fixed-load run: ${QPS[authdns-static]}/s"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    phase idle "fixed-static-$round"
+    DNSPERF_RATE="$FIXED_RATE" bench_window authdns-static-fixed "$AUTH_PID" "$AUTH_PORT"
+    phase churn "fixed-churn-$round"
+    DNSPERF_RATE="$FIXED_RATE" bench_window authdns-churn-fixed "$AUTH_PID" "$AUTH_PORT"
+  done
   phase end
   wait "$DRIVER_PID" || die "churn driver failed: $(tail -5 "$WORK/driver.err")"
   exec {PHASES}>&-
   unset DNSPERF_NICE
-  for s in authdns-static authdns-control authdns-churn; do bench_settle "$s"; done
-  # The rate the driver kept up in its slowest churn run (changes/s), and in the control runs.
-  CHURN_RATE="$(awk '$1 ~ /^churn-/ && $2 > 0 { r = $3 / $2; if (min == "" || r < min) min = r } END { printf "%.0f", min }' "$WORK/driver.out")"
-  CONTROL_RATE="$(awk '$1 ~ /^control-/ && $2 > 0 { r = $3 / $2; if (min == "" || r < min) min = r } END { printf "%.0f", min }' "$WORK/driver.out")"
+  for s in authdns-static authdns-control authdns-churn authdns-static-fixed authdns-churn-fixed; do
+    bench_settle "$s"
+  done
+  # The rate the driver kept up in its slowest run of a kind (changes/s).
+  slowest() { # label-prefix
+    awk -v p="^$1-" '$1 ~ p && $2 > 0 { r = $3 / $2; if (min == "" || r < min) min = r } END { printf "%.0f", min }' "$WORK/driver.out"
+  }
+  CHURN_RATE="$(slowest churn)" CONTROL_RATE="$(slowest control)" FIXED_CHURN_RATE="$(slowest fixed-churn)"
   bench_pg_unpin
 fi
 
@@ -358,13 +379,13 @@ bench_stop_servers
 # ---- report ------------------------------------------------------------------------------------
 echo
 echo "zone: $NAMES names; dnsperf -c $CLIENTS -q $OUTSTANDING; each server's median of $ROUNDS runs of $DURATION s, the servers taking turns, after one pass and $WARMUP s of warm-up; servers on CPU 0, dnsperf on CPU 1; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-16s %12s %16s %14s %12s %12s %14s %18s\n' server "queries/s" "lost" "avg latency" "server CPU s" "server busy" "q per CPU-s" "runs' queries/s"
+printf '%-20s %12s %16s %14s %12s %12s %14s %18s\n' server "queries/s" "lost" "avg latency" "server CPU s" "server busy" "q per CPU-s" "runs' queries/s"
 runs=(nsd knot authdns)
 ((TCP)) && runs+=(nsd-tcp knot-tcp authdns-tcp)
-((CHURN > 0)) && runs+=(authdns-static authdns-control authdns-churn)
+((CHURN > 0)) && runs+=(authdns-static authdns-control authdns-churn authdns-static-fixed authdns-churn-fixed)
 for s in "${runs[@]}"; do
   busy="$(awk -v c="${CPU[$s]}" -v d="$DURATION" 'BEGIN { printf "%.0f%%", 100 * c / d }')"
-  printf '%-16s %12s %16s %14s %12s %12s %14s %18s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$busy" \
+  printf '%-20s %12s %16s %14s %12s %12s %14s %18s\n' "$s" "${QPS[$s]}" "${LOST[$s]}" "${LAT[$s]}" "${CPU[$s]}" "$busy" \
     "$(bench_per_cpu "$s")" "${SPREAD[$s]}"
 done
 if ((CHURN > 0)); then
@@ -378,6 +399,16 @@ if ((CHURN > 0)); then
   # Zero when the cluster is not this machine's (not pinned, not measured).
   awk -v s="${DB_CPU[authdns-static]}" -v k="${DB_CPU[authdns-control]}" -v c="${DB_CPU[authdns-churn]}" -v d="$DURATION" 'BEGIN { if (k > 0 || c > 0)
       printf "  PostgreSQL'"'"'s CPU seconds per %s s run (on dnsperf'"'"'s CPU, medians): static %.2f, control %.2f (the writers'"'"' commits), churn %.2f (those and authdns'"'"'s reads and checkpoints)\n", d, s, k, c }'
+  FIXED_RATIO="$(bench_ratio "$(bench_per_cpu authdns-churn-fixed)" "$(bench_per_cpu authdns-static-fixed)")"
+  # At one offered load the median of the windows' queries per CPU-second is that of their CPU
+  # seconds, which the line prints (CPU[] is the median window's by queries/s, all alike here).
+  awk -v r="$FIXED_RATE" -v qs="${QPS[authdns-static-fixed]}" -v qc="${QPS[authdns-churn-fixed]}" \
+    -v ps="$(bench_per_cpu authdns-static-fixed)" -v pc="$(bench_per_cpu authdns-churn-fixed)" \
+    -v d="$DURATION" -v x="$FIXED_RATIO" -v k="$FIXED_CHURN_RATE" 'BEGIN {
+      printf "at a fixed offered load of %d queries/s (dnsperf -Q, 60%% of the static median), in turn: static answered %.0f/s on %.2f s of authdns'"'"'s CPU per %s s run, churn (%s changes/s) %.0f/s on %.2f s (medians)\n", r, qs, qs * d / ps, d, k, qc, qc * d / pc
+      printf "  queries per authdns CPU-second, churn against static: %s: what following the changes costs authdns itself (the load side kept up in both)\n", x
+      if (qs < 0.98 * r || qc < 0.98 * r)
+        printf "  NOTE: a run answered under 98%% of the offered load: the load side did not keep up, and the ratio above compares unequal loads\n" }'
 fi
 echo "authdns commit-to-served latency (UPDATE committed → first UDP answer with the new data): $LATENCY"
 
@@ -402,6 +433,9 @@ if ((CHURN > 0)); then
   bench_row "authdns UDP qps under ${CHURN_RATE} committed changes/s, vs the same commits to a copy it does not follow" \
     "$(bench_k "${QPS[authdns-churn]}")" "control $(bench_k "${QPS[authdns-control]}")" \
     "$(bench_ratio "${QPS[authdns-churn]}" "${QPS[authdns-control]}")"
+  bench_row "authdns queries per server-CPU-second under ${FIXED_CHURN_RATE} committed changes/s at a fixed ${FIXED_RATE} queries/s, vs its static runs in turn" \
+    "$(bench_k "$(bench_per_cpu authdns-churn-fixed)")" "static $(bench_k "$(bench_per_cpu authdns-static-fixed)")" \
+    "$FIXED_RATIO"
 fi
 bench_row "authdns commit-to-served, $names names" "$LATENCY" "" ""
 

@@ -140,10 +140,14 @@ bench_warm() { # name port [mode]
   fi
 }
 
+# DNSPERF_RATE: when set, the most queries/s dnsperf sends (-Q): a fixed offered load, for runs
+# that compare the server's CPU per query rather than the most it answers.
 bench_perf() { # port mode dnsperf-args...: dnsperf from CPU 1 at 127.0.0.1:port
   local port="$1" mode="$2"; shift 2
+  local rate=()
+  [[ -n "${DNSPERF_RATE:-}" ]] && rate=(-Q "$DNSPERF_RATE")
   taskset -c 1 nice -n "${DNSPERF_NICE:-0}" dnsperf -m "$mode" -s 127.0.0.1 -p "$port" -d "$WORK/queries" \
-    -c "$CLIENTS" -q "$OUTSTANDING" "$@"
+    -c "$CLIENTS" -q "$OUTSTANDING" "${rate[@]}" "$@"
 }
 
 # One measured window: DURATION seconds of load at the server whose process (tree) is $2, on port
