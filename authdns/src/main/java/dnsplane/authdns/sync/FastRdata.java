@@ -49,9 +49,13 @@ final class FastRdata {
     };
   }
 
-  /** A dotted quad, read by the {@link Address} the tokenizer's path uses. */
+  /**
+   * A dotted quad, read by the {@link Address} the tokenizer's path uses (which takes digits and
+   * dots only, so it needs no check of its own: at a million rrsets a per-character set lookup here
+   * cost five times the parse).
+   */
   private static Record a(Name name, long ttl, String text) {
-    if (text.length() > 15 || !only(text, 0, text.length(), "0123456789.")) {
+    if (text.length() > 15) {
       return null;
     }
     byte[] address = Address.toByteArray(text, Address.IPv4);
@@ -60,7 +64,7 @@ final class FastRdata {
 
   /** An IPv6 address (a dotted-quad tail included), read by the same {@link Address}. */
   private static Record aaaa(Name name, long ttl, String text) {
-    if (text.length() > 45 || !only(text, 0, text.length(), "0123456789abcdefABCDEF:.")) {
+    if (text.length() > 45 || !hexColonsAndDots(text)) {
       return null;
     }
     byte[] address = Address.toByteArray(text, Address.IPv6);
@@ -148,7 +152,7 @@ final class FastRdata {
 
   /** A decimal 0..65535 of at most five digits, else -1. */
   private static int uint16(String t) {
-    if (t.isEmpty() || t.length() > 5 || !only(t, 0, t.length(), "0123456789")) {
+    if (t.isEmpty() || t.length() > 5 || !digits(t)) {
       return -1;
     }
     int v = Integer.parseInt(t);
@@ -190,9 +194,27 @@ final class FastRdata {
     return true;
   }
 
-  private static boolean only(String s, int from, int to, String allowed) {
-    for (int i = from; i < to; i++) {
-      if (allowed.indexOf(s.charAt(i)) < 0) {
+  private static boolean digits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch < '0' || ch > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What an IPv6 address is spelled with: hex digits, colons and a dotted-quad tail's dots. */
+  private static boolean hexColonsAndDots(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      boolean ok =
+          (ch >= '0' && ch <= '9')
+              || (ch >= 'a' && ch <= 'f')
+              || (ch >= 'A' && ch <= 'F')
+              || ch == ':'
+              || ch == '.';
+      if (!ok) {
         return false;
       }
     }
