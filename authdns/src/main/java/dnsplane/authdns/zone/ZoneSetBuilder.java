@@ -262,13 +262,11 @@ public final class ZoneSetBuilder {
       this.owners = null;
       this.lone = null;
       this.order = null;
-      // Grouped by owner through the trie's hash, in arrival order within a hash (a stable sort
+      // Grouped by owner through the trie's hash, in arrival order within a hash (a radix sort
       // of longs, where a sort by name costs some twenty name comparisons per change): the
       // changes to one name apply in the order they came, and the names come out in the order
       // the trie is built in.
-      // On every core: a million longs take a fifth of a second on one, and the load that
-      // built them has finished with the others.
-      java.util.Arrays.parallelSort(order, 0, size);
+      HashOrders.sort(order, size);
       Name[] names = new Name[size];
       Object[] values = new Object[size];
       int[] hashes = new int[size];
