@@ -165,11 +165,24 @@ public final class ChangeConverter {
     }
   }
 
+  /**
+   * The type name last parsed: the rows of a full load are mostly of one or two types, and dnsjava
+   * upper-cases every name it looks up (a twentieth of a full load's parsing).
+   */
+  private record TypeName(String text, int type) {}
+
+  private static volatile TypeName lastType;
+
   private static int type(String text, Object where) {
+    TypeName t = lastType;
+    if (t != null && t.text().equals(text)) {
+      return t.type();
+    }
     int type = Type.value(text);
     if (type < 0) {
       throw new IllegalArgumentException(where + ": unknown type " + text);
     }
+    lastType = new TypeName(text, type);
     return type;
   }
 }
