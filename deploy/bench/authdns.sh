@@ -19,7 +19,8 @@
 #
 # Churn: a driver (CPU 1, with dnsperf) commits -r rrset changes per second to random names (a
 # transaction of -r/100 every 10 ms, from four connections in turn, as several enactors would),
-# after 30 s of it as more warm-up (the JIT's, for the follower's path).
+# after 30 s of it as more warm-up (the JIT's, for the follower's path), and then 10 s more at a
+# time until the JIT's compiler threads are quiet (under 1% of a core), at most 300 s more.
 # Then -R rounds of three authdns runs in turn: the driver idle (static), committing to a copy of
 # the database that authdns does not follow (control), and committing to the database authdns
 # follows (churn). Churn against static is the ratio the answer cache is for (-r 0 skips it);
@@ -285,6 +286,17 @@ JAVA
   # million names) authdns answers up to half as many queries. The churn runs get that much more
   # warm-up, under the same commits, than the static ones.
   CHURN_SETTLE=30
+  # CPU ticks of the JVM's JIT compiler threads (C1 and C2) in process $1. A thread's comm may hold
+  # spaces: fields are counted after its closing parenthesis (utime and stime are then 12 and 13).
+  jit_ticks() { # pid
+    local t v total=0
+    for t in /proc/"$1"/task/*; do
+      [[ "$(cat "$t/comm" 2>/dev/null)" == C[12]" CompilerThre"* ]] || continue
+      v="$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')" # gone: no line
+      total=$((total + ${v:-0}))
+    done
+    echo "$total"
+  }
   # dnsperf yields its core to the driver and the database. At a million names the database's work
   # per change grows (the table is three times the default shared_buffers: most UPDATEs read and
   # evict pages), and on an even share with dnsperf's busy loop the driver managed 94-728 of the
@@ -292,6 +304,20 @@ JAVA
   export DNSPERF_NICE=10
   phase churn settle
   WARMUP=$((WARMUP + CHURN_SETTLE)) bench_warm authdns-churn "$AUTH_PORT"
+  # Then until the JIT is quiet. The follower's path runs about a hundred times a second, not at the
+  # answer path's rate, so its compiled forms come late: at 10k names, after 30 s of churn the
+  # compiler threads still took 1-7% of a core through the churn windows (none in the static ones),
+  # and under 0.5% after 150 s. Steady churn is what the runs compare: more of it under load, 10 s at
+  # a time, until the compiler threads take under 1% of a core over the last 10 s (or 300 s more).
+  jit_settle=0
+  while ((jit_settle < 300)); do
+    jit_before="$(jit_ticks "$AUTH_PID")"
+    bench_perf "$AUTH_PORT" udp -l 10 >>"$WORK/authdns-churn.warmup" 2>&1 \
+      || die "authdns churn settle failed: $(tail -3 "$WORK/authdns-churn.warmup")"
+    jit_settle=$((jit_settle + 10))
+    (($(jit_ticks "$AUTH_PID") - jit_before < CLK_TCK / 10)) && break
+  done
+  log "churn: the JIT was quiet after $((WARMUP + CHURN_SETTLE + jit_settle)) s of churn under load"
   for ((round = 1; round <= ROUNDS; round++)); do
     phase idle "static-$round"
     bench_window authdns-static "$AUTH_PID" "$AUTH_PORT"
