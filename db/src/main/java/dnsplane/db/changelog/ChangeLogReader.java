@@ -93,10 +93,12 @@ public final class ChangeLogReader {
       }
       try (Statement st = c.createStatement()) {
         st.setFetchSize(FULL_LOAD_FETCH);
-        // In id order, which the primary key gives as rows stream: a zone's rrsets still come in
-        // the order they were made, and no sort of the whole table (on disk at a million rows,
-        // by three processes) holds back the first row. Zones need not come one after another.
-        try (ResultSet rs = st.executeQuery(RRSET_ROWS + " ORDER BY id")) {
+        // In the order the table lies on disk (a sequential scan): the load needs no order, and
+        // neither a sort of the whole table nor a walk of the primary key holds back the first
+        // row. The walk in id order cost PostgreSQL about a third more CPU than the scan at a
+        // million rows (62-79 against 46-48 ticks of its backend), on a start bound by the CPU
+        // of two cores. Zones need not come one after another, nor a zone's rrsets in order.
+        try (ResultSet rs = st.executeQuery(RRSET_ROWS)) {
           while (rs.next()) {
             sink.rrset(rrsetRow(rs));
           }

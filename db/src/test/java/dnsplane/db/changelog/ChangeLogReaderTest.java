@@ -154,7 +154,7 @@ class ChangeLogReaderTest {
       assertEquals(ChangeLogReader.counter(c), last);
       assertEquals(last, position[0], "the position comes first");
       assertEquals(
-          List.of(
+          java.util.Set.of(
               new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of()),
               new FullLoadRows.RrsetRow(zoneId, "one.aws.test.", "A", 60, List.of("192.0.2.7")),
               new FullLoadRows.RrsetRow(
@@ -163,26 +163,38 @@ class ChangeLogReaderTest {
                   zoneId, "null.aws.test.", "TXT", 60, java.util.Arrays.asList((String) null)),
               new FullLoadRows.RrsetRow(
                   zoneId, "quoted.aws.test.", "TXT", 60, List.of("a,b \"c\""))),
-          seen);
-      assertEquals(seen, ChangeLogReader.loadAll(c).rrsets(), "collected or streamed, the same");
+          java.util.Set.copyOf(seen));
+      assertEquals(5, seen.size(), "each rrset once: " + seen);
+      assertEquals(
+          java.util.Set.copyOf(seen),
+          java.util.Set.copyOf(ChangeLogReader.loadAll(c).rrsets()),
+          "collected or streamed, the same");
     }
   }
 
   @Test
-  void loadAllHandsRrsetsOverInTheOrderTheyWereMadeWhateverTheirZone() throws SQLException {
-    // No sort of the whole table: the primary key's order, with two zones' rows interleaved.
+  void loadAllHandsEveryRrsetOverOnceWhateverItsZoneOrWhereItsRowMoved() throws SQLException {
+    // No order is asked of the table (a sequential scan): two zones' rows interleaved, and rows
+    // an update rewrote elsewhere in the heap, each come exactly once, as stored now.
     try (Connection c = db.connect()) {
       exec(c, "INSERT INTO zone (name) VALUES ('other.test.')");
       long other = longValue(c, "SELECT id FROM zone WHERE name = 'other.test.'");
       exec(c, INSERT_A, other, "x.other.test.", 60, "{192.0.2.10}");
       exec(c, INSERT_A, zoneId, "y.aws.test.", 60, "{192.0.2.11}");
       exec(c, INSERT_A, other, "z.other.test.", 60, "{192.0.2.12}");
+      exec(c, "UPDATE rrset SET rdata = '{192.0.2.13}' WHERE name = 'x.other.test.'");
+      exec(c, "UPDATE rrset SET ttl = 61 WHERE name = 'x.other.test.'");
 
-      List<String> names =
-          ChangeLogReader.loadAll(c).rrsets().stream().map(FullLoadRows.RrsetRow::name).toList();
+      List<FullLoadRows.RrsetRow> rows = ChangeLogReader.loadAll(c).rrsets();
 
       assertEquals(
-          List.of("empty.aws.test.", "x.other.test.", "y.aws.test.", "z.other.test."), names);
+          java.util.Set.of(
+              new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of()),
+              new FullLoadRows.RrsetRow(other, "x.other.test.", "A", 61, List.of("192.0.2.13")),
+              new FullLoadRows.RrsetRow(zoneId, "y.aws.test.", "A", 60, List.of("192.0.2.11")),
+              new FullLoadRows.RrsetRow(other, "z.other.test.", "A", 60, List.of("192.0.2.12"))),
+          java.util.Set.copyOf(rows));
+      assertEquals(4, rows.size(), "each rrset once: " + rows);
     }
   }
 
