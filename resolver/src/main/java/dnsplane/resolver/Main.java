@@ -26,10 +26,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    // Netty samples buffers for leak reports by default; on the DNS hot path that costs CPU.
-    if (System.getProperty("io.netty.leakDetection.level") == null) {
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
+    nettyDefaults();
     AtomicReference<ResolverConfig> parsed = new AtomicReference<>();
     int code = configure(args, System.getenv(), System.out, System.err, parsed::set);
     if (code != 0) {
@@ -92,4 +89,21 @@ public final class Main {
           return 0;
         });
   }
+
+  /**
+   * Netty as a server wants it, unless a {@code -D} says otherwise: no leak sampling of buffers (on
+   * the DNS hot path it costs CPU), and no JFR events for its buffer pools, whose registration sets
+   * up the JDK's Flight Recorder machinery in every start (authdns's Main says what it cost) for
+   * telemetry nothing here records. Before any Netty class is loaded: Netty reads it once.
+   */
+  static void nettyDefaults() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+  }
+
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
 }
