@@ -10,7 +10,7 @@ import dnsplane.db.DatabaseUnavailableException;
 import dnsplane.db.DbBootstrap;
 import dnsplane.db.DbSettings;
 import dnsplane.db.cli.CommandLines;
-import io.netty.util.ResourceLeakDetector;
+import dnsplane.db.cli.NettyDefaults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -34,7 +34,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    nettyDefaults();
+    NettyDefaults.apply();
     LogConfig.install();
     if (args.length > 0 && args[0].equals("serve")) {
       // The follower's first connection, opened while the command line is parsed (help too:
@@ -43,25 +43,6 @@ public final class Main {
     }
     System.exit(run(args));
   }
-
-  /**
-   * Netty as a server wants it, unless a {@code -D} says otherwise: no leak sampling of buffers (on
-   * the DNS hot path it costs CPU), and no JFR events for its buffer pools. Netty registers those
-   * with the JDK's Flight Recorder whenever one is available, which sets up the recorder's
-   * machinery (event handler classes generated with ASM): 0.14-0.18 s of CPU on this machine in
-   * every start, beside the load on the other core, for telemetry nothing here records. Before any
-   * Netty class is loaded: Netty reads the setting once.
-   */
-  static void nettyDefaults() {
-    if (System.getProperty(NETTY_JFR) == null) {
-      System.setProperty(NETTY_JFR, "false");
-    }
-    if (System.getProperty("io.netty.leakDetection.level") == null) {
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-  }
-
-  static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   /** Runs one command; returns the exit code. */
   public static int run(String[] args) {

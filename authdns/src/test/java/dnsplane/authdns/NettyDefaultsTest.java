@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dnsplane.db.cli.NettyDefaults;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,21 +16,27 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@link Main#nettyDefaults} spares a start: Netty's JFR events for its buffer pools, whose
- * registration loads the Flight Recorder's machinery. Each case is a JVM of its own, since Netty
- * reads the setting once per JVM, listing the classes it loads as a server's first buffer is made.
+ * What {@link NettyDefaults}, first thing in authdns's main, spares a start: Netty's JFR events for
+ * its buffer pools, whose registration loads the Flight Recorder's machinery, and its sampling of
+ * buffers for leaks. Each case is a JVM of its own, since Netty reads the settings once per JVM,
+ * listing the classes it loads as a server's first buffer is made.
  */
 class NettyDefaultsTest {
 
-  /** A JVM's first pooled buffer, after {@link Main#nettyDefaults} when the first word says so. */
+  /** A JVM's first pooled buffer, after {@link NettyDefaults} when the first word says so. */
   public static final class Probe {
     public static void main(String[] args) {
       if (args[0].equals("defaults")) {
-        Main.nettyDefaults();
+        NettyDefaults.apply();
       }
       PooledByteBufAllocator.DEFAULT.directBuffer(512).release();
       System.out.println(
-          "probe done, " + Main.NETTY_JFR + "=" + System.getProperty(Main.NETTY_JFR));
+          "probe done, "
+              + NettyDefaults.JFR
+              + "="
+              + System.getProperty(NettyDefaults.JFR)
+              + ", leaks "
+              + io.netty.util.ResourceLeakDetector.getLevel());
     }
   }
 
@@ -40,7 +47,7 @@ class NettyDefaultsTest {
   void aServersFirstBufferLeavesTheFlightRecorderAlone() throws Exception {
     String out = probe("defaults");
 
-    assertTrue(out.contains("probe done, io.netty.jfr.enabled=false"), out);
+    assertTrue(out.contains("probe done, io.netty.jfr.enabled=false, leaks DISABLED"), out);
     assertFalse(out.contains(RECORDER_MACHINERY), "Netty registered its JFR events");
   }
 
@@ -49,13 +56,13 @@ class NettyDefaultsTest {
     // What the test above guards against: it would pass for nothing if Netty no longer did this.
     String out = probe("plain");
 
-    assertTrue(out.contains("probe done, io.netty.jfr.enabled=null"), out);
+    assertTrue(out.contains("probe done, io.netty.jfr.enabled=null, leaks SIMPLE"), out);
     assertTrue(out.contains(RECORDER_MACHINERY), "Netty no longer registers JFR events: " + out);
   }
 
   @Test
   void aValueGivenOnTheCommandLineWins() throws Exception {
-    String out = probe("defaults", "-D" + Main.NETTY_JFR + "=true");
+    String out = probe("defaults", "-D" + NettyDefaults.JFR + "=true");
 
     assertTrue(out.contains("probe done, io.netty.jfr.enabled=true"), out);
     assertTrue(out.contains(RECORDER_MACHINERY), out);

@@ -1,10 +1,10 @@
 package dnsplane.resolver;
 
 import dnsplane.db.cli.CommandLines;
+import dnsplane.db.cli.NettyDefaults;
 import dnsplane.resolver.config.ConfigLoader;
 import dnsplane.resolver.config.Flags;
 import dnsplane.resolver.config.ResolverConfig;
-import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -26,7 +26,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    nettyDefaults();
+    NettyDefaults.apply();
     AtomicReference<ResolverConfig> parsed = new AtomicReference<>();
     int code = configure(args, System.getenv(), System.out, System.err, parsed::set);
     if (code != 0) {
@@ -89,21 +89,4 @@ public final class Main {
           return 0;
         });
   }
-
-  /**
-   * Netty as a server wants it, unless a {@code -D} says otherwise: no leak sampling of buffers (on
-   * the DNS hot path it costs CPU), and no JFR events for its buffer pools, whose registration sets
-   * up the JDK's Flight Recorder machinery in every start (authdns's Main says what it cost) for
-   * telemetry nothing here records. Before any Netty class is loaded: Netty reads it once.
-   */
-  static void nettyDefaults() {
-    if (System.getProperty(NETTY_JFR) == null) {
-      System.setProperty(NETTY_JFR, "false");
-    }
-    if (System.getProperty("io.netty.leakDetection.level") == null) {
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-  }
-
-  static final String NETTY_JFR = "io.netty.jfr.enabled";
 }
