@@ -25,8 +25,8 @@
 # first, from a state directory of its own, and printed apart.
 #
 # Start to first answer: from the server's start until it answers the last name of the zone (dig,
-# polled every 0.1 s); NSD's, authdns's from each checkpoint, from the rrset rows and its restart's
-# are the median of three starts each. Memory: RSS of the server (NSD: summed over its processes, which share pages
+# polled every 0.1 s); NSD's, authdns's from each checkpoint, from the rrset rows, seeded and its
+# restart's are the median of three starts each. Memory: RSS of the server (NSD: summed over its processes, which share pages
 # after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
 # dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
@@ -281,14 +281,19 @@ stop_both() { local rc=$?; kill -TERM "$AUTHDNS_PID" 2>/dev/null || true; (exit 
 trap stop_both EXIT
 # A fresh authdns with no copy of its own, seeded from the one still running (--seed-from): start
 # to first answer, the copy coming over HTTP from that peer, then PostgreSQL followed from there.
+# Three starts, each from an empty state directory of its own.
 SEED_PORT="$(peer_free_port)" SEED_HTTP="$(peer_free_port)"
-t0="$EPOCHREALTIME"
-"$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$SEED_PORT" --http "127.0.0.1:$SEED_HTTP" \
-  --state-dir "$WORK/seeded-state" --seed-from "http://127.0.0.1:$AUTH_HTTP" >>"$WORK/authdns.out" 2>&1 &
-SERVER_PID=$!
-await_first_answer authdns-seeded "$SEED_PORT" "$t0"
-grep -hoE "seeded from .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
-bench_stop_server
+for k in 1 2 3; do
+  t0="$EPOCHREALTIME"
+  "$ROOT/deploy/dnsplane" authdns --listen "127.0.0.1:$SEED_PORT" --http "127.0.0.1:$SEED_HTTP" \
+    --state-dir "$WORK/seeded-state-$k" --seed-from "http://127.0.0.1:$AUTH_HTTP" >>"$WORK/authdns.out" 2>&1 &
+  SERVER_PID=$!
+  await_first_answer "authdns-seeded-$k" "$SEED_PORT" "$t0"
+  grep -hoE "seeded from .*" "$WORK/authdns.out" | tail -1 | sed 's/^/bench: authdns /' >&2 || true
+  bench_stop_server
+done
+START[authdns-seeded]="$(median3 "${START[authdns-seeded-1]}" "${START[authdns-seeded-2]}" "${START[authdns-seeded-3]}")"
+log "authdns seeded from a running authdns: start→answer ${START[authdns-seeded]} s (median)"
 
 SECONDARY_PORT="$(peer_free_port)"
 mkdir -p "$WORK/secondary"
