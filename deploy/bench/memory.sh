@@ -26,8 +26,8 @@
 #
 # Start to first answer: from the server's start until it answers the last name of the zone (dig,
 # polled every 0.1 s); NSD's, authdns's from each checkpoint, from the rrset rows, seeded and its
-# restart's are the median of three starts each. Memory: RSS of the server (NSD: summed over its processes, which share pages
-# after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
+# restart's are the median of three starts each. Memory: RSS of the server (NSD: summed over its
+# processes, which share pages after fork, so PSS, each shared page counted once, is printed too). The ratios put authdns's RSS
 # (and PSS) against NSD's PSS. Sampled once the server answers, after a 2 s pause, and after
 # dnsperf sent every name once. The ROW lines (deploy/bench/all) are start to first answer from
 # PostgreSQL (from a checkpoint, and from the rrset rows), seeded and on a restart, RSS after the
@@ -186,6 +186,10 @@ checkpoints() {
   psql -Atq -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" \
     -c "SELECT count(*) FROM snapshot_checkpoint"
 }
+delete_checkpoints() { # what-for
+  psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c "DELETE FROM snapshot_checkpoint" \
+    || die "could not delete $1"
+}
 
 # The launcher starts a server from the classes its earlier starts loaded (a class-data archive,
 # written as the first start of a build stops). Every start but that first one has it; when this
@@ -220,8 +224,7 @@ starts_from_checkpoint authdns-import
 log "authdns from the import's checkpoint: start→answer ${START[authdns-import]} s (median)"
 # Without it: what a database with no checkpoint costs (a schema or role without them, --checkpoints
 # off), and the way to the first checkpoint a server writes.
-psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c "DELETE FROM snapshot_checkpoint" \
-  || die "could not delete the import's checkpoint"
+delete_checkpoints "the import's checkpoint"
 vacuum_analyze snapshot_checkpoint snapshot_checkpoint_chunk
 
 # From PostgreSQL's rrset rows: an empty state directory and no checkpoint, so the whole zone is
@@ -247,8 +250,7 @@ for k in 1 2 3; do
   # A clean stop saves the snapshot to the state directory (a copy is kept up to date as it runs).
   bench_stop_server
   if ((k < 3)); then
-    psql -q -h "${PG%:*}" -p "${PG##*:}" -U "$PG_USER" -d "$DB_NAME" -c "DELETE FROM snapshot_checkpoint" \
-      || die "could not delete the rows start's checkpoint"
+    delete_checkpoints "the rows start's checkpoint"
   fi
   vacuum_analyze snapshot_checkpoint snapshot_checkpoint_chunk # its TOAST rows, as above
 done

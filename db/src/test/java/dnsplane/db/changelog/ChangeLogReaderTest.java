@@ -14,6 +14,7 @@ import dnsplane.db.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -154,7 +155,7 @@ class ChangeLogReaderTest {
       assertEquals(ChangeLogReader.counter(c), last);
       assertEquals(last, position[0], "the position comes first");
       assertEquals(
-          java.util.Set.of(
+          Set.of(
               new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of()),
               new FullLoadRows.RrsetRow(zoneId, "one.aws.test.", "A", 60, List.of("192.0.2.7")),
               new FullLoadRows.RrsetRow(
@@ -163,11 +164,11 @@ class ChangeLogReaderTest {
                   zoneId, "null.aws.test.", "TXT", 60, java.util.Arrays.asList((String) null)),
               new FullLoadRows.RrsetRow(
                   zoneId, "quoted.aws.test.", "TXT", 60, List.of("a,b \"c\""))),
-          java.util.Set.copyOf(seen));
+          Set.copyOf(seen));
       assertEquals(5, seen.size(), "each rrset once: " + seen);
       assertEquals(
-          java.util.Set.copyOf(seen),
-          java.util.Set.copyOf(ChangeLogReader.loadAll(c).rrsets()),
+          Set.copyOf(seen),
+          Set.copyOf(ChangeLogReader.loadAll(c).rrsets()),
           "collected or streamed, the same");
     }
   }
@@ -188,12 +189,12 @@ class ChangeLogReaderTest {
       List<FullLoadRows.RrsetRow> rows = ChangeLogReader.loadAll(c).rrsets();
 
       assertEquals(
-          java.util.Set.of(
+          Set.of(
               new FullLoadRows.RrsetRow(zoneId, "empty.aws.test.", "A", 30, List.of()),
               new FullLoadRows.RrsetRow(other, "x.other.test.", "A", 61, List.of("192.0.2.13")),
               new FullLoadRows.RrsetRow(zoneId, "y.aws.test.", "A", 60, List.of("192.0.2.11")),
               new FullLoadRows.RrsetRow(other, "z.other.test.", "A", 60, List.of("192.0.2.12"))),
-          java.util.Set.copyOf(rows));
+          Set.copyOf(rows));
       assertEquals(4, rows.size(), "each rrset once: " + rows);
     }
   }
