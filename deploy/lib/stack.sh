@@ -58,14 +58,25 @@ dp_pidfile() { echo "$DP_RUN/$1.pid"; }
 
 # The pid recorded for a component when that process still runs a dnsplane jar (a stale pid file, or a
 # pid reused by an unrelated process after a reboot, counts as not running).
+# A process in the middle of an exec (the launcher's bash becoming java) shows an empty command line
+# for a moment, between the kernel swapping in its new memory and writing its new arguments; read under
+# load, that once failed deploy/up with "exited during start-up" and an empty log. So an empty command
+# line is read again for up to half a second; a zombie's stays empty and counts as not running.
+# DP_PROC (default /proc) lets a test stand in for the kernel's view.
 dp_live_pid() {
-  local f pid
+  local f pid cmdline i
   f="$(dp_pidfile "$1")"
   [[ -f "$f" ]] || return 1
   pid="$(tr -dc '0-9' <"$f")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -n "$pid" ]] || return 1
+  for ((i = 0; i < 25; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"${DP_PROC:-/proc}/$pid/cmdline")"
+    [[ -n "$cmdline" ]] && break
+    sleep 0.02
+  done
   # A java on one of our jars, or the launcher/wrapper still on its way to exec it.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Eq -- '-all\.jar|deploy/dnsplane' || return 1
+  grep -Eq -- '-all\.jar|deploy/dnsplane' <<<"$cmdline" || return 1
   echo "$pid"
 }
 
