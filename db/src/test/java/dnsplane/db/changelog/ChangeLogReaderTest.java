@@ -200,6 +200,114 @@ class ChangeLogReaderTest {
   }
 
   @Test
+  void loadAllReadsExactlyWhatAResultSetReadsWhateverTheTextHolds() throws SQLException {
+    // The load reads COPY's text and decodes it itself (CopyText): the driver's result set is the
+    // oracle, over rdata full of what COPY and the array syntax escape or quote.
+    String[] pieces = {
+      "a",
+      "192.0.2.1",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\\",
+      "\"",
+      "{",
+      "}",
+      ",",
+      "NULL",
+      "null",
+      "\u00e9",
+      "\ud834\udd1e",
+      "\u0001",
+      "\u007f",
+      "\\N",
+      "x\\.y",
+      "[1:2]=",
+      "'"
+    };
+    java.util.Random random = new java.util.Random(20261203);
+    try (Connection c = db.connect()) {
+      for (int i = 0; i < 300; i++) {
+        int n = random.nextInt(5);
+        String[] rdata = new String[n];
+        for (int k = 0; k < n; k++) {
+          if (random.nextInt(12) == 0) {
+            continue; // a NULL element
+          }
+          StringBuilder text = new StringBuilder();
+          for (int len = random.nextInt(5); len > 0; len--) {
+            text.append(pieces[random.nextInt(pieces.length)]);
+          }
+          rdata[k] = text.toString();
+        }
+        try (java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO rrset (zone_id, name, type, ttl, rdata) VALUES (?, ?, 'TXT', ?, ?)")) {
+          ps.setLong(1, zoneId);
+          ps.setString(2, "r" + i + ".aws.test.");
+          ps.setInt(3, random.nextInt(Integer.MAX_VALUE));
+          ps.setArray(4, c.createArrayOf("text", rdata));
+          ps.executeUpdate();
+        }
+      }
+      List<FullLoadRows.RrsetRow> oracle = new java.util.ArrayList<>();
+      try (java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery(ChangeLogReader.RRSET_ROWS)) {
+        while (rs.next()) {
+          oracle.add(ChangeLogReader.rrsetRow(rs));
+        }
+      }
+
+      List<FullLoadRows.RrsetRow> copied = ChangeLogReader.loadAll(c).rrsets();
+
+      assertEquals(301, copied.size());
+      assertEquals(Set.copyOf(oracle), Set.copyOf(copied));
+    }
+  }
+
+  @Test
+  void aSinkThatStopsTheLoadGetsItsExceptionBackAndTheConnectionIsUsableAfterIt()
+      throws SQLException {
+    // A load too big for the heap stops at the row past the most it may read: the rest of the
+    // COPY must not be left on the wire for the next statement to trip over.
+    try (Connection c = db.connect()) {
+      exec(
+          c,
+          "INSERT INTO rrset (zone_id, name, type, ttl, rdata) SELECT ?, 'h' || i || '.aws.test.',"
+              + " 'A', 60, '{192.0.2.1}' FROM generate_series(1, 20000) i",
+          zoneId);
+      IllegalStateException tooBig = new IllegalStateException("too big");
+      int[] read = {0};
+      IllegalStateException thrown =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () ->
+                  ChangeLogReader.loadAll(
+                      c,
+                      new FullLoadRows.Sink() {
+                        @Override
+                        public void position(long lastSeq) {}
+
+                        @Override
+                        public void zone(FullLoadRows.ZoneRow zone) {}
+
+                        @Override
+                        public void rrset(FullLoadRows.RrsetRow rrset) {
+                          if (++read[0] == 3) {
+                            throw tooBig;
+                          }
+                        }
+                      }));
+
+      assertTrue(thrown == tooBig, "the sink's own exception: " + thrown);
+      assertEquals(3, read[0], "no row after the one that stopped it");
+      assertTrue(c.getAutoCommit());
+      assertEquals(20001, ChangeLogReader.loadAll(c).rrsets().size(), "the connection reads again");
+    }
+  }
+
+  @Test
   void eachLoadAllHasTheRowsOfItsCounter() throws SQLException {
     // A follower resumes after lastSeq: rows without their counter would be applied twice, a
     // counter without its rows would skip them.
