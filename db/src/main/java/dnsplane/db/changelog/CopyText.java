@@ -9,8 +9,9 @@ import java.util.List;
  * CopyText reads rows of PostgreSQL's {@code COPY ... TO STDOUT} text format (tab between fields,
  * {@code \N} for NULL, backslash escapes) and the text form of a {@code text[]} inside them. A full
  * load reads its million rrset rows this way instead of through a result set: the driver keeps no
- * objects of its own per row and column, which cost about a third of the reading thread's time. It
- * is pure; a row it cannot read is an {@link IllegalArgumentException} saying where.
+ * objects of its own per row and column, which cost about a quarter of the read's CPU (1.14-1.28
+ * against 1.61-1.63 CPU-seconds for a million rows in a fresh JVM). It is pure; a row it cannot
+ * read is an {@link IllegalArgumentException} saying where.
  *
  * <p>Only UTF-8 is read (the driver sets {@code client_encoding} to it on every connection).
  */
