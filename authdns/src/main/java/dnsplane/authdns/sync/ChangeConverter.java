@@ -1,5 +1,6 @@
 package dnsplane.authdns.sync;
 
+import dnsplane.authdns.zone.PlainNames;
 import dnsplane.authdns.zone.ZoneChange;
 import dnsplane.db.changelog.ChangeLogRow;
 import java.io.IOException;
@@ -159,7 +160,7 @@ public final class ChangeConverter {
 
   private static Name name(String text, Object where) {
     try {
-      return Name.fromString(text, Name.root);
+      return PlainNames.fromString(text);
     } catch (TextParseException e) {
       throw new IllegalArgumentException(where + ": bad name " + text, e);
     }

@@ -59,7 +59,9 @@ final class FastRdata {
       return null;
     }
     byte[] address = Address.toByteArray(text, Address.IPv4);
-    return address == null ? null : new ARecord(name, DClass.IN, ttl, inet(address));
+    // From the four octets: through an InetAddress it made two objects more per record, and
+    // copied the octets again.
+    return address == null ? null : new ARecord(name, DClass.IN, ttl, address);
   }
 
   /** An IPv6 address (a dotted-quad tail included), read by the same {@link Address}. */

@@ -62,8 +62,7 @@ final class NameTrie {
 
   /** The hash the trie files {@code name} under: {@link WireNames#hash} of its wire form. */
   static int hash(Name name) {
-    byte[] wire = name.toWireCanonical();
-    return WireNames.hash(wire, 0, wire.length);
+    return PlainNames.hash(name);
   }
 
   static int chunk(int hash, int level) {
