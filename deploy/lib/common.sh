@@ -3,7 +3,12 @@
 # Sourced, never run. Everything here is plain bash + coreutils + curl.
 
 # The repository root, from this file's own location (works from any cwd and through symlinks).
-DNSPLANE_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+# Every server's start runs this: a subshell, and readlink only when this file is a link.
+_dp_self="${BASH_SOURCE[0]}"
+[[ -L "$_dp_self" ]] && _dp_self="$(readlink -f "$_dp_self")"
+[[ "$_dp_self" == */* ]] || _dp_self="./$_dp_self"
+DNSPLANE_ROOT="$(cd -P "${_dp_self%/*}/../.." && pwd -P)"
+unset _dp_self
 DNSPLANE_VERSION="${DNSPLANE_VERSION:-0.1.0-SNAPSHOT}"
 export DNSPLANE_ROOT
 
@@ -31,16 +36,20 @@ dp_jar_stale() {
 # DNSPLANE_BUILD=always rebuilds regardless.
 dp_ensure_built() {
   local mode="${DNSPLANE_BUILD:-auto}" mod need=()
+  if [[ "$mode" == never ]]; then
+    # Nothing will be built, so nothing is compared: only a missing jar is an error.
+    local missing=() jar
+    for mod in "$@"; do
+      jar="$DNSPLANE_ROOT/$mod/target/$mod-$DNSPLANE_VERSION-all.jar"
+      [[ -f "$jar" ]] || missing+=("$jar")
+    done
+    ((${#missing[@]} == 0)) || dp_die "missing (DNSPLANE_BUILD=never): ${missing[*]}; build with: (cd $DNSPLANE_ROOT && mvn -B -DskipTests package)"
+    return 0
+  fi
   for mod in "$@"; do
     if [[ "$mode" == always ]] || dp_jar_stale "$mod"; then need+=("$mod"); fi
   done
   ((${#need[@]})) || return 0
-  if [[ "$mode" == never ]]; then
-    local missing=()
-    for mod in "${need[@]}"; do [[ -f "$(dp_jar "$mod")" ]] || missing+=("$(dp_jar "$mod")"); done
-    ((${#missing[@]} == 0)) || dp_die "missing (DNSPLANE_BUILD=never): ${missing[*]}; build with: (cd $DNSPLANE_ROOT && mvn -B -DskipTests package)"
-    return 0
-  fi
   command -v mvn >/dev/null || dp_die "mvn not found; install Maven 3.8+ (apt-get install -y maven) or build the jars elsewhere"
   local list
   list="$(IFS=,; echo "${need[*]}")"
@@ -65,24 +74,38 @@ dp_java() {
   fi
 }
 
-# What `java -version` prints, in DP_JAVA_VERSION_TEXT. A JVM started only to say that costs ~50 ms,
-# and every server's start asked twice (its flags, its class-data archive's key): the answer is kept
-# for the shell, and in deploy/state/java under the binary's inode, size and time and those of its
-# runtime image (lib/modules), which any new or upgraded JDK changes.
+# What `java -version` prints, in DP_JAVA_VERSION_TEXT, and its checksum in DP_JAVA_VERSION_SUM
+# (the class-data archive's key). A JVM started only to say that costs ~50 ms, and every server's
+# start asked twice (its flags, its archive's key): the answer is kept for the shell, and in
+# deploy/state/java under the binary's real path, with the inode, size and time of the binary and
+# of its runtime image (lib/modules), which any new or upgraded JDK changes. A start that finds it
+# reads it with builtins: two processes (readlink, stat), where forks for each step cost a start
+# ~50 ms more on a busy 2-core machine.
 dp_java_version() {
-  local java="$1" real stamp cache
+  local java="$1" real stamp cache lines IFS
   [[ "${DP_JAVA_VERSION_OF:-}" == "$java" ]] && return 0
   DP_JAVA_VERSION_OF="$java"
-  real="$(readlink -f "$(command -v "$java" || echo "$java")")"
-  stamp="$(stat -Lc '%i-%s-%Y' "$real" "$(dirname "$real")/../lib/modules" 2>/dev/null | tr '\n' ' ')"
-  cache="$DNSPLANE_ROOT/deploy/state/java/$(printf '%s %s' "$real" "$stamp" | cksum | cut -d' ' -f1)"
+  real="$java"
+  [[ "$real" == */* ]] || real="$(command -v "$java" || echo "$java")"
+  real="$(readlink -f "$real" 2>/dev/null || echo "$real")"
+  stamp="$(stat -Lc '%i-%s-%Y' "$real" "${real%/*}/../lib/modules" 2>/dev/null)"
+  stamp="${stamp//$'\n'/ }"
+  cache="$DNSPLANE_ROOT/deploy/state/java/${real//[^A-Za-z0-9._-]/_}"
   if [[ -n "$stamp" && -s "$cache" ]]; then
-    DP_JAVA_VERSION_TEXT="$(<"$cache")"
-    return 0
+    mapfile -t lines <"$cache"
+    if [[ "${lines[0]:-}" == "$stamp" && ${#lines[@]} -ge 3 ]]; then
+      DP_JAVA_VERSION_SUM="${lines[1]}"
+      IFS=$'\n'
+      DP_JAVA_VERSION_TEXT="${lines[*]:2}"
+      return 0
+    fi
   fi
   DP_JAVA_VERSION_TEXT="$("$java" -version 2>&1)"
+  DP_JAVA_VERSION_SUM="$(printf '%s\n' "$DP_JAVA_VERSION_TEXT" | cksum | cut -d' ' -f1)"
   [[ -n "$stamp" && "$DP_JAVA_VERSION_TEXT" == *version* ]] &&
-    { mkdir -p "${cache%/*}" && printf '%s\n' "$DP_JAVA_VERSION_TEXT" >"$cache.$$" && mv -f "$cache.$$" "$cache"; } 2>/dev/null
+    { mkdir -p "${cache%/*}" &&
+      printf '%s\n%s\n%s\n' "$stamp" "$DP_JAVA_VERSION_SUM" "$DP_JAVA_VERSION_TEXT" >"$cache.$$" &&
+      mv -f "$cache.$$" "$cache"; } 2>/dev/null
   return 0
 }
 
@@ -90,7 +113,8 @@ dp_java_version() {
 dp_java_major() {
   local v
   dp_java_version "$1"
-  v="$(sed -n 's/.*version "\([^"]*\)".*/\1/p' <<<"$DP_JAVA_VERSION_TEXT" | head -n1)"
+  [[ "$DP_JAVA_VERSION_TEXT" =~ version\ \"([^\"]*)\" ]] || return 0
+  v="${BASH_REMATCH[1]}"
   v="${v#1.}"
   echo "${v%%[.+-]*}"
 }
@@ -166,9 +190,10 @@ dp_cds_flags() { # java jar name args...
   # A run that only prints help would make an archive of almost nothing.
   for a in "$@"; do [[ "$a" == -h || "$a" == --help || "$a" == -V || "$a" == --version ]] && return 0; done
   dir="$DNSPLANE_ROOT/deploy/state/cds"
-  { mkdir -p "$dir" && [[ -w "$dir" ]]; } 2>/dev/null || return 0
+  { [[ -d "$dir" ]] || mkdir -p "$dir"; } 2>/dev/null
+  [[ -d "$dir" && -w "$dir" ]] || return 0
   dp_java_version "$java"
-  key="$(stat -c '%s-%Y' "$jar")-$(printf '%s\n' "$DP_JAVA_VERSION_TEXT" | cksum | cut -d' ' -f1)"
+  key="$(stat -c '%s-%Y' "$jar")-$DP_JAVA_VERSION_SUM"
   final="$dir/$name.$key.jsa"
   if [[ ! -s "$final" ]]; then
     for f in "$dir/$name.$key".*.dump; do
