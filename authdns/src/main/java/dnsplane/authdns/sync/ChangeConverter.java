@@ -117,6 +117,16 @@ public final class ChangeConverter {
       Name zone, String owner, String typeName, int ttl, List<String> rdata, long serial) {
     Name name = name(owner, owner);
     int type = type(typeName, owner);
+    if (rdata.size() == 1) {
+      // Most rrsets of a big zone: one record, kept in a list of one with nothing to copy (a full
+      // load's garbage is what its young collections run for). One that does not parse takes the
+      // path below, which words the problem.
+      Record only = recordOrNull(name, type, ttl, rdata.get(0), zone);
+      if (only != null) {
+        return new ParsedRrset(
+            new ZoneChange.RrsetReplaced(zone, name, type, List.of(only), serial), List.of());
+      }
+    }
     List<Record> records = new ArrayList<>(rdata.size());
     // An rrset is a set (RFC 2181 §5): "192.0.2.1" twice, or spelled two ways, is one record,
     // as NSD serves it.
@@ -141,6 +151,16 @@ public final class ChangeConverter {
     }
     return new ParsedRrset(
         new ZoneChange.RrsetReplaced(zone, name, type, records, serial), problems);
+  }
+
+  /** The record {@code text} spells, or null when it does not parse. */
+  private static Record recordOrNull(Name name, int type, int ttl, String text, Name zone) {
+    try {
+      Record r = FastRdata.parse(name, type, ttl, text, zone);
+      return r != null ? r : Record.fromString(name, type, DClass.IN, ttl, text, zone);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The zone name last parsed: the rows of a change log come zone after zone, mostly of one. */

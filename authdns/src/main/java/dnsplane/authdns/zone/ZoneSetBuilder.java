@@ -33,10 +33,10 @@ public final class ZoneSetBuilder {
       drafts.remove(z.zone());
     } else if (c instanceof ZoneChange.RrsetReplaced r) {
       checkRrset(r.zone(), r.name(), r.type(), r.records());
-      drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial())).add(r, r.serial());
+      draft(r.zone(), r.serial()).add(r, r.serial());
     } else if (c instanceof ZoneChange.RrsetIncomplete r) {
       checkRrset(r.zone(), r.name(), r.type(), r.parsed());
-      drafts.computeIfAbsent(r.zone(), k -> new ZoneDraft(r.serial())).add(r, r.serial());
+      draft(r.zone(), r.serial()).add(r, r.serial());
     } else if (c instanceof ZoneChange.RrsetRemoved r) {
       ZoneDraft d = drafts.get(r.zone());
       if (d != null) {
@@ -46,6 +46,16 @@ public final class ZoneSetBuilder {
     } else {
       throw new IllegalArgumentException("unknown change " + c);
     }
+  }
+
+  /** The draft of {@code zone}, made with {@code serial} if there is none (no lambda a change). */
+  private ZoneDraft draft(Name zone, long serial) {
+    ZoneDraft d = drafts.get(zone);
+    if (d == null) {
+      d = new ZoneDraft(serial);
+      drafts.put(zone, d);
+    }
+    return d;
   }
 
   /**
@@ -233,7 +243,9 @@ public final class ZoneSetBuilder {
 
     void add(ZoneChange c, long serial) {
       if (size == changes.length) {
-        int grown = size + (size >> 1);
+        // Doubled, not grown by half: a million changes then leave one array's worth of copies
+        // behind (each straight in the old generation: humongous), not two.
+        int grown = size << 1;
         changes = java.util.Arrays.copyOf(changes, grown);
         owners = java.util.Arrays.copyOf(owners, grown);
         lone = java.util.Arrays.copyOf(lone, grown);

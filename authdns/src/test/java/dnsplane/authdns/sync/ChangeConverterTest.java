@@ -1,6 +1,7 @@
 package dnsplane.authdns.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
@@ -52,6 +53,22 @@ class ChangeConverterTest {
     ChangeConverter.ParsedRrset p =
         ChangeConverter.parse(ZONE, "www.a.test.", "A", -1, List.of("192.0.2.1"), 1);
     assertEquals(1, p.problems().size(), p.problem());
+  }
+
+  @Test
+  void aLoneRecordIsParsedAndRefusedAsOneOfSeveral() {
+    // A one-record rrset takes a path of its own (no list to grow): same records, same words.
+    ChangeConverter.ParsedRrset lone =
+        ChangeConverter.parse(ZONE, "www.a.test.", "A", 300, List.of("192.0.2.9"), 7);
+    ChangeConverter.ParsedRrset pair =
+        ChangeConverter.parse(ZONE, "www.a.test.", "A", 300, List.of("192.0.2.9", "x"), 7);
+    assertTrue(lone.complete(), lone.problem());
+    assertEquals(pair.rrset().records(), lone.rrset().records());
+    assertEquals(7, lone.rrset().serial());
+    ChangeConverter.ParsedRrset bad =
+        ChangeConverter.parse(ZONE, "www.a.test.", "A", 300, List.of("x"), 7);
+    assertEquals(List.of(), bad.rrset().records());
+    assertEquals(pair.problems(), bad.problems());
   }
 
   /** The record as text, or "refused". */
