@@ -114,8 +114,9 @@ public final class ChangeLogReader {
         c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + RRSET_ROWS + ") TO STDOUT");
     try {
       byte[] row;
+      CopiedRows rows = new CopiedRows();
       while ((row = copy.readFromCopy()) != null) {
-        sink.rrset(copiedRrsetRow(row));
+        sink.rrset(rows.decode(row));
       }
     } catch (RuntimeException e) {
       // The sink stopped the load part way (too big for the heap, say). The rest of the copy is
@@ -134,21 +135,47 @@ public final class ChangeLogReader {
 
   /** One COPY row of {@link #RRSET_ROWS}, as {@link #rrsetRow} reads it from a result set. */
   static FullLoadRows.RrsetRow copiedRrsetRow(byte[] row) {
-    int[] f = CopyText.split(row, 6);
-    String one = CopyText.text(row, f[4], f[5] - 1);
-    List<String> rdata;
-    if (one != null) {
-      rdata = List.of(one);
-    } else {
-      String array = CopyText.text(row, f[5], f[6] - 1);
-      rdata = array == null ? List.of() : CopyText.textArray(array);
+    return new CopiedRows().decode(row);
+  }
+
+  /**
+   * The decoder of one COPY's rows, one after another: it keeps the fields' offsets in one array,
+   * and hands on the type's text of the row before when this row spells the same (most rows of a
+   * big zone are of one type), so that a row costs its own fields' strings only. A million rows are
+   * decoded while the collector copies what the load keeps; what a row leaves behind sets the
+   * collections off.
+   */
+  static final class CopiedRows {
+    private final int[] fields = new int[7];
+    private String lastType; // the last type decoded, when it had no escape
+
+    FullLoadRows.RrsetRow decode(byte[] row) {
+      int[] f = CopyText.split(row, fields);
+      String one = CopyText.text(row, f[4], f[5] - 1);
+      List<String> rdata;
+      if (one != null) {
+        rdata = List.of(one);
+      } else {
+        String array = CopyText.text(row, f[5], f[6] - 1);
+        rdata = array == null ? List.of() : CopyText.textArray(array);
+      }
+      return new FullLoadRows.RrsetRow(
+          CopyText.number(row, f[0], f[1] - 1),
+          CopyText.text(row, f[1], f[2] - 1),
+          type(row, f[2], f[3] - 1),
+          Math.toIntExact(CopyText.number(row, f[3], f[4] - 1)),
+          rdata);
     }
-    return new FullLoadRows.RrsetRow(
-        CopyText.number(row, f[0], f[1] - 1),
-        CopyText.text(row, f[1], f[2] - 1),
-        CopyText.text(row, f[2], f[3] - 1),
-        Math.toIntExact(CopyText.number(row, f[3], f[4] - 1)),
-        rdata);
+
+    private String type(byte[] row, int from, int to) {
+      String last = lastType;
+      if (last != null && CopyText.spells(row, from, to, last)) {
+        return last;
+      }
+      String type = CopyText.text(row, from, to);
+      lastType = type != null && type.indexOf('\\') < 0 ? type : null;
+      return type;
+    }
   }
 
   /** The newest committed sequence number (0 before the first change). */

@@ -25,7 +25,12 @@ final class CopyText {
    * start[i + 1] - 1)}.
    */
   static int[] split(byte[] row, int fields) {
-    int[] start = new int[fields + 1];
+    return split(row, new int[fields + 1]);
+  }
+
+  /** As {@link #split}, into {@code start} (of length fields + 1), which it returns. */
+  static int[] split(byte[] row, int[] start) {
+    int fields = start.length - 1;
     int end = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
     int f = 1;
     for (int i = 0; i < end; i++) {
@@ -46,6 +51,23 @@ final class CopyText {
   /** Whether the field {@code [from, to)} is {@code \N}, a NULL. */
   static boolean isNull(byte[] row, int from, int to) {
     return to - from == 2 && row[from] == '\\' && row[from + 1] == 'N';
+  }
+
+  /**
+   * Whether the field {@code [from, to)} is, octet for octet, {@code text} (ASCII, no backslash:
+   * then the field has no escape either and reads as that text).
+   */
+  static boolean spells(byte[] row, int from, int to, String text) {
+    if (to - from != text.length()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80 || c == '\\' || row[from + i] != (byte) c) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The field {@code [from, to)} as text, or null for {@code \N}. */

@@ -26,6 +26,39 @@ class CopyTextTest {
   }
 
   @Test
+  void spellsIsTrueOnlyForTheSameOctetsWithoutEscapes() {
+    byte[] row = row("A\tAAAA\tA\\tB\t\\N");
+    assertTrue(CopyText.spells(row, 0, 1, "A"));
+    assertTrue(CopyText.spells(row, 2, 6, "AAAA"));
+    assertFalse(CopyText.spells(row, 2, 6, "AAA"));
+    assertFalse(CopyText.spells(row, 0, 1, "a"), "octets, not case-folded");
+    assertFalse(CopyText.spells(row, 7, 10, "A\\t"), "a text with a backslash never matches");
+    assertFalse(CopyText.spells(row, 11, 13, "\\N"));
+  }
+
+  @Test
+  void aDecoderKeptAcrossRowsReadsEachAsAFreshOneDoes() {
+    // The decoder hands on the row before's type when the octets match: a row of another type,
+    // an escaped one or a NULL one after it must read as it does alone.
+    String[] rows = {
+      "1\th1.z.\tA\t300\t192.0.2.1\t\\N\n",
+      "1\th2.z.\tA\t300\t192.0.2.2\t\\N\n",
+      "1\th3.z.\tAAAA\t300\t2001:db8::1\t\\N\n",
+      "1\th4.z.\tA\\tB\t300\tx\t\\N\n",
+      "1\th5.z.\tA\\tB\t300\tx\t\\N\n",
+      "1\th6.z.\tA\t60\t\\N\t{192.0.2.3,192.0.2.4}\n",
+      "2\th7.y.\tTXT\t60\t\\N\t{}\n",
+      "2\th8.y.\tTXT\t60\t\\N\t\\N\n",
+      "2\th9.y.\tA\t1\t192.0.2.9\t\\N\n",
+    };
+    ChangeLogReader.CopiedRows kept = new ChangeLogReader.CopiedRows();
+    for (String r : rows) {
+      assertEquals(ChangeLogReader.copiedRrsetRow(row(r)), kept.decode(row(r)), r);
+    }
+    assertEquals("A\tB", ChangeLogReader.copiedRrsetRow(row(rows[3])).type());
+  }
+
+  @Test
   void splitFindsEachFieldAndRefusesARowOfAnotherWidth() {
     byte[] row = row("1\tab\t\t\\N\n");
     assertArrayEquals(new int[] {0, 2, 5, 6, 9}, CopyText.split(row, 4));
